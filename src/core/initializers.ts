@@ -1,0 +1,415 @@
+/**
+ * @file Keras initializers: parsing every form Keras accepts into a normalized `Initializer`,
+ * serializing back to Keras' `{class_name, config}`, resolving one to a `Sampler` once the
+ * tensor's shape is known (Keras' `compute_fans` and `VarianceScaling` arithmetic), and the
+ * CPU reference sampler.
+ *
+ * `sampleCpu` is the specification the WGSL init kernel reproduces bit for bit: every value is
+ * a pure function of (seed, layer, stream, element index, attempt) through the Philox counter
+ * generator, so the two never need to share state.
+ */
+
+import { ConfigError, show } from './errors';
+import { CounterRng, toNormal, toUniform } from './rng';
+import type { Initializer, InitializerName, Sampler } from './types';
+
+/** Every initializer identifier, in the order error messages list them. */
+export const INITIALIZER_NAMES: readonly InitializerName[] = [
+  'zeros', 'ones', 'constant', 'random_normal', 'random_uniform', 'truncated_normal',
+  'variance_scaling', 'glorot_uniform', 'glorot_normal', 'he_uniform', 'he_normal',
+  'lecun_uniform', 'lecun_normal', 'orthogonal', 'identity',
+];
+
+/** Keras' class name for each identifier (what `initializerToKeras` writes). */
+const CLASS_NAMES: Record<InitializerName, string> = {
+  zeros: 'Zeros', ones: 'Ones', constant: 'Constant', random_normal: 'RandomNormal',
+  random_uniform: 'RandomUniform', truncated_normal: 'TruncatedNormal',
+  variance_scaling: 'VarianceScaling', glorot_uniform: 'GlorotUniform',
+  glorot_normal: 'GlorotNormal', he_uniform: 'HeUniform', he_normal: 'HeNormal',
+  lecun_uniform: 'LecunUniform', lecun_normal: 'LecunNormal', orthogonal: 'Orthogonal',
+  identity: 'Identity',
+};
+
+/**
+ * Name lookup shared by all forms: Keras resolves strings and `class_name` through one table
+ * holding both the class names and their snake_case identifiers. Keras 3 serializes the two
+ * matrix initializers under their long class names, so those are accepted as well.
+ */
+const LOOKUP = new Map<string, InitializerName>();
+for (const name of INITIALIZER_NAMES) {
+  LOOKUP.set(name, name);
+  LOOKUP.set(CLASS_NAMES[name], name);
+}
+LOOKUP.set('IdentityInitializer', 'identity');
+LOOKUP.set('OrthogonalInitializer', 'orthogonal');
+
+type Mode = 'fan_in' | 'fan_out' | 'fan_avg';
+type Distribution = 'truncated_normal' | 'untruncated_normal' | 'uniform';
+const MODES: readonly Mode[] = ['fan_in', 'fan_out', 'fan_avg'];
+const DISTRIBUTIONS: readonly string[] = ['truncated_normal', 'untruncated_normal', 'uniform', 'normal'];
+
+/** The fixed (scale, mode, distribution) of the named VarianceScaling presets. */
+const PRESETS: Record<string, { scale: number; mode: Mode; distribution: Distribution }> = {
+  glorot_uniform: { scale: 1, mode: 'fan_avg', distribution: 'uniform' },
+  glorot_normal: { scale: 1, mode: 'fan_avg', distribution: 'truncated_normal' },
+  he_uniform: { scale: 2, mode: 'fan_in', distribution: 'uniform' },
+  he_normal: { scale: 2, mode: 'fan_in', distribution: 'truncated_normal' },
+  lecun_uniform: { scale: 1, mode: 'fan_in', distribution: 'uniform' },
+  lecun_normal: { scale: 1, mode: 'fan_in', distribution: 'truncated_normal' },
+};
+
+/** Constructor parameters of each initializer (besides `seed`), i.e. what its config may hold. */
+const PARAMS: Record<InitializerName, readonly string[]> = {
+  zeros: [], ones: [], constant: ['value'],
+  random_normal: ['mean', 'stddev'], random_uniform: ['minval', 'maxval'],
+  truncated_normal: ['mean', 'stddev'], variance_scaling: ['scale', 'mode', 'distribution'],
+  glorot_uniform: [], glorot_normal: [], he_uniform: [], he_normal: [],
+  lecun_uniform: [], lecun_normal: [], orthogonal: ['gain'], identity: ['gain'],
+};
+
+/**
+ * Keras' correction for truncating a normal at two standard deviations: the standard deviation
+ * of a unit normal truncated to [-2, 2]. Dividing by it restores the intended variance.
+ */
+export const TRUNCATION_CORRECTION = 0.87962566103423978;
+
+const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function lookupName(v: unknown, path: string): InitializerName {
+  const name = typeof v === 'string' ? LOOKUP.get(v) : undefined;
+  if (!name) throw new ConfigError(path, `must be one of ${INITIALIZER_NAMES.join(', ')}, got ${show(v)}`);
+  return name;
+}
+
+function num(params: Record<string, unknown>, key: string, dflt: number, path: string): number {
+  const v = params[key];
+  if (v === undefined) return dflt;
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    throw new ConfigError(join(path, key), `must be a number, got ${show(v)}`);
+  }
+  return v;
+}
+
+function positive(params: Record<string, unknown>, key: string, dflt: number, path: string): number {
+  const v = params[key];
+  if (v === undefined) return dflt;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
+    throw new ConfigError(join(path, key), `must be a positive number, got ${show(v)}`);
+  }
+  return v;
+}
+
+/**
+ * Builds the normalized initializer from its parameters. `params` holds only the parameter
+ * keys (plus an ignored `seed`); `path` is where they live, for error messages.
+ */
+function build(name: InitializerName, params: Record<string, unknown>, path: string): Initializer {
+  const allowed = PARAMS[name];
+  for (const key of Object.keys(params)) {
+    if (key === 'seed' || allowed.includes(key)) continue;
+    // Keras' constructors reject unknown keyword arguments, and so do the presets' (seed only).
+    const accepts = ['seed', ...allowed].join(', ');
+    throw new ConfigError(join(path, key), `is not a parameter of ${name} (it accepts ${accepts})`);
+  }
+  switch (name) {
+    case 'zeros':
+    case 'ones':
+      return { name };
+    case 'constant':
+      return { name, value: num(params, 'value', 0, path) };
+    case 'random_normal':
+    case 'truncated_normal':
+      return { name, mean: num(params, 'mean', 0, path), stddev: positive(params, 'stddev', 0.05, path) };
+    case 'random_uniform': {
+      // Explicit zeros are kept: `minval: 0` is a real bound (TensorFlow.js once treated it as unset).
+      const minval = num(params, 'minval', -0.05, path);
+      const maxval = num(params, 'maxval', 0.05, path);
+      if (!(minval < maxval)) {
+        throw new ConfigError(join(path, 'minval'), `must be less than maxval (${maxval}), got ${minval}`);
+      }
+      return { name, minval, maxval };
+    }
+    case 'variance_scaling': {
+      const scale = positive(params, 'scale', 1, path);
+      const mode = params.mode ?? 'fan_in';
+      if (typeof mode !== 'string' || !(MODES as readonly string[]).includes(mode)) {
+        throw new ConfigError(join(path, 'mode'), `must be one of ${MODES.join(', ')}, got ${show(mode)}`);
+      }
+      const rawDist = params.distribution ?? 'truncated_normal';
+      // Keras lower-cases the distribution and maps its legacy 'normal' to 'truncated_normal'.
+      const dist = typeof rawDist === 'string' ? rawDist.toLowerCase() : rawDist;
+      if (typeof dist !== 'string' || !DISTRIBUTIONS.includes(dist)) {
+        throw new ConfigError(
+          join(path, 'distribution'), `must be one of ${DISTRIBUTIONS.join(', ')}, got ${show(rawDist)}`);
+      }
+      const distribution = (dist === 'normal' ? 'truncated_normal' : dist) as Distribution;
+      return { name, scale, mode: mode as Mode, distribution };
+    }
+    case 'orthogonal':
+    case 'identity':
+      return { name, gain: num(params, 'gain', 1, path) };
+    default:
+      return { name, ...PRESETS[name] };
+  }
+}
+
+/**
+ * Parses any form Keras accepts for an initializer:
+ * - a string identifier or class name: `"glorot_uniform"`, `"GlorotUniform"`;
+ * - Keras' serialized form `{"class_name": "RandomNormal", "config": {"stddev": 1, "seed": null}}`
+ *   (`config` optional; Keras 3's `module` and `registered_name` keys are ignored);
+ * - the flat form `{"name": "random_normal", "stddev": 1}`.
+ * Missing parameters take Keras 3's defaults; `seed` is ignored (the run's seed decides draws).
+ */
+export function parseInitializer(value: unknown, path: string): Initializer {
+  if (typeof value === 'string') return build(lookupName(value, path), {}, path);
+  if (!isRecord(value)) {
+    throw new ConfigError(path, `must be an initializer name or object, got ${show(value)}`);
+  }
+  if ('class_name' in value) {
+    for (const key of Object.keys(value)) {
+      if (!['class_name', 'config', 'module', 'registered_name'].includes(key)) {
+        throw new ConfigError(join(path, key), 'is not allowed here (an initializer object has class_name, config)');
+      }
+    }
+    const name = lookupName(value.class_name, join(path, 'class_name'));
+    const config = value.config ?? {};
+    if (!isRecord(config)) throw new ConfigError(join(path, 'config'), `must be an object, got ${show(config)}`);
+    return build(name, config, join(path, 'config'));
+  }
+  if ('name' in value) {
+    const { name, ...params } = value;
+    return build(lookupName(name, join(path, 'name')), params, path);
+  }
+  throw new ConfigError(path, `must have a class_name or a name, got ${show(value)}`);
+}
+
+/** Keras' serialized form, `{class_name, config}`, as `get_config` writes it. */
+export function initializerToKeras(init: Initializer): { class_name: string; config: Record<string, unknown> } {
+  const class_name = CLASS_NAMES[init.name];
+  switch (init.name) {
+    case 'zeros':
+    case 'ones':
+      return { class_name, config: {} };
+    case 'constant':
+      return { class_name, config: { value: init.value } };
+    case 'random_normal':
+    case 'truncated_normal':
+      return { class_name, config: { mean: init.mean, stddev: init.stddev, seed: null } };
+    case 'random_uniform':
+      return { class_name, config: { minval: init.minval, maxval: init.maxval, seed: null } };
+    case 'orthogonal':
+      return { class_name, config: { gain: init.gain, seed: null } };
+    case 'identity':
+      return { class_name, config: { gain: init.gain } };
+    default: {
+      const { scale, mode, distribution } = init;
+      const preset = PRESETS[init.name];
+      if (preset && preset.scale === scale && preset.mode === mode && preset.distribution === distribution) {
+        return { class_name, config: { seed: null } };
+      }
+      // A preset name with other parameters (only possible when built in code) cannot be written
+      // under its own class name, since Keras' presets take no parameters: write the general form.
+      return { class_name: 'VarianceScaling', config: { scale, mode, distribution, seed: null } };
+    }
+  }
+}
+
+/** Keras' `compute_fans` for the shapes a Dense layer has: kernel [fan_in, units], bias [units]. */
+export function computeFans(shape: readonly number[]): { fanIn: number; fanOut: number } {
+  return shape.length === 1 ? { fanIn: shape[0], fanOut: shape[0] } : { fanIn: shape[0], fanOut: shape[1] };
+}
+
+function checkShape(shape: readonly number[]): void {
+  if ((shape.length !== 1 && shape.length !== 2) || !shape.every((d) => Number.isInteger(d) && d > 0)) {
+    throw new RangeError(`initializer shape must be [n] or [rows, cols] of positive integers, got [${shape.join(', ')}]`);
+  }
+}
+
+/**
+ * What `init` draws for a tensor of `shape`. Matrix-only initializers reject a 1-D shape with a
+ * ConfigError at `path` (callers pass e.g. `layers[0].bias_initializer`).
+ */
+export function resolveSampler(init: Initializer, shape: [number] | [number, number], path = ''): Sampler {
+  checkShape(shape);
+  switch (init.name) {
+    case 'zeros': return { kind: 'constant', value: 0 };
+    case 'ones': return { kind: 'constant', value: 1 };
+    case 'constant': return { kind: 'constant', value: init.value };
+    case 'random_normal': return { kind: 'normal', mean: init.mean, stddev: init.stddev };
+    case 'truncated_normal': return { kind: 'truncated_normal', mean: init.mean, stddev: init.stddev };
+    case 'random_uniform': return { kind: 'uniform', min: init.minval, max: init.maxval };
+    case 'orthogonal':
+    case 'identity':
+      if (shape.length !== 2) {
+        throw new ConfigError(path, `${init.name} needs a 2-D kernel; it cannot initialize a bias`);
+      }
+      return { kind: init.name, gain: init.gain };
+    default: {
+      // keras.initializers.VarianceScaling.__call__.
+      const { fanIn, fanOut } = computeFans(shape);
+      const n = init.mode === 'fan_in' ? fanIn : init.mode === 'fan_out' ? fanOut : (fanIn + fanOut) / 2;
+      const scale = init.scale / Math.max(1, n);
+      if (init.distribution === 'truncated_normal') {
+        return { kind: 'truncated_normal', mean: 0, stddev: Math.sqrt(scale) / TRUNCATION_CORRECTION };
+      }
+      if (init.distribution === 'untruncated_normal') {
+        return { kind: 'normal', mean: 0, stddev: Math.sqrt(scale) };
+      }
+      const limit = Math.sqrt(3 * scale);
+      return { kind: 'uniform', min: -limit, max: limit };
+    }
+  }
+}
+
+/** Redraws before a truncated normal gives up and clamps (the chance of reaching it is 0.0455^16). */
+export const TRUNCATED_ATTEMPTS = 16;
+
+/**
+ * Draws a tensor on the CPU: row-major, element e = row * cols + col. This is the reference the
+ * WGSL kernel matches bit for bit, so the arithmetic is spelled out in float32 steps. Parameters
+ * are rounded to float32 first because that is what the GPU receives in its uniform buffer.
+ */
+export function sampleCpu(
+  sampler: Sampler, shape: [number] | [number, number], seed: number, layer: number, stream: number,
+): Float32Array {
+  checkShape(shape);
+  const size = shape.length === 1 ? shape[0] : shape[0] * shape[1];
+  const out = new Float32Array(size);
+  const f = Math.fround;
+  switch (sampler.kind) {
+    case 'constant':
+      out.fill(sampler.value);
+      return out;
+    case 'uniform': {
+      const rng = new CounterRng(seed, layer, stream);
+      const min = f(sampler.min), range = f(f(sampler.max) - min);
+      for (let e = 0; e < size; e++) out[e] = f(min + f(range * toUniform(rng.words(e, 0)[0])));
+      return out;
+    }
+    case 'normal': {
+      const rng = new CounterRng(seed, layer, stream);
+      const mean = f(sampler.mean), stddev = f(sampler.stddev);
+      for (let e = 0; e < size; e++) {
+        const w = rng.words(e, 0);
+        out[e] = f(mean + stddev * toNormal(w[0], w[1]));
+      }
+      return out;
+    }
+    case 'truncated_normal': {
+      const rng = new CounterRng(seed, layer, stream);
+      const mean = f(sampler.mean), stddev = f(sampler.stddev);
+      for (let e = 0; e < size; e++) {
+        let z = 0;
+        for (let attempt = 0; attempt < TRUNCATED_ATTEMPTS; attempt++) {
+          const w = rng.words(e, attempt);
+          z = toNormal(w[0], w[1]);
+          if (Math.abs(z) <= 2) break;
+        }
+        // Only reached with |z| > 2 after every attempt failed: clamping keeps the bound exact.
+        z = Math.min(2, Math.max(-2, z));
+        out[e] = f(mean + stddev * z);
+      }
+      return out;
+    }
+    case 'orthogonal':
+    case 'identity': {
+      if (shape.length !== 2) {
+        throw new ConfigError('', `${sampler.kind} needs a 2-D kernel; it cannot initialize a bias`);
+      }
+      const [rows, cols] = shape;
+      if (sampler.kind === 'identity') {
+        // keras.initializers.Identity: gain * eye(rows, cols), non-square allowed.
+        for (let i = 0; i < Math.min(rows, cols); i++) out[i * cols + i] = sampler.gain;
+        return out;
+      }
+      return orthogonal(rows, cols, sampler.gain, seed, layer, stream, out);
+    }
+  }
+}
+
+/**
+ * keras.initializers.Orthogonal: a (max, min) standard normal matrix, its reduced QR, Q's columns
+ * multiplied by sign(diag(R)) so the factorization is unique (Q then does not depend on the QR
+ * routine's sign convention), transposed for wide shapes, times gain.
+ */
+function orthogonal(
+  rows: number, cols: number, gain: number, seed: number, layer: number, stream: number, out: Float32Array,
+): Float32Array {
+  const m = Math.max(rows, cols), k = Math.min(rows, cols);
+  const rng = new CounterRng(seed, layer, stream);
+  // Column-major (column j is a[j*m .. j*m+m)) so Householder updates walk contiguous memory;
+  // the draws are indexed over the row-major (m, k) matrix like every other tensor's.
+  const a = new Float64Array(m * k);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < k; j++) {
+      const w = rng.words(i * k + j, 0);
+      a[j * m + i] = toNormal(w[0], w[1]);
+    }
+  }
+  const { q, rDiag } = householderQr(a, m, k);
+  for (let j = 0; j < k; j++) {
+    // sign(0) would zero a column; R's diagonal is 0 only for a rank-deficient draw (probability 0).
+    const s = rDiag[j] < 0 ? -gain : gain;
+    for (let i = 0; i < m; i++) {
+      const v = q[j * m + i] * s;
+      if (rows >= cols) out[i * cols + j] = v; // Q is (rows, cols)
+      else out[j * cols + i] = v; // Q is (cols, rows): write its transpose
+    }
+  }
+  return out;
+}
+
+/**
+ * Reduced QR of a column-major (m, k) matrix, m >= k, by Householder reflections in float64.
+ * Overwrites `a`. Returns thin Q (column-major, m x k) and R's diagonal.
+ */
+export function householderQr(a: Float64Array, m: number, k: number): { q: Float64Array; rDiag: Float64Array } {
+  const vs = new Float64Array(m * k); // reflector j lives in vs[j*m + j .. j*m + m), unit length
+  const rDiag = new Float64Array(k);
+  for (let j = 0; j < k; j++) {
+    const col = j * m;
+    let norm = 0;
+    for (let i = j; i < m; i++) norm += a[col + i] * a[col + i];
+    norm = Math.sqrt(norm);
+    if (norm === 0) { rDiag[j] = 0; continue; } // zero reflector: H = I
+    // alpha opposite in sign to the pivot avoids cancellation in v = x - alpha e1.
+    const alpha = a[col + j] >= 0 ? -norm : norm;
+    let vnorm = 0;
+    for (let i = j; i < m; i++) {
+      const v = i === j ? a[col + i] - alpha : a[col + i];
+      vs[col + i] = v;
+      vnorm += v * v;
+    }
+    vnorm = Math.sqrt(vnorm);
+    for (let i = j; i < m; i++) vs[col + i] /= vnorm;
+    rDiag[j] = alpha;
+    // Apply H = I - 2 v v^T to the remaining columns.
+    for (let c = j + 1; c < k; c++) {
+      const cc = c * m;
+      let dot = 0;
+      for (let i = j; i < m; i++) dot += vs[col + i] * a[cc + i];
+      dot *= 2;
+      for (let i = j; i < m; i++) a[cc + i] -= dot * vs[col + i];
+    }
+  }
+  // Q = H_0 H_1 ... H_{k-1} I[:, :k], accumulated backwards. H_j only touches rows >= j, and
+  // columns c < j are still e_c there (zero in those rows), so only columns c >= j change.
+  const q = new Float64Array(m * k);
+  for (let j = 0; j < k; j++) q[j * m + j] = 1;
+  for (let j = k - 1; j >= 0; j--) {
+    const col = j * m;
+    if (rDiag[j] === 0) continue;
+    for (let c = j; c < k; c++) {
+      const cc = c * m;
+      let dot = 0;
+      for (let i = j; i < m; i++) dot += vs[col + i] * q[cc + i];
+      dot *= 2;
+      for (let i = j; i < m; i++) q[cc + i] -= dot * vs[col + i];
+    }
+  }
+  return { q, rDiag };
+}

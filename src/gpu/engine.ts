@@ -1,0 +1,409 @@
+/**
+ * @file The GPU engine: plans buffers, binds kernels once, and encodes training steps.
+ *
+ * The whole dataset lives on the GPU. A call to `run` encodes up to STEP_CAP steps per command
+ * buffer; what changes from step to step inside one command buffer (the batch's rows and where its
+ * indices start, the iteration number, Adam's step size) sits in a small step table uploaded
+ * with the chunk's permutation indices and copied into `cur` before each step. On a recorded
+ * step the statistics kernels write every layer's slots, the encoder copies them with the loss
+ * totals into a pooled mappable buffer, and the record is parsed when that buffer maps: the
+ * training loop itself never waits for a read-back.
+ */
+import { ACTIVATION_ID } from '../core/activations';
+import { adamAlpha } from '../core/cpu/optimizers';
+import { targetsFor } from '../core/datasets';
+import { resolveSampler, sampleCpu } from '../core/initializers';
+import { isFused, LOSS_ID } from '../core/losses';
+import { seedKey, Stream } from '../core/rng';
+import { layerStats, saturationMode, SLOT_SIZE, SLOTS_PER_LAYER } from '../core/stats';
+import type { Dataset, OptimizerConfig, RunConfig } from '../core/types';
+import type { Engine, LayerWeights, StepRecord } from '../train/engine';
+import { checkFits, checkWeights, layerShapes, type LayerShape } from '../train/model';
+import { Schedule } from '../train/schedule';
+import { bind, dispatch, groups1d, PipelineCache, writeArray, type BoundKernel, type Kernel } from './kernel';
+import * as K from './kernels';
+
+/** Steps encoded into one command buffer at most. */
+const STEP_CAP = 256;
+/** Mappable buffers for records in flight; a chunk never holds more records than this. */
+const READBACK_POOL = 8;
+/** Bytes of one StepInfo (shaders/step.wgsl). */
+const STEP_INFO_BYTES = 16;
+
+/** Read at call time: in Node the GPU* globals exist only once a device has been acquired. */
+const storageUsage = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+
+interface LayerBuffers {
+  shape: LayerShape;
+  W: GPUBuffer; b: GPUBuffer; dW: GPUBuffer; db: GPUBuffer;
+  sW1: GPUBuffer; sW2: GPUBuffer; sb1: GPUBuffer; sb2: GPUBuffer;
+  Wprev: GPUBuffer;
+  Z: GPUBuffer; A: GPUBuffer; dA: GPUBuffer; dZ: GPUBuffer;
+}
+
+interface LayerKernels {
+  forward: BoundKernel[];
+  backward: BoundKernel[];
+  update: BoundKernel[];
+  stats: BoundKernel[];
+}
+
+function optimizerKind(o: OptimizerConfig): { id: number; u: Record<string, number> } {
+  switch (o.name) {
+    case 'sgd': return { id: o.momentum === 0 ? 0 : o.nesterov ? 2 : 1, u: { lr: o.learning_rate, c1: o.momentum, c2: 0, eps: 0 } };
+    case 'adam': return { id: 3, u: { lr: o.learning_rate, c1: o.beta_1, c2: o.beta_2, eps: o.epsilon } };
+    case 'rmsprop': return { id: 4, u: { lr: o.learning_rate, c1: 0, c2: o.rho, eps: o.epsilon } };
+  }
+}
+
+export class GpuEngine implements Engine {
+  readonly backend = 'gpu' as const;
+  step = 0;
+  private readonly sched: Schedule;
+  private readonly shapes: LayerShape[];
+  private readonly cache: PipelineCache;
+  private readonly owned: GPUBuffer[] = [];
+  private readonly outDim: number;
+  private layers: LayerBuffers[] = [];
+  private kernels: LayerKernels[] = [];
+  private head: BoundKernel[] = [];
+  private lossKernels: BoundKernel[] = [];
+  private cur!: GPUBuffer;
+  private table!: GPUBuffer;
+  private perm!: GPUBuffer;
+  private totals!: GPUBuffer;
+  private stats!: GPUBuffer;
+  private readonly statsBytes: number;
+  private readonly freeReadbacks: GPUBuffer[] = [];
+  private delivery: Promise<void> = Promise.resolve();
+  private inFlight: Promise<void>[] = [];
+  private failure: Error | null = null;
+
+  static async create(cfg: RunConfig, data: Dataset, device: GPUDevice, adapter: string): Promise<GpuEngine> {
+    const e = new GpuEngine(cfg, data, device, adapter);
+    await e.build();
+    return e;
+  }
+
+  private constructor(readonly cfg: RunConfig, readonly data: Dataset, readonly device: GPUDevice, readonly adapter: string) {
+    this.shapes = layerShapes(cfg);
+    this.sched = new Schedule(data.n, cfg.batch_size, cfg.epochs, cfg.seed, cfg.log_every);
+    this.outDim = this.shapes[this.shapes.length - 1].units;
+    const lim = device.limits;
+    checkFits(this.shapes, this.sched.batch, data.n, data.inputDim, this.outDim, {
+      maxBinding: Math.min(lim.maxStorageBufferBindingSize, lim.maxBufferSize),
+      maxTotal: 4 * 1024 ** 3,
+      where: 'this GPU',
+    });
+    this.cache = new PipelineCache(device);
+    this.statsBytes = this.shapes.length * SLOTS_PER_LAYER * SLOT_SIZE * 4;
+    device.lost.then((info) => {
+      if (info.reason !== 'destroyed') this.failure ??= new Error(`the GPU device was lost (${info.reason}): ${info.message}`);
+    });
+    device.addEventListener('uncapturederror', (ev) => {
+      this.failure ??= new Error(`GPU error: ${(ev as GPUUncapturedErrorEvent).error.message}`);
+    });
+  }
+
+  get totalSteps(): number { return this.sched.totalSteps; }
+
+  private buffer(label: string, bytes: number, usage = storageUsage()): GPUBuffer {
+    const b = this.device.createBuffer({ label, size: Math.max(16, Math.ceil(bytes / 4) * 4), usage });
+    this.owned.push(b);
+    return b;
+  }
+
+  private upload(label: string, data: Float32Array | Uint32Array): GPUBuffer {
+    const b = this.buffer(label, data.byteLength);
+    writeArray(this.device, b, data);
+    return b;
+  }
+
+  private async build(): Promise<void> {
+    const { device, cfg, data } = this;
+    const B = this.sched.batch, inDim = data.inputDim, outDim = this.outDim;
+    const f = 4;
+    const X = this.upload('X', data.x);
+    const Y = this.upload('Y', targetsFor(data.labels, outDim));
+    const Xb = this.buffer('Xb', B * inDim * f);
+    const Yb = this.buffer('Yb', B * outDim * f);
+    const dummy = this.buffer('dummy', 16);
+    this.cur = this.buffer('cur', STEP_INFO_BYTES);
+    this.table = this.buffer('steps', STEP_CAP * STEP_INFO_BYTES);
+    this.perm = this.buffer('perm', STEP_CAP * B * 4);
+    this.totals = this.buffer('totals', 16);
+    this.stats = this.buffer('stats', this.statsBytes);
+    const rowOut = this.buffer('rowOut', B * 8);
+    this.layers = this.shapes.map((shape, l) => {
+      const k = shape.fanIn * shape.units * f, u = shape.units * f, a = B * shape.units * f;
+      const n = (s: string) => `layer${l}.${s}`;
+      return {
+        shape,
+        W: this.buffer(n('W'), k), b: this.buffer(n('b'), u), dW: this.buffer(n('dW'), k), db: this.buffer(n('db'), u),
+        sW1: this.buffer(n('sW1'), k), sW2: this.buffer(n('sW2'), k), sb1: this.buffer(n('sb1'), u), sb2: this.buffer(n('sb2'), u),
+        Wprev: this.buffer(n('Wprev'), k),
+        Z: this.buffer(n('Z'), a), A: this.buffer(n('A'), a), dA: this.buffer(n('dA'), a), dZ: this.buffer(n('dZ'), a),
+      };
+    });
+
+    device.pushErrorScope('validation');
+    const get = (d: Parameters<PipelineCache['get']>[0]): Promise<Kernel> => this.cache.get(d);
+    const gather = await get(K.gatherKernel());
+    this.head = [
+      bind(device, gather, [X, this.perm, this.cur, Xb], [...groups1d(B * inDim), 1], { batch: B, width: inDim }),
+      bind(device, gather, [Y, this.perm, this.cur, Yb], [...groups1d(B * outDim), 1], { batch: B, width: outDim }),
+    ];
+    const opt = optimizerKind(cfg.optimizer);
+    const optK = await get(K.optimizerKernel(opt.id));
+    const [mmFwd, mmDx, mmDw, colsum, softmax] = await Promise.all([
+      get(K.matmulKernel(false, false, true)), get(K.matmulKernel(false, true, false)),
+      get(K.matmulKernel(true, false, false)), get(K.colsumKernel()), get(K.softmaxKernel()),
+    ]);
+    const last = this.layers.length - 1;
+    for (let l = 0; l <= last; l++) {
+      const L = this.layers[l], act = cfg.layers[l].activation, id = ACTIVATION_ID[act.name];
+      const { fanIn, units } = L.shape;
+      const input = l === 0 ? Xb : this.layers[l - 1].A;
+      const forward = [bind(device, mmFwd, [input, L.W, L.b, L.Z], K.matmulGroups(B, units), { M: B, N: units, K: fanIn })];
+      forward.push(id === ACTIVATION_ID.softmax
+        ? bind(device, softmax, [L.Z, L.A], [...groups1d(B), 1], { rows: B, units })
+        : bind(device, await get(K.actForwardKernel(id, act.alpha)), [L.Z, L.A], [...groups1d(B * units), 1], { n: B * units }));
+      const backward: BoundKernel[] = [];
+      if (l !== last) {
+        backward.push(bind(device, await get(K.actBackwardKernel(id, act.alpha)), [L.Z, L.dA, L.dZ], [...groups1d(B * units), 1], { n: B * units }));
+      }
+      backward.push(bind(device, mmDw, [input, L.dZ, dummy, L.dW], K.matmulGroups(fanIn, units), { M: fanIn, N: units, K: B }));
+      backward.push(bind(device, colsum, [L.dZ, L.db], [...groups1d(units), 1], { rows: B, cols: units }));
+      if (l > 0) {
+        const P = this.layers[l - 1];
+        backward.push(bind(device, mmDx, [L.dZ, L.W, dummy, P.dA], K.matmulGroups(B, fanIn), { M: B, N: fanIn, K: units }));
+      }
+      const update = [
+        bind(device, optK, [L.W, L.dW, L.sW1, L.sW2, this.cur], [...groups1d(fanIn * units), 1], { n: fanIn * units, ...opt.u }),
+        bind(device, optK, [L.b, L.db, L.sb1, L.sb2, this.cur], [...groups1d(units), 1], { n: units, ...opt.u }),
+      ];
+      const sat = saturationMode(act);
+      const base = l * SLOTS_PER_LAYER * SLOT_SIZE;
+      const [perRow, satRow, plain, sub] = await Promise.all([
+        get(K.statsKernel(0, false, true)), get(K.statsKernel(sat, false, true)),
+        get(K.statsKernel(0, false, false)), get(K.statsKernel(0, true, false)),
+      ]);
+      const one: [number, number, number] = [1, 1, 1];
+      const stats = [
+        bind(device, perRow, [L.Z, dummy, this.cur, this.stats], one, { n: 0, width: units, slot: base }),
+        bind(device, satRow, [L.A, dummy, this.cur, this.stats], one, { n: 0, width: units, slot: base + SLOT_SIZE }),
+        bind(device, perRow, [L.dA, dummy, this.cur, this.stats], one, { n: 0, width: units, slot: base + 2 * SLOT_SIZE }),
+        bind(device, plain, [L.W, dummy, this.cur, this.stats], one, { n: fanIn * units, width: 0, slot: base + 3 * SLOT_SIZE }),
+        bind(device, plain, [L.dW, dummy, this.cur, this.stats], one, { n: fanIn * units, width: 0, slot: base + 4 * SLOT_SIZE }),
+        bind(device, sub, [L.W, L.Wprev, this.cur, this.stats], one, { n: fanIn * units, width: 0, slot: base + 5 * SLOT_SIZE }),
+      ];
+      this.kernels.push({ forward, backward, update, stats });
+    }
+    const outL = this.layers[last], outAct = cfg.layers[last].activation, outId = ACTIVATION_ID[outAct.name];
+    const lossK = await get(K.lossKernel(LOSS_ID[cfg.loss], outId, outAct.alpha, isFused(cfg.loss, outId)));
+    this.lossKernels = [
+      bind(device, lossK, [outL.Z, outL.A, Yb, this.cur, outL.dA, outL.dZ, rowOut], [...groups1d(B), 1], { batch: B, units: outDim }),
+      bind(device, await get(K.accumulateKernel()), [rowOut, this.cur, this.totals], [1, 1, 1]),
+    ];
+    const err = await device.popErrorScope();
+    if (err) throw new Error(`GPU setup failed: ${err.message}`);
+  }
+
+  async init(weights?: LayerWeights[]): Promise<StepRecord> {
+    if (weights) checkWeights(this.shapes, weights);
+    const { device, cfg } = this;
+    const enc = device.createCommandEncoder({ label: 'init' });
+    const [lo, hi] = seedKey(cfg.seed);
+    const params: GPUBuffer[] = [];
+    for (let l = 0; l < this.layers.length; l++) {
+      const L = this.layers[l], { fanIn, units } = L.shape;
+      const tensors: [GPUBuffer, [number] | [number, number], number, 'kernel_initializer' | 'bias_initializer'][] = [
+        [L.W, [fanIn, units], Stream.kernel, 'kernel_initializer'],
+        [L.b, [units], Stream.bias, 'bias_initializer'],
+      ];
+      for (const [buf, shape, stream, key] of tensors) {
+        const n = shape.length === 2 ? shape[0] * shape[1] : shape[0];
+        if (weights) {
+          writeArray(device, buf, stream === Stream.kernel ? weights[l].kernel : weights[l].bias);
+          continue;
+        }
+        const s = resolveSampler(cfg.layers[l][key], shape, `layers[${l}].${key}`);
+        if (s.kind === 'constant') {
+          writeArray(device, buf, new Float32Array(n).fill(s.value));
+        } else if (s.kind === 'orthogonal' || s.kind === 'identity') {
+          writeArray(device, buf, sampleCpu(s, shape, cfg.seed, l, stream));
+        } else {
+          const kind = s.kind === 'uniform' ? 1 : s.kind === 'normal' ? 2 : 3;
+          const [a, b] = s.kind === 'uniform' ? [s.min, s.max] : [s.mean, s.stddev];
+          const k = await this.cache.get(K.initKernel(kind));
+          const bound = bind(device, k, [buf], [...groups1d(n), 1], { n, seed_lo: lo, seed_hi: hi, layer: l, stream, a, b });
+          const pass = enc.beginComputePass();
+          dispatch(pass, bound);
+          pass.end();
+        }
+      }
+      for (const b of [L.sW1, L.sW2, L.sb1, L.sb2]) enc.clearBuffer(b);
+    }
+    enc.clearBuffer(this.totals);
+    device.queue.submit([enc.finish()]);
+    params.forEach((p) => p.destroy());
+    this.step = 0;
+    let record: StepRecord | null = null;
+    this.writeChunk(0, 0);
+    const enc0 = device.createCommandEncoder({ label: 'step0' });
+    const rb = await this.takeReadback();
+    this.encodeStep(enc0, 0, false, rb);
+    device.queue.submit([enc0.finish()]);
+    this.deliver(rb, 0, (r) => { record = r; });
+    await this.delivery;
+    this.throwIfFailed();
+    return record!;
+  }
+
+  /** Uploads the step table and permutation indices for updates from+1 .. from+count (count 0: the step-0 pass). */
+  private writeChunk(from: number, count: number): void {
+    const B = this.sched.batch;
+    const n = Math.max(1, count);
+    const table = new ArrayBuffer(n * STEP_INFO_BYTES);
+    const tu = new Uint32Array(table), tf = new Float32Array(table);
+    const perm = new Uint32Array(n * B);
+    for (let k = 0; k < n; k++) {
+      const s = count === 0 ? 1 : from + 1 + k;
+      const rows = this.sched.rowsOf(s);
+      perm.set(rows, k * B);
+      tu[k * 4] = rows.length;
+      tu[k * 4 + 1] = k * B;
+      tu[k * 4 + 2] = count === 0 ? 0 : s;
+      tf[k * 4 + 3] = this.cfg.optimizer.name === 'adam' && count > 0 ? adamAlpha(this.cfg.optimizer, s) : 0;
+    }
+    this.device.queue.writeBuffer(this.table, 0, table);
+    writeArray(this.device, this.perm, perm);
+  }
+
+  /** One training step into `enc`: forward, loss, backward, and (unless `update` is false) the optimizer; statistics when `rb` is given. */
+  private encodeStep(enc: GPUCommandEncoder, local: number, update: boolean, rb: GPUBuffer | null): void {
+    enc.copyBufferToBuffer(this.table, local * STEP_INFO_BYTES, this.cur, 0, STEP_INFO_BYTES);
+    let pass = enc.beginComputePass();
+    for (const k of this.head) dispatch(pass, k);
+    for (const L of this.kernels) for (const k of L.forward) dispatch(pass, k);
+    for (const k of this.lossKernels) dispatch(pass, k);
+    for (let l = this.kernels.length - 1; l >= 0; l--) for (const k of this.kernels[l].backward) dispatch(pass, k);
+    if (rb) {
+      pass.end();
+      // Snapshot W so the statistics can measure this step's update (zero when there is none).
+      for (const L of this.layers) enc.copyBufferToBuffer(L.W, 0, L.Wprev, 0, L.W.size);
+      pass = enc.beginComputePass();
+    }
+    if (update) for (const L of this.kernels) for (const k of L.update) dispatch(pass, k);
+    if (rb) for (const L of this.kernels) for (const k of L.stats) dispatch(pass, k);
+    pass.end();
+    if (rb) {
+      enc.copyBufferToBuffer(this.stats, 0, rb, 0, this.statsBytes);
+      enc.copyBufferToBuffer(this.totals, 0, rb, this.statsBytes, 16);
+      enc.clearBuffer(this.totals);
+    }
+  }
+
+  /** A mappable buffer for one record; waits for a delivery only when all are in flight. */
+  private async takeReadback(): Promise<GPUBuffer> {
+    while (this.freeReadbacks.length === 0 && this.inFlight.length >= READBACK_POOL) {
+      await this.inFlight[0];
+    }
+    return this.freeReadbacks.pop()
+      ?? this.buffer('readback', this.statsBytes + 16, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
+  }
+
+  /** Maps `rb` after its submission and hands the parsed record over, in step order. */
+  private deliver(rb: GPUBuffer, s: number, onRecord: (r: StepRecord) => void): void {
+    const mapped = rb.mapAsync(GPUMapMode.READ);
+    const done = this.delivery.then(async () => {
+      try {
+        await mapped;
+      } catch (e) {
+        this.failure ??= new Error(`reading statistics back failed: ${(e as Error).message}`);
+        return;
+      }
+      const raw = new Float32Array(rb.getMappedRange().slice(0));
+      rb.unmap();
+      this.freeReadbacks.push(rb);
+      const nL = this.layers.length;
+      const t = raw.subarray(this.statsBytes / 4);
+      onRecord({
+        step: s, epoch: this.sched.epochAfter(s),
+        loss: t[2] > 0 ? t[0] / t[2] : NaN,
+        accuracy: t[2] > 0 ? t[1] / t[2] : NaN,
+        layers: Array.from({ length: nL }, (_, l) => layerStats(raw, l * SLOTS_PER_LAYER * SLOT_SIZE)),
+      });
+    });
+    this.delivery = done;
+    this.inFlight.push(done);
+    done.then(() => { this.inFlight = this.inFlight.filter((p) => p !== done); });
+  }
+
+  async run(steps: number, onRecord: (r: StepRecord) => void, signal?: AbortSignal): Promise<void> {
+    const end = this.step + steps;
+    let previous: Promise<undefined> | null = null;
+    while (this.step < end && !signal?.aborted) {
+      this.throwIfFailed();
+      const from = this.step;
+      let count = 0, records = 0;
+      while (from + count < end && count < STEP_CAP && records < READBACK_POOL) {
+        count++;
+        if (this.sched.isRecorded(from + count, end)) records++;
+      }
+      this.writeChunk(from, count);
+      const enc = this.device.createCommandEncoder({ label: `steps ${from + 1}-${from + count}` });
+      const pending: [GPUBuffer, number][] = [];
+      for (let k = 0; k < count; k++) {
+        const s = from + 1 + k;
+        const rb = this.sched.isRecorded(s, end) ? await this.takeReadback() : null;
+        this.encodeStep(enc, k, true, rb);
+        if (rb) pending.push([rb, s]);
+      }
+      this.device.queue.submit([enc.finish()]);
+      for (const [rb, s] of pending) this.deliver(rb, s, onRecord);
+      this.step = from + count;
+      // At most two command buffers in flight: enough to keep the GPU busy, bounded memory.
+      if (previous) await previous;
+      previous = this.device.queue.onSubmittedWorkDone();
+    }
+    if (previous) await previous;
+    await this.delivery;
+    this.throwIfFailed();
+  }
+
+  async weights(): Promise<LayerWeights[]> {
+    const sizes = this.layers.map((L) => [L.W.size, L.b.size]);
+    const total = sizes.reduce((s, [a, b]) => s + a + b, 0);
+    const rb = this.device.createBuffer({ size: total, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const enc = this.device.createCommandEncoder();
+    let off = 0;
+    for (const L of this.layers) {
+      enc.copyBufferToBuffer(L.W, 0, rb, off, L.W.size); off += L.W.size;
+      enc.copyBufferToBuffer(L.b, 0, rb, off, L.b.size); off += L.b.size;
+    }
+    this.device.queue.submit([enc.finish()]);
+    try {
+      await rb.mapAsync(GPUMapMode.READ);
+      const all = new Float32Array(rb.getMappedRange().slice(0));
+      off = 0;
+      return this.layers.map((L) => {
+        const k = L.shape.fanIn * L.shape.units, u = L.shape.units;
+        const kernel = all.slice(off / 4, off / 4 + k); off += L.W.size;
+        const bias = all.slice(off / 4, off / 4 + u); off += L.b.size;
+        return { kernel, bias };
+      });
+    } finally {
+      rb.destroy();
+    }
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure) throw this.failure;
+  }
+
+  dispose(): void {
+    for (const b of this.owned) b.destroy();
+    this.owned.length = 0;
+  }
+}

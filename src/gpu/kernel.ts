@@ -1,0 +1,178 @@
+/**
+ * @file Kernel descriptors and the pipeline cache.
+ *
+ * A kernel is described by one object: its WGSL (from shaders/), the shared pieces it needs, the
+ * compile-time constants that specialize it (workgroup size, activation id, transpose flags ...),
+ * its uniform fields and its storage bindings. From that one description this file generates the
+ * WGSL prelude (constants and the `Params` struct), the bind group layout and the uniform
+ * packing, so no layout is ever written twice by hand. Pipelines are compiled asynchronously and
+ * cached by name and constants; WGSL errors come back with the kernel's name and line numbers.
+ */
+import stepWgsl from '../../shaders/step.wgsl?raw';
+
+export type Binding = 'read' | 'rw';
+export type ScalarType = 'u32' | 'f32';
+
+export interface KernelDesc {
+  /** Names the kernel in errors and in the cache key. */
+  name: string;
+  source: string;
+  /** Shared WGSL pieces prepended in order (rng, activations ...). */
+  includes?: string[];
+  /** Injected as `const NAME: type = value;`. Part of the cache key. */
+  constants?: Record<string, [ScalarType, number]>;
+  /** Fields of the `Params` uniform struct (all 4-byte scalars), bound at binding 0. */
+  uniforms?: Record<string, ScalarType>;
+  /** Storage bindings 1..n, in order. */
+  bindings: Binding[];
+}
+
+/** The default 1-D workgroup size, injected into every elementwise kernel as WG. */
+export const WG = 256;
+/** Workgroups per dimension allowed by every WebGPU device (maxComputeWorkgroupsPerDimension). */
+const MAX_GROUPS = 65535;
+
+const COMMON = `${stepWgsl}
+fn flat_index(gid: vec3<u32>, nwg: vec3<u32>) -> u32 { return gid.x + gid.y * nwg.x * WG; }
+`;
+
+function literal(type: ScalarType, v: number): string {
+  if (type === 'u32') {
+    if (!Number.isInteger(v) || v < 0) throw new Error(`kernel constant must be a u32, got ${v}`);
+    return `${v}u`;
+  }
+  const s = Number.isInteger(v) ? v.toFixed(1) : String(v);
+  return s;
+}
+
+/** The full WGSL of a kernel: constants, uniform struct, shared pieces, body. */
+export function assemble(desc: KernelDesc): string {
+  const consts = { WG: ['u32', WG] as [ScalarType, number], ...desc.constants };
+  const lines = Object.entries(consts).map(([k, [t, v]]) => `const ${k}: ${t} = ${literal(t, v)};`);
+  const fields = Object.entries(desc.uniforms ?? {});
+  if (fields.length) {
+    lines.push(`struct Params {\n${fields.map(([k, t]) => `  ${k}: ${t},`).join('\n')}\n}`);
+    lines.push('@group(0) @binding(0) var<uniform> P: Params;');
+  }
+  return [lines.join('\n'), COMMON, ...(desc.includes ?? []), desc.source].join('\n');
+}
+
+function cacheKey(desc: KernelDesc): string {
+  return `${desc.name}|${JSON.stringify(desc.constants ?? {})}`;
+}
+
+export interface Kernel {
+  desc: KernelDesc;
+  pipeline: GPUComputePipeline;
+  layout: GPUBindGroupLayout;
+}
+
+/** Compiles and caches pipelines for one device. */
+export class PipelineCache {
+  private readonly pending = new Map<string, Promise<Kernel>>();
+  constructor(readonly device: GPUDevice) {}
+
+  get(desc: KernelDesc): Promise<Kernel> {
+    const key = cacheKey(desc);
+    let p = this.pending.get(key);
+    if (!p) {
+      p = this.compile(desc);
+      this.pending.set(key, p);
+    }
+    return p;
+  }
+
+  private async compile(desc: KernelDesc): Promise<Kernel> {
+    const code = assemble(desc);
+    const device = this.device;
+    const module = device.createShaderModule({ label: desc.name, code });
+    const info = await module.getCompilationInfo();
+    const errors = info.messages.filter((m) => m.type === 'error');
+    if (errors.length) throw new Error(formatCompileErrors(desc.name, code, errors));
+    const entries: GPUBindGroupLayoutEntry[] = [];
+    if (desc.uniforms && Object.keys(desc.uniforms).length) {
+      entries.push({ binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } });
+    }
+    desc.bindings.forEach((b, i) => entries.push({
+      binding: i + 1, visibility: GPUShaderStage.COMPUTE,
+      buffer: { type: b === 'read' ? 'read-only-storage' : 'storage' },
+    }));
+    const layout = device.createBindGroupLayout({ label: desc.name, entries });
+    device.pushErrorScope('validation');
+    const pipeline = await device.createComputePipelineAsync({
+      label: desc.name,
+      layout: device.createPipelineLayout({ bindGroupLayouts: [layout] }),
+      compute: { module, entryPoint: 'main' },
+    });
+    const err = await device.popErrorScope();
+    if (err) throw new Error(`kernel ${desc.name}: ${err.message}`);
+    return { desc, pipeline, layout };
+  }
+}
+
+/** `name:line:col: message` and the offending line, for every error. */
+export function formatCompileErrors(name: string, code: string, msgs: readonly GPUCompilationMessage[]): string {
+  const lines = code.split('\n');
+  return `WGSL compile error in kernel ${name}:\n` + msgs.map((m) =>
+    `  ${name}:${m.lineNum}:${m.linePos}: ${m.message}\n    ${lines[m.lineNum - 1] ?? ''}`).join('\n');
+}
+
+/** Packs uniform values in the order the struct declares them; 16-byte aligned size. */
+export function packUniforms(desc: KernelDesc, values: Record<string, number>): ArrayBuffer {
+  const fields = Object.entries(desc.uniforms ?? {});
+  const buf = new ArrayBuffer(Math.max(16, Math.ceil((fields.length * 4) / 16) * 16));
+  const u = new Uint32Array(buf), f = new Float32Array(buf);
+  fields.forEach(([k, t], i) => {
+    const v = values[k];
+    if (v === undefined) throw new Error(`kernel ${desc.name}: missing uniform ${k}`);
+    if (t === 'u32') u[i] = v; else f[i] = v;
+  });
+  for (const k of Object.keys(values)) {
+    if (!(k in (desc.uniforms ?? {}))) throw new Error(`kernel ${desc.name}: unknown uniform ${k}`);
+  }
+  return buf;
+}
+
+/** Workgroup counts for `n` invocations of a 1-D kernel, folded into 2-D beyond the per-dimension limit. */
+export function groups1d(n: number, wg = WG): [number, number] {
+  const g = Math.max(1, Math.ceil(n / wg));
+  if (g <= MAX_GROUPS) return [g, 1];
+  const y = Math.ceil(g / MAX_GROUPS);
+  return [Math.ceil(g / y), y];
+}
+
+/** A kernel bound once to its buffers: what the step encoder dispatches. */
+export interface BoundKernel {
+  kernel: Kernel;
+  bindGroup: GPUBindGroup;
+  groups: [number, number, number];
+}
+
+export function bind(
+  device: GPUDevice, kernel: Kernel, buffers: GPUBuffer[], groups: [number, number, number],
+  uniforms?: Record<string, number>,
+): BoundKernel {
+  const entries: GPUBindGroupEntry[] = [];
+  if (kernel.desc.uniforms && Object.keys(kernel.desc.uniforms).length) {
+    const data = packUniforms(kernel.desc, uniforms ?? {});
+    const ub = device.createBuffer({ label: `${kernel.desc.name}.params`, size: data.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    device.queue.writeBuffer(ub, 0, data);
+    entries.push({ binding: 0, resource: { buffer: ub } });
+  }
+  if (buffers.length !== kernel.desc.bindings.length) {
+    throw new Error(`kernel ${kernel.desc.name}: expected ${kernel.desc.bindings.length} buffers, got ${buffers.length}`);
+  }
+  buffers.forEach((b, i) => entries.push({ binding: i + 1, resource: { buffer: b } }));
+  return { kernel, groups, bindGroup: device.createBindGroup({ label: kernel.desc.name, layout: kernel.layout, entries }) };
+}
+
+export function dispatch(pass: GPUComputePassEncoder, k: BoundKernel): void {
+  pass.setPipeline(k.kernel.pipeline);
+  pass.setBindGroup(0, k.bindGroup);
+  pass.dispatchWorkgroups(k.groups[0], k.groups[1], k.groups[2]);
+}
+
+/** queue.writeBuffer for any typed array (TypeScript's typed-array generics reject ArrayBufferLike views). */
+export function writeArray(device: GPUDevice, buf: GPUBuffer, data: Float32Array | Uint32Array, offset = 0): void {
+  device.queue.writeBuffer(buf, offset, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
+}

@@ -1,0 +1,114 @@
+/**
+ * @file The catalogue of kernels: one descriptor factory per WGSL file. Each says which shared
+ * pieces the kernel needs, what specializes it, its uniforms and its bindings (in the order the
+ * WGSL declares them).
+ */
+import accumulateWgsl from '../../shaders/accumulate.wgsl?raw';
+import actBackwardWgsl from '../../shaders/act_backward.wgsl?raw';
+import actForwardWgsl from '../../shaders/act_forward.wgsl?raw';
+import activationsWgsl from '../../shaders/activations.wgsl?raw';
+import colsumWgsl from '../../shaders/colsum.wgsl?raw';
+import gatherWgsl from '../../shaders/gather.wgsl?raw';
+import initWgsl from '../../shaders/init.wgsl?raw';
+import lossWgsl from '../../shaders/loss.wgsl?raw';
+import matmulWgsl from '../../shaders/matmul.wgsl?raw';
+import optimizerWgsl from '../../shaders/optimizer.wgsl?raw';
+import rngWgsl from '../../shaders/rng.wgsl?raw';
+import softmaxWgsl from '../../shaders/softmax.wgsl?raw';
+import statsWgsl from '../../shaders/stats.wgsl?raw';
+import { HIST_BINS, SLOT } from '../core/stats';
+import type { KernelDesc } from './kernel';
+
+/** Matmul tiling: a 16×16 workgroup computing a 64×64 block, 4×4 outputs per invocation, 16-deep slices. */
+export const MATMUL_TILE = { WG_X: 16, WG_Y: 16, TM: 4, TN: 4, TILE_K: 16 } as const;
+
+export function matmulKernel(transA: boolean, transB: boolean, bias: boolean): KernelDesc {
+  const t = MATMUL_TILE;
+  return {
+    name: 'matmul',
+    source: matmulWgsl,
+    constants: {
+      WG_X: ['u32', t.WG_X], WG_Y: ['u32', t.WG_Y], TM: ['u32', t.TM], TN: ['u32', t.TN], TILE_K: ['u32', t.TILE_K],
+      TRANS_A: ['u32', transA ? 1 : 0], TRANS_B: ['u32', transB ? 1 : 0], BIAS: ['u32', bias ? 1 : 0],
+    },
+    uniforms: { M: 'u32', N: 'u32', K: 'u32' },
+    bindings: ['read', 'read', 'read', 'rw'],
+  };
+}
+
+/** Workgroups covering an M×N output. */
+export function matmulGroups(M: number, N: number): [number, number, number] {
+  const t = MATMUL_TILE;
+  return [Math.ceil(N / (t.WG_X * t.TN)), Math.ceil(M / (t.WG_Y * t.TM)), 1];
+}
+
+export function actForwardKernel(act: number, alpha: number): KernelDesc {
+  return {
+    name: 'act_forward', source: actForwardWgsl, includes: [activationsWgsl],
+    constants: { ACT: ['u32', act], ALPHA: ['f32', alpha] },
+    uniforms: { n: 'u32' }, bindings: ['read', 'rw'],
+  };
+}
+
+export function actBackwardKernel(act: number, alpha: number): KernelDesc {
+  return {
+    name: 'act_backward', source: actBackwardWgsl, includes: [activationsWgsl],
+    constants: { ACT: ['u32', act], ALPHA: ['f32', alpha] },
+    uniforms: { n: 'u32' }, bindings: ['read', 'read', 'rw'],
+  };
+}
+
+export function softmaxKernel(): KernelDesc {
+  return { name: 'softmax', source: softmaxWgsl, uniforms: { rows: 'u32', units: 'u32' }, bindings: ['read', 'rw'] };
+}
+
+export function colsumKernel(): KernelDesc {
+  return { name: 'colsum', source: colsumWgsl, uniforms: { rows: 'u32', cols: 'u32' }, bindings: ['read', 'rw'] };
+}
+
+export function gatherKernel(): KernelDesc {
+  return { name: 'gather', source: gatherWgsl, uniforms: { batch: 'u32', width: 'u32' }, bindings: ['read', 'read', 'read', 'rw'] };
+}
+
+/** `kind`: 1 uniform, 2 normal, 3 truncated normal (see shaders/init.wgsl). */
+export function initKernel(kind: 1 | 2 | 3): KernelDesc {
+  return {
+    name: 'init', source: initWgsl, includes: [rngWgsl],
+    constants: { KIND: ['u32', kind] },
+    uniforms: { n: 'u32', seed_lo: 'u32', seed_hi: 'u32', layer: 'u32', stream: 'u32', a: 'f32', b: 'f32' },
+    bindings: ['rw'],
+  };
+}
+
+export function lossKernel(loss: number, act: number, alpha: number, fused: boolean): KernelDesc {
+  return {
+    name: 'loss', source: lossWgsl, includes: [activationsWgsl],
+    constants: { LOSS: ['u32', loss], ACT: ['u32', act], ALPHA: ['f32', alpha], FUSED: ['u32', fused ? 1 : 0] },
+    uniforms: { batch: 'u32', units: 'u32' },
+    bindings: ['read', 'read', 'read', 'read', 'rw', 'rw', 'rw'],
+  };
+}
+
+export function accumulateKernel(): KernelDesc {
+  return { name: 'accumulate', source: accumulateWgsl, bindings: ['read', 'read', 'rw'] };
+}
+
+/** `opt`: 0 sgd, 1 momentum, 2 nesterov, 3 adam, 4 rmsprop. */
+export function optimizerKernel(opt: number): KernelDesc {
+  return {
+    name: 'optimizer', source: optimizerWgsl,
+    constants: { OPT: ['u32', opt] },
+    uniforms: { n: 'u32', lr: 'f32', c1: 'f32', c2: 'f32', eps: 'f32' },
+    bindings: ['rw', 'read', 'rw', 'rw', 'read'],
+  };
+}
+
+export function statsKernel(sat: number, sub: boolean, perRow: boolean): KernelDesc {
+  const slot = Object.fromEntries(Object.entries(SLOT).map(([k, v]) => [`SLOT_${k.toUpperCase()}`, ['u32', v]])) as Record<string, ['u32', number]>;
+  return {
+    name: 'stats', source: statsWgsl,
+    constants: { ...slot, HIST_BINS: ['u32', HIST_BINS], SAT: ['u32', sat], SUB: ['u32', sub ? 1 : 0], PER_ROW: ['u32', perRow ? 1 : 0] },
+    uniforms: { n: 'u32', width: 'u32', slot: 'u32' },
+    bindings: ['read', 'read', 'read', 'rw'],
+  };
+}

@@ -1,0 +1,23 @@
+/**
+ * @file One entry point to build an engine for a config, on either backend.
+ */
+import type { Dataset, RunConfig } from '../core/types';
+import { CpuEngine } from './cpu-engine';
+import type { Engine } from './engine';
+
+export type BackendName = 'gpu' | 'cpu';
+
+export interface EngineOptions {
+  backend: BackendName;
+  /** Required for 'gpu': the engine never acquires a device itself (browser and Node hand theirs in). */
+  device?: GPUDevice;
+  /** Name of the adapter behind `device`, for reports. */
+  adapter?: string;
+}
+
+export async function createEngine(cfg: RunConfig, data: Dataset, opts: EngineOptions): Promise<Engine> {
+  if (opts.backend === 'cpu') return new CpuEngine(cfg, data);
+  if (!opts.device) throw new Error('createEngine: the gpu backend needs a GPUDevice');
+  const { GpuEngine } = await import('../gpu/engine');
+  return GpuEngine.create(cfg, data, opts.device, opts.adapter ?? 'WebGPU');
+}

@@ -1,0 +1,46 @@
+/**
+ * @file What a training backend offers. Both the GPU engine (src/gpu/engine.ts) and the CPU
+ * reference (src/train/cpu-engine.ts) implement `Engine`, so the CLI, the tests and the page
+ * drive either the same way.
+ */
+import type { LayerStats } from '../core/stats';
+
+export interface StepRecord {
+  /** Number of updates applied so far; 0 is the record at initialization. */
+  step: number;
+  /** Completed epochs. */
+  epoch: number;
+  /** Mean training loss over the samples of the batches since the previous record, each before its update. */
+  loss: number;
+  accuracy: number;
+  layers: LayerStats[];
+}
+
+export interface LayerWeights {
+  /** Row-major (fanIn, units). */
+  kernel: Float32Array;
+  bias: Float32Array;
+}
+
+export interface Engine {
+  readonly backend: 'gpu' | 'cpu';
+  /** Human-readable name of what computes: the GPU adapter, or the CPU backend. */
+  readonly adapter: string;
+  /** Updates applied so far. */
+  readonly step: number;
+  /** Updates in the configured number of epochs. */
+  readonly totalSteps: number;
+  /**
+   * Sets the initial weights (from the initializers, or `weights` when given) and returns the
+   * step-0 record: one forward and backward pass on the first batch, no update.
+   */
+  init(weights?: LayerWeights[]): Promise<StepRecord>;
+  /**
+   * Applies `steps` more updates. Records every `log_every` steps, at the last configured step,
+   * and at the end of this call. Resolves once every record has been delivered.
+   */
+  run(steps: number, onRecord: (r: StepRecord) => void, signal?: AbortSignal): Promise<void>;
+  /** The current weights (a read-back on the GPU). */
+  weights(): Promise<LayerWeights[]>;
+  dispose(): void;
+}
