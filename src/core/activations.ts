@@ -4,7 +4,7 @@
  * approximation), so the two agree to float32 rounding. The numeric ids below are injected
  * into WGSL as pipeline-overridable constants; they are defined only here.
  */
-import type { Activation, ActivationName } from './types';
+import type { Activation, ActivationName, Floats } from './types';
 
 export const ACTIVATION_ID: Record<ActivationName, number> = {
   linear: 0, sigmoid: 1, tanh: 2, relu: 3, leaky_relu: 4, elu: 5, selu: 6,
@@ -43,7 +43,9 @@ export function actForward(id: number, alpha: number, z: number): number {
     case 4: return z > 0 ? z : alpha * z;
     case 5: return z > 0 ? z : alpha * (Math.exp(z) - 1);
     case 6: return z > 0 ? SELU_SCALE * z : SELU_SCALE * SELU_ALPHA * (Math.exp(z) - 1);
-    case 7: return 0.5 * z * (1 + erf(z * Math.SQRT1_2));
+    // erf rounded to float32 first, as on the GPU: where it is exactly -1 the output is exactly 0,
+    // which the zero_frac statistic counts.
+    case 7: return 0.5 * z * (1 + Math.fround(erf(z * Math.SQRT1_2)));
     case 8: return Math.max(z, 0) + Math.log(1 + Math.exp(-Math.abs(z)));
     case 9: return z / (1 + Math.abs(z));
     case 10: return z * sigmoid(z);
@@ -70,7 +72,7 @@ export function actDerivative(id: number, alpha: number, z: number): number {
 }
 
 /** Numerically stable softmax of one row, in place into `out`. */
-export function softmaxRow(z: ArrayLike<number>, off: number, n: number, out: Float32Array): void {
+export function softmaxRow(z: ArrayLike<number>, off: number, n: number, out: Floats): void {
   let m = -Infinity;
   for (let j = 0; j < n; j++) m = Math.max(m, z[off + j]);
   let s = 0;

@@ -10,7 +10,7 @@
  * clips probabilities.
  */
 import { ACTIVATION_ID, actDerivative } from './activations';
-import type { LossName } from './types';
+import type { Floats, LossName } from './types';
 
 export const LOSS_ID: Record<LossName, number> = { mse: 0, binary_crossentropy: 1, categorical_crossentropy: 2 };
 export const EPSILON = 1e-7;
@@ -35,7 +35,7 @@ export interface LossResult { lossSum: number; correct: number }
  */
 export function lossForwardBackward(
   loss: LossName, actId: number, alpha: number, rows: number, units: number,
-  z: Float32Array, a: Float32Array, y: Float32Array, dA: Float32Array, dZ: Float32Array,
+  z: Floats, a: Floats, y: Floats, dA: Floats, dZ: Floats,
 ): LossResult {
   const inv = 1 / (rows * units);
   let lossSum = 0, correct = 0;
@@ -92,7 +92,7 @@ export function lossForwardBackward(
 }
 
 /** dZ = p ⊙ (dA − <dA, p>) per row: the softmax Jacobian applied to dA. */
-export function softmaxBackward(rows: number, units: number, p: Float32Array, dA: Float32Array, dZ: Float32Array): void {
+export function softmaxBackward(rows: number, units: number, p: Floats, dA: Floats, dZ: Floats): void {
   for (let r = 0; r < rows; r++) {
     const o = r * units;
     let dot = 0;

@@ -34,3 +34,24 @@ describe('philox4x32-10', () => {
     expect(permutation(1000, 3, 17, 1)).not.toEqual(a);
   });
 });
+
+describe('float32 log and cos used by Box-Muller', async () => {
+  const { lnF32, cos2pi } = await import('./rng');
+  it('lnF32 is accurate to a few float32 ulps over (0, 1]', () => {
+    let worst = 0;
+    for (let k = 0; k < 1 << 24; k += 997) {
+      const x = (k + 1) / 16777216;
+      const err = Math.abs(lnF32(x) - Math.log(x)) / Math.max(1e-30, Math.abs(Math.log(x)));
+      worst = Math.max(worst, err);
+    }
+    expect(worst).toBeLessThan(4e-7);
+  });
+  it('cos2pi is accurate to 2e-7 absolute on [0, 1)', () => {
+    let worst = 0;
+    for (let k = 0; k < 1 << 24; k += 1009) {
+      const u = k / 16777216;
+      worst = Math.max(worst, Math.abs(cos2pi(u) - Math.cos(2 * Math.PI * u)));
+    }
+    expect(worst).toBeLessThan(2e-7);
+  });
+});

@@ -65,20 +65,57 @@ export function toUniformOpen(word: number): number {
   return ((word >>> 8) + 1) * (1 / 16777216);
 }
 
-/** 2π rounded to float32, as the WGSL literal is. */
-const TWO_PI_F32 = Math.fround(2 * Math.PI);
+const f = Math.fround;
+const LN2_HI = 0.693145751953125;
+const LN2_LO = f(1.428606765330187e-6);
+const f32view = new Float32Array(1);
+const u32view = new Uint32Array(f32view.buffer);
+const C = [0.33333334, 0.2, 0.14285715, 0.11111111, 0.09090909, 0.07692308].map(f);
+const COS = [-0.5, 0.041666668, -0.0013888889, 0.0000248016, -2.7557319e-7].map(f);
+const SIN = [-0.16666667, 0.008333334, -0.0001984127, 0.0000027557319, -2.5052108e-8].map(f);
+const HALF_PI = f(Math.PI / 2);
+
+/** Horner in float32: c0 + x·(c1 + x·(...)), every operation rounded as the GPU rounds it. */
+function horner(x: number, c0: number, cs: number[]): number {
+  let p = cs[cs.length - 1];
+  for (let i = cs.length - 2; i >= 0; i--) p = f(cs[i] + f(x * p));
+  return f(c0 + f(x * p));
+}
+
+/** ln(x) in float32 operations, as ln_f32 in shaders/rng.wgsl. */
+export function lnF32(x: number): number {
+  f32view[0] = x;
+  const bits = u32view[0];
+  let e = (bits >>> 23) - 127;
+  u32view[0] = (bits & 0x007fffff) | 0x3f800000;
+  let m = f32view[0];
+  if (m > f(1.4142135)) { m = f(m * 0.5); e += 1; }
+  const t = f(f(m - 1) / f(m + 1));
+  const t2 = f(t * t);
+  const p = f(f(2 * t) * horner(t2, 1, C));
+  return f(f(e * LN2_HI) + f(f(e * LN2_LO) + p));
+}
+
+/** cos(2π·u) in float32 operations, as cos_2pi in shaders/rng.wgsl. */
+export function cos2pi(u: number): number {
+  const q = f(u * 4);
+  const k = Math.floor(q);
+  const fr = q - k;
+  const x = fr <= 0.5 ? f(fr * HALF_PI) : f(f(1 - fr) * HALF_PI);
+  const x2 = f(x * x);
+  const cp = horner(x2, 1, COS);
+  const sp = f(x * horner(x2, 1, SIN));
+  const [c, s] = fr <= 0.5 ? [cp, sp] : [sp, cp];
+  return k === 0 ? c : k === 1 ? -s : k === 2 ? -c : s;
+}
 
 /**
- * One standard normal from two words (Box-Muller, cosine branch). Each intermediate is rounded to
- * float32 where the GPU rounds it, so the two sides differ only by the GPU's log/sqrt/cos error
- * (a few float32 ulps), not by a different angle.
+ * One standard normal from two words (Box-Muller, cosine branch), with the same float32
+ * operations as the GPU (only sqrt and division may differ there by an ulp or two).
  */
 export function toNormal(w0: number, w1: number): number {
-  const u1 = toUniformOpen(w0);
-  const u2 = toUniform(w1);
-  const r = Math.fround(Math.sqrt(Math.fround(-2 * Math.fround(Math.log(u1)))));
-  const theta = Math.fround(TWO_PI_F32 * u2);
-  return Math.fround(r * Math.fround(Math.cos(theta)));
+  const r = f(Math.sqrt(f(-2 * lnF32(toUniformOpen(w0)))));
+  return f(r * cos2pi(toUniform(w1)));
 }
 
 /**

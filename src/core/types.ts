@@ -4,6 +4,9 @@
  * downstream re-checks or re-defaults.
  */
 
+/** Float buffers the CPU kernels accept: float32 in training, float64 in gradient checks. */
+export type Floats = Float32Array | Float64Array;
+
 export type ActivationName =
   | 'linear' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'elu' | 'selu'
   | 'gelu' | 'softplus' | 'softsign' | 'swish' | 'softmax';

@@ -1,12 +1,13 @@
 /**
- * @file The CPU reference kernels over flat row-major Float32Arrays: the same operations as
+ * @file The CPU reference kernels over flat row-major Floatss: the same operations as
  * shaders/*.wgsl, written for clarity first and cache-friendly loop order second (the inner loop
  * always walks contiguous memory). No allocation inside any function.
  */
 import { actForward, softmaxRow } from '../activations';
+import type { Floats } from '../types';
 
 /** Z[M×N] = X[M×K] · W[K×N] + b[N]. i-k-j order: the inner loop streams a row of W and of Z. */
-export function matmulBias(M: number, K: number, N: number, X: Float32Array, W: Float32Array, b: Float32Array | null, Z: Float32Array): void {
+export function matmulBias(M: number, K: number, N: number, X: Floats, W: Floats, b: Floats | null, Z: Floats): void {
   for (let i = 0; i < M; i++) {
     const zo = i * N;
     if (b) for (let j = 0; j < N; j++) Z[zo + j] = b[j];
@@ -21,7 +22,7 @@ export function matmulBias(M: number, K: number, N: number, X: Float32Array, W: 
 }
 
 /** dX[M×K] = dZ[M×N] · W[K×N]ᵀ. Each output is a dot product of two contiguous rows. */
-export function matmulTransB(M: number, K: number, N: number, dZ: Float32Array, W: Float32Array, dX: Float32Array): void {
+export function matmulTransB(M: number, K: number, N: number, dZ: Floats, W: Floats, dX: Floats): void {
   for (let i = 0; i < M; i++) {
     const zo = i * N;
     for (let k = 0; k < K; k++) {
@@ -34,7 +35,7 @@ export function matmulTransB(M: number, K: number, N: number, dZ: Float32Array, 
 }
 
 /** dW[K×N] = X[M×K]ᵀ · dZ[M×N]; db[N] = column sums of dZ. */
-export function matmulTransA(M: number, K: number, N: number, X: Float32Array, dZ: Float32Array, dW: Float32Array, db: Float32Array | null): void {
+export function matmulTransA(M: number, K: number, N: number, X: Floats, dZ: Floats, dW: Floats, db: Floats | null): void {
   dW.fill(0, 0, K * N);
   for (let i = 0; i < M; i++) {
     const zo = i * N;
@@ -52,7 +53,7 @@ export function matmulTransA(M: number, K: number, N: number, X: Float32Array, d
 }
 
 /** A = f(Z) elementwise, or row-wise softmax (id 11). */
-export function activate(id: number, alpha: number, rows: number, units: number, Z: Float32Array, A: Float32Array): void {
+export function activate(id: number, alpha: number, rows: number, units: number, Z: Floats, A: Floats): void {
   if (id === 11) {
     for (let r = 0; r < rows; r++) softmaxRow(Z, r * units, units, A);
     return;

@@ -1,0 +1,249 @@
+/**
+ * @file Every WGSL kernel against the CPU reference on random inputs, with awkward shapes (1, 3,
+ * 17, 255, 513: none a multiple of the tiles) and NaN-poisoned outputs.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { ACTIVATION_ID, actDerivative, actForward } from '../src/core/activations';
+import { activate, matmulBias, matmulTransA, matmulTransB } from '../src/core/cpu/ops';
+import { adamAlpha, applyUpdate } from '../src/core/cpu/optimizers';
+import { resolveSampler, sampleCpu } from '../src/core/initializers';
+import { isFused, lossForwardBackward, LOSS_ID } from '../src/core/losses';
+import { seedKey } from '../src/core/rng';
+import { HIST_BINS, reduceSlot, SLOT, SLOT_SIZE } from '../src/core/stats';
+import type { Initializer, LossName, OptimizerConfig } from '../src/core/types';
+import { groups1d } from '../src/gpu/kernel';
+import * as K from '../src/gpu/kernels';
+import { expectClose, KernelRunner, randomArray } from './harness';
+import { testDevice } from './gpu-device';
+
+const dev = await testDevice();
+const R = dev ? new KernelRunner(dev.device) : (null as unknown as KernelRunner);
+afterAll(() => R?.dispose());
+
+const g1 = (n: number): [number, number, number] => [...groups1d(n), 1];
+
+describe.skipIf(!dev)('kernels vs CPU reference', () => {
+  const shapes: [number, number, number][] = [[1, 1, 1], [3, 17, 5], [17, 3, 255], [64, 64, 64], [255, 17, 513], [513, 255, 3], [1, 513, 17], [100, 33, 1]];
+
+  describe('matmul', () => {
+    for (const [M, Kd, N] of shapes) {
+      it(`Z = X·W + b, dX = dZ·Wᵀ, dW = Xᵀ·dZ at M=${M} K=${Kd} N=${N}`, async () => {
+        const X = randomArray(M * Kd, -1, 1, 1), W = randomArray(Kd * N, -1, 1, 2), b = randomArray(N, -1, 1, 3);
+        const dZ = randomArray(M * N, -1, 1, 4);
+        const tol = 2e-6 * Math.sqrt(Math.max(Kd, M, N)) * 4;
+        // forward
+        const Z = R.buffer(M * N);
+        await R.run(K.matmulKernel(false, false, true), [R.buffer(X), R.buffer(W), R.buffer(b), Z], K.matmulGroups(M, N), { M, N, K: Kd });
+        const Zref = new Float64Array(M * N);
+        matmulBias(M, Kd, N, Float64Array.from(X), Float64Array.from(W), Float64Array.from(b), Zref);
+        expectClose(await R.read(Z, M * N), Zref, tol, 0, 'forward');
+        // dX = dZ · Wᵀ  (M×N times N×K)
+        const dX = R.buffer(M * Kd);
+        await R.run(K.matmulKernel(false, true, false), [R.buffer(dZ), R.buffer(W), R.buffer(4), dX], K.matmulGroups(M, Kd), { M, N: Kd, K: N });
+        const dXref = new Float64Array(M * Kd);
+        matmulTransB(M, Kd, N, Float64Array.from(dZ), Float64Array.from(W), dXref);
+        expectClose(await R.read(dX, M * Kd), dXref, tol, 0, 'dX');
+        // dW = Xᵀ · dZ  (K×M times M×N)
+        const dW = R.buffer(Kd * N);
+        await R.run(K.matmulKernel(true, false, false), [R.buffer(X), R.buffer(dZ), R.buffer(4), dW], K.matmulGroups(Kd, N), { M: Kd, N, K: M });
+        const dWref = new Float64Array(Kd * N);
+        matmulTransA(M, Kd, N, Float64Array.from(X), Float64Array.from(dZ), dWref, null);
+        expectClose(await R.read(dW, Kd * N), dWref, tol, 0, 'dW');
+      });
+    }
+  });
+
+  describe('activations', () => {
+    const names = Object.keys(ACTIVATION_ID).filter((n) => n !== 'softmax') as (keyof typeof ACTIVATION_ID)[];
+    const z = randomArray(1027, -9, 9, 5);
+    z[0] = 0; z[1] = -0; z[2] = 1e-8; z[3] = 40; z[4] = -40;
+    for (const name of names) {
+      for (const alpha of name === 'leaky_relu' || name === 'elu' ? [0.2, 1] : [0]) {
+        it(`${name}(alpha=${alpha}) forward and derivative`, async () => {
+          const id = ACTIVATION_ID[name], n = z.length;
+          const A = R.buffer(n), dZ = R.buffer(n), dA = randomArray(n, -1, 1, 6);
+          const Zb = R.buffer(z);
+          await R.run(K.actForwardKernel(id, alpha), [Zb, A], g1(n), { n });
+          await R.run(K.actBackwardKernel(id, alpha), [Zb, R.buffer(dA), dZ], g1(n), { n });
+          const fRef = Array.from(z, (v) => actForward(id, alpha, v));
+          const dRef = Array.from(z, (v, i) => dA[i] * actDerivative(id, alpha, v));
+          // float32 transcendental functions: a few ulps, relative; plus an absolute floor near 0.
+          expectClose(await R.read(A, n), fRef, 1e-6, 4e-6, `${name} forward`);
+          expectClose(await R.read(dZ, n), dRef, 1e-6, 4e-6, `${name} backward`);
+        });
+      }
+    }
+
+    for (const units of [1, 3, 10, 513]) {
+      it(`softmax rows of ${units}`, async () => {
+        const rows = 17, zz = randomArray(rows * units, -20, 20, units);
+        const A = R.buffer(rows * units);
+        await R.run(K.softmaxKernel(), [R.buffer(zz), A], g1(rows), { rows, units });
+        const ref = new Float64Array(rows * units);
+        activate(ACTIVATION_ID.softmax, 0, rows, units, Float64Array.from(zz), ref);
+        expectClose(await R.read(A, rows * units), ref, 1e-7, 2e-6, 'softmax');
+      });
+    }
+  });
+
+  it('column sums for db', async () => {
+    const rows = 33, cols = 255, dZ = randomArray(rows * cols, -1, 1, 7);
+    const db = R.buffer(cols);
+    await R.run(K.colsumKernel(), [R.buffer(dZ), db], g1(cols), { rows, cols });
+    const ref = new Float64Array(cols);
+    for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) ref[j] += dZ[r * cols + j];
+    expectClose(await R.read(db, cols), ref, 1e-5, 0, 'colsum');
+  });
+
+  it('gather copies permuted rows and zeroes rows past a short batch', async () => {
+    const n = 50, width = 17, batch = 8, rows = 5, off = 3;
+    const src = randomArray(n * width, -1, 1, 8);
+    const perm = new Uint32Array(20).map((_, i) => (i * 7 + 3) % n);
+    const dst = R.buffer(batch * width);
+    await R.run(K.gatherKernel(), [R.buffer(src), R.buffer(perm), R.stepInfo(rows, off), dst], g1(batch * width), { batch, width });
+    const got = await R.read(dst, batch * width);
+    const ref = new Float32Array(batch * width);
+    for (let r = 0; r < rows; r++) ref.set(src.subarray(perm[off + r] * width, (perm[off + r] + 1) * width), r * width);
+    expect(Array.from(got)).toEqual(Array.from(ref));
+  });
+
+  describe('loss, accuracy and output gradients', () => {
+    const cases: [LossName, keyof typeof ACTIVATION_ID, number][] = [
+      ['mse', 'linear', 1], ['mse', 'sigmoid', 3], ['mse', 'tanh', 4], ['mse', 'softmax', 5],
+      ['binary_crossentropy', 'sigmoid', 1], ['binary_crossentropy', 'sigmoid', 3], ['binary_crossentropy', 'softmax', 4],
+      ['categorical_crossentropy', 'softmax', 3], ['categorical_crossentropy', 'softmax', 10],
+    ];
+    for (const [loss, act, units] of cases) {
+      it(`${loss} after ${act} with ${units} units, short batch`, async () => {
+        const batch = 19, rows = 13, id = ACTIVATION_ID[act], n = batch * units;
+        const z = randomArray(n, -6, 6, units + id);
+        const a = new Float32Array(n);
+        activate(id, 0, batch, units, z, a);
+        const y = new Float32Array(n);
+        for (let r = 0; r < batch; r++) {
+          if (units === 1) y[r] = r % 2;
+          else if (loss === 'mse') for (let j = 0; j < units; j++) y[r * units + j] = ((r + j) % 3) / 2;
+          else y[r * units + ((r * 7) % units)] = 1;
+        }
+        const dA = R.buffer(n), dZ = R.buffer(n), rowOut = R.buffer(batch * 2);
+        await R.run(K.lossKernel(LOSS_ID[loss], id, 0, isFused(loss, id)),
+          [R.buffer(z), R.buffer(a), R.buffer(y), R.stepInfo(rows), dA, dZ, rowOut], g1(batch), { batch, units });
+        const rdA = new Float32Array(n), rdZ = new Float32Array(n);
+        const res = lossForwardBackward(loss, id, 0, rows, units, z, a, y, rdA, rdZ);
+        const m = rows * units;
+        const gdA = await R.read(dA, n), gdZ = await R.read(dZ, n), out = await R.read(rowOut, batch * 2);
+        expectClose(gdA.subarray(0, m), rdA.subarray(0, m), 1e-7, 1e-5, 'dA');
+        expectClose(gdZ.subarray(0, m), rdZ.subarray(0, m), 1e-7, 1e-5, 'dZ');
+        expect(Array.from(gdA.subarray(m))).toEqual(new Array(n - m).fill(0));
+        expect(Array.from(gdZ.subarray(m))).toEqual(new Array(n - m).fill(0));
+        let lossSum = 0, correct = 0;
+        for (let r = 0; r < rows; r++) { lossSum += out[2 * r]; correct += out[2 * r + 1]; }
+        expect(lossSum).toBeCloseTo(res.lossSum, 4);
+        expect(correct).toBe(res.correct);
+      });
+    }
+  });
+
+  it('accumulate adds the batch totals', async () => {
+    const rows = 300, rowOut = randomArray(512 * 2, 0, 2, 9);
+    const totals = R.buffer(new Float32Array([1, 2, 3, 0]));
+    await R.run(K.accumulateKernel(), [R.buffer(rowOut), R.stepInfo(rows), totals], [1, 1, 1]);
+    let l = 1, c = 2;
+    for (let r = 0; r < rows; r++) { l += rowOut[2 * r]; c += rowOut[2 * r + 1]; }
+    expectClose(Array.from(await R.read(totals, 3)), [l, c, 3 + rows], 1e-4, 1e-6, 'totals');
+  });
+
+  describe('optimizers', () => {
+    const opts: OptimizerConfig[] = [
+      { name: 'sgd', learning_rate: 0.1, momentum: 0, nesterov: false },
+      { name: 'sgd', learning_rate: 0.1, momentum: 0.9, nesterov: false },
+      { name: 'sgd', learning_rate: 0.1, momentum: 0.9, nesterov: true },
+      { name: 'adam', learning_rate: 0.01, beta_1: 0.9, beta_2: 0.999, epsilon: 1e-7 },
+      { name: 'rmsprop', learning_rate: 0.01, rho: 0.9, epsilon: 1e-7 },
+    ];
+    const kinds = [0, 1, 2, 3, 4];
+    opts.forEach((o, i) => {
+      it(`${o.name} ${JSON.stringify(o)}: three updates`, async () => {
+        const n = 1001;
+        const w = randomArray(n, -1, 1, 10), s1 = new Float32Array(n), s2 = new Float32Array(n);
+        const W = R.buffer(w), S1 = R.buffer(s1), S2 = R.buffer(s2);
+        const u = o.name === 'sgd' ? { lr: o.learning_rate, c1: o.momentum, c2: 0, eps: 0 }
+          : o.name === 'adam' ? { lr: o.learning_rate, c1: o.beta_1, c2: o.beta_2, eps: o.epsilon }
+          : { lr: o.learning_rate, c1: 0, c2: o.rho, eps: o.epsilon };
+        for (let t = 1; t <= 3; t++) {
+          const g = randomArray(n, -1, 1, 20 + t);
+          const alpha = o.name === 'adam' ? adamAlpha(o, t) : 0;
+          await R.run(K.optimizerKernel(kinds[i]), [W, R.buffer(g), S1, S2, R.stepInfo(1, 0, t, alpha)], g1(n), { n, ...u });
+          applyUpdate(o, t, w, g, s1, s2);
+        }
+        expectClose(await R.read(W, n), w, 1e-6, 1e-5, 'weights');
+        if (o.name !== 'rmsprop' && !(o.name === 'sgd' && o.momentum === 0)) expectClose(await R.read(S1, n), s1, 1e-6, 1e-5, 'slot 1');
+      });
+    });
+  });
+
+  describe('statistics slots', () => {
+    const cases: { n: number; sat: number; sub: boolean; perRow?: [number, number]; zeros?: boolean }[] = [
+      { n: 1, sat: 0, sub: false }, { n: 1000, sat: 0, sub: false, zeros: true }, { n: 70_001, sat: 1, sub: false },
+      { n: 5000, sat: 2, sub: false }, { n: 777, sat: 3, sub: false }, { n: 4096, sat: 0, sub: true },
+      { n: 19 * 7, sat: 1, sub: false, perRow: [13, 7] },
+    ];
+    for (const c of cases) {
+      it(`n=${c.n} sat=${c.sat} sub=${c.sub} perRow=${c.perRow ?? '-'}`, async () => {
+        const x = c.sat === 2 ? randomArray(c.n, 0, 1, 11) : randomArray(c.n, -1.2, 1.2, 11);
+        if (c.zeros) for (let i = 0; i < c.n; i += 3) x[i] = 0;
+        const y = randomArray(c.n, -1, 1, 12);
+        const out = R.buffer(SLOT_SIZE * 2);
+        const slot = SLOT_SIZE; // write the second slot: the offset must be honoured
+        const rows = c.perRow ? c.perRow[0] : 1;
+        await R.run(K.statsKernel(c.sat, c.sub, !!c.perRow), [R.buffer(x), R.buffer(y), R.stepInfo(rows), out], [1, 1, 1],
+          { n: c.perRow ? 0 : c.n, width: c.perRow ? c.perRow[1] : 0, slot });
+        const got = (await R.read(out, 2 * SLOT_SIZE)).subarray(slot);
+        const n = c.perRow ? c.perRow[0] * c.perRow[1] : c.n;
+        const v = c.sub ? x.map((xi, i) => xi - y[i]) : x;
+        const ref = new Float64Array(SLOT_SIZE);
+        reduceSlot(v, n, c.sat, ref, 0);
+        const f = (k: keyof typeof SLOT) => [got[SLOT[k]], ref[SLOT[k]]];
+        for (const k of ['count', 'zeros', 'saturated', 'min', 'max'] as const) expect(f(k)[0], k).toBe(f(k)[1]);
+        for (const k of ['mean', 'std', 'norm'] as const) expect(Math.abs(f(k)[0] - f(k)[1]), k).toBeLessThan(2e-6 * Math.max(1, Math.abs(f(k)[1])) * Math.log2(n + 2));
+        let histDiff = 0, histSum = 0;
+        for (let i = 0; i < HIST_BINS; i++) { histDiff += Math.abs(got[SLOT.hist + i] - ref[SLOT.hist + i]); histSum += got[SLOT.hist + i]; }
+        expect(histSum).toBe(n);
+        expect(histDiff).toBeLessThanOrEqual(2); // a value on a bin edge may round into its neighbour
+      });
+    }
+  });
+
+  describe('initializer sampling', () => {
+    const [lo, hi] = seedKey(12345);
+    const cases: [string, Initializer, [number, number]][] = [
+      ['uniform [0,1)', { name: 'random_uniform', minval: 0, maxval: 1 }, [300, 257]],
+      ['uniform [-0.3, 0.7)', { name: 'random_uniform', minval: -0.3, maxval: 0.7 }, [3, 17]],
+      ['glorot_uniform', { name: 'glorot_uniform', scale: 1, mode: 'fan_avg', distribution: 'uniform' }, [513, 255]],
+      ['random_normal', { name: 'random_normal', mean: 0.5, stddev: 2 }, [255, 17]],
+      ['he_normal (truncated)', { name: 'he_normal', scale: 2, mode: 'fan_in', distribution: 'truncated_normal' }, [513, 300]],
+    ];
+    for (const [label, init, shape] of cases) {
+      it(label, async () => {
+        const n = shape[0] * shape[1];
+        const s = resolveSampler(init, shape);
+        const ref = sampleCpu(s, shape, 12345, 3, 0);
+        const out = R.buffer(n);
+        const kind = s.kind === 'uniform' ? 1 : s.kind === 'normal' ? 2 : 3;
+        const [a, b] = s.kind === 'uniform' ? [s.min, s.max] : s.kind === 'normal' || s.kind === 'truncated_normal' ? [s.mean, s.stddev] : [0, 0];
+        await R.run(K.initKernel(kind), [out], g1(n), { n, seed_lo: lo, seed_hi: hi, layer: 3, stream: 0, a, b });
+        const got = await R.read(out, n);
+        if (s.kind === 'uniform' && s.min === 0 && s.max === 1) {
+          // The raw uniform draws: bit-identical.
+          expect(Buffer.from(got.buffer).equals(Buffer.from(ref.buffer))).toBe(true);
+        } else if (s.kind === 'uniform') {
+          // min + (max - min)·u may be fused into one FMA on the GPU: one float32 rounding apart.
+          expectClose(got, ref, 0, 1.2e-7 * 2, label);
+        } else {
+          // Normal draws within 1e-6 in units of the standard normal (before scaling by stddev).
+          expectClose(got, ref, 1e-6 * (s.kind === 'normal' || s.kind === 'truncated_normal' ? s.stddev : 1), 1e-6, label);
+        }
+      });
+    }
+  });
+});
