@@ -17,7 +17,7 @@ import { isFused, LOSS_ID } from '../core/losses';
 import { seedKey, Stream } from '../core/rng';
 import { layerStats, saturationMode, SLOT_SIZE, SLOTS_PER_LAYER } from '../core/stats';
 import type { Dataset, OptimizerConfig, RunConfig } from '../core/types';
-import type { Engine, LayerWeights, StepRecord } from '../train/engine';
+import type { Engine, LayerWeights, Prediction, StepRecord } from '../train/engine';
 import { checkFits, checkWeights, layerShapes, type LayerShape } from '../train/model';
 import { Schedule } from '../train/schedule';
 import { bind, dispatch, groups1d, PipelineCache, writeArray, type BoundKernel, type Kernel } from './kernel';
@@ -40,6 +40,19 @@ interface LayerBuffers {
   Wprev: GPUBuffer;
   Z: GPUBuffer; A: GPUBuffer; dA: GPUBuffer; dZ: GPUBuffer;
 }
+
+/** Forward-only buffers and kernels for `predict`, built on first use. */
+interface PredictPlan {
+  rows: number;
+  X: GPUBuffer;
+  Z: GPUBuffer;
+  A: GPUBuffer;
+  kernels: BoundKernel[];
+  readback: GPUBuffer;
+}
+
+/** Rows per predict chunk: a 256×256 boundary grid in one pass. */
+const PREDICT_ROWS = 65536;
 
 interface LayerKernels {
   forward: BoundKernel[];
@@ -78,6 +91,7 @@ export class GpuEngine implements Engine {
   private delivery: Promise<void> = Promise.resolve();
   private inFlight: Promise<void>[] = [];
   private failure: Error | null = null;
+  private predictPlan: Promise<PredictPlan> | null = null;
 
   static async create(cfg: RunConfig, data: Dataset, device: GPUDevice, adapter: string): Promise<GpuEngine> {
     const e = new GpuEngine(cfg, data, device, adapter);
@@ -98,7 +112,9 @@ export class GpuEngine implements Engine {
     this.cache = new PipelineCache(device);
     this.statsBytes = this.shapes.length * SLOTS_PER_LAYER * SLOT_SIZE * 4;
     device.lost.then((info) => {
-      if (info.reason !== 'destroyed') this.failure ??= new Error(`the GPU device was lost (${info.reason}): ${info.message}`);
+      this.failure ??= new Error(info.reason === 'destroyed'
+        ? 'the GPU device was destroyed while the engine was using it'
+        : `the GPU device was lost (${info.message || info.reason}); restart the run`);
     });
     device.addEventListener('uncapturederror', (ev) => {
       this.failure ??= new Error(`GPU error: ${(ev as GPUUncapturedErrorEvent).error.message}`);
@@ -396,6 +412,58 @@ export class GpuEngine implements Engine {
     } finally {
       rb.destroy();
     }
+  }
+
+  private async buildPredictPlan(): Promise<PredictPlan> {
+    const { device, cfg } = this;
+    const widest = Math.max(...this.shapes.map((s) => s.units), this.data.inputDim);
+    const maxRows = Math.floor(Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize) / (4 * widest));
+    const rows = Math.max(1, Math.min(PREDICT_ROWS, maxRows));
+    const X = this.buffer('predict.X', rows * this.data.inputDim * 4);
+    const kernels: BoundKernel[] = [];
+    const mm = await this.cache.get(K.matmulKernel(false, false, true));
+    let input = X;
+    let Z = X, A = X;
+    for (let l = 0; l < this.layers.length; l++) {
+      const L = this.layers[l], act = cfg.layers[l].activation, id = ACTIVATION_ID[act.name];
+      const { fanIn, units } = L.shape;
+      Z = this.buffer(`predict.Z${l}`, rows * units * 4);
+      A = this.buffer(`predict.A${l}`, rows * units * 4);
+      kernels.push(bind(device, mm, [input, L.W, L.b, Z], K.matmulGroups(rows, units), { M: rows, N: units, K: fanIn }));
+      kernels.push(id === ACTIVATION_ID.softmax
+        ? bind(device, await this.cache.get(K.softmaxKernel()), [Z, A], [...groups1d(rows), 1], { rows, units })
+        : bind(device, await this.cache.get(K.actForwardKernel(id, act.alpha)), [Z, A], [...groups1d(rows * units), 1], { n: rows * units }));
+      input = A;
+    }
+    const readback = this.buffer('predict.readback', 2 * rows * this.outDim * 4, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
+    return { rows, X, Z, A, kernels, readback };
+  }
+
+  async predict(x: Float32Array, n: number): Promise<Prediction> {
+    this.predictPlan ??= this.buildPredictPlan();
+    const p = await this.predictPlan;
+    const inD = this.data.inputDim, out = this.outDim;
+    const z = new Float32Array(n * out), a = new Float32Array(n * out);
+    // Chunks are full-size passes (the kernels were bound for p.rows); rows past n compute garbage that is never read.
+    for (let r0 = 0; r0 < n; r0 += p.rows) {
+      const rows = Math.min(p.rows, n - r0);
+      writeArray(this.device, p.X, x.subarray(r0 * inD, (r0 + rows) * inD));
+      const enc = this.device.createCommandEncoder({ label: 'predict' });
+      const pass = enc.beginComputePass();
+      for (const k of p.kernels) dispatch(pass, k);
+      pass.end();
+      const bytes = rows * out * 4;
+      enc.copyBufferToBuffer(p.Z, 0, p.readback, 0, bytes);
+      enc.copyBufferToBuffer(p.A, 0, p.readback, p.rows * out * 4, bytes);
+      this.device.queue.submit([enc.finish()]);
+      await p.readback.mapAsync(GPUMapMode.READ);
+      const all = new Float32Array(p.readback.getMappedRange());
+      z.set(all.subarray(0, rows * out), r0 * out);
+      a.set(all.subarray(p.rows * out, p.rows * out + rows * out), r0 * out);
+      p.readback.unmap();
+    }
+    this.throwIfFailed();
+    return { z, a };
   }
 
   private throwIfFailed(): void {

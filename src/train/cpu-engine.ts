@@ -11,7 +11,7 @@ import { actDerivative } from '../core/activations';
 import { lossForwardBackward } from '../core/losses';
 import { layerStats, reduceSlot, saturationMode, SLOT_SIZE, SLOTS_PER_LAYER } from '../core/stats';
 import type { Dataset, RunConfig } from '../core/types';
-import type { Engine, LayerWeights, StepRecord } from './engine';
+import type { Engine, LayerWeights, Prediction, StepRecord } from './engine';
 import { checkFits, checkWeights, initialWeightsCpu, layerShapes, type LayerShape } from './model';
 import { Schedule } from './schedule';
 
@@ -104,6 +104,27 @@ export class CpuEngine implements Engine {
 
   async weights(): Promise<LayerWeights[]> {
     return this.layers.map((L) => ({ kernel: L.W.slice(), bias: L.b.slice() }));
+  }
+
+  async predict(x: Float32Array, n: number): Promise<Prediction> {
+    const out = this.layers[this.layers.length - 1].shape.units;
+    const z = new Float32Array(n * out), a = new Float32Array(n * out);
+    // Row blocks of the batch size reuse no training buffers (training state is left untouched).
+    const rowsPer = Math.max(1, Math.min(n, 1024));
+    const bufs = this.layers.map((L) => ({ Z: new Float32Array(rowsPer * L.shape.units), A: new Float32Array(rowsPer * L.shape.units) }));
+    for (let r0 = 0; r0 < n; r0 += rowsPer) {
+      const rows = Math.min(rowsPer, n - r0);
+      let input = x.subarray(r0 * this.inDim, (r0 + rows) * this.inDim);
+      this.layers.forEach((L, l) => {
+        matmulBias(rows, L.shape.fanIn, L.shape.units, input, L.W, L.b, bufs[l].Z);
+        activate(L.actId, L.alpha, rows, L.shape.units, bufs[l].Z, bufs[l].A);
+        input = bufs[l].A;
+      });
+      const last = bufs[bufs.length - 1];
+      z.set(last.Z.subarray(0, rows * out), r0 * out);
+      a.set(last.A.subarray(0, rows * out), r0 * out);
+    }
+    return { z, a };
   }
 
   dispose(): void {}

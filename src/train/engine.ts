@@ -22,6 +22,13 @@ export interface LayerWeights {
   bias: Float32Array;
 }
 
+export interface Prediction {
+  /** n × units pre-activations of the output layer. */
+  z: Float32Array;
+  /** n × units outputs. */
+  a: Float32Array;
+}
+
 export interface Engine {
   readonly backend: 'gpu' | 'cpu';
   /** Human-readable name of what computes: the GPU adapter, or the CPU backend. */
@@ -42,5 +49,11 @@ export interface Engine {
   run(steps: number, onRecord: (r: StepRecord) => void, signal?: AbortSignal): Promise<void>;
   /** The current weights (a read-back on the GPU). */
   weights(): Promise<LayerWeights[]>;
+  /**
+   * The output layer's pre-activations and activations for `n` rows of inputs (row-major,
+   * n × inputDim), with the current weights: for decision boundaries, test metrics and
+   * predictions. Not part of the training loop: on the GPU it waits for its own read-back.
+   */
+  predict(x: Float32Array, n: number): Promise<Prediction>;
   dispose(): void;
 }

@@ -1,0 +1,66 @@
+/**
+ * @file The GPU engine's edges: predictions, WGSL errors with line numbers, models too large for
+ * the device refused before allocating, and a lost device ending a run with a message, not a hang.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../src/core/config';
+import { loadDataset } from '../src/core/datasets';
+import { ConfigError } from '../src/core/errors';
+import { GpuEngine } from '../src/gpu/engine';
+import { PipelineCache } from '../src/gpu/kernel';
+import { acquireNodeDevice } from '../src/gpu/node-device';
+import { CpuEngine } from '../src/train/cpu-engine';
+import { expectClose, randomArray } from './harness';
+import { testDevice } from './gpu-device';
+
+const dev = await testDevice();
+
+describe.skipIf(!dev)('GPU engine edges', () => {
+  it('predict gives the CPU engine\'s outputs for the same weights, in several chunks', async () => {
+    const cfg = parseConfig({
+      seed: 8, dataset: { name: 'circle', samples: 100 },
+      layers: [{ units: 12, activation: 'elu' }, { units: 5, activation: 'softplus' }, { units: 2, activation: 'softmax' }],
+      loss: 'categorical_crossentropy', epochs: 1, batch_size: 10,
+    });
+    const data = await loadDataset(cfg.dataset, cfg.seed);
+    const cpu = new CpuEngine(cfg, data.train);
+    await cpu.init();
+    await cpu.run(5, () => {});
+    const w = await cpu.weights();
+    const gpu = await GpuEngine.create(cfg, data.train, dev!.device, dev!.adapter);
+    await gpu.init(w);
+    const n = 70_001; // more than one predict chunk
+    const x = randomArray(n * 2, -6, 6, 3);
+    const [pg, pc] = [await gpu.predict(x, n), await cpu.predict(x, n)];
+    expectClose(pg.z, pc.z, 1e-5, 1e-5, 'z');
+    expectClose(pg.a, pc.a, 1e-6, 1e-5, 'a');
+    gpu.dispose();
+  });
+
+  it('reports WGSL compile errors with the kernel name and line numbers', async () => {
+    const cache = new PipelineCache(dev!.device);
+    const bad = { name: 'broken', source: '@compute @workgroup_size(WG)\nfn main() {\n  let x: f32 = undefined_thing;\n}\n', bindings: [] };
+    await expect(cache.get(bad)).rejects.toThrow(/WGSL compile error in kernel broken:\n\s+broken:\d+:\d+: .*undefined_thing/);
+  });
+
+  it('refuses a model larger than the device can bind, naming the layer, before allocating', async () => {
+    const limit = dev!.device.limits.maxStorageBufferBindingSize;
+    const units = Math.ceil(Math.sqrt(limit / 4)) + 16; // units × units floats exceed one binding
+    const cfg = parseConfig({ dataset: { name: 'random', dim: units, samples: 4, classes: 2 }, layers: [{ units }, { units: 1, activation: 'sigmoid' }] });
+    const data = { name: 'random' as const, x: new Float32Array(0), labels: new Uint32Array(4), n: 4, inputDim: units, classes: 2 };
+    const err = await GpuEngine.create(cfg, data, dev!.device, dev!.adapter).catch((e) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err.message).toMatch(new RegExp(`^layers\\[0\\]\\.units gives a ${units}x${units} kernel of .* MiB, more than this GPU can bind in one buffer`));
+  });
+
+  it('a device lost mid-run ends the run with a clear error', async () => {
+    const own = await acquireNodeDevice();
+    const cfg = parseConfig({ dataset: { name: 'xor' }, layers: [{ units: 4, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }], epochs: 100000, batch_size: 4, log_every: 10 });
+    const data = await loadDataset(cfg.dataset, cfg.seed);
+    const e = await GpuEngine.create(cfg, data.train, own!.device, own!.adapter);
+    await e.init();
+    const running = e.run(e.totalSteps, () => {});
+    setTimeout(() => own!.device.destroy(), 50);
+    await expect(running).rejects.toThrow(/GPU device was (destroyed|lost)|reading statistics back failed/);
+  });
+});
