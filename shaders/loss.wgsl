@@ -45,7 +45,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
         loss += -(y * log(p) + (1.0 - y) * log(1.0 - p));
       }
       let p = clip_p(Aout[o + j]);
-      dA[o + j] = ((p - y) / (p * (1.0 - p))) * inv;
+      // Outside the clip range the loss is flat in a: Keras' clip passes no gradient there.
+      dA[o + j] = select(0.0, ((p - y) / (p * (1.0 - p))) * inv, p == Aout[o + j]);
     }
     loss = loss / f32(U);
   } else {

@@ -59,7 +59,8 @@ export function lossForwardBackward(
           rowLoss += -(yy * Math.log(p) + (1 - yy) * Math.log(1 - p));
         }
         const p = clip(a[o + j]);
-        dA[o + j] = ((p - yy) / (p * (1 - p))) * inv;
+        // Outside the clip range the loss is flat in a: Keras' clip passes no gradient there.
+        dA[o + j] = p === a[o + j] ? ((p - yy) / (p * (1 - p))) * inv : 0;
       }
     } else {
       // categorical: sum over classes, mean over samples (not over units).

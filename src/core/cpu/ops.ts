@@ -1,5 +1,5 @@
 /**
- * @file The CPU reference kernels over flat row-major Floatss: the same operations as
+ * @file The CPU reference kernels over flat row-major Float32Arrays: the same operations as
  * shaders/*.wgsl, written for clarity first and cache-friendly loop order second (the inner loop
  * always walks contiguous memory). No allocation inside any function.
  */
