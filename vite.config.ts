@@ -1,4 +1,6 @@
-import { defineConfig } from 'vitest/config';
+/// <reference types="vitest/config" />
+// Vite's own defineConfig (vitest is a dev dependency; the CLI loads this file at run time).
+import { defineConfig } from 'vite';
 
 export default defineConfig({
   server: { host: '127.0.0.1', port: 5173 },

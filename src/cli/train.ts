@@ -1,0 +1,235 @@
+/**
+ * @file The `train` command: config file in, JSON Lines out. Everything the user supplied
+ * (config, overrides, weights file, --save's directory) is checked before any device is touched
+ * or any step is taken, so a typo fails in milliseconds with exit 2 rather than after training.
+ * stdout carries only JSON records; all human-facing text goes to stderr.
+ */
+import { access, readFile, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseConfig } from '../core/config';
+import { loadDataset } from '../core/datasets';
+import { ConfigError } from '../core/errors';
+import type { RunConfig } from '../core/types';
+import { decodeWeights, encodeWeights } from '../core/weights-file';
+import { createEngine } from '../train/create';
+import type { Engine, LayerWeights, StepRecord } from '../train/engine';
+import { layerShapes } from '../train/model';
+import type { TrainArgs } from './args';
+
+export const EXIT_NO_ADAPTER = 3;
+
+export const NO_ADAPTER_HELP = 'install a Vulkan driver (e.g. Mesa\'s lavapipe, from the mesa-vulkan-drivers package) '
+  + 'or point VK_ICD_FILENAMES at a driver\'s ICD JSON file, or train with --backend cpu';
+
+const input = (message: string) => new ConfigError('', message);
+
+function reason(e: unknown): string {
+  switch ((e as { code?: string }).code) {
+    case 'ENOENT': return 'no such file';
+    case 'EACCES': case 'EPERM': return 'permission denied';
+    case 'EISDIR': return 'it is a directory';
+    case 'ENOTDIR': return 'a parent is not a directory';
+    default: return e instanceof Error ? e.message : String(e);
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Reads and parses a JSON input; `flag` names where the path came from in errors. */
+async function readJson(path: string, flag: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = path === '-' ? await readStdin() : await readFile(path, 'utf8');
+  } catch (e) {
+    throw input(`${flag}: cannot read ${path}: ${reason(e)}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw input(`${path === '-' ? 'stdin' : path} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+/** Applies the flag overrides to the raw document, so parseConfig validates them like any field. */
+function withOverrides(doc: unknown, args: TrainArgs): unknown {
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return doc;
+  const d: Record<string, unknown> = { ...doc };
+  if (args.seed !== undefined) d.seed = args.seed;
+  if (args.epochs !== undefined) d.epochs = args.epochs;
+  if (args.logEvery !== undefined) d.log_every = args.logEvery;
+  return d;
+}
+
+/**
+ * stdout with backpressure: records are queued with `write` and the run pauses on `drained`,
+ * so a slow consumer bounds memory instead of letting output pile up. A closed pipe (`| head`)
+ * stops the run quietly.
+ */
+class JsonLines {
+  closed = false;
+  readonly abort = new AbortController();
+  constructor(private readonly out: NodeJS.WriteStream) {
+    out.on('error', (e: NodeJS.ErrnoException) => {
+      this.closed = true;
+      this.abort.abort();
+      if (e.code !== 'EPIPE') process.stderr.write(`error: cannot write stdout: ${e.message}\n`);
+    });
+  }
+
+  private pending = false;
+  write(value: unknown): void {
+    // JSON.stringify writes NaN and ±Infinity as null, so a diverging run still prints valid JSON.
+    if (!this.closed && !this.out.write(JSON.stringify(value) + '\n')) this.pending = true;
+  }
+
+  async drained(): Promise<void> {
+    if (!this.pending || this.closed) return;
+    this.pending = false;
+    await new Promise<void>((res) => {
+      const done = () => { this.out.off('drain', done); this.out.off('error', done); res(); };
+      this.out.on('drain', done);
+      this.out.on('error', done);
+    });
+  }
+}
+
+function recordJson(r: StepRecord) {
+  return { step: r.step, epoch: r.epoch, loss: r.loss, accuracy: r.accuracy, layers: r.layers };
+}
+
+/** At most one stderr line a second, so a long run shows life without flooding a terminal. */
+class Progress {
+  private last = performance.now();
+  constructor(private readonly enabled: boolean, private readonly total: number) {}
+  update(r: StepRecord): void {
+    if (!this.enabled || performance.now() - this.last < 1000) return;
+    this.last = performance.now();
+    process.stderr.write(`step ${r.step}/${this.total} loss ${r.loss.toPrecision(4)}\n`);
+  }
+}
+
+/**
+ * Turns a lost device or an uncaptured WebGPU error into a rejection that every engine call is
+ * raced against: otherwise a lost device can leave a pending read-back hanging forever.
+ */
+class DeviceGuard {
+  private closing = false;
+  private fail: (e: Error) => void = () => {};
+  readonly failed: Promise<never>;
+
+  constructor(device: GPUDevice | undefined) {
+    this.failed = new Promise<never>((_, reject) => { this.fail = reject; });
+    this.failed.catch(() => {});
+    if (!device) return;
+    void device.lost.then((info) => {
+      if (!this.closing) this.fail(new Error(`the WebGPU device was lost (${info.reason}): ${info.message}`));
+    });
+    device.addEventListener('uncapturederror', (ev) => {
+      // Dawn prints uncancelled uncaptured errors to stdout, which would corrupt the JSON Lines.
+      ev.preventDefault();
+      this.fail(new Error(`WebGPU error: ${ev.error.message.split('\n')[0]}`));
+    });
+  }
+
+  watch<T>(p: Promise<T>): Promise<T> {
+    return Promise.race([p, this.failed]);
+  }
+
+  close(): void { this.closing = true; }
+}
+
+/** Samples the applied steps consumed: whole epochs of n rows, then full batches of the partial one. */
+export function samplesSeen(steps: number, n: number, batchSize: number): number {
+  const batch = Math.min(batchSize, n);
+  const perEpoch = Math.ceil(n / batch);
+  return Math.floor(steps / perEpoch) * n + (steps % perEpoch) * batch;
+}
+
+interface Acquired { device?: GPUDevice; adapter?: string }
+
+/** A WebGPU device, or null after telling the user how to get one. */
+async function acquire(): Promise<Acquired | null> {
+  let why = '';
+  try {
+    const { acquireNodeDevice } = await import('../gpu/node-device');
+    const got = await acquireNodeDevice();
+    if (got) return got;
+  } catch (e) {
+    why = ` (${e instanceof Error ? e.message : String(e)})`;
+  }
+  process.stderr.write(`error: no WebGPU adapter found${why}; ${NO_ADAPTER_HELP}\n`);
+  return null;
+}
+
+async function loadWeights(path: string, cfg: RunConfig): Promise<LayerWeights[]> {
+  return decodeWeights(await readJson(path, '--load'), layerShapes(cfg));
+}
+
+async function checkWritable(path: string): Promise<void> {
+  try {
+    await access(dirname(resolve(path)), constants.W_OK);
+  } catch (e) {
+    throw input(`--save: cannot write ${path}: ${reason(e) === 'no such file' ? 'no such directory' : reason(e)}`);
+  }
+}
+
+export async function train(args: TrainArgs): Promise<number> {
+  const cfg = parseConfig(withOverrides(await readJson(args.config, '--config'), args));
+  const initial = args.load === undefined ? undefined : await loadWeights(args.load, cfg);
+  if (args.save !== undefined) await checkWritable(args.save);
+  const data = (await loadDataset(cfg.dataset, cfg.seed)).train;
+
+  const got = args.backend === 'gpu' ? await acquire() : {};
+  if (!got) return EXIT_NO_ADAPTER;
+  const guard = new DeviceGuard(got.device);
+  let engine: Engine | undefined;
+  try {
+    engine = await guard.watch(createEngine(cfg, data, { backend: args.backend, device: got.device, adapter: got.adapter }));
+    const out = new JsonLines(process.stdout);
+    let last = await guard.watch(engine.init(initial));
+    out.write(recordJson(last));
+
+    const total = engine.totalSteps;
+    const progress = new Progress(args.progress || process.stderr.isTTY === true, total);
+    const t0 = performance.now();
+    // Calls end on multiples of log_every (or the last step), so chunking adds no extra records;
+    // the chunk grows while calls are short, and bounds the records buffered between drains.
+    let records = 1;
+    while (engine.step < total && !out.closed) {
+      const c0 = performance.now();
+      const steps = Math.min(total - engine.step, records * cfg.log_every);
+      await guard.watch(engine.run(steps, (r) => { last = r; out.write(recordJson(r)); progress.update(r); }, out.abort.signal));
+      await out.drained();
+      if (performance.now() - c0 < 100 && records < 64) records *= 2;
+    }
+    const wallMs = performance.now() - t0;
+    if (out.closed) return 0;
+
+    if (args.save !== undefined) {
+      const doc = encodeWeights(cfg, await guard.watch(engine.weights()));
+      try {
+        await writeFile(args.save, JSON.stringify(doc) + '\n');
+      } catch (e) {
+        throw input(`--save: cannot write ${args.save}: ${reason(e)}`);
+      }
+    }
+    const steps = engine.step;
+    out.write({
+      done: true, steps, loss: last.loss, accuracy: last.accuracy,
+      backend: engine.backend, adapter: engine.adapter,
+      wall_ms: Math.round(wallMs * 1000) / 1000,
+      samples_per_sec: wallMs > 0 ? samplesSeen(steps, data.n, cfg.batch_size) / (wallMs / 1000) : 0,
+    });
+    await out.drained();
+    return 0;
+  } finally {
+    guard.close();
+    engine?.dispose();
+    got.device?.destroy();
+  }
+}
