@@ -26,31 +26,45 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
   const shapes: [number, number, number][] = [[1, 1, 1], [3, 17, 5], [17, 3, 255], [64, 64, 64], [255, 17, 513], [513, 255, 3], [1, 513, 17], [100, 33, 1]];
 
   describe('matmul', () => {
-    for (const [M, Kd, N] of shapes) {
-      it(`Z = X·W + b, dX = dZ·Wᵀ, dW = Xᵀ·dZ at M=${M} K=${Kd} N=${N}`, async () => {
+    // Shapes hit both the vec4 kernels (dimensions multiples of 4) and the general tiled kernel.
+    const all: [number, number, number][] = [...shapes, [4, 8, 12], [36, 20, 44], [513, 256, 64], [12, 1024, 4], [7, 12, 16]];
+    for (const [M, Kd, N] of all) {
+      it(`Z = X·W + b, dX = dZ·Wᵀ, dW = Xᵀ·dZ with batch ${M}, fanIn ${Kd}, units ${N}`, async () => {
         const X = randomArray(M * Kd, -1, 1, 1), W = randomArray(Kd * N, -1, 1, 2), b = randomArray(N, -1, 1, 3);
         const dZ = randomArray(M * N, -1, 1, 4);
         const tol = 2e-6 * Math.sqrt(Math.max(Kd, M, N)) * 4;
-        // forward
+        const run = async (form: K.MatmulForm, rows: number, cols: number, inner: number, bufs: GPUBuffer[]) => {
+          const plan = K.matmulPlan(form, rows, cols, inner);
+          await R.run(plan.desc, bufs, plan.groups, plan.uniforms);
+          return plan.desc.name;
+        };
+        // forward: Z(M×N) = X(M×K)·W(K×N) + b
         const Z = R.buffer(M * N);
-        await R.run(K.matmulKernel(false, false, true), [R.buffer(X), R.buffer(W), R.buffer(b), Z], K.matmulGroups(M, N), { M, N, K: Kd });
+        const k1 = await run('forward', M, N, Kd, [R.buffer(X), R.buffer(W), R.buffer(b), Z]);
         const Zref = new Float64Array(M * N);
         matmulBias(M, Kd, N, Float64Array.from(X), Float64Array.from(W), Float64Array.from(b), Zref);
-        expectClose(await R.read(Z, M * N), Zref, tol, 0, 'forward');
-        // dX = dZ · Wᵀ  (M×N times N×K)
+        expectClose(await R.read(Z, M * N), Zref, tol, 0, `forward (${k1})`);
+        // dX(M×K) = dZ(M×N)·Wᵀ
         const dX = R.buffer(M * Kd);
-        await R.run(K.matmulKernel(false, true, false), [R.buffer(dZ), R.buffer(W), R.buffer(4), dX], K.matmulGroups(M, Kd), { M, N: Kd, K: N });
+        const k2 = await run('dX', M, Kd, N, [R.buffer(dZ), R.buffer(W), R.buffer(4), dX]);
         const dXref = new Float64Array(M * Kd);
         matmulTransB(M, Kd, N, Float64Array.from(dZ), Float64Array.from(W), dXref);
-        expectClose(await R.read(dX, M * Kd), dXref, tol, 0, 'dX');
-        // dW = Xᵀ · dZ  (K×M times M×N)
+        expectClose(await R.read(dX, M * Kd), dXref, tol, 0, `dX (${k2})`);
+        // dW(K×N) = Xᵀ·dZ
         const dW = R.buffer(Kd * N);
-        await R.run(K.matmulKernel(true, false, false), [R.buffer(X), R.buffer(dZ), R.buffer(4), dW], K.matmulGroups(Kd, N), { M: Kd, N, K: M });
+        const k3 = await run('dW', Kd, N, M, [R.buffer(X), R.buffer(dZ), R.buffer(4), dW]);
         const dWref = new Float64Array(Kd * N);
         matmulTransA(M, Kd, N, Float64Array.from(X), Float64Array.from(dZ), dWref, null);
-        expectClose(await R.read(dW, Kd * N), dWref, tol, 0, 'dW');
+        expectClose(await R.read(dW, Kd * N), dWref, tol, 0, `dW (${k3})`);
       });
     }
+    it('uses the vec4 kernels where the shapes allow and the tiled kernel elsewhere', () => {
+      expect(K.matmulPlan('forward', 3, 8, 5).desc.name).toBe('matmul_nn_vec4');
+      expect(K.matmulPlan('forward', 3, 7, 5).desc.name).toBe('matmul');
+      expect(K.matmulPlan('dX', 3, 7, 8).desc.name).toBe('matmul_nt_vec4');
+      expect(K.matmulPlan('dW', 8, 12, 3).desc.name).toBe('matmul_tn_vec4');
+      expect(K.matmulPlan('dW', 6, 12, 3).desc.name).toBe('matmul');
+    });
   });
 
   describe('activations', () => {

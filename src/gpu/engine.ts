@@ -171,16 +171,17 @@ export class GpuEngine implements Engine {
     ];
     const opt = optimizerKind(cfg.optimizer);
     const optK = await get(K.optimizerKernel(opt.id));
-    const [mmFwd, mmDx, mmDw, colsum, softmax] = await Promise.all([
-      get(K.matmulKernel(false, false, true)), get(K.matmulKernel(false, true, false)),
-      get(K.matmulKernel(true, false, false)), get(K.colsumKernel()), get(K.softmaxKernel()),
-    ]);
+    const [colsum, softmax] = await Promise.all([get(K.colsumKernel()), get(K.softmaxKernel())]);
+    const matmul = async (form: K.MatmulForm, M: number, N: number, Kd: number, bufs: GPUBuffer[]) => {
+      const plan = K.matmulPlan(form, M, N, Kd);
+      return bind(device, await get(plan.desc), bufs, plan.groups, plan.uniforms);
+    };
     const last = this.layers.length - 1;
     for (let l = 0; l <= last; l++) {
       const L = this.layers[l], act = cfg.layers[l].activation, id = ACTIVATION_ID[act.name];
       const { fanIn, units } = L.shape;
       const input = l === 0 ? Xb : this.layers[l - 1].A;
-      const forward = [bind(device, mmFwd, [input, L.W, L.b, L.Z], K.matmulGroups(B, units), { M: B, N: units, K: fanIn })];
+      const forward = [await matmul('forward', B, units, fanIn, [input, L.W, L.b, L.Z])];
       forward.push(id === ACTIVATION_ID.softmax
         ? bind(device, softmax, [L.Z, L.A], [...groups1d(B), 1], { rows: B, units })
         : bind(device, await get(K.actForwardKernel(id, act.alpha)), [L.Z, L.A], [...groups1d(B * units), 1], { n: B * units }));
@@ -188,11 +189,11 @@ export class GpuEngine implements Engine {
       if (l !== last) {
         backward.push(bind(device, await get(K.actBackwardKernel(id, act.alpha)), [L.Z, L.dA, L.dZ], [...groups1d(B * units), 1], { n: B * units }));
       }
-      backward.push(bind(device, mmDw, [input, L.dZ, dummy, L.dW], K.matmulGroups(fanIn, units), { M: fanIn, N: units, K: B }));
+      backward.push(await matmul('dW', fanIn, units, B, [input, L.dZ, dummy, L.dW]));
       backward.push(bind(device, colsum, [L.dZ, L.db], [...groups1d(units), 1], { rows: B, cols: units }));
       if (l > 0) {
         const P = this.layers[l - 1];
-        backward.push(bind(device, mmDx, [L.dZ, L.W, dummy, P.dA], K.matmulGroups(B, fanIn), { M: B, N: fanIn, K: units }));
+        backward.push(await matmul('dX', B, fanIn, units, [L.dZ, L.W, dummy, P.dA]));
       }
       const update = [
         bind(device, optK, [L.W, L.dW, L.sW1, L.sW2, this.cur], [...groups1d(fanIn * units), 1], { n: fanIn * units, ...opt.u }),
@@ -421,7 +422,6 @@ export class GpuEngine implements Engine {
     const rows = Math.max(1, Math.min(PREDICT_ROWS, maxRows));
     const X = this.buffer('predict.X', rows * this.data.inputDim * 4);
     const kernels: BoundKernel[] = [];
-    const mm = await this.cache.get(K.matmulKernel(false, false, true));
     let input = X;
     let Z = X, A = X;
     for (let l = 0; l < this.layers.length; l++) {
@@ -429,7 +429,8 @@ export class GpuEngine implements Engine {
       const { fanIn, units } = L.shape;
       Z = this.buffer(`predict.Z${l}`, rows * units * 4);
       A = this.buffer(`predict.A${l}`, rows * units * 4);
-      kernels.push(bind(device, mm, [input, L.W, L.b, Z], K.matmulGroups(rows, units), { M: rows, N: units, K: fanIn }));
+      const plan = K.matmulPlan('forward', rows, units, fanIn);
+      kernels.push(bind(device, await this.cache.get(plan.desc), [input, L.W, L.b, Z], plan.groups, plan.uniforms));
       kernels.push(id === ACTIVATION_ID.softmax
         ? bind(device, await this.cache.get(K.softmaxKernel()), [Z, A], [...groups1d(rows), 1], { rows, units })
         : bind(device, await this.cache.get(K.actForwardKernel(id, act.alpha)), [Z, A], [...groups1d(rows * units), 1], { n: rows * units }));

@@ -12,6 +12,9 @@ import gatherWgsl from '../../shaders/gather.wgsl?raw';
 import initWgsl from '../../shaders/init.wgsl?raw';
 import lossWgsl from '../../shaders/loss.wgsl?raw';
 import matmulWgsl from '../../shaders/matmul.wgsl?raw';
+import matmulNnVec4Wgsl from '../../shaders/matmul_nn_vec4.wgsl?raw';
+import matmulNtVec4Wgsl from '../../shaders/matmul_nt_vec4.wgsl?raw';
+import matmulTnVec4Wgsl from '../../shaders/matmul_tn_vec4.wgsl?raw';
 import optimizerWgsl from '../../shaders/optimizer.wgsl?raw';
 import rngWgsl from '../../shaders/rng.wgsl?raw';
 import softmaxWgsl from '../../shaders/softmax.wgsl?raw';
@@ -40,6 +43,41 @@ export function matmulKernel(transA: boolean, transB: boolean, bias: boolean): K
 export function matmulGroups(M: number, N: number): [number, number, number] {
   const t = MATMUL_TILE;
   return [Math.ceil(N / (t.WG_X * t.TN)), Math.ceil(M / (t.WG_Y * t.TM)), 1];
+}
+
+/** The three products of a dense layer. */
+export type MatmulForm = 'forward' | 'dX' | 'dW';
+
+/** Register blocking of the vec4 kernels: 8×8 invocations, 8 rows × 4 columns (forward) or 4 outputs (dX) each. */
+export const VEC4_TILE = { WG_X: 8, WG_Y: 8, TM: 8, TN: 4 } as const;
+
+export interface MatmulPlan { desc: KernelDesc; groups: [number, number, number]; uniforms: { M: number; N: number; K: number } }
+
+/**
+ * Chooses the kernel for one product of shape (M×K)·(K×N) → M×N: the vec4 kernel of the form when
+ * its vectorized dimension is a multiple of 4, else the general tiled kernel.
+ *   forward: Z(M×N) = X(M×K)·W(K×N) + b        vec4 when N % 4 == 0
+ *   dX:      dX(M×N) = dZ(M×K)·W(N×K)ᵀ          vec4 when K % 4 == 0
+ *   dW:      dW(M×N) = X(K×M)ᵀ·dZ(K×N)          vec4 when M % 4 == 0 and N % 4 == 0
+ */
+export function matmulPlan(form: MatmulForm, M: number, N: number, K: number): MatmulPlan {
+  const uniforms = { M, N, K };
+  const t = VEC4_TILE;
+  const tile = { WG_X: ['u32', t.WG_X], WG_Y: ['u32', t.WG_Y], TM: ['u32', t.TM], TN: ['u32', t.TN] } as Record<string, ['u32', number]>;
+  const common = { uniforms: { M: 'u32', N: 'u32', K: 'u32' } as const, bindings: ['read', 'read', 'read', 'rw'] as KernelDesc['bindings'] };
+  if (form === 'forward' && N % 4 === 0) {
+    return { desc: { name: 'matmul_nn_vec4', source: matmulNnVec4Wgsl, constants: { ...tile, BIAS: ['u32', 1] }, ...common }, uniforms,
+      groups: [Math.ceil(N / 4 / t.WG_X), Math.ceil(M / (t.TM * t.WG_Y)), 1] };
+  }
+  if (form === 'dW' && M % 4 === 0 && N % 4 === 0) {
+    return { desc: { name: 'matmul_tn_vec4', source: matmulTnVec4Wgsl, constants: tile, ...common }, uniforms,
+      groups: [Math.ceil(N / 4 / t.WG_X), Math.ceil(M / 4 / t.WG_Y), 1] };
+  }
+  if (form === 'dX' && K % 4 === 0) {
+    return { desc: { name: 'matmul_nt_vec4', source: matmulNtVec4Wgsl, constants: tile, ...common }, uniforms,
+      groups: [Math.ceil(N / (t.TN * t.WG_X)), Math.ceil(M / t.WG_Y), 1] };
+  }
+  return { desc: matmulKernel(form === 'dW', form === 'dX', form === 'forward'), groups: matmulGroups(M, N), uniforms };
 }
 
 export function actForwardKernel(act: number, alpha: number): KernelDesc {
