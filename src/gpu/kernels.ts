@@ -48,8 +48,11 @@ export function matmulGroups(M: number, N: number): [number, number, number] {
 /** The three products of a dense layer. */
 export type MatmulForm = 'forward' | 'dX' | 'dW';
 
-/** Register blocking of the vec4 kernels: 8×8 invocations, 8 rows × 4 columns (forward) or 4 outputs (dX) each. */
-export const VEC4_TILE = { WG_X: 8, WG_Y: 8, TM: 8, TN: 4 } as const;
+/**
+ * Register blocking of the vec4 kernels, measured on lavapipe (see bench/REPORT.md): 8×8
+ * invocations; forward 8 rows × 8 columns each, dW 4 × 8, dX 4 × 4.
+ */
+export const VEC4_TILE = { WG_X: 8, WG_Y: 8, NN_TM: 8, NT_TM: 4, NT_TN: 4 } as const;
 
 export interface MatmulPlan { desc: KernelDesc; groups: [number, number, number]; uniforms: { M: number; N: number; K: number } }
 
@@ -63,19 +66,19 @@ export interface MatmulPlan { desc: KernelDesc; groups: [number, number, number]
 export function matmulPlan(form: MatmulForm, M: number, N: number, K: number): MatmulPlan {
   const uniforms = { M, N, K };
   const t = VEC4_TILE;
-  const tile = { WG_X: ['u32', t.WG_X], WG_Y: ['u32', t.WG_Y], TM: ['u32', t.TM], TN: ['u32', t.TN] } as Record<string, ['u32', number]>;
+  const wg = { WG_X: ['u32', t.WG_X], WG_Y: ['u32', t.WG_Y] } as Record<string, ['u32', number]>;
   const common = { uniforms: { M: 'u32', N: 'u32', K: 'u32' } as const, bindings: ['read', 'read', 'read', 'rw'] as KernelDesc['bindings'] };
   if (form === 'forward' && N % 4 === 0) {
-    return { desc: { name: 'matmul_nn_vec4', source: matmulNnVec4Wgsl, constants: { ...tile, BIAS: ['u32', 1] }, ...common }, uniforms,
-      groups: [Math.ceil(N / 4 / t.WG_X), Math.ceil(M / (t.TM * t.WG_Y)), 1] };
+    return { desc: { name: 'matmul_nn_vec4', source: matmulNnVec4Wgsl, constants: { ...wg, TM: ['u32', t.NN_TM], BIAS: ['u32', 1] }, ...common }, uniforms,
+      groups: [Math.ceil(N / 8 / t.WG_X), Math.ceil(M / (t.NN_TM * t.WG_Y)), 1] };
   }
   if (form === 'dW' && M % 4 === 0 && N % 4 === 0) {
-    return { desc: { name: 'matmul_tn_vec4', source: matmulTnVec4Wgsl, constants: tile, ...common }, uniforms,
-      groups: [Math.ceil(N / 4 / t.WG_X), Math.ceil(M / 4 / t.WG_Y), 1] };
+    return { desc: { name: 'matmul_tn_vec4', source: matmulTnVec4Wgsl, constants: wg, ...common }, uniforms,
+      groups: [Math.ceil(N / 8 / t.WG_X), Math.ceil(M / 4 / t.WG_Y), 1] };
   }
   if (form === 'dX' && K % 4 === 0) {
-    return { desc: { name: 'matmul_nt_vec4', source: matmulNtVec4Wgsl, constants: tile, ...common }, uniforms,
-      groups: [Math.ceil(N / (t.TN * t.WG_X)), Math.ceil(M / t.WG_Y), 1] };
+    return { desc: { name: 'matmul_nt_vec4', source: matmulNtVec4Wgsl, constants: { ...wg, TM: ['u32', t.NT_TM], TN: ['u32', t.NT_TN] }, ...common }, uniforms,
+      groups: [Math.ceil(N / (t.NT_TN * t.WG_X)), Math.ceil(M / (t.NT_TM * t.WG_Y)), 1] };
   }
   return { desc: matmulKernel(form === 'dW', form === 'dX', form === 'forward'), groups: matmulGroups(M, N), uniforms };
 }
