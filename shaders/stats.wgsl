@@ -1,6 +1,6 @@
 // Reduces one tensor into one statistics slot (layout from src/core/stats.ts, injected as the
 // SLOT_* constants): count, mean, std, min, max, zeros, saturated, L2 norm, HIST_BINS counts.
-// One workgroup, two passes like reduceSlot: extremes and sums first, then squared deviations
+// One workgroup (small tensors; stats_partial/hist/final split big ones over many), two passes like reduceSlot: extremes and sums first, then squared deviations
 // and the histogram between min and max. SUB = 1 reduces x - y (the last update, W - Wprev).
 // PER_ROW = 1 takes the element count from the step (cur.rows * width): a short last batch.
 @group(0) @binding(1) var<storage, read> x: array<f32>;
@@ -16,26 +16,13 @@ var<workgroup> s_zero: array<u32, WG>;
 var<workgroup> s_sat: array<u32, WG>;
 var<workgroup> hist: array<atomic<u32>, HIST_BINS>;
 
-fn value(i: u32) -> f32 {
-  if (SUB == 1u) { return x[i] - y[i]; }
-  return x[i];
-}
-
-fn is_saturated(a: f32) -> bool {
-  if (SAT == 1u) { return abs(a) > 0.99; }
-  if (SAT == 2u) { return a < 0.01 || a > 0.99; }
-  if (SAT == 3u) { return abs(a) > 0.9; }
-  return false;
-}
-
 @compute @workgroup_size(WG)
 fn main(@builtin(local_invocation_id) lid: vec3<u32>) {
   let t = lid.x;
-  var n = P.n;
-  if (PER_ROW == 1u) { n = cur.rows * P.width; }
+  let n = stat_count();
   var sum = 0.0; var sq = 0.0; var mn = 3.4e38; var mx = -3.4e38; var zeros = 0u; var sat = 0u;
   for (var i = t; i < n; i += WG) {
-    let v = value(i);
+    let v = stat_value(i);
     sum += v; sq += v * v;
     mn = min(mn, v); mx = max(mx, v);
     if (v == 0.0) { zeros++; }
@@ -61,11 +48,10 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>) {
   workgroupBarrier();
   var dev = 0.0;
   for (var i = t; i < n; i += WG) {
-    let v = value(i);
+    let v = stat_value(i);
     let d = v - mean;
     dev += d * d;
-    let bin = u32(clamp(floor((v - lo) * scale), 0.0, f32(HIST_BINS - 1u)));
-    atomicAdd(&hist[bin], 1u);
+    atomicAdd(&hist[hist_bin(v, lo, scale)], 1u);
   }
   s_sum[t] = dev;
   workgroupBarrier();

@@ -92,6 +92,9 @@ export class GpuEngine implements Engine {
   private inFlight: Promise<void>[] = [];
   private failure: Error | null = null;
   private predictPlan: Promise<PredictPlan> | null = null;
+  private dummy!: GPUBuffer;
+  private parts: [GPUBuffer, GPUBuffer] | null = null;
+  private partsUsed = 0;
 
   static async create(cfg: RunConfig, data: Dataset, device: GPUDevice, adapter: string): Promise<GpuEngine> {
     const e = new GpuEngine(cfg, data, device, adapter);
@@ -143,7 +146,7 @@ export class GpuEngine implements Engine {
     const Y = this.upload('Y', targetsFor(data.labels, outDim));
     const Xb = this.buffer('Xb', B * inDim * f);
     const Yb = this.buffer('Yb', B * outDim * f);
-    const dummy = this.buffer('dummy', 16);
+    const dummy = this.dummy = this.buffer('dummy', 16);
     this.cur = this.buffer('cur', STEP_INFO_BYTES);
     this.table = this.buffer('steps', STEP_CAP * STEP_INFO_BYTES);
     this.perm = this.buffer('perm', STEP_CAP * B * 4);
@@ -201,18 +204,13 @@ export class GpuEngine implements Engine {
       ];
       const sat = saturationMode(act);
       const base = l * SLOTS_PER_LAYER * SLOT_SIZE;
-      const [perRow, satRow, plain, sub] = await Promise.all([
-        get(K.statsKernel(0, false, true)), get(K.statsKernel(sat, false, true)),
-        get(K.statsKernel(0, false, false)), get(K.statsKernel(0, true, false)),
-      ]);
-      const one: [number, number, number] = [1, 1, 1];
       const stats = [
-        bind(device, perRow, [L.Z, dummy, this.cur, this.stats], one, { n: 0, width: units, slot: base }),
-        bind(device, satRow, [L.A, dummy, this.cur, this.stats], one, { n: 0, width: units, slot: base + SLOT_SIZE }),
-        bind(device, perRow, [L.dA, dummy, this.cur, this.stats], one, { n: 0, width: units, slot: base + 2 * SLOT_SIZE }),
-        bind(device, plain, [L.W, dummy, this.cur, this.stats], one, { n: fanIn * units, width: 0, slot: base + 3 * SLOT_SIZE }),
-        bind(device, plain, [L.dW, dummy, this.cur, this.stats], one, { n: fanIn * units, width: 0, slot: base + 4 * SLOT_SIZE }),
-        bind(device, sub, [L.W, L.Wprev, this.cur, this.stats], one, { n: fanIn * units, width: 0, slot: base + 5 * SLOT_SIZE }),
+        ...await this.statsFor(L.Z, null, 0, 0, units, base),
+        ...await this.statsFor(L.A, null, sat, 0, units, base + SLOT_SIZE),
+        ...await this.statsFor(L.dA, null, 0, 0, units, base + 2 * SLOT_SIZE),
+        ...await this.statsFor(L.W, null, 0, fanIn * units, 0, base + 3 * SLOT_SIZE),
+        ...await this.statsFor(L.dW, null, 0, fanIn * units, 0, base + 4 * SLOT_SIZE),
+        ...await this.statsFor(L.W, L.Wprev, 0, fanIn * units, 0, base + 5 * SLOT_SIZE),
       ];
       this.kernels.push({ forward, backward, update, stats });
     }
@@ -224,6 +222,38 @@ export class GpuEngine implements Engine {
     ];
     const err = await device.popErrorScope();
     if (err) throw new Error(`GPU setup failed: ${err.message}`);
+  }
+
+  /**
+   * The kernels that reduce one tensor into the slot at `slot`: a fixed count `n`, or (n = 0) this
+   * step's rows times `width`. Small tensors take one workgroup; large ones three passes over
+   * many workgroups, with partials in buffers sized on first use.
+   */
+  private async statsFor(x: GPUBuffer, prev: GPUBuffer | null, sat: number, n: number, width: number, slot: number): Promise<BoundKernel[]> {
+    const { device } = this;
+    const perRow = n === 0;
+    const sub = prev !== null;
+    const y = prev ?? this.dummy;
+    const groups = K.statsGroups(perRow ? this.sched.batch * width : n);
+    const u = { n, width, slot, groups, part: this.partsUsed };
+    const one: [number, number, number] = [1, 1, 1];
+    if (groups === 1) return [bind(device, await this.cache.get(K.statsKernel(sat, sub, perRow)), [x, y, this.cur, this.stats], one, u)];
+    this.partsUsed += groups;
+    const [p1, p2] = this.partBuffers();
+    return [
+      bind(device, await this.cache.get(K.statsPartialKernel(sat, sub, perRow)), [x, y, this.cur, p1], [groups, 1, 1], u),
+      bind(device, await this.cache.get(K.statsHistKernel(sub, perRow)), [x, y, this.cur, p1, p2], [groups, 1, 1], u),
+      bind(device, await this.cache.get(K.statsFinalKernel(perRow)), [this.cur, p1, p2, this.stats], one, u),
+    ];
+  }
+
+  /** Partials for every large tensor of the model: at most layers × 6 × STATS_MAX_GROUPS entries. */
+  private partBuffers(): [GPUBuffer, GPUBuffer] {
+    if (!this.parts) {
+      const cap = this.shapes.length * SLOTS_PER_LAYER * K.STATS_MAX_GROUPS;
+      this.parts = [this.buffer('stats.part1', cap * K.STATS_PART1 * 4), this.buffer('stats.part2', cap * K.STATS_PART2 * 4)];
+    }
+    return this.parts;
   }
 
   async init(weights?: LayerWeights[]): Promise<StepRecord> {

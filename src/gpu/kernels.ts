@@ -19,6 +19,10 @@ import optimizerWgsl from '../../shaders/optimizer.wgsl?raw';
 import rngWgsl from '../../shaders/rng.wgsl?raw';
 import softmaxWgsl from '../../shaders/softmax.wgsl?raw';
 import statsWgsl from '../../shaders/stats.wgsl?raw';
+import statsCommonWgsl from '../../shaders/stats_common.wgsl?raw';
+import statsFinalWgsl from '../../shaders/stats_final.wgsl?raw';
+import statsHistWgsl from '../../shaders/stats_hist.wgsl?raw';
+import statsPartialWgsl from '../../shaders/stats_partial.wgsl?raw';
 import { HIST_BINS, SLOT } from '../core/stats';
 import type { KernelDesc } from './kernel';
 
@@ -144,12 +148,52 @@ export function optimizerKernel(opt: number): KernelDesc {
   };
 }
 
-export function statsKernel(sat: number, sub: boolean, perRow: boolean): KernelDesc {
+/** Uniforms shared by every statistics kernel. */
+const STATS_UNIFORMS = { n: 'u32', width: 'u32', slot: 'u32', groups: 'u32', part: 'u32' } as const;
+
+function statsConstants(sat: number, sub: boolean, perRow: boolean): KernelDesc['constants'] {
   const slot = Object.fromEntries(Object.entries(SLOT).map(([k, v]) => [`SLOT_${k.toUpperCase()}`, ['u32', v]])) as Record<string, ['u32', number]>;
+  return { ...slot, HIST_BINS: ['u32', HIST_BINS], SAT: ['u32', sat], SUB: ['u32', sub ? 1 : 0], PER_ROW: ['u32', perRow ? 1 : 0] };
+}
+
+/** One workgroup reduces a whole (small) tensor into its slot. */
+export function statsKernel(sat: number, sub: boolean, perRow: boolean): KernelDesc {
   return {
-    name: 'stats', source: statsWgsl,
-    constants: { ...slot, HIST_BINS: ['u32', HIST_BINS], SAT: ['u32', sat], SUB: ['u32', sub ? 1 : 0], PER_ROW: ['u32', perRow ? 1 : 0] },
-    uniforms: { n: 'u32', width: 'u32', slot: 'u32' },
-    bindings: ['read', 'read', 'read', 'rw'],
+    name: 'stats', source: statsWgsl, includes: [statsCommonWgsl], constants: statsConstants(sat, sub, perRow),
+    uniforms: STATS_UNIFORMS, bindings: ['read', 'read', 'read', 'rw'],
   };
+}
+
+/** Large tensors: partial sums per workgroup, then deviations and histograms, then the slot. */
+export function statsPartialKernel(sat: number, sub: boolean, perRow: boolean): KernelDesc {
+  return {
+    name: 'stats_partial', source: statsPartialWgsl, includes: [statsCommonWgsl], constants: statsConstants(sat, sub, perRow),
+    uniforms: STATS_UNIFORMS, bindings: ['read', 'read', 'read', 'rw'],
+  };
+}
+
+export function statsHistKernel(sub: boolean, perRow: boolean): KernelDesc {
+  return {
+    name: 'stats_hist', source: statsHistWgsl, includes: [statsCommonWgsl], constants: statsConstants(0, sub, perRow),
+    uniforms: STATS_UNIFORMS, bindings: ['read', 'read', 'read', 'read', 'rw'],
+  };
+}
+
+export function statsFinalKernel(perRow: boolean): KernelDesc {
+  return {
+    name: 'stats_final', source: statsFinalWgsl, constants: statsConstants(0, false, perRow),
+    uniforms: STATS_UNIFORMS, bindings: ['read', 'read', 'read', 'rw'],
+  };
+}
+
+/** Elements per workgroup above which a tensor's statistics are split over several workgroups. */
+export const STATS_CHUNK = 4096;
+/** Most workgroups one tensor's statistics use (pass 2 sums their partials serially). */
+export const STATS_MAX_GROUPS = 64;
+/** Floats per pass-1 and pass-2 partial. */
+export const STATS_PART1 = 8;
+export const STATS_PART2 = HIST_BINS + 1;
+
+export function statsGroups(maxCount: number): number {
+  return Math.min(STATS_MAX_GROUPS, Math.max(1, Math.ceil(maxCount / STATS_CHUNK)));
 }

@@ -1,0 +1,37 @@
+// Statistics of a large tensor, pass 3 of 3: combines the partials of passes 1 and 2 into the
+// slot (layout from src/core/stats.ts, as the single-workgroup stats.wgsl writes it).
+@group(0) @binding(1) var<storage, read> cur: StepInfo;
+@group(0) @binding(2) var<storage, read> part1: array<array<f32, 8>>;
+@group(0) @binding(3) var<storage, read> part2: array<f32>;
+@group(0) @binding(4) var<storage, read_write> out: array<f32>;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(local_invocation_id) lid: vec3<u32>) {
+  let t = lid.x;
+  var n = P.n;
+  if (PER_ROW == 1u) { n = cur.rows * P.width; }
+  let o = P.slot;
+  if (t < HIST_BINS) {
+    var c = 0.0;
+    for (var g = 0u; g < P.groups; g++) { c += part2[(P.part + g) * (HIST_BINS + 1u) + 1u + t]; }
+    out[o + SLOT_HIST + t] = c;
+  }
+  if (t == 0u) {
+    var sum = 0.0; var sq = 0.0; var mn = 3.4e38; var mx = -3.4e38; var zeros = 0.0; var sat = 0.0; var dev = 0.0;
+    for (var g = 0u; g < P.groups; g++) {
+      let p = part1[P.part + g];
+      sum += p[0]; sq += p[1]; mn = min(mn, p[2]); mx = max(mx, p[3]); zeros += p[4]; sat += p[5];
+      dev += part2[(P.part + g) * (HIST_BINS + 1u)];
+    }
+    let cnt = max(f32(n), 1.0);
+    if (n == 0u) { mn = 0.0; mx = 0.0; }
+    out[o + SLOT_COUNT] = f32(n);
+    out[o + SLOT_MEAN] = select(0.0, sum / cnt, n > 0u);
+    out[o + SLOT_STD] = sqrt(dev / cnt);
+    out[o + SLOT_MIN] = mn;
+    out[o + SLOT_MAX] = mx;
+    out[o + SLOT_ZEROS] = zeros;
+    out[o + SLOT_SATURATED] = sat;
+    out[o + SLOT_NORM] = sqrt(sq);
+  }
+}
