@@ -18,9 +18,11 @@ import { seedKey, Stream } from '../core/rng';
 import { layerStats, saturationMode, SLOT_SIZE, SLOTS_PER_LAYER } from '../core/stats';
 import type { Dataset, OptimizerConfig, RunConfig } from '../core/types';
 import type { Engine, LayerWeights, Prediction, StepRecord } from '../train/engine';
+import activationsWgsl from '../../shaders/activations.wgsl?raw';
+import fusedWgsl from '../../shaders/fused_step.wgsl?raw';
 import { checkFits, checkWeights, layerShapes, type LayerShape } from '../train/model';
 import { Schedule } from '../train/schedule';
-import { bind, dispatch, groups1d, PipelineCache, writeArray, type BoundKernel, type Kernel } from './kernel';
+import { bind, dispatch, groups1d, PipelineCache, sliceOf, writeArray, type BoundKernel, type Kernel, type KernelDesc, type Slice } from './kernel';
 import * as K from './kernels';
 
 /** Steps encoded into one command buffer at most. */
@@ -35,11 +37,55 @@ const storageUsage = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GP
 
 interface LayerBuffers {
   shape: LayerShape;
-  W: GPUBuffer; b: GPUBuffer; dW: GPUBuffer; db: GPUBuffer;
-  sW1: GPUBuffer; sW2: GPUBuffer; sb1: GPUBuffer; sb2: GPUBuffer;
-  Wprev: GPUBuffer;
-  Z: GPUBuffer; A: GPUBuffer; dA: GPUBuffer; dZ: GPUBuffer;
+  W: Slice; b: Slice; dW: Slice; db: Slice;
+  sW1: Slice; sW2: Slice; sb1: Slice; sb2: Slice;
+  Wprev: Slice;
+  Z: Slice; A: Slice; dA: Slice; dZ: Slice;
 }
+
+/** Offsets inside a storage binding must be multiples of this (WebGPU's default minStorageBufferOffsetAlignment). */
+const SLICE_ALIGN = 256;
+
+/**
+ * Hands out slices: each its own buffer, or (pooled) consecutive aligned ranges of one arena
+ * buffer created by `finish`, so a single kernel can reach every tensor of a small network.
+ */
+class SlicePlanner {
+  private readonly pending: Slice[] = [];
+  private end = 0;
+  constructor(private readonly make: (label: string, bytes: number) => GPUBuffer, private readonly label: string, private readonly pooled: boolean) {}
+
+  add(name: string, bytes: number): Slice {
+    const size = Math.max(16, Math.ceil(bytes / 4) * 4);
+    if (!this.pooled) return sliceOf(this.make(name, size));
+    const slice = { buffer: null as unknown as GPUBuffer, offset: this.end, size };
+    this.end = Math.ceil((this.end + size) / SLICE_ALIGN) * SLICE_ALIGN;
+    this.pending.push(slice);
+    return slice;
+  }
+
+  /** The arena (pooled) or null. Every slice handed out is usable after this. */
+  finish(): GPUBuffer | null {
+    if (!this.pooled) return null;
+    const b = this.make(this.label, Math.max(16, this.end));
+    for (const sl of this.pending) sl.buffer = b;
+    return b;
+  }
+}
+
+/**
+ * Networks small enough for the fused one-workgroup step kernel: per-dispatch overhead, not
+ * arithmetic, decides their speed. Bounded so one workgroup's loops stay short.
+ */
+export function fusedEligible(shapes: LayerShape[], batch: number, inputDim: number): boolean {
+  const widest = Math.max(inputDim, ...shapes.map((s) => s.units));
+  const params = shapes.reduce((n, s) => n + s.fanIn * s.units + s.units, 0);
+  return shapes.length <= FUSED_MAX_LAYERS && batch * widest <= 4096 && params <= 4096;
+}
+
+const FUSED_MAX_LAYERS = 16;
+/** Workgroup size of the fused kernel: small, so that its many barriers stay cheap. */
+const FUSED_WG = 64;
 
 /** Forward-only buffers and kernels for `predict`, built on first use. */
 interface PredictPlan {
@@ -74,7 +120,7 @@ export class GpuEngine implements Engine {
   step = 0;
   private readonly sched: Schedule;
   private readonly shapes: LayerShape[];
-  private readonly cache: PipelineCache;
+  private cache!: PipelineCache;
   private readonly owned: GPUBuffer[] = [];
   private readonly outDim: number;
   private layers: LayerBuffers[] = [];
@@ -95,6 +141,8 @@ export class GpuEngine implements Engine {
   private dummy!: GPUBuffer;
   private parts: [GPUBuffer, GPUBuffer] | null = null;
   private partsUsed = 0;
+  private fused = false;
+  private fusedKernel: BoundKernel | null = null;
 
   static async create(cfg: RunConfig, data: Dataset, device: GPUDevice, adapter: string): Promise<GpuEngine> {
     const e = new GpuEngine(cfg, data, device, adapter);
@@ -112,7 +160,6 @@ export class GpuEngine implements Engine {
       maxTotal: 4 * 1024 ** 3,
       where: 'this GPU',
     });
-    this.cache = new PipelineCache(device);
     this.statsBytes = this.shapes.length * SLOTS_PER_LAYER * SLOT_SIZE * 4;
     device.lost.then((info) => {
       this.failure ??= new Error(info.reason === 'destroyed'
@@ -144,26 +191,33 @@ export class GpuEngine implements Engine {
     const f = 4;
     const X = this.upload('X', data.x);
     const Y = this.upload('Y', targetsFor(data.labels, outDim));
-    const Xb = this.buffer('Xb', B * inDim * f);
-    const Yb = this.buffer('Yb', B * outDim * f);
+    this.fused = fusedEligible(this.shapes, B, inDim);
+    this.cache = new PipelineCache(device, this.fused);
+    const make = (label: string, bytes: number) => this.buffer(label, bytes);
+    const st = new SlicePlanner(make, 'state', this.fused);
+    const ac = new SlicePlanner(make, 'activations', this.fused);
+    const Xb = ac.add('Xb', B * inDim * f);
+    const Yb = ac.add('Yb', B * outDim * f);
+    const rowOut = ac.add('rowOut', B * 8);
     const dummy = this.dummy = this.buffer('dummy', 16);
     this.cur = this.buffer('cur', STEP_INFO_BYTES);
-    this.table = this.buffer('steps', STEP_CAP * STEP_INFO_BYTES);
+    // The step table, then (for the fused kernel) one (first, count) range per dispatch.
+    this.table = this.buffer('steps', 2 * STEP_CAP * STEP_INFO_BYTES);
     this.perm = this.buffer('perm', STEP_CAP * B * 4);
     this.totals = this.buffer('totals', 16);
     this.stats = this.buffer('stats', this.statsBytes);
-    const rowOut = this.buffer('rowOut', B * 8);
     this.layers = this.shapes.map((shape, l) => {
       const k = shape.fanIn * shape.units * f, u = shape.units * f, a = B * shape.units * f;
-      const n = (s: string) => `layer${l}.${s}`;
+      const n = (x: string) => `layer${l}.${x}`;
       return {
         shape,
-        W: this.buffer(n('W'), k), b: this.buffer(n('b'), u), dW: this.buffer(n('dW'), k), db: this.buffer(n('db'), u),
-        sW1: this.buffer(n('sW1'), k), sW2: this.buffer(n('sW2'), k), sb1: this.buffer(n('sb1'), u), sb2: this.buffer(n('sb2'), u),
-        Wprev: this.buffer(n('Wprev'), k),
-        Z: this.buffer(n('Z'), a), A: this.buffer(n('A'), a), dA: this.buffer(n('dA'), a), dZ: this.buffer(n('dZ'), a),
+        W: st.add(n('W'), k), b: st.add(n('b'), u), dW: st.add(n('dW'), k), db: st.add(n('db'), u),
+        sW1: st.add(n('sW1'), k), sW2: st.add(n('sW2'), k), sb1: st.add(n('sb1'), u), sb2: st.add(n('sb2'), u),
+        Wprev: sliceOf(this.buffer(n('Wprev'), k)),
+        Z: ac.add(n('Z'), a), A: ac.add(n('A'), a), dA: ac.add(n('dA'), a), dZ: ac.add(n('dZ'), a),
       };
     });
+    const stArena = st.finish(), acArena = ac.finish();
 
     device.pushErrorScope('validation');
     const get = (d: Parameters<PipelineCache['get']>[0]): Promise<Kernel> => this.cache.get(d);
@@ -175,7 +229,7 @@ export class GpuEngine implements Engine {
     const opt = optimizerKind(cfg.optimizer);
     const optK = await get(K.optimizerKernel(opt.id));
     const [colsum, softmax] = await Promise.all([get(K.colsumKernel()), get(K.softmaxKernel())]);
-    const matmul = async (form: K.MatmulForm, M: number, N: number, Kd: number, bufs: GPUBuffer[]) => {
+    const matmul = async (form: K.MatmulForm, M: number, N: number, Kd: number, bufs: (GPUBuffer | Slice)[]) => {
       const plan = K.matmulPlan(form, M, N, Kd);
       return bind(device, await get(plan.desc), bufs, plan.groups, plan.uniforms);
     };
@@ -220,8 +274,46 @@ export class GpuEngine implements Engine {
       bind(device, lossK, [outL.Z, outL.A, Yb, this.cur, outL.dA, outL.dZ, rowOut], [...groups1d(B), 1], { batch: B, units: outDim }),
       bind(device, await get(K.accumulateKernel()), [rowOut, this.cur, this.totals], [1, 1, 1]),
     ];
+    if (stArena && acArena) {
+      this.fusedKernel = bind(device, await get(this.fusedDesc()), [this.layoutBuffer(Xb, Yb, rowOut), X, Y, this.perm, this.table, this.cur, stArena, acArena, this.totals], [1, 1, 1]);
+    }
     const err = await device.popErrorScope();
     if (err) throw new Error(`GPU setup failed: ${err.message}`);
+  }
+
+  private fusedDesc(): KernelDesc {
+    const cfg = this.cfg, last = cfg.layers[cfg.layers.length - 1], outId = ACTIVATION_ID[last.activation.name];
+    return {
+      name: 'fused_step', source: fusedWgsl, includes: [activationsWgsl],
+      constants: {
+        WG: ['u32', FUSED_WG], LAYOUT_LEN: ['u32', 3 + 4 * FUSED_MAX_LAYERS],
+        LOSS: ['u32', LOSS_ID[cfg.loss]], OUT_ACT: ['u32', outId], OUT_ALPHA: ['f32', last.activation.alpha],
+        FUSED: ['u32', isFused(cfg.loss, outId) ? 1 : 0], OPT: ['u32', optimizerKind(cfg.optimizer).id],
+      },
+      bindings: ['uniform', 'read', 'read', 'read', 'read', 'read', 'rw', 'rw', 'rw'],
+    };
+  }
+
+  /** The fused kernel's offsets table (see shaders/fused_step.wgsl), in floats. */
+  private layoutBuffer(Xb: Slice, Yb: Slice, rowOut: Slice): GPUBuffer {
+    const words = new Uint32Array(4 * (3 + 4 * FUSED_MAX_LAYERS));
+    const fl = new Float32Array(words.buffer);
+    const at = (sl: Slice) => sl.offset / 4;
+    words.set([this.layers.length, this.data.inputDim, this.outDim, this.sched.batch], 0);
+    words.set([at(Xb), at(Yb), at(rowOut), 0], 4);
+    const o = optimizerKind(this.cfg.optimizer).u;
+    fl.set([o.lr, o.c1, o.c2, o.eps], 8);
+    this.layers.forEach((L, l) => {
+      const b = 12 + 16 * l, act = this.cfg.layers[l].activation;
+      words.set([L.shape.fanIn, L.shape.units, ACTIVATION_ID[act.name], 0], b);
+      fl[b + 3] = act.alpha;
+      words.set([at(L.W), at(L.b), at(L.dW), at(L.db)], b + 4);
+      words.set([at(L.sW1), at(L.sW2), at(L.sb1), at(L.sb2)], b + 8);
+      words.set([at(L.Z), at(L.A), at(L.dA), at(L.dZ)], b + 12);
+    });
+    const buf = this.buffer('fused.layout', words.byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+    writeArray(this.device, buf, words);
+    return buf;
   }
 
   /**
@@ -229,7 +321,7 @@ export class GpuEngine implements Engine {
    * step's rows times `width`. Small tensors take one workgroup; large ones three passes over
    * many workgroups, with partials in buffers sized on first use.
    */
-  private async statsFor(x: GPUBuffer, prev: GPUBuffer | null, sat: number, n: number, width: number, slot: number): Promise<BoundKernel[]> {
+  private async statsFor(x: Slice, prev: Slice | null, sat: number, n: number, width: number, slot: number): Promise<BoundKernel[]> {
     const { device } = this;
     const perRow = n === 0;
     const sub = prev !== null;
@@ -264,7 +356,7 @@ export class GpuEngine implements Engine {
     const params: GPUBuffer[] = [];
     for (let l = 0; l < this.layers.length; l++) {
       const L = this.layers[l], { fanIn, units } = L.shape;
-      const tensors: [GPUBuffer, [number] | [number, number], number, 'kernel_initializer' | 'bias_initializer'][] = [
+      const tensors: [Slice, [number] | [number, number], number, 'kernel_initializer' | 'bias_initializer'][] = [
         [L.W, [fanIn, units], Stream.kernel, 'kernel_initializer'],
         [L.b, [units], Stream.bias, 'bias_initializer'],
       ];
@@ -289,7 +381,7 @@ export class GpuEngine implements Engine {
           pass.end();
         }
       }
-      for (const b of [L.sW1, L.sW2, L.sb1, L.sb2]) enc.clearBuffer(b);
+      for (const b of [L.sW1, L.sW2, L.sb1, L.sb2]) enc.clearBuffer(b.buffer, b.offset, b.size);
     }
     enc.clearBuffer(this.totals);
     device.queue.submit([enc.finish()]);
@@ -307,11 +399,14 @@ export class GpuEngine implements Engine {
     return record!;
   }
 
-  /** Uploads the step table and permutation indices for updates from+1 .. from+count (count 0: the step-0 pass). */
-  private writeChunk(from: number, count: number): void {
+  /**
+   * Uploads the step table and permutation indices for updates from+1 .. from+count (count 0:
+   * the step-0 pass), and the fused kernel's (first, count) ranges after the table.
+   */
+  private writeChunk(from: number, count: number, ranges: [number, number][] = []): void {
     const B = this.sched.batch;
     const n = Math.max(1, count);
-    const table = new ArrayBuffer(n * STEP_INFO_BYTES);
+    const table = new ArrayBuffer((STEP_CAP + ranges.length) * STEP_INFO_BYTES);
     const tu = new Uint32Array(table), tf = new Float32Array(table);
     const perm = new Uint32Array(n * B);
     for (let k = 0; k < n; k++) {
@@ -323,6 +418,7 @@ export class GpuEngine implements Engine {
       tu[k * 4 + 2] = count === 0 ? 0 : s;
       tf[k * 4 + 3] = this.cfg.optimizer.name === 'adam' && count > 0 ? adamAlpha(this.cfg.optimizer, s) : 0;
     }
+    ranges.forEach(([first, len], i) => tu.set([first, len, 0, 0], (STEP_CAP + i) * 4));
     this.device.queue.writeBuffer(this.table, 0, table);
     writeArray(this.device, this.perm, perm);
   }
@@ -338,7 +434,7 @@ export class GpuEngine implements Engine {
     if (rb) {
       pass.end();
       // Snapshot W so the statistics can measure this step's update (zero when there is none).
-      for (const L of this.layers) enc.copyBufferToBuffer(L.W, 0, L.Wprev, 0, L.W.size);
+      for (const L of this.layers) enc.copyBufferToBuffer(L.W.buffer, L.W.offset, L.Wprev.buffer, L.Wprev.offset, L.W.size);
       pass = enc.beginComputePass();
     }
     if (update) for (const L of this.kernels) for (const k of L.update) dispatch(pass, k);
@@ -398,13 +494,34 @@ export class GpuEngine implements Engine {
         count++;
         if (this.sched.isRecorded(from + count, end)) records++;
       }
-      this.writeChunk(from, count);
+      // Runs of unrecorded steps go to the fused kernel (small networks) in one dispatch each.
+      const plan: { fused: boolean; at: number }[] = [];
+      const ranges: [number, number][] = [];
+      for (let k = 0; k < count;) {
+        if (this.fusedKernel && !this.sched.isRecorded(from + 1 + k, end)) {
+          let j = k;
+          while (j < count && !this.sched.isRecorded(from + 1 + j, end)) j++;
+          plan.push({ fused: true, at: ranges.length });
+          ranges.push([k, j - k]);
+          k = j;
+        } else {
+          plan.push({ fused: false, at: k++ });
+        }
+      }
+      this.writeChunk(from, count, ranges);
       const enc = this.device.createCommandEncoder({ label: `steps ${from + 1}-${from + count}` });
       const pending: [GPUBuffer, number][] = [];
-      for (let k = 0; k < count; k++) {
-        const s = from + 1 + k;
+      for (const p of plan) {
+        if (p.fused) {
+          enc.copyBufferToBuffer(this.table, (STEP_CAP + p.at) * STEP_INFO_BYTES, this.cur, 0, STEP_INFO_BYTES);
+          const pass = enc.beginComputePass();
+          dispatch(pass, this.fusedKernel!);
+          pass.end();
+          continue;
+        }
+        const s = from + 1 + p.at;
         const rb = this.sched.isRecorded(s, end) ? await this.takeReadback() : null;
-        this.encodeStep(enc, k, true, rb);
+        this.encodeStep(enc, p.at, true, rb);
         if (rb) pending.push([rb, s]);
       }
       this.device.queue.submit([enc.finish()]);
@@ -426,8 +543,8 @@ export class GpuEngine implements Engine {
     const enc = this.device.createCommandEncoder();
     let off = 0;
     for (const L of this.layers) {
-      enc.copyBufferToBuffer(L.W, 0, rb, off, L.W.size); off += L.W.size;
-      enc.copyBufferToBuffer(L.b, 0, rb, off, L.b.size); off += L.b.size;
+      enc.copyBufferToBuffer(L.W.buffer, L.W.offset, rb, off, L.W.size); off += L.W.size;
+      enc.copyBufferToBuffer(L.b.buffer, L.b.offset, rb, off, L.b.size); off += L.b.size;
     }
     this.device.queue.submit([enc.finish()]);
     try {

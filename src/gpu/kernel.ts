@@ -10,7 +10,14 @@
  */
 import stepWgsl from '../../shaders/step.wgsl?raw';
 
-export type Binding = 'read' | 'rw';
+export type Binding = 'read' | 'rw' | 'uniform';
+
+/** A range of a buffer: what a binding, a copy or a write addresses (offsets 256-byte aligned). */
+export interface Slice { buffer: GPUBuffer; offset: number; size: number }
+
+export function sliceOf(b: GPUBuffer | Slice): Slice {
+  return 'buffer' in b ? b : { buffer: b, offset: 0, size: b.size };
+}
 export type ScalarType = 'u32' | 'f32';
 
 export interface KernelDesc {
@@ -70,7 +77,12 @@ export interface Kernel {
 /** Compiles and caches pipelines for one device. */
 export class PipelineCache {
   private readonly pending = new Map<string, Promise<Kernel>>();
-  constructor(readonly device: GPUDevice) {}
+  /**
+   * `writableLayouts`: declare every storage binding writable in the layouts. WebGPU forbids a
+   * buffer bound read-only and writable in one dispatch, even at disjoint ranges; tensors that
+   * share an arena buffer therefore all bind as writable storage (which may alias).
+   */
+  constructor(readonly device: GPUDevice, readonly writableLayouts = false) {}
 
   get(desc: KernelDesc): Promise<Kernel> {
     const key = cacheKey(desc);
@@ -83,7 +95,8 @@ export class PipelineCache {
   }
 
   private async compile(desc: KernelDesc): Promise<Kernel> {
-    const code = assemble(desc);
+    // Shader access must match the layout, so writable layouts get writable declarations too.
+    const code = this.writableLayouts ? assemble(desc).replaceAll('var<storage, read>', 'var<storage, read_write>') : assemble(desc);
     const device = this.device;
     const module = device.createShaderModule({ label: desc.name, code });
     const info = await module.getCompilationInfo();
@@ -95,7 +108,7 @@ export class PipelineCache {
     }
     desc.bindings.forEach((b, i) => entries.push({
       binding: i + 1, visibility: GPUShaderStage.COMPUTE,
-      buffer: { type: b === 'read' ? 'read-only-storage' : 'storage' },
+      buffer: { type: b === 'uniform' ? 'uniform' : b === 'read' && !this.writableLayouts ? 'read-only-storage' : 'storage' },
     }));
     const layout = device.createBindGroupLayout({ label: desc.name, entries });
     device.pushErrorScope('validation');
@@ -149,7 +162,7 @@ export interface BoundKernel {
 }
 
 export function bind(
-  device: GPUDevice, kernel: Kernel, buffers: GPUBuffer[], groups: [number, number, number],
+  device: GPUDevice, kernel: Kernel, buffers: (GPUBuffer | Slice)[], groups: [number, number, number],
   uniforms?: Record<string, number>,
 ): BoundKernel {
   const entries: GPUBindGroupEntry[] = [];
@@ -162,7 +175,10 @@ export function bind(
   if (buffers.length !== kernel.desc.bindings.length) {
     throw new Error(`kernel ${kernel.desc.name}: expected ${kernel.desc.bindings.length} buffers, got ${buffers.length}`);
   }
-  buffers.forEach((b, i) => entries.push({ binding: i + 1, resource: { buffer: b } }));
+  buffers.forEach((b, i) => {
+    const s = sliceOf(b);
+    entries.push({ binding: i + 1, resource: { buffer: s.buffer, offset: s.offset, size: s.size } });
+  });
   return { kernel, groups, bindGroup: device.createBindGroup({ label: kernel.desc.name, layout: kernel.layout, entries }) };
 }
 
@@ -173,6 +189,7 @@ export function dispatch(pass: GPUComputePassEncoder, k: BoundKernel): void {
 }
 
 /** queue.writeBuffer for any typed array (TypeScript's typed-array generics reject ArrayBufferLike views). */
-export function writeArray(device: GPUDevice, buf: GPUBuffer, data: Float32Array | Uint32Array, offset = 0): void {
-  device.queue.writeBuffer(buf, offset, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
+export function writeArray(device: GPUDevice, buf: GPUBuffer | Slice, data: Float32Array | Uint32Array, offset = 0): void {
+  const s = sliceOf(buf);
+  device.queue.writeBuffer(s.buffer, s.offset + offset, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
 }

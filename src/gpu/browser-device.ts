@@ -1,0 +1,61 @@
+/**
+ * @file WebGPU in the browser: the page's counterpart of node-device.ts, returning the same
+ * `AcquiredDevice` shape. It asks for the adapter's full buffer limits (the defaults bind only
+ * 128 MiB, too little for a deep 1024-wide network) and reports why WebGPU is missing, so the
+ * page can say so plainly and fall back to the CPU engine.
+ */
+
+export interface AcquiredDevice { device: GPUDevice; adapter: string }
+
+/** Browsers that ship WebGPU, for the banner shown when this one does not. */
+export const WEBGPU_BROWSERS = 'Chrome or Edge 113+, Safari 26+, or Firefox 141+ on Windows';
+
+/** Why there is no WebGPU here, or null when `navigator.gpu` exists. */
+export function webgpuMissingReason(): string | null {
+  if (typeof navigator === 'undefined' || !('gpu' in navigator) || !navigator.gpu) {
+    return typeof isSecureContext !== 'undefined' && !isSecureContext
+      ? 'WebGPU needs a secure context (https or localhost), and this page is not one'
+      : 'This browser does not offer WebGPU';
+  }
+  return null;
+}
+
+/** Vendor, architecture, device and description where the browser tells them. */
+export function describeAdapter(a: GPUAdapter): string {
+  const i = a.info;
+  const parts = i ? [i.vendor, i.architecture, i.device, i.description].filter((s) => s && s.length > 0) : [];
+  return parts.length ? Array.from(new Set(parts)).join(' / ') : 'WebGPU adapter';
+}
+
+const LIMITS = [
+  'maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupStorageSize',
+  'maxComputeInvocationsPerWorkgroup', 'maxStorageBuffersPerShaderStage',
+] as const;
+
+/**
+ * A device on the high-performance adapter, or null with the reason when there is none.
+ * `onLost` runs once if the device is lost later (driver reset, GPU process crash, destroy()).
+ */
+export async function acquireBrowserDevice(
+  onLost?: (message: string) => void,
+): Promise<AcquiredDevice | { unavailable: string }> {
+  const missing = webgpuMissingReason();
+  if (missing) return { unavailable: missing };
+  let adapter: GPUAdapter | null;
+  try {
+    adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
+  } catch (e) {
+    return { unavailable: `requesting a WebGPU adapter failed (${(e as Error).message})` };
+  }
+  if (!adapter) return { unavailable: 'WebGPU is present but the browser offers no GPU adapter (it may be disabled or blocklisted)' };
+  const requiredLimits: Record<string, number> = {};
+  for (const k of LIMITS) requiredLimits[k] = adapter.limits[k];
+  let device: GPUDevice;
+  try {
+    device = await adapter.requestDevice({ requiredLimits });
+  } catch (e) {
+    return { unavailable: `the WebGPU adapter refused a device (${(e as Error).message})` };
+  }
+  device.lost.then((info) => onLost?.(info.message || `the GPU device was lost (${info.reason})`));
+  return { device, adapter: describeAdapter(adapter) };
+}
