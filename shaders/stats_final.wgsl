@@ -1,5 +1,5 @@
-// Statistics of a large tensor, pass 3 of 3: combines the partials of passes 1 and 2 into the
-// slot (layout from src/core/stats.ts, as the single-workgroup stats.wgsl writes it).
+// Statistics of a tensor, pass 3 of 3: combines the partials of passes 1 and 2 into the
+// slot (layout from src/core/stats.ts, injected as the SLOT_* constants).
 @group(0) @binding(1) var<storage, read> cur: StepInfo;
 @group(0) @binding(2) var<storage, read> part1: array<array<f32, 8>>;
 @group(0) @binding(3) var<storage, read> part2: array<f32>;

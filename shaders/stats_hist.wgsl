@@ -1,4 +1,4 @@
-// Statistics of a large tensor, pass 2 of 3: every workgroup first combines pass 1's partials into
+// Statistics of a tensor, pass 2 of 3: every workgroup first combines pass 1's partials into
 // the global mean, min and max (each workgroup does the same small sum, so no extra pass is
 // needed), then reduces its chunk's squared deviations and histogram into part2[P.part + wg]:
 // [deviation sum, HIST_BINS counts].

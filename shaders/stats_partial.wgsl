@@ -1,4 +1,4 @@
-// Statistics of a large tensor, pass 1 of 3: each of P.groups workgroups reduces one contiguous
+// Statistics of a tensor, pass 1 of 3: each of P.groups workgroups reduces one contiguous
 // chunk to (sum, sum of squares, min, max, zeros, saturated) in part1[P.part + wg].
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> y: array<f32>;

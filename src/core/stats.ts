@@ -3,7 +3,7 @@
  *
  * Every reduced tensor (pre-activations Z, activations A, the gradient dA flowing into a layer's
  * output, the kernel W, its gradient dW, and the last update ΔW) becomes one fixed-size *slot* of
- * floats. The GPU writes slots with shaders/stats.wgsl, the CPU with `reduceSlot`; the layout
+ * floats. The GPU writes slots with shaders/stats_*.wgsl, the CPU with `reduceSlot`; the layout
  * constants below are injected into the WGSL, never written there by hand. `layerStats` turns the
  * six slots of a layer into the named record the CLI prints and the charts draw.
  */

@@ -318,8 +318,8 @@ export class GpuEngine implements Engine {
 
   /**
    * The kernels that reduce one tensor into the slot at `slot`: a fixed count `n`, or (n = 0) this
-   * step's rows times `width`. Small tensors take one workgroup; large ones three passes over
-   * many workgroups, with partials in buffers sized on first use.
+   * step's rows times `width`. Three passes (partial sums, deviations and histograms, the slot),
+   * over as many workgroups as the tensor's size warrants; partials in buffers sized on first use.
    */
   private async statsFor(x: Slice, prev: Slice | null, sat: number, n: number, width: number, slot: number): Promise<BoundKernel[]> {
     const { device } = this;
@@ -329,7 +329,6 @@ export class GpuEngine implements Engine {
     const groups = K.statsGroups(perRow ? this.sched.batch * width : n);
     const u = { n, width, slot, groups, part: this.partsUsed };
     const one: [number, number, number] = [1, 1, 1];
-    if (groups === 1) return [bind(device, await this.cache.get(K.statsKernel(sat, sub, perRow)), [x, y, this.cur, this.stats], one, u)];
     this.partsUsed += groups;
     const [p1, p2] = this.partBuffers();
     return [

@@ -18,7 +18,6 @@ import matmulTnVec4Wgsl from '../../shaders/matmul_tn_vec4.wgsl?raw';
 import optimizerWgsl from '../../shaders/optimizer.wgsl?raw';
 import rngWgsl from '../../shaders/rng.wgsl?raw';
 import softmaxWgsl from '../../shaders/softmax.wgsl?raw';
-import statsWgsl from '../../shaders/stats.wgsl?raw';
 import statsCommonWgsl from '../../shaders/stats_common.wgsl?raw';
 import statsFinalWgsl from '../../shaders/stats_final.wgsl?raw';
 import statsHistWgsl from '../../shaders/stats_hist.wgsl?raw';
@@ -156,15 +155,7 @@ function statsConstants(sat: number, sub: boolean, perRow: boolean): KernelDesc[
   return { ...slot, HIST_BINS: ['u32', HIST_BINS], SAT: ['u32', sat], SUB: ['u32', sub ? 1 : 0], PER_ROW: ['u32', perRow ? 1 : 0] };
 }
 
-/** One workgroup reduces a whole (small) tensor into its slot. */
-export function statsKernel(sat: number, sub: boolean, perRow: boolean): KernelDesc {
-  return {
-    name: 'stats', source: statsWgsl, includes: [statsCommonWgsl], constants: statsConstants(sat, sub, perRow),
-    uniforms: STATS_UNIFORMS, bindings: ['read', 'read', 'read', 'rw'],
-  };
-}
-
-/** Large tensors: partial sums per workgroup, then deviations and histograms, then the slot. */
+/** Statistics in three passes: partial sums per workgroup, then deviations and histograms, then the slot. */
 export function statsPartialKernel(sat: number, sub: boolean, perRow: boolean): KernelDesc {
   return {
     name: 'stats_partial', source: statsPartialWgsl, includes: [statsCommonWgsl], constants: statsConstants(sat, sub, perRow),
