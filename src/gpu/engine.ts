@@ -179,6 +179,13 @@ export class GpuEngine implements Engine {
     return b;
   }
 
+  /** Binds a kernel and takes ownership of its uniform buffer. */
+  private bind(kernel: Kernel, buffers: (GPUBuffer | Slice)[], groups: [number, number, number], uniforms?: Record<string, number>): BoundKernel {
+    const b = bind(this.device, kernel, buffers, groups, uniforms);
+    if (b.params) this.owned.push(b.params);
+    return b;
+  }
+
   private upload(label: string, data: Float32Array | Uint32Array): GPUBuffer {
     const b = this.buffer(label, data.byteLength);
     writeArray(this.device, b, data);
@@ -223,15 +230,15 @@ export class GpuEngine implements Engine {
     const get = (d: Parameters<PipelineCache['get']>[0]): Promise<Kernel> => this.cache.get(d);
     const gather = await get(K.gatherKernel());
     this.head = [
-      bind(device, gather, [X, this.perm, this.cur, Xb], [...groups1d(B * inDim), 1], { batch: B, width: inDim }),
-      bind(device, gather, [Y, this.perm, this.cur, Yb], [...groups1d(B * outDim), 1], { batch: B, width: outDim }),
+      this.bind(gather, [X, this.perm, this.cur, Xb], [...groups1d(B * inDim), 1], { batch: B, width: inDim }),
+      this.bind(gather, [Y, this.perm, this.cur, Yb], [...groups1d(B * outDim), 1], { batch: B, width: outDim }),
     ];
     const opt = optimizerKind(cfg.optimizer);
     const optK = await get(K.optimizerKernel(opt.id));
     const [colsum, softmax] = await Promise.all([get(K.colsumKernel()), get(K.softmaxKernel())]);
     const matmul = async (form: K.MatmulForm, M: number, N: number, Kd: number, bufs: (GPUBuffer | Slice)[]) => {
       const plan = K.matmulPlan(form, M, N, Kd);
-      return bind(device, await get(plan.desc), bufs, plan.groups, plan.uniforms);
+      return this.bind(await get(plan.desc), bufs, plan.groups, plan.uniforms);
     };
     const last = this.layers.length - 1;
     for (let l = 0; l <= last; l++) {
@@ -240,21 +247,21 @@ export class GpuEngine implements Engine {
       const input = l === 0 ? Xb : this.layers[l - 1].A;
       const forward = [await matmul('forward', B, units, fanIn, [input, L.W, L.b, L.Z])];
       forward.push(id === ACTIVATION_ID.softmax
-        ? bind(device, softmax, [L.Z, L.A], [...groups1d(B), 1], { rows: B, units })
-        : bind(device, await get(K.actForwardKernel(id, act.alpha)), [L.Z, L.A], [...groups1d(B * units), 1], { n: B * units }));
+        ? this.bind(softmax, [L.Z, L.A], [...groups1d(B), 1], { rows: B, units })
+        : this.bind(await get(K.actForwardKernel(id, act.alpha)), [L.Z, L.A], [...groups1d(B * units), 1], { n: B * units }));
       const backward: BoundKernel[] = [];
       if (l !== last) {
-        backward.push(bind(device, await get(K.actBackwardKernel(id, act.alpha)), [L.Z, L.dA, L.dZ], [...groups1d(B * units), 1], { n: B * units }));
+        backward.push(this.bind(await get(K.actBackwardKernel(id, act.alpha)), [L.Z, L.dA, L.dZ], [...groups1d(B * units), 1], { n: B * units }));
       }
       backward.push(await matmul('dW', fanIn, units, B, [input, L.dZ, dummy, L.dW]));
-      backward.push(bind(device, colsum, [L.dZ, L.db], [...groups1d(units), 1], { rows: B, cols: units }));
+      backward.push(this.bind(colsum, [L.dZ, L.db], [...groups1d(units), 1], { rows: B, cols: units }));
       if (l > 0) {
         const P = this.layers[l - 1];
         backward.push(await matmul('dX', B, fanIn, units, [L.dZ, L.W, dummy, P.dA]));
       }
       const update = [
-        bind(device, optK, [L.W, L.dW, L.sW1, L.sW2, this.cur], [...groups1d(fanIn * units), 1], { n: fanIn * units, ...opt.u }),
-        bind(device, optK, [L.b, L.db, L.sb1, L.sb2, this.cur], [...groups1d(units), 1], { n: units, ...opt.u }),
+        this.bind(optK, [L.W, L.dW, L.sW1, L.sW2, this.cur], [...groups1d(fanIn * units), 1], { n: fanIn * units, ...opt.u }),
+        this.bind(optK, [L.b, L.db, L.sb1, L.sb2, this.cur], [...groups1d(units), 1], { n: units, ...opt.u }),
       ];
       const sat = saturationMode(act);
       const base = l * SLOTS_PER_LAYER * SLOT_SIZE;
@@ -271,11 +278,11 @@ export class GpuEngine implements Engine {
     const outL = this.layers[last], outAct = cfg.layers[last].activation, outId = ACTIVATION_ID[outAct.name];
     const lossK = await get(K.lossKernel(LOSS_ID[cfg.loss], outId, outAct.alpha, isFused(cfg.loss, outId)));
     this.lossKernels = [
-      bind(device, lossK, [outL.Z, outL.A, Yb, this.cur, outL.dA, outL.dZ, rowOut], [...groups1d(B), 1], { batch: B, units: outDim }),
-      bind(device, await get(K.accumulateKernel()), [rowOut, this.cur, this.totals], [1, 1, 1]),
+      this.bind(lossK, [outL.Z, outL.A, Yb, this.cur, outL.dA, outL.dZ, rowOut], [...groups1d(B), 1], { batch: B, units: outDim }),
+      this.bind(await get(K.accumulateKernel()), [rowOut, this.cur, this.totals], [1, 1, 1]),
     ];
     if (stArena && acArena) {
-      this.fusedKernel = bind(device, await get(this.fusedDesc()), [this.layoutBuffer(Xb, Yb, rowOut), X, Y, this.perm, this.table, this.cur, stArena, acArena, this.totals], [1, 1, 1]);
+      this.fusedKernel = this.bind(await get(this.fusedDesc()), [this.layoutBuffer(Xb, Yb, rowOut), X, Y, this.perm, this.table, this.cur, stArena, acArena, this.totals], [1, 1, 1]);
     }
     const err = await device.popErrorScope();
     if (err) throw new Error(`GPU setup failed: ${err.message}`);
@@ -332,9 +339,9 @@ export class GpuEngine implements Engine {
     this.partsUsed += groups;
     const [p1, p2] = this.partBuffers();
     return [
-      bind(device, await this.cache.get(K.statsPartialKernel(sat, sub, perRow)), [x, y, this.cur, p1], [groups, 1, 1], u),
-      bind(device, await this.cache.get(K.statsHistKernel(sub, perRow)), [x, y, this.cur, p1, p2], [groups, 1, 1], u),
-      bind(device, await this.cache.get(K.statsFinalKernel(perRow)), [this.cur, p1, p2, this.stats], one, u),
+      this.bind(await this.cache.get(K.statsPartialKernel(sat, sub, perRow)), [x, y, this.cur, p1], [groups, 1, 1], u),
+      this.bind(await this.cache.get(K.statsHistKernel(sub, perRow)), [x, y, this.cur, p1, p2], [groups, 1, 1], u),
+      this.bind(await this.cache.get(K.statsFinalKernel(perRow)), [this.cur, p1, p2, this.stats], one, u),
     ];
   }
 
@@ -375,6 +382,7 @@ export class GpuEngine implements Engine {
           const [a, b] = s.kind === 'uniform' ? [s.min, s.max] : [s.mean, s.stddev];
           const k = await this.cache.get(K.initKernel(kind));
           const bound = bind(device, k, [buf], [...groups1d(n), 1], { n, seed_lo: lo, seed_hi: hi, layer: l, stream, a, b });
+          params.push(bound.params!);
           const pass = enc.beginComputePass();
           dispatch(pass, bound);
           pass.end();
@@ -576,10 +584,10 @@ export class GpuEngine implements Engine {
       Z = this.buffer(`predict.Z${l}`, rows * units * 4);
       A = this.buffer(`predict.A${l}`, rows * units * 4);
       const plan = K.matmulPlan('forward', rows, units, fanIn);
-      kernels.push(bind(device, await this.cache.get(plan.desc), [input, L.W, L.b, Z], plan.groups, plan.uniforms));
+      kernels.push(this.bind(await this.cache.get(plan.desc), [input, L.W, L.b, Z], plan.groups, plan.uniforms));
       kernels.push(id === ACTIVATION_ID.softmax
-        ? bind(device, await this.cache.get(K.softmaxKernel()), [Z, A], [...groups1d(rows), 1], { rows, units })
-        : bind(device, await this.cache.get(K.actForwardKernel(id, act.alpha)), [Z, A], [...groups1d(rows * units), 1], { n: rows * units }));
+        ? this.bind(await this.cache.get(K.softmaxKernel()), [Z, A], [...groups1d(rows), 1], { rows, units })
+        : this.bind(await this.cache.get(K.actForwardKernel(id, act.alpha)), [Z, A], [...groups1d(rows * units), 1], { n: rows * units }));
       input = A;
     }
     const readback = this.buffer('predict.readback', 2 * rows * this.outDim * 4, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);

@@ -159,6 +159,8 @@ export interface BoundKernel {
   kernel: Kernel;
   bindGroup: GPUBindGroup;
   groups: [number, number, number];
+  /** The uniform buffer this binding created, if any: the owner destroys it with its other buffers. */
+  params: GPUBuffer | null;
 }
 
 export function bind(
@@ -166,9 +168,10 @@ export function bind(
   uniforms?: Record<string, number>,
 ): BoundKernel {
   const entries: GPUBindGroupEntry[] = [];
+  let ub: GPUBuffer | null = null;
   if (kernel.desc.uniforms && Object.keys(kernel.desc.uniforms).length) {
     const data = packUniforms(kernel.desc, uniforms ?? {});
-    const ub = device.createBuffer({ label: `${kernel.desc.name}.params`, size: data.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    ub = device.createBuffer({ label: `${kernel.desc.name}.params`, size: data.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     device.queue.writeBuffer(ub, 0, data);
     entries.push({ binding: 0, resource: { buffer: ub } });
   }
@@ -179,7 +182,7 @@ export function bind(
     const s = sliceOf(b);
     entries.push({ binding: i + 1, resource: { buffer: s.buffer, offset: s.offset, size: s.size } });
   });
-  return { kernel, groups, bindGroup: device.createBindGroup({ label: kernel.desc.name, layout: kernel.layout, entries }) };
+  return { kernel, groups, params: ub, bindGroup: device.createBindGroup({ label: kernel.desc.name, layout: kernel.layout, entries }) };
 }
 
 export function dispatch(pass: GPUComputePassEncoder, k: BoundKernel): void {
