@@ -295,7 +295,8 @@ export function sampleCpu(
       const mean = f(sampler.mean), stddev = f(sampler.stddev);
       for (let e = 0; e < size; e++) {
         const w = rng.words(e, 0);
-        out[e] = f(mean + stddev * toNormal(w[0], w[1]));
+        // Two float32 roundings, product then sum, as shaders/init.wgsl computes it.
+        out[e] = f(mean + f(stddev * toNormal(w[0], w[1])));
       }
       return out;
     }
@@ -311,7 +312,7 @@ export function sampleCpu(
         }
         // Only reached with |z| > 2 after every attempt failed: clamping keeps the bound exact.
         z = Math.min(2, Math.max(-2, z));
-        out[e] = f(mean + stddev * z);
+        out[e] = f(mean + f(stddev * z));
       }
       return out;
     }

@@ -19,6 +19,8 @@ export const Stream = {
   dataset: 16,
   shuffle: 17,
   split: 18,
+  /** Self-organizing map codebook initialization (src/atlas/som.ts). */
+  som: 40,
 } as const;
 
 /** High 32 bits of the 64-bit product of two uint32, with 16-bit limbs (exact in doubles, and in WGSL u32). */
