@@ -67,7 +67,7 @@ describe.skipIf(!dev)('GPU engine edges', () => {
 
 describe.skipIf(!dev)('fused small-network path', () => {
   it('is chosen for small networks only', async () => {
-    const { fusedEligible } = await import('../src/gpu/engine');
+    const { fusedEligible } = await import('../src/gpu/fused');
     expect(fusedEligible([{ fanIn: 2, units: 2 }, { fanIn: 2, units: 1 }], 4, 2)).toBe(true);
     expect(fusedEligible([{ fanIn: 784, units: 64 }, { fanIn: 64, units: 10 }], 100, 784)).toBe(false);
   });

@@ -16,14 +16,15 @@ import { resolveSampler, sampleCpu } from '../core/initializers';
 import { isFused, LOSS_ID } from '../core/losses';
 import { seedKey, Stream } from '../core/rng';
 import { layerStats, saturationMode, SLOT_SIZE, SLOTS_PER_LAYER } from '../core/stats';
-import type { Dataset, OptimizerConfig, RunConfig } from '../core/types';
+import type { Dataset, RunConfig } from '../core/types';
 import type { Engine, LayerWeights, Prediction, StepRecord } from '../train/engine';
-import activationsWgsl from '../../shaders/activations.wgsl?raw';
-import fusedWgsl from '../../shaders/fused_step.wgsl?raw';
 import { checkFits, checkWeights, layerShapes, type LayerShape } from '../train/model';
 import { Schedule } from '../train/schedule';
-import { bind, dispatch, groups1d, PipelineCache, sliceOf, writeArray, type BoundKernel, type Kernel, type KernelDesc, type Slice } from './kernel';
+import { fusedDesc, fusedEligible, fusedLayout } from './fused';
+import { bind, dispatch, groups1d, PipelineCache, sliceOf, writeArray, type BoundKernel, type Kernel, type Slice } from './kernel';
 import * as K from './kernels';
+import { ReadbackPool } from './readback';
+import { SlicePlanner, type LayerBuffers } from './slices';
 
 /** Steps encoded into one command buffer at most. */
 const STEP_CAP = 256;
@@ -35,57 +36,6 @@ const STEP_INFO_BYTES = 16;
 /** Read at call time: in Node the GPU* globals exist only once a device has been acquired. */
 const storageUsage = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
 
-interface LayerBuffers {
-  shape: LayerShape;
-  W: Slice; b: Slice; dW: Slice; db: Slice;
-  sW1: Slice; sW2: Slice; sb1: Slice; sb2: Slice;
-  Wprev: Slice;
-  Z: Slice; A: Slice; dA: Slice; dZ: Slice;
-}
-
-/** Offsets inside a storage binding must be multiples of this (WebGPU's default minStorageBufferOffsetAlignment). */
-const SLICE_ALIGN = 256;
-
-/**
- * Hands out slices: each its own buffer, or (pooled) consecutive aligned ranges of one arena
- * buffer created by `finish`, so a single kernel can reach every tensor of a small network.
- */
-class SlicePlanner {
-  private readonly pending: Slice[] = [];
-  private end = 0;
-  constructor(private readonly make: (label: string, bytes: number) => GPUBuffer, private readonly label: string, private readonly pooled: boolean) {}
-
-  add(name: string, bytes: number): Slice {
-    const size = Math.max(16, Math.ceil(bytes / 4) * 4);
-    if (!this.pooled) return sliceOf(this.make(name, size));
-    const slice = { buffer: null as unknown as GPUBuffer, offset: this.end, size };
-    this.end = Math.ceil((this.end + size) / SLICE_ALIGN) * SLICE_ALIGN;
-    this.pending.push(slice);
-    return slice;
-  }
-
-  /** The arena (pooled) or null. Every slice handed out is usable after this. */
-  finish(): GPUBuffer | null {
-    if (!this.pooled) return null;
-    const b = this.make(this.label, Math.max(16, this.end));
-    for (const sl of this.pending) sl.buffer = b;
-    return b;
-  }
-}
-
-/**
- * Networks small enough for the fused one-workgroup step kernel: per-dispatch overhead, not
- * arithmetic, decides their speed. Bounded so one workgroup's loops stay short.
- */
-export function fusedEligible(shapes: LayerShape[], batch: number, inputDim: number): boolean {
-  const widest = Math.max(inputDim, ...shapes.map((s) => s.units));
-  const params = shapes.reduce((n, s) => n + s.fanIn * s.units + s.units, 0);
-  return shapes.length <= FUSED_MAX_LAYERS && batch * widest <= 4096 && params <= 4096;
-}
-
-const FUSED_MAX_LAYERS = 16;
-/** Workgroup size of the fused kernel: small, so that its many barriers stay cheap. */
-const FUSED_WG = 64;
 
 /** Forward-only buffers and kernels for `predict`, built on first use. */
 interface PredictPlan {
@@ -107,13 +57,6 @@ interface LayerKernels {
   stats: BoundKernel[];
 }
 
-function optimizerKind(o: OptimizerConfig): { id: number; u: Record<string, number> } {
-  switch (o.name) {
-    case 'sgd': return { id: o.momentum === 0 ? 0 : o.nesterov ? 2 : 1, u: { lr: o.learning_rate, c1: o.momentum, c2: 0, eps: 0 } };
-    case 'adam': return { id: 3, u: { lr: o.learning_rate, c1: o.beta_1, c2: o.beta_2, eps: o.epsilon } };
-    case 'rmsprop': return { id: 4, u: { lr: o.learning_rate, c1: 0, c2: o.rho, eps: o.epsilon } };
-  }
-}
 
 export class GpuEngine implements Engine {
   readonly backend = 'gpu' as const;
@@ -133,9 +76,7 @@ export class GpuEngine implements Engine {
   private totals!: GPUBuffer;
   private stats!: GPUBuffer;
   private readonly statsBytes: number;
-  private readonly freeReadbacks: GPUBuffer[] = [];
-  private delivery: Promise<void> = Promise.resolve();
-  private inFlight: Promise<void>[] = [];
+  private readonly readback: ReadbackPool;
   private failure: Error | null = null;
   private predictPlan: Promise<PredictPlan> | null = null;
   private dummy!: GPUBuffer;
@@ -161,6 +102,9 @@ export class GpuEngine implements Engine {
       where: 'this GPU',
     });
     this.statsBytes = this.shapes.length * SLOTS_PER_LAYER * SLOT_SIZE * 4;
+    this.readback = new ReadbackPool(
+      (bytes) => this.buffer('readback', bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST),
+      this.statsBytes + 16, READBACK_POOL, (e) => { this.failure ??= e; });
     device.lost.then((info) => {
       this.failure ??= new Error(info.reason === 'destroyed'
         ? 'the GPU device was destroyed while the engine was using it'
@@ -233,7 +177,7 @@ export class GpuEngine implements Engine {
       this.bind(gather, [X, this.perm, this.cur, Xb], [...groups1d(B * inDim), 1], { batch: B, width: inDim }),
       this.bind(gather, [Y, this.perm, this.cur, Yb], [...groups1d(B * outDim), 1], { batch: B, width: outDim }),
     ];
-    const opt = optimizerKind(cfg.optimizer);
+    const opt = K.optimizerKind(cfg.optimizer);
     const optK = await get(K.optimizerKernel(opt.id));
     const [colsum, softmax] = await Promise.all([get(K.colsumKernel()), get(K.softmaxKernel())]);
     const matmul = async (form: K.MatmulForm, M: number, N: number, Kd: number, bufs: (GPUBuffer | Slice)[]) => {
@@ -282,42 +226,15 @@ export class GpuEngine implements Engine {
       this.bind(await get(K.accumulateKernel()), [rowOut, this.cur, this.totals], [1, 1, 1]),
     ];
     if (stArena && acArena) {
-      this.fusedKernel = this.bind(await get(this.fusedDesc()), [this.layoutBuffer(Xb, Yb, rowOut), X, Y, this.perm, this.table, this.cur, stArena, acArena, this.totals], [1, 1, 1]);
+      this.fusedKernel = this.bind(await get(fusedDesc(cfg)), [this.layoutBuffer(Xb, Yb, rowOut), X, Y, this.perm, this.table, this.cur, stArena, acArena, this.totals], [1, 1, 1]);
     }
     const err = await device.popErrorScope();
     if (err) throw new Error(`GPU setup failed: ${err.message}`);
   }
 
-  private fusedDesc(): KernelDesc {
-    const cfg = this.cfg, last = cfg.layers[cfg.layers.length - 1], outId = ACTIVATION_ID[last.activation.name];
-    return {
-      name: 'fused_step', source: fusedWgsl, includes: [activationsWgsl],
-      constants: {
-        WG: ['u32', FUSED_WG], LAYOUT_LEN: ['u32', 3 + 4 * FUSED_MAX_LAYERS],
-        LOSS: ['u32', LOSS_ID[cfg.loss]], OUT_ACT: ['u32', outId], OUT_ALPHA: ['f32', last.activation.alpha],
-        FUSED: ['u32', isFused(cfg.loss, outId) ? 1 : 0], OPT: ['u32', optimizerKind(cfg.optimizer).id],
-      },
-      bindings: ['uniform', 'read', 'read', 'read', 'read', 'read', 'rw', 'rw', 'rw'],
-    };
-  }
-
-  /** The fused kernel's offsets table (see shaders/fused_step.wgsl), in floats. */
+  /** The fused kernel's offsets table (see shaders/fused_step.wgsl) as a uniform buffer. */
   private layoutBuffer(Xb: Slice, Yb: Slice, rowOut: Slice): GPUBuffer {
-    const words = new Uint32Array(4 * (3 + 4 * FUSED_MAX_LAYERS));
-    const fl = new Float32Array(words.buffer);
-    const at = (sl: Slice) => sl.offset / 4;
-    words.set([this.layers.length, this.data.inputDim, this.outDim, this.sched.batch], 0);
-    words.set([at(Xb), at(Yb), at(rowOut), 0], 4);
-    const o = optimizerKind(this.cfg.optimizer).u;
-    fl.set([o.lr, o.c1, o.c2, o.eps], 8);
-    this.layers.forEach((L, l) => {
-      const b = 12 + 16 * l, act = this.cfg.layers[l].activation;
-      words.set([L.shape.fanIn, L.shape.units, ACTIVATION_ID[act.name], 0], b);
-      fl[b + 3] = act.alpha;
-      words.set([at(L.W), at(L.b), at(L.dW), at(L.db)], b + 4);
-      words.set([at(L.sW1), at(L.sW2), at(L.sb1), at(L.sb2)], b + 8);
-      words.set([at(L.Z), at(L.A), at(L.dA), at(L.dZ)], b + 12);
-    });
+    const words = fusedLayout(this.cfg, this.data.inputDim, this.sched.batch, this.layers, { Xb, Yb, rowOut });
     const buf = this.buffer('fused.layout', words.byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
     writeArray(this.device, buf, words);
     return buf;
@@ -397,11 +314,11 @@ export class GpuEngine implements Engine {
     let record: StepRecord | null = null;
     this.writeChunk(0, 0);
     const enc0 = device.createCommandEncoder({ label: 'step0' });
-    const rb = await this.takeReadback();
+    const rb = await this.readback.take();
     this.encodeStep(enc0, 0, false, rb);
     device.queue.submit([enc0.finish()]);
-    this.deliver(rb, 0, (r) => { record = r; });
-    await this.delivery;
+    this.readback.deliver(rb, (raw) => { record = this.parseRecord(0, raw); });
+    await this.readback.drain();
     this.throwIfFailed();
     return record!;
   }
@@ -454,40 +371,15 @@ export class GpuEngine implements Engine {
     }
   }
 
-  /** A mappable buffer for one record; waits for a delivery only when all are in flight. */
-  private async takeReadback(): Promise<GPUBuffer> {
-    while (this.freeReadbacks.length === 0 && this.inFlight.length >= READBACK_POOL) {
-      await this.inFlight[0];
-    }
-    return this.freeReadbacks.pop()
-      ?? this.buffer('readback', this.statsBytes + 16, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
-  }
-
-  /** Maps `rb` after its submission and hands the parsed record over, in step order. */
-  private deliver(rb: GPUBuffer, s: number, onRecord: (r: StepRecord) => void): void {
-    const mapped = rb.mapAsync(GPUMapMode.READ);
-    const done = this.delivery.then(async () => {
-      try {
-        await mapped;
-      } catch (e) {
-        this.failure ??= new Error(`reading statistics back failed: ${(e as Error).message}`);
-        return;
-      }
-      const raw = new Float32Array(rb.getMappedRange().slice(0));
-      rb.unmap();
-      this.freeReadbacks.push(rb);
-      const nL = this.layers.length;
-      const t = raw.subarray(this.statsBytes / 4);
-      onRecord({
-        step: s, epoch: this.sched.epochAfter(s),
-        loss: t[2] > 0 ? t[0] / t[2] : NaN,
-        accuracy: t[2] > 0 ? t[1] / t[2] : NaN,
-        layers: Array.from({ length: nL }, (_, l) => layerStats(raw, l * SLOTS_PER_LAYER * SLOT_SIZE)),
-      });
-    });
-    this.delivery = done;
-    this.inFlight.push(done);
-    done.then(() => { this.inFlight = this.inFlight.filter((p) => p !== done); });
+  /** Parses one record's read-back: the layers' slots, then the loss totals. */
+  private parseRecord(s: number, raw: Float32Array): StepRecord {
+    const t = raw.subarray(this.statsBytes / 4);
+    return {
+      step: s, epoch: this.sched.epochAfter(s),
+      loss: t[2] > 0 ? t[0] / t[2] : NaN,
+      accuracy: t[2] > 0 ? t[1] / t[2] : NaN,
+      layers: this.layers.map((_, l) => layerStats(raw, l * SLOTS_PER_LAYER * SLOT_SIZE)),
+    };
   }
 
   async run(steps: number, onRecord: (r: StepRecord) => void, signal?: AbortSignal): Promise<void> {
@@ -527,19 +419,19 @@ export class GpuEngine implements Engine {
           continue;
         }
         const s = from + 1 + p.at;
-        const rb = this.sched.isRecorded(s, end) ? await this.takeReadback() : null;
+        const rb = this.sched.isRecorded(s, end) ? await this.readback.take() : null;
         this.encodeStep(enc, p.at, true, rb);
         if (rb) pending.push([rb, s]);
       }
       this.device.queue.submit([enc.finish()]);
-      for (const [rb, s] of pending) this.deliver(rb, s, onRecord);
+      for (const [rb, s] of pending) this.readback.deliver(rb, (raw) => onRecord(this.parseRecord(s, raw)));
       this.step = from + count;
       // At most two command buffers in flight: enough to keep the GPU busy, bounded memory.
       if (previous) await previous;
       previous = this.device.queue.onSubmittedWorkDone();
     }
     if (previous) await previous;
-    await this.delivery;
+    await this.readback.drain();
     this.throwIfFailed();
   }
 

@@ -23,6 +23,7 @@ import statsFinalWgsl from '../../shaders/stats_final.wgsl?raw';
 import statsHistWgsl from '../../shaders/stats_hist.wgsl?raw';
 import statsPartialWgsl from '../../shaders/stats_partial.wgsl?raw';
 import { HIST_BINS, SLOT } from '../core/stats';
+import type { OptimizerConfig } from '../core/types';
 import type { KernelDesc } from './kernel';
 
 /** Matmul tiling: a 16×16 workgroup computing a 64×64 block, 4×4 outputs per invocation, 16-deep slices. */
@@ -135,6 +136,15 @@ export function lossKernel(loss: number, act: number, alpha: number, fused: bool
 
 export function accumulateKernel(): KernelDesc {
   return { name: 'accumulate', source: accumulateWgsl, bindings: ['read', 'read', 'rw'] };
+}
+
+/** The optimizer kernel's id (`OPT`) and uniforms for a configured optimizer. */
+export function optimizerKind(o: OptimizerConfig): { id: number; u: Record<string, number> } {
+  switch (o.name) {
+    case 'sgd': return { id: o.momentum === 0 ? 0 : o.nesterov ? 2 : 1, u: { lr: o.learning_rate, c1: o.momentum, c2: 0, eps: 0 } };
+    case 'adam': return { id: 3, u: { lr: o.learning_rate, c1: o.beta_1, c2: o.beta_2, eps: o.epsilon } };
+    case 'rmsprop': return { id: 4, u: { lr: o.learning_rate, c1: 0, c2: o.rho, eps: o.epsilon } };
+  }
 }
 
 /** `opt`: 0 sgd, 1 momentum, 2 nesterov, 3 adam, 4 rmsprop. */
