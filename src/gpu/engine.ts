@@ -1,7 +1,7 @@
 /**
  * @file The GPU engine: plans buffers, binds kernels once, and encodes training steps.
  *
- * The whole dataset lives on the GPU. A call to `run` encodes up to STEP_CAP steps per command
+ * The whole dataset lives on the GPU. A call to `run` encodes up to `stepCap` steps per command
  * buffer; what changes from step to step inside one command buffer (the batch's rows and where its
  * indices start, the iteration number, Adam's step size) sits in a small step table uploaded
  * with the chunk's permutation indices and copied into `cur` before each step. On a recorded
@@ -26,8 +26,12 @@ import * as K from './kernels';
 import { ReadbackPool } from './readback';
 import { SlicePlanner, type LayerBuffers } from './slices';
 
-/** Steps encoded into one command buffer at most. */
+/**
+ * Steps encoded into one command buffer at most: enough to amortize a submit, few enough to keep
+ * the page responsive. Fused small networks take many more, their steps being microseconds.
+ */
 const STEP_CAP = 256;
+const FUSED_STEP_CAP = 4096;
 /** Mappable buffers for records in flight; a chunk never holds more records than this. */
 const READBACK_POOL = 8;
 /** Bytes of one StepInfo (shaders/step.wgsl). */
@@ -83,6 +87,7 @@ export class GpuEngine implements Engine {
   private parts: [GPUBuffer, GPUBuffer] | null = null;
   private partsUsed = 0;
   private fused = false;
+  private stepCap = STEP_CAP;
   private fusedKernel: BoundKernel | null = null;
 
   static async create(cfg: RunConfig, data: Dataset, device: GPUDevice, adapter: string): Promise<GpuEngine> {
@@ -153,8 +158,9 @@ export class GpuEngine implements Engine {
     const dummy = this.dummy = this.buffer('dummy', 16);
     this.cur = this.buffer('cur', STEP_INFO_BYTES);
     // The step table, then (for the fused kernel) one (first, count) range per dispatch.
-    this.table = this.buffer('steps', 2 * STEP_CAP * STEP_INFO_BYTES);
-    this.perm = this.buffer('perm', STEP_CAP * B * 4);
+    this.stepCap = this.fused ? FUSED_STEP_CAP : STEP_CAP;
+    this.table = this.buffer('steps', 2 * this.stepCap * STEP_INFO_BYTES);
+    this.perm = this.buffer('perm', this.stepCap * B * 4);
     this.totals = this.buffer('totals', 16);
     this.stats = this.buffer('stats', this.statsBytes);
     this.layers = this.shapes.map((shape, l) => {
@@ -330,7 +336,7 @@ export class GpuEngine implements Engine {
   private writeChunk(from: number, count: number, ranges: [number, number][] = []): void {
     const B = this.sched.batch;
     const n = Math.max(1, count);
-    const table = new ArrayBuffer((STEP_CAP + ranges.length) * STEP_INFO_BYTES);
+    const table = new ArrayBuffer((this.stepCap + ranges.length) * STEP_INFO_BYTES);
     const tu = new Uint32Array(table), tf = new Float32Array(table);
     const perm = new Uint32Array(n * B);
     for (let k = 0; k < n; k++) {
@@ -342,7 +348,7 @@ export class GpuEngine implements Engine {
       tu[k * 4 + 2] = count === 0 ? 0 : s;
       tf[k * 4 + 3] = this.cfg.optimizer.name === 'adam' && count > 0 ? adamAlpha(this.cfg.optimizer, s) : 0;
     }
-    ranges.forEach(([first, len], i) => tu.set([first, len, 0, 0], (STEP_CAP + i) * 4));
+    ranges.forEach(([first, len], i) => tu.set([first, len, 0, 0], (this.stepCap + i) * 4));
     this.device.queue.writeBuffer(this.table, 0, table);
     writeArray(this.device, this.perm, perm);
   }
@@ -389,7 +395,7 @@ export class GpuEngine implements Engine {
       this.throwIfFailed();
       const from = this.step;
       let count = 0, records = 0;
-      while (from + count < end && count < STEP_CAP && records < READBACK_POOL) {
+      while (from + count < end && count < this.stepCap && records < READBACK_POOL) {
         count++;
         if (this.sched.isRecorded(from + count, end)) records++;
       }
@@ -412,7 +418,7 @@ export class GpuEngine implements Engine {
       const pending: [GPUBuffer, number][] = [];
       for (const p of plan) {
         if (p.fused) {
-          enc.copyBufferToBuffer(this.table, (STEP_CAP + p.at) * STEP_INFO_BYTES, this.cur, 0, STEP_INFO_BYTES);
+          enc.copyBufferToBuffer(this.table, (this.stepCap + p.at) * STEP_INFO_BYTES, this.cur, 0, STEP_INFO_BYTES);
           const pass = enc.beginComputePass();
           dispatch(pass, this.fusedKernel!);
           pass.end();
