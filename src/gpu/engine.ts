@@ -51,7 +51,10 @@ interface PredictPlan {
   readback: GPUBuffer;
 }
 
-/** Rows per predict chunk: a 256×256 boundary grid in one pass. */
+/**
+ * Rows per predict pass: plans are built per power-of-two bucket from 256 up to this, so a
+ * 64×64 boundary grid runs 4096 rows, not the largest bucket.
+ */
 const PREDICT_ROWS = 65536;
 
 interface LayerKernels {
@@ -81,8 +84,9 @@ export class GpuEngine implements Engine {
   private stats!: GPUBuffer;
   private readonly statsBytes: number;
   private readonly readback: ReadbackPool;
-  private failure: Error | null = null;
-  private predictPlan: Promise<PredictPlan> | null = null;
+  private readonly health: { failure: Error | null } = { failure: null };
+  private readonly onError: (ev: Event) => void;
+  private readonly predictPlans = new Map<number, Promise<PredictPlan>>();
   private dummy!: GPUBuffer;
   private parts: [GPUBuffer, GPUBuffer] | null = null;
   private partsUsed = 0;
@@ -109,15 +113,19 @@ export class GpuEngine implements Engine {
     this.statsBytes = this.shapes.length * SLOTS_PER_LAYER * SLOT_SIZE * 4;
     this.readback = new ReadbackPool(
       (bytes) => this.buffer('readback', bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST),
-      this.statsBytes + 16, READBACK_POOL, (e) => { this.failure ??= e; });
+      this.statsBytes + 16, READBACK_POOL, (e) => { this.health.failure ??= e; });
+    // The device outlives engines (the page rebuilds them): its handlers hold only `health`,
+    // and dispose() removes the error listener, so disposed engines are not kept alive.
+    const health = this.health;
     device.lost.then((info) => {
-      this.failure ??= new Error(info.reason === 'destroyed'
+      health.failure ??= new Error(info.reason === 'destroyed'
         ? 'the GPU device was destroyed while the engine was using it'
         : `the GPU device was lost (${info.message || info.reason}); restart the run`);
     });
-    device.addEventListener('uncapturederror', (ev) => {
-      this.failure ??= new Error(`GPU error: ${(ev as GPUUncapturedErrorEvent).error.message}`);
-    });
+    this.onError = (ev: Event) => {
+      health.failure ??= new Error(`GPU error: ${(ev as GPUUncapturedErrorEvent).error.message}`);
+    };
+    device.addEventListener('uncapturederror', this.onError);
   }
 
   get totalSteps(): number { return this.sched.totalSteps; }
@@ -148,7 +156,7 @@ export class GpuEngine implements Engine {
     const X = this.upload('X', data.x);
     const Y = this.upload('Y', targetsFor(data.labels, outDim));
     this.fused = fusedEligible(this.shapes, B, inDim);
-    this.cache = new PipelineCache(device, this.fused);
+    this.cache = PipelineCache.for(device, this.fused);
     const make = (label: string, bytes: number) => this.buffer(label, bytes);
     const st = new SlicePlanner(make, 'state', this.fused);
     const ac = new SlicePlanner(make, 'activations', this.fused);
@@ -467,11 +475,15 @@ export class GpuEngine implements Engine {
     }
   }
 
-  private async buildPredictPlan(): Promise<PredictPlan> {
-    const { device, cfg } = this;
+  /** The largest number of rows one predict pass may take on this device. */
+  private predictMaxRows(): number {
+    const lim = this.device.limits;
     const widest = Math.max(...this.shapes.map((s) => s.units), this.data.inputDim);
-    const maxRows = Math.floor(Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize) / (4 * widest));
-    const rows = Math.max(1, Math.min(PREDICT_ROWS, maxRows));
+    return Math.max(1, Math.min(PREDICT_ROWS, Math.floor(Math.min(lim.maxStorageBufferBindingSize, lim.maxBufferSize) / (4 * widest))));
+  }
+
+  private async buildPredictPlan(rows: number): Promise<PredictPlan> {
+    const { device, cfg } = this;
     const X = this.buffer('predict.X', rows * this.data.inputDim * 4);
     const kernels: BoundKernel[] = [];
     let input = X;
@@ -493,11 +505,14 @@ export class GpuEngine implements Engine {
   }
 
   async predict(x: Float32Array, n: number): Promise<Prediction> {
-    this.predictPlan ??= this.buildPredictPlan();
-    const p = await this.predictPlan;
+    const max = this.predictMaxRows();
+    const rowsWanted = Math.min(max, Math.max(256, 2 ** Math.ceil(Math.log2(Math.max(1, n)))));
+    let plan = this.predictPlans.get(rowsWanted);
+    if (!plan) this.predictPlans.set(rowsWanted, plan = this.buildPredictPlan(rowsWanted));
+    const p = await plan;
     const inD = this.data.inputDim, out = this.outDim;
     const z = new Float32Array(n * out), a = new Float32Array(n * out);
-    // Chunks are full-size passes (the kernels were bound for p.rows); rows past n compute garbage that is never read.
+    // Each pass computes p.rows rows (the kernels were bound for that); rows past n are never read.
     for (let r0 = 0; r0 < n; r0 += p.rows) {
       const rows = Math.min(p.rows, n - r0);
       writeArray(this.device, p.X, x.subarray(r0 * inD, (r0 + rows) * inD));
@@ -520,10 +535,11 @@ export class GpuEngine implements Engine {
   }
 
   private throwIfFailed(): void {
-    if (this.failure) throw this.failure;
+    if (this.health.failure) throw this.health.failure;
   }
 
   dispose(): void {
+    this.device.removeEventListener('uncapturederror', this.onError);
     for (const b of this.owned) b.destroy();
     this.owned.length = 0;
   }

@@ -84,6 +84,15 @@ export class PipelineCache {
    */
   constructor(readonly device: GPUDevice, readonly writableLayouts = false) {}
 
+  private static readonly shared = new WeakMap<GPUDevice, [PipelineCache, PipelineCache]>();
+
+  /** The cache shared by everything on `device` (engines come and go; compiled pipelines stay). */
+  static for(device: GPUDevice, writableLayouts = false): PipelineCache {
+    let pair = PipelineCache.shared.get(device);
+    if (!pair) PipelineCache.shared.set(device, pair = [new PipelineCache(device, false), new PipelineCache(device, true)]);
+    return pair[writableLayouts ? 1 : 0];
+  }
+
   get(desc: KernelDesc): Promise<Kernel> {
     const key = cacheKey(desc);
     let p = this.pending.get(key);
