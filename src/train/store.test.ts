@@ -1,0 +1,172 @@
+/**
+ * @file The store without a browser: CPU engines in-thread, a fake device where a GPU is needed.
+ * Play trains to the configured epochs and stops; pause, step and reset behave; compare mode
+ * builds one run per initializer; errors name the field; a lost device stops training and a
+ * restart rebuilds with nothing the user configured lost.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../core/config';
+import { parseInitializer } from '../core/initializers';
+import { parseCsv } from '../core/datasets/csv';
+import type { Dataset, RunConfig } from '../core/types';
+import { CpuEngine } from './cpu-engine';
+import type { EngineOptions } from './create';
+import { PlaygroundStore, type PageState, type StoreDeps } from './store';
+
+const xor = parseConfig({
+  seed: 1, dataset: 'xor', layers: [{ units: 2, activation: 'sigmoid' }, { units: 1, activation: 'sigmoid' }],
+  loss: 'mse', optimizer: { name: 'sgd', learning_rate: 2 }, batch_size: 4, epochs: 600, log_every: 10,
+});
+
+function state(config: RunConfig, over: Partial<PageState> = {}): PageState {
+  return { config, backend: 'cpu', mode: 'single', compare: [], target: 0.05, lesson: null, run: false, ...over };
+}
+
+function deps(over: Partial<StoreDeps> = {}): StoreDeps {
+  return {
+    acquireDevice: async () => ({ unavailable: 'no WebGPU in Node tests' }),
+    createEngine: async (cfg: RunConfig, data: Dataset, _opts: EngineOptions) => new CpuEngine(cfg, data),
+    loadMnist: async () => { throw new Error('no MNIST here'); },
+    now: () => performance.now(),
+    label: (init) => init.name,
+    color: (i) => `c${i}`,
+    ...over,
+  };
+}
+
+async function until(store: PlaygroundStore, ok: () => boolean, ms = 20000): Promise<void> {
+  const t0 = Date.now();
+  while (!ok()) {
+    if (Date.now() - t0 > ms) throw new Error(`timed out in phase ${store.phase}: ${store.message}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+describe('PlaygroundStore', () => {
+  it('builds, trains to the configured epochs, and stops there', async () => {
+    const s = new PlaygroundStore(state(xor), deps());
+    await s.start();
+    expect(s.phase).toBe('ready');
+    expect(s.gpu.status).toBe('unavailable');
+    expect(s.backend).toBe('cpu');
+    expect(s.runs).toHaveLength(1);
+    expect(s.runs[0].history.step).toEqual([0]);
+    expect(s.boundary?.grid.length).toBe(64 * 64);
+    await s.play();
+    await until(s, () => s.phase === 'done');
+    expect(s.runs[0].engine!.step).toBe(600);
+    expect(s.runs[0].history.latest!.accuracy).toBe(1);
+    expect(s.runs[0].stepsToTarget).toBeGreaterThan(0);
+    expect(s.samplesPerSec).toBeGreaterThan(0);
+    s.dispose();
+  });
+
+  it('pauses, steps once, and resets to the same initial record', async () => {
+    const s = new PlaygroundStore(state(xor), deps());
+    await s.start();
+    const first = s.runs[0].history.initial!.loss;
+    await s.play();
+    await until(s, () => s.runs[0].engine!.step > 20);
+    await s.pause();
+    expect(s.phase).toBe('paused');
+    const at = s.runs[0].engine!.step;
+    await new Promise((r) => setTimeout(r, 30));
+    expect(s.runs[0].engine!.step).toBe(at);
+    await s.stepOnce();
+    expect(s.runs[0].engine!.step).toBe(at + 1);
+    await s.reset();
+    expect(s.phase).toBe('ready');
+    expect(s.runs[0].history.step).toEqual([0]);
+    expect(s.runs[0].history.initial!.loss).toBe(first);
+    s.dispose();
+  });
+
+  it('trains one run per compared initializer, with its own colour and label', async () => {
+    const compare = ['zeros', 'glorot_uniform', 'he_normal'].map((n) => parseInitializer(n, ''));
+    const s = new PlaygroundStore(state(xor, { mode: 'compare', compare }), deps());
+    await s.start();
+    expect(s.runs.map((r) => [r.label, r.color])).toEqual([['zeros', 'c0'], ['glorot_uniform', 'c1'], ['he_normal', 'c2']]);
+    expect(s.runs[0].cfg.layers.every((l) => l.kernel_initializer.name === 'zeros')).toBe(true);
+    await s.play();
+    await until(s, () => s.phase === 'done');
+    expect(s.runs.map((r) => r.engine!.step)).toEqual([600, 600, 600]);
+    expect(s.runs[0].history.latest!.accuracy).toBeLessThan(1);
+    expect(s.runs[1].history.latest!.accuracy).toBe(1);
+    s.dispose();
+  });
+
+  it('keeps the config and names the field when an edit is invalid or the engine refuses the model', async () => {
+    const s = new PlaygroundStore(state(xor), deps());
+    await s.start();
+    await s.setConfigDoc({ ...s.configDoc(), batch_size: 0 });
+    expect(s.editError).toBe('batch_size must be a positive integer, got 0');
+    expect(s.state.config).toBe(xor);
+    const huge = parseConfig({ ...s.configDoc(), layers: [{ units: 40000 }, { units: 40000 }, { units: 1, activation: 'sigmoid' }] });
+    await s.setState({ config: huge });
+    expect(s.phase).toBe('error');
+    expect(s.message).toMatch(/^layers\[1\]\.units gives a 40000x40000 kernel/);
+    s.dispose();
+  });
+
+  it('trains on a CSV file and evaluates its test split', async () => {
+    const rows = Array.from({ length: 200 }, (_, i) => { const x = (i % 20) / 10 - 1, y = Math.floor(i / 20) / 5 - 1; return `${x},${y},${x * y > 0 ? 1 : 0}`; });
+    const csv = parseCsv('x,y,label\n' + rows.join('\n'));
+    const s = new PlaygroundStore(state({ ...xor, epochs: 20 }), deps());
+    await s.start();
+    await s.useCsv({ fileName: 'quad.csv', header: true, data: csv.dataset }, 0.25);
+    expect(s.phase).toBe('ready');
+    expect(s.state.config.dataset).toMatchObject({ name: 'random', samples: 200, dim: 2, classes: 2, test_fraction: 0.25 });
+    expect(s.data!.train.n).toBe(150);
+    await s.play();
+    await until(s, () => s.phase === 'done');
+    expect(s.runs[0].history.latestTest).not.toBeNull();
+    await s.setState({ config: { ...s.state.config, seed: 5 } });
+    expect(s.csv).not.toBeNull();
+    s.dispose();
+  });
+
+  it('saves weights and loads them back into a fresh run', async () => {
+    const s = new PlaygroundStore(state(xor), deps());
+    await s.start();
+    await s.play();
+    await until(s, () => s.phase === 'done');
+    const doc = JSON.parse(JSON.stringify(await s.saveWeights()));
+    await s.reset();
+    await s.loadWeights(doc);
+    expect(s.runs[0].history.initial!.loss).toBeLessThan(0.05);
+    expect(() => s.loadWeights({ ...doc, layers: doc.layers.slice(1) })).toThrow('weights.layers must have 2 layers for this config, got 1');
+    s.dispose();
+  });
+
+  it('stops on a lost device, keeps everything, and restarts on a new device', async () => {
+    let lose: (m: string) => void = () => {};
+    let devices = 0;
+    const fake = deps({
+      acquireDevice: async (onLost) => { lose = onLost; devices++; return { device: {} as GPUDevice, adapter: `fake ${devices}` }; },
+      createEngine: async (cfg, data, opts) => Object.assign(new CpuEngine(cfg, data), { backend: opts.backend }),
+    });
+    const s = new PlaygroundStore(state(xor, { backend: 'gpu' }), fake);
+    await s.start();
+    expect(s.backend).toBe('gpu');
+    await s.play();
+    await until(s, () => s.runs[0].engine!.step > 10);
+    const history = s.runs[0].history;
+    lose('device reset by the test');
+    expect(s.phase).toBe('lost');
+    expect(s.message).toContain('device reset by the test');
+    await s.idle();
+    expect(s.state.config).toBe(xor);
+    expect(s.runs[0].history).toBe(history);
+    await s.restart();
+    expect(s.phase).toBe('ready');
+    expect(s.gpu).toMatchObject({ status: 'ready', adapter: 'fake 2' });
+    // Lost again, the user moves to the CPU, later asks for a GPU again.
+    lose('second loss');
+    await s.setState({ backend: 'cpu' });
+    expect([s.phase, s.backend, s.gpu.status]).toEqual(['ready', 'cpu', 'lost']);
+    await s.restart();
+    expect([s.phase, s.backend, s.state.backend, s.gpu.adapter]).toEqual(['ready', 'gpu', 'gpu', 'fake 3']);
+    s.dispose();
+  });
+
+});

@@ -1,0 +1,171 @@
+/**
+ * @file <playground-app>: the page's frame. Settings on the left (lesson, data, network with the
+ * model summary pinned below it, training, sharing), training controls and charts on the right;
+ * one column on narrow windows, the training controls first and pinned. It owns no state: every view gets the store and subscribes
+ * to the part it shows. Files dropped anywhere on the page go where they belong (a CSV becomes
+ * the dataset, a Keras model builds the network, a weights file loads, a config replaces the
+ * config), and Space plays or pauses when no field has focus.
+ */
+import { css, html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
+import { ConfigError } from '../core/errors';
+import { CsvError, parseCsv } from '../core/datasets/csv';
+import type { PlaygroundStore } from '../train/store';
+import './app-banners';
+import './chart-board';
+import './compare-panel';
+import './data-panel';
+import { readText } from './files';
+import { configWithModel, importKerasModel } from './keras-model';
+import './lesson-panel';
+import './model-summary';
+import './network-editor';
+import './share-panel';
+import { StoreController } from './store-controller';
+import { uiStyles } from './styles';
+import './train-bar';
+import './training-panel';
+import { parseConfigText } from './url-state';
+
+export class PlaygroundApp extends LitElement {
+  static override styles = [uiStyles, css`
+    /* Wide windows: an application layout. Settings and charts scroll separately, the training
+       bar stays on top of the charts and the model summary at the bottom of the settings. */
+    :host { display: flex; flex-direction: column; height: 100vh; background: #f6f8fa; }
+    header.top { display: flex; align-items: baseline; gap: 6px 16px; flex-wrap: wrap; padding: 10px 16px 6px; }
+    header.top h1 { font-size: 18px; margin: 0; }
+    header.top p { margin: 0; color: #57606a; font-size: 12.5px; }
+    app-banners { padding: 0 16px; }
+    .layout { flex: 1 1 auto; min-height: 0; display: grid; grid-template-columns: minmax(340px, 400px) minmax(0, 1fr);
+      grid-template-rows: auto minmax(0, 1fr); grid-template-areas: 'aside bar' 'aside main'; gap: 10px 12px; padding: 8px 16px 0; }
+    train-bar { grid-area: bar; z-index: 3; }
+    aside { grid-area: aside; display: flex; flex-direction: column; gap: 10px; overflow: auto; min-height: 0; padding: 0 4px 0 0;
+      overscroll-behavior: contain; }
+    aside > * { flex: none; }
+    model-summary { position: sticky; bottom: 0; z-index: 2; margin-top: auto; --summary-max-height: 24vh;
+      box-shadow: 0 -6px 8px rgba(246, 248, 250, 0.95); }
+    main { grid-area: main; display: flex; flex-direction: column; gap: 12px; min-width: 0; min-height: 0; overflow: auto; padding-bottom: 16px; }
+    main > * { flex: none; }
+    /* Narrow windows: one column, the training bar first and pinned to the top while scrolling. */
+    @media (max-width: 900px) {
+      :host { height: auto; min-height: 100vh; display: block; }
+      .layout { grid-template-columns: minmax(0, 1fr); grid-template-rows: none; grid-template-areas: 'bar' 'aside' 'main'; padding: 8px; }
+      train-bar { position: sticky; top: 0; box-shadow: 0 4px 8px rgba(246, 248, 250, 0.95); }
+      aside, main { overflow: visible; padding: 0; }
+      model-summary { position: static; box-shadow: none; }
+      header.top { padding: 8px; }
+      app-banners { padding: 0 8px; }
+    }
+    .drop-note { position: fixed; inset: 0; background: rgba(9, 105, 218, 0.08); border: 3px dashed #0969da; z-index: 10;
+      display: grid; place-items: center; font-size: 18px; color: #0550ae; pointer-events: none; }
+    @media (max-width: 900px) {
+      .layout { grid-template-columns: minmax(0, 1fr); padding: 8px; }
+      aside { position: static; max-height: none; overflow: visible; padding-right: 0; }
+      model-summary { position: static; box-shadow: none; }
+      header.top { padding: 8px; }
+      app-banners { padding: 0 8px; }
+    }
+  `];
+  static override properties: PropertyDeclarations = { store: { attribute: false }, dragging: { state: true }, dropError: { state: true } };
+  declare store: PlaygroundStore;
+  declare dragging: boolean;
+  declare dropError: string | null;
+
+  constructor() {
+    super();
+    new StoreController(this, () => this.store, (s) => [s.state.mode]);
+    this.dragging = false;
+    this.dropError = null;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('keydown', this.onKey);
+    window.addEventListener('dragover', this.onDragOver);
+    window.addEventListener('dragleave', this.onDragLeave);
+    window.addEventListener('drop', this.onDrop);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('keydown', this.onKey);
+    window.removeEventListener('dragover', this.onDragOver);
+    window.removeEventListener('dragleave', this.onDragLeave);
+    window.removeEventListener('drop', this.onDrop);
+  }
+
+  private onKey = (e: KeyboardEvent): void => {
+    if (e.key !== ' ' || e.repeat || e.ctrlKey || e.metaKey || e.altKey) return;
+    const el = e.composedPath()[0] as HTMLElement | undefined;
+    if (el && /^(INPUT|SELECT|TEXTAREA|BUTTON|A|SUMMARY)$/.test(el.tagName)) return;
+    e.preventDefault();
+    void (this.store.playing ? this.store.pause() : this.store.play());
+  };
+
+  private onDragOver = (e: DragEvent): void => {
+    if (!e.dataTransfer?.types.includes('Files')) return;
+    e.preventDefault();
+    this.dragging = true;
+  };
+
+  private onDragLeave = (e: DragEvent): void => {
+    if (e.relatedTarget === null) this.dragging = false;
+  };
+
+  /** A file dropped outside the fields that take one: decide by its content what it is. */
+  private onDrop = async (e: DragEvent): Promise<void> => {
+    this.dragging = false;
+    const file = e.dataTransfer?.files[0];
+    if (!file || e.defaultPrevented) return;
+    e.preventDefault();
+    const text = await readText(file);
+    try {
+      if (/\.(csv|tsv|txt)$/i.test(file.name)) {
+        const p = parseCsv(text);
+        await this.store.useCsv({ fileName: file.name, header: p.header !== null, data: p.dataset });
+      } else {
+        let doc: Record<string, unknown>;
+        try { doc = JSON.parse(text); } catch (err) { throw new ConfigError(file.name, `is neither CSV nor valid JSON (${(err as Error).message})`); }
+        if (doc.class_name === 'Sequential') await this.store.setConfigDoc(configWithModel(this.store.state.config, importKerasModel(doc)));
+        else if (doc.format === 'mlp-playground-weights') await this.store.loadWeights(doc);
+        else await this.store.setState({ config: parseConfigText(text), lesson: null });
+      }
+      this.dropError = null;
+    } catch (err) {
+      if (!(err instanceof ConfigError) && !(err instanceof CsvError)) throw err;
+      this.dropError = `${file.name}: ${err.message}`;
+    }
+  };
+
+  override render(): TemplateResult {
+    const s = this.store;
+    return html`
+      <header class="top">
+        <h1>WebGPU MLP Playground</h1>
+        <p>Build a deep network, choose how its weights start, and watch why initialization matters.</p>
+      </header>
+      <app-banners .store=${s}></app-banners>
+      ${this.dropError ? html`<p class="error" role="alert" style="padding:0 16px">${this.dropError}</p>` : nothing}
+      <div class="layout">
+        <aside aria-label="Settings">
+          <lesson-panel .store=${s}></lesson-panel>
+          <data-panel .store=${s}></data-panel>
+          <network-editor .store=${s}></network-editor>
+          <training-panel .store=${s}></training-panel>
+          <share-panel .store=${s}></share-panel>
+          <model-summary .store=${s}></model-summary>
+        </aside>
+        <train-bar .store=${s}></train-bar>
+        <main>
+          ${s.state.mode === 'compare' ? html`<compare-panel .store=${s}></compare-panel>` : nothing}
+          <chart-board .store=${s}></chart-board>
+        </main>
+      </div>
+      ${this.dragging ? html`<div class="drop-note" aria-hidden="true">Drop a CSV, a Keras model, a config or a weights file</div>` : nothing}`;
+  }
+}
+
+customElements.define('playground-app', PlaygroundApp);
+
+declare global {
+  interface HTMLElementTagNameMap { 'playground-app': PlaygroundApp }
+}

@@ -1,0 +1,100 @@
+/**
+ * @file <train-bar>: play, pause, one step, reset (same seed), new seed, single or compare mode,
+ * and the live status line (role="status"): backend, phase, step, epoch, loss, accuracy and
+ * samples per second. Its text is what a screen reader announces and what the browser tests read.
+ */
+import { css, html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
+import type { PlaygroundStore } from '../train/store';
+import { StoreController } from './store-controller';
+import { uiStyles } from './styles';
+
+const PHASE_TEXT: Record<string, string> = {
+  starting: 'Starting', building: 'Building', ready: 'Ready', playing: 'Training', paused: 'Paused',
+  done: 'Done', error: 'Stopped', lost: 'GPU lost',
+};
+
+export function formatRate(v: number): string {
+  if (!(v > 0)) return '0';
+  if (v >= 1e6) return `${(v / 1e6).toFixed(1)}M`;
+  if (v >= 1e3) return `${(v / 1e3).toFixed(1)}k`;
+  return v.toFixed(0);
+}
+
+export function formatLoss(v: number | undefined): string {
+  if (v === undefined || Number.isNaN(v)) return '–';
+  return Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(2) : v.toFixed(4);
+}
+
+export class TrainBar extends LitElement {
+  static override styles = [uiStyles, css`
+    :host { display: block; }
+    .bar { display: flex; flex-wrap: wrap; gap: 6px 12px; align-items: center; background: #fff; border: 1px solid #d0d7de;
+      border-radius: 8px; padding: 8px 10px; }
+    .buttons { display: flex; flex-wrap: wrap; gap: 6px; }
+    button.play { min-width: 5.5em; }
+    .mode { display: inline-flex; border: 1px solid #afb8c1; border-radius: 6px; overflow: hidden; }
+    .mode button { border: none; border-radius: 0; }
+    .mode button[aria-pressed='true'] { background: #1f2328; color: #fff; }
+    [role='status'] { flex: 1 1 320px; margin: 0; font-variant-numeric: tabular-nums; font-size: 12.5px; }
+    .backend { font-weight: 700; padding: 1px 6px; border-radius: 4px; background: #ddf4ff; color: #0550ae; }
+    .backend.cpu { background: #fff8c5; color: #7d4e00; }
+  `];
+  static override properties: PropertyDeclarations = { store: { attribute: false } };
+  declare store: PlaygroundStore;
+
+  constructor() {
+    super();
+    new StoreController(this, () => this.store);
+  }
+
+  private status(): TemplateResult {
+    const s = this.store;
+    const run = s.runs[0];
+    const rec = run?.history.latest;
+    const engine = run?.engine;
+    const backend = s.backend === 'gpu' ? 'GPU' : 'CPU';
+    const step = engine?.step ?? rec?.step ?? 0;
+    const total = engine?.totalSteps ?? 0;
+    const perEpoch = total > 0 && s.state.config.epochs > 0 ? total / s.state.config.epochs : 0;
+    const epoch = rec?.epoch ?? 0;
+    const acc = rec ? rec.accuracy.toFixed(3) : '–';
+    const test = run?.history.latestTest;
+    return html`<p role="status" aria-live="polite" aria-atomic="true" data-backend=${backend.toLowerCase()}
+        data-phase=${s.phase} data-step=${step} data-accuracy=${rec?.accuracy ?? ''} data-loss=${rec?.loss ?? ''}>
+      <span class="backend ${backend.toLowerCase()}" title=${s.backend === 'gpu' ? s.gpu.adapter ?? '' : 'CPU backend'}>${backend}</span>
+      ${PHASE_TEXT[s.phase]}${s.runs.length > 1 ? ` · ${s.runs.length} runs (${run?.label} shown)` : ''}
+      · step ${step.toLocaleString('en-US')} · epoch ${epoch.toLocaleString('en-US')}${perEpoch ? ` of ${s.state.config.epochs.toLocaleString('en-US')}` : ''}
+      · loss ${formatLoss(rec?.loss)} · accuracy ${acc}
+      ${test ? html` · test loss ${formatLoss(test.loss)} · test accuracy ${test.accuracy.toFixed(3)}` : nothing}
+      · ${formatRate(s.samplesPerSec)} samples/s
+    </p>`;
+  }
+
+  override render(): TemplateResult {
+    const s = this.store;
+    const busy = s.phase === 'building' || s.phase === 'starting';
+    const broken = s.phase === 'error' || s.phase === 'lost';
+    const compare = s.state.mode === 'compare';
+    return html`<div class="bar" role="toolbar" aria-label="Training controls">
+      <div class="buttons">
+        ${s.playing
+          ? html`<button class="primary play" @click=${() => s.pause()} aria-keyshortcuts="Space">Pause</button>`
+          : html`<button class="primary play" @click=${() => s.play()} ?disabled=${broken} aria-keyshortcuts="Space">${s.phase === 'done' ? 'Continue' : 'Play'}</button>`}
+        <button @click=${() => s.stepOnce()} ?disabled=${busy || broken}>Step</button>
+        <button @click=${() => s.reset()} ?disabled=${busy || broken} title="Re-initialize with the same seed">Reset</button>
+        <button @click=${() => s.newSeed()} ?disabled=${busy} title="Re-initialize and re-sample with a new seed">New seed</button>
+      </div>
+      <div class="mode" role="group" aria-label="Mode">
+        <button aria-pressed=${String(!compare)} @click=${() => s.setState({ mode: 'single' })}>One run</button>
+        <button aria-pressed=${String(compare)} @click=${() => s.setState({ mode: 'compare' })} title="Train the same network with several kernel initializers at once">Compare initializers</button>
+      </div>
+      ${this.status()}
+    </div>`;
+  }
+}
+
+customElements.define('train-bar', TrainBar);
+
+declare global {
+  interface HTMLElementTagNameMap { 'train-bar': TrainBar }
+}

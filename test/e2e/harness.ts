@@ -1,0 +1,66 @@
+/**
+ * @file The browser-test harness: serves the repository with Vite's dev server on a free port of
+ * 127.0.0.1 (a secure context, so navigator.gpu exists) and launches the system Chromium
+ * headless. With --enable-unsafe-webgpu Chromium runs WebGPU on SwiftShader, its software
+ * Vulkan; without it the page has no WebGPU. Console errors and page errors are collected per
+ * page so every test can assert there were none. Nothing is downloaded.
+ */
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { createServer, type ViteDevServer } from 'vite';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const OUT = fileURLToPath(new URL('../../test-output/', import.meta.url));
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const BASE_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+export async function serve(): Promise<{ server: ViteDevServer; url: string }> {
+  const server = await createServer({
+    root: ROOT,
+    configFile: false,
+    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, watch: null },
+    logLevel: 'silent',
+    // Pre-bundle the page's dependencies up front: discovering them on first load would make
+    // Vite reload the page in the middle of a test.
+    optimizeDeps: { include: ['lit', 'lit/directives/style-map.js', 'uplot'], entries: ['index.html'] },
+  });
+  await server.listen();
+  const { port } = server.httpServer!.address() as AddressInfo;
+  return { server, url: `http://127.0.0.1:${port}/` };
+}
+
+export function launch(webgpu: boolean): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: webgpu ? ['--enable-unsafe-webgpu', ...BASE_ARGS] : BASE_ARGS,
+  });
+}
+
+export interface Watched { page: Page; errors: string[] }
+
+/** A page in `context` whose console errors and uncaught exceptions are collected. */
+export async function watchedPage(context: BrowserContext): Promise<Watched> {
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  return { page, errors };
+}
+
+export function screenshotPath(name: string): string {
+  mkdirSync(OUT, { recursive: true });
+  return `${OUT}${name}.png`;
+}
+
+/** The status line's data attributes. */
+export async function status(page: Page): Promise<{ text: string; backend: string; phase: string; step: number; accuracy: number }> {
+  const el = page.getByRole('status');
+  const [text, backend, phase, step, accuracy] = await Promise.all([
+    el.innerText(), el.getAttribute('data-backend'), el.getAttribute('data-phase'), el.getAttribute('data-step'), el.getAttribute('data-accuracy'),
+  ]);
+  return { text, backend: backend ?? '', phase: phase ?? '', step: Number(step), accuracy: accuracy ? Number(accuracy) : NaN };
+}
