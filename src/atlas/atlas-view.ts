@@ -1,0 +1,292 @@
+/**
+ * @file <atlas-view>: the weight-space atlas tab. It owns one atlas run at a time (config text,
+ * progress, cancellation, zoom history, result) and hands the result to thin views: the basin
+ * map, the initializer table, the SOM. It never acquires a GPU behind the page's back when the
+ * page gives it one:
+ *   .device  a GPUDevice to run on (preferred; the page keeps ownership),
+ *   .adapter a GPUAdapter to request a device from (the view then owns that device),
+ *   .backend 'gpu' (default: .device, else .adapter, else navigator.gpu) or 'cpu'.
+ * Without any WebGPU adapter a 'gpu' run falls back to the CPU trainer and says so.
+ * Fires `atlas-done` (AtlasDoneEvent) with every finished result; `data-state` on the host is
+ * idle | running | done | error, for tests and styling.
+ */
+import { css, html, LitElement, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
+import { AtlasZoomEvent } from './atlas-basin-map';
+import './atlas-basin-map';
+import './atlas-init-table';
+import './atlas-som';
+import { parseAtlasConfig } from './config';
+import { atlasResultJson, basinCsv, tableCsv } from './export';
+import { histogramSvg } from './histogram-svg';
+import { ATLAS_PRESETS } from './presets';
+import { runAtlas, type AtlasBackend, type AtlasResult } from './run';
+import { atlasStyles } from './styles';
+import type { AtlasConfig } from './types';
+
+export class AtlasDoneEvent extends Event {
+  static readonly type = 'atlas-done';
+  constructor(readonly result: AtlasResult) {
+    super(AtlasDoneEvent.type, { bubbles: true, composed: true });
+  }
+}
+
+type Status = 'idle' | 'running' | 'done' | 'error';
+type Ranges = { x: [number, number]; y: [number, number] };
+
+/** Saves `data` as a file through a temporary link (the page's download). */
+function download(name: string, data: Blob): void {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(data);
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+export class AtlasView extends LitElement {
+  static override styles = [atlasStyles, css`
+    :host { display: grid; gap: 10px; }
+    textarea { width: 100%; min-height: 13em; font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, monospace; }
+    progress { width: 180px; }
+    .results { display: grid; gap: 10px; }
+    .status { min-height: 1.4em; }
+  `];
+
+  static override properties: PropertyDeclarations = {
+    device: { attribute: false },
+    adapter: { attribute: false },
+    backend: { type: String },
+    config: { attribute: false },
+    autorun: { type: Boolean },
+    text: { state: true },
+    status: { state: true },
+    progress: { state: true },
+    message: { state: true },
+    result: { state: true },
+  };
+
+  declare device: GPUDevice | null;
+  declare adapter: GPUAdapter | null;
+  declare backend: 'gpu' | 'cpu';
+  /** The atlas config document shown in the editor (JSON, as parseAtlasConfig reads it). */
+  declare config: Record<string, unknown>;
+  /** Runs as soon as the element is connected (the fixture page and demos). */
+  declare autorun: boolean;
+  protected declare text: string;
+  protected declare status: Status;
+  protected declare progress: number;
+  protected declare message: string;
+  protected declare result: AtlasResult | null;
+
+  private ownDevice: GPUDevice | null = null;
+  private adapterName = '';
+  private controller: AbortController | null = null;
+  private runId = 0;
+  /** Zoomed basin ranges, innermost last; empty: the config's own. */
+  private zooms: Ranges[] = [];
+
+  constructor() {
+    super();
+    this.device = null;
+    this.adapter = null;
+    this.backend = 'gpu';
+    this.config = ATLAS_PRESETS[0].config;
+    this.autorun = false;
+    this.text = '';
+    this.status = 'idle';
+    this.progress = 0;
+    this.message = '';
+    this.result = null;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.addEventListener(AtlasZoomEvent.type, this.onZoom);
+    if (this.autorun) queueMicrotask(() => void this.run());
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.removeEventListener(AtlasZoomEvent.type, this.onZoom);
+    this.cancel();
+    this.ownDevice?.destroy();
+    this.ownDevice = null;
+  }
+
+  protected override willUpdate(changed: PropertyValues): void {
+    if (changed.has('config')) {
+      this.text = JSON.stringify(this.config, null, 2);
+      this.zooms = [];
+    }
+  }
+
+  protected override updated(): void {
+    this.dataset.state = this.status;
+  }
+
+  /** Stops the run in progress (its result is dropped). */
+  cancel(): void {
+    this.controller?.abort();
+    this.controller = null;
+  }
+
+  /** Parses the editor's config, applies the zoom, and runs it; resolves when done or failed. */
+  async run(): Promise<void> {
+    this.cancel();
+    const ctl = (this.controller = new AbortController());
+    const id = ++this.runId;
+    let cfg: AtlasConfig;
+    try {
+      cfg = this.zoomed(parseAtlasConfig(JSON.parse(this.text)));
+    } catch (e) {
+      this.fail(e instanceof SyntaxError ? `the config is not valid JSON: ${e.message}` : (e as Error).message);
+      return;
+    }
+    this.status = 'running';
+    this.progress = 0;
+    this.message = '';
+    try {
+      const be = await this.backendFor();
+      const t0 = performance.now();
+      const result = await runAtlas(cfg, be, {
+        signal: ctl.signal,
+        onProgress: (done, total) => { if (id === this.runId) this.progress = total ? done / total : 0; },
+      });
+      if (id !== this.runId) return;
+      this.result = result;
+      this.status = 'done';
+      const where = be.backend === 'gpu' ? `GPU (${be.adapter})` : 'CPU';
+      this.message = `${result.population.networks.toLocaleString('en')} networks × ${cfg.epochs} epochs on the ${where} in ${((performance.now() - t0) / 1000).toFixed(2)} s`
+        + (this.message ? ` — ${this.message}` : '');
+      this.dispatchEvent(new AtlasDoneEvent(result));
+    } catch (e) {
+      if (id !== this.runId) return;
+      if ((e as Error).name === 'AbortError') {
+        this.status = this.result ? 'done' : 'idle';
+        this.message = 'cancelled';
+      } else {
+        this.fail((e as Error).message);
+      }
+    } finally {
+      if (this.controller === ctl) this.controller = null;
+    }
+  }
+
+  private fail(message: string): void {
+    this.status = 'error';
+    this.message = message;
+  }
+
+  /** The device to run on, or the CPU when there is no WebGPU (said in the status line). */
+  private async backendFor(): Promise<AtlasBackend> {
+    if (this.backend === 'cpu') return { backend: 'cpu' };
+    if (this.device) return { backend: 'gpu', device: this.device, adapter: this.adapterName || this.describe(this.adapter) };
+    if (!this.ownDevice) {
+      const adapter = this.adapter ?? (await navigator.gpu?.requestAdapter()) ?? null;
+      if (!adapter) {
+        this.message = 'no WebGPU adapter, so the TypeScript trainer ran on the CPU';
+        return { backend: 'cpu' };
+      }
+      this.adapterName = this.describe(adapter);
+      const device = await adapter.requestDevice();
+      void device.lost.then(() => { if (this.ownDevice === device) this.ownDevice = null; });
+      this.ownDevice = device;
+    }
+    return { backend: 'gpu', device: this.ownDevice, adapter: this.adapterName };
+  }
+
+  private describe(a: GPUAdapter | null): string {
+    const i = a?.info;
+    return i ? [i.vendor, i.architecture, i.description].filter((s) => s).join(' / ') || 'WebGPU' : 'WebGPU';
+  }
+
+  /** The config with the innermost zoom's ranges on the basin axes. */
+  private zoomed(cfg: AtlasConfig): AtlasConfig {
+    const z = this.zooms.at(-1);
+    if (!z || cfg.mode.mode !== 'basin') return cfg;
+    const [ax, ay] = cfg.mode.axes;
+    return { ...cfg, mode: { ...cfg.mode, axes: [{ ...ax, range: z.x }, { ...ay, range: z.y }] } };
+  }
+
+  private readonly onZoom = (ev: Event): void => {
+    const z = ev as AtlasZoomEvent;
+    this.zooms = [...this.zooms, { x: z.x, y: z.y }];
+    void this.run();
+  };
+
+  private unzoom(all: boolean): void {
+    this.zooms = all ? [] : this.zooms.slice(0, -1);
+    void this.run();
+  }
+
+  private pickPreset(id: string): void {
+    const p = ATLAS_PRESETS.find((q) => q.id === id);
+    if (p) this.config = p.config;
+  }
+
+  private async exportPng(): Promise<void> {
+    const blob = await this.renderRoot.querySelector('atlas-basin-map')?.toBlob();
+    if (blob) download('basin-map.png', blob);
+  }
+
+  private exports(r: AtlasResult): TemplateResult {
+    const json = () => download('atlas.json', new Blob([JSON.stringify(atlasResultJson(r))], { type: 'application/json' }));
+    const csv = () => download(r.basin ? 'basin-map.csv' : 'initializers.csv',
+      new Blob([r.basin ? basinCsv(r.basin) : tableCsv(r.table)], { type: 'text/csv' }));
+    return html`<div class="row">
+      <span class="muted">Export:</span>
+      <button @click=${json}>JSON</button>
+      ${r.basin || r.table.length ? html`<button @click=${csv}>CSV</button>` : nothing}
+      ${r.basin ? html`<button @click=${() => this.exportPng()}>PNG</button>` : nothing}
+      ${r.basin && this.zooms.length ? html`<button @click=${() => this.unzoom(false)}>Zoom out</button>
+        <button @click=${() => this.unzoom(true)}>Reset zoom</button>` : nothing}
+    </div>`;
+  }
+
+  private results(r: AtlasResult): TemplateResult {
+    const s = r.summary, T = r.config.epochs;
+    return html`<div class="results">
+      <section class="card" aria-label="summary">
+        <h2>${(s.success_rate * 100).toFixed(1)}% of ${s.networks.toLocaleString('en')} networks converged</h2>
+        <div class="row">
+          <span class="muted">median ${s.median_epoch ?? '–'} epochs; epochs to converge, 0 to ${T}:</span>
+          ${histogramSvg(s.histogram, T, 200, 28)}
+        </div>
+        ${this.exports(r)}
+      </section>
+      ${r.basin ? html`<atlas-basin-map .map=${r.basin} .epochs=${T}></atlas-basin-map>` : nothing}
+      ${r.table.length ? html`<atlas-init-table .rows=${r.table} .epochs=${T}></atlas-init-table>` : nothing}
+      ${r.som ? html`<atlas-som .som=${r.som}></atlas-som>` : nothing}
+    </div>`;
+  }
+
+  override render(): TemplateResult {
+    const running = this.status === 'running';
+    return html`<section class="card" aria-label="atlas config">
+        <h2>Weight-space atlas</h2>
+        <p class="muted">Train thousands of small networks at once, each from its own initial weights, and map where
+          training succeeds: a basin map of two weights, a table of initializers and scales, or a population with a SOM.</p>
+        <div class="row">
+          <label>Preset <select @change=${(e: Event) => this.pickPreset((e.target as HTMLSelectElement).value)}>
+            <option value="">choose…</option>
+            ${ATLAS_PRESETS.map((p) => html`<option value=${p.id}>${p.title}</option>`)}
+          </select></label>
+        </div>
+        <textarea aria-label="atlas config (JSON)" spellcheck="false" .value=${this.text}
+          @input=${(e: Event) => { this.text = (e.target as HTMLTextAreaElement).value; }}></textarea>
+        <div class="row">
+          <button class="primary" ?disabled=${running} @click=${() => { this.zooms = []; void this.run(); }}>Run</button>
+          <button ?disabled=${!running} @click=${() => this.cancel()}>Cancel</button>
+          ${running ? html`<progress max="1" .value=${this.progress}></progress>` : nothing}
+          <span class="status ${this.status === 'error' ? 'error' : 'muted'}" role="status">${this.status === 'error' ? `error: ${this.message}` : this.message}</span>
+        </div>
+      </section>
+      ${this.result ? this.results(this.result) : nothing}`;
+  }
+}
+
+if (!customElements.get('atlas-view')) customElements.define('atlas-view', AtlasView);
+
+declare global {
+  interface HTMLElementTagNameMap { 'atlas-view': AtlasView }
+  interface HTMLElementEventMap { 'atlas-done': AtlasDoneEvent }
+}

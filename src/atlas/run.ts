@@ -1,0 +1,72 @@
+/**
+ * @file One entry point for an atlas run on either backend: load the set, train the population,
+ * summarize it for the mode, and train the SOM when the config asks for one. The GPU side takes
+ * its `GPUDevice` from the caller (browser or Node), like the engine.
+ */
+import { PipelineCache } from '../gpu/kernel';
+import { atlasShape } from './config';
+import { trainPopulationCpu } from './cpu-population';
+import { atlasData } from './data';
+import { GpuPopulation } from './gpu-population';
+import { trainSomGpu } from './gpu-som';
+import { initialWeightsCpu } from './init';
+import type { RunOptions } from './progress';
+import { trainSomCpu, type SomResult } from './som';
+import { basinMap, initializerTable, summarize, type BasinMap, type OutcomeSummary, type TableRow } from './summary';
+import type { AtlasConfig, NetShape, PopulationResult } from './types';
+
+export interface AtlasResult {
+  config: AtlasConfig;
+  shape: NetShape;
+  population: PopulationResult;
+  summary: OutcomeSummary;
+  basin: BasinMap | null;
+  table: TableRow[];
+  som: SomResult | null;
+  somMs: number;
+}
+
+export interface AtlasBackend {
+  backend: 'gpu' | 'cpu';
+  /** Required for 'gpu'. */
+  device?: GPUDevice;
+  adapter?: string;
+}
+
+/** Keeps one population trainer (and its compiled pipelines) per device. */
+const trainers = new WeakMap<GPUDevice, { pop: GpuPopulation; cache: PipelineCache }>();
+
+function gpuFor(device: GPUDevice, adapter: string) {
+  let t = trainers.get(device);
+  if (!t) {
+    t = { pop: new GpuPopulation(device, adapter), cache: new PipelineCache(device) };
+    trainers.set(device, t);
+  }
+  return t;
+}
+
+export async function runAtlas(cfg: AtlasConfig, be: AtlasBackend, opts: RunOptions = {}): Promise<AtlasResult> {
+  const shape = atlasShape(cfg);
+  const data = await atlasData(cfg);
+  let population: PopulationResult;
+  const gpu = be.backend === 'gpu' ? gpuFor(requireDevice(be), be.adapter ?? 'WebGPU') : null;
+  if (gpu) population = await gpu.pop.run(cfg, shape, data, opts);
+  else population = await trainPopulationCpu(cfg, shape, data, initialWeightsCpu(cfg, shape), opts);
+
+  let som: SomResult | null = null;
+  const t0 = performance.now();
+  if (cfg.som) {
+    const args = [cfg.som, population.initial, population.networks, population.params, population.epoch, cfg.seed] as const;
+    som = gpu ? await trainSomGpu(be.device!, gpu.cache, ...args) : trainSomCpu(...args);
+  }
+  return {
+    config: cfg, shape, population, summary: summarize(population.epoch, cfg.epochs),
+    basin: basinMap(cfg, shape, population), table: initializerTable(cfg, population), som,
+    somMs: performance.now() - t0,
+  };
+}
+
+function requireDevice(be: AtlasBackend): GPUDevice {
+  if (!be.device) throw new Error('runAtlas: the gpu backend needs a GPUDevice');
+  return be.device;
+}
