@@ -1,5 +1,7 @@
 // Statistics of a tensor, pass 3 of 3: combines the partials of passes 1 and 2 into the
-// slot (layout from src/core/stats.ts, injected as the SLOT_* constants).
+// slot (layout from src/core/stats.ts, injected as the SLOT_* constants). HAS_PASS2 = 0: pass 2
+// was skipped (tensors of which only the norm is read: gradients and updates); std and histogram
+// are then 0.
 @group(0) @binding(1) var<storage, read> cur: StepInfo;
 @group(0) @binding(2) var<storage, read> part1: array<array<f32, 8>>;
 @group(0) @binding(3) var<storage, read> part2: array<f32>;
@@ -13,7 +15,9 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>) {
   let o = P.slot;
   if (t < HIST_BINS) {
     var c = 0.0;
-    for (var g = 0u; g < P.groups; g++) { c += part2[(P.part + g) * (HIST_BINS + 1u) + 1u + t]; }
+    if (HAS_PASS2 == 1u) {
+      for (var g = 0u; g < P.groups; g++) { c += part2[(P.part + g) * (HIST_BINS + 1u) + 1u + t]; }
+    }
     out[o + SLOT_HIST + t] = c;
   }
   if (t == 0u) {
@@ -21,7 +25,7 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>) {
     for (var g = 0u; g < P.groups; g++) {
       let p = part1[P.part + g];
       sum += p[0]; sq += p[1]; mn = min(mn, p[2]); mx = max(mx, p[3]); zeros += p[4]; sat += p[5];
-      dev += part2[(P.part + g) * (HIST_BINS + 1u)];
+      if (HAS_PASS2 == 1u) { dev += part2[(P.part + g) * (HIST_BINS + 1u)]; }
     }
     let cnt = max(f32(n), 1.0);
     if (n == 0u) { mn = 0.0; mx = 0.0; }

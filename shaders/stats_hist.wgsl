@@ -1,7 +1,8 @@
 // Statistics of a tensor, pass 2 of 3: every workgroup first combines pass 1's partials into
 // the global mean, min and max (each workgroup does the same small sum, so no extra pass is
 // needed), then reduces its chunk's squared deviations and histogram into part2[P.part + wg]:
-// [deviation sum, HIST_BINS counts].
+// [deviation sum, HIST_BINS counts]. WITH_HIST = 0 skips the histogram (tensors whose histogram
+// no one reads: pre-activations).
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> y: array<f32>;
 @group(0) @binding(3) var<storage, read> cur: StepInfo;
@@ -39,7 +40,7 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
     let v = stat_value(i);
     let d = v - mean;
     dev += d * d;
-    atomicAdd(&hist[hist_bin(v, lo, scale)], 1u);
+    if (WITH_HIST == 1u) { atomicAdd(&hist[hist_bin(v, lo, scale)], 1u); }
   }
   s_dev[t] = dev;
   workgroupBarrier();

@@ -236,6 +236,25 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
     }
   });
 
+  it('statistics without histogram, and norm only, when that is all a tensor needs', async () => {
+    const n = 9000, x = randomArray(n, -1, 1, 13);
+    const ref = new Float64Array(SLOT_SIZE);
+    reduceSlot(x, n, 0, ref, 0);
+    const groups = K.statsGroups(n), u = { n, width: 0, slot: 0, groups, part: 0 };
+    const xb = R.buffer(x), cur = R.stepInfo(1);
+    for (const need of ['spread', 'norm'] as const) {
+      const out = R.buffer(SLOT_SIZE), p1 = R.buffer(groups * K.STATS_PART1), p2 = R.buffer(groups * K.STATS_PART2);
+      await R.run(K.statsPartialKernel(0, false, false), [xb, xb, cur, p1], [groups, 1, 1], u);
+      if (need === 'spread') await R.run(K.statsHistKernel(false, false, false), [xb, xb, cur, p1, p2], [groups, 1, 1], u);
+      await R.run(K.statsFinalKernel(false, need === 'spread'), [cur, p1, p2, out], [1, 1, 1], u);
+      const got = await R.read(out, SLOT_SIZE);
+      expect(got[SLOT.norm]).toBeCloseTo(ref[SLOT.norm], 3);
+      expect(got[SLOT.mean]).toBeCloseTo(ref[SLOT.mean], 5);
+      expect(got[SLOT.std]).toBeCloseTo(need === 'spread' ? ref[SLOT.std] : 0, 5);
+      expect(Array.from(got.subarray(SLOT.hist))).toEqual(new Array(HIST_BINS).fill(0));
+    }
+  });
+
   describe('initializer sampling', () => {
     const [lo, hi] = seedKey(12345);
     const cases: [string, Initializer, [number, number]][] = [

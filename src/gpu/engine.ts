@@ -223,13 +223,15 @@ export class GpuEngine implements Engine {
       ];
       const sat = saturationMode(act);
       const base = l * SLOTS_PER_LAYER * SLOT_SIZE;
+      // Only what layerStats reads is computed: histograms of A, dA and W; the spread of Z; the
+      // norms of dW and of the update.
       const stats = [
-        ...await this.statsFor(L.Z, null, 0, 0, units, base),
-        ...await this.statsFor(L.A, null, sat, 0, units, base + SLOT_SIZE),
-        ...await this.statsFor(L.dA, null, 0, 0, units, base + 2 * SLOT_SIZE),
-        ...await this.statsFor(L.W, null, 0, fanIn * units, 0, base + 3 * SLOT_SIZE),
-        ...await this.statsFor(L.dW, null, 0, fanIn * units, 0, base + 4 * SLOT_SIZE),
-        ...await this.statsFor(L.W, L.Wprev, 0, fanIn * units, 0, base + 5 * SLOT_SIZE),
+        ...await this.statsFor(L.Z, null, 0, 0, units, base, 'spread'),
+        ...await this.statsFor(L.A, null, sat, 0, units, base + SLOT_SIZE, 'all'),
+        ...await this.statsFor(L.dA, null, 0, 0, units, base + 2 * SLOT_SIZE, 'all'),
+        ...await this.statsFor(L.W, null, 0, fanIn * units, 0, base + 3 * SLOT_SIZE, 'all'),
+        ...await this.statsFor(L.dW, null, 0, fanIn * units, 0, base + 4 * SLOT_SIZE, 'norm'),
+        ...await this.statsFor(L.W, L.Wprev, 0, fanIn * units, 0, base + 5 * SLOT_SIZE, 'norm'),
       ];
       this.kernels.push({ forward, backward, update, stats });
     }
@@ -259,7 +261,9 @@ export class GpuEngine implements Engine {
    * step's rows times `width`. Three passes (partial sums, deviations and histograms, the slot),
    * over as many workgroups as the tensor's size warrants; partials in buffers sized on first use.
    */
-  private async statsFor(x: Slice, prev: Slice | null, sat: number, n: number, width: number, slot: number): Promise<BoundKernel[]> {
+  private async statsFor(
+    x: Slice, prev: Slice | null, sat: number, n: number, width: number, slot: number, need: 'all' | 'spread' | 'norm',
+  ): Promise<BoundKernel[]> {
     const { device } = this;
     const perRow = n === 0;
     const sub = prev !== null;
@@ -269,11 +273,12 @@ export class GpuEngine implements Engine {
     const one: [number, number, number] = [1, 1, 1];
     this.partsUsed += groups;
     const [p1, p2] = this.partBuffers();
-    return [
-      this.bind(await this.cache.get(K.statsPartialKernel(sat, sub, perRow)), [x, y, this.cur, p1], [groups, 1, 1], u),
-      this.bind(await this.cache.get(K.statsHistKernel(sub, perRow)), [x, y, this.cur, p1, p2], [groups, 1, 1], u),
-      this.bind(await this.cache.get(K.statsFinalKernel(perRow)), [this.cur, p1, p2, this.stats], one, u),
-    ];
+    const passes = [this.bind(await this.cache.get(K.statsPartialKernel(sat, sub, perRow)), [x, y, this.cur, p1], [groups, 1, 1], u)];
+    if (need !== 'norm') {
+      passes.push(this.bind(await this.cache.get(K.statsHistKernel(sub, perRow, need === 'all')), [x, y, this.cur, p1, p2], [groups, 1, 1], u));
+    }
+    passes.push(this.bind(await this.cache.get(K.statsFinalKernel(perRow, need !== 'norm')), [this.cur, p1, p2, this.stats], one, u));
+    return passes;
   }
 
   /** Partials for every large tensor of the model: at most layers × 6 × STATS_MAX_GROUPS entries. */

@@ -173,16 +173,18 @@ export function statsPartialKernel(sat: number, sub: boolean, perRow: boolean): 
   };
 }
 
-export function statsHistKernel(sub: boolean, perRow: boolean): KernelDesc {
+export function statsHistKernel(sub: boolean, perRow: boolean, withHist = true): KernelDesc {
   return {
-    name: 'stats_hist', source: statsHistWgsl, includes: [statsCommonWgsl], constants: statsConstants(0, sub, perRow),
+    name: 'stats_hist', source: statsHistWgsl, includes: [statsCommonWgsl],
+    constants: { ...statsConstants(0, sub, perRow), WITH_HIST: ['u32', withHist ? 1 : 0] },
     uniforms: STATS_UNIFORMS, bindings: ['read', 'read', 'read', 'read', 'rw'],
   };
 }
 
-export function statsFinalKernel(perRow: boolean): KernelDesc {
+export function statsFinalKernel(perRow: boolean, hasPass2 = true): KernelDesc {
   return {
-    name: 'stats_final', source: statsFinalWgsl, constants: statsConstants(0, false, perRow),
+    name: 'stats_final', source: statsFinalWgsl,
+    constants: { ...statsConstants(0, false, perRow), HAS_PASS2: ['u32', hasPass2 ? 1 : 0] },
     uniforms: STATS_UNIFORMS, bindings: ['read', 'read', 'read', 'rw'],
   };
 }
