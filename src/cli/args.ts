@@ -9,6 +9,8 @@ import type { BackendName } from '../train/create';
 export const COMMANDS = ['train'] as const;
 
 export const USAGE = `Usage: mlp-playground train --config FILE [options]
+       mlp-playground bench [--quick] [--max-size N] [...]   (bench --help for its options)
+       mlp-playground atlas --config FILE [--backend gpu|cpu] [--out FILE] [--png FILE]   (atlas --help for its options)
 
 Trains the MLP described by a run config and prints JSON Lines to stdout: the step-0 record,
 one record per logged step, then a {"done": true, ...} summary.
@@ -39,7 +41,13 @@ export interface TrainArgs {
   progress: boolean;
 }
 
-export type Args = { command: 'help' } | TrainArgs;
+/** The bench command parses its own flags (src/bench/args.ts), so it is dispatched before COMMANDS. */
+export interface BenchCommand { command: 'bench'; argv: string[] }
+
+/** The atlas command parses its own flags (src/atlas/cli.ts), dispatched like bench. */
+export interface AtlasCommand { command: 'atlas'; argv: string[] }
+
+export type Args = { command: 'help' } | TrainArgs | BenchCommand | AtlasCommand;
 
 /** Flags taking a value, and the smallest integer the numeric ones accept. */
 const VALUE_FLAGS = ['--config', '--backend', '--seed', '--epochs', '--log-every', '--save', '--load'] as const;
@@ -59,6 +67,8 @@ function integer(flag: ValueFlag, raw: string, min: number): number {
 }
 
 export function parseArgs(argv: readonly string[]): Args {
+  if (argv[0] === 'bench') return { command: 'bench', argv: argv.slice(1) };
+  if (argv[0] === 'atlas') return { command: 'atlas', argv: argv.slice(1) };
   if (argv.includes('--help') || argv.includes('-h')) return { command: 'help' };
   const [command, ...rest] = argv;
   if (command === undefined) throw fail(`a command is required: ${COMMANDS.join(', ')} (--help for usage)`);

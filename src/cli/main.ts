@@ -26,6 +26,10 @@ export async function main(argv: string[]): Promise<number> {
     if (args.command === 'help') {
       process.stdout.write(USAGE);
       code = 0;
+    } else if (args.command === 'bench') {
+      code = await (await import('../bench/node')).bench(args.argv);
+    } else if (args.command === 'atlas') {
+      code = await (await import('../atlas/cli')).atlasMain(args.argv);
     } else {
       code = await train(args);
     }

@@ -114,6 +114,11 @@ export class PlaygroundStore {
   stateVersion = 0;
 
   private device: GPUDevice | null = null;
+
+  /** The page's GPU device when one is ready, for views that share it (atlas, benchmark). */
+  get sharedDevice(): { device: GPUDevice; adapter: string } | null {
+    return this.device && this.gpu.status === 'ready' ? { device: this.device, adapter: this.gpu.adapter ?? 'WebGPU' } : null;
+  }
   /** Identifies the current device's lost callback, so a lost old device is ignored. */
   private deviceToken: object | null = null;
   private listeners = new Set<() => void>();

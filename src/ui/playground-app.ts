@@ -26,6 +26,9 @@ import './train-bar';
 import './training-panel';
 import { parseConfigText } from './url-state';
 
+type View = 'playground' | 'atlas' | 'bench';
+const VIEWS: [View, string][] = [['playground', 'Playground'], ['atlas', 'Weight-space atlas'], ['bench', 'Benchmark']];
+
 export class PlaygroundApp extends LitElement {
   static override styles = [uiStyles, css`
     /* Wide windows: an application layout. Settings and charts scroll separately, the training
@@ -34,6 +37,10 @@ export class PlaygroundApp extends LitElement {
     header.top { display: flex; align-items: baseline; gap: 6px 16px; flex-wrap: wrap; padding: 10px 16px 6px; }
     header.top h1 { font-size: 18px; margin: 0; }
     header.top p { margin: 0; color: #57606a; font-size: 12.5px; }
+    nav.views { display: flex; gap: 4px; margin-left: auto; }
+    nav.views button[aria-current='page'] { background: #1f2328; color: #fff; border-color: #1f2328; }
+    .page { padding: 8px 16px 16px; overflow: auto; }
+    [hidden] { display: none !important; }
     app-banners { padding: 0 16px; }
     .layout { flex: 1 1 auto; min-height: 0; display: grid; grid-template-columns: minmax(340px, 400px) minmax(0, 1fr);
       grid-template-rows: auto minmax(0, 1fr); grid-template-areas: 'aside bar' 'aside main'; gap: 10px 12px; padding: 8px 16px 0; }
@@ -65,8 +72,12 @@ export class PlaygroundApp extends LitElement {
       app-banners { padding: 0 8px; }
     }
   `];
-  static override properties: PropertyDeclarations = { store: { attribute: false }, dragging: { state: true }, dropError: { state: true } };
+  static override properties: PropertyDeclarations = {
+    store: { attribute: false }, dragging: { state: true }, dropError: { state: true }, view: { state: true },
+  };
   declare store: PlaygroundStore;
+  /** Which page is shown: the playground, the weight-space atlas or the benchmark. */
+  declare view: View;
   declare dragging: boolean;
   declare dropError: string | null;
 
@@ -75,6 +86,16 @@ export class PlaygroundApp extends LitElement {
     new StoreController(this, () => this.store, (s) => [s.state.mode]);
     this.dragging = false;
     this.dropError = null;
+    this.view = 'playground';
+  }
+
+  /** Switches pages; the atlas and benchmark load on first use and share the page's GPU device. */
+  private async show(view: View): Promise<void> {
+    if (view === this.view) return;
+    if (view !== 'playground' && this.store.playing) await this.store.pause();
+    if (view === 'atlas') await import('../atlas/atlas-view');
+    if (view === 'bench') await import('../bench/bench-view');
+    this.view = view;
   }
 
   override connectedCallback(): void {
@@ -142,10 +163,17 @@ export class PlaygroundApp extends LitElement {
       <header class="top">
         <h1>WebGPU MLP Playground</h1>
         <p>Build a deep network, choose how its weights start, and watch why initialization matters.</p>
+        <nav class="views" aria-label="Pages">
+          ${VIEWS.map(([v, label]) => html`<button type="button" aria-current=${this.view === v ? 'page' : 'false'}
+            @click=${() => this.show(v)}>${label}</button>`)}
+        </nav>
       </header>
       <app-banners .store=${s}></app-banners>
       ${this.dropError ? html`<p class="error" role="alert" style="padding:0 16px">${this.dropError}</p>` : nothing}
-      <div class="layout">
+      ${this.view === 'atlas' ? html`<div class="page"><atlas-view .device=${s.sharedDevice?.device ?? null}
+        .backend=${s.sharedDevice ? 'gpu' : 'cpu'}></atlas-view></div>` : nothing}
+      ${this.view === 'bench' ? html`<div class="page"><bench-view .gpu=${s.sharedDevice}></bench-view></div>` : nothing}
+      <div class="layout" ?hidden=${this.view !== 'playground'}>
         <aside aria-label="Settings">
           <lesson-panel .store=${s}></lesson-panel>
           <data-panel .store=${s}></data-panel>

@@ -1,0 +1,206 @@
+/**
+ * @file `<bench-view>`: the page's Benchmark view. It runs the same ladder as
+ * `npm run bench` (src/bench/ladder.ts) in the user's browser, on the user's GPU: a run button,
+ * progress, a uPlot chart (ms vs size per engine, log scales), the tables, the targets, and
+ * JSON/CSV export. TF.js is loaded by dynamic import only when the run includes it.
+ *
+ * Mount: `<bench-view></bench-view>` after `import './bench/bench-view'`; optionally set
+ * `.gpu = { device, adapter }` to share the page's device (otherwise it requests its own).
+ * Fires `bench-results` (a `BenchResultsEvent`) when a run completes.
+ */
+import { css, html, LitElement, nothing, unsafeCSS, type PropertyValues } from 'lit';
+import uPlot from 'uplot';
+import uplotCss from 'uplot/dist/uPlot.min.css?inline';
+import { browserEnv } from './browser-env';
+import { runBench, type BenchProgress } from './ladder';
+import { chartColumns, reportTables, toCsv } from './report';
+import { defaultOptions, PRODUCT_SIZES, rungInfo, RUNGS, type BenchOptions } from './spec';
+import { evaluateTargets, type TargetCheck } from './targets';
+import type { BenchResults, ProductMeasurement, TrainMeasurement } from './types';
+
+type ChartView = 'forward' | 'dX' | 'dW' | 'training';
+
+/** Fired when a run completes, with its results. */
+export class BenchResultsEvent extends Event {
+  static readonly type = 'bench-results';
+  constructor(readonly results: BenchResults) {
+    super(BenchResultsEvent.type, { bubbles: true, composed: true });
+  }
+}
+
+export class BenchView extends LitElement {
+  static override properties = {
+    gpu: { attribute: false },
+    quick: { type: Boolean },
+    maxSize: { type: Number, attribute: 'max-size' },
+    includeTf: { type: Boolean, attribute: 'include-tf' },
+    options: { attribute: false },
+    running: { state: true },
+    progress: { state: true },
+    products: { state: true },
+    training: { state: true },
+    results: { state: true },
+    error: { state: true },
+    view: { state: true },
+  };
+
+  static override styles = [unsafeCSS(uplotCss), css`
+    :host { display: block; font: 13px/1.4 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; color: #1f2328; }
+    .bar { display: flex; flex-wrap: wrap; gap: 8px 16px; align-items: center; margin-bottom: 8px; }
+    label { display: inline-flex; gap: 4px; align-items: center; }
+    button { font: inherit; padding: 3px 12px; }
+    progress { width: 220px; }
+    .muted { color: #57606a; }
+    .error { color: #b42318; }
+    table { border-collapse: collapse; margin: 4px 0 14px; font-variant-numeric: tabular-nums; }
+    th, td { border-bottom: 1px solid #d0d7de; padding: 2px 8px; text-align: right; white-space: nowrap; }
+    th:first-child, td:first-child { text-align: left; }
+    caption { text-align: left; font-weight: 600; padding: 4px 0; }
+    .scroll { overflow-x: auto; }
+    #chart { min-height: 320px; }
+    ol { padding-left: 20px; }
+    .met { color: #1a7f37; } .missed { color: #b42318; }
+  `];
+
+  /** The page's device; when absent the view requests one itself. */
+  gpu: { device: GPUDevice; adapter: string } | null = null;
+  quick = true;
+  maxSize: number = 1024;
+  includeTf = true;
+  /** Overrides of the run's options (e.g. `{ rungs: ['xor', 'circle'] }`), applied over quick / max size. */
+  options: Partial<BenchOptions> = {};
+  protected running = false;
+  protected progress: BenchProgress | null = null;
+  protected products: ProductMeasurement[] = [];
+  protected training: TrainMeasurement[] = [];
+  protected results: BenchResults | null = null;
+  protected error = '';
+  protected view: ChartView = 'forward';
+  private abort: AbortController | null = null;
+  private plot: uPlot | null = null;
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.abort?.abort();
+    this.plot?.destroy();
+    this.plot = null;
+  }
+
+  /** Partial results while running, the final ones after. */
+  private runOptions(): BenchOptions {
+    const o = { ...defaultOptions({ quick: this.quick, maxSize: this.maxSize }), ...this.options };
+    if (!this.includeTf) o.engines = o.engines.filter((e) => !e.startsWith('tfjs'));
+    return o;
+  }
+
+  private current(): BenchResults {
+    const o = this.runOptions();
+    return this.results ?? {
+      schema: 1, date: '', durationS: 0, options: {}, ceiling: null, notes: [],
+      environment: { runtime: '', machine: { cpu: '', cores: 0 }, adapter: null, tfjsAdapter: null, driver: null, tfjsVersion: null, tfjsBackends: [] },
+      products: this.products, training: this.training,
+      rungs: o.rungs.map((id) => rungInfo(RUNGS.find((r) => r.id === id)!)),
+    };
+  }
+
+  private async run(): Promise<void> {
+    this.abort = new AbortController();
+    const signal = this.abort.signal;
+    this.running = true;
+    this.error = '';
+    this.results = null;
+    this.products = [];
+    this.training = [];
+    try {
+      const opts = this.runOptions();
+      const tfBackends = (['webgpu', 'wasm', 'cpu'] as const).filter((b) => opts.engines.includes(`tfjs-${b}`));
+      const env = await browserEnv({ gpu: this.gpu, tfBackends: [...tfBackends] });
+      if (signal.aborted) return;
+      const results = await runBench(env, opts, {
+        signal,
+        onProgress: (p) => { this.progress = p; },
+        onProduct: (m) => { this.products = [...this.products, m]; },
+        onTraining: (m) => { this.training = [...this.training, m]; },
+      });
+      this.results = results;
+      this.dispatchEvent(new BenchResultsEvent(results));
+    } catch (e) {
+      if ((e as Error).name !== 'AbortError') this.error = (e as Error).message ?? String(e);
+    } finally {
+      this.running = false;
+      this.abort = null;
+    }
+  }
+
+  private download(name: string, text: string, type: string): void {
+    const url = URL.createObjectURL(new Blob([text], { type }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = name;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+
+  protected override updated(changed: PropertyValues): void {
+    if (changed.has('products') || changed.has('training') || changed.has('results') || changed.has('view')) this.drawChart();
+  }
+
+  private drawChart(): void {
+    const host = this.renderRoot.querySelector<HTMLElement>('#chart');
+    if (!host) return;
+    const cols = chartColumns(this.current(), this.view);
+    this.plot?.destroy();
+    this.plot = null;
+    if (cols.x.length === 0 || cols.series.length === 0) return;
+    const opts: uPlot.Options = {
+      width: Math.max(320, host.clientWidth || 640), height: 320,
+      scales: { x: { time: false, distr: 3, log: 10 }, y: { distr: 3, log: 10 } },
+      axes: [{ label: cols.xLabel }, { label: this.view === 'training' ? 'ms per step' : 'ms per product', size: 60 }],
+      series: [{ label: cols.xLabel }, ...cols.series.map((s) => ({ label: s.label, stroke: s.color, width: 2, points: { show: true, size: 5 } }))],
+    };
+    this.plot = new uPlot(opts, [cols.x, ...cols.series.map((s) => s.y)] as uPlot.AlignedData, host);
+  }
+
+  private renderTargets(list: TargetCheck[]) {
+    return html`<ol>${list.map((t) => html`<li><span class=${t.status === 'missed' ? 'missed' : t.status.startsWith('met') ? 'met' : 'muted'}>[${t.status}]</span> ${t.title}
+      <ul>${t.details.map((d) => html`<li>${d}</li>`)}</ul></li>`)}</ol>`;
+  }
+
+  protected override render() {
+    const r = this.current();
+    const p = this.progress;
+    const stamp = () => new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
+    return html`
+      <div class="bar">
+        <button @click=${() => (this.running ? this.abort?.abort() : this.run())}>${this.running ? 'Cancel' : 'Run benchmark'}</button>
+        <label><input type="checkbox" .checked=${this.quick} ?disabled=${this.running} @change=${(e: Event) => { this.quick = (e.target as HTMLInputElement).checked; }}> quick</label>
+        <label>max size <select ?disabled=${this.running} @change=${(e: Event) => { this.maxSize = Number((e.target as HTMLSelectElement).value); }}>
+          ${PRODUCT_SIZES.map((n) => html`<option value=${n} ?selected=${n === this.maxSize}>${n}</option>`)}</select></label>
+        <label><input type="checkbox" .checked=${this.includeTf} ?disabled=${this.running} @change=${(e: Event) => { this.includeTf = (e.target as HTMLInputElement).checked; }}> compare with TF.js</label>
+        ${p && this.running ? html`<progress max=${p.total} .value=${p.done}></progress><span class="muted">${p.phase}: ${p.label}</span>` : nothing}
+        <button ?disabled=${!this.results} @click=${() => this.download(`bench-${stamp()}.json`, JSON.stringify(this.results, null, 1), 'application/json')}>Export JSON</button>
+        <button ?disabled=${!this.results} @click=${() => this.download(`bench-${stamp()}.csv`, toCsv(this.results!), 'text/csv')}>Export CSV</button>
+      </div>
+      ${this.error ? html`<p class="error">${this.error}</p>` : nothing}
+      ${this.results ? html`<p class="muted">Adapter: ${this.results.environment.adapter ?? 'none'}.
+        ${this.results.ceiling ? html`Ceiling ${this.results.ceiling.gflops.toFixed(1)} GFLOP/s.` : nothing}
+        ${(this.results.durationS / 60).toFixed(1)} min.</p>` : nothing}
+      <div class="bar">
+        <label>chart <select @change=${(e: Event) => { this.view = (e.target as HTMLSelectElement).value as ChartView; }}>
+          ${(['forward', 'dX', 'dW', 'training'] as const).map((v) => html`<option value=${v} ?selected=${v === this.view}>${v === 'training' ? 'training steps' : `${v} product`}</option>`)}
+        </select></label>
+      </div>
+      <div id="chart"></div>
+      ${this.results ? this.renderTargets(evaluateTargets(this.results)) : nothing}
+      <div class="scroll">${reportTables(r).map((t) => html`<table><caption>${t.title}</caption>
+        <thead><tr>${t.head.map((h) => html`<th>${h}</th>`)}</tr></thead>
+        <tbody>${t.rows.map((row) => html`<tr>${row.map((c) => html`<td>${c}</td>`)}</tr>`)}</tbody></table>`)}</div>
+    `;
+  }
+}
+
+customElements.define('bench-view', BenchView);
+
+declare global {
+  interface HTMLElementTagNameMap { 'bench-view': BenchView }
+}

@@ -1,0 +1,77 @@
+/**
+ * @file The page's side of the benchmark: a WebGPU device (unless the page hands its own in),
+ * TF.js with its webgpu, wasm and cpu backends loaded by dynamic import (separate chunks: the
+ * main bundle never carries them), MNIST fetched from the page's public data, and the browser's
+ * description of the machine. Everything else is the same ladder the CLI runs.
+ */
+import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreadsUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import type { BenchEnv } from './ladder';
+import { initBackends, tfAdapterInfo, type TfBackend, type TfHandle, type TfModule } from './tf';
+import type { Environment } from './types';
+
+export function describeAdapterInfo(info: GPUAdapterInfo | undefined): string {
+  const parts = info ? [info.vendor, info.architecture, info.device, info.description].filter((s) => s && s.length > 0) : [];
+  return parts.length ? Array.from(new Set(parts)).join(' / ') : 'WebGPU adapter';
+}
+
+/** A device on the high-performance adapter with its full buffer limits, or null. */
+export async function requestDevice(): Promise<{ device: GPUDevice; adapter: string } | null> {
+  const gpu = typeof navigator !== 'undefined' ? navigator.gpu : undefined;
+  const adapter = await gpu?.requestAdapter({ powerPreference: 'high-performance' });
+  if (!adapter) return null;
+  const requiredLimits: Record<string, number> = {};
+  for (const k of ['maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupStorageSize', 'maxComputeInvocationsPerWorkgroup', 'maxStorageBuffersPerShaderStage'] as const) {
+    requiredLimits[k] = adapter.limits[k];
+  }
+  return { device: await adapter.requestDevice({ requiredLimits }), adapter: describeAdapterInfo(adapter.info) };
+}
+
+/** TF.js and the backends in `wanted` (dynamic imports), or null when it cannot be loaded. */
+export async function loadTfBrowser(wanted: readonly TfBackend[]): Promise<TfHandle | null> {
+  let tf: TfModule;
+  try {
+    tf = (await import('@tensorflow/tfjs')) as unknown as TfModule;
+  } catch {
+    return null;
+  }
+  if (wanted.includes('webgpu')) await import('@tensorflow/tfjs-backend-webgpu').catch(() => null);
+  if (wanted.includes('wasm')) {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm').catch(() => null);
+    wasm?.setWasmPaths({
+      'tfjs-backend-wasm.wasm': wasmPlainUrl,
+      'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
+      'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadsUrl,
+    });
+  }
+  return initBackends(tf, wanted);
+}
+
+/** The BenchEnv of the page. `gpu` is the page's device when it has one, else one is requested. */
+export async function browserEnv(opts: { gpu?: { device: GPUDevice; adapter: string } | null; tfBackends: TfBackend[] }): Promise<BenchEnv> {
+  const gpu = opts.gpu ?? (await requestDevice().catch(() => null));
+  const tf = opts.tfBackends.length ? await loadTfBrowser(opts.tfBackends) : null;
+  const nav = navigator as Navigator & { deviceMemory?: number };
+  const environment: Environment = {
+    runtime: nav.userAgent,
+    machine: { cpu: 'browser (CPU model not exposed)', cores: nav.hardwareConcurrency ?? 0, memoryGiB: nav.deviceMemory },
+    adapter: gpu?.adapter ?? null,
+    tfjsAdapter: tf?.backends.includes('webgpu') ? tfAdapterInfo(tf.tf) : null,
+    driver: null,
+    tfjsVersion: tf ? (tf.tf.version as Record<string, string>)['tfjs'] ?? null : null,
+    tfjsBackends: tf?.backends ?? [],
+  };
+  return {
+    clock: performance,
+    gpu,
+    tf,
+    environment,
+    load: { mnist: () => fetch(`${import.meta.env.BASE_URL}data/mnist.bin`).then((r) => {
+      if (!r.ok) throw new Error(`MNIST: ${r.status} ${r.statusText}`);
+      return r.arrayBuffer();
+    }) },
+    // A macrotask, so the progress bar and the table repaint between cells.
+    pause: () => new Promise((res) => setTimeout(res, 0)),
+  };
+}

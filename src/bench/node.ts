@@ -1,0 +1,154 @@
+/**
+ * @file The `bench` command (Node): sets up one WebGPU adapter for our engine and for TF.js's
+ * webgpu backend, the wasm and cpu backends, runs the ladder (src/bench/ladder.ts), prints the
+ * tables and writes bench/results.json, bench/REPORT.md and the SVG charts. Node only: the page
+ * runs the same ladder through src/bench/bench-view.ts.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { acquireNodeDevice, describeAdapter } from '../gpu/node-device';
+import { parseBenchArgs, BENCH_USAGE } from './args';
+import { runBench, type BenchEnv } from './ladder';
+import { charts, extractHistory, keyFigures, loadNote, markdownReport, serializeResults, terminalReport } from './report';
+import { initBackends, tfAdapterInfo, type TfBackend, type TfHandle, type TfModule } from './tf';
+import type { BenchResults, Environment, Machine } from './types';
+
+/** Dawn's GPU object for TF.js, alive for the whole process (Dawn crashes if it is collected while a device lives). */
+let tfGpu: GPU | null = null;
+
+const repoRoot = () => resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+/** CPU model, cores and memory, from /proc/cpuinfo where it exists; never the host name. */
+async function machine(): Promise<Machine> {
+  let cpu = os.cpus()[0]?.model?.trim() || 'unknown CPU';
+  try {
+    const info = await readFile('/proc/cpuinfo', 'utf8');
+    const m = /^model name\s*:\s*(.+)$/m.exec(info);
+    if (m) cpu = m[1].trim();
+  } catch { /* not Linux */ }
+  return { cpu, cores: os.cpus().length, memoryGiB: os.totalmem() / 1024 ** 3, os: `${os.type()} ${os.release()} ${os.arch()}`, loadStart: os.loadavg()[0] };
+}
+
+/**
+ * Loads TF.js with the webgpu, wasm and cpu backends. `navigator.gpu` is Dawn's, from the same
+ * `webgpu` package our engine uses, so TF.js requests the same adapter. The packages are
+ * CommonJS and share one tfjs-core through `require`.
+ */
+async function loadTf(wanted: TfBackend[]): Promise<{ handle: TfHandle; adapter: string | null; version: string } | null> {
+  const require = createRequire(join(repoRoot(), 'package.json'));
+  let tf: TfModule;
+  try {
+    tf = require('@tensorflow/tfjs') as TfModule;
+  } catch (e) {
+    process.stderr.write(`bench: TF.js not loaded (${(e as Error).message}); its engines are skipped\n`);
+    return null;
+  }
+  let adapter: string | null = null;
+  if (wanted.includes('webgpu')) {
+    try {
+      const webgpu = require('webgpu') as { create(o: string[]): GPU; globals: object };
+      Object.assign(globalThis, webgpu.globals);
+      tfGpu ??= webgpu.create([]);
+      Object.defineProperty(globalThis, 'navigator', { value: { gpu: tfGpu }, configurable: true, writable: true });
+      // The request TF.js itself makes (tf-backend-webgpu: high-performance unless WEBGPU_USE_LOW_POWER_GPU).
+      const a = await tfGpu.requestAdapter({ powerPreference: 'high-performance' });
+      adapter = a ? describeAdapter(a) : null;
+      require('@tensorflow/tfjs-backend-webgpu');
+    } catch (e) {
+      process.stderr.write(`bench: TF.js webgpu unavailable: ${(e as Error).message}\n`);
+    }
+  }
+  if (wanted.includes('wasm')) {
+    try {
+      const wasm = require('@tensorflow/tfjs-backend-wasm') as { setWasmPaths(p: string): void };
+      // A file path with a trailing slash: the Node build reads the .wasm with fs.
+      wasm.setWasmPaths(join(repoRoot(), 'node_modules/@tensorflow/tfjs-backend-wasm/dist') + '/');
+    } catch (e) {
+      process.stderr.write(`bench: TF.js wasm unavailable: ${(e as Error).message}\n`);
+    }
+  }
+  const handle = await initBackends(tf, wanted);
+  const version = (tf.version as Record<string, string>)['tfjs'] ?? tf.version_core;
+  // TF.js keeps only vendor / architecture of the adapter it got: shown next to the full description.
+  const own = handle.backends.includes('webgpu') ? tfAdapterInfo(tf) : null;
+  return { handle, adapter: adapter && own ? `${adapter} (TF.js backend reports: ${own})` : adapter, version };
+}
+
+/** The commit measured; MLP_BENCH_COMMIT names it where there is no git checkout (an exported tree). */
+function commit(): string | undefined {
+  try {
+    const git = (...a: string[]) => execFileSync('git', ['-C', repoRoot(), ...a], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const head = git('rev-parse', '--short', 'HEAD');
+    return git('status', '--porcelain', '--untracked-files=no', '--', 'src', 'shaders') ? `${head}+dirty` : head;
+  } catch {
+    return process.env.MLP_BENCH_COMMIT || undefined;
+  }
+}
+
+async function write(path: string, text: string): Promise<void> {
+  await writeFile(path, text, 'utf8');
+  process.stderr.write(`bench: wrote ${path}\n`);
+}
+
+/** The charts and REPORT.md, keeping the History section of the REPORT.md already there. */
+async function writeReport(dir: string, results: BenchResults): Promise<void> {
+  const reportPath = join(dir, 'REPORT.md');
+  const previous = await readFile(reportPath, 'utf8').catch(() => null);
+  for (const c of charts(results)) await write(join(dir, c.file), c.svg);
+  await write(reportPath, markdownReport(results, extractHistory(previous)));
+}
+
+export async function bench(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(BENCH_USAGE);
+    return 0;
+  }
+  const args = parseBenchArgs(argv);
+  const dir = resolve(args.out ?? join(repoRoot(), 'bench'));
+  if (args.reportOnly) {
+    const results = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as BenchResults;
+    await write(join(dir, 'results.json'), serializeResults(results));
+    await writeReport(dir, results);
+    process.stdout.write(terminalReport(results));
+    return 0;
+  }
+  const o = args.options;
+  const needGpu = o.engines.some((e) => e.startsWith('ours-gpu')) || o.parts.ceiling;
+  const acquired = needGpu ? await acquireNodeDevice().catch((e) => {
+    process.stderr.write(`bench: no WebGPU device (${(e as Error).message})\n`);
+    return null;
+  }) : null;
+  if (needGpu && !acquired) process.stderr.write('bench: no WebGPU adapter; GPU engines are skipped\n');
+  const wanted = (['webgpu', 'wasm', 'cpu'] as const).filter((b) => o.engines.includes(`tfjs-${b}`));
+  const tf = wanted.length ? await loadTf([...wanted]) : null;
+  const environment: Environment = {
+    commit: commit(),
+    runtime: `Node ${process.version}`,
+    machine: await machine(),
+    adapter: acquired?.adapter ?? null,
+    tfjsAdapter: tf?.handle.backends.includes('webgpu') ? tf.adapter : null,
+    driver: acquired?.adapter.split(' / ').at(-1) ?? null,
+    tfjsVersion: tf?.version ?? null,
+    tfjsBackends: tf?.handle.backends ?? [],
+  };
+  process.stderr.write(`bench: adapter ${environment.adapter ?? 'none'}; TF.js webgpu adapter ${environment.tfjsAdapter ?? 'none'}\n`);
+  const env: BenchEnv = { clock: performance, gpu: acquired, tf: tf?.handle ?? null, environment };
+  const started = Date.now();
+  const results = await runBench(env, o, {
+    onProgress: (p) => process.stderr.write(`bench: [${p.done}/${p.total}] ${p.phase} ${p.label} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`),
+  });
+  results.environment.machine.loadEnd = os.loadavg()[0];
+  process.stdout.write(terminalReport(results));
+  if (args.write) {
+    await mkdir(dir, { recursive: true });
+    await write(join(dir, 'results.json'), serializeResults(results));
+    await writeReport(dir, results);
+    process.stdout.write(`\nkey figures (for a History entry): ${keyFigures(results)}${loadNote(results)}\n`);
+  }
+  acquired?.device.destroy();
+  return 0;
+}

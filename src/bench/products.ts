@@ -1,0 +1,146 @@
+/**
+ * @file The matrix products of a dense layer as benchmark workloads, one per engine:
+ *   forward  Z(M×N) = X(M×K)·W(K×N) + b
+ *   dX       dX(M×N) = dZ(M×K)·W(N×K)ᵀ
+ *   dW       dW(M×N) = X(K×M)ᵀ·dZ(K×N)
+ * Inputs are uploaded once and stay on the device; an iteration is one product. Our GPU kernel
+ * is the one `matmulPlan` picks for the engine, dispatched back to back in one pass per submit;
+ * TF.js gets the same shapes through `tf.matMul`'s transpose flags (and `tf.fused.matMul` with
+ * the bias for the forward form, the op its Dense layer uses).
+ */
+import { matmulBias, matmulTransA, matmulTransB } from '../core/cpu/ops';
+import { bind, writeArray, type PipelineCache } from '../gpu/kernel';
+import { matmulPlan, type MatmulForm } from '../gpu/kernels';
+import { dispatchWorkload } from './ceiling';
+import type { Workload } from './measure';
+import { useBackend, type TfBackend, type TfModule } from './tf';
+
+export interface ProductWorkload extends Workload {
+  /** The kernel or op that does the work. */
+  method: string;
+  /** The output of the last iteration (for the cross-engine check). */
+  read(): Promise<Float32Array>;
+  dispose(): void;
+}
+
+/** Operand sizes of a form: A's rows×cols, B's rows×cols. */
+export function operandShapes(form: MatmulForm, M: number, N: number, K: number): { a: [number, number]; b: [number, number] } {
+  switch (form) {
+    case 'forward': return { a: [M, K], b: [K, N] };
+    case 'dX': return { a: [M, K], b: [N, K] };
+    case 'dW': return { a: [K, M], b: [K, N] };
+  }
+}
+
+/** Inputs of one product: uniform values in [-1, 1) from a small LCG (independent of the engine's RNG). */
+export interface ProductInputs { a: Float32Array; b: Float32Array; bias: Float32Array }
+
+export function productInputs(form: MatmulForm, M: number, N: number, K: number, seed = 1): ProductInputs {
+  const s = operandShapes(form, M, N, K);
+  let x = seed >>> 0 || 1;
+  const fill = (n: number) => {
+    const a = new Float32Array(n);
+    for (let i = 0; i < n; i++) { x = (Math.imul(x, 1664525) + 1013904223) >>> 0; a[i] = x / 2147483648 - 1; }
+    return a;
+  };
+  return { a: fill(s.a[0] * s.a[1]), b: fill(s.b[0] * s.b[1]), bias: fill(N) };
+}
+
+export async function oursGpuProduct(
+  device: GPUDevice, cache: PipelineCache, form: MatmulForm, M: number, N: number, K: number, inputs: ProductInputs,
+): Promise<ProductWorkload> {
+  const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+  const made: GPUBuffer[] = [];
+  const buffer = (floats: number) => {
+    const b = device.createBuffer({ size: Math.max(16, floats * 4), usage });
+    made.push(b);
+    return b;
+  };
+  const upload = (data: Float32Array) => { const b = buffer(data.length); writeArray(device, b, data); return b; };
+  try {
+    const A = upload(inputs.a), B = upload(inputs.b);
+    const bias = form === 'forward' ? upload(inputs.bias) : buffer(4);
+    const out = buffer(M * N);
+    const plan = matmulPlan(form, M, N, K);
+    device.pushErrorScope('validation');
+    const k = bind(device, await cache.get(plan.desc), [A, B, bias, out], plan.groups, plan.uniforms);
+    const err = await device.popErrorScope();
+    if (err) throw new Error(`${plan.desc.name}: ${err.message}`);
+    return {
+      method: plan.desc.name,
+      run: dispatchWorkload(device, k),
+      async read() {
+        const rb = device.createBuffer({ size: M * N * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+        try {
+          const enc = device.createCommandEncoder();
+          enc.copyBufferToBuffer(out, 0, rb, 0, M * N * 4);
+          device.queue.submit([enc.finish()]);
+          await rb.mapAsync(GPUMapMode.READ);
+          return new Float32Array(rb.getMappedRange().slice(0));
+        } finally {
+          rb.destroy();
+        }
+      },
+      dispose() { made.forEach((b) => b.destroy()); },
+    };
+  } catch (e) {
+    made.forEach((b) => b.destroy());
+    throw e;
+  }
+}
+
+/** Our CPU reference ops (src/core/cpu/ops.ts), called exactly as the CPU engine calls them. */
+export function oursCpuProduct(form: MatmulForm, M: number, N: number, K: number, inputs: ProductInputs): ProductWorkload {
+  const out = new Float32Array(M * N);
+  const { a, b, bias } = inputs;
+  const once = form === 'forward' ? () => matmulBias(M, K, N, a, b, bias, out)
+    : form === 'dX' ? () => matmulTransB(M, N, K, a, b, out)
+    : () => matmulTransA(K, M, N, a, b, out, null);
+  return {
+    method: form === 'forward' ? 'matmulBias' : form === 'dX' ? 'matmulTransB' : 'matmulTransA',
+    async run(iters) { for (let i = 0; i < iters; i++) once(); },
+    async read() { return out.slice(); },
+    dispose() {},
+  };
+}
+
+/**
+ * A TF.js product on `backend`: operands are uploaded (and, on webgpu, moved to the device by
+ * the warm-up); `run` issues `iters` products and synchronizes once by reading the last result.
+ */
+export async function tfProduct(
+  tf: TfModule, backend: TfBackend, form: MatmulForm, M: number, N: number, K: number, inputs: ProductInputs,
+): Promise<ProductWorkload> {
+  await useBackend(tf, backend);
+  const s = operandShapes(form, M, N, K);
+  const a = tf.tensor2d(inputs.a, s.a), b = tf.tensor2d(inputs.b, s.b);
+  const bias = form === 'forward' ? tf.tensor1d(inputs.bias) : null;
+  let last: ReturnType<TfModule['matMul']> | null = null;
+  const once = () => (form === 'forward' ? tf.fused.matMul({ a, b, bias: bias! })
+    : form === 'dX' ? tf.matMul(a, b, false, true) : tf.matMul(a, b, true, false));
+  return {
+    method: form === 'forward' ? 'tf.fused.matMul(+bias)' : form === 'dX' ? 'tf.matMul(transposeB)' : 'tf.matMul(transposeA)',
+    activate: () => useBackend(tf, backend),
+    async run(iters) {
+      for (let i = 0; i < iters; i++) {
+        const r = once();
+        last?.dispose();
+        last = r;
+      }
+      await last!.data();
+    },
+    async read() { return (await last!.data()) as Float32Array; },
+    dispose() { last?.dispose(); a.dispose(); b.dispose(); bias?.dispose(); last = null; },
+  };
+}
+
+/** Largest |x - ref| / (1 + |ref|) over all elements. */
+export function maxRelError(x: ArrayLike<number>, ref: ArrayLike<number>): number {
+  if (x.length !== ref.length) return Infinity;
+  let worst = 0;
+  for (let i = 0; i < ref.length; i++) {
+    const e = Math.abs(x[i] - ref[i]) / (1 + Math.abs(ref[i]));
+    if (!(e <= worst)) worst = Number.isNaN(e) ? Infinity : e;
+  }
+  return worst;
+}

@@ -1,0 +1,164 @@
+/**
+ * @file The issue's performance targets, checked against one run's measurements. Each check
+ * says met, missed (and by how much), or not measured (and why), with the figures it used.
+ */
+import { TINY_RUNGS } from './spec';
+import type { BenchResults, ProductMeasurement, TrainMeasurement } from './types';
+
+export type TargetStatus = 'met' | 'missed' | 'not measured' | 'met where measured';
+
+export interface TargetCheck {
+  id: number;
+  title: string;
+  status: TargetStatus;
+  /** One line per figure that decided the status. */
+  details: string[];
+  /** What the measurements say about the cause, where they say something. */
+  why: string[];
+}
+
+const x2 = (v: number) => `${v >= 10 ? v.toFixed(0) : v.toFixed(2)}×`;
+const pct = (v: number) => `${(v * 100).toFixed(v < 0.1 ? 1 : 0)}%`;
+const fmtN = (v: number) => (Number.isInteger(v) ? String(v) : v < 1 ? v.toPrecision(2) : v.toFixed(1));
+const ms = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(2) : v.toPrecision(2));
+
+function product(r: BenchResults, engine: string, form: string, size: number): ProductMeasurement | undefined {
+  return r.products.find((p) => p.engine === engine && p.form === form && p.size === size);
+}
+
+function train(r: BenchResults, engine: string, rung: string): TrainMeasurement | undefined {
+  return r.training.find((t) => t.engine === engine && t.rung === rung);
+}
+
+const okMs = (m: { status: string; timing?: { median: number } } | undefined) => (m?.status === 'ok' ? m.timing!.median : undefined);
+const notOk = (m: { status: string; reason?: string } | undefined, name: string) => `${name} ${m ? `${m.status}: ${m.reason ?? ''}` : 'not run'}`;
+
+/** Folds per-item verdicts into one status. */
+function fold(verdicts: Array<boolean | null>): TargetStatus {
+  const measured = verdicts.filter((v): v is boolean => v !== null);
+  if (measured.length === 0) return 'not measured';
+  if (measured.some((v) => !v)) return 'missed';
+  return measured.length === verdicts.length ? 'met' : 'met where measured';
+}
+
+/** Target 1: our 1024³ product ≥ 2× TF.js webgpu and ≥ 50% of the measured ceiling (each form). */
+function target1(r: BenchResults): TargetCheck {
+  const details: string[] = [];
+  const verdicts: Array<boolean | null> = [];
+  const ceiling = r.ceiling?.gflops;
+  for (const form of ['forward', 'dX', 'dW']) {
+    const ours = product(r, 'ours-gpu', form, 1024), tf = product(r, 'tfjs-webgpu', form, 1024);
+    const o = okMs(ours), t = okMs(tf);
+    if (o === undefined) { verdicts.push(null); details.push(`${form}: ${notOk(ours, 'ours GPU')}`); continue; }
+    const parts: string[] = [`${form} (${ours!.method}): ${ms(o)} ms, ${ours!.gflops!.toFixed(1)} GFLOP/s`];
+    // Each half of the target: true/false when measured, null when not.
+    let vsTf: boolean | null = null, vsCeiling: boolean | null = null;
+    if (t !== undefined) {
+      const speedup = t / o;
+      vsTf = speedup >= 2;
+      parts.push(`${x2(speedup)} TF.js webgpu (${ms(t)} ms)${vsTf ? '' : `: missed, needs ${x2(2 / speedup)} more`}`);
+    } else parts.push(notOk(tf, 'TF.js webgpu'));
+    if (ceiling) {
+      const f = ours!.gflops! / ceiling;
+      vsCeiling = f >= 0.5;
+      parts.push(`${pct(f)} of the ${ceiling.toFixed(1)} GFLOP/s ceiling${vsCeiling ? '' : `: missed, needs ${x2(0.5 / f)} more`}`);
+    } else parts.push('no ceiling measured');
+    verdicts.push(vsTf === false || vsCeiling === false ? false : vsTf && vsCeiling ? true : null);
+    details.push(parts.join('; '));
+  }
+  const why: string[] = [];
+  const tfF = product(r, 'tfjs-webgpu', 'forward', 1024), ourF = product(r, 'ours-gpu', 'forward', 1024);
+  if (ceiling && tfF?.status === 'ok' && ourF?.status === 'ok') {
+    why.push(`at 1024³ TF.js webgpu reaches ${pct(tfF.gflops! / ceiling)} of the FMA ceiling and ours ${pct(ourF.gflops! / ceiling)}: `
+      + 'the gap to the ceiling is what the kernel spends besides multiply-adds (operand loads into workgroup memory, barriers, address arithmetic), not launch cost');
+  }
+  return { id: 1, title: 'Our 1024³ product is ≥ 2× TF.js webgpu and ≥ 50% of the measured ceiling', status: fold(verdicts), details, why };
+}
+
+/** Target 2: 8×512 step with statistics ≥ 3× TF.js webgpu; statistics ≤ 10% of the step. */
+function target2(r: BenchResults): TargetCheck {
+  const rung = 'mnist-8x512';
+  const on = train(r, 'ours-gpu-stats', rung), off = train(r, 'ours-gpu', rung), tf = train(r, 'tfjs-webgpu', rung);
+  const details: string[] = [];
+  const verdicts: Array<boolean | null> = [];
+  const a = okMs(on), b = okMs(off), t = okMs(tf);
+  if (a !== undefined && t !== undefined) {
+    const s = t / a;
+    verdicts.push(s >= 3);
+    details.push(`step with statistics ${ms(a)} ms vs TF.js webgpu ${ms(t)} ms: ${x2(s)}${s >= 3 ? '' : ` (missed, needs ${x2(3 / s)} more)`}`);
+  } else {
+    verdicts.push(null);
+    details.push(a === undefined ? notOk(on, 'ours GPU + stats') : notOk(tf, 'TF.js webgpu'));
+  }
+  if (a !== undefined && b !== undefined) {
+    const share = (a - b) / a;
+    verdicts.push(share <= 0.1);
+    const a0 = on!.timing!.min, b0 = off!.timing!.min;
+    details.push(`statistics: ${ms(a)} ms with vs ${ms(b)} ms without (ratio ${(a / b).toFixed(2)}): ${pct(Math.max(0, share))} of the step${share <= 0.1 ? '' : ` (missed, ${pct(share - 0.1)} over)`}`
+      + `; from the fastest repeats ${ms(a0)} vs ${ms(b0)} ms, ${pct(Math.max(0, (a0 - b0) / a0))}`);
+  } else {
+    verdicts.push(null);
+    details.push(notOk(a === undefined ? on : off, a === undefined ? 'ours GPU + stats' : 'ours GPU'));
+  }
+  const why: string[] = [];
+  if (on?.dispatchesPerStep !== undefined && off?.dispatchesPerStep !== undefined && a !== undefined && b !== undefined) {
+    why.push(`recording adds ${fmtN(on.dispatchesPerStep - off.dispatchesPerStep)} dispatches per step (${fmtN(off.dispatchesPerStep)} → ${fmtN(on.dispatchesPerStep)}) and costs ${ms(Math.max(0, a - b))} ms per step`
+      + (r.ceiling?.dispatchUs ? `; at ${r.ceiling.dispatchUs.toFixed(0)} µs per empty dispatch the launches alone are ${ms(((on.dispatchesPerStep - off.dispatchesPerStep) * r.ceiling.dispatchUs) / 1000)} ms, the rest is the reductions' work` : ''));
+  }
+  if (a !== undefined && on?.gflops !== undefined && r.ceiling) why.push(`the step with statistics runs at ${on.gflops.toFixed(1)} GFLOP/s, ${pct(on.gflops / r.ceiling.gflops)} of the ceiling`);
+  return { id: 2, title: 'Our 8×512 training step with statistics is ≥ 3× TF.js webgpu, and statistics cost ≤ 10% of the step', status: fold(verdicts), details, why };
+}
+
+/** Target 3: on the tiny networks our GPU is at most 2× slower than our CPU. */
+function target3(r: BenchResults): TargetCheck {
+  const details: string[] = [];
+  const verdicts: Array<boolean | null> = [];
+  for (const rung of TINY_RUNGS) {
+    const g = train(r, 'ours-gpu', rung), c = train(r, 'ours-cpu', rung);
+    const a = okMs(g), b = okMs(c);
+    if (a === undefined || b === undefined) {
+      verdicts.push(null);
+      details.push(`${rung}: ${a === undefined ? notOk(g, 'ours GPU') : notOk(c, 'ours CPU')}`);
+      continue;
+    }
+    const slower = a / b;
+    verdicts.push(slower <= 2);
+    const rel = slower >= 1 ? `GPU ${x2(slower)} slower` : `GPU ${x2(1 / slower)} faster`;
+    details.push(`${rung}: GPU ${(1000 / a).toFixed(0)} steps/s vs CPU ${(1000 / b).toFixed(0)} steps/s: ${rel}${slower <= 2 ? '' : ` (missed, needs ${x2(slower / 2)} less GPU time per step)`}`);
+  }
+  const why: string[] = [];
+  const us = r.ceiling?.dispatchUs;
+  for (const rung of TINY_RUNGS) {
+    const g = train(r, 'ours-gpu', rung), c = train(r, 'ours-cpu', rung);
+    if (g?.status !== 'ok' || c?.status !== 'ok' || g.dispatchesPerStep === undefined) continue;
+    const launchMs = us ? (g.dispatchesPerStep * us) / 1000 : undefined;
+    const share = launchMs !== undefined ? launchMs / g.msPerStep! : undefined;
+    why.push(`${rung}: a GPU step issues ${fmtN(g.dispatchesPerStep)} dispatches`
+      + (launchMs !== undefined ? `, ${ms(launchMs)} ms of launch cost at ${us!.toFixed(0)} µs per empty dispatch (${pct(Math.min(1, share!))} of the ${ms(g.msPerStep!)} ms GPU step)` : '')
+      + `; the whole CPU step takes ${ms(c.msPerStep!)} ms`
+      + (share === undefined ? '' : share >= 0.5 ? ': fixed per-dispatch cost, not arithmetic, sets the GPU time' : ': the rest of the GPU step is the kernels\' own (serial) work and the per-call synchronization'));
+  }
+  return { id: 3, title: 'Tiny networks: our GPU is not slower than our CPU by more than 2×', status: fold(verdicts), details, why };
+}
+
+/** Target 4: our CPU engine at least as fast as TF.js cpu on every rung. */
+function target4(r: BenchResults): TargetCheck {
+  const details: string[] = [];
+  const verdicts: Array<boolean | null> = [];
+  for (const info of r.rungs) {
+    const c = train(r, 'ours-cpu', info.id), t = train(r, 'tfjs-cpu', info.id);
+    const a = okMs(c), b = okMs(t);
+    if (a === undefined || b === undefined) {
+      verdicts.push(null);
+      details.push(`${info.id}: ${a === undefined ? notOk(c, 'ours CPU') : notOk(t, 'TF.js cpu')}`);
+      continue;
+    }
+    verdicts.push(a <= b);
+    details.push(`${info.id}: ours ${ms(a)} ms vs TF.js cpu ${ms(b)} ms per step: ${a <= b ? `${x2(b / a)} faster` : `missed, ${x2(a / b)} slower`}`);
+  }
+  return { id: 4, title: 'Our CPU engine is at least as fast as TF.js cpu on every rung', status: fold(verdicts), details, why: [] };
+}
+
+export function evaluateTargets(r: BenchResults): TargetCheck[] {
+  return [target1(r), target2(r), target3(r), target4(r)];
+}

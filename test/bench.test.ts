@@ -1,0 +1,351 @@
+/**
+ * @file The benchmark's own logic: statistics and warm-up handling, the interleaved timing loop
+ * (on a fake clock), the SVG chart writer, the targets evaluation, the flag parser, and a tiny
+ * smoke run of the ladder on our CPU engine (and the GPU where an adapter exists) that checks
+ * the shape of the results. No TF.js here: it takes seconds to load.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseBenchArgs } from '../src/bench/args';
+import { fmaFlops, measureCeiling } from '../src/bench/ceiling';
+import { runBench } from '../src/bench/ladder';
+import { measureInterleaved, type Clock, type MeasureOptions, type Workload } from '../src/bench/measure';
+import { maxRelError, oursCpuProduct, productInputs } from '../src/bench/products';
+import { chartColumns, charts, crossover, extractHistory, markdownReport, serializeResults, toCsv } from '../src/bench/report';
+import { defaultOptions, layersLabel, RUNGS, stepFlops, type BenchOptions } from '../src/bench/spec';
+import { median, quantile, summarize } from '../src/bench/stats';
+import { escapeXml, lineChartSvg, logTicks, scaleValue } from '../src/bench/svg';
+import { evaluateTargets } from '../src/bench/targets';
+import type { BenchResults, ProductMeasurement, TrainMeasurement } from '../src/bench/types';
+import { matmulBias } from '../src/core/cpu/ops';
+import { testDevice } from './gpu-device';
+
+describe('statistics', () => {
+  it('median of odd and even counts, unsorted input left alone', () => {
+    const xs = [5, 1, 3];
+    expect(median(xs)).toBe(3);
+    expect(xs).toEqual([5, 1, 3]);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([])).toBeNaN();
+  });
+
+  it('quantiles interpolate', () => {
+    expect(quantile([0, 10], 0.25)).toBe(2.5);
+    expect(quantile([3, 1, 2], 0)).toBe(1);
+    expect(quantile([3, 1, 2], 1)).toBe(3);
+  });
+
+  it('summarize drops the warm-up samples before anything else', () => {
+    const s = summarize([500, 90, 10, 11, 12], 2);
+    expect(s).toEqual({ median: 11, min: 10, max: 12, mean: 11, n: 3 });
+    expect(() => summarize([1, 2], 2)).toThrow(/no samples/);
+  });
+});
+
+/** A clock that only moves when a fake workload says it worked. */
+function fakeClock(): Clock & { t: number } {
+  return { t: 0, now() { return this.t; } };
+}
+
+/** A workload costing `first` ms on its first iteration (compilation), `per` ms after, `sync` ms per call. */
+function fake(clock: { t: number }, log: string[], name: string, per: number, first = per, sync = 0): Workload {
+  let calls = 0;
+  return {
+    async run(iters) {
+      for (let i = 0; i < iters; i++) clock.t += calls++ === 0 ? first : per;
+      clock.t += sync;
+      log.push(name);
+    },
+  };
+}
+
+const OPTS: MeasureOptions = { repeats: 5, minRepeats: 3, targetMs: 100, budgetMs: 10_000, warmupIters: 2 };
+
+describe('measureInterleaved', () => {
+  it('excludes warm-up, batches iterations to the target and reports the steady time', async () => {
+    const clock = fakeClock(), log: string[] = [];
+    const out = await measureInterleaved([{ key: 'a', workload: fake(clock, log, 'a', 2, 1000, 1) }], OPTS, clock);
+    const o = out.get('a')!;
+    expect(o.status).toBe('ok');
+    if (o.status !== 'ok') return;
+    // The 1000 ms compile is in the warm-up; a repeat of ~50 iterations spreads the 1 ms sync.
+    expect(o.summary.median).toBeGreaterThan(2);
+    expect(o.summary.median).toBeLessThan(2.1);
+    expect(o.iters).toBeGreaterThanOrEqual(45);
+    expect(o.samples).toHaveLength(5);
+    expect(o.warmupMs).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('times repeats round-robin across workloads', async () => {
+    const clock = fakeClock(), log: string[] = [];
+    await measureInterleaved([
+      { key: 'a', workload: fake(clock, log, 'a', 1) },
+      { key: 'b', workload: fake(clock, log, 'b', 3) },
+    ], { ...OPTS, repeats: 3 }, clock);
+    // Calibration first (a a a, b b b: warm-up, probe, refined probe), then a b a b a b.
+    expect(log.slice(-6)).toEqual(['a', 'b', 'a', 'b', 'a', 'b']);
+  });
+
+  it('skips a workload that cannot fit the minimum repeats into the budget, and one predicted not to', async () => {
+    const clock = fakeClock(), log: string[] = [];
+    const out = await measureInterleaved([
+      { key: 'slow', workload: fake(clock, log, 'slow', 4000) },
+      { key: 'predicted', workload: fake(clock, log, 'predicted', 1), predictedMs: 5000 },
+      { key: 'boom', workload: { run: async () => { throw new Error('device lost'); } } },
+    ], OPTS, clock);
+    expect(out.get('slow')).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/^measured 4\.0 s per iteration: 3 repeats/) });
+    expect(out.get('predicted')).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/^predicted 5\.0 s per iteration/) });
+    expect(log).not.toContain('predicted');
+    expect(out.get('boom')).toEqual({ status: 'failed', reason: 'device lost' });
+  });
+
+  it('keeps the probe as the first repeat of a slow workload; the warm-up is outside the budget', async () => {
+    const clock = fakeClock(), log: string[] = [];
+    const out = await measureInterleaved([{ key: 's', workload: fake(clock, log, 's', 1500, 3000) }], OPTS, clock);
+    const o = out.get('s')!;
+    expect(o.status).toBe('ok');
+    if (o.status !== 'ok') return;
+    expect(o.iters).toBe(1);
+    // Warm-up 3000 + 1500 (not budgeted), then the probe and two more repeats: a repeat of a
+    // second or more gets the minimum of 3, though 5 would fit the budget.
+    expect(o.samples).toEqual([1500, 1500, 1500]);
+    expect(clock.t).toBe(4500 + 1500 * 3);
+  });
+
+  it('shrinks a multi-iteration window towards its floor when the budget needs it', async () => {
+    const clock = fakeClock(), log: string[] = [];
+    const out = await measureInterleaved([{ key: 'w', workload: fake(clock, log, 'w', 1000), minIters: 8, minItersFloor: 2 }], OPTS, clock);
+    // 8-iteration windows would take 24 s for 3 repeats; 3 iterations fit the 10 s budget.
+    expect(out.get('w')).toMatchObject({ status: 'ok', iters: 3, samples: [1000, 1000, 1000] });
+  });
+
+  it('stops on abort', async () => {
+    const clock = fakeClock(), log: string[] = [];
+    const ac = new AbortController();
+    ac.abort();
+    await expect(measureInterleaved([{ key: 'a', workload: fake(clock, log, 'a', 1) }], OPTS, clock, ac.signal)).rejects.toThrow(/cancelled/);
+  });
+});
+
+/** Well-formedness: every tag closes in order (enough for our generated SVG: no CDATA, no comments). */
+function balanced(svg: string): boolean {
+  const stack: string[] = [];
+  for (const m of svg.matchAll(/<(\/?)([a-zA-Z]+)[^>]*?(\/?)>/g)) {
+    if (m[3] === '/') continue;
+    if (m[1] === '/') { if (stack.pop() !== m[2]) return false; } else stack.push(m[2]);
+  }
+  return stack.length === 0;
+}
+
+describe('SVG line chart', () => {
+  const svg = lineChartSvg({
+    title: 'ms vs n <&>', xLabel: 'n', yLabel: 'ms', xLog: true, yLog: true, xTicks: [64, 128, 256],
+    series: [
+      { label: 'a', color: '#000', points: [[64, 1], [128, 10], [256, 100]] },
+      { label: 'b "gap"', color: '#f00', points: [[64, 2], [128, NaN], [256, 0]], dash: true },
+    ],
+    hlines: [{ y: 1, label: 'one' }],
+  });
+
+  it('is one well-formed svg element with escaped text', () => {
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
+    expect(balanced(svg)).toBe(true);
+    expect(svg).toContain('ms vs n &lt;&amp;&gt;');
+    expect(svg).toContain('b &quot;gap&quot;');
+    expect(escapeXml(`<a href="x">'`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;');
+  });
+
+  it('puts decades at equal distances on a log axis', () => {
+    const ys = [...svg.matchAll(/<text x="[\d.]+" y="([\d.]+)" data-v="(\d+(?:\.\d+)?)">/g)]
+      .filter((m) => ['1', '10', '100'].includes(m[2])).map((m) => Number(m[1]));
+    expect(ys).toHaveLength(3);
+    expect(Math.abs((ys[0] - ys[1]) - (ys[1] - ys[2]))).toBeLessThan(0.2);
+    expect(scaleValue(10, 1, 100, 0, 200, true)).toBeCloseTo(100);
+    expect(scaleValue(10, 0, 100, 0, 200, false)).toBeCloseTo(20);
+    expect(logTicks(1, 1000)).toEqual([1, 10, 100, 1000]);
+    expect(logTicks(1, 10)).toEqual([1, 2, 5, 10]);
+  });
+
+  it('leaves a gap for points a log axis cannot show', () => {
+    const paths = [...svg.matchAll(/<path d="([^"]+)"/g)].map((m) => m[1]);
+    expect(paths).toHaveLength(2);
+    expect(paths[1].match(/[ML]/g)).toEqual(['M']);
+  });
+});
+
+const timing = (ms: number) => ({ median: ms, min: ms, max: ms, repeats: 3, iters: 1, samples: [ms, ms, ms], warmupMs: 0 });
+
+function product(engine: ProductMeasurement['engine'], form: ProductMeasurement['form'], size: number, ms: number | null): ProductMeasurement {
+  const flops = 2 * size ** 3;
+  return ms === null
+    ? { form, size, shape: { M: size, N: size, K: size }, engine, flops, status: 'skipped', reason: 'budget' }
+    : { form, size, shape: { M: size, N: size, K: size }, engine, flops, status: 'ok', timing: timing(ms), gflops: flops / (ms * 1e6), method: 'k' };
+}
+
+function step(engine: TrainMeasurement['engine'], rung: string, ms: number | null): TrainMeasurement {
+  return ms === null
+    ? { rung, engine, batch: 4, flopsPerStep: 1e6, status: 'skipped', reason: 'budget' }
+    : { rung, engine, batch: 4, flopsPerStep: 1e6, status: 'ok', timing: timing(ms), msPerStep: ms, stepsPerSec: 1000 / ms, samplesPerSec: 4000 / ms };
+}
+
+function results(products: ProductMeasurement[], training: TrainMeasurement[], ceiling = 100): BenchResults {
+  return {
+    schema: 1, date: '2025-01-01T00:00:00.000Z', durationS: 60, options: { repeats: 3, targetMs: 100, budgetMs: 1000 },
+    environment: { runtime: 'test', machine: { cpu: 'cpu', cores: 2 }, adapter: 'a', tfjsAdapter: 'a', driver: 'd', tfjsVersion: null, tfjsBackends: [] },
+    ceiling: { gflops: ceiling, variants: [] },
+    products, training, notes: [],
+    rungs: RUNGS.map((r) => ({ id: r.id, label: r.label, layers: layersLabel(r), batch: r.batch, loss: r.loss, params: 0, flopsPerStep: stepFlops(r) })),
+  };
+}
+
+describe('targets', () => {
+  // 2·1024³ FLOPs = 2.147 GFLOP: 20 ms is 107 GFLOP/s, 40 ms is 54 GFLOP/s.
+  it('target 1 is met only when every form beats TF.js 2× and reaches half the ceiling', () => {
+    const met = results(['forward', 'dX', 'dW'].flatMap((f) => [product('ours-gpu', f as 'dX', 1024, 20), product('tfjs-webgpu', f as 'dX', 1024, 45)]), [], 200);
+    expect(evaluateTargets(met)[0].status).toBe('met');
+    const slowDw = results([product('ours-gpu', 'forward', 1024, 20), product('tfjs-webgpu', 'forward', 1024, 45),
+      product('ours-gpu', 'dW', 1024, 40), product('tfjs-webgpu', 'dW', 1024, 45)], [], 200);
+    const t = evaluateTargets(slowDw)[0];
+    expect(t.status).toBe('missed');
+    expect(t.details.find((d) => d.startsWith('dW'))).toMatch(/1\.13× TF\.js webgpu .*missed, needs 1\.78× more.*27% of the 200\.0 GFLOP\/s ceiling: missed/);
+    expect(evaluateTargets(results([], []))[0].status).toBe('not measured');
+  });
+
+  it('target 2 checks the speed-up with statistics and their share of the step', () => {
+    const r = results([], [step('ours-gpu-stats', 'mnist-8x512', 110), step('ours-gpu', 'mnist-8x512', 100), step('tfjs-webgpu', 'mnist-8x512', 400)]);
+    const t = evaluateTargets(r)[1];
+    expect(t.status).toBe('met');
+    expect(t.details[1]).toMatch(/ratio 1\.10\): 9\.1% of the step/);
+    const r2 = results([], [step('ours-gpu-stats', 'mnist-8x512', 150), step('ours-gpu', 'mnist-8x512', 100), step('tfjs-webgpu', 'mnist-8x512', 600)]);
+    expect(evaluateTargets(r2)[1].status).toBe('missed');
+  });
+
+  it('target 3 allows the GPU up to 2× the CPU time on the tiny networks; target 4 needs every rung', () => {
+    const r = results([], [step('ours-gpu', 'xor', 0.2), step('ours-cpu', 'xor', 0.1), step('ours-gpu', 'circle', 0.5), step('ours-cpu', 'circle', 0.2),
+      step('ours-cpu', 'xor', 0.1), step('tfjs-cpu', 'xor', 1), step('ours-cpu', 'mnist-128', 10), step('tfjs-cpu', 'mnist-128', 9)]);
+    const [, , t3, t4] = evaluateTargets(r);
+    expect(t3.status).toBe('missed');
+    expect(t3.details[0]).toMatch(/xor: .*GPU 2\.00× slower$/);
+    expect(t3.details[1]).toMatch(/missed, needs 1\.25× less GPU time/);
+    expect(t4.status).toBe('missed');
+    const r4 = results([], [step('ours-cpu', 'xor', 0.1), step('tfjs-cpu', 'xor', 1), step('ours-cpu', 'circle', null), step('tfjs-cpu', 'circle', 1)]);
+    expect(evaluateTargets(r4)[3].status).toBe('met where measured');
+  });
+});
+
+describe('report', () => {
+  const r = results([product('ours-gpu', 'forward', 64, 0.5), product('ours-cpu', 'forward', 64, 0.2),
+    product('ours-gpu', 'forward', 128, 1), product('ours-cpu', 'forward', 128, 2), product('ours-cpu', 'forward', 256, null), product('ours-gpu', 'forward', 256, 3)],
+  [step('ours-gpu', 'xor', 1), step('ours-cpu', 'xor', 0.1)]);
+
+  it('finds the GPU/CPU crossover, counting a CPU too slow to measure as beaten', () => {
+    expect(crossover(r).products.forward).toBe(128);
+    expect(crossover(r).training).toBeNull();
+  });
+
+  it('keeps the History section of the previous report and starts one with the baseline', () => {
+    const first = markdownReport(r, null);
+    expect(first).toMatch(/## History\n\n.*\n\n- 2025-01-01, baseline/);
+    const edited = first.replace(/\n$/, '') + '\n- 2025-01-02, vec8 tiles: forward 1024³ 2× faster.\n';
+    const again = markdownReport(r, extractHistory(edited));
+    expect(again).toContain('- 2025-01-02, vec8 tiles');
+    expect(again.match(/## History/g)).toHaveLength(1);
+  });
+
+  it('charts, columns and CSV carry every engine measured', () => {
+    const files = charts(r).map((c) => c.file);
+    expect(files).toEqual(expect.arrayContaining(['product-forward.svg', 'training.svg', 'crossover.svg']));
+    const cols = chartColumns(r, 'forward');
+    expect(cols.x).toEqual([64, 128, 256]);
+    expect(cols.series.find((s) => s.engine === 'ours-cpu')!.y).toEqual([0.2, 2, null]);
+    expect(toCsv(r).split('\n')[0]).toMatch(/^kind,cell,/);
+  });
+});
+
+describe('flags', () => {
+  it('quick and max size pick the sizes; bad flags are input errors', () => {
+    expect(parseBenchArgs(['--quick']).options.sizes).toEqual([64, 128, 256, 512, 1024]);
+    expect(parseBenchArgs(['--max-size', '256']).options.sizes).toEqual([64, 128, 256]);
+    expect(parseBenchArgs(['--engines', 'ours-cpu,tfjs-cpu', '--budget=3']).options).toMatchObject({ engines: ['ours-cpu', 'tfjs-cpu'], budgetMs: 3000 });
+    expect(() => parseBenchArgs(['--engines', 'torch'])).toThrow(/unknown "torch"/);
+    expect(() => parseBenchArgs(['--max-size'])).toThrow(/needs a value/);
+    expect(() => parseBenchArgs(['--fast'])).toThrow(/unknown flag/);
+  });
+});
+
+describe('workloads', () => {
+  it('our CPU product workload computes the product it times', async () => {
+    const inputs = productInputs('forward', 8, 12, 4, 3);
+    const w = oursCpuProduct('forward', 8, 12, 4, inputs);
+    await w.run(2);
+    const ref = new Float32Array(8 * 12);
+    matmulBias(8, 4, 12, inputs.a, inputs.b, inputs.bias, ref);
+    expect(maxRelError(await w.read(), ref)).toBe(0);
+  });
+});
+
+const dev = await testDevice();
+
+/** The smallest ladder: one product size, the XOR network, one repeat. */
+function tinyOptions(engines: BenchOptions['engines']): BenchOptions {
+  return {
+    ...defaultOptions({ quick: true }),
+    parts: { ceiling: false, products: true, training: true },
+    sizes: [32], rungs: ['xor'], engines, repeats: 1, minRepeats: 1, targetMs: 5, budgetMs: 5000,
+  };
+}
+
+describe('ladder smoke run', () => {
+  it('CPU engine: one result per form and per rung, with timings', async () => {
+    const env = { clock: performance, gpu: null, tf: null, environment: results([], []).environment };
+    const r = await runBench(env, tinyOptions(['ours-cpu', 'ours-gpu']));
+    expect(r.products).toHaveLength(6);
+    for (const p of r.products.filter((x) => x.engine === 'ours-cpu')) {
+      expect(p).toMatchObject({ status: 'ok', size: 32, flops: 2 * 32 ** 3, method: expect.any(String) });
+      expect(p.timing!.median).toBeGreaterThan(0);
+      expect(p.timing!.samples).toHaveLength(1);
+    }
+    expect(r.products.filter((x) => x.engine === 'ours-gpu').every((p) => p.status === 'skipped' && p.reason === 'no WebGPU adapter')).toBe(true);
+    expect(r.training).toEqual([
+      expect.objectContaining({ rung: 'xor', engine: 'ours-gpu', status: 'skipped' }),
+      expect.objectContaining({ rung: 'xor', engine: 'ours-cpu', status: 'ok', batch: 4, msPerStep: expect.any(Number), samplesPerSec: expect.any(Number) }),
+    ]);
+    expect(JSON.parse(JSON.stringify(r))).toEqual(r);
+  });
+
+  it.skipIf(!dev)('GPU engine: products agree with the CPU reference, steps are timed, dispatches counted', async () => {
+    const env = { clock: performance, gpu: dev!, tf: null, environment: results([], []).environment };
+    const r = await runBench(env, tinyOptions(['ours-cpu', 'ours-gpu', 'ours-gpu-stats']));
+    for (const p of r.products.filter((x) => x.engine === 'ours-gpu')) {
+      expect(p.status, p.reason).toBe('ok');
+      expect(p.maxRelErrorVsCpu).toBeLessThan(1e-4);
+    }
+    const gpu = r.training.find((t) => t.engine === 'ours-gpu')!, stats = r.training.find((t) => t.engine === 'ours-gpu-stats')!;
+    expect(gpu.status, gpu.reason).toBe('ok');
+    expect(stats.status, stats.reason).toBe('ok');
+    expect(gpu.timing!.iters).toBeGreaterThanOrEqual(8);
+    expect(gpu.dispatchesPerStep).toBeGreaterThan(0);
+    expect(stats.dispatchesPerStep!).toBeGreaterThan(gpu.dispatchesPerStep!);
+  });
+
+  it.skipIf(!dev)('ceiling kernel runs and reports GFLOP/s', async () => {
+    const c = await measureCeiling(dev!.device, performance, { repeats: 1, minRepeats: 1, targetMs: 2, budgetMs: 5000, warmupIters: 1 },
+      undefined, { groups: 4, loops: 16, variants: [{ width: 4, chains: 2 }] });
+    expect(c.variants).toHaveLength(1);
+    expect(c.gflops).toBeGreaterThan(0);
+    expect(c.dispatchUs).toBeGreaterThan(0);
+    expect(fmaFlops(2, 16, 4, 4)).toBe(4 * 64 * 16 * 2 * 4 * 2);
+  });
+});
+
+describe('results.json', () => {
+  it('is valid JSON with the same structure, numbers to 4 significant digits, one measurement per line', () => {
+    const r = results([product('ours-gpu', 'forward', 64, 0.123456789)], [step('ours-cpu', 'xor', 1 / 3)]);
+    const text = serializeResults(r);
+    const back = JSON.parse(text) as BenchResults;
+    expect(back.products[0].timing!.median).toBe(0.1235);
+    expect(back.training[0].msPerStep).toBe(0.3333);
+    expect(back.rungs).toHaveLength(r.rungs.length);
+    expect(text.split('\n').filter((l) => l.includes('"engine"'))).toHaveLength(2);
+  });
+});
