@@ -20,7 +20,8 @@ Options:
   --budget S         seconds one engine may spend on one cell (default 20, quick 6)
   --repeats N        timed repeats per measurement (default 5, quick 3)
   --engines LIST     comma-separated subset of ${ALL_ENGINES.join(', ')}
-  --parts LIST       comma-separated subset of ceiling, products, training
+  --parts LIST       comma-separated subset of ceiling, products, training, atlas
+                     (atlas alone adds its figures to the results.json already in --out)
   --rungs LIST       comma-separated subset of ${RUNGS.map((r) => r.id).join(', ')}
   --out DIR          where results.json, REPORT.md and the charts go (default bench/)
   --no-write         print the tables only
@@ -86,8 +87,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   if (engines !== undefined) options.engines = list<EngineName>('--engines', engines, ALL_ENGINES);
   const parts = values.get('--parts');
   if (parts !== undefined) {
-    const p = list('--parts', parts, ['ceiling', 'products', 'training'] as const);
-    options.parts = { ceiling: p.includes('ceiling'), products: p.includes('products'), training: p.includes('training') };
+    const p = list('--parts', parts, ['ceiling', 'products', 'training', 'atlas'] as const);
+    options.parts = { ceiling: p.includes('ceiling'), products: p.includes('products'), training: p.includes('training'), atlas: p.includes('atlas') };
   }
   const rungs = values.get('--rungs');
   if (rungs !== undefined) options.rungs = list('--rungs', rungs, RUNGS.map((r) => r.id));

@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
+import { benchAtlas } from '../atlas/bench';
 import { acquireNodeDevice, describeAdapter } from '../gpu/node-device';
 import { parseBenchArgs, BENCH_USAGE } from './args';
 import { runBench, type BenchEnv } from './ladder';
@@ -102,6 +103,21 @@ async function writeReport(dir: string, results: BenchResults): Promise<void> {
   await write(reportPath, markdownReport(results, extractHistory(previous)));
 }
 
+/** Runs only the atlas benchmark and adds it to the results.json (and report) already in `dir`. */
+async function atlasOnly(dir: string, writeFiles: boolean): Promise<number> {
+  const results = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as BenchResults;
+  const acquired = await acquireNodeDevice();
+  if (!acquired) throw new Error('bench: the atlas benchmark needs a WebGPU adapter');
+  results.atlas = await benchAtlas(acquired.device, acquired.adapter, { networks: 65536, epochs: 1000, cpuNetworks: 8192 });
+  process.stdout.write(`atlas: GPU ${results.atlas.gpu_ms.toFixed(0)} ms, CPU ${results.atlas.cpu_ms_full.toFixed(0)} ms (scaled), ${results.atlas.speedup.toFixed(1)}×\n`);
+  if (writeFiles) {
+    await write(join(dir, 'results.json'), serializeResults(results));
+    await writeReport(dir, results);
+  }
+  acquired.device.destroy();
+  return 0;
+}
+
 export async function bench(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(BENCH_USAGE);
@@ -117,7 +133,8 @@ export async function bench(argv: string[]): Promise<number> {
     return 0;
   }
   const o = args.options;
-  const needGpu = o.engines.some((e) => e.startsWith('ours-gpu')) || o.parts.ceiling;
+  if (o.parts.atlas && !o.parts.ceiling && !o.parts.products && !o.parts.training) return atlasOnly(dir, args.write);
+  const needGpu = o.engines.some((e) => e.startsWith('ours-gpu')) || o.parts.ceiling || !!o.parts.atlas;
   const acquired = needGpu ? await acquireNodeDevice().catch((e) => {
     process.stderr.write(`bench: no WebGPU device (${(e as Error).message})\n`);
     return null;
@@ -141,6 +158,10 @@ export async function bench(argv: string[]): Promise<number> {
   const results = await runBench(env, o, {
     onProgress: (p) => process.stderr.write(`bench: [${p.done}/${p.total}] ${p.phase} ${p.label} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`),
   });
+  if (o.parts.atlas && acquired) {
+    process.stderr.write('bench: atlas population (65,536 XOR networks × 1,000 epochs)\n');
+    results.atlas = await benchAtlas(acquired.device, acquired.adapter, { networks: 65536, epochs: 1000, cpuNetworks: 8192 });
+  }
   results.environment.machine.loadEnd = os.loadavg()[0];
   process.stdout.write(terminalReport(results));
   if (args.write) {

@@ -322,7 +322,25 @@ export function markdownReport(r: BenchResults, history: string | null): string 
     for (const d of t.details) o.push(`   - ${d}`);
     for (const w of t.why) o.push(`   - why: ${w}`);
   }
+  if (r.atlas) {
+    const a = r.atlas;
+    o.push(`5. ${a.networks.toLocaleString('en-US')} XOR 2-2-1 networks for ${a.epochs.toLocaleString('en-US')} epochs at least 20× faster on the GPU than our CPU population: ${a.speedup >= 20 ? STATUS_MARK.met : STATUS_MARK.missed}`);
+    o.push(`   - GPU ${(a.gpu_ms / 1000).toFixed(2)} s vs CPU ${(a.cpu_ms_full / 1000).toFixed(1)} s (${a.cpu_networks === a.networks ? 'all networks' : `${a.cpu_networks.toLocaleString('en-US')} networks timed, scaled to all`}): ${a.speedup.toFixed(1)}×`);
+  }
   o.push('');
+  if (r.atlas) {
+    const a = r.atlas;
+    o.push('## Population training (the weight-space atlas)', '',
+      `${a.case}; full batch, each network from its own initial weights (\`npx mlp-playground atlas --bench\`).`, '',
+      mdTable({
+        head: ['engine', 'time', 'network-epochs/s'],
+        rows: [
+          ['ours GPU (population kernel)', `${(a.gpu_ms / 1000).toFixed(2)} s`, a.gpu_network_epochs_per_s.toExponential(2)],
+          ['ours CPU (population, one thread)', `${(a.cpu_ms_full / 1000).toFixed(1)} s${a.cpu_networks === a.networks ? '' : ' (scaled)'}`, a.cpu_network_epochs_per_s.toExponential(2)],
+        ],
+      }), '',
+      `GPU/CPU ${a.speedup.toFixed(1)}×; success rate ${(100 * a.success_rate).toFixed(1)}%; on the networks both trained, the same converged/failed verdict for ${(100 * a.agree_converged).toFixed(2)}% and the same epoch for ${(100 * a.agree_epoch).toFixed(2)}%.`, '');
+  }
   const chartList = charts(r);
   const chartRef = (file: string) => {
     const c = chartList.find((x) => x.file === file);

@@ -92,7 +92,8 @@ export function rungInfo(r: Rung): RungInfo {
 }
 
 export interface BenchOptions {
-  parts: { ceiling: boolean; products: boolean; training: boolean };
+  /** `atlas`: the population-training benchmark of the weight-space atlas (Node only). */
+  parts: { ceiling: boolean; products: boolean; training: boolean; atlas?: boolean };
   sizes: number[];
   forms: MatmulForm[];
   rungs: string[];
@@ -119,7 +120,7 @@ export function defaultOptions(over: { quick?: boolean; maxSize?: number } = {})
   const quick = over.quick ?? false;
   const maxSize = over.maxSize ?? (quick ? 1024 : 2048);
   return {
-    parts: { ceiling: true, products: true, training: true },
+    parts: { ceiling: true, products: true, training: true, atlas: true },
     sizes: PRODUCT_SIZES.filter((n) => n <= maxSize),
     forms: [...FORMS],
     rungs: RUNGS.filter((r) => !quick || r.id !== 'mnist-16x1024').map((r) => r.id),

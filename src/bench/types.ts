@@ -1,3 +1,4 @@
+import type { AtlasBenchResult } from '../atlas/bench';
 /**
  * @file The shape of a benchmark run's results: what `bench/results.json` holds, what the
  * report and the charts are drawn from, and what the page's Benchmark view exports. Times are
@@ -129,4 +130,6 @@ export interface BenchResults {
   rungs: RungInfo[];
   training: TrainMeasurement[];
   notes: string[];
+  /** The weight-space atlas's population benchmark (src/atlas/bench.ts), when run. */
+  atlas?: AtlasBenchResult | null;
 }
