@@ -38,7 +38,7 @@ export class PlaygroundApp extends LitElement {
     header.top h1 { font-size: 18px; margin: 0; }
     header.top p { margin: 0; color: #57606a; font-size: 12.5px; }
     nav.views { display: flex; gap: 4px; margin-left: auto; }
-    nav.views button[aria-current='page'] { background: #1f2328; color: #fff; border-color: #1f2328; }
+    nav.views button[aria-selected='true'] { background: #1f2328; color: #fff; border-color: #1f2328; }
     .page { padding: 8px 16px 16px; overflow: auto; }
     [hidden] { display: none !important; }
     app-banners { padding: 0 16px; }
@@ -163,8 +163,8 @@ export class PlaygroundApp extends LitElement {
       <header class="top">
         <h1>WebGPU MLP Playground</h1>
         <p>Build a deep network, choose how its weights start, and watch why initialization matters.</p>
-        <nav class="views" aria-label="Pages">
-          ${VIEWS.map(([v, label]) => html`<button type="button" aria-current=${this.view === v ? 'page' : 'false'}
+        <nav class="views" role="tablist" aria-label="Pages">
+          ${VIEWS.map(([v, label]) => html`<button type="button" role="tab" aria-selected=${this.view === v ? 'true' : 'false'}
             @click=${() => this.show(v)}>${label}</button>`)}
         </nav>
       </header>

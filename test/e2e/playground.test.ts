@@ -84,13 +84,13 @@ describe.skipIf(!HAVE_CHROMIUM)('playground with WebGPU (SwiftShader)', SLOW, ()
     const w = await watchedPage(context);
     await open(w);
     const before = await w.page.evaluate(() => location.hash);
-    await w.page.getByRole('button', { name: 'Weight-space atlas' }).click();
+    await w.page.getByRole('tab', { name: 'Weight-space atlas' }).click();
     await w.page.locator('atlas-view').waitFor({ state: 'visible' });
     expect(await w.page.locator('chart-board').isVisible()).toBe(false);
-    await w.page.getByRole('button', { name: 'Benchmark' }).click();
+    await w.page.getByRole('tab', { name: 'Benchmark' }).click();
     await w.page.locator('bench-view').waitFor({ state: 'visible' });
     await w.page.screenshot({ path: screenshotPath('8-benchmark-page') });
-    await w.page.getByRole('button', { name: 'Playground' }).click();
+    await w.page.getByRole('tab', { name: 'Playground' }).click();
     await w.page.locator('chart-board').waitFor({ state: 'visible' });
     expect(await w.page.evaluate(() => location.hash)).toBe(before);
     expect(w.errors).toEqual([]);
