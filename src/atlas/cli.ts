@@ -16,11 +16,7 @@ import { atlasResultJson } from './export';
 import { encodePng } from './png';
 import { basinImage, sideBySide, somImage, type Image } from './render';
 import { runAtlas, type AtlasResult } from './run';
-
-/** Exit status when no WebGPU adapter exists (the CLI's contract; see src/cli/main.ts). */
-const EXIT_NO_ADAPTER = 3;
-const NO_ADAPTER_HELP = 'install a Vulkan driver (e.g. Mesa\'s lavapipe, from the mesa-vulkan-drivers package) '
-  + 'or point VK_ICD_FILENAMES at a driver\'s ICD JSON file, or run with --backend cpu';
+import { acquireCliDevice, DeviceGuard, EXIT_NO_ADAPTER } from '../cli/device';
 
 export const ATLAS_USAGE = `Usage: mlp-playground atlas --config FILE [--backend gpu|cpu] [--out FILE] [--png FILE]
        mlp-playground atlas --bench [--networks N] [--epochs N] [--cpu-networks N]
@@ -152,41 +148,20 @@ export function resultImage(r: AtlasResult): Image | null {
   return null;
 }
 
-async function acquire(): Promise<{ device: GPUDevice; adapter: string } | null> {
-  let why = '';
-  try {
-    const { acquireNodeDevice } = await import('../gpu/node-device');
-    const got = await acquireNodeDevice();
-    if (got) return got;
-  } catch (e) {
-    why = ` (${e instanceof Error ? e.message : String(e)})`;
-  }
-  process.stderr.write(`error: no WebGPU adapter found${why}; ${NO_ADAPTER_HELP}\n`);
-  return null;
-}
-
 /** Runs `fn` with the device, failing fast on a lost device or an uncaptured WebGPU error. */
 async function withDevice<T>(got: { device: GPUDevice }, fn: () => Promise<T>): Promise<T> {
-  let closing = false;
-  const failed = new Promise<never>((_, reject) => {
-    void got.device.lost.then((info) => { if (!closing) reject(new Error(`the WebGPU device was lost (${info.reason}): ${info.message}`)); });
-    got.device.addEventListener('uncapturederror', (ev) => {
-      ev.preventDefault();
-      reject(new Error(`WebGPU error: ${ev.error.message.split('\n')[0]}`));
-    });
-  });
-  failed.catch(() => {});
+  const guard = new DeviceGuard(got.device);
   try {
-    return await Promise.race([fn(), failed]);
+    return await guard.watch(fn());
   } finally {
-    closing = true;
+    guard.close();
     got.device.destroy();
   }
 }
 
 export async function atlas(args: AtlasArgs): Promise<number> {
   if (args.bench) {
-    const got = await acquire();
+    const got = await acquireCliDevice();
     if (!got) return EXIT_NO_ADAPTER;
     const r = await withDevice(got, () => benchAtlas(got.device, got.adapter, { networks: args.networks, epochs: args.epochs, cpuNetworks: args.cpuNetworks }));
     process.stdout.write(JSON.stringify(r) + '\n');
@@ -201,7 +176,7 @@ export async function atlas(args: AtlasArgs): Promise<number> {
 
   let result: AtlasResult;
   if (args.backend === 'gpu') {
-    const got = await acquire();
+    const got = await acquireCliDevice();
     if (!got) return EXIT_NO_ADAPTER;
     result = await withDevice(got, () => runAtlas(cfg, { backend: 'gpu', ...got }));
   } else {

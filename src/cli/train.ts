@@ -16,11 +16,9 @@ import { createEngine } from '../train/create';
 import type { Engine, LayerWeights, StepRecord } from '../train/engine';
 import { layerShapes } from '../train/model';
 import type { TrainArgs } from './args';
+import { acquireCliDevice, DeviceGuard, EXIT_NO_ADAPTER } from './device';
 
-export const EXIT_NO_ADAPTER = 3;
-
-export const NO_ADAPTER_HELP = 'install a Vulkan driver (e.g. Mesa\'s lavapipe, from the mesa-vulkan-drivers package) '
-  + 'or point VK_ICD_FILENAMES at a driver\'s ICD JSON file, or train with --backend cpu';
+export { EXIT_NO_ADAPTER, NO_ADAPTER_HELP } from './device';
 
 const input = (message: string) => new ConfigError('', message);
 
@@ -113,57 +111,11 @@ class Progress {
   }
 }
 
-/**
- * Turns a lost device or an uncaptured WebGPU error into a rejection that every engine call is
- * raced against: otherwise a lost device can leave a pending read-back hanging forever.
- */
-class DeviceGuard {
-  private closing = false;
-  private fail: (e: Error) => void = () => {};
-  readonly failed: Promise<never>;
-
-  constructor(device: GPUDevice | undefined) {
-    this.failed = new Promise<never>((_, reject) => { this.fail = reject; });
-    this.failed.catch(() => {});
-    if (!device) return;
-    void device.lost.then((info) => {
-      if (!this.closing) this.fail(new Error(`the WebGPU device was lost (${info.reason}): ${info.message}`));
-    });
-    device.addEventListener('uncapturederror', (ev) => {
-      // Dawn prints uncancelled uncaptured errors to stdout, which would corrupt the JSON Lines.
-      ev.preventDefault();
-      this.fail(new Error(`WebGPU error: ${ev.error.message.split('\n')[0]}`));
-    });
-  }
-
-  watch<T>(p: Promise<T>): Promise<T> {
-    return Promise.race([p, this.failed]);
-  }
-
-  close(): void { this.closing = true; }
-}
-
 /** Samples the applied steps consumed: whole epochs of n rows, then full batches of the partial one. */
 export function samplesSeen(steps: number, n: number, batchSize: number): number {
   const batch = Math.min(batchSize, n);
   const perEpoch = Math.ceil(n / batch);
   return Math.floor(steps / perEpoch) * n + (steps % perEpoch) * batch;
-}
-
-interface Acquired { device?: GPUDevice; adapter?: string }
-
-/** A WebGPU device, or null after telling the user how to get one. */
-async function acquire(): Promise<Acquired | null> {
-  let why = '';
-  try {
-    const { acquireNodeDevice } = await import('../gpu/node-device');
-    const got = await acquireNodeDevice();
-    if (got) return got;
-  } catch (e) {
-    why = ` (${e instanceof Error ? e.message : String(e)})`;
-  }
-  process.stderr.write(`error: no WebGPU adapter found${why}; ${NO_ADAPTER_HELP}\n`);
-  return null;
 }
 
 async function loadWeights(path: string, cfg: RunConfig): Promise<LayerWeights[]> {
@@ -184,7 +136,7 @@ export async function train(args: TrainArgs): Promise<number> {
   if (args.save !== undefined) await checkWritable(args.save);
   const data = (await loadDataset(cfg.dataset, cfg.seed)).train;
 
-  const got = args.backend === 'gpu' ? await acquire() : {};
+  const got: { device?: GPUDevice; adapter?: string } | null = args.backend === 'gpu' ? await acquireCliDevice() : {};
   if (!got) return EXIT_NO_ADAPTER;
   const guard = new DeviceGuard(got.device);
   let engine: Engine | undefined;
