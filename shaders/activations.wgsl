@@ -1,8 +1,7 @@
 // Activations and derivatives by id (ids from src/core/activations.ts, injected as ACT).
-// Same formulas and stable branches as the TypeScript copy.
+// Same formulas and stable branches as the TypeScript copy; SELU_*, TANH_CLAMP come from the
+// shared constants of src/gpu/kernel.ts.
 
-const SELU_ALPHA: f32 = 1.6732632423543772;
-const SELU_SCALE: f32 = 1.0507009873554805;
 
 fn erf_as(x: f32) -> f32 {
   // Abramowitz & Stegun 7.1.26: WGSL has no erf.
@@ -22,7 +21,7 @@ fn act_f(id: u32, alpha: f32, z: f32) -> f32 {
   switch id {
     case 0u: { return z; }
     case 1u: { return sigmoid_f(z); }
-    case 2u: { return tanh(clamp(z, -15.0, 15.0)); }
+    case 2u: { return tanh(clamp(z, -TANH_CLAMP, TANH_CLAMP)); }
     case 3u: { return max(z, 0.0); }
     case 4u: { return select(alpha * z, z, z > 0.0); }
     case 5u: { return select(alpha * (exp(z) - 1.0), z, z > 0.0); }
@@ -39,7 +38,7 @@ fn act_df(id: u32, alpha: f32, z: f32) -> f32 {
   switch id {
     case 0u: { return 1.0; }
     case 1u: { let s = sigmoid_f(z); return s * (1.0 - s); }
-    case 2u: { let t = tanh(clamp(z, -15.0, 15.0)); return 1.0 - t * t; }
+    case 2u: { let t = tanh(clamp(z, -TANH_CLAMP, TANH_CLAMP)); return 1.0 - t * t; }
     case 3u: { return select(0.0, 1.0, z > 0.0); }
     case 4u: { return select(alpha, 1.0, z > 0.0); }
     case 5u: { return select(alpha * exp(z), 1.0, z > 0.0); }

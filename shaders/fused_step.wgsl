@@ -20,7 +20,6 @@
 @group(0) @binding(8) var<storage, read_write> ac: array<f32>;
 @group(0) @binding(9) var<storage, read_write> totals: array<f32>;
 
-const EPS: f32 = 1e-7;
 
 // Loop bounds must be workgroup-uniform for the barriers inside the loops; storage may be bound
 // writable (the engine's arenas), so they are passed through workgroup memory.
@@ -32,7 +31,7 @@ fn sync() {
   workgroupBarrier();
 }
 
-fn clip_p(p: f32) -> f32 { return clamp(p, EPS, 1.0 - EPS); }
+fn clip_p(p: f32) -> f32 { return clamp(p, LOSS_EPSILON, 1.0 - LOSS_EPSILON); }
 
 @compute @workgroup_size(WG)
 fn main(@builtin(local_invocation_id) lid: vec3<u32>) {

@@ -10,8 +10,7 @@
 @group(0) @binding(6) var<storage, read_write> dZ: array<f32>;
 @group(0) @binding(7) var<storage, read_write> rowOut: array<vec2<f32>>;
 
-const EPS: f32 = 1e-7;
-fn clip_p(p: f32) -> f32 { return clamp(p, EPS, 1.0 - EPS); }
+fn clip_p(p: f32) -> f32 { return clamp(p, LOSS_EPSILON, 1.0 - LOSS_EPSILON); }
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {

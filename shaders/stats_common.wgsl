@@ -6,9 +6,9 @@ fn stat_value(i: u32) -> f32 {
 }
 
 fn is_saturated(a: f32) -> bool {
-  if (SAT == 1u) { return abs(a) > 0.99; }
-  if (SAT == 2u) { return a < 0.01 || a > 0.99; }
-  if (SAT == 3u) { return abs(a) > 0.9; }
+  if (SAT == 1u) { return abs(a) > SAT_TANH; }
+  if (SAT == 2u) { return a < SAT_SIGMOID_LOW || a > 1.0 - SAT_SIGMOID_LOW; }
+  if (SAT == 3u) { return abs(a) > SAT_SOFTSIGN; }
   return false;
 }
 

@@ -4,7 +4,7 @@
  * approximation), so the two agree to float32 rounding. The numeric ids below are injected
  * into WGSL as pipeline-overridable constants; they are defined only here.
  */
-import type { Activation, ActivationName, Floats } from './types';
+import type { ActivationName, Floats } from './types';
 
 export const ACTIVATION_ID: Record<ActivationName, number> = {
   linear: 0, sigmoid: 1, tanh: 2, relu: 3, leaky_relu: 4, elu: 5, selu: 6,
@@ -16,7 +16,7 @@ export const SELU_ALPHA = 1.6732632423543772;
 export const SELU_SCALE = 1.0507009873554805;
 
 /** tanh saturates to exactly ±1 in float32 beyond this; clamping keeps GPU tanh finite. */
-const TANH_CLAMP = 15;
+export const TANH_CLAMP = 15;
 
 /** erf by Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7); WGSL has no erf, so both sides use this. */
 export function erf(x: number): number {
@@ -78,14 +78,4 @@ export function softmaxRow(z: ArrayLike<number>, off: number, n: number, out: Fl
   let s = 0;
   for (let j = 0; j < n; j++) s += Math.exp(z[off + j] - m);
   for (let j = 0; j < n; j++) out[off + j] = Math.exp(z[off + j] - m) / s;
-}
-
-/** Which post-activation values count as saturated (per-layer `saturated_frac`). */
-export function isSaturated(act: Activation, a: number): boolean {
-  switch (act.name) {
-    case 'tanh': return Math.abs(a) > 0.99;
-    case 'sigmoid': return a < 0.01 || a > 0.99;
-    case 'softsign': return Math.abs(a) > 0.9;
-    default: return false;
-  }
 }

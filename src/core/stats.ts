@@ -17,7 +17,10 @@ export const SLOT_SIZE = SLOT.hist + HIST_BINS;
 export const TENSORS = ['preact', 'act', 'grad', 'kernel', 'kernel_grad', 'update'] as const;
 export const SLOTS_PER_LAYER = TENSORS.length;
 
-/** Saturation tests, by id (0: none). Mirrors `isSaturated` in activations.ts. */
+/** Thresholds of `saturated_frac` (injected into the WGSL as well). */
+export const SAT_THRESHOLDS = { tanh: 0.99, sigmoidLow: 0.01, softsign: 0.9 } as const;
+
+/** Saturation tests, by id (0: none): tanh |a| > 0.99, sigmoid outside [0.01, 0.99], softsign |a| > 0.9. */
 export function saturationMode(act: Activation): number {
   switch (act.name) {
     case 'tanh': return 1;
@@ -29,9 +32,9 @@ export function saturationMode(act: Activation): number {
 
 export function saturated(mode: number, a: number): boolean {
   switch (mode) {
-    case 1: return Math.abs(a) > 0.99;
-    case 2: return a < 0.01 || a > 0.99;
-    case 3: return Math.abs(a) > 0.9;
+    case 1: return Math.abs(a) > SAT_THRESHOLDS.tanh;
+    case 2: return a < SAT_THRESHOLDS.sigmoidLow || a > 1 - SAT_THRESHOLDS.sigmoidLow;
+    case 3: return Math.abs(a) > SAT_THRESHOLDS.softsign;
     default: return false;
   }
 }

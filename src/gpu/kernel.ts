@@ -9,6 +9,9 @@
  * cached by name and constants; WGSL errors come back with the kernel's name and line numbers.
  */
 import stepWgsl from '../../shaders/step.wgsl?raw';
+import { SELU_ALPHA, SELU_SCALE, TANH_CLAMP } from '../core/activations';
+import { EPSILON } from '../core/losses';
+import { SAT_THRESHOLDS } from '../core/stats';
 
 export type Binding = 'read' | 'rw' | 'uniform';
 
@@ -39,17 +42,31 @@ export const WG = 256;
 /** Workgroups per dimension allowed by every WebGPU device (maxComputeWorkgroupsPerDimension). */
 const MAX_GROUPS = 65535;
 
-const COMMON = `${stepWgsl}
+/**
+ * Numbers both the TypeScript reference and the WGSL use, defined once in src/core and injected
+ * into every kernel's prelude, never written in WGSL by hand.
+ */
+const SHARED_CONSTANTS: Record<string, number> = {
+  SELU_ALPHA, SELU_SCALE, TANH_CLAMP, LOSS_EPSILON: EPSILON,
+  SAT_TANH: SAT_THRESHOLDS.tanh, SAT_SIGMOID_LOW: SAT_THRESHOLDS.sigmoidLow, SAT_SOFTSIGN: SAT_THRESHOLDS.softsign,
+};
+
+const COMMON = `${Object.entries(SHARED_CONSTANTS).map(([k, v]) => `const ${k}: f32 = ${floatLiteral(v)};`).join('\n')}
+${stepWgsl}
 fn flat_index(gid: vec3<u32>, nwg: vec3<u32>) -> u32 { return gid.x + gid.y * nwg.x * WG; }
 `;
+
+/** A WGSL float literal that round-trips the number (String() keeps every digit needed). */
+function floatLiteral(v: number): string {
+  return Number.isInteger(v) ? v.toFixed(1) : String(v);
+}
 
 function literal(type: ScalarType, v: number): string {
   if (type === 'u32') {
     if (!Number.isInteger(v) || v < 0) throw new Error(`kernel constant must be a u32, got ${v}`);
     return `${v}u`;
   }
-  const s = Number.isInteger(v) ? v.toFixed(1) : String(v);
-  return s;
+  return floatLiteral(v);
 }
 
 /** The full WGSL of a kernel: constants, uniform struct, shared pieces, body. */
