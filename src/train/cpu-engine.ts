@@ -43,6 +43,8 @@ export class CpuEngine implements Engine {
   private readonly inDim: number;
   private readonly outDim: number;
   private readonly stats: Float64Array;
+  /** W − Wprev of the widest layer, reused by every record. */
+  private readonly delta: Float32Array;
   private lossSum = 0;
   private correct = 0;
   private seen = 0;
@@ -68,6 +70,7 @@ export class CpuEngine implements Engine {
       };
     });
     this.stats = new Float64Array(shapes.length * SLOTS_PER_LAYER * SLOT_SIZE);
+    this.delta = new Float32Array(Math.max(...this.layers.map((L) => L.W.length)));
   }
 
   get totalSteps(): number { return this.sched.totalSteps; }
@@ -167,7 +170,6 @@ export class CpuEngine implements Engine {
   /** Reduces every layer's tensors into slots and names them, then starts a new loss window. */
   private record(s: number): StepRecord {
     const rows = this.sched.batchOf(Math.max(1, s)).rows;
-    const tmp = new Float32Array(Math.max(...this.layers.map((L) => L.W.length)));
     const layers = this.layers.map((L, l) => {
       const base = l * SLOTS_PER_LAYER * SLOT_SIZE;
       const n = rows * L.shape.units;
@@ -176,8 +178,8 @@ export class CpuEngine implements Engine {
       reduceSlot(L.dA, n, 0, this.stats, base + 2 * SLOT_SIZE);
       reduceSlot(L.W, L.W.length, 0, this.stats, base + 3 * SLOT_SIZE);
       reduceSlot(L.dW, L.dW.length, 0, this.stats, base + 4 * SLOT_SIZE);
-      for (let i = 0; i < L.W.length; i++) tmp[i] = L.W[i] - L.Wprev[i];
-      reduceSlot(tmp, L.W.length, 0, this.stats, base + 5 * SLOT_SIZE);
+      for (let i = 0; i < L.W.length; i++) this.delta[i] = L.W[i] - L.Wprev[i];
+      reduceSlot(this.delta, L.W.length, 0, this.stats, base + 5 * SLOT_SIZE);
       return layerStats(this.stats, base);
     });
     const rec: StepRecord = {
