@@ -27,16 +27,18 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
 
   describe('matmul', () => {
     // Shapes hit both the vec4 kernels (dimensions multiples of 4) and the general tiled kernel.
-    const all: [number, number, number][] = [...shapes, [4, 8, 12], [36, 20, 44], [513, 256, 64], [12, 1024, 4], [7, 12, 16]];
+    const all: [number, number, number][] = [...shapes, [4, 8, 12], [36, 20, 44], [513, 256, 64], [12, 1024, 4], [7, 12, 16], [33, 12, 7], [40, 516, 3]];
     for (const [M, Kd, N] of all) {
       it(`Z = X·W + b, dX = dZ·Wᵀ, dW = Xᵀ·dZ with batch ${M}, fanIn ${Kd}, units ${N}`, async () => {
         const X = randomArray(M * Kd, -1, 1, 1), W = randomArray(Kd * N, -1, 1, 2), b = randomArray(N, -1, 1, 3);
         const dZ = randomArray(M * N, -1, 1, 4);
         const tol = 2e-6 * Math.sqrt(Math.max(Kd, M, N)) * 4;
-        const run = async (form: K.MatmulForm, rows: number, cols: number, inner: number, bufs: GPUBuffer[]) => {
+        const run = async (form: K.MatmulForm, rows: number, cols: number, inner: number, bufs: [GPUBuffer, GPUBuffer, GPUBuffer, GPUBuffer]) => {
           const plan = K.matmulPlan(form, rows, cols, inner);
-          await R.run(plan.desc, bufs, plan.groups, plan.uniforms);
-          return plan.desc.name;
+          // A poisoned scratch: the product must read only what the transposition wrote.
+          const scratch = plan.transposeB ? R.buffer(new Float32Array(plan.transposeB.floats).fill(NaN)) : null;
+          for (const c of K.matmulCalls(plan, bufs, scratch)) await R.run(c.desc, c.buffers as GPUBuffer[], c.groups, c.uniforms);
+          return plan.transposeB ? `transpose + ${plan.desc.name}` : plan.desc.name;
         };
         // forward: Z(M×N) = X(M×K)·W(K×N) + b
         const Z = R.buffer(M * N);
@@ -62,6 +64,10 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
       expect(K.matmulPlan('forward', 3, 8, 5).desc.name).toBe('matmul_nn_vec4');
       expect(K.matmulPlan('forward', 3, 7, 5).desc.name).toBe('matmul');
       expect(K.matmulPlan('dX', 3, 7, 8).desc.name).toBe('matmul_nt_vec4');
+      expect(K.matmulPlan('dX', 31, 8, 8).desc.name).toBe('matmul_nt_vec4');
+      const t = K.matmulPlan('dX', 32, 8, 5);
+      expect([t.desc.name, t.transposeB?.desc.name, t.transposeB?.floats]).toEqual(['matmul_nn_vec4', 'transpose', 40]);
+      expect(K.matmulPlan('dX', 32, 8, 8).transposeB).toBeDefined();
       expect(K.matmulPlan('dW', 8, 12, 3).desc.name).toBe('matmul_tn_vec4');
       expect(K.matmulPlan('dW', 6, 12, 3).desc.name).toBe('matmul');
     });

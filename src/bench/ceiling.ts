@@ -64,14 +64,15 @@ function toTiming(o: { samples: number[]; iters: number; warmupMs: number; summa
   return { median: o.summary.median, min: o.summary.min, max: o.summary.max, repeats: o.samples.length, iters: o.iters, samples: o.samples, warmupMs: o.warmupMs };
 }
 
-/** Dispatches `k` `iters` times in one pass per submit, then waits for the queue. */
-export function dispatchWorkload(device: GPUDevice, k: BoundKernel, perSubmit = 256): (iters: number) => Promise<void> {
+/** Dispatches `k` (one kernel, or a sequence as one iteration) `iters` times in one pass per submit, then waits for the queue. */
+export function dispatchWorkload(device: GPUDevice, k: BoundKernel | BoundKernel[], perSubmit = 256): (iters: number) => Promise<void> {
+  const ks = Array.isArray(k) ? k : [k];
   return async (iters: number) => {
     for (let done = 0; done < iters;) {
       const n = Math.min(perSubmit, iters - done);
       const enc = device.createCommandEncoder();
       const pass = enc.beginComputePass();
-      for (let i = 0; i < n; i++) dispatch(pass, k);
+      for (let i = 0; i < n; i++) for (const kk of ks) dispatch(pass, kk);
       pass.end();
       device.queue.submit([enc.finish()]);
       done += n;

@@ -194,16 +194,22 @@ export class GpuEngine implements Engine {
     const opt = K.optimizerKind(cfg.optimizer);
     const optK = await get(K.optimizerKernel(opt.id));
     const [colsum, softmax] = await Promise.all([get(K.colsumKernel()), get(K.softmaxKernel())]);
-    const matmul = async (form: K.MatmulForm, M: number, N: number, Kd: number, bufs: (GPUBuffer | Slice)[]) => {
+    // One scratch for Wᵀ serves every layer's dX: the products run one after another.
+    let scratch: GPUBuffer | null = null;
+    const matmul = async (form: K.MatmulForm, M: number, N: number, Kd: number, bufs: [Slice, Slice, GPUBuffer | Slice, Slice]) => {
       const plan = K.matmulPlan(form, M, N, Kd);
-      return this.bind(await get(plan.desc), bufs, plan.groups, plan.uniforms);
+      if (plan.transposeB && !scratch) {
+        scratch = this.buffer('transpose.scratch', Math.max(...this.shapes.map((s) => s.fanIn * s.units)) * f);
+      }
+      const calls = K.matmulCalls(plan, bufs, scratch);
+      return Promise.all(calls.map(async (c) => this.bind(await get(c.desc), c.buffers, c.groups, c.uniforms)));
     };
     const last = this.layers.length - 1;
     for (let l = 0; l <= last; l++) {
       const L = this.layers[l], act = cfg.layers[l].activation, id = ACTIVATION_ID[act.name];
       const { fanIn, units } = L.shape;
       const input = l === 0 ? Xb : this.layers[l - 1].A;
-      const forward = [await matmul('forward', B, units, fanIn, [input, L.W, L.b, L.Z])];
+      const forward = await matmul('forward', B, units, fanIn, [input, L.W, L.b, L.Z]);
       forward.push(id === ACTIVATION_ID.softmax
         ? this.bind(softmax, [L.Z, L.A], [...groups1d(B), 1], { rows: B, units })
         : this.bind(await get(K.actForwardKernel(id, act.alpha)), [L.Z, L.A], [...groups1d(B * units), 1], { n: B * units }));
@@ -211,11 +217,11 @@ export class GpuEngine implements Engine {
       if (l !== last) {
         backward.push(this.bind(await get(K.actBackwardKernel(id, act.alpha)), [L.Z, L.dA, L.dZ], [...groups1d(B * units), 1], { n: B * units }));
       }
-      backward.push(await matmul('dW', fanIn, units, B, [input, L.dZ, dummy, L.dW]));
+      backward.push(...await matmul('dW', fanIn, units, B, [input, L.dZ, dummy, L.dW]));
       backward.push(this.bind(colsum, [L.dZ, L.db], [...groups1d(units), 1], { rows: B, cols: units }));
       if (l > 0) {
         const P = this.layers[l - 1];
-        backward.push(await matmul('dX', B, fanIn, units, [L.dZ, L.W, dummy, P.dA]));
+        backward.push(...await matmul('dX', B, fanIn, units, [L.dZ, L.W, dummy, P.dA]));
       }
       const update = [
         this.bind(optK, [L.W, L.dW, L.sW1, L.sW2, this.cur], [...groups1d(fanIn * units), 1], { n: fanIn * units, ...opt.u }),

@@ -22,9 +22,10 @@ import statsCommonWgsl from '../../shaders/stats_common.wgsl?raw';
 import statsFinalWgsl from '../../shaders/stats_final.wgsl?raw';
 import statsHistWgsl from '../../shaders/stats_hist.wgsl?raw';
 import statsPartialWgsl from '../../shaders/stats_partial.wgsl?raw';
+import transposeWgsl from '../../shaders/transpose.wgsl?raw';
 import { HIST_BINS, SLOT } from '../core/stats';
 import type { OptimizerConfig } from '../core/types';
-import type { KernelDesc } from './kernel';
+import type { KernelDesc, Slice } from './kernel';
 
 /** Matmul tiling: a 16×16 workgroup computing a 64×64 block, 4×4 outputs per invocation, 16-deep slices. */
 export const MATMUL_TILE = { WG_X: 16, WG_Y: 16, TM: 4, TN: 4, TILE_K: 16 } as const;
@@ -58,13 +59,53 @@ export type MatmulForm = 'forward' | 'dX' | 'dW';
  */
 export const VEC4_TILE = { WG_X: 8, WG_Y: 8, NN_TM: 8, NT_TM: 4, NT_TN: 4 } as const;
 
-export interface MatmulPlan { desc: KernelDesc; groups: [number, number, number]; uniforms: { M: number; N: number; K: number } }
+export interface MatmulPlan {
+  desc: KernelDesc;
+  groups: [number, number, number];
+  uniforms: { M: number; N: number; K: number };
+  /**
+   * Set when the product reads B transposed: this kernel first writes Bᵀ into a scratch buffer
+   * of `floats` floats, which the product then reads in B's place (see `matmulCalls`).
+   */
+  transposeB?: { desc: KernelDesc; groups: [number, number, number]; uniforms: { rows: number; cols: number }; floats: number };
+}
+
+/**
+ * Rows of dX from which W is transposed for the forward kernel rather than read by the nt kernel:
+ * the transposition costs about as much as a few rows of the product (measured on lavapipe,
+ * bench/REPORT.md history), so small batches keep the nt kernel.
+ */
+export const TRANSPOSE_MIN_ROWS = 32;
+
+export function transposeKernel(): KernelDesc {
+  return { name: 'transpose', source: transposeWgsl, uniforms: { rows: 'u32', cols: 'u32' }, bindings: ['read', 'rw'] };
+}
+
+/** One dispatch of a plan: a descriptor, its buffers, workgroups and uniforms. */
+export interface KernelCall { desc: KernelDesc; buffers: (GPUBuffer | Slice)[]; groups: [number, number, number]; uniforms: Record<string, number> }
+
+/**
+ * The dispatches of one product, in order, for operands [A, B, bias, out]: the transposition of
+ * B into `scratch` when the plan has one (`scratch` must then hold `transposeB.floats` floats),
+ * then the product.
+ */
+export function matmulCalls(plan: MatmulPlan, buffers: [GPUBuffer | Slice, GPUBuffer | Slice, GPUBuffer | Slice, GPUBuffer | Slice], scratch: GPUBuffer | Slice | null): KernelCall[] {
+  const [a, b, bias, out] = buffers;
+  if (!plan.transposeB) return [{ desc: plan.desc, buffers, groups: plan.groups, uniforms: plan.uniforms }];
+  if (!scratch) throw new Error(`${plan.desc.name}: this product needs a scratch buffer for Bᵀ`);
+  const t = plan.transposeB;
+  return [
+    { desc: t.desc, buffers: [b, scratch], groups: t.groups, uniforms: t.uniforms },
+    { desc: plan.desc, buffers: [a, scratch, bias, out], groups: plan.groups, uniforms: plan.uniforms },
+  ];
+}
 
 /**
  * Chooses the kernel for one product of shape (M×K)·(K×N) → M×N: the vec4 kernel of the form when
  * its vectorized dimension is a multiple of 4, else the general tiled kernel.
  *   forward: Z(M×N) = X(M×K)·W(K×N) + b        vec4 when N % 4 == 0
- *   dX:      dX(M×N) = dZ(M×K)·W(N×K)ᵀ          vec4 when K % 4 == 0
+ *   dX:      dX(M×N) = dZ(M×K)·W(N×K)ᵀ          forward kernel on Wᵀ when N % 4 == 0 and M ≥ 32,
+ *                                                else vec4 (nt) when K % 4 == 0
  *   dW:      dW(M×N) = X(K×M)ᵀ·dZ(K×N)          vec4 when M % 4 == 0 and N % 4 == 0
  */
 export function matmulPlan(form: MatmulForm, M: number, N: number, K: number): MatmulPlan {
@@ -79,6 +120,12 @@ export function matmulPlan(form: MatmulForm, M: number, N: number, K: number): M
   if (form === 'dW' && M % 4 === 0 && N % 4 === 0) {
     return { desc: { name: 'matmul_tn_vec4', source: matmulTnVec4Wgsl, constants: wg, ...common }, uniforms,
       groups: [Math.ceil(N / 8 / t.WG_X), Math.ceil(M / 4 / t.WG_Y), 1] };
+  }
+  if (form === 'dX' && N % 4 === 0 && M >= TRANSPOSE_MIN_ROWS) {
+    // dX(M×N) = dZ(M×K)·W(N×K)ᵀ as dZ·Wt with Wt = Wᵀ (K×N): the forward kernel, without bias.
+    return { desc: { name: 'matmul_nn_vec4', source: matmulNnVec4Wgsl, constants: { ...wg, TM: ['u32', t.NN_TM], BIAS: ['u32', 0] }, ...common }, uniforms,
+      groups: [Math.ceil(N / 8 / t.WG_X), Math.ceil(M / (t.NN_TM * t.WG_Y)), 1],
+      transposeB: { desc: transposeKernel(), groups: [Math.ceil(K / 16), Math.ceil(N / 16), 1], uniforms: { rows: N, cols: K }, floats: N * K } };
   }
   if (form === 'dX' && K % 4 === 0) {
     return { desc: { name: 'matmul_nt_vec4', source: matmulNtVec4Wgsl, constants: { ...wg, TM: ['u32', t.NT_TM], TN: ['u32', t.NT_TN] }, ...common }, uniforms,
