@@ -3,11 +3,12 @@
 // columns of Z in registers (two vec4 columns) and streams two vec4s of a row of W per step, so
 // every scalar of X it loads feeds 8 multiply-adds. On a software adapter (lavapipe runs
 // invocations as SIMD lanes of CPU threads) this avoids barriers and gathers; on a GPU the caches
-// serve the reuse that workgroup tiles would.
+// serve the reuse that workgroup tiles would. The same kernel computes dX on a transposed W.
+// The output goes through `store` (shaders/mm_store*.wgsl, bindings 4 on): plain, or fused with
+// the activation (or its derivative) that follows the product, saving a pass over the output.
 @group(0) @binding(1) var<storage, read> X: array<f32>;
 @group(0) @binding(2) var<storage, read> W: array<vec4<f32>>;
 @group(0) @binding(3) var<storage, read> bias: array<vec4<f32>>;
-@group(0) @binding(4) var<storage, read_write> Z: array<vec4<f32>>;
 
 @compute @workgroup_size(WG_X, WG_Y)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
@@ -35,7 +36,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   if (BIAS == 1u) { b0 = bias[c4]; b1 = bias[c4b]; }
   for (var i = 0u; i < TM; i++) {
     if (r0 + i >= P.M) { continue; }
-    Z[(r0 + i) * N4 + c4] = acc0[i] + b0;
-    if (c4 + 1u < N4) { Z[(r0 + i) * N4 + c4 + 1u] = acc1[i] + b1; }
+    store((r0 + i) * N4 + c4, acc0[i] + b0);
+    if (c4 + 1u < N4) { store((r0 + i) * N4 + c4 + 1u, acc1[i] + b1); }
   }
 }

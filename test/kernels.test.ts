@@ -62,14 +62,58 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
     }
     it('uses the vec4 kernels where the shapes allow and the tiled kernel elsewhere', () => {
       expect(K.matmulPlan('forward', 3, 8, 5).desc.name).toBe('matmul_nn_vec4');
-      expect(K.matmulPlan('forward', 3, 7, 5).desc.name).toBe('matmul');
+      expect(K.matmulPlan('forward', 3, 7, 5).desc.name).toBe('matmul_rb');
       expect(K.matmulPlan('dX', 3, 7, 8).desc.name).toBe('matmul_nt_vec4');
       expect(K.matmulPlan('dX', 31, 8, 8).desc.name).toBe('matmul_nt_vec4');
       const t = K.matmulPlan('dX', 32, 8, 5);
       expect([t.desc.name, t.transposeB?.desc.name, t.transposeB?.floats]).toEqual(['matmul_nn_vec4', 'transpose', 40]);
       expect(K.matmulPlan('dX', 32, 8, 8).transposeB).toBeDefined();
       expect(K.matmulPlan('dW', 8, 12, 3).desc.name).toBe('matmul_tn_vec4');
-      expect(K.matmulPlan('dW', 6, 12, 3).desc.name).toBe('matmul');
+      expect(K.matmulPlan('dW', 6, 12, 3).desc.name).toBe('matmul_rb');
+      expect(K.matmulPlan('dX', 3, 7, 5).desc.name).toBe('matmul');
+    });
+  });
+
+  describe('matmul epilogues', () => {
+    // The fused epilogues must give exactly what the product followed by the activation kernels gives.
+    const calls = async (plan: K.MatmulPlan, bufs: [GPUBuffer, GPUBuffer, GPUBuffer, GPUBuffer], extra: GPUBuffer[] = []) => {
+      const scratch = plan.transposeB ? R.buffer(plan.transposeB.floats) : null;
+      for (const c of K.matmulCalls(plan, bufs, scratch, extra)) await R.run(c.desc, c.buffers as GPUBuffer[], c.groups, c.uniforms);
+    };
+    const acts: [keyof typeof ACTIVATION_ID, number][] = [['tanh', 0], ['relu', 0], ['gelu', 0], ['leaky_relu', 0.2]];
+    for (const [M, Kd, N] of [[64, 36, 20], [33, 12, 8], [40, 516, 8]] as [number, number, number][]) {
+      for (const [name, alpha] of acts) {
+        it(`${name}: forward + activation and dX + derivative, batch ${M}, fanIn ${Kd}, units ${N}`, async () => {
+          const id = ACTIVATION_ID[name];
+          const X = R.buffer(randomArray(M * Kd, -1, 1, 1)), W = R.buffer(randomArray(Kd * N, -1, 1, 2)), b = R.buffer(randomArray(N, -1, 1, 3));
+          // forward: Z(M×N) and A = f(Z)
+          const fused = K.matmulPlan('forward', M, N, Kd, { kind: 'act', act: id, alpha });
+          expect([fused.desc.name, fused.epilogue]).toEqual(['matmul_nn_vec4+act', true]);
+          const Z1 = R.buffer(M * N), A1 = R.buffer(M * N), Z2 = R.buffer(M * N), A2 = R.buffer(M * N);
+          await calls(fused, [X, W, b, Z1], [A1]);
+          await calls(K.matmulPlan('forward', M, N, Kd), [X, W, b, Z2]);
+          await R.run(K.actForwardKernel(id, alpha), [Z2, A2], g1(M * N), { n: M * N });
+          expect(await R.read(Z1, M * N)).toEqual(await R.read(Z2, M * N));
+          expect(await R.read(A1, M * N)).toEqual(await R.read(A2, M * N));
+          // dX(M×Kd) = dZ(M×N)·Wᵀ, then dZ of the layer below = dX ⊙ f'(Z below)
+          const dZ = R.buffer(randomArray(M * N, -1, 1, 4)), Zb = R.buffer(randomArray(M * Kd, -3, 3, 5));
+          const g = K.matmulPlan('dX', M, Kd, N, { kind: 'act_grad', act: id, alpha });
+          expect([g.desc.name, g.epilogue, !!g.transposeB]).toEqual(['matmul_nn_vec4+act_grad', true, true]);
+          const dA1 = R.buffer(M * Kd), dZb1 = R.buffer(M * Kd), dA2 = R.buffer(M * Kd), dZb2 = R.buffer(M * Kd);
+          await calls(g, [dZ, W, R.buffer(4), dA1], [Zb, dZb1]);
+          await calls(K.matmulPlan('dX', M, Kd, N), [dZ, W, R.buffer(4), dA2]);
+          await R.run(K.actBackwardKernel(id, alpha), [Zb, dA2, dZb2], g1(M * Kd), { n: M * Kd });
+          expect(await R.read(dA1, M * Kd)).toEqual(await R.read(dA2, M * Kd));
+          expect(await R.read(dZb1, M * Kd)).toEqual(await R.read(dZb2, M * Kd));
+        });
+      }
+    }
+    it('only the forward kernel takes epilogues, each only after its own product', () => {
+      const act: K.Epilogue = { kind: 'act', act: ACTIVATION_ID.tanh, alpha: 0 };
+      expect(K.matmulPlan('forward', 8, 7, 8, act).epilogue).toBe(false); // N % 4 != 0: tiled kernel
+      expect(K.matmulPlan('dX', 8, 8, 8, { ...act, kind: 'act_grad' }).epilogue).toBe(false); // batch < 32: nt kernel
+      expect(K.matmulPlan('dX', 64, 8, 8, act).epilogue).toBe(false); // a forward epilogue after dX
+      expect(K.matmulPlan('forward', 8, 8, 8, { ...act, kind: 'act_grad' }).epilogue).toBe(false);
     });
   });
 

@@ -196,32 +196,47 @@ export class GpuEngine implements Engine {
     const [colsum, softmax] = await Promise.all([get(K.colsumKernel()), get(K.softmaxKernel())]);
     // One scratch for Wᵀ serves every layer's dX: the products run one after another.
     let scratch: GPUBuffer | null = null;
-    const matmul = async (form: K.MatmulForm, M: number, N: number, Kd: number, bufs: [Slice, Slice, GPUBuffer | Slice, Slice]) => {
-      const plan = K.matmulPlan(form, M, N, Kd);
+    const matmul = async (
+      plan: K.MatmulPlan, bufs: [Slice, Slice, GPUBuffer | Slice, Slice], epilogueBufs: Slice[] = [],
+    ) => {
       if (plan.transposeB && !scratch) {
         scratch = this.buffer('transpose.scratch', Math.max(...this.shapes.map((s) => s.fanIn * s.units)) * f);
       }
-      const calls = K.matmulCalls(plan, bufs, scratch);
+      const calls = K.matmulCalls(plan, bufs, scratch, epilogueBufs);
       return Promise.all(calls.map(async (c) => this.bind(await get(c.desc), c.buffers, c.groups, c.uniforms)));
     };
+    // The activation's forward runs in the epilogue of the layer's product where the plan allows,
+    // its derivative in the epilogue of the dX product of the layer above (softmax: its own kernel).
+    const elementwise = (l: number): K.Epilogue['act'] | null => {
+      const id = ACTIVATION_ID[cfg.layers[l].activation.name];
+      return id === ACTIVATION_ID.softmax ? null : id;
+    };
+    const epilogue = (kind: K.Epilogue['kind'], l: number): K.Epilogue | undefined => {
+      const id = elementwise(l);
+      return id === null ? undefined : { kind, act: id, alpha: cfg.layers[l].activation.alpha };
+    };
+    const dXPlan = (l: number) => K.matmulPlan('dX', B, this.shapes[l].fanIn, this.shapes[l].units, epilogue('act_grad', l - 1));
     const last = this.layers.length - 1;
     for (let l = 0; l <= last; l++) {
       const L = this.layers[l], act = cfg.layers[l].activation, id = ACTIVATION_ID[act.name];
       const { fanIn, units } = L.shape;
       const input = l === 0 ? Xb : this.layers[l - 1].A;
-      const forward = await matmul('forward', B, units, fanIn, [input, L.W, L.b, L.Z]);
-      forward.push(id === ACTIVATION_ID.softmax
-        ? this.bind(softmax, [L.Z, L.A], [...groups1d(B), 1], { rows: B, units })
-        : this.bind(await get(K.actForwardKernel(id, act.alpha)), [L.Z, L.A], [...groups1d(B * units), 1], { n: B * units }));
+      const fwdPlan = K.matmulPlan('forward', B, units, fanIn, epilogue('act', l));
+      const forward = await matmul(fwdPlan, [input, L.W, L.b, L.Z], [L.A]);
+      if (!fwdPlan.epilogue) {
+        forward.push(id === ACTIVATION_ID.softmax
+          ? this.bind(softmax, [L.Z, L.A], [...groups1d(B), 1], { rows: B, units })
+          : this.bind(await get(K.actForwardKernel(id, act.alpha)), [L.Z, L.A], [...groups1d(B * units), 1], { n: B * units }));
+      }
       const backward: BoundKernel[] = [];
-      if (l !== last) {
+      if (l !== last && !dXPlan(l + 1).epilogue) {
         backward.push(this.bind(await get(K.actBackwardKernel(id, act.alpha)), [L.Z, L.dA, L.dZ], [...groups1d(B * units), 1], { n: B * units }));
       }
-      backward.push(...await matmul('dW', fanIn, units, B, [input, L.dZ, dummy, L.dW]));
+      backward.push(...await matmul(K.matmulPlan('dW', fanIn, units, B), [input, L.dZ, dummy, L.dW]));
       backward.push(this.bind(colsum, [L.dZ, L.db], [...groups1d(units), 1], { rows: B, cols: units }));
       if (l > 0) {
         const P = this.layers[l - 1];
-        backward.push(...await matmul('dX', B, fanIn, units, [L.dZ, L.W, dummy, P.dA]));
+        backward.push(...await matmul(dXPlan(l), [L.dZ, L.W, dummy, P.dA], [P.Z, P.dZ]));
       }
       const update = [
         this.bind(optK, [L.W, L.dW, L.sW1, L.sW2, this.cur], [...groups1d(fanIn * units), 1], { n: fanIn * units, ...opt.u }),

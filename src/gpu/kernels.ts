@@ -14,7 +14,11 @@ import lossWgsl from '../../shaders/loss.wgsl?raw';
 import matmulWgsl from '../../shaders/matmul.wgsl?raw';
 import matmulNnVec4Wgsl from '../../shaders/matmul_nn_vec4.wgsl?raw';
 import matmulNtVec4Wgsl from '../../shaders/matmul_nt_vec4.wgsl?raw';
+import matmulRbWgsl from '../../shaders/matmul_rb.wgsl?raw';
 import matmulTnVec4Wgsl from '../../shaders/matmul_tn_vec4.wgsl?raw';
+import mmStoreWgsl from '../../shaders/mm_store.wgsl?raw';
+import mmStoreActWgsl from '../../shaders/mm_store_act.wgsl?raw';
+import mmStoreActGradWgsl from '../../shaders/mm_store_act_grad.wgsl?raw';
 import optimizerWgsl from '../../shaders/optimizer.wgsl?raw';
 import rngWgsl from '../../shaders/rng.wgsl?raw';
 import softmaxWgsl from '../../shaders/softmax.wgsl?raw';
@@ -59,6 +63,18 @@ export type MatmulForm = 'forward' | 'dX' | 'dW';
  */
 export const VEC4_TILE = { WG_X: 8, WG_Y: 8, NN_TM: 8, NT_TM: 4, NT_TN: 4 } as const;
 
+/** Register blocking of matmul_rb.wgsl (any shape): 8 rows × 8 scalar columns per invocation. */
+export const RB_TILE = { WG_X: 8, WG_Y: 8, TM: 8, TN: 8 } as const;
+
+function matmulRbDesc(transA: boolean, bias: boolean): KernelDesc {
+  const t = RB_TILE;
+  return {
+    name: 'matmul_rb', source: matmulRbWgsl,
+    constants: { WG_X: ['u32', t.WG_X], WG_Y: ['u32', t.WG_Y], TM: ['u32', t.TM], TN: ['u32', t.TN], TRANS_A: ['u32', transA ? 1 : 0], BIAS: ['u32', bias ? 1 : 0] },
+    uniforms: { M: 'u32', N: 'u32', K: 'u32' }, bindings: ['read', 'read', 'read', 'rw'],
+  };
+}
+
 export interface MatmulPlan {
   desc: KernelDesc;
   groups: [number, number, number];
@@ -68,7 +84,18 @@ export interface MatmulPlan {
    * of `floats` floats, which the product then reads in B's place (see `matmulCalls`).
    */
   transposeB?: { desc: KernelDesc; groups: [number, number, number]; uniforms: { rows: number; cols: number }; floats: number };
+  /** Whether the requested epilogue is fused into the product (its extra buffers then follow `out`). */
+  epilogue: boolean;
 }
+
+/**
+ * Elementwise work fused into the end of a product, saving a pass over its output:
+ *   act       forward: also A = f(Z); extra buffers [A]
+ *   act_grad  dX: also dZ = dX ⊙ f'(Z) for the layer below; extra buffers [that layer's Z, its dZ]
+ * Only the register-blocked forward kernel has epilogues; other plans leave the work to the
+ * activation kernels (`epilogue: false`).
+ */
+export interface Epilogue { kind: 'act' | 'act_grad'; act: number; alpha: number }
 
 /**
  * Rows of dX from which W is transposed for the forward kernel rather than read by the nt kernel:
@@ -89,15 +116,34 @@ export interface KernelCall { desc: KernelDesc; buffers: (GPUBuffer | Slice)[]; 
  * B into `scratch` when the plan has one (`scratch` must then hold `transposeB.floats` floats),
  * then the product.
  */
-export function matmulCalls(plan: MatmulPlan, buffers: [GPUBuffer | Slice, GPUBuffer | Slice, GPUBuffer | Slice, GPUBuffer | Slice], scratch: GPUBuffer | Slice | null): KernelCall[] {
+export function matmulCalls(
+  plan: MatmulPlan, buffers: [GPUBuffer | Slice, GPUBuffer | Slice, GPUBuffer | Slice, GPUBuffer | Slice],
+  scratch: GPUBuffer | Slice | null, epilogueBuffers: (GPUBuffer | Slice)[] = [],
+): KernelCall[] {
   const [a, b, bias, out] = buffers;
-  if (!plan.transposeB) return [{ desc: plan.desc, buffers, groups: plan.groups, uniforms: plan.uniforms }];
+  const extra = plan.epilogue ? epilogueBuffers : [];
+  if (!plan.transposeB) return [{ desc: plan.desc, buffers: [a, b, bias, out, ...extra], groups: plan.groups, uniforms: plan.uniforms }];
   if (!scratch) throw new Error(`${plan.desc.name}: this product needs a scratch buffer for Bᵀ`);
   const t = plan.transposeB;
   return [
     { desc: t.desc, buffers: [b, scratch], groups: t.groups, uniforms: t.uniforms },
-    { desc: plan.desc, buffers: [a, scratch, bias, out], groups: plan.groups, uniforms: plan.uniforms },
+    { desc: plan.desc, buffers: [a, scratch, bias, out, ...extra], groups: plan.groups, uniforms: plan.uniforms },
   ];
+}
+
+/** The register-blocked forward kernel (also dX's, on Wᵀ) with its output epilogue. */
+function nnVec4Desc(bias: boolean, epi: Epilogue | undefined): KernelDesc {
+  const t = VEC4_TILE;
+  const constants: KernelDesc['constants'] = { WG_X: ['u32', t.WG_X], WG_Y: ['u32', t.WG_Y], TM: ['u32', t.NN_TM], BIAS: ['u32', bias ? 1 : 0] };
+  const bindings: KernelDesc['bindings'] = ['read', 'read', 'read', 'rw'];
+  const includes = [mmStoreWgsl];
+  if (epi) {
+    Object.assign(constants, { ACT: ['u32', epi.act], ALPHA: ['f32', epi.alpha] });
+    includes.splice(0, 1, activationsWgsl, epi.kind === 'act' ? mmStoreActWgsl : mmStoreActGradWgsl);
+    bindings.push(...(epi.kind === 'act' ? ['rw'] as const : ['read', 'rw'] as const));
+  }
+  const suffix = epi ? `+${epi.kind}` : '';
+  return { name: `matmul_nn_vec4${suffix}`, source: matmulNnVec4Wgsl, includes, constants, uniforms: { M: 'u32', N: 'u32', K: 'u32' }, bindings };
 }
 
 /**
@@ -107,31 +153,39 @@ export function matmulCalls(plan: MatmulPlan, buffers: [GPUBuffer | Slice, GPUBu
  *   dX:      dX(M×N) = dZ(M×K)·W(N×K)ᵀ          forward kernel on Wᵀ when N % 4 == 0 and M ≥ 32,
  *                                                else vec4 (nt) when K % 4 == 0
  *   dW:      dW(M×N) = X(K×M)ᵀ·dZ(K×N)          vec4 when M % 4 == 0 and N % 4 == 0
+ * Forward and dW products of other shapes take the scalar register-blocked kernel (matmul_rb);
+ * the remaining dX shapes (K % 4 != 0, and N % 4 != 0 or a small batch) the tiled kernel.
  */
-export function matmulPlan(form: MatmulForm, M: number, N: number, K: number): MatmulPlan {
+export function matmulPlan(form: MatmulForm, M: number, N: number, K: number, epilogue?: Epilogue): MatmulPlan {
   const uniforms = { M, N, K };
   const t = VEC4_TILE;
   const wg = { WG_X: ['u32', t.WG_X], WG_Y: ['u32', t.WG_Y] } as Record<string, ['u32', number]>;
   const common = { uniforms: { M: 'u32', N: 'u32', K: 'u32' } as const, bindings: ['read', 'read', 'read', 'rw'] as KernelDesc['bindings'] };
+  const nnGroups: [number, number, number] = [Math.ceil(N / 8 / t.WG_X), Math.ceil(M / (t.NN_TM * t.WG_Y)), 1];
+  // An epilogue fuses only where its kind belongs: `act` after forward, `act_grad` after dX.
+  const epi = (want: Epilogue['kind']) => (epilogue?.kind === want ? epilogue : undefined);
   if (form === 'forward' && N % 4 === 0) {
-    return { desc: { name: 'matmul_nn_vec4', source: matmulNnVec4Wgsl, constants: { ...wg, TM: ['u32', t.NN_TM], BIAS: ['u32', 1] }, ...common }, uniforms,
-      groups: [Math.ceil(N / 8 / t.WG_X), Math.ceil(M / (t.NN_TM * t.WG_Y)), 1] };
+    return { desc: nnVec4Desc(true, epi('act')), uniforms, groups: nnGroups, epilogue: !!epi('act') };
   }
   if (form === 'dW' && M % 4 === 0 && N % 4 === 0) {
     return { desc: { name: 'matmul_tn_vec4', source: matmulTnVec4Wgsl, constants: wg, ...common }, uniforms,
-      groups: [Math.ceil(N / 8 / t.WG_X), Math.ceil(M / 4 / t.WG_Y), 1] };
+      groups: [Math.ceil(N / 8 / t.WG_X), Math.ceil(M / 4 / t.WG_Y), 1], epilogue: false };
   }
   if (form === 'dX' && N % 4 === 0 && M >= TRANSPOSE_MIN_ROWS) {
     // dX(M×N) = dZ(M×K)·W(N×K)ᵀ as dZ·Wt with Wt = Wᵀ (K×N): the forward kernel, without bias.
-    return { desc: { name: 'matmul_nn_vec4', source: matmulNnVec4Wgsl, constants: { ...wg, TM: ['u32', t.NN_TM], BIAS: ['u32', 0] }, ...common }, uniforms,
-      groups: [Math.ceil(N / 8 / t.WG_X), Math.ceil(M / (t.NN_TM * t.WG_Y)), 1],
-      transposeB: { desc: transposeKernel(), groups: [Math.ceil(K / 16), Math.ceil(N / 16), 1], uniforms: { rows: N, cols: K }, floats: N * K } };
+    return { desc: nnVec4Desc(false, epi('act_grad')), uniforms, groups: nnGroups, epilogue: !!epi('act_grad'),
+      transposeB: { desc: transposeKernel(), groups: [Math.ceil(K / 32), Math.ceil(N / 32), 1], uniforms: { rows: N, cols: K }, floats: N * K } };
   }
   if (form === 'dX' && K % 4 === 0) {
     return { desc: { name: 'matmul_nt_vec4', source: matmulNtVec4Wgsl, constants: { ...wg, TM: ['u32', t.NT_TM], TN: ['u32', t.NT_TN] }, ...common }, uniforms,
-      groups: [Math.ceil(N / (t.NT_TN * t.WG_X)), Math.ceil(M / (t.NT_TM * t.WG_Y)), 1] };
+      groups: [Math.ceil(N / (t.NT_TN * t.WG_X)), Math.ceil(M / (t.NT_TM * t.WG_Y)), 1], epilogue: false };
   }
-  return { desc: matmulKernel(form === 'dW', form === 'dX', form === 'forward'), groups: matmulGroups(M, N), uniforms };
+  if (form !== 'dX') {
+    const r = RB_TILE;
+    return { desc: matmulRbDesc(form === 'dW', form === 'forward'), uniforms, epilogue: false,
+      groups: [Math.ceil(N / (r.TN * r.WG_X)), Math.ceil(M / (r.TM * r.WG_Y)), 1] };
+  }
+  return { desc: matmulKernel(false, true, false), groups: matmulGroups(M, N), uniforms, epilogue: false };
 }
 
 export function actForwardKernel(act: number, alpha: number): KernelDesc {
@@ -244,8 +298,14 @@ export function statsFinalKernel(perRow: boolean, hasPass2 = true): KernelDesc {
   };
 }
 
-/** Elements per workgroup above which a tensor's statistics are split over several workgroups. */
-export const STATS_CHUNK = 4096;
+/**
+ * Elements per workgroup above which a tensor's statistics are split over several workgroups.
+ * Large: a software adapter has a couple of threads, and per-workgroup costs (the barrier tree,
+ * pass 2's serial read of every partial) dominated at 4096 (8×512 network: pass 1 of every
+ * record 34 ms at 4096, 21 ms at 32768 on lavapipe). A GPU still gets 8 workgroups per 256K
+ * elements, ample for what is a memory-bound microsecond pass there.
+ */
+export const STATS_CHUNK = 32768;
 /** Most workgroups one tensor's statistics use (pass 2 sums their partials serially). */
 export const STATS_MAX_GROUPS = 64;
 /** Floats per pass-1 and pass-2 partial. */
