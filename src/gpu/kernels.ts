@@ -59,7 +59,7 @@ export type MatmulForm = 'forward' | 'dX' | 'dW';
 
 /**
  * Register blocking of the vec4 kernels, measured on lavapipe (see bench/REPORT.md): 8×8
- * invocations; forward 8 rows × 8 columns each, dW 4 × 8, dX 4 × 4.
+ * invocations; forward (and dX on Wᵀ) and dW 8 rows × 8 columns each, dX without transposition 4 × 4.
  */
 export const VEC4_TILE = { WG_X: 8, WG_Y: 8, NN_TM: 8, NT_TM: 4, NT_TN: 4 } as const;
 
@@ -169,7 +169,7 @@ export function matmulPlan(form: MatmulForm, M: number, N: number, K: number, ep
   }
   if (form === 'dW' && M % 4 === 0 && N % 4 === 0) {
     return { desc: { name: 'matmul_tn_vec4', source: matmulTnVec4Wgsl, constants: wg, ...common }, uniforms,
-      groups: [Math.ceil(N / 8 / t.WG_X), Math.ceil(M / 4 / t.WG_Y), 1], epilogue: false };
+      groups: [Math.ceil(N / 8 / t.WG_X), Math.ceil(M / 8 / t.WG_Y), 1], epilogue: false };
   }
   if (form === 'dX' && N % 4 === 0 && M >= TRANSPOSE_MIN_ROWS) {
     // dX(M×N) = dZ(M×K)·W(N×K)ᵀ as dZ·Wt with Wt = Wᵀ (K×N): the forward kernel, without bias.
