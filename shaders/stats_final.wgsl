@@ -1,7 +1,7 @@
 // Statistics of a tensor, pass 3 of 3: combines the partials of passes 1 and 2 into the
-// slot (layout from src/core/stats.ts, injected as the SLOT_* constants). HAS_PASS2 = 0: pass 2
-// was skipped (tensors of which only the norm is read: gradients and updates); std and histogram
-// are then 0.
+// slot (layout from src/core/stats.ts, injected as the SLOT_* constants). The spread merges the
+// chunks' M2 with Chan's formula (zero where pass 1 skipped it); HAS_HIST = 0: pass 2 was
+// skipped (tensors whose histogram is not read) and the histogram is 0.
 @group(0) @binding(1) var<storage, read> cur: StepInfo;
 @group(0) @binding(2) var<storage, read> part1: array<array<f32, 8>>;
 @group(0) @binding(3) var<storage, read> part2: array<f32>;
@@ -15,23 +15,32 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>) {
   let o = P.slot;
   if (t < HIST_BINS) {
     var c = 0.0;
-    if (HAS_PASS2 == 1u) {
-      for (var g = 0u; g < P.groups; g++) { c += part2[(P.part + g) * (HIST_BINS + 1u) + 1u + t]; }
+    if (HAS_HIST == 1u) {
+      for (var g = 0u; g < P.groups; g++) { c += part2[(P.part + g) * HIST_BINS + t]; }
     }
     out[o + SLOT_HIST + t] = c;
   }
   if (t == 0u) {
-    var sum = 0.0; var sq = 0.0; var mn = 3.4e38; var mx = -3.4e38; var zeros = 0.0; var sat = 0.0; var dev = 0.0;
+    var sum = 0.0; var sq = 0.0; var mn = 3.4e38; var mx = -3.4e38; var zeros = 0.0; var sat = 0.0;
     for (var g = 0u; g < P.groups; g++) {
       let p = part1[P.part + g];
       sum += p[0]; sq += p[1]; mn = min(mn, p[2]); mx = max(mx, p[3]); zeros += p[4]; sat += p[5];
-      if (HAS_PASS2 == 1u) { dev += part2[(P.part + g) * (HIST_BINS + 1u)]; }
     }
     let cnt = max(f32(n), 1.0);
+    let mean = sum / cnt;
+    var m2 = 0.0;
+    for (var g = 0u; g < P.groups; g++) {
+      let p = part1[P.part + g];
+      let ng = f32(bitcast<u32>(p[7]));
+      if (ng > 0.0) {
+        let d = p[0] / ng - mean;
+        m2 += p[6] + ng * d * d;
+      }
+    }
     if (n == 0u) { mn = 0.0; mx = 0.0; }
     out[o + SLOT_COUNT] = f32(n);
-    out[o + SLOT_MEAN] = select(0.0, sum / cnt, n > 0u);
-    out[o + SLOT_STD] = sqrt(dev / cnt);
+    out[o + SLOT_MEAN] = select(0.0, mean, n > 0u);
+    out[o + SLOT_STD] = sqrt(max(m2, 0.0) / cnt);
     out[o + SLOT_MIN] = mn;
     out[o + SLOT_MAX] = mx;
     out[o + SLOT_ZEROS] = zeros;

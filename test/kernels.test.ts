@@ -11,7 +11,7 @@ import { isFused, lossForwardBackward, LOSS_ID } from '../src/core/losses';
 import { seedKey } from '../src/core/rng';
 import { HIST_BINS, reduceSlot, SLOT, SLOT_SIZE } from '../src/core/stats';
 import type { Initializer, LossName, OptimizerConfig } from '../src/core/types';
-import { groups1d } from '../src/gpu/kernel';
+import { groups1d, subgroupSizeOf } from '../src/gpu/kernel';
 import * as K from '../src/gpu/kernels';
 import { expectClose, KernelRunner, randomArray } from './harness';
 import { testDevice } from './gpu-device';
@@ -21,20 +21,23 @@ const R = dev ? new KernelRunner(dev.device) : (null as unknown as KernelRunner)
 afterAll(() => R?.dispose());
 
 const g1 = (n: number): [number, number, number] => [...groups1d(n), 1];
+// The product kernels without subgroups, and with them where the test device has a fixed size.
+const sgSize = dev ? subgroupSizeOf(dev.device) : null;
+const targets: K.MatmulTarget[] = [{ subgroupSize: null }, ...(sgSize ? [{ subgroupSize: sgSize }] : [])];
 
 describe.skipIf(!dev)('kernels vs CPU reference', () => {
   const shapes: [number, number, number][] = [[1, 1, 1], [3, 17, 5], [17, 3, 255], [64, 64, 64], [255, 17, 513], [513, 255, 3], [1, 513, 17], [100, 33, 1]];
 
   describe('matmul', () => {
-    // Shapes hit both the vec4 kernels (dimensions multiples of 4) and the general tiled kernel.
+    // Shapes hit both the vec4 kernels (dimensions multiples of 4) and the general kernel.
     const all: [number, number, number][] = [...shapes, [4, 8, 12], [36, 20, 44], [513, 256, 64], [12, 1024, 4], [7, 12, 16], [33, 12, 7], [40, 516, 3]];
-    for (const [M, Kd, N] of all) {
-      it(`Z = X·W + b, dX = dZ·Wᵀ, dW = Xᵀ·dZ with batch ${M}, fanIn ${Kd}, units ${N}`, async () => {
+    for (const [M, Kd, N] of all) for (const target of targets) {
+      it(`Z = X·W + b, dX = dZ·Wᵀ, dW = Xᵀ·dZ with batch ${M}, fanIn ${Kd}, units ${N}${target.subgroupSize ? `, subgroups of ${target.subgroupSize}` : ''}`, async () => {
         const X = randomArray(M * Kd, -1, 1, 1), W = randomArray(Kd * N, -1, 1, 2), b = randomArray(N, -1, 1, 3);
         const dZ = randomArray(M * N, -1, 1, 4);
         const tol = 2e-6 * Math.sqrt(Math.max(Kd, M, N)) * 4;
         const run = async (form: K.MatmulForm, rows: number, cols: number, inner: number, bufs: [GPUBuffer, GPUBuffer, GPUBuffer, GPUBuffer]) => {
-          const plan = K.matmulPlan(form, rows, cols, inner);
+          const plan = K.matmulPlan(form, rows, cols, inner, undefined, target);
           // A poisoned scratch: the product must read only what the transposition wrote.
           const scratch = plan.transposeB ? R.buffer(new Float32Array(plan.transposeB.floats).fill(NaN)) : null;
           for (const c of K.matmulCalls(plan, bufs, scratch)) await R.run(c.desc, c.buffers as GPUBuffer[], c.groups, c.uniforms);
@@ -60,17 +63,22 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
         expectClose(await R.read(dW, Kd * N), dWref, tol, 0, `dW (${k3})`);
       });
     }
-    it('uses the vec4 kernels where the shapes allow and the tiled kernel elsewhere', () => {
+    it('uses the vec4 kernels where the shapes allow and the general kernel elsewhere', () => {
       expect(K.matmulPlan('forward', 3, 8, 5).desc.name).toBe('matmul_nn_vec4');
-      expect(K.matmulPlan('forward', 3, 7, 5).desc.name).toBe('matmul_rb');
+      expect(K.matmulPlan('forward', 3, 7, 5).desc.name).toBe('matmul');
       expect(K.matmulPlan('dX', 3, 7, 8).desc.name).toBe('matmul_nt_vec4');
       expect(K.matmulPlan('dX', 31, 8, 8).desc.name).toBe('matmul_nt_vec4');
       const t = K.matmulPlan('dX', 32, 8, 5);
       expect([t.desc.name, t.transposeB?.desc.name, t.transposeB?.floats]).toEqual(['matmul_nn_vec4', 'transpose', 40]);
       expect(K.matmulPlan('dX', 32, 8, 8).transposeB).toBeDefined();
       expect(K.matmulPlan('dW', 8, 12, 3).desc.name).toBe('matmul_tn_vec4');
-      expect(K.matmulPlan('dW', 6, 12, 3).desc.name).toBe('matmul_rb');
+      expect(K.matmulPlan('dW', 6, 12, 3).desc.name).toBe('matmul');
       expect(K.matmulPlan('dX', 3, 7, 5).desc.name).toBe('matmul');
+      const sg8 = { subgroupSize: 8 };
+      expect(K.matmulPlan('forward', 3, 8, 5, undefined, sg8).desc.name).toBe('matmul_nn_sg');
+      expect(K.matmulPlan('forward', 3, 8, 5, undefined, sg8).desc.enables).toEqual(['subgroups']);
+      expect(K.matmulPlan('dX', 32, 8, 5, undefined, sg8).desc.name).toBe('matmul_nn_sg');
+      expect(K.matmulPlan('dW', 8, 12, 3, undefined, sg8).desc.name).toBe('matmul_tn_vec4');
     });
   });
 
@@ -82,26 +90,27 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
     };
     const acts: [keyof typeof ACTIVATION_ID, number][] = [['tanh', 0], ['relu', 0], ['gelu', 0], ['leaky_relu', 0.2]];
     for (const [M, Kd, N] of [[64, 36, 20], [33, 12, 8], [40, 516, 8]] as [number, number, number][]) {
-      for (const [name, alpha] of acts) {
-        it(`${name}: forward + activation and dX + derivative, batch ${M}, fanIn ${Kd}, units ${N}`, async () => {
+      for (const [name, alpha] of acts) for (const target of targets) {
+        const sgName = target.subgroupSize ? 'sg' : 'vec4';
+        it(`${name}: forward + activation and dX + derivative, batch ${M}, fanIn ${Kd}, units ${N}, ${sgName} kernel`, async () => {
           const id = ACTIVATION_ID[name];
           const X = R.buffer(randomArray(M * Kd, -1, 1, 1)), W = R.buffer(randomArray(Kd * N, -1, 1, 2)), b = R.buffer(randomArray(N, -1, 1, 3));
           // forward: Z(M×N) and A = f(Z)
-          const fused = K.matmulPlan('forward', M, N, Kd, { kind: 'act', act: id, alpha });
-          expect([fused.desc.name, fused.epilogue]).toEqual(['matmul_nn_vec4+act', true]);
+          const fused = K.matmulPlan('forward', M, N, Kd, { kind: 'act', act: id, alpha }, target);
+          expect([fused.desc.name, fused.epilogue]).toEqual([`matmul_nn_${sgName}+act`, true]);
           const Z1 = R.buffer(M * N), A1 = R.buffer(M * N), Z2 = R.buffer(M * N), A2 = R.buffer(M * N);
           await calls(fused, [X, W, b, Z1], [A1]);
-          await calls(K.matmulPlan('forward', M, N, Kd), [X, W, b, Z2]);
+          await calls(K.matmulPlan('forward', M, N, Kd, undefined, target), [X, W, b, Z2]);
           await R.run(K.actForwardKernel(id, alpha), [Z2, A2], g1(M * N), { n: M * N });
           expect(await R.read(Z1, M * N)).toEqual(await R.read(Z2, M * N));
           expect(await R.read(A1, M * N)).toEqual(await R.read(A2, M * N));
           // dX(M×Kd) = dZ(M×N)·Wᵀ, then dZ of the layer below = dX ⊙ f'(Z below)
           const dZ = R.buffer(randomArray(M * N, -1, 1, 4)), Zb = R.buffer(randomArray(M * Kd, -3, 3, 5));
-          const g = K.matmulPlan('dX', M, Kd, N, { kind: 'act_grad', act: id, alpha });
-          expect([g.desc.name, g.epilogue, !!g.transposeB]).toEqual(['matmul_nn_vec4+act_grad', true, true]);
+          const g = K.matmulPlan('dX', M, Kd, N, { kind: 'act_grad', act: id, alpha }, target);
+          expect([g.desc.name, g.epilogue, !!g.transposeB]).toEqual([`matmul_nn_${sgName}+act_grad`, true, true]);
           const dA1 = R.buffer(M * Kd), dZb1 = R.buffer(M * Kd), dA2 = R.buffer(M * Kd), dZb2 = R.buffer(M * Kd);
           await calls(g, [dZ, W, R.buffer(4), dA1], [Zb, dZb1]);
-          await calls(K.matmulPlan('dX', M, Kd, N), [dZ, W, R.buffer(4), dA2]);
+          await calls(K.matmulPlan('dX', M, Kd, N, undefined, target), [dZ, W, R.buffer(4), dA2]);
           await R.run(K.actBackwardKernel(id, alpha), [Zb, dA2, dZb2], g1(M * Kd), { n: M * Kd });
           expect(await R.read(dA1, M * Kd)).toEqual(await R.read(dA2, M * Kd));
           expect(await R.read(dZb1, M * Kd)).toEqual(await R.read(dZb2, M * Kd));
@@ -110,7 +119,7 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
     }
     it('only the forward kernel takes epilogues, each only after its own product', () => {
       const act: K.Epilogue = { kind: 'act', act: ACTIVATION_ID.tanh, alpha: 0 };
-      expect(K.matmulPlan('forward', 8, 7, 8, act).epilogue).toBe(false); // N % 4 != 0: tiled kernel
+      expect(K.matmulPlan('forward', 8, 7, 8, act).epilogue).toBe(false); // N % 4 != 0: the general kernel
       expect(K.matmulPlan('dX', 8, 8, 8, { ...act, kind: 'act_grad' }).epilogue).toBe(false); // batch < 32: nt kernel
       expect(K.matmulPlan('dX', 64, 8, 8, act).epilogue).toBe(false); // a forward epilogue after dX
       expect(K.matmulPlan('forward', 8, 8, 8, { ...act, kind: 'act_grad' }).epilogue).toBe(false);
@@ -247,15 +256,18 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
   });
 
   describe('statistics slots', () => {
-    const cases: { n: number; sat: number; sub: boolean; perRow?: [number, number]; zeros?: boolean }[] = [
+    const cases: { n: number; sat: number; sub: boolean; perRow?: [number, number]; zeros?: boolean; shift?: number }[] = [
       { n: 1, sat: 0, sub: false }, { n: 1000, sat: 0, sub: false, zeros: true }, { n: 70_001, sat: 1, sub: false },
       { n: 5000, sat: 2, sub: false }, { n: 777, sat: 3, sub: false }, { n: 4096, sat: 0, sub: true },
       { n: 19 * 7, sat: 1, sub: false, perRow: [13, 7] },
+      // A mean far from zero against a small spread: the one-pass deviations must stay stable.
+      { n: 50_000, sat: 0, sub: false, shift: 100 },
     ];
     for (const c of cases) for (const multi of [false, true]) {
       it(`n=${c.n} sat=${c.sat} sub=${c.sub} perRow=${c.perRow ?? '-'} ${multi ? 'several workgroups' : 'one workgroup'}`, async () => {
         const x = c.sat === 2 ? randomArray(c.n, 0, 1, 11) : randomArray(c.n, -1.2, 1.2, 11);
         if (c.zeros) for (let i = 0; i < c.n; i += 3) x[i] = 0;
+        if (c.shift) for (let i = 0; i < c.n; i++) x[i] = c.shift + x[i] * 0.5;
         const y = randomArray(c.n, -1, 1, 12);
         const out = R.buffer(SLOT_SIZE * 2);
         const slot = SLOT_SIZE; // write the second slot: the offset must be honoured
@@ -278,6 +290,7 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
         const f = (k: keyof typeof SLOT) => [got[SLOT[k]], ref[SLOT[k]]];
         for (const k of ['count', 'zeros', 'saturated', 'min', 'max'] as const) expect(f(k)[0], k).toBe(f(k)[1]);
         for (const k of ['mean', 'std', 'norm'] as const) expect(Math.abs(f(k)[0] - f(k)[1]), k).toBeLessThan(2e-6 * Math.max(1, Math.abs(f(k)[1])) * Math.log2(n + 2));
+        expect(Math.abs(f('std')[0] - f('std')[1]) / Math.max(f('std')[1], 1e-30), 'std, relative').toBeLessThan(1e-3);
         let histDiff = 0, histSum = 0;
         for (let i = 0; i < HIST_BINS; i++) { histDiff += Math.abs(got[SLOT.hist + i] - ref[SLOT.hist + i]); histSum += got[SLOT.hist + i]; }
         expect(histSum).toBe(n);
@@ -294,9 +307,8 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
     const xb = R.buffer(x), cur = R.stepInfo(1);
     for (const need of ['spread', 'norm'] as const) {
       const out = R.buffer(SLOT_SIZE), p1 = R.buffer(groups * K.STATS_PART1), p2 = R.buffer(groups * K.STATS_PART2);
-      await R.run(K.statsPartialKernel(0, false, false), [xb, xb, cur, p1], [groups, 1, 1], u);
-      if (need === 'spread') await R.run(K.statsHistKernel(false, false, false), [xb, xb, cur, p1, p2], [groups, 1, 1], u);
-      await R.run(K.statsFinalKernel(false, need === 'spread'), [cur, p1, p2, out], [1, 1, 1], u);
+      await R.run(K.statsPartialKernel(0, false, false, need === 'spread'), [xb, xb, cur, p1], [groups, 1, 1], u);
+      await R.run(K.statsFinalKernel(false, false), [cur, p1, p2, out], [1, 1, 1], u);
       const got = await R.read(out, SLOT_SIZE);
       expect(got[SLOT.norm]).toBeCloseTo(ref[SLOT.norm], 3);
       expect(got[SLOT.mean]).toBeCloseTo(ref[SLOT.mean], 5);

@@ -52,7 +52,9 @@ export async function acquireBrowserDevice(
   for (const k of LIMITS) requiredLimits[k] = adapter.limits[k];
   let device: GPUDevice;
   try {
-    device = await adapter.requestDevice({ requiredLimits });
+    // Subgroups let the matrix products share loaded operands between lanes (see matmulPlan).
+    const requiredFeatures: GPUFeatureName[] = adapter.features.has('subgroups') ? ['subgroups' as GPUFeatureName] : [];
+    device = await adapter.requestDevice({ requiredLimits, requiredFeatures });
   } catch (e) {
     return { unavailable: `the WebGPU adapter refused a device (${(e as Error).message})` };
   }

@@ -21,7 +21,7 @@ import type { Engine, LayerWeights, Prediction, StepRecord } from '../train/engi
 import { checkFits, checkWeights, layerShapes, type LayerShape } from '../train/model';
 import { Schedule } from '../train/schedule';
 import { fusedDesc, fusedEligible, fusedLayout } from './fused';
-import { bind, dispatch, groups1d, PipelineCache, sliceOf, writeArray, type BoundKernel, type Kernel, type Slice } from './kernel';
+import { bind, dispatch, groups1d, PipelineCache, sliceOf, subgroupSizeOf, writeArray, type BoundKernel, type Kernel, type Slice } from './kernel';
 import * as K from './kernels';
 import { ReadbackPool } from './readback';
 import { SlicePlanner, type LayerBuffers } from './slices';
@@ -93,6 +93,8 @@ export class GpuEngine implements Engine {
   private fused = false;
   private stepCap = STEP_CAP;
   private fusedKernel: BoundKernel | null = null;
+  /** What the product kernels may use of this device (its fixed subgroup size, if any). */
+  private readonly target: K.MatmulTarget;
 
   static async create(cfg: RunConfig, data: Dataset, device: GPUDevice, adapter: string): Promise<GpuEngine> {
     const e = new GpuEngine(cfg, data, device, adapter);
@@ -102,6 +104,7 @@ export class GpuEngine implements Engine {
 
   private constructor(readonly cfg: RunConfig, readonly data: Dataset, readonly device: GPUDevice, readonly adapter: string) {
     this.shapes = layerShapes(cfg);
+    this.target = { subgroupSize: subgroupSizeOf(device) };
     this.sched = new Schedule(data.n, cfg.batch_size, cfg.epochs, cfg.seed, cfg.log_every);
     this.outDim = this.shapes[this.shapes.length - 1].units;
     const lim = device.limits;
@@ -207,21 +210,17 @@ export class GpuEngine implements Engine {
     };
     // The activation's forward runs in the epilogue of the layer's product where the plan allows,
     // its derivative in the epilogue of the dX product of the layer above (softmax: its own kernel).
-    const elementwise = (l: number): K.Epilogue['act'] | null => {
-      const id = ACTIVATION_ID[cfg.layers[l].activation.name];
-      return id === ACTIVATION_ID.softmax ? null : id;
-    };
     const epilogue = (kind: K.Epilogue['kind'], l: number): K.Epilogue | undefined => {
-      const id = elementwise(l);
-      return id === null ? undefined : { kind, act: id, alpha: cfg.layers[l].activation.alpha };
+      const a = cfg.layers[l].activation, id = ACTIVATION_ID[a.name];
+      return id === ACTIVATION_ID.softmax ? undefined : { kind, act: id, alpha: a.alpha };
     };
-    const dXPlan = (l: number) => K.matmulPlan('dX', B, this.shapes[l].fanIn, this.shapes[l].units, epilogue('act_grad', l - 1));
+    const dXPlan = (l: number) => K.matmulPlan('dX', B, this.shapes[l].fanIn, this.shapes[l].units, epilogue('act_grad', l - 1), this.target);
     const last = this.layers.length - 1;
     for (let l = 0; l <= last; l++) {
       const L = this.layers[l], act = cfg.layers[l].activation, id = ACTIVATION_ID[act.name];
       const { fanIn, units } = L.shape;
       const input = l === 0 ? Xb : this.layers[l - 1].A;
-      const fwdPlan = K.matmulPlan('forward', B, units, fanIn, epilogue('act', l));
+      const fwdPlan = K.matmulPlan('forward', B, units, fanIn, epilogue('act', l), this.target);
       const forward = await matmul(fwdPlan, [input, L.W, L.b, L.Z], [L.A]);
       if (!fwdPlan.epilogue) {
         forward.push(id === ACTIVATION_ID.softmax
@@ -279,8 +278,9 @@ export class GpuEngine implements Engine {
 
   /**
    * The kernels that reduce one tensor into the slot at `slot`: a fixed count `n`, or (n = 0) this
-   * step's rows times `width`. Three passes (partial sums, deviations and histograms, the slot),
-   * over as many workgroups as the tensor's size warrants; partials in buffers sized on first use.
+   * step's rows times `width`. Up to three passes (sums and deviations, the histogram where
+   * `need` is 'all', the slot), over as many workgroups as the tensor's size warrants; partials
+   * in buffers sized on first use.
    */
   private async statsFor(
     x: Slice, prev: Slice | null, sat: number, n: number, width: number, slot: number, need: 'all' | 'spread' | 'norm',
@@ -294,11 +294,11 @@ export class GpuEngine implements Engine {
     const one: [number, number, number] = [1, 1, 1];
     this.partsUsed += groups;
     const [p1, p2] = this.partBuffers();
-    const passes = [this.bind(await this.cache.get(K.statsPartialKernel(sat, sub, perRow)), [x, y, this.cur, p1], [groups, 1, 1], u)];
-    if (need !== 'norm') {
-      passes.push(this.bind(await this.cache.get(K.statsHistKernel(sub, perRow, need === 'all')), [x, y, this.cur, p1, p2], [groups, 1, 1], u));
+    const passes = [this.bind(await this.cache.get(K.statsPartialKernel(sat, sub, perRow, need !== 'norm')), [x, y, this.cur, p1], [groups, 1, 1], u)];
+    if (need === 'all') {
+      passes.push(this.bind(await this.cache.get(K.statsHistKernel(sub, perRow)), [x, y, this.cur, p1, p2], [groups, 1, 1], u));
     }
-    passes.push(this.bind(await this.cache.get(K.statsFinalKernel(perRow, need !== 'norm')), [this.cur, p1, p2, this.stats], one, u));
+    passes.push(this.bind(await this.cache.get(K.statsFinalKernel(perRow, need === 'all')), [this.cur, p1, p2, this.stats], one, u));
     return passes;
   }
 
@@ -519,7 +519,7 @@ export class GpuEngine implements Engine {
       const { fanIn, units } = L.shape;
       Z = this.buffer(`predict.Z${l}`, rows * units * 4);
       A = this.buffer(`predict.A${l}`, rows * units * 4);
-      const plan = K.matmulPlan('forward', rows, units, fanIn);
+      const plan = K.matmulPlan('forward', rows, units, fanIn, undefined, this.target);
       kernels.push(this.bind(await this.cache.get(plan.desc), [input, L.W, L.b, Z], plan.groups, plan.uniforms));
       kernels.push(id === ACTIVATION_ID.softmax
         ? this.bind(await this.cache.get(K.softmaxKernel()), [Z, A], [...groups1d(rows), 1], { rows, units })

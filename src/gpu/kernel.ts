@@ -29,6 +29,8 @@ export interface KernelDesc {
   source: string;
   /** Shared WGSL pieces prepended in order (rng, activations ...). */
   includes?: string[];
+  /** WGSL extensions the kernel needs (`enable` directives, which must open the module). */
+  enables?: string[];
   /** Injected as `const NAME: type = value;`. Part of the cache key. */
   constants?: Record<string, [ScalarType, number]>;
   /** Fields of the `Params` uniform struct (all 4-byte scalars), bound at binding 0. */
@@ -78,7 +80,20 @@ export function assemble(desc: KernelDesc): string {
     lines.push(`struct Params {\n${fields.map(([k, t]) => `  ${k}: ${t},`).join('\n')}\n}`);
     lines.push('@group(0) @binding(0) var<uniform> P: Params;');
   }
-  return [lines.join('\n'), COMMON, ...(desc.includes ?? []), desc.source].join('\n');
+  const enables = (desc.enables ?? []).map((e) => `enable ${e};`);
+  return [...enables, lines.join('\n'), COMMON, ...(desc.includes ?? []), desc.source].join('\n');
+}
+
+/**
+ * The device's subgroup size when subgroups are enabled and the size is fixed (the adapter's
+ * minimum and maximum agree), else null: kernels that make one workgroup one subgroup need it
+ * at compile time.
+ */
+export function subgroupSizeOf(device: GPUDevice): number | null {
+  if (!device.features.has('subgroups')) return null;
+  const info = (device as GPUDevice & { adapterInfo?: { subgroupMinSize?: number; subgroupMaxSize?: number } }).adapterInfo;
+  const min = info?.subgroupMinSize, max = info?.subgroupMaxSize;
+  return min && min === max && min >= 4 && min <= 64 ? min : null;
 }
 
 function cacheKey(desc: KernelDesc): string {

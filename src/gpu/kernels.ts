@@ -12,9 +12,9 @@ import gatherWgsl from '../../shaders/gather.wgsl?raw';
 import initWgsl from '../../shaders/init.wgsl?raw';
 import lossWgsl from '../../shaders/loss.wgsl?raw';
 import matmulWgsl from '../../shaders/matmul.wgsl?raw';
+import matmulNnSgWgsl from '../../shaders/matmul_nn_sg.wgsl?raw';
 import matmulNnVec4Wgsl from '../../shaders/matmul_nn_vec4.wgsl?raw';
 import matmulNtVec4Wgsl from '../../shaders/matmul_nt_vec4.wgsl?raw';
-import matmulRbWgsl from '../../shaders/matmul_rb.wgsl?raw';
 import matmulTnVec4Wgsl from '../../shaders/matmul_tn_vec4.wgsl?raw';
 import mmStoreWgsl from '../../shaders/mm_store.wgsl?raw';
 import mmStoreActWgsl from '../../shaders/mm_store_act.wgsl?raw';
@@ -31,29 +31,6 @@ import { HIST_BINS, SLOT } from '../core/stats';
 import type { OptimizerConfig } from '../core/types';
 import type { KernelDesc, Slice } from './kernel';
 
-/** Matmul tiling: a 16×16 workgroup computing a 64×64 block, 4×4 outputs per invocation, 16-deep slices. */
-export const MATMUL_TILE = { WG_X: 16, WG_Y: 16, TM: 4, TN: 4, TILE_K: 16 } as const;
-
-export function matmulKernel(transA: boolean, transB: boolean, bias: boolean): KernelDesc {
-  const t = MATMUL_TILE;
-  return {
-    name: 'matmul',
-    source: matmulWgsl,
-    constants: {
-      WG_X: ['u32', t.WG_X], WG_Y: ['u32', t.WG_Y], TM: ['u32', t.TM], TN: ['u32', t.TN], TILE_K: ['u32', t.TILE_K],
-      TRANS_A: ['u32', transA ? 1 : 0], TRANS_B: ['u32', transB ? 1 : 0], BIAS: ['u32', bias ? 1 : 0],
-    },
-    uniforms: { M: 'u32', N: 'u32', K: 'u32' },
-    bindings: ['read', 'read', 'read', 'rw'],
-  };
-}
-
-/** Workgroups covering an M×N output. */
-export function matmulGroups(M: number, N: number): [number, number, number] {
-  const t = MATMUL_TILE;
-  return [Math.ceil(N / (t.WG_X * t.TN)), Math.ceil(M / (t.WG_Y * t.TM)), 1];
-}
-
 /** The three products of a dense layer. */
 export type MatmulForm = 'forward' | 'dX' | 'dW';
 
@@ -63,16 +40,26 @@ export type MatmulForm = 'forward' | 'dX' | 'dW';
  */
 export const VEC4_TILE = { WG_X: 8, WG_Y: 8, NN_TM: 8, NT_TM: 4, NT_TN: 4 } as const;
 
-/** Register blocking of matmul_rb.wgsl (any shape): 8 rows × 8 scalar columns per invocation. */
-export const RB_TILE = { WG_X: 8, WG_Y: 8, TM: 8, TN: 8 } as const;
+/** Register blocking of matmul.wgsl (any shape): 8 rows × 8 scalar columns per invocation. */
+export const MATMUL_TILE = { WG_X: 8, WG_Y: 8, TM: 8, TN: 8 } as const;
 
-function matmulRbDesc(transA: boolean, bias: boolean): KernelDesc {
-  const t = RB_TILE;
+/** The general kernel: op(A)·op(B) (+ bias) for any shape. */
+export function matmulKernel(transA: boolean, transB: boolean, bias: boolean): KernelDesc {
+  const t = MATMUL_TILE;
   return {
-    name: 'matmul_rb', source: matmulRbWgsl,
-    constants: { WG_X: ['u32', t.WG_X], WG_Y: ['u32', t.WG_Y], TM: ['u32', t.TM], TN: ['u32', t.TN], TRANS_A: ['u32', transA ? 1 : 0], BIAS: ['u32', bias ? 1 : 0] },
+    name: 'matmul', source: matmulWgsl,
+    constants: {
+      WG_X: ['u32', t.WG_X], WG_Y: ['u32', t.WG_Y], TM: ['u32', t.TM], TN: ['u32', t.TN],
+      TRANS_A: ['u32', transA ? 1 : 0], TRANS_B: ['u32', transB ? 1 : 0], BIAS: ['u32', bias ? 1 : 0],
+    },
     uniforms: { M: 'u32', N: 'u32', K: 'u32' }, bindings: ['read', 'read', 'read', 'rw'],
   };
+}
+
+/** Workgroups of the general kernel covering an M×N output. */
+export function matmulGroups(M: number, N: number): [number, number, number] {
+  const t = MATMUL_TILE;
+  return [Math.ceil(N / (t.TN * t.WG_X)), Math.ceil(M / (t.TM * t.WG_Y)), 1];
 }
 
 export interface MatmulPlan {
@@ -131,10 +118,21 @@ export function matmulCalls(
   ];
 }
 
-/** The register-blocked forward kernel (also dX's, on Wᵀ) with its output epilogue. */
-function nnVec4Desc(bias: boolean, epi: Epilogue | undefined): KernelDesc {
+/**
+ * Register blocking of matmul_nn_sg.wgsl: 16 rows × 4 vec4 columns per lane, measured on
+ * lavapipe (subgroups of 8) at 1024³ against 8×8 (19 GFLOP/s), 8×16 (23), 24×16 (26, within noise).
+ */
+export const SG_TILE = { TM: 16, CN: 4 } as const;
+
+/** What a product plan may use of the device: its fixed subgroup size (`subgroupSizeOf`), or null. */
+export interface MatmulTarget { subgroupSize: number | null }
+
+/** The register-blocked forward kernel (also dX's, on Wᵀ) with its output epilogue; with subgroups when `sg`. */
+function nnVec4Desc(bias: boolean, epi: Epilogue | undefined, sg: number | null = null): KernelDesc {
   const t = VEC4_TILE;
-  const constants: KernelDesc['constants'] = { WG_X: ['u32', t.WG_X], WG_Y: ['u32', t.WG_Y], TM: ['u32', t.NN_TM], BIAS: ['u32', bias ? 1 : 0] };
+  const constants: KernelDesc['constants'] = sg
+    ? { SG: ['u32', sg], TM: ['u32', SG_TILE.TM], CN: ['u32', SG_TILE.CN], BIAS: ['u32', bias ? 1 : 0] }
+    : { WG_X: ['u32', t.WG_X], WG_Y: ['u32', t.WG_Y], TM: ['u32', t.NN_TM], BIAS: ['u32', bias ? 1 : 0] };
   const bindings: KernelDesc['bindings'] = ['read', 'read', 'read', 'rw'];
   const includes = [mmStoreWgsl];
   if (epi) {
@@ -143,29 +141,37 @@ function nnVec4Desc(bias: boolean, epi: Epilogue | undefined): KernelDesc {
     bindings.push(...(epi.kind === 'act' ? ['rw'] as const : ['read', 'rw'] as const));
   }
   const suffix = epi ? `+${epi.kind}` : '';
-  return { name: `matmul_nn_vec4${suffix}`, source: matmulNnVec4Wgsl, includes, constants, uniforms: { M: 'u32', N: 'u32', K: 'u32' }, bindings };
+  return {
+    name: `matmul_nn_${sg ? 'sg' : 'vec4'}${suffix}`, source: sg ? matmulNnSgWgsl : matmulNnVec4Wgsl, includes, constants,
+    uniforms: { M: 'u32', N: 'u32', K: 'u32' }, bindings, ...(sg ? { enables: ['subgroups'] } : {}),
+  };
 }
 
 /**
  * Chooses the kernel for one product of shape (M×K)·(K×N) → M×N: the vec4 kernel of the form when
- * its vectorized dimension is a multiple of 4, else the general tiled kernel.
- *   forward: Z(M×N) = X(M×K)·W(K×N) + b        vec4 when N % 4 == 0
+ * its vectorized dimension is a multiple of 4, else the general kernel.
+ *   forward: Z(M×N) = X(M×K)·W(K×N) + b        vec4 when N % 4 == 0 (its subgroup variant where
+ *                                                `target` has a fixed subgroup size)
  *   dX:      dX(M×N) = dZ(M×K)·W(N×K)ᵀ          forward kernel on Wᵀ when N % 4 == 0 and M ≥ 32,
  *                                                else vec4 (nt) when K % 4 == 0
  *   dW:      dW(M×N) = X(K×M)ᵀ·dZ(K×N)          vec4 when M % 4 == 0 and N % 4 == 0
- * Forward and dW products of other shapes take the scalar register-blocked kernel (matmul_rb);
- * the remaining dX shapes (K % 4 != 0, and N % 4 != 0 or a small batch) the tiled kernel.
+ * Every other shape takes the general kernel (matmul.wgsl, scalar register blocking).
  */
-export function matmulPlan(form: MatmulForm, M: number, N: number, K: number, epilogue?: Epilogue): MatmulPlan {
+export function matmulPlan(
+  form: MatmulForm, M: number, N: number, K: number, epilogue?: Epilogue, target: MatmulTarget = { subgroupSize: null },
+): MatmulPlan {
   const uniforms = { M, N, K };
   const t = VEC4_TILE;
   const wg = { WG_X: ['u32', t.WG_X], WG_Y: ['u32', t.WG_Y] } as Record<string, ['u32', number]>;
   const common = { uniforms: { M: 'u32', N: 'u32', K: 'u32' } as const, bindings: ['read', 'read', 'read', 'rw'] as KernelDesc['bindings'] };
-  const nnGroups: [number, number, number] = [Math.ceil(N / 8 / t.WG_X), Math.ceil(M / (t.NN_TM * t.WG_Y)), 1];
+  const sg = target.subgroupSize;
+  const nnGroups: [number, number, number] = sg
+    ? [Math.ceil(N / 4 / (sg * SG_TILE.CN)), Math.ceil(M / SG_TILE.TM), 1]
+    : [Math.ceil(N / 8 / t.WG_X), Math.ceil(M / (t.NN_TM * t.WG_Y)), 1];
   // An epilogue fuses only where its kind belongs: `act` after forward, `act_grad` after dX.
   const epi = (want: Epilogue['kind']) => (epilogue?.kind === want ? epilogue : undefined);
   if (form === 'forward' && N % 4 === 0) {
-    return { desc: nnVec4Desc(true, epi('act')), uniforms, groups: nnGroups, epilogue: !!epi('act') };
+    return { desc: nnVec4Desc(true, epi('act'), sg), uniforms, groups: nnGroups, epilogue: !!epi('act') };
   }
   if (form === 'dW' && M % 4 === 0 && N % 4 === 0) {
     return { desc: { name: 'matmul_tn_vec4', source: matmulTnVec4Wgsl, constants: wg, ...common }, uniforms,
@@ -173,19 +179,14 @@ export function matmulPlan(form: MatmulForm, M: number, N: number, K: number, ep
   }
   if (form === 'dX' && N % 4 === 0 && M >= TRANSPOSE_MIN_ROWS) {
     // dX(M×N) = dZ(M×K)·W(N×K)ᵀ as dZ·Wt with Wt = Wᵀ (K×N): the forward kernel, without bias.
-    return { desc: nnVec4Desc(false, epi('act_grad')), uniforms, groups: nnGroups, epilogue: !!epi('act_grad'),
+    return { desc: nnVec4Desc(false, epi('act_grad'), sg), uniforms, groups: nnGroups, epilogue: !!epi('act_grad'),
       transposeB: { desc: transposeKernel(), groups: [Math.ceil(K / 32), Math.ceil(N / 32), 1], uniforms: { rows: N, cols: K }, floats: N * K } };
   }
   if (form === 'dX' && K % 4 === 0) {
     return { desc: { name: 'matmul_nt_vec4', source: matmulNtVec4Wgsl, constants: { ...wg, TM: ['u32', t.NT_TM], TN: ['u32', t.NT_TN] }, ...common }, uniforms,
       groups: [Math.ceil(N / (t.NT_TN * t.WG_X)), Math.ceil(M / (t.NT_TM * t.WG_Y)), 1], epilogue: false };
   }
-  if (form !== 'dX') {
-    const r = RB_TILE;
-    return { desc: matmulRbDesc(form === 'dW', form === 'forward'), uniforms, epilogue: false,
-      groups: [Math.ceil(N / (r.TN * r.WG_X)), Math.ceil(M / (r.TM * r.WG_Y)), 1] };
-  }
-  return { desc: matmulKernel(false, true, false), groups: matmulGroups(M, N), uniforms, epilogue: false };
+  return { desc: matmulKernel(form === 'dW', form === 'dX', form === 'forward'), groups: matmulGroups(M, N), uniforms, epilogue: false };
 }
 
 export function actForwardKernel(act: number, alpha: number): KernelDesc {
@@ -274,26 +275,30 @@ function statsConstants(sat: number, sub: boolean, perRow: boolean): KernelDesc[
   return { ...slot, WG: ['u32', STATS_WG], HIST_BINS: ['u32', HIST_BINS], SAT: ['u32', sat], SUB: ['u32', sub ? 1 : 0], PER_ROW: ['u32', perRow ? 1 : 0] };
 }
 
-/** Statistics in three passes: partial sums per workgroup, then deviations and histograms, then the slot. */
-export function statsPartialKernel(sat: number, sub: boolean, perRow: boolean): KernelDesc {
+/**
+ * Statistics in up to three passes: partial sums and deviations per workgroup, the histogram
+ * (only where it is read), then the slot. `spread` = false skips the deviations (norm-only tensors).
+ */
+export function statsPartialKernel(sat: number, sub: boolean, perRow: boolean, spread = true): KernelDesc {
   return {
-    name: 'stats_partial', source: statsPartialWgsl, includes: [statsCommonWgsl], constants: statsConstants(sat, sub, perRow),
+    name: 'stats_partial', source: statsPartialWgsl, includes: [statsCommonWgsl],
+    constants: { ...statsConstants(sat, sub, perRow), SPREAD: ['u32', spread ? 1 : 0] },
     uniforms: STATS_UNIFORMS, bindings: ['read', 'read', 'read', 'rw'],
   };
 }
 
-export function statsHistKernel(sub: boolean, perRow: boolean, withHist = true): KernelDesc {
+export function statsHistKernel(sub: boolean, perRow: boolean): KernelDesc {
   return {
     name: 'stats_hist', source: statsHistWgsl, includes: [statsCommonWgsl],
-    constants: { ...statsConstants(0, sub, perRow), WITH_HIST: ['u32', withHist ? 1 : 0] },
+    constants: statsConstants(0, sub, perRow),
     uniforms: STATS_UNIFORMS, bindings: ['read', 'read', 'read', 'read', 'rw'],
   };
 }
 
-export function statsFinalKernel(perRow: boolean, hasPass2 = true): KernelDesc {
+export function statsFinalKernel(perRow: boolean, hasHist = true): KernelDesc {
   return {
     name: 'stats_final', source: statsFinalWgsl,
-    constants: { ...statsConstants(0, false, perRow), HAS_PASS2: ['u32', hasPass2 ? 1 : 0] },
+    constants: { ...statsConstants(0, false, perRow), HAS_HIST: ['u32', hasHist ? 1 : 0] },
     uniforms: STATS_UNIFORMS, bindings: ['read', 'read', 'read', 'rw'],
   };
 }
@@ -306,11 +311,11 @@ export function statsFinalKernel(perRow: boolean, hasPass2 = true): KernelDesc {
  * elements, ample for what is a memory-bound microsecond pass there.
  */
 export const STATS_CHUNK = 32768;
-/** Most workgroups one tensor's statistics use (pass 2 sums their partials serially). */
+/** Most workgroups one tensor's statistics use (passes 2 and 3 sum their partials serially). */
 export const STATS_MAX_GROUPS = 64;
 /** Floats per pass-1 and pass-2 partial. */
 export const STATS_PART1 = 8;
-export const STATS_PART2 = HIST_BINS + 1;
+export const STATS_PART2 = HIST_BINS;
 
 export function statsGroups(maxCount: number): number {
   return Math.min(STATS_MAX_GROUPS, Math.max(1, Math.ceil(maxCount / STATS_CHUNK)));

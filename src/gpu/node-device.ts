@@ -34,6 +34,8 @@ export async function acquireNodeDevice(): Promise<AcquiredDevice | null> {
   for (const k of ['maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupStorageSize', 'maxComputeInvocationsPerWorkgroup', 'maxStorageBuffersPerShaderStage'] as const) {
     limits[k] = adapter.limits[k];
   }
-  const device = await adapter.requestDevice({ requiredLimits: limits });
+  // Subgroups let the matrix products share loaded operands between lanes (see matmulPlan).
+  const requiredFeatures: GPUFeatureName[] = adapter.features.has('subgroups') ? ['subgroups' as GPUFeatureName] : [];
+  const device = await adapter.requestDevice({ requiredLimits: limits, requiredFeatures });
   return { device, adapter: describeAdapter(adapter) };
 }

@@ -1,0 +1,47 @@
+// Z = X·W + b for N % 4 == 0 (and dX on a transposed W), on adapters whose subgroup size SG is
+// fixed: one workgroup is one subgroup. Each lane keeps TM rows × CN vec4 columns in registers
+// (columns strided by SG, so neighbouring lanes read neighbouring vec4s). Per step of k a lane
+// loads its CN vec4s of W but only ceil(TM / SG) scalars of X: the TM values of X the block
+// needs are spread over the lanes and shuffled to each, instead of every lane loading all TM.
+// On a software adapter, where each lane's load is a separate scalar load and a shuffle is a
+// register move, this is 1.5-2× faster than matmul_nn_vec4 (bench/REPORT.md history).
+// The output goes through `store` (shaders/mm_store*.wgsl), as in matmul_nn_vec4.
+@group(0) @binding(1) var<storage, read> X: array<f32>;
+@group(0) @binding(2) var<storage, read> W: array<vec4<f32>>;
+@group(0) @binding(3) var<storage, read> bias: array<vec4<f32>>;
+
+// Rows of X each lane loads per step of k.
+const RL: u32 = (TM + SG - 1u) / SG;
+
+@compute @workgroup_size(SG)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(subgroup_invocation_id) lane: u32) {
+  let N4 = P.N / 4u;
+  let r0 = wid.y * TM;
+  let cBase = wid.x * SG * CN + lane;
+  // Rows and columns past the edges read the last one (in bounds) and are never stored; every
+  // lane runs the whole loop, since the shuffles need the full subgroup.
+  var col: array<u32, CN>;
+  for (var j = 0u; j < CN; j++) { col[j] = min(cBase + j * SG, N4 - 1u); }
+  var rowOff: array<u32, RL>;
+  for (var q = 0u; q < RL; q++) { rowOff[q] = min(r0 + q * SG + lane, P.M - 1u) * P.K; }
+  var acc: array<array<vec4<f32>, CN>, TM>;
+  for (var k = 0u; k < P.K; k++) {
+    var xs: array<f32, RL>;
+    for (var q = 0u; q < RL; q++) { xs[q] = X[rowOff[q] + k]; }
+    var w: array<vec4<f32>, CN>;
+    for (var j = 0u; j < CN; j++) { w[j] = W[k * N4 + col[j]]; }
+    for (var i = 0u; i < TM; i++) {
+      let x = subgroupShuffle(xs[i / SG], i % SG);
+      for (var j = 0u; j < CN; j++) { acc[i][j] = acc[i][j] + x * w[j]; }
+    }
+  }
+  for (var j = 0u; j < CN; j++) {
+    let c = cBase + j * SG;
+    if (c >= N4) { continue; }
+    var b = vec4<f32>(0.0);
+    if (BIAS == 1u) { b = bias[c]; }
+    for (var i = 0u; i < TM; i++) {
+      if (r0 + i < P.M) { store((r0 + i) * N4 + c, acc[i][j] + b); }
+    }
+  }
+}

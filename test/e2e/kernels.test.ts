@@ -1,0 +1,98 @@
+/**
+ * @file The product kernels in the browser's WebGPU (SwiftShader in headless Chromium), against
+ * the CPU reference, with the kernels `matmulPlan` picks for that device. SwiftShader has fixed
+ * subgroups of 4 (lavapipe, under the Node tests, has 8), so this is where the subgroup kernel
+ * meets a second subgroup size. The modules are imported from the Vite dev server into the page.
+ */
+import { existsSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+import type { ViteDevServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, launch, serve } from './harness';
+
+const HAVE_CHROMIUM = existsSync(CHROMIUM);
+let server: ViteDevServer;
+let url: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!HAVE_CHROMIUM) return;
+  ({ server, url } = await serve());
+  browser = await launch(true);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe.skipIf(!HAVE_CHROMIUM)('product kernels in the browser', () => {
+  it('forward (with its activation epilogue) and dX (with the derivative) match the CPU reference', async () => {
+    const page = await browser.newPage();
+    await page.goto(url);
+    const out = await page.evaluate(async () => {
+      // Built from a string: the test file's own transform would rewrite a literal import().
+      const imp = new Function('p', 'return import(p)') as (p: string) => Promise<any>;
+      const { acquireBrowserDevice } = await imp('/src/gpu/browser-device.ts');
+      const { subgroupSizeOf, PipelineCache, bind, dispatch } = await imp('/src/gpu/kernel.ts');
+      const K = await imp('/src/gpu/kernels.ts');
+      const { matmulBias, matmulTransB } = await imp('/src/core/cpu/ops.ts');
+      const got = await acquireBrowserDevice();
+      if (!got.device) return { error: got.unavailable ?? 'no device' };
+      const device: GPUDevice = got.device;
+      const target = { subgroupSize: subgroupSizeOf(device) };
+      const cache = new PipelineCache(device);
+      let seed = 7;
+      const rand = (n: number) => Float32Array.from({ length: n }, () => { seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0; return seed / 2 ** 31 - 1; });
+      const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+      const up = (a: Float32Array | number) => {
+        const n = typeof a === 'number' ? a : a.length;
+        const b = device.createBuffer({ size: Math.max(16, n * 4), usage });
+        if (typeof a !== 'number') device.queue.writeBuffer(b, 0, a);
+        return b;
+      };
+      const read = async (b: GPUBuffer, n: number) => {
+        const rb = device.createBuffer({ size: n * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+        const e = device.createCommandEncoder(); e.copyBufferToBuffer(b, 0, rb, 0, n * 4); device.queue.submit([e.finish()]);
+        await rb.mapAsync(GPUMapMode.READ); return new Float32Array(rb.getMappedRange().slice(0));
+      };
+      const run = async (plan: any, bufs: GPUBuffer[], extra: GPUBuffer[]) => {
+        const scratch = plan.transposeB ? up(plan.transposeB.floats) : null;
+        const enc = device.createCommandEncoder(); const pass = enc.beginComputePass();
+        for (const c of K.matmulCalls(plan, bufs, scratch, extra)) dispatch(pass, bind(device, await cache.get(c.desc), c.buffers, c.groups, c.uniforms));
+        pass.end(); device.queue.submit([enc.finish()]);
+      };
+      const tanh = 2; // ACTIVATION_ID.tanh
+      const results: { name: string; err: number }[] = [];
+      for (const [M, Kd, N] of [[37, 20, 12], [64, 64, 68]]) {
+        const X = rand(M * Kd), W = rand(Kd * N), b = rand(N), dZ = rand(M * N), Zb = rand(M * Kd);
+        const fwd = K.matmulPlan('forward', M, N, Kd, { kind: 'act', act: tanh, alpha: 0 }, target);
+        const Z = up(M * N), A = up(M * N);
+        await run(fwd, [up(X), up(W), up(b), Z], [A]);
+        const Zref = new Float64Array(M * N); matmulBias(M, Kd, N, X, W, b, Zref);
+        const z = await read(Z, M * N), a = await read(A, M * N);
+        let e = 0;
+        for (let i = 0; i < M * N; i++) e = Math.max(e, Math.abs(z[i] - Zref[i]), Math.abs(a[i] - Math.tanh(Zref[i])));
+        results.push({ name: fwd.desc.name, err: e });
+        const g = K.matmulPlan('dX', M, Kd, N, { kind: 'act_grad', act: tanh, alpha: 0 }, target);
+        const dA = up(M * Kd), dZb = up(M * Kd);
+        await run(g, [up(dZ), up(W), up(4), dA], [up(Zb), dZb]);
+        const dXref = new Float64Array(M * Kd); matmulTransB(M, Kd, N, dZ, W, dXref);
+        const da = await read(dA, M * Kd), dz = await read(dZb, M * Kd);
+        e = 0;
+        for (let i = 0; i < M * Kd; i++) {
+          const t = Math.tanh(Zb[i]);
+          e = Math.max(e, Math.abs(da[i] - dXref[i]), Math.abs(dz[i] - dXref[i] * (1 - t * t)));
+        }
+        results.push({ name: g.desc.name, err: e });
+      }
+      return { subgroupSize: target.subgroupSize, results };
+    });
+    expect(out.error).toBeUndefined();
+    // On SwiftShader the subgroup kernel must be the one chosen (and so the one checked).
+    if (out.subgroupSize) for (const r of out.results!) expect(r.name).toContain('matmul_nn_sg');
+    for (const r of out.results!) expect(r.err, r.name).toBeLessThan(1e-4);
+    console.log(`browser products: subgroups of ${out.subgroupSize}, ${out.results!.map((r) => `${r.name} ${r.err.toExponential(1)}`).join(', ')}`);
+    await page.close();
+  }, 120_000);
+});
