@@ -111,6 +111,15 @@ describe('measureInterleaved', () => {
     expect(clock.t).toBe(4500 + 1500 * 3);
   });
 
+  it('times all repeats of a slow workload that asks for them, as the budget allows', async () => {
+    const clock = fakeClock(), log: string[] = [];
+    const out = await measureInterleaved([{ key: 's', workload: fake(clock, log, 's', 1500, 3000), allRepeats: true }], OPTS, clock);
+    expect(out.get('s')).toMatchObject({ status: 'ok', iters: 1, samples: [1500, 1500, 1500, 1500, 1500] });
+    const tight = await measureInterleaved([{ key: 't', workload: fake(clock, log, 't', 3000), allRepeats: true }], OPTS, clock);
+    // 3 s windows: the 10 s budget holds the probe and two more, never fewer than the minimum of 3.
+    expect(tight.get('t')).toMatchObject({ status: 'ok', samples: [3000, 3000, 3000] });
+  });
+
   it('shrinks a multi-iteration window towards its floor when the budget needs it', async () => {
     const clock = fakeClock(), log: string[] = [];
     const out = await measureInterleaved([{ key: 'w', workload: fake(clock, log, 'w', 1000), minIters: 8, minItersFloor: 2 }], OPTS, clock);

@@ -225,7 +225,8 @@ export async function runBench(env: BenchEnv, opts: BenchOptions, cb: BenchCallb
               // 1-step windows and the other in 8-step ones charged the sync to the statistics.
               // Three times the budget, and windows shrink to 2 steps when even that is not enough.
               budgetMs: (engine.startsWith('ours-gpu') ? 3 : 2) * opts.budgetMs,
-              ...(engine.startsWith('ours-gpu') ? { minIters: opts.minGpuSteps, minItersFloor: 2 } : {}),
+              // The statistics cost is the difference of these two: all repeats for both.
+              ...(engine.startsWith('ours-gpu') ? { minIters: opts.minGpuSteps, minItersFloor: 2, allRepeats: true } : {}),
             });
           } catch (e) {
             record(engine, { status: 'failed', reason: (e as Error).message });

@@ -55,6 +55,11 @@ export interface Entry {
   warmupIters?: number;
   minIters?: number;
   budgetMs?: number;
+  /**
+   * Time `repeats` windows even when they last a second or more (budget permitting): for a pair
+   * of workloads whose difference is reported, where three medians under load are too few.
+   */
+  allRepeats?: boolean;
   /** When `minIters` iterations per repeat do not fit the budget, windows may shrink down to this. */
   minItersFloor?: number;
 }
@@ -106,7 +111,7 @@ async function calibrate(e: Entry, opts: MeasureOptions, clock: Clock): Promise<
   }
   const left = o.budgetMs - (clock.now() - start);
   // Repeats of a second or more: their median is stable with the minimum number of them.
-  const wanted2 = iters * per >= SLOW_REPEAT_MS ? o.minRepeats : o.repeats;
+  const wanted2 = iters * per >= SLOW_REPEAT_MS && !e.allRepeats ? o.minRepeats : o.repeats;
   const repeats = Math.min(wanted2, Math.max(o.minRepeats, samples.length + Math.floor(left / (iters * per))));
   return { entry: e, iters, repeats, warmupMs, samples };
 }

@@ -365,7 +365,7 @@ export function markdownReport(r: BenchResults, history: string | null): string 
   if (r.training.length) {
     o.push('## Training steps', '');
     o.push('One SGD update (lr 0.01) on one batch, forward, loss, backward and update, with the same network, initializers and loss on every engine. '
-      + `Cells: ms per step (samples/s). "ours GPU" records statistics once per \`run\` call (log_every huge), "ours GPU + stats" every step (log_every 1); both are timed in windows of ${opts.minGpuSteps ?? 8} steps or more (three times the budget to fit them, down to 2 steps where a step takes seconds; the iterations per window are in results.json), so that the wait for the GPU at the end of each window weighs alike on both. `
+      + `Cells: ms per step (samples/s). "ours GPU" records statistics once per \`run\` call (log_every huge), "ours GPU + stats" every step (log_every 1); both are timed in windows of ${opts.minGpuSteps ?? 8} steps or more (three times the budget to fit them, down to 2 steps where a step takes seconds; the iterations per window are in results.json), so that the wait for the GPU at the end of each window weighs alike on both, and with every repeat even where windows are long (the statistics cost is their difference). `
       + 'TF.js: a `tf.sequential` of Dense layers stepped with `optimizer.minimize(f, false)` (no loss read-back; softmax + categorical cross-entropy as `tf.losses.softmaxCrossEntropy` on the logits), batches resident on the backend, one read-back at the end of each timed window. '
       + 'The 16×1024 network uses batch 256.', '');
     o.push(mdTable(trainTable(r)), '', chartRef('training.svg'), '');

@@ -75,8 +75,9 @@ function target1(r: BenchResults): TargetCheck {
       // Read off the adapter's generated code (GALLIVM_DEBUG=asm, Mesa 25.0): see REPORT.md's history.
       why.push('on llvmpipe every storage load inside a loop is one scalar load per SIMD lane behind a bounds check '
         + '(about 8 instructions per float, even for vec4 loads and for addresses that are the same in every lane), while an FMA '
-        + 'of 8 lanes is 2 instructions; the ceiling kernel loads nothing. Register blocking (8×8 outputs per invocation) '
-        + 'gives 4 multiply-adds per loaded float; larger blocks spill and measured slower (kernel sweeps in the history)');
+        + 'of 8 lanes is 2 instructions; the ceiling kernel loads nothing. The subgroup kernel (16 rows × 16 columns per lane, X '
+        + 'shared by shuffles) does 14 multiply-adds per loaded float against 4 for the 8×8 vec4 kernel, but its 256 accumulators '
+        + 'live in spilled registers, and larger blocks measured slower (kernel sweeps in the history). dW has no subgroup variant yet');
     }
   }
   return { id: 1, title: 'Our 1024³ product is ≥ 2× TF.js webgpu and ≥ 50% of the measured ceiling', status: fold(verdicts), details, why };

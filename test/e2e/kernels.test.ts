@@ -48,7 +48,7 @@ describe.skipIf(!HAVE_CHROMIUM)('product kernels in the browser', () => {
       const up = (a: Float32Array | number) => {
         const n = typeof a === 'number' ? a : a.length;
         const b = device.createBuffer({ size: Math.max(16, n * 4), usage });
-        if (typeof a !== 'number') device.queue.writeBuffer(b, 0, a);
+        if (typeof a !== "number") device.queue.writeBuffer(b, 0, a as Float32Array<ArrayBuffer>);
         return b;
       };
       const read = async (b: GPUBuffer, n: number) => {
