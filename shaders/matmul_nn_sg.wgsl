@@ -1,5 +1,6 @@
 // Z = X·W + b for N % 4 == 0 (and dX on a transposed W), on adapters whose subgroup size SG is
-// fixed: one workgroup is one subgroup. Each lane keeps TM rows × CN vec4 columns in registers
+// fixed: one workgroup is one subgroup (a workgroup of exactly SG invocations; checked against
+// the CPU on lavapipe, SG 8, and in the browser on SwiftShader, SG 4). Each lane keeps TM rows × CN vec4 columns in registers
 // (columns strided by SG, so neighbouring lanes read neighbouring vec4s). Per step of k a lane
 // loads its CN vec4s of W but only ceil(TM / SG) scalars of X: the TM values of X the block
 // needs are spread over the lanes and shuffled to each, instead of every lane loading all TM.

@@ -4,6 +4,7 @@
  * 128 MiB, too little for a deep 1024-wide network) and reports why WebGPU is missing, so the
  * page can say so plainly and fall back to the CPU engine.
  */
+import { wantedFeatures } from './kernel';
 
 export interface AcquiredDevice { device: GPUDevice; adapter: string }
 
@@ -52,9 +53,7 @@ export async function acquireBrowserDevice(
   for (const k of LIMITS) requiredLimits[k] = adapter.limits[k];
   let device: GPUDevice;
   try {
-    // Subgroups let the matrix products share loaded operands between lanes (see matmulPlan).
-    const requiredFeatures: GPUFeatureName[] = adapter.features.has('subgroups') ? ['subgroups' as GPUFeatureName] : [];
-    device = await adapter.requestDevice({ requiredLimits, requiredFeatures });
+    device = await adapter.requestDevice({ requiredLimits, requiredFeatures: wantedFeatures(adapter) });
   } catch (e) {
     return { unavailable: `the WebGPU adapter refused a device (${(e as Error).message})` };
   }

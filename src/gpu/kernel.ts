@@ -84,6 +84,11 @@ export function assemble(desc: KernelDesc): string {
   return [...enables, lines.join('\n'), COMMON, ...(desc.includes ?? []), desc.source].join('\n');
 }
 
+/** Optional features the engine uses where the adapter has them: subgroups (see matmulPlan). */
+export function wantedFeatures(adapter: GPUAdapter): GPUFeatureName[] {
+  return adapter.features.has('subgroups') ? ['subgroups' as GPUFeatureName] : [];
+}
+
 /**
  * The device's subgroup size when subgroups are enabled and the size is fixed (the adapter's
  * minimum and maximum agree), else null: kernels that make one workgroup one subgroup need it

@@ -2,6 +2,7 @@
  * @file WebGPU in Node through the `webgpu` package (Dawn). Node-only: the browser passes
  * `navigator.gpu`'s device to the engine instead, so nothing here is ever bundled for the page.
  */
+import { wantedFeatures } from './kernel';
 
 /**
  * Dawn crashes if the object `create([])` returns is garbage-collected while a device lives, so
@@ -34,8 +35,6 @@ export async function acquireNodeDevice(): Promise<AcquiredDevice | null> {
   for (const k of ['maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupStorageSize', 'maxComputeInvocationsPerWorkgroup', 'maxStorageBuffersPerShaderStage'] as const) {
     limits[k] = adapter.limits[k];
   }
-  // Subgroups let the matrix products share loaded operands between lanes (see matmulPlan).
-  const requiredFeatures: GPUFeatureName[] = adapter.features.has('subgroups') ? ['subgroups' as GPUFeatureName] : [];
-  const device = await adapter.requestDevice({ requiredLimits: limits, requiredFeatures });
+  const device = await adapter.requestDevice({ requiredLimits: limits, requiredFeatures: wantedFeatures(adapter) });
   return { device, adapter: describeAdapter(adapter) };
 }
