@@ -86,10 +86,11 @@ export interface Epilogue { kind: 'act' | 'act_grad'; act: number; alpha: number
 
 /**
  * Rows of dX from which W is transposed for the forward kernel rather than read by the nt kernel:
- * the transposition costs about as much as a few rows of the product (measured on lavapipe,
- * bench/REPORT.md history), so small batches keep the nt kernel.
+ * the transposition is a fixed cost, the product's rows are not. Measured on lavapipe for a
+ * 512-wide layer (nt against transposition + subgroup kernel): 0.40 / 1.10 ms at 4 rows, 0.81 /
+ * 0.97 at 8, 1.28 / 0.92 at 16, 2.53 / 1.06 at 32.
  */
-export const TRANSPOSE_MIN_ROWS = 32;
+export const TRANSPOSE_MIN_ROWS = 16;
 
 export function transposeKernel(): KernelDesc {
   return { name: 'transpose', source: transposeWgsl, uniforms: { rows: 'u32', cols: 'u32' }, bindings: ['read', 'rw'] };
@@ -152,7 +153,7 @@ function nnVec4Desc(bias: boolean, epi: Epilogue | undefined, sg: number | null 
  * its vectorized dimension is a multiple of 4, else the general kernel.
  *   forward: Z(M×N) = X(M×K)·W(K×N) + b        vec4 when N % 4 == 0 (its subgroup variant where
  *                                                `target` has a fixed subgroup size)
- *   dX:      dX(M×N) = dZ(M×K)·W(N×K)ᵀ          forward kernel on Wᵀ when N % 4 == 0 and M ≥ 32,
+ *   dX:      dX(M×N) = dZ(M×K)·W(N×K)ᵀ          forward kernel on Wᵀ when N % 4 == 0 and M ≥ 16,
  *                                                else vec4 (nt) when K % 4 == 0
  *   dW:      dW(M×N) = X(K×M)ᵀ·dZ(K×N)          vec4 when M % 4 == 0 and N % 4 == 0
  * Every other shape takes the general kernel (matmul.wgsl, scalar register blocking).
