@@ -1,4 +1,4 @@
-// Z = X·W + b for N % 4 == 0 (and dX on a transposed W), on adapters whose subgroup size SG is
+// Z = X·W + b for N % 4 == 0 (and dX on a transposed W; dW = Xᵀ·dZ with TRANS_A), on adapters whose subgroup size SG is
 // fixed: one workgroup is one subgroup (a workgroup of exactly SG invocations; checked against
 // the CPU on lavapipe, SG 8, and in the browser on SwiftShader, SG 4). Each lane keeps TM rows × CN vec4 columns in registers
 // (columns strided by SG, so neighbouring lanes read neighbouring vec4s). Per step of k a lane
@@ -23,12 +23,18 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(subgroup_invocation_id) 
   // lane runs the whole loop, since the shuffles need the full subgroup.
   var col: array<u32, CN>;
   for (var j = 0u; j < CN; j++) { col[j] = min(cBase + j * SG, N4 - 1u); }
+  // Where this lane's rows of X start (TRANS_A = 1, dW = Xᵀ·dZ: X is stored K×M, a row is a column).
   var rowOff: array<u32, RL>;
-  for (var q = 0u; q < RL; q++) { rowOff[q] = min(r0 + q * SG + lane, P.M - 1u) * P.K; }
+  for (var q = 0u; q < RL; q++) {
+    let r = min(r0 + q * SG + lane, P.M - 1u);
+    if (TRANS_A == 1u) { rowOff[q] = r; } else { rowOff[q] = r * P.K; }
+  }
   var acc: array<array<vec4<f32>, CN>, TM>;
   for (var k = 0u; k < P.K; k++) {
     var xs: array<f32, RL>;
-    for (var q = 0u; q < RL; q++) { xs[q] = X[rowOff[q] + k]; }
+    for (var q = 0u; q < RL; q++) {
+      if (TRANS_A == 1u) { xs[q] = X[k * P.M + rowOff[q]]; } else { xs[q] = X[rowOff[q] + k]; }
+    }
     var w: array<vec4<f32>, CN>;
     for (var j = 0u; j < CN; j++) { w[j] = W[k * N4 + col[j]]; }
     for (var i = 0u; i < TM; i++) {

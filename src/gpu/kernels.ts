@@ -129,10 +129,10 @@ export const SG_TILE = { TM: 16, CN: 4 } as const;
 export interface MatmulTarget { subgroupSize: number | null }
 
 /** The register-blocked forward kernel (also dX's, on Wᵀ) with its output epilogue; with subgroups when `sg`. */
-function nnVec4Desc(bias: boolean, epi: Epilogue | undefined, sg: number | null = null): KernelDesc {
+function nnVec4Desc(bias: boolean, epi: Epilogue | undefined, sg: number | null = null, transA = false): KernelDesc {
   const t = VEC4_TILE;
   const constants: KernelDesc['constants'] = sg
-    ? { SG: ['u32', sg], TM: ['u32', SG_TILE.TM], CN: ['u32', SG_TILE.CN], BIAS: ['u32', bias ? 1 : 0] }
+    ? { SG: ['u32', sg], TM: ['u32', SG_TILE.TM], CN: ['u32', SG_TILE.CN], BIAS: ['u32', bias ? 1 : 0], TRANS_A: ['u32', transA ? 1 : 0] }
     : { WG_X: ['u32', t.WG_X], WG_Y: ['u32', t.WG_Y], TM: ['u32', t.NN_TM], BIAS: ['u32', bias ? 1 : 0] };
   const bindings: KernelDesc['bindings'] = ['read', 'read', 'read', 'rw'];
   const includes = [mmStoreWgsl];
@@ -143,7 +143,7 @@ function nnVec4Desc(bias: boolean, epi: Epilogue | undefined, sg: number | null 
   }
   const suffix = epi ? `+${epi.kind}` : '';
   return {
-    name: `matmul_nn_${sg ? 'sg' : 'vec4'}${suffix}`, source: sg ? matmulNnSgWgsl : matmulNnVec4Wgsl, includes, constants,
+    name: `matmul_${transA ? 'tn' : 'nn'}_${sg ? 'sg' : 'vec4'}${suffix}`, source: sg ? matmulNnSgWgsl : matmulNnVec4Wgsl, includes, constants,
     uniforms: { M: 'u32', N: 'u32', K: 'u32' }, bindings, ...(sg ? { enables: ['subgroups'] } : {}),
   };
 }
@@ -155,7 +155,8 @@ function nnVec4Desc(bias: boolean, epi: Epilogue | undefined, sg: number | null 
  *                                                `target` has a fixed subgroup size)
  *   dX:      dX(M×N) = dZ(M×K)·W(N×K)ᵀ          forward kernel on Wᵀ when N % 4 == 0 and M ≥ 16,
  *                                                else vec4 (nt) when K % 4 == 0
- *   dW:      dW(M×N) = X(K×M)ᵀ·dZ(K×N)          vec4 when M % 4 == 0 and N % 4 == 0
+ *   dW:      dW(M×N) = X(K×M)ᵀ·dZ(K×N)          the subgroup kernel (TRANS_A) when N % 4 == 0, else
+ *                                                vec4 when M % 4 == 0 and N % 4 == 0
  * Every other shape takes the general kernel (matmul.wgsl, scalar register blocking).
  */
 export function matmulPlan(
@@ -173,6 +174,9 @@ export function matmulPlan(
   const epi = (want: Epilogue['kind']) => (epilogue?.kind === want ? epilogue : undefined);
   if (form === 'forward' && N % 4 === 0) {
     return { desc: nnVec4Desc(true, epi('act'), sg), uniforms, groups: nnGroups, epilogue: !!epi('act') };
+  }
+  if (form === 'dW' && sg && N % 4 === 0) {
+    return { desc: nnVec4Desc(false, undefined, sg, true), uniforms, groups: nnGroups, epilogue: false };
   }
   if (form === 'dW' && M % 4 === 0 && N % 4 === 0) {
     return { desc: { name: 'matmul_tn_vec4', source: matmulTnVec4Wgsl, constants: wg, ...common }, uniforms,
