@@ -77,7 +77,7 @@ function target1(r: BenchResults): TargetCheck {
         + '(about 8 instructions per float, even for vec4 loads and for addresses that are the same in every lane), while an FMA '
         + 'of 8 lanes is 2 instructions; the ceiling kernel loads nothing. The subgroup kernel (16 rows × 16 columns per lane, X '
         + 'shared by shuffles) does 14 multiply-adds per loaded float against 4 for the 8×8 vec4 kernel, but its 256 accumulators '
-        + 'live in spilled registers, and larger blocks measured slower (kernel sweeps in the history). dW has no subgroup variant yet');
+        + 'live in spilled registers, and larger blocks measured slower (kernel sweeps in the history). dW runs the same kernel on Xᵀ');
     }
   }
   return { id: 1, title: 'Our 1024³ product is ≥ 2× TF.js webgpu and ≥ 50% of the measured ceiling', status: fold(verdicts), details, why };
