@@ -2,6 +2,7 @@
  * @file The issue's performance targets, checked against one run's measurements. Each check
  * says met, missed (and by how much), or not measured (and why), with the figures it used.
  */
+import { SG_TILE } from '../gpu/kernels';
 import { TINY_RUNGS } from './spec';
 import type { BenchResults, ProductMeasurement, TrainMeasurement } from './types';
 
@@ -75,8 +76,8 @@ function target1(r: BenchResults): TargetCheck {
       // Read off the adapter's generated code (GALLIVM_DEBUG=asm, Mesa 25.0): see REPORT.md's history.
       why.push('on llvmpipe every storage load inside a loop is one scalar load per SIMD lane behind a bounds check '
         + '(about 8 instructions per float, even for vec4 loads and for addresses that are the same in every lane), while an FMA '
-        + 'of 8 lanes is 2 instructions; the ceiling kernel loads nothing. The subgroup kernel (16 rows × 16 columns per lane, X '
-        + 'shared by shuffles) does 14 multiply-adds per loaded float against 4 for the 8×8 vec4 kernel, but its 256 accumulators '
+        + `of 8 lanes is 2 instructions; the ceiling kernel loads nothing. The subgroup kernel (${SG_TILE.TM} rows × ${4 * SG_TILE.CN} columns per lane, X `
+        + 'shared by shuffles) loads far fewer floats per multiply-add than the 8×8 vec4 kernel, but its accumulators '
         + 'live in spilled registers, and larger blocks measured slower (kernel sweeps in the history). dW runs the same kernel on Xᵀ');
     }
   }

@@ -38,13 +38,13 @@ export type MatmulForm = 'forward' | 'dX' | 'dW';
  * Register blocking of the vec4 kernels, measured on lavapipe (see bench/REPORT.md): 8×8
  * invocations; forward (and dX on Wᵀ) and dW 8 rows × 8 columns each, dX without transposition 4 × 4.
  */
-export const VEC4_TILE = { WG_X: 8, WG_Y: 8, NN_TM: 8, NT_TM: 4, NT_TN: 4 } as const;
+const VEC4_TILE = { WG_X: 8, WG_Y: 8, NN_TM: 8, NT_TM: 4, NT_TN: 4 } as const;
 
 /** Register blocking of matmul.wgsl (any shape): 8 rows × 8 scalar columns per invocation. */
-export const MATMUL_TILE = { WG_X: 8, WG_Y: 8, TM: 8, TN: 8 } as const;
+const MATMUL_TILE = { WG_X: 8, WG_Y: 8, TM: 8, TN: 8 } as const;
 
 /** The general kernel: op(A)·op(B) (+ bias) for any shape. */
-export function matmulKernel(transA: boolean, transB: boolean, bias: boolean): KernelDesc {
+function matmulKernel(transA: boolean, transB: boolean, bias: boolean): KernelDesc {
   const t = MATMUL_TILE;
   return {
     name: 'matmul', source: matmulWgsl,
@@ -57,7 +57,7 @@ export function matmulKernel(transA: boolean, transB: boolean, bias: boolean): K
 }
 
 /** Workgroups of the general kernel covering an M×N output. */
-export function matmulGroups(M: number, N: number): [number, number, number] {
+function matmulGroups(M: number, N: number): [number, number, number] {
   const t = MATMUL_TILE;
   return [Math.ceil(N / (t.TN * t.WG_X)), Math.ceil(M / (t.TM * t.WG_Y)), 1];
 }
@@ -90,10 +90,23 @@ export interface Epilogue { kind: 'act' | 'act_grad'; act: number; alpha: number
  * 512-wide layer (nt against transposition + subgroup kernel): 0.40 / 1.10 ms at 4 rows, 0.81 /
  * 0.97 at 8, 1.28 / 0.92 at 16, 2.53 / 1.06 at 32.
  */
-export const TRANSPOSE_MIN_ROWS = 16;
+const TRANSPOSE_MIN_ROWS = 16;
 
-export function transposeKernel(): KernelDesc {
-  return { name: 'transpose', source: transposeWgsl, uniforms: { rows: 'u32', cols: 'u32' }, bindings: ['read', 'rw'] };
+/** The transposition's tiling: 8×8 invocations, each moving a 4×4 block. */
+const TRANSPOSE_TILE = { WG_X: 8, WG_Y: 8, BLOCK: 4 } as const;
+
+function transposeKernel(): KernelDesc {
+  const t = TRANSPOSE_TILE;
+  return {
+    name: 'transpose', source: transposeWgsl, uniforms: { rows: 'u32', cols: 'u32' }, bindings: ['read', 'rw'],
+    constants: { WG_X: ['u32', t.WG_X], WG_Y: ['u32', t.WG_Y], BLOCK: ['u32', t.BLOCK] },
+  };
+}
+
+/** Workgroups of the transposition of a rows×cols matrix. */
+function transposeGroups(rows: number, cols: number): [number, number, number] {
+  const t = TRANSPOSE_TILE;
+  return [Math.ceil(cols / (t.WG_X * t.BLOCK)), Math.ceil(rows / (t.WG_Y * t.BLOCK)), 1];
 }
 
 /** One dispatch of a plan: a descriptor, its buffers, workgroups and uniforms. */
@@ -128,8 +141,11 @@ export const SG_TILE = { TM: 16, CN: 4 } as const;
 /** What a product plan may use of the device: its fixed subgroup size (`subgroupSizeOf`), or null. */
 export interface MatmulTarget { subgroupSize: number | null }
 
-/** The register-blocked forward kernel (also dX's, on Wᵀ) with its output epilogue; with subgroups when `sg`. */
-function nnVec4Desc(bias: boolean, epi: Epilogue | undefined, sg: number | null = null, transA = false): KernelDesc {
+/**
+ * The register-blocked kernels with an output epilogue: matmul_nn_vec4 (forward, and dX on Wᵀ), or
+ * with subgroups when `sg`, matmul_nn_sg (the same) and, with `transA`, matmul_tn_sg (dW).
+ */
+function registerBlockedDesc(bias: boolean, epi: Epilogue | undefined, sg: number | null = null, transA = false): KernelDesc {
   const t = VEC4_TILE;
   const constants: KernelDesc['constants'] = sg
     ? { SG: ['u32', sg], TM: ['u32', SG_TILE.TM], CN: ['u32', SG_TILE.CN], BIAS: ['u32', bias ? 1 : 0], TRANS_A: ['u32', transA ? 1 : 0] }
@@ -173,10 +189,10 @@ export function matmulPlan(
   // An epilogue fuses only where its kind belongs: `act` after forward, `act_grad` after dX.
   const epi = (want: Epilogue['kind']) => (epilogue?.kind === want ? epilogue : undefined);
   if (form === 'forward' && N % 4 === 0) {
-    return { desc: nnVec4Desc(true, epi('act'), sg), uniforms, groups: nnGroups, epilogue: !!epi('act') };
+    return { desc: registerBlockedDesc(true, epi('act'), sg), uniforms, groups: nnGroups, epilogue: !!epi('act') };
   }
   if (form === 'dW' && sg && N % 4 === 0) {
-    return { desc: nnVec4Desc(false, undefined, sg, true), uniforms, groups: nnGroups, epilogue: false };
+    return { desc: registerBlockedDesc(false, undefined, sg, true), uniforms, groups: nnGroups, epilogue: false };
   }
   if (form === 'dW' && M % 4 === 0 && N % 4 === 0) {
     return { desc: { name: 'matmul_tn_vec4', source: matmulTnVec4Wgsl, constants: wg, ...common }, uniforms,
@@ -184,8 +200,8 @@ export function matmulPlan(
   }
   if (form === 'dX' && N % 4 === 0 && M >= TRANSPOSE_MIN_ROWS) {
     // dX(M×N) = dZ(M×K)·W(N×K)ᵀ as dZ·Wt with Wt = Wᵀ (K×N): the forward kernel, without bias.
-    return { desc: nnVec4Desc(false, epi('act_grad'), sg), uniforms, groups: nnGroups, epilogue: !!epi('act_grad'),
-      transposeB: { desc: transposeKernel(), groups: [Math.ceil(K / 32), Math.ceil(N / 32), 1], uniforms: { rows: N, cols: K }, floats: N * K } };
+    return { desc: registerBlockedDesc(false, epi('act_grad'), sg), uniforms, groups: nnGroups, epilogue: !!epi('act_grad'),
+      transposeB: { desc: transposeKernel(), groups: transposeGroups(N, K), uniforms: { rows: N, cols: K }, floats: N * K } };
   }
   if (form === 'dX' && K % 4 === 0) {
     return { desc: { name: 'matmul_nt_vec4', source: matmulNtVec4Wgsl, constants: { ...wg, TM: ['u32', t.NT_TM], TN: ['u32', t.NT_TN] }, ...common }, uniforms,
@@ -270,7 +286,7 @@ export function optimizerKernel(opt: number): KernelDesc {
  * switches through all of them: at 256 a 256K-element pass took 1.2 ms on lavapipe, at 64 0.6 ms
  * (32 measured alike). 64 is also a common reduction size on GPUs.
  */
-export const STATS_WG = 64;
+const STATS_WG = 64;
 
 /** Uniforms shared by every statistics kernel. */
 const STATS_UNIFORMS = { n: 'u32', width: 'u32', slot: 'u32', groups: 'u32', part: 'u32' } as const;

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import type { ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACTIVATION_ID } from '../../src/core/activations';
 import { CHROMIUM, launch, serve } from './harness';
 
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -30,7 +31,7 @@ describe.skipIf(!HAVE_CHROMIUM)('product kernels in the browser', () => {
   it('forward (with its activation epilogue) and dX (with the derivative) match the CPU reference', async () => {
     const page = await browser.newPage();
     await page.goto(url);
-    const out = await page.evaluate(async () => {
+    const out = await page.evaluate(async (tanh: number) => {
       // Built from a string: the test file's own transform would rewrite a literal import().
       const imp = new Function('p', 'return import(p)') as (p: string) => Promise<any>;
       const { acquireBrowserDevice } = await imp('/src/gpu/browser-device.ts');
@@ -62,7 +63,6 @@ describe.skipIf(!HAVE_CHROMIUM)('product kernels in the browser', () => {
         for (const c of K.matmulCalls(plan, bufs, scratch, extra)) dispatch(pass, bind(device, await cache.get(c.desc), c.buffers, c.groups, c.uniforms));
         pass.end(); device.queue.submit([enc.finish()]);
       };
-      const tanh = 2; // ACTIVATION_ID.tanh
       const results: { name: string; err: number }[] = [];
       for (const [M, Kd, N] of [[37, 20, 12], [64, 64, 68]]) {
         const X = rand(M * Kd), W = rand(Kd * N), b = rand(N), dZ = rand(M * N), Zb = rand(M * Kd);
@@ -87,7 +87,7 @@ describe.skipIf(!HAVE_CHROMIUM)('product kernels in the browser', () => {
         results.push({ name: g.desc.name, err: e });
       }
       return { subgroupSize: target.subgroupSize, results };
-    });
+    }, ACTIVATION_ID.tanh);
     expect(out.error).toBeUndefined();
     // On SwiftShader the subgroup kernel must be the one chosen (and so the one checked).
     if (out.subgroupSize) for (const r of out.results!) expect(r.name).toContain('matmul_nn_sg');
