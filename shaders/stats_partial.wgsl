@@ -3,8 +3,8 @@
 // M2, the sum of squared deviations from the chunk's own mean, is accumulated with Welford's
 // update and merged with Chan's formula (numerically stable in one pass), so the spread needs no
 // second pass over the tensor. SPREAD = 0 skips M2 (tensors of which only the norm is read).
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read> y: array<f32>;
+@group(0) @binding(1) var<storage, read> x: array<vec4<f32>>;
+@group(0) @binding(2) var<storage, read> y: array<vec4<f32>>;
 @group(0) @binding(3) var<storage, read> cur: StepInfo;
 @group(0) @binding(4) var<storage, read_write> part1: array<array<f32, 8>>;
 
@@ -20,27 +20,26 @@ var<workgroup> s_n: array<u32, WG>;
 fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
   let t = lid.x;
   let n = stat_count();
-  let chunk = (n + P.groups - 1u) / P.groups;
-  let start = wid.x * chunk;
-  let end = min(n, start + chunk);
-  // Four elements per invocation and iteration into vec4 accumulators: a software adapter loads
-  // every lane's element on its own, so the gain is in loop overhead, measured 1.5× on lavapipe.
-  // The chunk's last partial block (fewer than 4·WG elements) goes to a plain strided loop.
+  let range = stat_chunk(n, wid.x);
+  let start = range.x;
+  let end = range.y;
+  // One vec4 per invocation and iteration into vec4 accumulators (fewer loads and less loop
+  // overhead, both measured on lavapipe). The chunk's last partial block (fewer than 4·WG
+  // elements) goes to a plain strided loop.
   var s4 = vec4<f32>(0.0); var q4 = vec4<f32>(0.0);
   var mn4 = vec4<f32>(3.4e38); var mx4 = vec4<f32>(-3.4e38);
   var z4 = vec4<u32>(0u); var sat4 = vec4<u32>(0u);
   var mean4 = vec4<f32>(0.0); var m24 = vec4<f32>(0.0);
-  let blocks = select(0u, (end - start) / (4u * WG), end > start);
+  let blocks = (end - start) / (4u * WG);
   for (var j = 0u; j < blocks; j++) {
-    let i = start + j * 4u * WG + 4u * t;
-    let v = vec4<f32>(stat_value(i), stat_value(i + 1u), stat_value(i + 2u), stat_value(i + 3u));
+    let v = stat_value4(start / 4u + j * WG + t);
     s4 += v; q4 += v * v;
     mn4 = min(mn4, v); mx4 = max(mx4, v);
     z4 += select(vec4<u32>(0u), vec4<u32>(1u), v == vec4<f32>(0.0));
     sat4 += select(vec4<u32>(0u), vec4<u32>(1u), vec4<bool>(is_saturated(v.x), is_saturated(v.y), is_saturated(v.z), is_saturated(v.w)));
     if (SPREAD == 1u) {
       let d = v - mean4;
-      mean4 += d / f32(j + 1u);
+      mean4 += d * (1.0 / f32(j + 1u)); // one division for the four lanes of the vec4
       m24 += d * (v - mean4);
     }
   }

@@ -257,8 +257,10 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
   });
 
   describe('statistics slots', () => {
-    const cases: { n: number; sat: number; sub: boolean; perRow?: [number, number]; zeros?: boolean; shift?: number }[] = [
+    const cases: { n: number; sat: number; sub: boolean; perRow?: [number, number]; zeros?: boolean; shift?: number; peaked?: boolean }[] = [
       { n: 1, sat: 0, sub: false }, { n: 1000, sat: 0, sub: false, zeros: true }, { n: 70_001, sat: 1, sub: false },
+      // Nearly every value in one bin: each invocation counts hundreds into it, past an 8-bit counter.
+      { n: 70_001, sat: 0, sub: false, peaked: true },
       { n: 5000, sat: 2, sub: false }, { n: 777, sat: 3, sub: false }, { n: 4096, sat: 0, sub: true },
       { n: 19 * 7, sat: 1, sub: false, perRow: [13, 7] },
       // A mean far from zero against a small spread: the one-pass deviations must stay stable.
@@ -269,13 +271,17 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
         const x = c.sat === 2 ? randomArray(c.n, 0, 1, 11) : randomArray(c.n, -1.2, 1.2, 11);
         if (c.zeros) for (let i = 0; i < c.n; i += 3) x[i] = 0;
         if (c.shift) for (let i = 0; i < c.n; i++) x[i] = c.shift + x[i] * 0.5;
+        if (c.peaked) for (let i = 0; i < c.n; i++) if (i % 97 !== 0) x[i] = 0.25;
         const y = randomArray(c.n, -1, 1, 12);
         const out = R.buffer(SLOT_SIZE * 2);
         const slot = SLOT_SIZE; // write the second slot: the offset must be honoured
         const rows = c.perRow ? c.perRow[0] : 1;
         const n0 = c.perRow ? 0 : c.n;
         const width = c.perRow ? c.perRow[1] : 0;
-        const xb = R.buffer(x), yb = R.buffer(y), cur = R.stepInfo(rows);
+        // Tensors are read as vec4s from buffers of whole vec4s (as the engine sizes them), padded
+        // here with NaN: an element past n that reached a statistic would show.
+        const padded = (a: Float32Array) => { const p = new Float32Array(Math.ceil(a.length / 4) * 4).fill(NaN); p.set(a); return p; };
+        const xb = R.buffer(padded(x)), yb = R.buffer(padded(y)), cur = R.stepInfo(rows);
         // One workgroup, or several at a partial offset other than 0 with an uneven last chunk.
         const groups = multi ? Math.max(2, K.statsGroups(c.n)) : 1, part = multi ? 3 : 0;
         const u = { n: n0, width, slot, groups, part };

@@ -133,8 +133,9 @@ export class GpuEngine implements Engine {
 
   get totalSteps(): number { return this.sched.totalSteps; }
 
+  /** Sized to whole vec4s: the statistics kernels read tensors as vec4s (shaders/stats_common.wgsl). */
   private buffer(label: string, bytes: number, usage = storageUsage()): GPUBuffer {
-    const b = this.device.createBuffer({ label, size: Math.max(16, Math.ceil(bytes / 4) * 4), usage });
+    const b = this.device.createBuffer({ label, size: Math.max(16, Math.ceil(bytes / 16) * 16), usage });
     this.owned.push(b);
     return b;
   }
@@ -280,12 +281,13 @@ export class GpuEngine implements Engine {
    * The kernels that reduce one tensor into the slot at `slot`: a fixed count `n`, or (n = 0) this
    * step's rows times `width`. Up to three passes (sums and deviations, the histogram where
    * `need` is 'all', the slot), over as many workgroups as the tensor's size warrants; partials
-   * in buffers sized on first use.
+   * in buffers sized on first use. The kernels read `x` and `prev` as vec4s, so both must be
+   * whole vec4s (every buffer and slice the engine makes is).
    */
   private async statsFor(
     x: Slice, prev: Slice | null, sat: number, n: number, width: number, slot: number, need: 'all' | 'spread' | 'norm',
   ): Promise<BoundKernel[]> {
-    const { device } = this;
+    for (const t of [x, prev]) if (t && t.size % 16 !== 0) throw new Error(`statistics: a tensor of ${t.size} bytes is not whole vec4s`);
     const perRow = n === 0;
     const sub = prev !== null;
     const y = prev ?? this.dummy;

@@ -18,7 +18,8 @@ export class SlicePlanner {
   constructor(private readonly make: (label: string, bytes: number) => GPUBuffer, private readonly label: string, private readonly pooled: boolean) {}
 
   add(name: string, bytes: number): Slice {
-    const size = Math.max(16, Math.ceil(bytes / 4) * 4);
+    // Whole vec4s: the statistics kernels read tensors as vec4s (shaders/stats_common.wgsl).
+    const size = Math.max(16, Math.ceil(bytes / 16) * 16);
     if (!this.pooled) return sliceOf(this.make(name, size));
     const slice = { buffer: null as unknown as GPUBuffer, offset: this.end, size };
     this.end = Math.ceil((this.end + size) / SLICE_ALIGN) * SLICE_ALIGN;
