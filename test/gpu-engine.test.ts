@@ -7,7 +7,7 @@ import { parseConfig } from '../src/core/config';
 import { loadDataset } from '../src/core/datasets';
 import { ConfigError } from '../src/core/errors';
 import { GpuEngine } from '../src/gpu/engine';
-import { PipelineCache } from '../src/gpu/kernel';
+import { PipelineCache, subgroupSizeOf } from '../src/gpu/kernel';
 import { acquireNodeDevice } from '../src/gpu/node-device';
 import { CpuEngine } from '../src/train/cpu-engine';
 import { expectClose, randomArray } from './harness';
@@ -38,6 +38,31 @@ describe.skipIf(!dev)('GPU engine edges', () => {
     const few = await gpu.predict(x.subarray(0, 10), 5);
     expect(Array.from(few.a)).toEqual(Array.from(pg.a.subarray(0, 10)));
     gpu.dispose();
+  });
+
+  it('runs every product of 4-aligned layers on the subgroup kernel where the device has fixed subgroups', async () => {
+    const sg = subgroupSizeOf(dev!.device);
+    const cfg = parseConfig({
+      seed: 2, dataset: { name: 'random', dim: 16, samples: 64, classes: 10 }, batch_size: 32,
+      layers: [{ units: 32, activation: 'relu' }, { units: 32, activation: 'tanh' }, { units: 10, activation: 'softmax' }],
+      loss: 'categorical_crossentropy',
+    });
+    const data = await loadDataset(cfg.dataset, cfg.seed);
+    const gpu = await GpuEngine.create(cfg, data.train, dev!.device, dev!.adapter);
+    const products = gpu.stepKernels().filter((k) => k.startsWith('matmul'));
+    gpu.dispose();
+    // Forward and dW of the two 32-wide layers; dX of the second layer and of the output layer
+    // (into 32-wide activations, through a transposed W); the 10-unit output layer's forward
+    // and dW take the general kernel.
+    const count = (name: string) => products.filter((k) => k.split('+')[0] === name).length;
+    if (sg) {
+      expect(count('matmul_nn_sg')).toBe(2 + 2);
+      expect(count('matmul_tn_sg')).toBe(2);
+    } else {
+      expect(count('matmul_nn_vec4')).toBe(2 + 2);
+      expect(count('matmul_tn_vec4')).toBe(2);
+    }
+    expect(count('matmul')).toBe(2);
   });
 
   it('reports WGSL compile errors with the kernel name and line numbers', async () => {

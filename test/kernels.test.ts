@@ -23,7 +23,8 @@ afterAll(() => R?.dispose());
 const g1 = (n: number): [number, number, number] => [...groups1d(n), 1];
 // The product kernels without subgroups, and with them where the test device has a fixed size.
 const sgSize = dev ? subgroupSizeOf(dev.device) : null;
-const targets: K.MatmulTarget[] = [{ subgroupSize: null }, ...(sgSize ? [{ subgroupSize: sgSize }] : [])];
+const NO_SUBGROUPS: K.MatmulTarget = { subgroupSize: null };
+const targets: K.MatmulTarget[] = [NO_SUBGROUPS, ...(sgSize ? [{ subgroupSize: sgSize }] : [])];
 
 describe.skipIf(!dev)('kernels vs CPU reference', () => {
   const shapes: [number, number, number][] = [[1, 1, 1], [3, 17, 5], [17, 3, 255], [64, 64, 64], [255, 17, 513], [513, 255, 3], [1, 513, 17], [100, 33, 1]];
@@ -37,7 +38,7 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
         const dZ = randomArray(M * N, -1, 1, 4);
         const tol = 2e-6 * Math.sqrt(Math.max(Kd, M, N)) * 4;
         const run = async (form: K.MatmulForm, rows: number, cols: number, inner: number, bufs: [GPUBuffer, GPUBuffer, GPUBuffer, GPUBuffer]) => {
-          const plan = K.matmulPlan(form, rows, cols, inner, undefined, target);
+          const plan = K.matmulPlan(form, rows, cols, inner, target);
           // A poisoned scratch: the product must read only what the transposition wrote.
           const scratch = plan.transposeB ? R.buffer(new Float32Array(plan.transposeB.floats).fill(NaN)) : null;
           for (const c of K.matmulCalls(plan, bufs, scratch)) await R.run(c.desc, c.buffers as GPUBuffer[], c.groups, c.uniforms);
@@ -64,22 +65,22 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
       });
     }
     it('uses the vec4 kernels where the shapes allow and the general kernel elsewhere', () => {
-      expect(K.matmulPlan('forward', 3, 8, 5).desc.name).toBe('matmul_nn_vec4');
-      expect(K.matmulPlan('forward', 3, 7, 5).desc.name).toBe('matmul');
-      expect(K.matmulPlan('dX', 3, 7, 8).desc.name).toBe('matmul_nt_vec4');
-      expect(K.matmulPlan('dX', 15, 8, 8).desc.name).toBe('matmul_nt_vec4');
-      const t = K.matmulPlan('dX', 16, 8, 5);
+      expect(K.matmulPlan('forward', 3, 8, 5, NO_SUBGROUPS).desc.name).toBe('matmul_nn_vec4');
+      expect(K.matmulPlan('forward', 3, 7, 5, NO_SUBGROUPS).desc.name).toBe('matmul');
+      expect(K.matmulPlan('dX', 3, 7, 8, NO_SUBGROUPS).desc.name).toBe('matmul_nt_vec4');
+      expect(K.matmulPlan('dX', 15, 8, 8, NO_SUBGROUPS).desc.name).toBe('matmul_nt_vec4');
+      const t = K.matmulPlan('dX', 16, 8, 5, NO_SUBGROUPS);
       expect([t.desc.name, t.transposeB?.desc.name, t.transposeB?.floats]).toEqual(['matmul_nn_vec4', 'transpose', 40]);
-      expect(K.matmulPlan('dX', 16, 8, 8).transposeB).toBeDefined();
-      expect(K.matmulPlan('dW', 8, 12, 3).desc.name).toBe('matmul_tn_vec4');
-      expect(K.matmulPlan('dW', 6, 12, 3).desc.name).toBe('matmul');
-      expect(K.matmulPlan('dX', 3, 7, 5).desc.name).toBe('matmul');
+      expect(K.matmulPlan('dX', 16, 8, 8, NO_SUBGROUPS).transposeB).toBeDefined();
+      expect(K.matmulPlan('dW', 8, 12, 3, NO_SUBGROUPS).desc.name).toBe('matmul_tn_vec4');
+      expect(K.matmulPlan('dW', 6, 12, 3, NO_SUBGROUPS).desc.name).toBe('matmul');
+      expect(K.matmulPlan('dX', 3, 7, 5, NO_SUBGROUPS).desc.name).toBe('matmul');
       const sg8 = { subgroupSize: 8 };
-      expect(K.matmulPlan('forward', 3, 8, 5, undefined, sg8).desc.name).toBe('matmul_nn_sg');
-      expect(K.matmulPlan('forward', 3, 8, 5, undefined, sg8).desc.enables).toEqual(['subgroups']);
-      expect(K.matmulPlan('dX', 32, 8, 5, undefined, sg8).desc.name).toBe('matmul_nn_sg');
-      expect(K.matmulPlan('dW', 8, 12, 3, undefined, sg8).desc.name).toBe('matmul_tn_sg');
-      expect(K.matmulPlan('dW', 8, 10, 3, undefined, sg8).desc.name).toBe('matmul');
+      expect(K.matmulPlan('forward', 3, 8, 5, sg8).desc.name).toBe('matmul_nn_sg');
+      expect(K.matmulPlan('forward', 3, 8, 5, sg8).desc.enables).toEqual(['subgroups']);
+      expect(K.matmulPlan('dX', 32, 8, 5, sg8).desc.name).toBe('matmul_nn_sg');
+      expect(K.matmulPlan('dW', 8, 12, 3, sg8).desc.name).toBe('matmul_tn_sg');
+      expect(K.matmulPlan('dW', 8, 10, 3, sg8).desc.name).toBe('matmul');
     });
   });
 
@@ -97,21 +98,21 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
           const id = ACTIVATION_ID[name];
           const X = R.buffer(randomArray(M * Kd, -1, 1, 1)), W = R.buffer(randomArray(Kd * N, -1, 1, 2)), b = R.buffer(randomArray(N, -1, 1, 3));
           // forward: Z(M×N) and A = f(Z)
-          const fused = K.matmulPlan('forward', M, N, Kd, { kind: 'act', act: id, alpha }, target);
+          const fused = K.matmulPlan('forward', M, N, Kd, target, { kind: 'act', act: id, alpha });
           expect([fused.desc.name, fused.epilogue]).toEqual([`matmul_nn_${sgName}+act`, true]);
           const Z1 = R.buffer(M * N), A1 = R.buffer(M * N), Z2 = R.buffer(M * N), A2 = R.buffer(M * N);
           await calls(fused, [X, W, b, Z1], [A1]);
-          await calls(K.matmulPlan('forward', M, N, Kd, undefined, target), [X, W, b, Z2]);
+          await calls(K.matmulPlan('forward', M, N, Kd, target), [X, W, b, Z2]);
           await R.run(K.actForwardKernel(id, alpha), [Z2, A2], g1(M * N), { n: M * N });
           expect(await R.read(Z1, M * N)).toEqual(await R.read(Z2, M * N));
           expect(await R.read(A1, M * N)).toEqual(await R.read(A2, M * N));
           // dX(M×Kd) = dZ(M×N)·Wᵀ, then dZ of the layer below = dX ⊙ f'(Z below)
           const dZ = R.buffer(randomArray(M * N, -1, 1, 4)), Zb = R.buffer(randomArray(M * Kd, -3, 3, 5));
-          const g = K.matmulPlan('dX', M, Kd, N, { kind: 'act_grad', act: id, alpha }, target);
+          const g = K.matmulPlan('dX', M, Kd, N, target, { kind: 'act_grad', act: id, alpha });
           expect([g.desc.name, g.epilogue, !!g.transposeB]).toEqual([`matmul_nn_${sgName}+act_grad`, true, true]);
           const dA1 = R.buffer(M * Kd), dZb1 = R.buffer(M * Kd), dA2 = R.buffer(M * Kd), dZb2 = R.buffer(M * Kd);
           await calls(g, [dZ, W, R.buffer(4), dA1], [Zb, dZb1]);
-          await calls(K.matmulPlan('dX', M, Kd, N, undefined, target), [dZ, W, R.buffer(4), dA2]);
+          await calls(K.matmulPlan('dX', M, Kd, N, target), [dZ, W, R.buffer(4), dA2]);
           await R.run(K.actBackwardKernel(id, alpha), [Zb, dA2, dZb2], g1(M * Kd), { n: M * Kd });
           expect(await R.read(dA1, M * Kd)).toEqual(await R.read(dA2, M * Kd));
           expect(await R.read(dZb1, M * Kd)).toEqual(await R.read(dZb2, M * Kd));
@@ -120,10 +121,10 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
     }
     it('only the forward kernel takes epilogues, each only after its own product', () => {
       const act: K.Epilogue = { kind: 'act', act: ACTIVATION_ID.tanh, alpha: 0 };
-      expect(K.matmulPlan('forward', 8, 7, 8, act).epilogue).toBe(false); // N % 4 != 0: the general kernel
-      expect(K.matmulPlan('dX', 8, 8, 8, { ...act, kind: 'act_grad' }).epilogue).toBe(false); // batch < 16: nt kernel
-      expect(K.matmulPlan('dX', 64, 8, 8, act).epilogue).toBe(false); // a forward epilogue after dX
-      expect(K.matmulPlan('forward', 8, 8, 8, { ...act, kind: 'act_grad' }).epilogue).toBe(false);
+      expect(K.matmulPlan('forward', 8, 7, 8, NO_SUBGROUPS, act).epilogue).toBe(false); // N % 4 != 0: the general kernel
+      expect(K.matmulPlan('dX', 8, 8, 8, NO_SUBGROUPS, { ...act, kind: 'act_grad' }).epilogue).toBe(false); // batch < 16: nt kernel
+      expect(K.matmulPlan('dX', 64, 8, 8, NO_SUBGROUPS, act).epilogue).toBe(false); // a forward epilogue after dX
+      expect(K.matmulPlan('forward', 8, 8, 8, NO_SUBGROUPS, { ...act, kind: 'act_grad' }).epilogue).toBe(false);
     });
   });
 

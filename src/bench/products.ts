@@ -61,7 +61,7 @@ export async function oursGpuProduct(
     const A = upload(inputs.a), B = upload(inputs.b);
     const bias = form === 'forward' ? upload(inputs.bias) : buffer(4);
     const out = buffer(M * N);
-    const plan = matmulPlan(form, M, N, K, undefined, { subgroupSize: subgroupSizeOf(device) });
+    const plan = matmulPlan(form, M, N, K, { subgroupSize: subgroupSizeOf(device) });
     // The transposition the engine does before the product (dX) is part of the timed iteration.
     const scratch = plan.transposeB ? buffer(plan.transposeB.floats) : null;
     device.pushErrorScope('validation');

@@ -215,13 +215,13 @@ export class GpuEngine implements Engine {
       const a = cfg.layers[l].activation, id = ACTIVATION_ID[a.name];
       return id === ACTIVATION_ID.softmax ? undefined : { kind, act: id, alpha: a.alpha };
     };
-    const dXPlan = (l: number) => K.matmulPlan('dX', B, this.shapes[l].fanIn, this.shapes[l].units, epilogue('act_grad', l - 1), this.target);
+    const dXPlan = (l: number) => K.matmulPlan('dX', B, this.shapes[l].fanIn, this.shapes[l].units, this.target, epilogue('act_grad', l - 1));
     const last = this.layers.length - 1;
     for (let l = 0; l <= last; l++) {
       const L = this.layers[l], act = cfg.layers[l].activation, id = ACTIVATION_ID[act.name];
       const { fanIn, units } = L.shape;
       const input = l === 0 ? Xb : this.layers[l - 1].A;
-      const fwdPlan = K.matmulPlan('forward', B, units, fanIn, epilogue('act', l), this.target);
+      const fwdPlan = K.matmulPlan('forward', B, units, fanIn, this.target, epilogue('act', l));
       const forward = await matmul(fwdPlan, [input, L.W, L.b, L.Z], [L.A]);
       if (!fwdPlan.epilogue) {
         forward.push(id === ACTIVATION_ID.softmax
@@ -232,7 +232,7 @@ export class GpuEngine implements Engine {
       if (l !== last && !dXPlan(l + 1).epilogue) {
         backward.push(this.bind(await get(K.actBackwardKernel(id, act.alpha)), [L.Z, L.dA, L.dZ], [...groups1d(B * units), 1], { n: B * units }));
       }
-      backward.push(...await matmul(K.matmulPlan('dW', fanIn, units, B), [input, L.dZ, dummy, L.dW]));
+      backward.push(...await matmul(K.matmulPlan('dW', fanIn, units, B, this.target), [input, L.dZ, dummy, L.dW]));
       backward.push(this.bind(colsum, [L.dZ, L.db], [...groups1d(units), 1], { rows: B, cols: units }));
       if (l > 0) {
         const P = this.layers[l - 1];
@@ -311,6 +311,18 @@ export class GpuEngine implements Engine {
       this.parts = [this.buffer('stats.part1', cap * K.STATS_PART1 * 4), this.buffer('stats.part2', cap * K.STATS_PART2 * 4)];
     }
     return this.parts;
+  }
+
+  /**
+   * The kernels one unfused step dispatches, in order (forward, loss, backward, update), by
+   * name: which product kernel each layer got on this device. For tests and reports.
+   */
+  stepKernels(): string[] {
+    const ks = [
+      ...this.head, ...this.kernels.flatMap((L) => L.forward), ...this.lossKernels,
+      ...[...this.kernels].reverse().flatMap((L) => L.backward), ...this.kernels.flatMap((L) => L.update),
+    ];
+    return ks.map((k) => k.kernel.desc.name);
   }
 
   async init(weights?: LayerWeights[]): Promise<StepRecord> {
@@ -521,7 +533,7 @@ export class GpuEngine implements Engine {
       const { fanIn, units } = L.shape;
       Z = this.buffer(`predict.Z${l}`, rows * units * 4);
       A = this.buffer(`predict.A${l}`, rows * units * 4);
-      const plan = K.matmulPlan('forward', rows, units, fanIn, undefined, this.target);
+      const plan = K.matmulPlan('forward', rows, units, fanIn, this.target);
       kernels.push(this.bind(await this.cache.get(plan.desc), [input, L.W, L.b, Z], plan.groups, plan.uniforms));
       kernels.push(id === ACTIVATION_ID.softmax
         ? this.bind(await this.cache.get(K.softmaxKernel()), [Z, A], [...groups1d(rows), 1], { rows, units })

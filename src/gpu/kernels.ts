@@ -176,7 +176,7 @@ function registerBlockedDesc(bias: boolean, epi: Epilogue | undefined, sg: numbe
  * Every other shape takes the general kernel (matmul.wgsl, scalar register blocking).
  */
 export function matmulPlan(
-  form: MatmulForm, M: number, N: number, K: number, epilogue?: Epilogue, target: MatmulTarget = { subgroupSize: null },
+  form: MatmulForm, M: number, N: number, K: number, target: MatmulTarget, epilogue?: Epilogue,
 ): MatmulPlan {
   const uniforms = { M, N, K };
   const t = VEC4_TILE;

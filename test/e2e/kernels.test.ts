@@ -66,7 +66,7 @@ describe.skipIf(!HAVE_CHROMIUM)('product kernels in the browser', () => {
       const results: { name: string; err: number }[] = [];
       for (const [M, Kd, N] of [[37, 20, 12], [64, 64, 68]]) {
         const X = rand(M * Kd), W = rand(Kd * N), b = rand(N), dZ = rand(M * N), Zb = rand(M * Kd);
-        const fwd = K.matmulPlan('forward', M, N, Kd, { kind: 'act', act: tanh, alpha: 0 }, target);
+        const fwd = K.matmulPlan('forward', M, N, Kd, target, { kind: 'act', act: tanh, alpha: 0 });
         const Z = up(M * N), A = up(M * N);
         await run(fwd, [up(X), up(W), up(b), Z], [A]);
         const Zref = new Float64Array(M * N); matmulBias(M, Kd, N, X, W, b, Zref);
@@ -74,7 +74,7 @@ describe.skipIf(!HAVE_CHROMIUM)('product kernels in the browser', () => {
         let e = 0;
         for (let i = 0; i < M * N; i++) e = Math.max(e, Math.abs(z[i] - Zref[i]), Math.abs(a[i] - Math.tanh(Zref[i])));
         results.push({ name: fwd.desc.name, err: e });
-        const g = K.matmulPlan('dX', M, Kd, N, { kind: 'act_grad', act: tanh, alpha: 0 }, target);
+        const g = K.matmulPlan('dX', M, Kd, N, target, { kind: 'act_grad', act: tanh, alpha: 0 });
         const dA = up(M * Kd), dZb = up(M * Kd);
         await run(g, [up(dZ), up(W), up(4), dA], [up(Zb), dZb]);
         const dXref = new Float64Array(M * Kd); matmulTransB(M, Kd, N, dZ, W, dXref);
