@@ -1,17 +1,5 @@
-// Shared by the statistics kernels: the reduced values (x, or x - y for the last update), the
-// chunk of each workgroup, and the saturation test (mode ids from src/core/stats.ts).
-//
-// The tensors are read as vec4s: a software adapter (lavapipe) checks the bounds of every load
-// of every lane, and one vec4 load per lane costs about what one f32 load does (the histogram
-// pass measured 1.45× faster). Every buffer the engine binds here is sized to whole vec4s.
-fn stat_value4(q: u32) -> vec4<f32> {
-  if (SUB == 1u) { return x[q] - y[q]; }
-  return x[q];
-}
-
-fn stat_value(i: u32) -> f32 {
-  return stat_value4(i >> 2u)[i & 3u];
-}
+// Shared by the statistics kernels: the element count, the chunk of each workgroup, the
+// saturation test (mode ids from src/core/stats.ts) and the histogram bin.
 
 fn is_saturated(a: f32) -> bool {
   if (SAT == 1u) { return abs(a) > SAT_TANH; }
@@ -27,8 +15,8 @@ fn stat_count() -> u32 {
 }
 
 // The elements [start, end) of workgroup g: contiguous chunks whose starts are multiples of 4,
-// so each invocation's four elements of an iteration are one vec4. Both passes that read the
-// tensor cut it the same way.
+// so each invocation's four elements of an iteration are one vec4. Every pass that reads the
+// tensor cuts it the same way.
 fn stat_chunk(n: u32, g: u32) -> vec2<u32> {
   let chunk = ((n + P.groups - 1u) / P.groups + 3u) & ~3u;
   let start = min(n, g * chunk);

@@ -237,43 +237,100 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
       { name: 'rmsprop', learning_rate: 0.01, rho: 0.9, epsilon: 1e-7 },
     ];
     const kinds = [0, 1, 2, 3, 4];
+    const uniformsOf = (o: OptimizerConfig) => K.optimizerKind(o).u;
+    // Tensors of whole vec4s, as the engine sizes them; the padding holds zeros (as the engine's
+    // zero-initialized buffers do) and must stay zero.
+    const vec4s = (a: Float32Array) => { const p = new Float32Array(Math.ceil(a.length / 4) * 4); p.set(a); return p; };
     opts.forEach((o, i) => {
       it(`${o.name} ${JSON.stringify(o)}: three updates`, async () => {
         const n = 1001;
         const w = randomArray(n, -1, 1, 10), s1 = new Float32Array(n), s2 = new Float32Array(n);
-        const W = R.buffer(w), S1 = R.buffer(s1), S2 = R.buffer(s2);
-        const u = o.name === 'sgd' ? { lr: o.learning_rate, c1: o.momentum, c2: 0, eps: 0 }
-          : o.name === 'adam' ? { lr: o.learning_rate, c1: o.beta_1, c2: o.beta_2, eps: o.epsilon }
-          : { lr: o.learning_rate, c1: 0, c2: o.rho, eps: o.epsilon };
+        const W = R.buffer(vec4s(w)), S1 = R.buffer(vec4s(s1)), S2 = R.buffer(vec4s(s2));
         for (let t = 1; t <= 3; t++) {
           const g = randomArray(n, -1, 1, 20 + t);
           const alpha = o.name === 'adam' ? adamAlpha(o, t) : 0;
-          await R.run(K.optimizerKernel(kinds[i]), [W, R.buffer(g), S1, S2, R.stepInfo(1, 0, t, alpha)], g1(n), { n, ...u });
+          await R.run(K.optimizerKernel(kinds[i]), [W, R.buffer(vec4s(g)), S1, S2, R.stepInfo(1, 0, t, alpha)], g1(Math.ceil(n / 4)), { n, ...uniformsOf(o) });
           applyUpdate(o, t, w, g, s1, s2);
         }
-        expectClose(await R.read(W, n), w, 1e-6, 1e-5, 'weights');
+        const all = await R.read(W, Math.ceil(n / 4) * 4);
+        expectClose(all.subarray(0, n), w, 1e-6, 1e-5, 'weights');
+        expect(Array.from(all.subarray(n)), 'padding').toEqual([0, 0, 0]);
         if (o.name !== 'rmsprop' && !(o.name === 'sgd' && o.momentum === 0)) expectClose(await R.read(S1, n), s1, 1e-6, 1e-5, 'slot 1');
       });
     });
+
+    // The recording optimizer: the same update, and pass 1 of the new W's, dW's and the update's
+    // slots (finished here by the histogram and final passes, as the engine does).
+    for (const [o, n, multi, apply] of [[opts[3], 70_001, true, true], [opts[1], 1001, false, true], [opts[0], 999, true, false]] as const) {
+      it(`${o.name} with statistics: n=${n} ${multi ? 'several workgroups' : 'one workgroup'}${apply ? '' : ', no update'}`, async () => {
+        const w = randomArray(n, -1, 1, 14), s1 = new Float32Array(n), s2 = new Float32Array(n);
+        const W = R.buffer(vec4s(w)), S1 = R.buffer(vec4s(s1)), S2 = R.buffer(vec4s(s2));
+        const g = randomArray(n, -0.5, 0.5, 15), t = 1;
+        const old = w.slice();
+        if (apply) applyUpdate(o, t, w, g, s1, s2);
+        const groups = multi ? Math.max(2, K.statsGroups(n)) : 1, part = multi ? 2 : 0;
+        const p1 = R.buffer((part + 3 * groups) * K.STATS_PART1), p2 = R.buffer((part + 3 * groups) * K.STATS_PART2);
+        const cur = R.stepInfo(1, 0, t, o.name === 'adam' ? adamAlpha(o, t) : 0);
+        await R.run(K.statsOptimizerKernel(K.optimizerKind(o).id, apply), [W, R.buffer(vec4s(g)), S1, S2, cur, p1], [groups, 1, 1],
+          { n, width: 0, slot: 0, groups, part, ...uniformsOf(o) });
+        const all = await R.read(W, Math.ceil(n / 4) * 4);
+        expectClose(all.subarray(0, n), w, 1e-6, 1e-5, 'weights');
+        expect(Array.from(all.subarray(n)).every((v) => v === 0), 'padding').toBe(true);
+        const slot = async (k: number, hist: boolean) => {
+          const out = R.buffer(SLOT_SIZE), u = { n, width: 0, slot: 0, groups, part: part + k * groups };
+          if (hist) await R.run(K.statsHistKernel(false), [W, cur, p1, p2], [groups, 1, 1], u);
+          await R.run(K.statsFinalKernel(false, hist), [cur, p1, p2, out], [1, 1, 1], u);
+          return R.read(out, SLOT_SIZE);
+        };
+        // The slots describe the weights the kernel wrote (Adam's may differ from the CPU's in the last bit).
+        const got = all.slice(0, n);
+        expectSlot(await slot(0, true), got, n, 0, true);
+        expectNorm(await slot(1, false), g, n);
+        expectNorm(await slot(2, false), got.map((v, i) => v - old[i]), n);
+      });
+    }
   });
 
+  /** A GPU slot against the float64 reference of the first n values of v. */
+  function expectSlot(got: Float32Array, v: Float32Array, n: number, sat: number, hist: boolean): void {
+    const ref = new Float64Array(SLOT_SIZE);
+    reduceSlot(v, n, sat, ref, 0);
+    const f = (k: keyof typeof SLOT) => [got[SLOT[k]], ref[SLOT[k]]];
+    for (const k of ['count', 'zeros', 'saturated', 'min', 'max'] as const) expect(f(k)[0], k).toBe(f(k)[1]);
+    for (const k of ['mean', 'std', 'norm'] as const) expect(Math.abs(f(k)[0] - f(k)[1]), k).toBeLessThan(2e-6 * Math.max(1, Math.abs(f(k)[1])) * Math.log2(n + 2));
+    expect(Math.abs(f('std')[0] - f('std')[1]) / Math.max(f('std')[1], 1e-30), 'std, relative').toBeLessThan(1e-3);
+    if (!hist) return;
+    let histDiff = 0, histSum = 0;
+    for (let i = 0; i < HIST_BINS; i++) { histDiff += Math.abs(got[SLOT.hist + i] - ref[SLOT.hist + i]); histSum += got[SLOT.hist + i]; }
+    expect(histSum).toBe(n);
+    expect(histDiff).toBeLessThanOrEqual(2); // a value on a bin edge may round into its neighbour
+  }
+
+  /** A norm-only slot: the norm, the count, and no histogram. */
+  function expectNorm(got: Float32Array, v: Float32Array, n: number): void {
+    const ref = new Float64Array(SLOT_SIZE);
+    reduceSlot(v, n, 0, ref, 0);
+    expect(got[SLOT.count]).toBe(n);
+    expect(Math.abs(got[SLOT.norm] - ref[SLOT.norm])).toBeLessThan(2e-6 * Math.max(1, ref[SLOT.norm]) * Math.log2(n + 2));
+    expect(Array.from(got.subarray(SLOT.hist))).toEqual(new Array(HIST_BINS).fill(0));
+  }
+
   describe('statistics slots', () => {
-    const cases: { n: number; sat: number; sub: boolean; perRow?: [number, number]; zeros?: boolean; shift?: number; peaked?: boolean }[] = [
-      { n: 1, sat: 0, sub: false }, { n: 1000, sat: 0, sub: false, zeros: true }, { n: 70_001, sat: 1, sub: false },
+    const cases: { n: number; sat: number; perRow?: [number, number]; zeros?: boolean; shift?: number; peaked?: boolean }[] = [
+      { n: 1, sat: 0 }, { n: 1000, sat: 0, zeros: true }, { n: 70_001, sat: 1 },
       // Nearly every value in one bin: each invocation counts hundreds into it, past an 8-bit counter.
-      { n: 70_001, sat: 0, sub: false, peaked: true },
-      { n: 5000, sat: 2, sub: false }, { n: 777, sat: 3, sub: false }, { n: 4096, sat: 0, sub: true },
-      { n: 19 * 7, sat: 1, sub: false, perRow: [13, 7] },
+      { n: 70_001, sat: 0, peaked: true },
+      { n: 5000, sat: 2 }, { n: 777, sat: 3 }, { n: 4096, sat: 0 },
+      { n: 19 * 7, sat: 1, perRow: [13, 7] },
       // A mean far from zero against a small spread: the one-pass deviations must stay stable.
-      { n: 50_000, sat: 0, sub: false, shift: 100 },
+      { n: 50_000, sat: 0, shift: 100 },
     ];
     for (const c of cases) for (const multi of [false, true]) {
-      it(`n=${c.n} sat=${c.sat} sub=${c.sub} perRow=${c.perRow ?? '-'} ${multi ? 'several workgroups' : 'one workgroup'}`, async () => {
+      it(`n=${c.n} sat=${c.sat} perRow=${c.perRow ?? '-'} ${multi ? 'several workgroups' : 'one workgroup'}`, async () => {
         const x = c.sat === 2 ? randomArray(c.n, 0, 1, 11) : randomArray(c.n, -1.2, 1.2, 11);
         if (c.zeros) for (let i = 0; i < c.n; i += 3) x[i] = 0;
         if (c.shift) for (let i = 0; i < c.n; i++) x[i] = c.shift + x[i] * 0.5;
         if (c.peaked) for (let i = 0; i < c.n; i++) if (i % 97 !== 0) x[i] = 0.25;
-        const y = randomArray(c.n, -1, 1, 12);
         const out = R.buffer(SLOT_SIZE * 2);
         const slot = SLOT_SIZE; // write the second slot: the offset must be honoured
         const rows = c.perRow ? c.perRow[0] : 1;
@@ -281,28 +338,18 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
         const width = c.perRow ? c.perRow[1] : 0;
         // Tensors are read as vec4s from buffers of whole vec4s (as the engine sizes them), padded
         // here with NaN: an element past n that reached a statistic would show.
-        const padded = (a: Float32Array) => { const p = new Float32Array(Math.ceil(a.length / 4) * 4).fill(NaN); p.set(a); return p; };
-        const xb = R.buffer(padded(x)), yb = R.buffer(padded(y)), cur = R.stepInfo(rows);
+        const padded = new Float32Array(Math.ceil(c.n / 4) * 4).fill(NaN);
+        padded.set(x);
+        const xb = R.buffer(padded), cur = R.stepInfo(rows);
         // One workgroup, or several at a partial offset other than 0 with an uneven last chunk.
         const groups = multi ? Math.max(2, K.statsGroups(c.n)) : 1, part = multi ? 3 : 0;
         const u = { n: n0, width, slot, groups, part };
         const p1 = R.buffer((part + groups) * K.STATS_PART1), p2 = R.buffer((part + groups) * K.STATS_PART2);
-        await R.run(K.statsPartialKernel(c.sat, c.sub, !!c.perRow), [xb, yb, cur, p1], [groups, 1, 1], u);
-        await R.run(K.statsHistKernel(c.sub, !!c.perRow), [xb, yb, cur, p1, p2], [groups, 1, 1], u);
+        await R.run(K.statsPartialKernel(c.sat, !!c.perRow), [xb, cur, p1], [groups, 1, 1], u);
+        await R.run(K.statsHistKernel(!!c.perRow), [xb, cur, p1, p2], [groups, 1, 1], u);
         await R.run(K.statsFinalKernel(!!c.perRow), [cur, p1, p2, out], [1, 1, 1], u);
         const got = (await R.read(out, 2 * SLOT_SIZE)).subarray(slot);
-        const n = c.perRow ? c.perRow[0] * c.perRow[1] : c.n;
-        const v = c.sub ? x.map((xi, i) => xi - y[i]) : x;
-        const ref = new Float64Array(SLOT_SIZE);
-        reduceSlot(v, n, c.sat, ref, 0);
-        const f = (k: keyof typeof SLOT) => [got[SLOT[k]], ref[SLOT[k]]];
-        for (const k of ['count', 'zeros', 'saturated', 'min', 'max'] as const) expect(f(k)[0], k).toBe(f(k)[1]);
-        for (const k of ['mean', 'std', 'norm'] as const) expect(Math.abs(f(k)[0] - f(k)[1]), k).toBeLessThan(2e-6 * Math.max(1, Math.abs(f(k)[1])) * Math.log2(n + 2));
-        expect(Math.abs(f('std')[0] - f('std')[1]) / Math.max(f('std')[1], 1e-30), 'std, relative').toBeLessThan(1e-3);
-        let histDiff = 0, histSum = 0;
-        for (let i = 0; i < HIST_BINS; i++) { histDiff += Math.abs(got[SLOT.hist + i] - ref[SLOT.hist + i]); histSum += got[SLOT.hist + i]; }
-        expect(histSum).toBe(n);
-        expect(histDiff).toBeLessThanOrEqual(2); // a value on a bin edge may round into its neighbour
+        expectSlot(got, x, c.perRow ? c.perRow[0] * c.perRow[1] : c.n, c.sat, true);
       });
     }
   });
@@ -315,7 +362,7 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
     const xb = R.buffer(x), cur = R.stepInfo(1);
     for (const need of ['spread', 'norm'] as const) {
       const out = R.buffer(SLOT_SIZE), p1 = R.buffer(groups * K.STATS_PART1), p2 = R.buffer(groups * K.STATS_PART2);
-      await R.run(K.statsPartialKernel(0, false, false, need === 'spread'), [xb, xb, cur, p1], [groups, 1, 1], u);
+      await R.run(K.statsPartialKernel(0, false, need === 'spread'), [xb, cur, p1], [groups, 1, 1], u);
       await R.run(K.statsFinalKernel(false, false), [cur, p1, p2, out], [1, 1, 1], u);
       const got = await R.read(out, SLOT_SIZE);
       expect(got[SLOT.norm]).toBeCloseTo(ref[SLOT.norm], 3);

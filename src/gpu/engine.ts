@@ -61,6 +61,11 @@ interface LayerKernels {
   forward: BoundKernel[];
   backward: BoundKernel[];
   update: BoundKernel[];
+  /** On a recorded step, instead of `update`: the optimizer with pass 1 of W's, dW's and the update's statistics. */
+  recordUpdate: BoundKernel[];
+  /** The same without updating (the record before the first step). */
+  recordStill: BoundKernel[];
+  /** The rest of a record's statistics, after `recordUpdate` or `recordStill`. */
   stats: BoundKernel[];
 }
 
@@ -182,7 +187,6 @@ export class GpuEngine implements Engine {
         shape,
         W: st.add(n('W'), k), b: st.add(n('b'), u), dW: st.add(n('dW'), k), db: st.add(n('db'), u),
         sW1: st.add(n('sW1'), k), sW2: st.add(n('sW2'), k), sb1: st.add(n('sb1'), u), sb2: st.add(n('sb2'), u),
-        Wprev: sliceOf(this.buffer(n('Wprev'), k)),
         Z: ac.add(n('Z'), a), A: ac.add(n('A'), a), dA: ac.add(n('dA'), a), dZ: ac.add(n('dZ'), a),
       };
     });
@@ -238,23 +242,27 @@ export class GpuEngine implements Engine {
         const P = this.layers[l - 1];
         backward.push(...await matmul(dXPlan(l), [L.dZ, L.W, dummy, P.dA], [P.Z, P.dZ]));
       }
-      const update = [
-        this.bind(optK, [L.W, L.dW, L.sW1, L.sW2, this.cur], [...groups1d(fanIn * units), 1], { n: fanIn * units, ...opt.u }),
-        this.bind(optK, [L.b, L.db, L.sb1, L.sb2, this.cur], [...groups1d(units), 1], { n: units, ...opt.u }),
-      ];
+      const k = fanIn * units;
+      // The optimizer runs four elements per invocation.
+      const biasUpdate = this.bind(optK, [L.b, L.db, L.sb1, L.sb2, this.cur], [...groups1d(Math.ceil(units / 4)), 1], { n: units, ...opt.u });
+      const update = [this.bind(optK, [L.W, L.dW, L.sW1, L.sW2, this.cur], [...groups1d(Math.ceil(k / 4)), 1], { n: k, ...opt.u }), biasUpdate];
       const sat = saturationMode(act);
       const base = l * SLOTS_PER_LAYER * SLOT_SIZE;
+      // A recorded step's optimizer also reduces W, dW and the update (pass 1 of their slots).
+      const groups = K.statsGroups(k), part = this.reserveParts(3 * groups);
+      const recordOpt = async (apply: boolean) => this.bind(await get(K.statsOptimizerKernel(opt.id, apply)),
+        [L.W, L.dW, L.sW1, L.sW2, this.cur, this.partBuffers()[0]], [groups, 1, 1], { n: k, width: 0, slot: 0, groups, part, ...opt.u });
       // Only what layerStats reads is computed: histograms of A, dA and W; the spread of Z; the
       // norms of dW and of the update.
       const stats = [
-        ...await this.statsFor(L.Z, null, 0, 0, units, base, 'spread'),
-        ...await this.statsFor(L.A, null, sat, 0, units, base + SLOT_SIZE, 'all'),
-        ...await this.statsFor(L.dA, null, 0, 0, units, base + 2 * SLOT_SIZE, 'all'),
-        ...await this.statsFor(L.W, null, 0, fanIn * units, 0, base + 3 * SLOT_SIZE, 'all'),
-        ...await this.statsFor(L.dW, null, 0, fanIn * units, 0, base + 4 * SLOT_SIZE, 'norm'),
-        ...await this.statsFor(L.W, L.Wprev, 0, fanIn * units, 0, base + 5 * SLOT_SIZE, 'norm'),
+        ...await this.statsFor(L.Z, 0, 0, units, base, 'spread'),
+        ...await this.statsFor(L.A, sat, 0, units, base + SLOT_SIZE, 'all'),
+        ...await this.statsFor(L.dA, 0, 0, units, base + 2 * SLOT_SIZE, 'all'),
+        ...await this.statsAfterPass1(L.W, k, 0, base + 3 * SLOT_SIZE, 'all', part, groups),
+        ...await this.statsAfterPass1(L.dW, k, 0, base + 4 * SLOT_SIZE, 'norm', part + groups, groups),
+        ...await this.statsAfterPass1(L.W, k, 0, base + 5 * SLOT_SIZE, 'norm', part + 2 * groups, groups),
       ];
-      this.kernels.push({ forward, backward, update, stats });
+      this.kernels.push({ forward, backward, update, recordUpdate: [await recordOpt(true), biasUpdate], recordStill: [await recordOpt(false)], stats });
     }
     const outL = this.layers[last], outAct = cfg.layers[last].activation, outId = ACTIVATION_ID[outAct.name];
     const lossK = await get(K.lossKernel(LOSS_ID[cfg.loss], outId, outAct.alpha, isFused(cfg.loss, outId)));
@@ -281,27 +289,38 @@ export class GpuEngine implements Engine {
    * The kernels that reduce one tensor into the slot at `slot`: a fixed count `n`, or (n = 0) this
    * step's rows times `width`. Up to three passes (sums and deviations, the histogram where
    * `need` is 'all', the slot), over as many workgroups as the tensor's size warrants; partials
-   * in buffers sized on first use. The kernels read `x` and `prev` as vec4s, so both must be
-   * whole vec4s (every buffer and slice the engine makes is).
+   * in buffers sized on first use. The kernels read `x` as vec4s, so it must be whole vec4s
+   * (every buffer and slice the engine makes is).
    */
-  private async statsFor(
-    x: Slice, prev: Slice | null, sat: number, n: number, width: number, slot: number, need: 'all' | 'spread' | 'norm',
+  private async statsFor(x: Slice, sat: number, n: number, width: number, slot: number, need: 'all' | 'spread' | 'norm'): Promise<BoundKernel[]> {
+    if (x.size % 16 !== 0) throw new Error(`statistics: a tensor of ${x.size} bytes is not whole vec4s`);
+    const groups = K.statsGroups(n === 0 ? this.sched.batch * width : n);
+    const part = this.reserveParts(groups);
+    const pass1 = this.bind(await this.cache.get(K.statsPartialKernel(sat, n === 0, need !== 'norm')),
+      [x, this.cur, this.partBuffers()[0]], [groups, 1, 1], { n, width, slot, groups, part });
+    return [pass1, ...await this.statsAfterPass1(x, n, width, slot, need, part, groups)];
+  }
+
+  /** Passes 2 and 3 of a tensor's slot, from pass 1's `groups` partials at `part` (see statsFor). */
+  private async statsAfterPass1(
+    x: Slice, n: number, width: number, slot: number, need: 'all' | 'spread' | 'norm', part: number, groups: number,
   ): Promise<BoundKernel[]> {
-    for (const t of [x, prev]) if (t && t.size % 16 !== 0) throw new Error(`statistics: a tensor of ${t.size} bytes is not whole vec4s`);
     const perRow = n === 0;
-    const sub = prev !== null;
-    const y = prev ?? this.dummy;
-    const groups = K.statsGroups(perRow ? this.sched.batch * width : n);
-    const u = { n, width, slot, groups, part: this.partsUsed };
-    const one: [number, number, number] = [1, 1, 1];
-    this.partsUsed += groups;
+    const u = { n, width, slot, groups, part };
     const [p1, p2] = this.partBuffers();
-    const passes = [this.bind(await this.cache.get(K.statsPartialKernel(sat, sub, perRow, need !== 'norm')), [x, y, this.cur, p1], [groups, 1, 1], u)];
+    const passes: BoundKernel[] = [];
     if (need === 'all') {
-      passes.push(this.bind(await this.cache.get(K.statsHistKernel(sub, perRow)), [x, y, this.cur, p1, p2], [groups, 1, 1], u));
+      passes.push(this.bind(await this.cache.get(K.statsHistKernel(perRow)), [x, this.cur, p1, p2], [groups, 1, 1], u));
     }
-    passes.push(this.bind(await this.cache.get(K.statsFinalKernel(perRow, need === 'all')), [this.cur, p1, p2, this.stats], one, u));
+    passes.push(this.bind(await this.cache.get(K.statsFinalKernel(perRow, need === 'all')), [this.cur, p1, p2, this.stats], [1, 1, 1], u));
     return passes;
+  }
+
+  /** The index of `count` consecutive partials, reserved for one tensor's statistics. */
+  private reserveParts(count: number): number {
+    const at = this.partsUsed;
+    this.partsUsed += count;
+    return at;
   }
 
   /** Partials for every large tensor of the model: at most layers × 6 × STATS_MAX_GROUPS entries. */
@@ -404,18 +423,15 @@ export class GpuEngine implements Engine {
   /** One training step into `enc`: forward, loss, backward, and (unless `update` is false) the optimizer; statistics when `rb` is given. */
   private encodeStep(enc: GPUCommandEncoder, local: number, update: boolean, rb: GPUBuffer | null): void {
     enc.copyBufferToBuffer(this.table, local * STEP_INFO_BYTES, this.cur, 0, STEP_INFO_BYTES);
-    let pass = enc.beginComputePass();
+    const pass = enc.beginComputePass();
     for (const k of this.head) dispatch(pass, k);
     for (const L of this.kernels) for (const k of L.forward) dispatch(pass, k);
     for (const k of this.lossKernels) dispatch(pass, k);
     for (let l = this.kernels.length - 1; l >= 0; l--) for (const k of this.kernels[l].backward) dispatch(pass, k);
-    if (rb) {
-      pass.end();
-      // Snapshot W so the statistics can measure this step's update (zero when there is none).
-      for (const L of this.layers) enc.copyBufferToBuffer(L.W.buffer, L.W.offset, L.Wprev.buffer, L.Wprev.offset, L.W.size);
-      pass = enc.beginComputePass();
+    for (const L of this.kernels) {
+      const opt = rb ? (update ? L.recordUpdate : L.recordStill) : update ? L.update : [];
+      for (const k of opt) dispatch(pass, k);
     }
-    if (update) for (const L of this.kernels) for (const k of L.update) dispatch(pass, k);
     if (rb) for (const L of this.kernels) for (const k of L.stats) dispatch(pass, k);
     pass.end();
     if (rb) {

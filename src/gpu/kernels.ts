@@ -20,12 +20,16 @@ import mmStoreWgsl from '../../shaders/mm_store.wgsl?raw';
 import mmStoreActWgsl from '../../shaders/mm_store_act.wgsl?raw';
 import mmStoreActGradWgsl from '../../shaders/mm_store_act_grad.wgsl?raw';
 import optimizerWgsl from '../../shaders/optimizer.wgsl?raw';
+import optimizerUpdateWgsl from '../../shaders/optimizer_update.wgsl?raw';
 import rngWgsl from '../../shaders/rng.wgsl?raw';
 import softmaxWgsl from '../../shaders/softmax.wgsl?raw';
 import statsCommonWgsl from '../../shaders/stats_common.wgsl?raw';
 import statsFinalWgsl from '../../shaders/stats_final.wgsl?raw';
 import statsHistWgsl from '../../shaders/stats_hist.wgsl?raw';
+import statsOptimizerWgsl from '../../shaders/stats_optimizer.wgsl?raw';
 import statsPartialWgsl from '../../shaders/stats_partial.wgsl?raw';
+import statsReadWgsl from '../../shaders/stats_read.wgsl?raw';
+import statsReduceWgsl from '../../shaders/stats_reduce.wgsl?raw';
 import transposeWgsl from '../../shaders/transpose.wgsl?raw';
 import { HIST_BINS, SLOT } from '../core/stats';
 import type { OptimizerConfig } from '../core/types';
@@ -270,12 +274,17 @@ export function optimizerKind(o: OptimizerConfig): { id: number; u: Record<strin
   }
 }
 
-/** `opt`: 0 sgd, 1 momentum, 2 nesterov, 3 adam, 4 rmsprop. */
+const OPTIMIZER_UNIFORMS = { lr: 'f32', c1: 'f32', c2: 'f32', eps: 'f32' } as const;
+
+/**
+ * `opt`: 0 sgd, 1 momentum, 2 nesterov, 3 adam, 4 rmsprop. Four elements per invocation:
+ * dispatch ceil(n / 4) invocations, over tensors of whole vec4s.
+ */
 export function optimizerKernel(opt: number): KernelDesc {
   return {
-    name: 'optimizer', source: optimizerWgsl,
+    name: 'optimizer', source: optimizerWgsl, includes: [optimizerUpdateWgsl],
     constants: { OPT: ['u32', opt] },
-    uniforms: { n: 'u32', lr: 'f32', c1: 'f32', c2: 'f32', eps: 'f32' },
+    uniforms: { n: 'u32', ...OPTIMIZER_UNIFORMS },
     bindings: ['rw', 'read', 'rw', 'rw', 'read'],
   };
 }
@@ -291,35 +300,48 @@ const STATS_WG = 64;
 /** Uniforms shared by every statistics kernel. */
 const STATS_UNIFORMS = { n: 'u32', width: 'u32', slot: 'u32', groups: 'u32', part: 'u32' } as const;
 
-function statsConstants(sat: number, sub: boolean, perRow: boolean): KernelDesc['constants'] {
+function statsConstants(sat: number, perRow: boolean): KernelDesc['constants'] {
   const slot = Object.fromEntries(Object.entries(SLOT).map(([k, v]) => [`SLOT_${k.toUpperCase()}`, ['u32', v]])) as Record<string, ['u32', number]>;
-  return { ...slot, WG: ['u32', STATS_WG], HIST_BINS: ['u32', HIST_BINS], SAT: ['u32', sat], SUB: ['u32', sub ? 1 : 0], PER_ROW: ['u32', perRow ? 1 : 0] };
+  return { ...slot, WG: ['u32', STATS_WG], HIST_BINS: ['u32', HIST_BINS], SAT: ['u32', sat], PER_ROW: ['u32', perRow ? 1 : 0] };
 }
 
 /**
  * Statistics in up to three passes: partial sums and deviations per workgroup, the histogram
  * (only where it is read), then the slot. `spread` = false skips the deviations (norm-only tensors).
  */
-export function statsPartialKernel(sat: number, sub: boolean, perRow: boolean, spread = true): KernelDesc {
+export function statsPartialKernel(sat: number, perRow: boolean, spread = true): KernelDesc {
   return {
-    name: 'stats_partial', source: statsPartialWgsl, includes: [statsCommonWgsl],
-    constants: { ...statsConstants(sat, sub, perRow), SPREAD: ['u32', spread ? 1 : 0] },
+    name: 'stats_partial', source: statsPartialWgsl, includes: [statsCommonWgsl, statsReadWgsl, statsReduceWgsl],
+    constants: { ...statsConstants(sat, perRow), SPREAD: ['u32', spread ? 1 : 0] },
+    uniforms: STATS_UNIFORMS, bindings: ['read', 'read', 'rw'],
+  };
+}
+
+export function statsHistKernel(perRow: boolean): KernelDesc {
+  return {
+    name: 'stats_hist', source: statsHistWgsl, includes: [statsCommonWgsl, statsReadWgsl],
+    constants: statsConstants(0, perRow),
     uniforms: STATS_UNIFORMS, bindings: ['read', 'read', 'read', 'rw'],
   };
 }
 
-export function statsHistKernel(sub: boolean, perRow: boolean): KernelDesc {
+/**
+ * The optimizer of a kernel on a recorded step, with pass 1 of the statistics of the new kernel,
+ * its gradient and the update (three partials of `groups` each from `part`); `apply` = false
+ * leaves the kernel as it is (the record before the first step). Dispatch statsGroups(n).
+ */
+export function statsOptimizerKernel(opt: number, apply: boolean): KernelDesc {
   return {
-    name: 'stats_hist', source: statsHistWgsl, includes: [statsCommonWgsl],
-    constants: statsConstants(0, sub, perRow),
-    uniforms: STATS_UNIFORMS, bindings: ['read', 'read', 'read', 'read', 'rw'],
+    name: 'stats_optimizer', source: statsOptimizerWgsl, includes: [optimizerUpdateWgsl, statsCommonWgsl, statsReduceWgsl],
+    constants: { ...statsConstants(0, false), OPT: ['u32', opt], APPLY: ['u32', apply ? 1 : 0] },
+    uniforms: { ...STATS_UNIFORMS, ...OPTIMIZER_UNIFORMS }, bindings: ['rw', 'read', 'rw', 'rw', 'read', 'rw'],
   };
 }
 
 export function statsFinalKernel(perRow: boolean, hasHist = true): KernelDesc {
   return {
     name: 'stats_final', source: statsFinalWgsl,
-    constants: { ...statsConstants(0, false, perRow), HAS_HIST: ['u32', hasHist ? 1 : 0] },
+    constants: { ...statsConstants(0, perRow), HAS_HIST: ['u32', hasHist ? 1 : 0] },
     uniforms: STATS_UNIFORMS, bindings: ['read', 'read', 'read', 'rw'],
   };
 }

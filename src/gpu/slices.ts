@@ -42,6 +42,5 @@ export interface LayerBuffers {
   shape: LayerShape;
   W: Slice; b: Slice; dW: Slice; db: Slice;
   sW1: Slice; sW2: Slice; sb1: Slice; sb2: Slice;
-  Wprev: Slice;
   Z: Slice; A: Slice; dA: Slice; dZ: Slice;
 }
