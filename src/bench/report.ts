@@ -3,7 +3,7 @@
  * bench/REPORT.md. Pure functions of `BenchResults` (plus the report's preserved History
  * section), so the page could render the same text.
  */
-import { geomean } from './stats';
+import { geomean, pairedShare } from './stats';
 import { lineChartSvg, type ChartSeries } from './svg';
 import { evaluateTargets } from './targets';
 import { ENGINE_COLORS, ENGINE_LABELS, FORMS, TINY_RUNGS } from './spec';
@@ -56,7 +56,7 @@ function trainTable(r: BenchResults): Table {
 
 function statsTable(r: BenchResults): Table {
   return {
-    head: ['network', 'no stats ms/step', 'stats every step ms/step', 'ratio', 'stats share of step', 'share from the fastest repeats', 'dispatches/step (no stats → stats)'],
+    head: ['network', 'no stats ms/step', 'stats every step ms/step', 'ratio', 'stats share of step', 'share paired by round', 'share from the fastest repeats', 'dispatches/step (no stats → stats)'],
     rows: r.rungs.flatMap((info) => {
       const off = r.training.find((t) => t.rung === info.id && t.engine === 'ours-gpu');
       const on = r.training.find((t) => t.rung === info.id && t.engine === 'ours-gpu-stats');
@@ -64,8 +64,9 @@ function statsTable(r: BenchResults): Table {
       const a = on.msPerStep!, b = off.msPerStep!;
       const a0 = on.timing!.min, b0 = off.timing!.min;
       const n = (v: number | undefined) => (v === undefined ? '?' : Number.isInteger(v) ? String(v) : v < 1 ? v.toPrecision(2) : v.toFixed(1));
+      const paired = pairedShare(on.timing!.samples, off.timing!.samples);
       return [[info.label, `${mark(off.timing)}${fmtMs(b)}`, `${mark(on.timing)}${fmtMs(a)}`, (a / b).toFixed(2), pct(Math.max(0, (a - b) / a)),
-        pct(Math.max(0, (a0 - b0) / a0)), `${n(off.dispatchesPerStep)} → ${n(on.dispatchesPerStep)}`]];
+        paired === undefined ? '–' : pct(Math.max(0, paired)), pct(Math.max(0, (a0 - b0) / a0)), `${n(off.dispatchesPerStep)} → ${n(on.dispatchesPerStep)}`]];
     }),
   };
 }
@@ -370,7 +371,7 @@ export function markdownReport(r: BenchResults, history: string | null): string 
       + 'The 16×1024 network uses batch 256.', '');
     o.push(mdTable(trainTable(r)), '', chartRef('training.svg'), '');
     const st = statsTable(r);
-    if (st.rows.length) o.push('### Cost of statistics (ours GPU)', '', 'Share of step = (with − without) / with.', '', mdTable(st), '');
+    if (st.rows.length) o.push('### Cost of statistics (ours GPU)', '', 'Share of step = (with − without) / with: from the medians; paired by round, the median over rounds of each round\'s share (the two engines\' repeats of one round run seconds apart, so a burst of other work weighs on both; target 2 takes this one); from the fastest repeats of each.', '', mdTable(st), '');
     o.push('### Tiny networks: our GPU vs our CPU', '', mdTable(pairTable(r, 'ours-gpu', 'ours-cpu', TINY_RUNGS.filter((id) => r.rungs.some((x) => x.id === id)))), '');
     o.push('### Our CPU vs TF.js cpu', '', mdTable(pairTable(r, 'ours-cpu', 'tfjs-cpu', r.rungs.map((x) => x.id), true)), '');
   }

@@ -45,3 +45,15 @@ export function geomean(xs: readonly number[]): number {
   if (xs.length === 0) return NaN;
   return Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
 }
+
+/**
+ * The share of `withX` that `withoutX` lacks, (with − without) / with, paired by round: the
+ * median of each round's share. Repeats of two entries in one round were timed seconds apart
+ * (measureInterleaved), so a burst of other work that slows a round slows both; the difference
+ * of the two medians instead compares moments of different load. Undefined unless both have the
+ * same number of samples (at least 3).
+ */
+export function pairedShare(withX: readonly number[], withoutX: readonly number[]): number | undefined {
+  if (withX.length !== withoutX.length || withX.length < 3) return undefined;
+  return median(withX.map((w, i) => (w - withoutX[i]) / w));
+}
