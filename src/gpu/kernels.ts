@@ -137,10 +137,14 @@ export function matmulCalls(
 }
 
 /**
- * Register blocking of matmul_nn_sg.wgsl: 16 rows × 4 vec4 columns per lane, measured on
- * lavapipe (subgroups of 8) at 1024³ against 8×8 (19 GFLOP/s), 8×16 (23), 24×16 (26, within noise).
+ * Register blocking of matmul_nn_sg.wgsl per lane, measured on lavapipe (subgroups of 8) at 1024³:
+ * X·W (forward, and dX on Wᵀ) 16 rows × 4 vec4 columns, against 8×8 (19 GFLOP/s), 8×16 (23),
+ * 24×16 and 32×8 (26, within noise); Xᵀ·W (dW, X read transposed) 32 rows × 2 vec4 columns,
+ * 59–64 ms against 66–92 ms for 16×4 (fewer loads of W per multiply-add, and X's rows are
+ * contiguous across lanes in that layout).
  */
 export const SG_TILE = { TM: 16, CN: 4 } as const;
+export const SG_TILE_TN = { TM: 32, CN: 2 } as const;
 
 /** What a product plan may use of the device: its fixed subgroup size (`subgroupSizeOf`), or null. */
 export interface MatmulTarget { subgroupSize: number | null }
@@ -150,9 +154,9 @@ export interface MatmulTarget { subgroupSize: number | null }
  * with subgroups when `sg`, matmul_nn_sg (the same) and, with `transA`, matmul_tn_sg (dW).
  */
 function registerBlockedDesc(bias: boolean, epi: Epilogue | undefined, sg: number | null = null, transA = false): KernelDesc {
-  const t = VEC4_TILE;
+  const t = VEC4_TILE, st = transA ? SG_TILE_TN : SG_TILE;
   const constants: KernelDesc['constants'] = sg
-    ? { SG: ['u32', sg], TM: ['u32', SG_TILE.TM], CN: ['u32', SG_TILE.CN], BIAS: ['u32', bias ? 1 : 0], TRANS_A: ['u32', transA ? 1 : 0] }
+    ? { SG: ['u32', sg], TM: ['u32', st.TM], CN: ['u32', st.CN], BIAS: ['u32', bias ? 1 : 0], TRANS_A: ['u32', transA ? 1 : 0] }
     : { WG_X: ['u32', t.WG_X], WG_Y: ['u32', t.WG_Y], TM: ['u32', t.NN_TM], BIAS: ['u32', bias ? 1 : 0] };
   const bindings: KernelDesc['bindings'] = ['read', 'read', 'read', 'rw'];
   const includes = [mmStoreWgsl];
@@ -187,16 +191,15 @@ export function matmulPlan(
   const wg = { WG_X: ['u32', t.WG_X], WG_Y: ['u32', t.WG_Y] } as Record<string, ['u32', number]>;
   const common = { uniforms: { M: 'u32', N: 'u32', K: 'u32' } as const, bindings: ['read', 'read', 'read', 'rw'] as KernelDesc['bindings'] };
   const sg = target.subgroupSize;
-  const nnGroups: [number, number, number] = sg
-    ? [Math.ceil(N / 4 / (sg * SG_TILE.CN)), Math.ceil(M / SG_TILE.TM), 1]
-    : [Math.ceil(N / 8 / t.WG_X), Math.ceil(M / (t.NN_TM * t.WG_Y)), 1];
+  const sgGroups = (st: { TM: number; CN: number }, g: number): [number, number, number] => [Math.ceil(N / 4 / (g * st.CN)), Math.ceil(M / st.TM), 1];
+  const nnGroups: [number, number, number] = sg ? sgGroups(SG_TILE, sg) : [Math.ceil(N / 8 / t.WG_X), Math.ceil(M / (t.NN_TM * t.WG_Y)), 1];
   // An epilogue fuses only where its kind belongs: `act` after forward, `act_grad` after dX.
   const epi = (want: Epilogue['kind']) => (epilogue?.kind === want ? epilogue : undefined);
   if (form === 'forward' && N % 4 === 0) {
     return { desc: registerBlockedDesc(true, epi('act'), sg), uniforms, groups: nnGroups, epilogue: !!epi('act') };
   }
   if (form === 'dW' && sg && N % 4 === 0) {
-    return { desc: registerBlockedDesc(false, undefined, sg, true), uniforms, groups: nnGroups, epilogue: false };
+    return { desc: registerBlockedDesc(false, undefined, sg, true), uniforms, groups: sgGroups(SG_TILE_TN, sg), epilogue: false };
   }
   if (form === 'dW' && M % 4 === 0 && N % 4 === 0) {
     return { desc: { name: 'matmul_tn_vec4', source: matmulTnVec4Wgsl, constants: wg, ...common }, uniforms,

@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 describe.skipIf(!HAVE_CHROMIUM)('product kernels in the browser', () => {
-  it('forward (with its activation epilogue) and dX (with the derivative) match the CPU reference', async () => {
+  it('forward (with its activation epilogue), dX (with the derivative) and dW match the CPU reference', async () => {
     const page = await browser.newPage();
     await page.goto(url);
     const out = await page.evaluate(async (tanh: number) => {
@@ -37,7 +37,7 @@ describe.skipIf(!HAVE_CHROMIUM)('product kernels in the browser', () => {
       const { acquireBrowserDevice } = await imp('/src/gpu/browser-device.ts');
       const { subgroupSizeOf, PipelineCache, bind, dispatch } = await imp('/src/gpu/kernel.ts');
       const K = await imp('/src/gpu/kernels.ts');
-      const { matmulBias, matmulTransB } = await imp('/src/core/cpu/ops.ts');
+      const { matmulBias, matmulTransA, matmulTransB } = await imp('/src/core/cpu/ops.ts');
       const got = await acquireBrowserDevice();
       if (!got.device) return { error: got.unavailable ?? 'no device' };
       const device: GPUDevice = got.device;
@@ -85,12 +85,21 @@ describe.skipIf(!HAVE_CHROMIUM)('product kernels in the browser', () => {
           e = Math.max(e, Math.abs(da[i] - dXref[i]), Math.abs(dz[i] - dXref[i] * (1 - t * t)));
         }
         results.push({ name: g.desc.name, err: e });
+        // dW = Xᵀ·dZ (Kd×N), X read transposed (its own row blocking).
+        const gw = K.matmulPlan('dW', Kd, N, M, target);
+        const dW = up(Kd * N);
+        await run(gw, [up(X), up(dZ), up(4), dW], []);
+        const dWref = new Float64Array(Kd * N); matmulTransA(M, Kd, N, X, dZ, dWref, null);
+        const dw = await read(dW, Kd * N);
+        e = 0;
+        for (let i = 0; i < Kd * N; i++) e = Math.max(e, Math.abs(dw[i] - dWref[i]));
+        results.push({ name: gw.desc.name, err: e });
       }
       return { subgroupSize: target.subgroupSize, results };
     }, ACTIVATION_ID.tanh);
     expect(out.error).toBeUndefined();
     // On SwiftShader the subgroup kernel must be the one chosen (and so the one checked).
-    if (out.subgroupSize) for (const r of out.results!) expect(r.name).toContain('matmul_nn_sg');
+    if (out.subgroupSize) for (const r of out.results!) expect(r.name).toMatch(/^matmul_(nn|tn)_sg/);
     for (const r of out.results!) expect(r.err, r.name).toBeLessThan(1e-4);
     console.log(`browser products: subgroups of ${out.subgroupSize}, ${out.results!.map((r) => `${r.name} ${r.err.toExponential(1)}`).join(', ')}`);
     await page.close();
