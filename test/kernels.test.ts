@@ -40,9 +40,10 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
         const run = async (form: K.MatmulForm, rows: number, cols: number, inner: number, bufs: [GPUBuffer, GPUBuffer, GPUBuffer, GPUBuffer]) => {
           const plan = K.matmulPlan(form, rows, cols, inner, target);
           // A poisoned scratch: the product must read only what the transposition wrote.
-          const scratch = plan.transposeB ? R.buffer(new Float32Array(plan.transposeB.floats).fill(NaN)) : null;
+          const poisoned = (t?: K.Transposition) => (t ? R.buffer(new Float32Array(t.floats).fill(NaN)) : null);
+          const scratch = { a: poisoned(plan.transposeA), b: poisoned(plan.transposeB) };
           for (const c of K.matmulCalls(plan, bufs, scratch)) await R.run(c.desc, c.buffers as GPUBuffer[], c.groups, c.uniforms);
-          return plan.transposeB ? `transpose + ${plan.desc.name}` : plan.desc.name;
+          return plan.transposeA || plan.transposeB ? `transpose + ${plan.desc.name}` : plan.desc.name;
         };
         // forward: Z(M×N) = X(M×K)·W(K×N) + b
         const Z = R.buffer(M * N);
@@ -78,7 +79,11 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
       const sg8 = { subgroupSize: 8 };
       expect(K.matmulPlan('forward', 3, 8, 5, sg8).desc.name).toBe('matmul_nn_sg');
       expect(K.matmulPlan('forward', 3, 8, 5, sg8).desc.enables).toEqual(['subgroups']);
-      expect(K.matmulPlan('dX', 32, 8, 5, sg8).desc.name).toBe('matmul_nn_sg');
+      expect(K.matmulPlan('dX', 16, 8, 5, sg8).desc.name).toBe('matmul_nn_sg');
+      // From a block of rows on, X (dZ) is read transposed.
+      const f = K.matmulPlan('forward', 32, 8, 5, sg8), d = K.matmulPlan('dX', 32, 8, 5, sg8);
+      expect([f.desc.name, f.transposeA?.floats, f.transposeB]).toEqual(['matmul_tn_sg', 32 * 5, undefined]);
+      expect([d.desc.name, d.transposeA?.floats, d.transposeB?.floats]).toEqual(['matmul_tn_sg', 32 * 5, 8 * 5]);
       expect(K.matmulPlan('dW', 8, 12, 3, sg8).desc.name).toBe('matmul_tn_sg');
       expect(K.matmulPlan('dW', 8, 10, 3, sg8).desc.name).toBe('matmul');
     });
@@ -87,19 +92,20 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
   describe('matmul epilogues', () => {
     // The fused epilogues must give exactly what the product followed by the activation kernels gives.
     const calls = async (plan: K.MatmulPlan, bufs: [GPUBuffer, GPUBuffer, GPUBuffer, GPUBuffer], extra: GPUBuffer[] = []) => {
-      const scratch = plan.transposeB ? R.buffer(plan.transposeB.floats) : null;
+      const scratch = { a: plan.transposeA ? R.buffer(plan.transposeA.floats) : null, b: plan.transposeB ? R.buffer(plan.transposeB.floats) : null };
       for (const c of K.matmulCalls(plan, bufs, scratch, extra)) await R.run(c.desc, c.buffers as GPUBuffer[], c.groups, c.uniforms);
     };
     const acts: [keyof typeof ACTIVATION_ID, number][] = [['tanh', 0], ['relu', 0], ['gelu', 0], ['leaky_relu', 0.2]];
-    for (const [M, Kd, N] of [[64, 36, 20], [33, 12, 8], [40, 516, 8]] as [number, number, number][]) {
+    for (const [M, Kd, N] of [[64, 36, 20], [33, 12, 8], [40, 516, 8], [20, 12, 8]] as [number, number, number][]) {
       for (const [name, alpha] of acts) for (const target of targets) {
-        const sgName = target.subgroupSize ? 'sg' : 'vec4';
+        // With subgroups, from a block of rows on, X (dZ) is read transposed: the tn kernel.
+        const sgName = !target.subgroupSize ? 'nn_vec4' : M >= K.SG_TILE_TN.TM ? 'tn_sg' : 'nn_sg';
         it(`${name}: forward + activation and dX + derivative, batch ${M}, fanIn ${Kd}, units ${N}, ${sgName} kernel`, async () => {
           const id = ACTIVATION_ID[name];
           const X = R.buffer(randomArray(M * Kd, -1, 1, 1)), W = R.buffer(randomArray(Kd * N, -1, 1, 2)), b = R.buffer(randomArray(N, -1, 1, 3));
           // forward: Z(M×N) and A = f(Z)
           const fused = K.matmulPlan('forward', M, N, Kd, target, { kind: 'act', act: id, alpha });
-          expect([fused.desc.name, fused.epilogue]).toEqual([`matmul_nn_${sgName}+act`, true]);
+          expect([fused.desc.name, fused.epilogue]).toEqual([`matmul_${sgName}+act`, true]);
           const Z1 = R.buffer(M * N), A1 = R.buffer(M * N), Z2 = R.buffer(M * N), A2 = R.buffer(M * N);
           await calls(fused, [X, W, b, Z1], [A1]);
           await calls(K.matmulPlan('forward', M, N, Kd, target), [X, W, b, Z2]);
@@ -109,7 +115,7 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
           // dX(M×Kd) = dZ(M×N)·Wᵀ, then dZ of the layer below = dX ⊙ f'(Z below)
           const dZ = R.buffer(randomArray(M * N, -1, 1, 4)), Zb = R.buffer(randomArray(M * Kd, -3, 3, 5));
           const g = K.matmulPlan('dX', M, Kd, N, target, { kind: 'act_grad', act: id, alpha });
-          expect([g.desc.name, g.epilogue, !!g.transposeB]).toEqual([`matmul_nn_${sgName}+act_grad`, true, true]);
+          expect([g.desc.name, g.epilogue, !!g.transposeB]).toEqual([`matmul_${sgName}+act_grad`, true, true]);
           const dA1 = R.buffer(M * Kd), dZb1 = R.buffer(M * Kd), dA2 = R.buffer(M * Kd), dZb2 = R.buffer(M * Kd);
           await calls(g, [dZ, W, R.buffer(4), dA1], [Zb, dZb1]);
           await calls(K.matmulPlan('dX', M, Kd, N, target), [dZ, W, R.buffer(4), dA2]);

@@ -11,7 +11,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 import { benchAtlas } from '../atlas/bench';
-import { acquireNodeDevice, describeAdapter } from '../gpu/node-device';
+import { acquireNodeDevice, describeAdapter, throttleDawnEventPump } from '../gpu/node-device';
 import { parseBenchArgs, BENCH_USAGE } from './args';
 import { runBench, type BenchEnv } from './ladder';
 import { charts, extractHistory, keyFigures, loadNote, markdownReport, serializeResults, terminalReport } from './report';
@@ -53,6 +53,7 @@ async function loadTf(wanted: TfBackend[]): Promise<{ handle: TfHandle; adapter:
     try {
       const webgpu = require('webgpu') as { create(o: string[]): GPU; globals: object };
       Object.assign(globalThis, webgpu.globals);
+      throttleDawnEventPump(); // TF.js waits on its own Dawn instance: the same pump, the same throttle
       tfGpu ??= webgpu.create([]);
       Object.defineProperty(globalThis, 'navigator', { value: { gpu: tfGpu }, configurable: true, writable: true });
       // The request TF.js itself makes (tf-backend-webgpu: high-performance unless WEBGPU_USE_LOW_POWER_GPU).

@@ -63,7 +63,7 @@ export async function oursGpuProduct(
     const out = buffer(M * N);
     const plan = matmulPlan(form, M, N, K, { subgroupSize: subgroupSizeOf(device) });
     // The transposition the engine does before the product (dX) is part of the timed iteration.
-    const scratch = plan.transposeB ? buffer(plan.transposeB.floats) : null;
+    const scratch = { a: plan.transposeA ? buffer(plan.transposeA.floats) : null, b: plan.transposeB ? buffer(plan.transposeB.floats) : null };
     device.pushErrorScope('validation');
     const ks = await Promise.all(matmulCalls(plan, [A, B, bias, out], scratch).map(async (c) => bind(device, await cache.get(c.desc), c.buffers, c.groups, c.uniforms)));
     for (const k of ks) if (k.params) made.push(k.params);

@@ -202,17 +202,10 @@ export class GpuEngine implements Engine {
     const opt = K.optimizerKind(cfg.optimizer);
     const optK = await get(K.optimizerKernel(opt.id));
     const [colsum, softmax] = await Promise.all([get(K.colsumKernel()), get(K.softmaxKernel())]);
-    // One scratch for Wᵀ serves every layer's dX: the products run one after another.
-    let scratch: GPUBuffer | null = null;
-    const matmul = async (
-      plan: K.MatmulPlan, bufs: [Slice, Slice, GPUBuffer | Slice, Slice], epilogueBufs: Slice[] = [],
-    ) => {
-      if (plan.transposeB && !scratch) {
-        scratch = this.buffer('transpose.scratch', Math.max(...this.shapes.map((s) => s.fanIn * s.units)) * f);
-      }
-      const calls = K.matmulCalls(plan, bufs, scratch, epilogueBufs);
-      return Promise.all(calls.map(async (c) => this.bind(await get(c.desc), c.buffers, c.groups, c.uniforms)));
-    };
+    const widest = Math.max(...this.shapes.map((s) => Math.max(s.fanIn, s.units)));
+    const scratch = this.transposeScratch(B * widest, Math.max(...this.shapes.map((s) => s.fanIn * s.units)));
+    const matmul = (plan: K.MatmulPlan, bufs: [Slice, Slice, GPUBuffer | Slice, Slice], epilogueBufs: Slice[] = []) =>
+      this.bindCalls(K.matmulCalls(plan, bufs, scratch(plan), epilogueBufs));
     // The activation's forward runs in the epilogue of the layer's product where the plan allows,
     // its derivative in the epilogue of the dX product of the layer above (softmax: its own kernel).
     const epilogue = (kind: K.Epilogue['kind'], l: number): K.Epilogue | undefined => {
@@ -275,6 +268,24 @@ export class GpuEngine implements Engine {
     }
     const err = await device.popErrorScope();
     if (err) throw new Error(`GPU setup failed: ${err.message}`);
+  }
+
+  /**
+   * Scratch buffers for the transposed operands of products (see K.matmulCalls), made on first
+   * use: `aFloats` for an A, `bFloats` for a B. One pair serves a whole pass, its products
+   * running one after another.
+   */
+  private transposeScratch(aFloats: number, bFloats: number): (plan: K.MatmulPlan) => { a: GPUBuffer | null; b: GPUBuffer | null } {
+    let a: GPUBuffer | null = null, b: GPUBuffer | null = null;
+    return (plan) => {
+      if (plan.transposeA) a ??= this.buffer('transpose.a', aFloats * 4);
+      if (plan.transposeB) b ??= this.buffer('transpose.b', bFloats * 4);
+      return { a, b };
+    };
+  }
+
+  private bindCalls(calls: K.KernelCall[]): Promise<BoundKernel[]> {
+    return Promise.all(calls.map(async (c) => this.bind(await this.cache.get(c.desc), c.buffers, c.groups, c.uniforms)));
   }
 
   /** The fused kernel's offsets table (see shaders/fused_step.wgsl) as a uniform buffer. */
@@ -542,6 +553,7 @@ export class GpuEngine implements Engine {
     const { device, cfg } = this;
     const X = this.buffer('predict.X', rows * this.data.inputDim * 4);
     const kernels: BoundKernel[] = [];
+    const scratch = this.transposeScratch(rows * Math.max(...this.shapes.map((s) => s.fanIn)), 0);
     let input = X;
     let Z = X, A = X;
     for (let l = 0; l < this.layers.length; l++) {
@@ -550,7 +562,7 @@ export class GpuEngine implements Engine {
       Z = this.buffer(`predict.Z${l}`, rows * units * 4);
       A = this.buffer(`predict.A${l}`, rows * units * 4);
       const plan = K.matmulPlan('forward', rows, units, fanIn, this.target);
-      kernels.push(this.bind(await this.cache.get(plan.desc), [input, L.W, L.b, Z], plan.groups, plan.uniforms));
+      kernels.push(...await this.bindCalls(K.matmulCalls(plan, [input, L.W, L.b, Z], scratch(plan))));
       kernels.push(id === ACTIVATION_ID.softmax
         ? this.bind(await this.cache.get(K.softmaxKernel()), [Z, A], [...groups1d(rows), 1], { rows, units })
         : this.bind(await this.cache.get(K.actForwardKernel(id, act.alpha)), [Z, A], [...groups1d(rows * units), 1], { n: rows * units }));

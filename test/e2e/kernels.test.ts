@@ -58,7 +58,7 @@ describe.skipIf(!HAVE_CHROMIUM)('product kernels in the browser', () => {
         await rb.mapAsync(GPUMapMode.READ); return new Float32Array(rb.getMappedRange().slice(0));
       };
       const run = async (plan: any, bufs: GPUBuffer[], extra: GPUBuffer[]) => {
-        const scratch = plan.transposeB ? up(plan.transposeB.floats) : null;
+        const scratch = { a: plan.transposeA ? up(plan.transposeA.floats) : null, b: plan.transposeB ? up(plan.transposeB.floats) : null };
         const enc = device.createCommandEncoder(); const pass = enc.beginComputePass();
         for (const c of K.matmulCalls(plan, bufs, scratch, extra)) dispatch(pass, bind(device, await cache.get(c.desc), c.buffers, c.groups, c.uniforms));
         pass.end(); device.queue.submit([enc.finish()]);
