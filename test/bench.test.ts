@@ -85,6 +85,19 @@ describe('measureInterleaved', () => {
     expect(log.slice(-6)).toEqual(['a', 'b', 'a', 'b', 'a', 'b']);
   });
 
+  it('lets the host settle (collect garbage) before every timed repeat, untimed', async () => {
+    const clock = fakeClock(), log: string[] = [];
+    // Settling takes (fake) time: none of it may land in a sample.
+    const settling = Object.assign(clock, { settle() { log.push('settle'); clock.t += 50; } });
+    const out = await measureInterleaved([
+      { key: 'a', workload: fake(clock, log, 'a', 1) },
+      { key: 'b', workload: fake(clock, log, 'b', 3) },
+    ], { ...OPTS, repeats: 3 }, settling);
+    expect(log.slice(-12)).toEqual(['settle', 'a', 'settle', 'b', 'settle', 'a', 'settle', 'b', 'settle', 'a', 'settle', 'b']);
+    const a = out.get('a')!;
+    expect(a.status === 'ok' && a.summary.max).toBe(1);
+  });
+
   it('skips a workload that cannot fit the minimum repeats into the budget, and one predicted not to', async () => {
     const clock = fakeClock(), log: string[] = [];
     const out = await measureInterleaved([

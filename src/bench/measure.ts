@@ -14,7 +14,15 @@
 import { summarize, type Summary } from './stats';
 
 /** Milliseconds from an arbitrary origin (performance.now in Node and in the browser). */
-export interface Clock { now(): number }
+export interface Clock {
+  now(): number;
+  /**
+   * Runs before every timed repeat, untimed: the host's chance to collect garbage, so that one
+   * engine's garbage (TF.js makes plenty) is not collected on background threads during the next
+   * engine's repeat, where a software adapter's threads need those cores.
+   */
+  settle?(): void;
+}
 
 /** Something to time. */
 export interface Workload {
@@ -143,6 +151,7 @@ export async function measureInterleaved(
       checkAborted(signal);
       try {
         await p.entry.workload.activate?.();
+        clock.settle?.();
         const t = clock.now();
         await p.entry.workload.run(p.iters);
         p.samples.push((clock.now() - t) / p.iters);

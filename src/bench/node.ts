@@ -8,6 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 import { benchAtlas } from '../atlas/bench';
@@ -22,6 +24,17 @@ import type { BenchResults, Environment, Machine } from './types';
 let tfGpu: GPU | null = null;
 
 const repoRoot = () => resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+/** A full garbage collection (V8's gc, exposed at run time), or undefined where V8 refuses. */
+function fullGc(): (() => void) | undefined {
+  try {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as unknown;
+    return typeof gc === 'function' ? () => (gc as () => void)() : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** CPU model, cores and memory, from /proc/cpuinfo where it exists; never the host name. */
 async function machine(): Promise<Machine> {
@@ -154,11 +167,15 @@ export async function bench(argv: string[]): Promise<number> {
     tfjsBackends: tf?.handle.backends ?? [],
   };
   process.stderr.write(`bench: adapter ${environment.adapter ?? 'none'}; TF.js webgpu adapter ${environment.tfjsAdapter ?? 'none'}\n`);
-  const env: BenchEnv = { clock: performance, gpu: acquired, tf: tf?.handle ?? null, environment };
+  const settle = fullGc();
+  const env: BenchEnv = { clock: { now: () => performance.now(), settle }, gpu: acquired, tf: tf?.handle ?? null, environment };
   const started = Date.now();
   const results = await runBench(env, o, {
     onProgress: (p) => process.stderr.write(`bench: [${p.done}/${p.total}] ${p.phase} ${p.label} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`),
   });
+  results.notes.push(settle
+    ? 'A full garbage collection (untimed) precedes every timed repeat, so that one engine\'s garbage is not collected on background threads during another\'s repeat; Dawn\'s event pump polls from a timer during long waits instead of spinning the main thread (src/gpu/node-device.ts)'
+    : 'V8 refused to expose its garbage collector: repeats may pay for the previous engine\'s garbage');
   if (o.parts.atlas && acquired) {
     process.stderr.write('bench: atlas population (65,536 XOR networks × 1,000 epochs)\n');
     results.atlas = await benchAtlas(acquired.device, acquired.adapter, { networks: 65536, epochs: 1000, cpuNetworks: 8192 });

@@ -2,7 +2,7 @@
  * @file The issue's performance targets, checked against one run's measurements. Each check
  * says met, missed (and by how much), or not measured (and why), with the figures it used.
  */
-import { SG_TILE } from '../gpu/kernels';
+import { SG_TILE_TN } from '../gpu/kernels';
 import { TINY_RUNGS } from './spec';
 import { pairedShare } from './stats';
 import type { BenchResults, ProductMeasurement, TrainMeasurement } from './types';
@@ -77,9 +77,9 @@ function target1(r: BenchResults): TargetCheck {
       // Read off the adapter's generated code (GALLIVM_DEBUG=asm, Mesa 25.0): see REPORT.md's history.
       why.push('on llvmpipe every storage load inside a loop is one scalar load per SIMD lane behind a bounds check '
         + '(about 8 instructions per float, even for vec4 loads and for addresses that are the same in every lane), while an FMA '
-        + `of 8 lanes is 2 instructions; the ceiling kernel loads nothing. The subgroup kernel (${SG_TILE.TM} rows × ${4 * SG_TILE.CN} columns per lane, X `
-        + 'shared by shuffles) loads far fewer floats per multiply-add than the 8×8 vec4 kernel, but its accumulators '
-        + 'live in spilled registers, and larger blocks measured slower (kernel sweeps in the history). dW runs the same kernel on Xᵀ');
+        + `of 8 lanes is 2 instructions (3 with the loop's mask); the ceiling kernel loads nothing. The subgroup kernel (${SG_TILE_TN.TM} rows × ${4 * SG_TILE_TN.CN} columns per lane, `
+        + 'X shared by shuffles and read transposed, so that a block\'s rows are contiguous across lanes) loads far fewer floats per multiply-add '
+        + 'than the 8×8 vec4 kernel, but its accumulators live in spilled registers (kernel sweeps in the history). Forward and dX pay a transposition of X (dZ) first');
     }
   }
   return { id: 1, title: 'Our 1024³ product is ≥ 2× TF.js webgpu and ≥ 50% of the measured ceiling', status: fold(verdicts), details, why };

@@ -146,11 +146,11 @@ export function matmulCalls(
 }
 
 /**
- * Register blocking of matmul_nn_sg.wgsl per lane, measured on lavapipe (subgroups of 8) at 1024³:
- * X·W (forward, and dX on Wᵀ) 16 rows × 4 vec4 columns, against 8×8 (19 GFLOP/s), 8×16 (23),
- * 24×16 and 32×8 (26, within noise); Xᵀ·W (dW, X read transposed) 32 rows × 2 vec4 columns,
- * 59–64 ms against 66–92 ms for 16×4 (fewer loads of W per multiply-add, and X's rows are
- * contiguous across lanes in that layout).
+ * Register blocking of matmul_nn_sg.wgsl per lane, measured on lavapipe (subgroups of 8) at 1024³.
+ * X read transposed (matmul_tn_sg: dW, and forward and dX from SG_TILE_TN.TM rows on): 32 rows ×
+ * 2 vec4 columns, dW 59–64 ms against 66–92 ms for 16 × 4 (fewer loads of W per multiply-add).
+ * X read row by row (matmul_nn_sg: forward and dX of fewer rows): 16 rows × 4 vec4 columns,
+ * against 8×8 (19 GFLOP/s), 8×16 (23), 24×16 and 32×8 (26, within noise).
  */
 export const SG_TILE = { TM: 16, CN: 4 } as const;
 export const SG_TILE_TN = { TM: 32, CN: 2 } as const;
@@ -160,7 +160,8 @@ export interface MatmulTarget { subgroupSize: number | null }
 
 /**
  * The register-blocked kernels with an output epilogue: matmul_nn_vec4 (forward, and dX on Wᵀ), or
- * with subgroups when `sg`, matmul_nn_sg (the same) and, with `transA`, matmul_tn_sg (dW).
+ * with subgroups when `sg`, matmul_nn_sg (the same) and, with `transA` (X stored transposed),
+ * matmul_tn_sg (dW, and forward and dX on a transposed X).
  */
 function registerBlockedDesc(bias: boolean, epi: Epilogue | undefined, sg: number | null = null, transA = false): KernelDesc {
   const t = VEC4_TILE, st = transA ? SG_TILE_TN : SG_TILE;
@@ -185,8 +186,10 @@ function registerBlockedDesc(bias: boolean, epi: Epilogue | undefined, sg: numbe
  * Chooses the kernel for one product of shape (M×K)·(K×N) → M×N: the vec4 kernel of the form when
  * its vectorized dimension is a multiple of 4, else the general kernel.
  *   forward: Z(M×N) = X(M×K)·W(K×N) + b        vec4 when N % 4 == 0 (its subgroup variant where
- *                                                `target` has a fixed subgroup size)
- *   dX:      dX(M×N) = dZ(M×K)·W(N×K)ᵀ          forward kernel on Wᵀ when N % 4 == 0 and M ≥ 16,
+ *                                                `target` has a fixed subgroup size; from 32 rows
+ *                                                on, the tn subgroup kernel on Xᵀ)
+ *   dX:      dX(M×N) = dZ(M×K)·W(N×K)ᵀ          forward kernel on Wᵀ when N % 4 == 0 and M ≥ 16
+ *                                                (from 32 rows on with subgroups, on dZᵀ and Wᵀ),
  *                                                else vec4 (nt) when K % 4 == 0
  *   dW:      dW(M×N) = X(K×M)ᵀ·dZ(K×N)          the subgroup kernel (TRANS_A) when N % 4 == 0, else
  *                                                vec4 when M % 4 == 0 and N % 4 == 0
