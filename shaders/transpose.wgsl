@@ -1,8 +1,9 @@
-// T(cols×rows) = Aᵀ for A(rows×cols), both row-major. Used before dX = dZ·Wᵀ so that the product
-// runs in the forward kernel's layout (matmul_nn_vec4), the fastest of the three: transposing W
-// reads and writes fanIn·units floats, far less than the product's batch·fanIn·units
+// T(cols×rows) = Aᵀ for A(rows×cols), both row-major. Used before a product that reads an
+// operand in the other layout (W before dX = dZ·Wᵀ; with subgroups, X or dZ before the tn
+// kernel, see matmulPlan): a transposition moves rows·cols floats, far less than the product's
 // multiply-adds. Each invocation moves a BLOCK×BLOCK block (edges guarded), which amortizes the
 // index arithmetic (4×4: 0.6 ms for 512×512 on lavapipe, one element per invocation 1.7 ms).
+// Shapes of multiples of 4 take transpose_vec4.wgsl.
 @group(0) @binding(1) var<storage, read> A: array<f32>;
 @group(0) @binding(2) var<storage, read_write> T: array<f32>;
 

@@ -31,6 +31,7 @@ import statsPartialWgsl from '../../shaders/stats_partial.wgsl?raw';
 import statsReadWgsl from '../../shaders/stats_read.wgsl?raw';
 import statsReduceWgsl from '../../shaders/stats_reduce.wgsl?raw';
 import transposeWgsl from '../../shaders/transpose.wgsl?raw';
+import transposeVec4Wgsl from '../../shaders/transpose_vec4.wgsl?raw';
 import { HIST_BINS, SLOT } from '../core/stats';
 import type { OptimizerConfig } from '../core/types';
 import type { KernelDesc, Slice } from './kernel';
@@ -100,10 +101,12 @@ const TRANSPOSE_MIN_ROWS = 16;
 /** The transposition's tiling: 8×8 invocations, each moving a 4×4 block. */
 const TRANSPOSE_TILE = { WG_X: 8, WG_Y: 8, BLOCK: 4 } as const;
 
-function transposeKernel(): KernelDesc {
+/** `vec4`: rows and cols are multiples of 4 (transpose_vec4.wgsl, blocks of 4×4 as vec4s). */
+function transposeKernel(vec4: boolean): KernelDesc {
   const t = TRANSPOSE_TILE;
   return {
-    name: 'transpose', source: transposeWgsl, uniforms: { rows: 'u32', cols: 'u32' }, bindings: ['read', 'rw'],
+    name: vec4 ? 'transpose_vec4' : 'transpose', source: vec4 ? transposeVec4Wgsl : transposeWgsl,
+    uniforms: { rows: 'u32', cols: 'u32' }, bindings: ['read', 'rw'],
     constants: { WG_X: ['u32', t.WG_X], WG_Y: ['u32', t.WG_Y], BLOCK: ['u32', t.BLOCK] },
   };
 }
@@ -114,7 +117,7 @@ export interface Transposition { desc: KernelDesc; groups: [number, number, numb
 function transposition(rows: number, cols: number): Transposition {
   const t = TRANSPOSE_TILE;
   return {
-    desc: transposeKernel(), groups: [Math.ceil(cols / (t.WG_X * t.BLOCK)), Math.ceil(rows / (t.WG_Y * t.BLOCK)), 1],
+    desc: transposeKernel(rows % 4 === 0 && cols % 4 === 0), groups: [Math.ceil(cols / (t.WG_X * t.BLOCK)), Math.ceil(rows / (t.WG_Y * t.BLOCK)), 1],
     uniforms: { rows, cols }, floats: rows * cols,
   };
 }
