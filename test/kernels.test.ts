@@ -285,7 +285,7 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
         const slot = async (k: number, hist: boolean) => {
           const out = R.buffer(SLOT_SIZE), u = { n, width: 0, slot: 0, groups, part: part + k * groups };
           if (hist) await R.run(K.statsHistKernel(false), [W, cur, p1, p2], [groups, 1, 1], u);
-          await R.run(K.statsFinalKernel(false, hist), [cur, p1, p2, out], [1, 1, 1], u);
+          await finalPass([cur, p1, p2, out], [{ ...u, hist }]);
           return R.read(out, SLOT_SIZE);
         };
         // The slots describe the weights the kernel wrote (Adam's may differ from the CPU's in the last bit).
@@ -296,6 +296,11 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
       });
     }
   });
+
+  /** Pass 3 of `tasks` in one dispatch, as the engine runs it for a record. */
+  async function finalPass([cur, p1, p2, out]: GPUBuffer[], tasks: K.SlotTask[]): Promise<void> {
+    await R.run(K.statsFinalKernel(), [cur, p1, p2, R.buffer(K.statsTasks(tasks)), out], [tasks.length, 1, 1]);
+  }
 
   /** A GPU slot against the float64 reference of the first n values of v. */
   function expectSlot(got: Float32Array, v: Float32Array, n: number, sat: number, hist: boolean): void {
@@ -353,7 +358,10 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
         const p1 = R.buffer((part + groups) * K.STATS_PART1), p2 = R.buffer((part + groups) * K.STATS_PART2);
         await R.run(K.statsPartialKernel(c.sat, !!c.perRow), [xb, cur, p1], [groups, 1, 1], u);
         await R.run(K.statsHistKernel(!!c.perRow), [xb, cur, p1, p2], [groups, 1, 1], u);
-        await R.run(K.statsFinalKernel(!!c.perRow), [cur, p1, p2, out], [1, 1, 1], u);
+        // Pass 3 for two slots in one dispatch: this one, and an empty tensor's in the first slot.
+        await finalPass([cur, p1, p2, out], [{ n: 0, width: 0, slot: 0, groups: 0, part: 0, hist: false }, { ...u, hist: true }]);
+        const empty = await R.read(out, SLOT_SIZE);
+        expect([empty[SLOT.count], empty[SLOT.norm], empty[SLOT.min], empty[SLOT.max]]).toEqual([0, 0, 0, 0]);
         const got = (await R.read(out, 2 * SLOT_SIZE)).subarray(slot);
         expectSlot(got, x, c.perRow ? c.perRow[0] * c.perRow[1] : c.n, c.sat, true);
       });
@@ -369,7 +377,7 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
     for (const need of ['spread', 'norm'] as const) {
       const out = R.buffer(SLOT_SIZE), p1 = R.buffer(groups * K.STATS_PART1), p2 = R.buffer(groups * K.STATS_PART2);
       await R.run(K.statsPartialKernel(0, false, need === 'spread'), [xb, cur, p1], [groups, 1, 1], u);
-      await R.run(K.statsFinalKernel(false, false), [cur, p1, p2, out], [1, 1, 1], u);
+      await finalPass([cur, p1, p2, out], [{ ...u, hist: false }]);
       const got = await R.read(out, SLOT_SIZE);
       expect(got[SLOT.norm]).toBeCloseTo(ref[SLOT.norm], 3);
       expect(got[SLOT.mean]).toBeCloseTo(ref[SLOT.mean], 5);

@@ -65,7 +65,7 @@ interface LayerKernels {
   recordUpdate: BoundKernel[];
   /** The same without updating (the record before the first step). */
   recordStill: BoundKernel[];
-  /** The rest of a record's statistics, after `recordUpdate` or `recordStill`. */
+  /** Passes 1 and 2 of the rest of a record's statistics, after `recordUpdate` or `recordStill`. */
   stats: BoundKernel[];
 }
 
@@ -98,6 +98,10 @@ export class GpuEngine implements Engine {
   private fused = false;
   private stepCap = STEP_CAP;
   private fusedKernel: BoundKernel | null = null;
+  /** Pass 3 of every slot of a record, after every layer's `stats`. */
+  private statsFinal: BoundKernel | null = null;
+  /** The slots pass 3 writes, gathered while the layers' kernels are bound. */
+  private readonly slotTasks: K.SlotTask[] = [];
   /** What the product kernels may use of this device (its fixed subgroup size, if any). */
   private readonly target: K.MatmulTarget;
 
@@ -263,6 +267,11 @@ export class GpuEngine implements Engine {
       this.bind(lossK, [outL.Z, outL.A, Yb, this.cur, outL.dA, outL.dZ, rowOut], [...groups1d(B), 1], { batch: B, units: outDim }),
       this.bind(await get(K.accumulateKernel()), [rowOut, this.cur, this.totals], [1, 1, 1]),
     ];
+    const tasks = K.statsTasks(this.slotTasks);
+    const taskBuf = this.buffer('stats.tasks', tasks.byteLength);
+    writeArray(device, taskBuf, tasks);
+    const [p1, p2] = this.partBuffers();
+    this.statsFinal = this.bind(await get(K.statsFinalKernel()), [this.cur, p1, p2, taskBuf, this.stats], [this.slotTasks.length, 1, 1]);
     if (stArena && acArena) {
       this.fusedKernel = this.bind(await get(fusedDesc(cfg)), [this.layoutBuffer(Xb, Yb, rowOut), X, Y, this.perm, this.table, this.cur, stArena, acArena, this.totals], [1, 1, 1]);
     }
@@ -299,9 +308,10 @@ export class GpuEngine implements Engine {
   /**
    * The kernels that reduce one tensor into the slot at `slot`: a fixed count `n`, or (n = 0) this
    * step's rows times `width`. Up to three passes (sums and deviations, the histogram where
-   * `need` is 'all', the slot), over as many workgroups as the tensor's size warrants; partials
-   * in buffers sized on first use. The kernels read `x` as vec4s, so it must be whole vec4s
-   * (every buffer and slice the engine makes is).
+   * `need` is 'all', the slot: the last one a task of `statsFinal`, for every slot at once), over
+   * as many workgroups as the tensor's size warrants; partials in buffers sized on first use.
+   * The kernels read `x` as vec4s, so it must be whole vec4s (every buffer and slice the engine
+   * makes is).
    */
   private async statsFor(x: Slice, sat: number, n: number, width: number, slot: number, need: 'all' | 'spread' | 'norm'): Promise<BoundKernel[]> {
     if (x.size % 16 !== 0) throw new Error(`statistics: a tensor of ${x.size} bytes is not whole vec4s`);
@@ -316,15 +326,11 @@ export class GpuEngine implements Engine {
   private async statsAfterPass1(
     x: Slice, n: number, width: number, slot: number, need: 'all' | 'spread' | 'norm', part: number, groups: number,
   ): Promise<BoundKernel[]> {
-    const perRow = n === 0;
-    const u = { n, width, slot, groups, part };
+    const hist = need === 'all';
+    this.slotTasks.push({ n, width, slot, groups, part, hist });
+    if (!hist) return [];
     const [p1, p2] = this.partBuffers();
-    const passes: BoundKernel[] = [];
-    if (need === 'all') {
-      passes.push(this.bind(await this.cache.get(K.statsHistKernel(perRow)), [x, this.cur, p1, p2], [groups, 1, 1], u));
-    }
-    passes.push(this.bind(await this.cache.get(K.statsFinalKernel(perRow, need === 'all')), [this.cur, p1, p2, this.stats], [1, 1, 1], u));
-    return passes;
+    return [this.bind(await this.cache.get(K.statsHistKernel(n === 0)), [x, this.cur, p1, p2], [groups, 1, 1], { n, width, slot, groups, part })];
   }
 
   /** The index of `count` consecutive partials, reserved for one tensor's statistics. */
@@ -443,7 +449,10 @@ export class GpuEngine implements Engine {
       const opt = rb ? (update ? L.recordUpdate : L.recordStill) : update ? L.update : [];
       for (const k of opt) dispatch(pass, k);
     }
-    if (rb) for (const L of this.kernels) for (const k of L.stats) dispatch(pass, k);
+    if (rb) {
+      for (const L of this.kernels) for (const k of L.stats) dispatch(pass, k);
+      dispatch(pass, this.statsFinal!);
+    }
     pass.end();
     if (rb) {
       enc.copyBufferToBuffer(this.stats, 0, rb, 0, this.statsBytes);

@@ -370,12 +370,24 @@ export function statsOptimizerKernel(opt: number, apply: boolean): KernelDesc {
   };
 }
 
-export function statsFinalKernel(perRow: boolean, hasHist = true): KernelDesc {
+/**
+ * Pass 3 for every slot of a record in one dispatch of `tasks.length` workgroups; its buffers:
+ * [cur, part1, part2, the tasks (statsTasks), the slots].
+ */
+export function statsFinalKernel(): KernelDesc {
   return {
     name: 'stats_final', source: statsFinalWgsl,
-    constants: { ...statsConstants(0, perRow), HAS_HIST: ['u32', hasHist ? 1 : 0] },
-    uniforms: STATS_UNIFORMS, bindings: ['read', 'read', 'read', 'rw'],
+    constants: statsConstants(0, false),
+    bindings: ['read', 'read', 'read', 'read', 'rw'],
   };
+}
+
+/** One slot of a record for statsFinalKernel: n = 0 counts this step's rows × width. */
+export interface SlotTask { n: number; width: number; slot: number; groups: number; part: number; hist: boolean }
+
+/** The tasks as statsFinalKernel reads them (struct SlotTask in stats_final.wgsl). */
+export function statsTasks(tasks: readonly SlotTask[]): Uint32Array {
+  return Uint32Array.from(tasks.flatMap((t) => [t.n, t.width, t.slot, t.groups, t.part, t.hist ? 1 : 0]));
 }
 
 /**
