@@ -70,7 +70,7 @@ export async function oursGpuProduct(
     const err = await device.popErrorScope();
     if (err) throw new Error(`${plan.desc.name}: ${err.message}`);
     return {
-      method: plan.transposeB ? `transpose + ${plan.desc.name}` : plan.desc.name,
+      method: plan.transposeA || plan.transposeB ? `transpose + ${plan.desc.name}` : plan.desc.name,
       run: dispatchWorkload(device, ks),
       async read() {
         const rb = device.createBuffer({ size: M * N * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
