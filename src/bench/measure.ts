@@ -17,11 +17,11 @@ import { summarize, type Summary } from './stats';
 export interface Clock {
   now(): number;
   /**
-   * Runs before every timed repeat, untimed: the host's chance to collect garbage, so that one
-   * engine's garbage (TF.js makes plenty) is not collected on background threads during the next
-   * engine's repeat, where a software adapter's threads need those cores.
+   * Runs before every timed repeat, untimed: the host's chance to collect garbage and let the
+   * previous engine's background threads fall idle, so that neither lands in the next engine's
+   * repeat, where a software adapter's threads need those cores.
    */
-  settle?(): void;
+  settle?(): void | Promise<void>;
 }
 
 /** Something to time. */
@@ -151,7 +151,7 @@ export async function measureInterleaved(
       checkAborted(signal);
       try {
         await p.entry.workload.activate?.();
-        clock.settle?.();
+        await clock.settle?.();
         const t = clock.now();
         await p.entry.workload.run(p.iters);
         p.samples.push((clock.now() - t) / p.iters);

@@ -25,6 +25,9 @@ let tfGpu: GPU | null = null;
 
 const repoRoot = () => resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
+/** The pause before every timed repeat (see Clock.settle). */
+const SETTLE_MS = 50;
+
 /** A full garbage collection (V8's gc, exposed at run time), or undefined where V8 refuses. */
 function fullGc(): (() => void) | undefined {
   try {
@@ -167,15 +170,15 @@ export async function bench(argv: string[]): Promise<number> {
     tfjsBackends: tf?.handle.backends ?? [],
   };
   process.stderr.write(`bench: adapter ${environment.adapter ?? 'none'}; TF.js webgpu adapter ${environment.tfjsAdapter ?? 'none'}\n`);
-  const settle = fullGc();
+  const gc = fullGc();
+  // Collect, then let background threads (V8's, TF.js wasm's pool, lavapipe's) fall idle.
+  const settle = async () => { gc?.(); await new Promise((r) => setTimeout(r, SETTLE_MS)); };
   const env: BenchEnv = { clock: { now: () => performance.now(), settle }, gpu: acquired, tf: tf?.handle ?? null, environment };
   const started = Date.now();
   const results = await runBench(env, o, {
     onProgress: (p) => process.stderr.write(`bench: [${p.done}/${p.total}] ${p.phase} ${p.label} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`),
   });
-  results.notes.push(settle
-    ? 'A full garbage collection (untimed) precedes every timed repeat, so that one engine\'s garbage is not collected on background threads during another\'s repeat; Dawn\'s event pump polls from a timer during long waits instead of spinning the main thread (src/gpu/node-device.ts)'
-    : 'V8 refused to expose its garbage collector: repeats may pay for the previous engine\'s garbage');
+  results.notes.push(`Before every timed repeat (untimed): ${gc ? 'a full garbage collection, then ' : ''}a ${SETTLE_MS} ms pause, so that neither one engine's garbage nor its background threads (V8's, TF.js wasm's pool) land in another's repeat${gc ? '' : ' (V8 refused to expose its garbage collector)'}. Dawn's event pump polls from a timer during long waits instead of spinning the main thread (src/gpu/node-device.ts).`);
   if (o.parts.atlas && acquired) {
     process.stderr.write('bench: atlas population (65,536 XOR networks × 1,000 epochs)\n');
     results.atlas = await benchAtlas(acquired.device, acquired.adapter, { networks: 65536, epochs: 1000, cpuNetworks: 8192 });
