@@ -278,14 +278,14 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
         const p1 = R.buffer((part + 3 * groups) * K.STATS_PART1), p2 = R.buffer((part + 3 * groups) * K.STATS_PART2);
         const cur = R.stepInfo(1, 0, t, o.name === 'adam' ? adamAlpha(o, t) : 0);
         await R.run(K.statsOptimizerKernel(K.optimizerKind(o).id, apply), [W, R.buffer(vec4s(g)), S1, S2, cur, p1], [groups, 1, 1],
-          { n, width: 0, slot: 0, groups, part, ...uniformsOf(o) });
+          { n, width: 0, groups, part, ...uniformsOf(o) });
         const all = await R.read(W, Math.ceil(n / 4) * 4);
         expectClose(all.subarray(0, n), w, 1e-6, 1e-5, 'weights');
         expect(Array.from(all.subarray(n)).every((v) => v === 0), 'padding').toBe(true);
         const slot = async (k: number, hist: boolean) => {
-          const out = R.buffer(SLOT_SIZE), u = { n, width: 0, slot: 0, groups, part: part + k * groups };
+          const out = R.buffer(SLOT_SIZE), u = { n, width: 0, groups, part: part + k * groups };
           if (hist) await R.run(K.statsHistKernel(false), [W, cur, p1, p2], [groups, 1, 1], u);
-          await finalPass([cur, p1, p2, out], [{ ...u, hist }]);
+          await finalPass([cur, p1, p2, out], [{ ...u, slot: 0, hist }]);
           return R.read(out, SLOT_SIZE);
         };
         // The slots describe the weights the kernel wrote (Adam's may differ from the CPU's in the last bit).
@@ -354,12 +354,12 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
         const xb = R.buffer(padded), cur = R.stepInfo(rows);
         // One workgroup, or several at a partial offset other than 0 with an uneven last chunk.
         const groups = multi ? Math.max(2, K.statsGroups(c.n)) : 1, part = multi ? 3 : 0;
-        const u = { n: n0, width, slot, groups, part };
+        const u = { n: n0, width, groups, part };
         const p1 = R.buffer((part + groups) * K.STATS_PART1), p2 = R.buffer((part + groups) * K.STATS_PART2);
         await R.run(K.statsPartialKernel(c.sat, !!c.perRow), [xb, cur, p1], [groups, 1, 1], u);
         await R.run(K.statsHistKernel(!!c.perRow), [xb, cur, p1, p2], [groups, 1, 1], u);
         // Pass 3 for two slots in one dispatch: this one, and an empty tensor's in the first slot.
-        await finalPass([cur, p1, p2, out], [{ n: 0, width: 0, slot: 0, groups: 0, part: 0, hist: false }, { ...u, hist: true }]);
+        await finalPass([cur, p1, p2, out], [{ n: 0, width: 0, slot: 0, groups: 0, part: 0, hist: false }, { ...u, slot, hist: true }]);
         const empty = await R.read(out, SLOT_SIZE);
         expect([empty[SLOT.count], empty[SLOT.norm], empty[SLOT.min], empty[SLOT.max]]).toEqual([0, 0, 0, 0]);
         const got = (await R.read(out, 2 * SLOT_SIZE)).subarray(slot);
@@ -372,12 +372,12 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
     const n = 9000, x = randomArray(n, -1, 1, 13);
     const ref = new Float64Array(SLOT_SIZE);
     reduceSlot(x, n, 0, ref, 0);
-    const groups = K.statsGroups(n), u = { n, width: 0, slot: 0, groups, part: 0 };
+    const groups = K.statsGroups(n), u = { n, width: 0, groups, part: 0 };
     const xb = R.buffer(x), cur = R.stepInfo(1);
     for (const need of ['spread', 'norm'] as const) {
       const out = R.buffer(SLOT_SIZE), p1 = R.buffer(groups * K.STATS_PART1), p2 = R.buffer(groups * K.STATS_PART2);
       await R.run(K.statsPartialKernel(0, false, need === 'spread'), [xb, cur, p1], [groups, 1, 1], u);
-      await finalPass([cur, p1, p2, out], [{ ...u, hist: false }]);
+      await finalPass([cur, p1, p2, out], [{ ...u, slot: 0, hist: false }]);
       const got = await R.read(out, SLOT_SIZE);
       expect(got[SLOT.norm]).toBeCloseTo(ref[SLOT.norm], 3);
       expect(got[SLOT.mean]).toBeCloseTo(ref[SLOT.mean], 5);

@@ -76,7 +76,7 @@ function target1(r: BenchResults): TargetCheck {
     if (/llvmpipe/i.test(r.environment.adapter ?? '')) {
       // Read off the adapter's generated code (GALLIVM_DEBUG=asm, Mesa 25.0): see REPORT.md's history.
       why.push('on llvmpipe every storage load inside a loop is one scalar load per SIMD lane behind a bounds check '
-        + '(about 8 instructions per float, even for vec4 loads and for addresses that are the same in every lane), while an FMA '
+        + '(8–12 instructions per float with the lane-mask test, even for vec4 loads and for addresses that are the same in every lane), while an FMA '
         + `of 8 lanes is 2 instructions (3 with the loop's mask); the ceiling kernel loads nothing. The subgroup kernel (${SG_TILE_TN.TM} rows × ${4 * SG_TILE_TN.CN} columns per lane, `
         + 'X shared by shuffles and read transposed, so that a block\'s rows are contiguous across lanes) loads far fewer floats per multiply-add '
         + 'than the 8×8 vec4 kernel, but its accumulators live in spilled registers (kernel sweeps in the history). Forward and dX pay a transposition of X (dZ) first');

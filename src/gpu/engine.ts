@@ -21,7 +21,7 @@ import type { Engine, LayerWeights, Prediction, StepRecord } from '../train/engi
 import { checkFits, checkWeights, layerShapes, type LayerShape } from '../train/model';
 import { Schedule } from '../train/schedule';
 import { fusedDesc, fusedEligible, fusedLayout } from './fused';
-import { bind, dispatch, groups1d, PipelineCache, sliceOf, subgroupSizeOf, writeArray, type BoundKernel, type Kernel, type Slice } from './kernel';
+import { bind, dispatch, groups1d, PipelineCache, subgroupSizeOf, writeArray, type BoundKernel, type Kernel, type Slice } from './kernel';
 import * as K from './kernels';
 import { ReadbackPool } from './readback';
 import { SlicePlanner, type LayerBuffers } from './slices';
@@ -248,16 +248,16 @@ export class GpuEngine implements Engine {
       // A recorded step's optimizer also reduces W, dW and the update (pass 1 of their slots).
       const groups = K.statsGroups(k), part = this.reserveParts(3 * groups);
       const recordOpt = async (apply: boolean) => this.bind(await get(K.statsOptimizerKernel(opt.id, apply)),
-        [L.W, L.dW, L.sW1, L.sW2, this.cur, this.partBuffers()[0]], [groups, 1, 1], { n: k, width: 0, slot: 0, groups, part, ...opt.u });
+        [L.W, L.dW, L.sW1, L.sW2, this.cur, this.partBuffers()[0]], [groups, 1, 1], { n: k, width: 0, groups, part, ...opt.u });
       // Only what layerStats reads is computed: histograms of A, dA and W; the spread of Z; the
       // norms of dW and of the update.
       const stats = [
         ...await this.statsFor(L.Z, 0, 0, units, base, 'spread'),
         ...await this.statsFor(L.A, sat, 0, units, base + SLOT_SIZE, 'all'),
         ...await this.statsFor(L.dA, 0, 0, units, base + 2 * SLOT_SIZE, 'all'),
-        ...await this.statsAfterPass1(L.W, k, 0, base + 3 * SLOT_SIZE, 'all', part, groups),
-        ...await this.statsAfterPass1(L.dW, k, 0, base + 4 * SLOT_SIZE, 'norm', part + groups, groups),
-        ...await this.statsAfterPass1(L.W, k, 0, base + 5 * SLOT_SIZE, 'norm', part + 2 * groups, groups),
+        ...await this.statsAfterPass1(L.W, k, 0, base + 3 * SLOT_SIZE, part, groups),
+        ...await this.statsAfterPass1(null, k, 0, base + 4 * SLOT_SIZE, part + groups, groups),
+        ...await this.statsAfterPass1(null, k, 0, base + 5 * SLOT_SIZE, part + 2 * groups, groups),
       ];
       this.kernels.push({ forward, backward, update, recordUpdate: [await recordOpt(true), biasUpdate], recordStill: [await recordOpt(false)], stats });
     }
@@ -313,24 +313,26 @@ export class GpuEngine implements Engine {
    * The kernels read `x` as vec4s, so it must be whole vec4s (every buffer and slice the engine
    * makes is).
    */
-  private async statsFor(x: Slice, sat: number, n: number, width: number, slot: number, need: 'all' | 'spread' | 'norm'): Promise<BoundKernel[]> {
+  private async statsFor(x: Slice, sat: number, n: number, width: number, slot: number, need: 'all' | 'spread'): Promise<BoundKernel[]> {
     if (x.size % 16 !== 0) throw new Error(`statistics: a tensor of ${x.size} bytes is not whole vec4s`);
     const groups = K.statsGroups(n === 0 ? this.sched.batch * width : n);
     const part = this.reserveParts(groups);
-    const pass1 = this.bind(await this.cache.get(K.statsPartialKernel(sat, n === 0, need !== 'norm')),
-      [x, this.cur, this.partBuffers()[0]], [groups, 1, 1], { n, width, slot, groups, part });
-    return [pass1, ...await this.statsAfterPass1(x, n, width, slot, need, part, groups)];
+    const pass1 = this.bind(await this.cache.get(K.statsPartialKernel(sat, n === 0)),
+      [x, this.cur, this.partBuffers()[0]], [groups, 1, 1], { n, width, groups, part });
+    return [pass1, ...await this.statsAfterPass1(need === 'all' ? x : null, n, width, slot, part, groups)];
   }
 
-  /** Passes 2 and 3 of a tensor's slot, from pass 1's `groups` partials at `part` (see statsFor). */
+  /**
+   * Passes 2 and 3 of a tensor's slot, from pass 1's `groups` partials at `part` (see statsFor):
+   * the histogram of `histOf` where given, and a task of `statsFinal`.
+   */
   private async statsAfterPass1(
-    x: Slice, n: number, width: number, slot: number, need: 'all' | 'spread' | 'norm', part: number, groups: number,
+    histOf: Slice | null, n: number, width: number, slot: number, part: number, groups: number,
   ): Promise<BoundKernel[]> {
-    const hist = need === 'all';
-    this.slotTasks.push({ n, width, slot, groups, part, hist });
-    if (!hist) return [];
+    this.slotTasks.push({ n, width, slot, groups, part, hist: histOf !== null });
+    if (!histOf) return [];
     const [p1, p2] = this.partBuffers();
-    return [this.bind(await this.cache.get(K.statsHistKernel(n === 0)), [x, this.cur, p1, p2], [groups, 1, 1], { n, width, slot, groups, part })];
+    return [this.bind(await this.cache.get(K.statsHistKernel(n === 0)), [histOf, this.cur, p1, p2], [groups, 1, 1], { n, width, groups, part })];
   }
 
   /** The index of `count` consecutive partials, reserved for one tensor's statistics. */

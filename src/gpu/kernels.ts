@@ -155,7 +155,7 @@ export function matmulCalls(
  * X read row by row (matmul_nn_sg: forward and dX of fewer rows): 16 rows × 4 vec4 columns,
  * against 8×8 (19 GFLOP/s), 8×16 (23), 24×16 and 32×8 (26, within noise).
  */
-export const SG_TILE = { TM: 16, CN: 4 } as const;
+const SG_TILE = { TM: 16, CN: 4 } as const;
 export const SG_TILE_TN = { TM: 32, CN: 2 } as const;
 
 /** What a product plan may use of the device: its fixed subgroup size (`subgroupSizeOf`), or null. */
@@ -330,7 +330,7 @@ export function optimizerKernel(opt: number): KernelDesc {
 const STATS_WG = 64;
 
 /** Uniforms shared by every statistics kernel. */
-const STATS_UNIFORMS = { n: 'u32', width: 'u32', slot: 'u32', groups: 'u32', part: 'u32' } as const;
+const STATS_UNIFORMS = { n: 'u32', width: 'u32', groups: 'u32', part: 'u32' } as const;
 
 function statsConstants(sat: number, perRow: boolean): KernelDesc['constants'] {
   const slot = Object.fromEntries(Object.entries(SLOT).map(([k, v]) => [`SLOT_${k.toUpperCase()}`, ['u32', v]])) as Record<string, ['u32', number]>;
