@@ -24,7 +24,9 @@ const g1 = (n: number): [number, number, number] => [...groups1d(n), 1];
 // The product kernels without subgroups, and with them where the test device has a fixed size.
 const sgSize = dev ? subgroupSizeOf(dev.device) : null;
 const NO_SUBGROUPS: K.MatmulTarget = { subgroupSize: null };
-const targets: K.MatmulTarget[] = [NO_SUBGROUPS, ...(sgSize ? [{ subgroupSize: sgSize }] : [])];
+// With subgroups twice: the default plans, and every forward and dX of 32 rows or more through
+// a transposition (by default only large products take it).
+const targets: K.MatmulTarget[] = [NO_SUBGROUPS, ...(sgSize ? [{ subgroupSize: sgSize }, { subgroupSize: sgSize, transposeMinWork: 0 }] : [])];
 
 describe.skipIf(!dev)('kernels vs CPU reference', () => {
   const shapes: [number, number, number][] = [[1, 1, 1], [3, 17, 5], [17, 3, 255], [64, 64, 64], [255, 17, 513], [513, 255, 3], [1, 513, 17], [100, 33, 1]];
@@ -33,7 +35,7 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
     // Shapes hit both the vec4 kernels (dimensions multiples of 4) and the general kernel.
     const all: [number, number, number][] = [...shapes, [4, 8, 12], [36, 20, 44], [513, 256, 64], [12, 1024, 4], [7, 12, 16], [33, 12, 7], [40, 516, 3]];
     for (const [M, Kd, N] of all) for (const target of targets) {
-      it(`Z = X·W + b, dX = dZ·Wᵀ, dW = Xᵀ·dZ with batch ${M}, fanIn ${Kd}, units ${N}${target.subgroupSize ? `, subgroups of ${target.subgroupSize}` : ''}`, async () => {
+      it(`Z = X·W + b, dX = dZ·Wᵀ, dW = Xᵀ·dZ with batch ${M}, fanIn ${Kd}, units ${N}${target.subgroupSize ? `, subgroups of ${target.subgroupSize}` : ''}${target.transposeMinWork === 0 ? ', always transposed' : ''}`, async () => {
         const X = randomArray(M * Kd, -1, 1, 1), W = randomArray(Kd * N, -1, 1, 2), b = randomArray(N, -1, 1, 3);
         const dZ = randomArray(M * N, -1, 1, 4);
         const tol = 2e-6 * Math.sqrt(Math.max(Kd, M, N)) * 4;
@@ -80,10 +82,15 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
       expect(K.matmulPlan('forward', 3, 8, 5, sg8).desc.name).toBe('matmul_nn_sg');
       expect(K.matmulPlan('forward', 3, 8, 5, sg8).desc.enables).toEqual(['subgroups']);
       expect(K.matmulPlan('dX', 16, 8, 5, sg8).desc.name).toBe('matmul_nn_sg');
-      // From a block of rows on, X (dZ) is read transposed.
-      const f = K.matmulPlan('forward', 32, 8, 5, sg8), d = K.matmulPlan('dX', 32, 8, 5, sg8);
+      // From a block of rows and 256³ multiply-adds on, X (dZ) is read transposed.
+      const f = K.matmulPlan('forward', 32, 8, 5, { ...sg8, transposeMinWork: 0 }), d = K.matmulPlan('dX', 32, 8, 5, { ...sg8, transposeMinWork: 0 });
       expect([f.desc.name, f.transposeA?.floats, f.transposeB]).toEqual(['matmul_tn_sg', 32 * 5, undefined]);
       expect([d.desc.name, d.transposeA?.floats, d.transposeB?.floats]).toEqual(['matmul_tn_sg', 32 * 5, 8 * 5]);
+      expect(K.matmulPlan('forward', 256, 256, 256, sg8).transposeA).toBeDefined();
+      expect(K.matmulPlan('forward', 256, 256, 255, sg8).transposeA).toBeUndefined();
+      expect(K.matmulPlan('forward', 16, 4096, 4096, sg8).transposeA).toBeUndefined();
+      expect(K.matmulPlan('dX', 256, 256, 256, sg8).transposeA).toBeDefined();
+      expect(K.matmulPlan('dX', 128, 128, 128, sg8).transposeA).toBeUndefined();
       expect(K.matmulPlan('dW', 8, 12, 3, sg8).desc.name).toBe('matmul_tn_sg');
       expect(K.matmulPlan('dW', 8, 10, 3, sg8).desc.name).toBe('matmul');
     });
@@ -98,9 +105,10 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
     const acts: [keyof typeof ACTIVATION_ID, number][] = [['tanh', 0], ['relu', 0], ['gelu', 0], ['leaky_relu', 0.2]];
     for (const [M, Kd, N] of [[64, 36, 20], [33, 12, 8], [40, 516, 8], [20, 12, 8]] as [number, number, number][]) {
       for (const [name, alpha] of acts) for (const target of targets) {
-        // With subgroups, from a block of rows on, X (dZ) is read transposed: the tn kernel.
-        const sgName = !target.subgroupSize ? 'nn_vec4' : M >= K.SG_TILE_TN.TM ? 'tn_sg' : 'nn_sg';
-        it(`${name}: forward + activation and dX + derivative, batch ${M}, fanIn ${Kd}, units ${N}, ${sgName} kernel`, async () => {
+        // With subgroups, from a block of rows on (and here, small as these products are, only
+        // where the target transposes everything), X (dZ) is read transposed: the tn kernel.
+        const sgName = !target.subgroupSize ? 'nn_vec4' : M >= K.SG_TILE_TN.TM && target.transposeMinWork === 0 ? 'tn_sg' : 'nn_sg';
+        it(`${name}: forward + activation and dX + derivative, batch ${M}, fanIn ${Kd}, units ${N}, ${sgName} kernel${target.transposeMinWork === 0 ? ' (always transposed)' : ''}`, async () => {
           const id = ACTIVATION_ID[name];
           const X = R.buffer(randomArray(M * Kd, -1, 1, 1)), W = R.buffer(randomArray(Kd * N, -1, 1, 2)), b = R.buffer(randomArray(N, -1, 1, 3));
           // forward: Z(M×N) and A = f(Z)

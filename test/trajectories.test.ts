@@ -9,6 +9,7 @@ import { loadDataset } from '../src/core/datasets';
 import type { LayerStats } from '../src/core/stats';
 import type { RunConfig } from '../src/core/types';
 import { GpuEngine } from '../src/gpu/engine';
+import { subgroupSizeOf } from '../src/gpu/kernel';
 import { CpuEngine } from '../src/train/cpu-engine';
 import type { Engine, StepRecord } from '../src/train/engine';
 import { initialWeightsCpu } from '../src/train/model';
@@ -85,6 +86,19 @@ describe.skipIf(!dev)('GPU and CPU trajectories agree', () => {
     // RMSprop divides by the root of tiny second moments, which magnifies float32 rounding differences
     // over 200 steps through 13 layers; 3e-3 still catches any real difference (a wrong kernel is off by O(1)).
     expectSameTrajectory(cpu, gpu, 3e-3);
+  });
+
+  it('wide layers whose forward and dX products read X (dZ) transposed where the device has subgroups', async () => {
+    // 64 × 512 × 512 multiply-adds: large enough for the transposed path (matmulPlan).
+    const { cpu, gpu, gpuE } = await both({
+      seed: 13, dataset: { name: 'random', samples: 128, dim: 512, classes: 10 },
+      layers: [{ units: 512, activation: 'relu', kernel_initializer: 'he_normal' }, { units: 512, activation: 'tanh' }, { units: 10, activation: 'softmax' }],
+      loss: 'categorical_crossentropy', optimizer: { name: 'sgd', learning_rate: 0.05 }, batch_size: 64, epochs: 3, log_every: 2,
+    });
+    const kernels = (gpuE as GpuEngine).stepKernels();
+    if (subgroupSizeOf(dev!.device)) expect(kernels.filter((k) => k.startsWith('transpose')).length).toBeGreaterThanOrEqual(3);
+    expect(cpu.at(-1)!.step).toBe(6);
+    expectSameTrajectory(cpu, gpu, 1e-3);
   });
 
   it('selu + lecun_normal, gelu, swish; mse on one-hot targets; nesterov momentum', async () => {

@@ -97,6 +97,13 @@ export interface Epilogue { kind: 'act' | 'act_grad'; act: number; alpha: number
  * 0.97 at 8, 1.28 / 0.92 at 16, 2.53 / 1.06 at 32.
  */
 const TRANSPOSE_MIN_ROWS = 16;
+/**
+ * Multiply-adds (M·N·K) from which forward and dX read X (dZ) transposed. Below it the extra
+ * dispatch and pass over X cost more than the transposed read saves: on lavapipe, min of 15,
+ * forward 64³ 73 → 60 µs and 128³ 174 → 134 µs untransposed, dX 107 → 99 and 209 → 171 µs; at
+ * 256³ the two were within noise of each other, and from 512³ on the transposition wins.
+ */
+const TRANSPOSE_MIN_WORK = 256 ** 3;
 
 /** The transposition's tiling: 8×8 invocations, each moving a 4×4 block. */
 const TRANSPOSE_TILE = { WG_X: 8, WG_Y: 8, BLOCK: 4 } as const;
@@ -158,8 +165,12 @@ export function matmulCalls(
 const SG_TILE = { TM: 16, CN: 4 } as const;
 export const SG_TILE_TN = { TM: 32, CN: 2 } as const;
 
-/** What a product plan may use of the device: its fixed subgroup size (`subgroupSizeOf`), or null. */
-export interface MatmulTarget { subgroupSize: number | null }
+/**
+ * What a product plan may use of the device: its fixed subgroup size (`subgroupSizeOf`), or null;
+ * and from how many multiply-adds forward and dX read X transposed (default TRANSPOSE_MIN_WORK;
+ * the kernel tests set 0 to cover the transposed path on small shapes).
+ */
+export interface MatmulTarget { subgroupSize: number | null; transposeMinWork?: number }
 
 /**
  * The register-blocked kernels with an output epilogue: matmul_nn_vec4 (forward, and dX on Wᵀ), or
@@ -212,9 +223,9 @@ export function matmulPlan(
   const epi = (want: Epilogue['kind']) => (epilogue?.kind === want ? epilogue : undefined);
   // With subgroups, X·W runs as (Xᵀ)ᵀ·W: the kernel reads X transposed (each row of the block
   // contiguous across lanes) at 32 rows per lane; at 1024³ on lavapipe the transposition plus
-  // that kernel took 63–66 ms against 72–84 ms for X read row by row. Fewer rows than a block
-  // stay untransposed.
-  const viaXt = sg !== null && M >= SG_TILE_TN.TM;
+  // that kernel took 63–66 ms against 72–84 ms for X read row by row. Fewer rows than a block,
+  // and products too small to repay the transposition's dispatch, stay untransposed.
+  const viaXt = sg !== null && M >= SG_TILE_TN.TM && M * N * K >= (target.transposeMinWork ?? TRANSPOSE_MIN_WORK);
   if (form === 'forward' && N % 4 === 0 && viaXt) {
     return { desc: registerBlockedDesc(true, epi('act'), sg, true), uniforms, groups: sgGroups(SG_TILE_TN, sg), epilogue: !!epi('act'),
       transposeA: transposition(M, K) };
