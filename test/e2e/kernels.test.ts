@@ -41,7 +41,7 @@ describe.skipIf(!HAVE_CHROMIUM)('product kernels in the browser', () => {
       const got = await acquireBrowserDevice();
       if (!got.device) return { error: got.unavailable ?? 'no device' };
       const device: GPUDevice = got.device;
-      const target = { subgroupSize: subgroupSizeOf(device) };
+      const sg = subgroupSizeOf(device);
       const cache = new PipelineCache(device);
       let seed = 7;
       const rand = (n: number) => Float32Array.from({ length: n }, () => { seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0; return seed / 2 ** 31 - 1; });
@@ -64,7 +64,9 @@ describe.skipIf(!HAVE_CHROMIUM)('product kernels in the browser', () => {
         pass.end(); device.queue.submit([enc.finish()]);
       };
       const results: { name: string; err: number }[] = [];
-      for (const [M, Kd, N] of [[37, 20, 12], [64, 64, 68]]) {
+      // Each shape twice: the default plans (too small to transpose X), then with every forward
+      // and dX of 32 rows or more reading X (dZ) transposed, as large products do.
+      for (const target of [{ subgroupSize: sg }, { subgroupSize: sg, transposeMinWork: 0 }]) for (const [M, Kd, N] of [[37, 20, 12], [64, 64, 68]]) {
         const X = rand(M * Kd), W = rand(Kd * N), b = rand(N), dZ = rand(M * N), Zb = rand(M * Kd);
         const fwd = K.matmulPlan('forward', M, N, Kd, target, { kind: 'act', act: tanh, alpha: 0 });
         const Z = up(M * N), A = up(M * N);
@@ -73,7 +75,7 @@ describe.skipIf(!HAVE_CHROMIUM)('product kernels in the browser', () => {
         const z = await read(Z, M * N), a = await read(A, M * N);
         let e = 0;
         for (let i = 0; i < M * N; i++) e = Math.max(e, Math.abs(z[i] - Zref[i]), Math.abs(a[i] - Math.tanh(Zref[i])));
-        results.push({ name: fwd.desc.name, err: e });
+        results.push({ name: `${fwd.transposeA ? 'transpose + ' : ''}${fwd.desc.name}`, err: e });
         const g = K.matmulPlan('dX', M, Kd, N, target, { kind: 'act_grad', act: tanh, alpha: 0 });
         const dA = up(M * Kd), dZb = up(M * Kd);
         await run(g, [up(dZ), up(W), up(4), dA], [up(Zb), dZb]);
@@ -84,7 +86,7 @@ describe.skipIf(!HAVE_CHROMIUM)('product kernels in the browser', () => {
           const t = Math.tanh(Zb[i]);
           e = Math.max(e, Math.abs(da[i] - dXref[i]), Math.abs(dz[i] - dXref[i] * (1 - t * t)));
         }
-        results.push({ name: g.desc.name, err: e });
+        results.push({ name: `${g.transposeA ? 'transpose + ' : ''}${g.desc.name}`, err: e });
         // dW = Xᵀ·dZ (Kd×N), X read transposed (its own row blocking).
         const gw = K.matmulPlan('dW', Kd, N, M, target);
         const dW = up(Kd * N);
@@ -95,11 +97,12 @@ describe.skipIf(!HAVE_CHROMIUM)('product kernels in the browser', () => {
         for (let i = 0; i < Kd * N; i++) e = Math.max(e, Math.abs(dw[i] - dWref[i]));
         results.push({ name: gw.desc.name, err: e });
       }
-      return { subgroupSize: target.subgroupSize, results };
+      return { subgroupSize: sg, results };
     }, ACTIVATION_ID.tanh);
     expect(out.error).toBeUndefined();
     // On SwiftShader the subgroup kernel must be the one chosen (and so the one checked).
-    if (out.subgroupSize) for (const r of out.results!) expect(r.name).toMatch(/^matmul_(nn|tn)_sg/);
+    if (out.subgroupSize) for (const r of out.results!) expect(r.name).toMatch(/^(transpose \+ )?matmul_(nn|tn)_sg/);
+    if (out.subgroupSize) expect(out.results!.filter((r) => r.name.startsWith('transpose + matmul_tn_sg')).length).toBe(4);
     for (const r of out.results!) expect(r.err, r.name).toBeLessThan(1e-4);
     console.log(`browser products: subgroups of ${out.subgroupSize}, ${out.results!.map((r) => `${r.name} ${r.err.toExponential(1)}`).join(', ')}`);
     await page.close();
