@@ -14,7 +14,7 @@ import { chartColumns, charts, crossover, extractHistory, markdownReport, serial
 import { defaultOptions, layersLabel, RUNGS, stepFlops, type BenchOptions } from '../src/bench/spec';
 import { median, pairedShare, quantile, summarize } from '../src/bench/stats';
 import { escapeXml, lineChartSvg, logTicks, scaleValue } from '../src/bench/svg';
-import { evaluateTargets } from '../src/bench/targets';
+import { evaluateTargets, fastestCheck } from '../src/bench/targets';
 import type { BenchResults, ProductMeasurement, TrainMeasurement } from '../src/bench/types';
 import { matmulBias } from '../src/core/cpu/ops';
 import { testDevice } from './gpu-device';
@@ -266,6 +266,24 @@ describe('targets', () => {
     expect(t4.status).toBe('missed');
     const r4 = results([], [step('ours-cpu', 'xor', 0.1), step('tfjs-cpu', 'xor', 1), step('ours-cpu', 'circle', null), step('tfjs-cpu', 'circle', 1)]);
     expect(evaluateTargets(r4)[3].status).toBe('met where measured');
+  });
+
+  it('"fastest in the table" takes the faster of ours per cell, ignores cells without a peer and names the cells a peer wins', () => {
+    const r = results([
+      product('ours-gpu', 'forward', 64, 0.08), product('ours-cpu', 'forward', 64, 0.5), product('tfjs-wasm', 'forward', 64, 0.03),
+      product('ours-gpu', 'dW', 64, 0.05), product('tfjs-wasm', 'dW', 64, 0.2),
+      product('ours-gpu', 'dX', 64, 0.05),
+    ], [step('ours-gpu', 'xor', 0.2), step('ours-cpu', 'xor', 0.01), step('tfjs-cpu', 'xor', 0.4), step('ours-gpu-stats', 'mnist-128', 1), step('tfjs-webgpu', 'mnist-128', 2)]);
+    r.ceiling!.dispatchUs = 40;
+    r.products[0].method = 'transpose + matmul_tn_sg';
+    const f = fastestCheck(r);
+    expect(f.status).toBe('missed');
+    expect(f.details).toEqual([
+      'ours fastest in 2 of 3 cells with a peer measured; a peer is faster in:',
+      'forward 64³: TF.js wasm 0.030 ms, ours GPU 0.080 ms (2.67× slower); our GPU\'s 2 dispatches would take 0.080 ms empty (40 µs each on this adapter)',
+    ]);
+    // Where a peer was not measured the cell counts for nothing; our GPU with statistics is not ours' entry.
+    expect(fastestCheck(results([product('ours-gpu', 'dX', 64, 1)], [step('ours-gpu-stats', 'xor', 1), step('tfjs-cpu', 'xor', 2)])).status).toBe('not measured');
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import { geomean, pairedShare } from './stats';
 import { lineChartSvg, type ChartSeries } from './svg';
-import { evaluateTargets } from './targets';
+import { evaluateTargets, fastestCheck } from './targets';
 import { ENGINE_COLORS, ENGINE_LABELS, FORMS, TINY_RUNGS } from './spec';
 import type { BenchResults, EngineName, ProductMeasurement, TrainMeasurement } from './types';
 import { PRODUCT_ENGINES, TRAIN_ENGINES } from './types';
@@ -244,6 +244,8 @@ export function terminalReport(r: BenchResults): string {
     const st = statsTable(r);
     if (st.rows.length) parts.push(`statistics overhead (ours GPU)\n${textTable(st)}`);
   }
+  const fastest = fastestCheck(r);
+  parts.push(`fastest in the table: [${fastest.status}]\n${fastest.details.map((d) => `  ${d}`).join('\n')}`);
   parts.push(`targets:\n${evaluateTargets(r).map((t) => `  ${t.id}. [${t.status}] ${t.title}\n${[...t.details, ...t.why.map((w) => `why: ${w}`)].map((d) => `       ${d}`).join('\n')}`).join('\n')}`);
   parts.push(`total ${(r.durationS / 60).toFixed(1)} min`);
   return parts.join('\n\n') + '\n';
@@ -328,6 +330,9 @@ export function markdownReport(r: BenchResults, history: string | null): string 
     o.push(`5. ${a.networks.toLocaleString('en-US')} XOR 2-2-1 networks for ${a.epochs.toLocaleString('en-US')} epochs at least 20× faster on the GPU than our CPU population: ${a.speedup >= 20 ? STATUS_MARK.met : STATUS_MARK.missed}`);
     o.push(`   - GPU ${(a.gpu_ms / 1000).toFixed(2)} s vs CPU ${(a.cpu_ms_full / 1000).toFixed(1)} s (${a.cpu_networks === a.networks ? 'all networks' : `${a.cpu_networks.toLocaleString('en-US')} networks timed, scaled to all`}): ${a.speedup.toFixed(1)}×`);
   }
+  const fastest = fastestCheck(r);
+  o.push('', `The issue's aim, our engine (GPU or CPU) the fastest in every table: ${STATUS_MARK[fastest.status]}`);
+  for (const d of fastest.details) o.push(`- ${d}`);
   o.push('');
   if (r.atlas) {
     const a = r.atlas;

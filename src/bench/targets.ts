@@ -3,9 +3,9 @@
  * says met, missed (and by how much), or not measured (and why), with the figures it used.
  */
 import { SG_TILE_TN } from '../gpu/kernels';
-import { TINY_RUNGS } from './spec';
+import { ENGINE_LABELS, TINY_RUNGS } from './spec';
 import { pairedShare } from './stats';
-import type { BenchResults, ProductMeasurement, TrainMeasurement } from './types';
+import type { BenchResults, EngineName, ProductMeasurement, TrainMeasurement } from './types';
 
 export type TargetStatus = 'met' | 'missed' | 'not measured' | 'met where measured';
 
@@ -171,6 +171,41 @@ function target4(r: BenchResults): TargetCheck {
     details.push(`${info.id}: ours ${ms(a)} ms vs TF.js cpu ${ms(b)} ms per step: ${a <= b ? `${x2(b / a)} faster` : `missed, ${x2(a / b)} slower`}`);
   }
   return { id: 4, title: 'Our CPU engine is at least as fast as TF.js cpu on every rung', status: fold(verdicts), details, why: [] };
+}
+
+/**
+ * "Our engine is the fastest in the table": every measured cell in which one of ours (our GPU
+ * engine without statistics, or our CPU engine; the peers record none) is at least as fast as
+ * every peer. Lists the cells a peer wins, by how much, and what our GPU time is made of there.
+ */
+export function fastestCheck(r: BenchResults): TargetCheck {
+  const details: string[] = [];
+  const verdicts: boolean[] = [];
+  const us = r.ceiling?.dispatchUs;
+  const lost: string[] = [];
+  const judge = (cell: string, times: Array<{ engine: EngineName; ms: number | undefined; dispatches?: number }>) => {
+    const ok = times.filter((t): t is { engine: EngineName; ms: number; dispatches?: number } => t.ms !== undefined);
+    const ours = ok.filter((t) => t.engine.startsWith('ours-')), peers = ok.filter((t) => !t.engine.startsWith('ours-'));
+    if (!ours.length || !peers.length) return;
+    const best = ours.reduce((a, b) => (a.ms <= b.ms ? a : b)), peer = peers.reduce((a, b) => (a.ms <= b.ms ? a : b));
+    verdicts.push(best.ms <= peer.ms);
+    if (best.ms <= peer.ms) return;
+    const gpu = ours.find((t) => t.engine === 'ours-gpu');
+    lost.push(`${cell}: ${ENGINE_LABELS[peer.engine]} ${ms(peer.ms)} ms, ${ENGINE_LABELS[best.engine]} ${ms(best.ms)} ms (${x2(best.ms / peer.ms)} slower)`
+      + (gpu && us && gpu.dispatches ? `; our GPU's ${gpu.dispatches} dispatch${gpu.dispatches > 1 ? 'es' : ''} would take ${ms((gpu.dispatches * us) / 1000)} ms empty (${us.toFixed(0)} µs each on this adapter)` : ''));
+  };
+  const sizes = [...new Set(r.products.map((p) => p.size))].sort((a, b) => a - b);
+  for (const form of ['forward', 'dX', 'dW']) for (const size of sizes) {
+    const cell = r.products.filter((p) => p.form === form && p.size === size);
+    judge(`${form} ${size}³`, cell.map((p) => ({ engine: p.engine, ms: okMs(p), dispatches: p.method ? p.method.split('+').length : undefined })));
+  }
+  for (const info of r.rungs) {
+    const cell = r.training.filter((t) => t.rung === info.id && t.engine !== 'ours-gpu-stats');
+    judge(info.id, cell.map((t) => ({ engine: t.engine, ms: okMs(t) })));
+  }
+  if (verdicts.length) details.push(`ours fastest in ${verdicts.filter(Boolean).length} of ${verdicts.length} cells with a peer measured${lost.length ? '; a peer is faster in:' : ''}`);
+  details.push(...lost);
+  return { id: 0, title: 'Our engine (GPU or CPU) is the fastest in every table', status: fold(verdicts), details, why: [] };
 }
 
 export function evaluateTargets(r: BenchResults): TargetCheck[] {
