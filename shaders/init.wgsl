@@ -10,10 +10,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let key = vec2<u32>(P.seed_lo, P.seed_hi);
   if (KIND == 1u) {
     let w = philox4x32(vec4<u32>(i, 0u, P.stream, P.layer), key);
-    out[i] = P.a + (P.b - P.a) * to_uniform(w.x);
+    out[i] = add_product(P.a, (P.b - P.a) * to_uniform(w.x), P.zero);
   } else if (KIND == 2u) {
     let w = philox4x32(vec4<u32>(i, 0u, P.stream, P.layer), key);
-    out[i] = P.a + P.b * to_normal(w.x, w.y);
+    out[i] = add_product(P.a, P.b * to_normal(w.x, w.y), P.zero);
   } else {
     // A bounded loop: 16 redraws leave a chance of 0.0455^16 (1e-21) of clamping.
     var z = 0.0;
@@ -22,6 +22,6 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
       z = to_normal(w.x, w.y);
       if (abs(z) <= 2.0) { break; }
     }
-    out[i] = P.a + P.b * clamp(z, -2.0, 2.0);
+    out[i] = add_product(P.a, P.b * clamp(z, -2.0, 2.0), P.zero);
   }
 }

@@ -17,10 +17,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   var v = P.a;
   if (P.kind == 1u) {
     let w = philox4x32(vec4<u32>(e, 0u, P.stream, P.layer), key);
-    v = P.a + (P.b - P.a) * to_uniform(w.x);
+    v = add_product(P.a, (P.b - P.a) * to_uniform(w.x), P.zero);
   } else if (P.kind == 2u) {
     let w = philox4x32(vec4<u32>(e, 0u, P.stream, P.layer), key);
-    v = P.a + P.b * to_normal(w.x, w.y);
+    v = add_product(P.a, P.b * to_normal(w.x, w.y), P.zero);
   } else if (P.kind == 3u) {
     var z = 0.0;
     for (var attempt = 0u; attempt < 16u; attempt++) {
@@ -28,7 +28,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
       z = to_normal(w.x, w.y);
       if (abs(z) <= 2.0) { break; }
     }
-    v = P.a + P.b * clamp(z, -2.0, 2.0);
+    v = add_product(P.a, P.b * clamp(z, -2.0, 2.0), P.zero);
   }
   out[(P.row + e) * P.count + P.first + m] = v;
 }

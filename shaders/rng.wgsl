@@ -27,6 +27,12 @@ fn to_uniform(w: u32) -> f32 { return f32(w >> 8u) * (1.0 / 16777216.0); }
 // Uniform in (0, 1]: safe for log.
 fn to_uniform_open(w: u32) -> f32 { return (f32(w >> 8u) + 1.0) * (1.0 / 16777216.0); }
 
+// a + p with the product p rounded on its own, as src/core/initializers.ts computes it: WGSL lets
+// a compiler fuse a multiply and an add into one FMA, one rounding fewer (NVIDIA's does, and the
+// draws then differed from the CPU's in the last bit). An integer XOR with `zero`, a uniform that
+// is always 0 but unknown to the compiler, keeps the product a value of its own.
+fn add_product(a: f32, p: f32, zero: u32) -> f32 { return a + bitcast<f32>(bitcast<u32>(p) ^ zero); }
+
 // Box-Muller, cosine branch. The GPU's own log and cos are only required to be accurate to about
 // 2^-21 absolute (and are worse in practice near cos's zeros), so both are computed here from
 // polynomials with exact range reduction; src/core/rng.ts evaluates the same float32 operations.

@@ -26,7 +26,7 @@ import { trainSomCpu } from '../src/atlas/som';
 import type { AtlasConfig, PopulationResult } from '../src/atlas/types';
 import { parseConfig } from '../src/core/config';
 import { loadDataset } from '../src/core/datasets';
-import { PipelineCache } from '../src/gpu/kernel';
+import { isSoftwareAdapter, PipelineCache } from '../src/gpu/kernel';
 import { CpuEngine } from '../src/train/cpu-engine';
 import { expectClose } from './harness';
 import { testDevice } from './gpu-device';
@@ -59,6 +59,17 @@ function expectAgreement(gpu: PopulationResult, cpu: PopulationResult, minConver
   expect(a.within2 / Math.max(1, a.both), `epoch within 2 ${what}`).toBeGreaterThanOrEqual(0.999);
 }
 
+/**
+ * The GPU's initial weights against the CPU's: bit for bit on a software adapter, which evaluates
+ * the float32 recipe of the draws exactly; a hardware GPU may compute the normal draws' division
+ * and square root less exactly (WGSL allows it), so there they agree to float32 precision.
+ * Uniform draws are bit-identical everywhere (the kernel test of the samplers checks that).
+ */
+function expectSameInitial(gpu: Float32Array, cpu: Float32Array): void {
+  if (isSoftwareAdapter(dev!.device)) expect(gpu).toEqual(cpu);
+  else expectClose(gpu, cpu, 1e-6, 1e-5, 'initial weights');
+}
+
 /** Final losses within float32 drift for at least 99% of networks (the rest: chaotic ones). */
 function expectLossesClose(gpu: PopulationResult, cpu: PopulationResult): void {
   let close = 0;
@@ -76,7 +87,7 @@ async function both(cfg: AtlasConfig): Promise<{ gpu: PopulationResult; cpu: Pop
 }
 
 describe.skipIf(!dev)('GPU population', () => {
-  it('draws the CPU\'s initial weights bit for bit, for every sampler kind, block and scale', async () => {
+  it('draws the CPU\'s initial weights (bit for bit on a software adapter) for every sampler kind, block and scale', async () => {
     const cfg = parseAtlasConfig({
       ...XOR, seed: 4294967290, epochs: 1, mode: 'initializers', seeds: 40, scales: [1, 0.5],
       initializers: ['glorot_uniform', 'he_normal', { name: 'random_normal', mean: 0, stddev: 1 }, 'orthogonal', 'ones'],
@@ -84,16 +95,14 @@ describe.skipIf(!dev)('GPU population', () => {
     const shape = atlasShape(cfg), data = await atlasData(cfg);
     const gpu = await new GpuPopulation(dev!.device, dev!.adapter).run(cfg, shape, data);
     const cpu = initialWeightsCpu(cfg, shape);
-    let same = 0;
-    for (let i = 0; i < cpu.length; i++) if (Object.is(cpu[i], gpu.initial[i])) same++;
-    expect(same, 'identical initial weights').toBe(cpu.length);
+    expectSameInitial(gpu.initial, cpu);
   });
 
   it('agrees with the CPU on a 64x64 XOR basin map (edges included), 400 epochs', async () => {
     const cfg = parseAtlasConfig({ ...XOR, seed: 3, epochs: 400, criterion: { loss_below: 0.05 }, mode: 'basin', resolution: 64, axes: [{ layer: 0, row: 0, col: 0 }, { layer: 0, row: 1, col: 0 }] });
     const { gpu, cpu } = await both(cfg);
     expectAgreement(gpu, cpu, 0.3);
-    expect(gpu.initial).toEqual(cpu.initial);
+    expectSameInitial(gpu.initial, cpu.initial);
     expectLossesClose(gpu, cpu);
   });
 
@@ -104,7 +113,7 @@ describe.skipIf(!dev)('GPU population', () => {
     ['circle 2-4-1 tanh, bce, 48 samples read from storage', { ...XOR, dataset: { name: 'circle', samples: 48, noise: 0 }, layers: [{ units: 4, activation: 'tanh', kernel_initializer: U(3), bias_initializer: U(3) }, { units: 1, activation: 'sigmoid' }], loss: 'binary_crossentropy', optimizer: { name: 'sgd', learning_rate: 0.5 }, mode: 'population', size: 512, epochs: 200, criterion: { loss_below: 0.2 } }, 0.4],
   ])('agrees with the CPU: %s', async (_, doc, minConverged) => {
     const { gpu, cpu } = await both(parseAtlasConfig(doc));
-    expect(gpu.initial).toEqual(cpu.initial);
+    expectSameInitial(gpu.initial, cpu.initial);
     expectAgreement(gpu, cpu, minConverged);
     expectLossesClose(gpu, cpu);
   });

@@ -26,7 +26,9 @@ const sgSize = dev ? subgroupSizeOf(dev.device) : null;
 const NO_SUBGROUPS: K.MatmulTarget = { subgroupSize: null };
 // With subgroups twice: the default plans, and every forward and dX of 32 rows or more through
 // a transposition (by default only large products take it).
-const targets: K.MatmulTarget[] = [NO_SUBGROUPS, ...(sgSize ? [{ subgroupSize: sgSize }, { subgroupSize: sgSize, transposeMinWork: 0 }] : [])];
+// And the workgroup-tiled kernels of hardware GPUs (they run on any adapter).
+const TILES: K.MatmulTarget = { subgroupSize: null, tiles: true };
+const targets: K.MatmulTarget[] = [NO_SUBGROUPS, TILES, ...(sgSize ? [{ subgroupSize: sgSize }, { subgroupSize: sgSize, transposeMinWork: 0 }] : [])];
 
 describe.skipIf(!dev)('kernels vs CPU reference', () => {
   const shapes: [number, number, number][] = [[1, 1, 1], [3, 17, 5], [17, 3, 255], [64, 64, 64], [255, 17, 513], [513, 255, 3], [1, 513, 17], [100, 33, 1]];
@@ -35,7 +37,7 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
     // Shapes hit both the vec4 kernels (dimensions multiples of 4) and the general kernel.
     const all: [number, number, number][] = [...shapes, [4, 8, 12], [36, 20, 44], [513, 256, 64], [12, 1024, 4], [7, 12, 16], [33, 12, 7], [40, 516, 3]];
     for (const [M, Kd, N] of all) for (const target of targets) {
-      it(`Z = X·W + b, dX = dZ·Wᵀ, dW = Xᵀ·dZ with batch ${M}, fanIn ${Kd}, units ${N}${target.subgroupSize ? `, subgroups of ${target.subgroupSize}` : ''}${target.transposeMinWork === 0 ? ', always transposed' : ''}`, async () => {
+      it(`Z = X·W + b, dX = dZ·Wᵀ, dW = Xᵀ·dZ with batch ${M}, fanIn ${Kd}, units ${N}${target.subgroupSize ? `, subgroups of ${target.subgroupSize}` : ''}${target.transposeMinWork === 0 ? ', always transposed' : ''}${target.tiles ? ', tiled' : ''}`, async () => {
         const X = randomArray(M * Kd, -1, 1, 1), W = randomArray(Kd * N, -1, 1, 2), b = randomArray(N, -1, 1, 3);
         const dZ = randomArray(M * N, -1, 1, 4);
         const tol = 2e-6 * Math.sqrt(Math.max(Kd, M, N)) * 4;
@@ -92,6 +94,12 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
       expect(K.matmulPlan('dX', 256, 256, 256, sg8).transposeA).toBeDefined();
       expect(K.matmulPlan('dX', 128, 128, 128, sg8).transposeA).toBeUndefined();
       expect(K.matmulPlan('dW', 8, 12, 3, sg8).desc.name).toBe('matmul_tn_sg');
+      // A hardware GPU: the tiled kernel for every 4-aligned product, dX on Wᵀ, dW on Xᵀ.
+      const tf = K.matmulPlan('forward', 64, 8, 5, TILES), td = K.matmulPlan('dX', 64, 8, 5, TILES), tw = K.matmulPlan('dW', 8, 12, 3, TILES);
+      expect([tf.desc.name, tf.transposeA, tf.transposeB]).toEqual(['matmul_tiled', undefined, undefined]);
+      expect([td.desc.name, td.transposeA, td.transposeB?.floats]).toEqual(['matmul_tiled', undefined, 8 * 5]);
+      expect([tw.desc.name, tw.transposeA?.floats, tw.transposeB]).toEqual(['matmul_tiled', 3 * 8, undefined]);
+      expect(K.matmulPlan('forward', 64, 7, 5, TILES).desc.name).toBe('matmul');
       expect(K.matmulPlan('dW', 8, 10, 3, sg8).desc.name).toBe('matmul');
     });
   });
@@ -107,7 +115,7 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
       for (const [name, alpha] of acts) for (const target of targets) {
         // With subgroups, from a block of rows on (and here, small as these products are, only
         // where the target transposes everything), X (dZ) is read transposed: the tn kernel.
-        const sgName = !target.subgroupSize ? 'nn_vec4' : M >= K.SG_TILE_TN.TM && target.transposeMinWork === 0 ? 'tn_sg' : 'nn_sg';
+        const sgName = target.tiles ? 'tiled' : !target.subgroupSize ? 'nn_vec4' : M >= K.SG_TILE_TN.TM && target.transposeMinWork === 0 ? 'tn_sg' : 'nn_sg';
         it(`${name}: forward + activation and dX + derivative, batch ${M}, fanIn ${Kd}, units ${N}, ${sgName} kernel${target.transposeMinWork === 0 ? ' (always transposed)' : ''}`, async () => {
           const id = ACTIVATION_ID[name];
           const X = R.buffer(randomArray(M * Kd, -1, 1, 1)), W = R.buffer(randomArray(Kd * N, -1, 1, 2)), b = R.buffer(randomArray(N, -1, 1, 3));
@@ -411,14 +419,12 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
         const out = R.buffer(n);
         const kind = s.kind === 'uniform' ? 1 : s.kind === 'normal' ? 2 : 3;
         const [a, b] = s.kind === 'uniform' ? [s.min, s.max] : s.kind === 'normal' || s.kind === 'truncated_normal' ? [s.mean, s.stddev] : [0, 0];
-        await R.run(K.initKernel(kind), [out], g1(n), { n, seed_lo: lo, seed_hi: hi, layer: 3, stream: 0, a, b });
+        await R.run(K.initKernel(kind), [out], g1(n), { n, seed_lo: lo, seed_hi: hi, layer: 3, stream: 0, a, b, zero: 0 });
         const got = await R.read(out, n);
-        if (s.kind === 'uniform' && s.min === 0 && s.max === 1) {
-          // The raw uniform draws: bit-identical.
+        if (s.kind === 'uniform') {
+          // Uniform draws, min + (max - min)·u: bit-identical on every adapter (the product is
+          // kept from fusing with the add, add_product in shaders/rng.wgsl).
           expect(Buffer.from(got.buffer).equals(Buffer.from(ref.buffer))).toBe(true);
-        } else if (s.kind === 'uniform') {
-          // min + (max - min)·u may be fused into one FMA on the GPU: one float32 rounding apart.
-          expectClose(got, ref, 0, 1.2e-7 * 2, label);
         } else {
           // Normal draws within 1e-6 in units of the standard normal (before scaling by stddev).
           expectClose(got, ref, 1e-6 * (s.kind === 'normal' || s.kind === 'truncated_normal' ? s.stddev : 1), 1e-6, label);

@@ -9,7 +9,8 @@ import { loadDataset } from '../src/core/datasets';
 import type { LayerStats } from '../src/core/stats';
 import type { RunConfig } from '../src/core/types';
 import { GpuEngine } from '../src/gpu/engine';
-import { subgroupSizeOf } from '../src/gpu/kernel';
+import { matmulTargetOf, subgroupSizeOf } from '../src/gpu/kernel';
+import { acquireNodeDevice } from '../src/gpu/node-device';
 import { CpuEngine } from '../src/train/cpu-engine';
 import type { Engine, StepRecord } from '../src/train/engine';
 import { initialWeightsCpu } from '../src/train/model';
@@ -98,6 +99,27 @@ describe.skipIf(!dev)('GPU and CPU trajectories agree', () => {
     const kernels = (gpuE as GpuEngine).stepKernels();
     if (subgroupSizeOf(dev!.device)) expect(kernels.filter((k) => k.startsWith('transpose')).length).toBeGreaterThanOrEqual(3);
     expect(cpu.at(-1)!.step).toBe(6);
+    expectSameTrajectory(cpu, gpu, 1e-3);
+  });
+
+  it('the kernels of a hardware GPU (workgroup tiles, X and W transposed for dW and dX) train as the CPU does', async () => {
+    // The test adapter is a software one; a device of its own that reads as hardware makes the
+    // engine plan what it plans on a real GPU.
+    const own = (await acquireNodeDevice())!;
+    Object.defineProperty(own.device, 'adapterInfo', { value: { ...own.device.adapterInfo, isFallbackAdapter: false } });
+    expect(matmulTargetOf(own.device)).toEqual({ subgroupSize: null, tiles: true });
+    const cfg = parseConfig({
+      seed: 17, dataset: { name: 'random', samples: 96, dim: 36, classes: 4 },
+      layers: [{ units: 68, activation: 'relu', kernel_initializer: 'he_normal' }, { units: 20, activation: 'tanh' }, { units: 4, activation: 'softmax' }],
+      loss: 'categorical_crossentropy', optimizer: { name: 'adam', learning_rate: 0.01 }, batch_size: 40, epochs: 4, log_every: 3,
+    });
+    const data = await loadDataset(cfg.dataset, cfg.seed);
+    const gpuE = await GpuEngine.create(cfg, data.train, own.device, own.adapter);
+    // Every product: forward and dW of the three layers, dX of the upper two (their widths are multiples of 4).
+    expect(gpuE.stepKernels().filter((k) => k.startsWith('matmul')).map((k) => k.split('+')[0])).toEqual(Array(8).fill('matmul_tiled'));
+    const [cpu, gpu] = [await trajectory(new CpuEngine(cfg, data.train)), await trajectory(gpuE)];
+    gpuE.dispose();
+    own.device.destroy();
     expectSameTrajectory(cpu, gpu, 1e-3);
   });
 

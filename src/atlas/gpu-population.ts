@@ -132,7 +132,7 @@ export class GpuPopulation {
         const [a, b] = gpuDrawParams(t.sampler);
         pass.setBindGroup(0, scope.bindGroup(init, [out], {
           count: N, first: block.first, networks: block.count, size: t.size, row: t.row,
-          seed_lo: seedLo, seed_hi: seedHi, layer: t.layer, stream: t.stream, kind, a, b,
+          seed_lo: seedLo, seed_hi: seedHi, layer: t.layer, stream: t.stream, kind, a, b, zero: 0,
         }));
         pass.dispatchWorkgroups(...groupsFor(block.count * t.size, INIT_WG));
       }

@@ -52,6 +52,7 @@ export function initKernel(): KernelDesc {
     uniforms: {
       count: 'u32', first: 'u32', networks: 'u32', size: 'u32', row: 'u32',
       seed_lo: 'u32', seed_hi: 'u32', layer: 'u32', stream: 'u32', kind: 'u32', a: 'f32', b: 'f32',
+      zero: 'u32', // always 0 (see add_product in shaders/rng.wgsl)
     },
     bindings: ['rw'],
   };

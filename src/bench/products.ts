@@ -9,7 +9,7 @@
  * the bias for the forward form, the op its Dense layer uses).
  */
 import { matmulBias, matmulTransA, matmulTransB } from '../core/cpu/ops';
-import { bind, subgroupSizeOf, writeArray, type PipelineCache } from '../gpu/kernel';
+import { bind, matmulTargetOf, writeArray, type PipelineCache } from '../gpu/kernel';
 import { matmulCalls, matmulPlan, type MatmulForm } from '../gpu/kernels';
 import { dispatchWorkload } from './ceiling';
 import type { Workload } from './measure';
@@ -61,7 +61,7 @@ export async function oursGpuProduct(
     const A = upload(inputs.a), B = upload(inputs.b);
     const bias = form === 'forward' ? upload(inputs.bias) : buffer(4);
     const out = buffer(M * N);
-    const plan = matmulPlan(form, M, N, K, { subgroupSize: subgroupSizeOf(device) });
+    const plan = matmulPlan(form, M, N, K, matmulTargetOf(device));
     // The transposition the engine does before the product (dX) is part of the timed iteration.
     const scratch = { a: plan.transposeA ? buffer(plan.transposeA.floats) : null, b: plan.transposeB ? buffer(plan.transposeB.floats) : null };
     device.pushErrorScope('validation');

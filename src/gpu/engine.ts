@@ -21,7 +21,7 @@ import type { Engine, LayerWeights, Prediction, StepRecord } from '../train/engi
 import { checkFits, checkWeights, layerShapes, type LayerShape } from '../train/model';
 import { Schedule } from '../train/schedule';
 import { fusedDesc, fusedEligible, fusedLayout } from './fused';
-import { bind, dispatch, groups1d, PipelineCache, subgroupSizeOf, writeArray, type BoundKernel, type Kernel, type Slice } from './kernel';
+import { bind, dispatch, groups1d, matmulTargetOf, PipelineCache, writeArray, type BoundKernel, type Kernel, type Slice } from './kernel';
 import * as K from './kernels';
 import { ReadbackPool } from './readback';
 import { SlicePlanner, type LayerBuffers } from './slices';
@@ -113,7 +113,7 @@ export class GpuEngine implements Engine {
 
   private constructor(readonly cfg: RunConfig, readonly data: Dataset, readonly device: GPUDevice, readonly adapter: string) {
     this.shapes = layerShapes(cfg);
-    this.target = { subgroupSize: subgroupSizeOf(device) };
+    this.target = matmulTargetOf(device);
     this.sched = new Schedule(data.n, cfg.batch_size, cfg.epochs, cfg.seed, cfg.log_every);
     this.outDim = this.shapes[this.shapes.length - 1].units;
     const lim = device.limits;
@@ -390,7 +390,7 @@ export class GpuEngine implements Engine {
           const kind = s.kind === 'uniform' ? 1 : s.kind === 'normal' ? 2 : 3;
           const [a, b] = s.kind === 'uniform' ? [s.min, s.max] : [s.mean, s.stddev];
           const k = await this.cache.get(K.initKernel(kind));
-          const bound = bind(device, k, [buf], [...groups1d(n), 1], { n, seed_lo: lo, seed_hi: hi, layer: l, stream, a, b });
+          const bound = bind(device, k, [buf], [...groups1d(n), 1], { n, seed_lo: lo, seed_hi: hi, layer: l, stream, a, b, zero: 0 });
           params.push(bound.params!);
           const pass = enc.beginComputePass();
           dispatch(pass, bound);

@@ -101,6 +101,24 @@ export function subgroupSizeOf(device: GPUDevice): number | null {
   return min && min === max && min >= 4 && min <= 64 ? min : null;
 }
 
+/**
+ * Whether the device is a software adapter: WebGPU's `isFallbackAdapter` (lavapipe and SwiftShader
+ * report true, a hardware GPU false). Unknown counts as hardware, what nearly every user has.
+ */
+export function isSoftwareAdapter(device: GPUDevice): boolean {
+  return (device as GPUDevice & { adapterInfo?: { isFallbackAdapter?: boolean } }).adapterInfo?.isFallbackAdapter === true;
+}
+
+/**
+ * The product kernels for this device (kernels.ts, MatmulTarget): the workgroup-tiled kernel on a
+ * hardware GPU; on a software adapter, whose invocations are a CPU's SIMD lanes, the register and
+ * subgroup kernels (faster there, bench/REPORT.md).
+ */
+export function matmulTargetOf(device: GPUDevice): { subgroupSize: number | null; tiles: boolean } {
+  const software = isSoftwareAdapter(device);
+  return { subgroupSize: software ? subgroupSizeOf(device) : null, tiles: !software };
+}
+
 function cacheKey(desc: KernelDesc): string {
   return `${desc.name}|${JSON.stringify(desc.constants ?? {})}`;
 }

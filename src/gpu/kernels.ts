@@ -15,6 +15,7 @@ import matmulWgsl from '../../shaders/matmul.wgsl?raw';
 import matmulNnSgWgsl from '../../shaders/matmul_nn_sg.wgsl?raw';
 import matmulNnVec4Wgsl from '../../shaders/matmul_nn_vec4.wgsl?raw';
 import matmulNtVec4Wgsl from '../../shaders/matmul_nt_vec4.wgsl?raw';
+import matmulTiledWgsl from '../../shaders/matmul_tiled.wgsl?raw';
 import matmulTnVec4Wgsl from '../../shaders/matmul_tn_vec4.wgsl?raw';
 import mmStoreWgsl from '../../shaders/mm_store.wgsl?raw';
 import mmStoreActWgsl from '../../shaders/mm_store_act.wgsl?raw';
@@ -166,11 +167,13 @@ const SG_TILE = { TM: 16, CN: 4 } as const;
 export const SG_TILE_TN = { TM: 32, CN: 2 } as const;
 
 /**
- * What a product plan may use of the device: its fixed subgroup size (`subgroupSizeOf`), or null;
- * and from how many multiply-adds forward and dX read X transposed (default TRANSPOSE_MIN_WORK;
- * the kernel tests set 0 to cover the transposed path on small shapes).
+ * What a product plan may use of the device (see `matmulTargetOf`): `tiles`, a hardware GPU, for
+ * which every 4-aligned product runs the workgroup-tiled kernel; else, on a software adapter,
+ * its fixed subgroup size (`subgroupSizeOf`) or null, and from how many multiply-adds forward
+ * and dX read X transposed (default TRANSPOSE_MIN_WORK; the kernel tests set 0 to cover the
+ * transposed path on small shapes).
  */
-export interface MatmulTarget { subgroupSize: number | null; transposeMinWork?: number }
+export interface MatmulTarget { subgroupSize: number | null; transposeMinWork?: number; tiles?: boolean }
 
 /**
  * The register-blocked kernels with an output epilogue: matmul_nn_vec4 (forward, and dX on Wᵀ), or
@@ -196,8 +199,16 @@ function registerBlockedDesc(bias: boolean, epi: Epilogue | undefined, sg: numbe
   };
 }
 
+/** The workgroup-tiled kernel (hardware GPUs), with the same epilogues as registerBlockedDesc. */
+function tiledDesc(bias: boolean, epi: Epilogue | undefined): KernelDesc {
+  const d = registerBlockedDesc(bias, epi);
+  return { ...d, name: d.name.replace('matmul_nn_vec4', 'matmul_tiled'), source: matmulTiledWgsl, constants: { BIAS: ['u32', bias ? 1 : 0], ...(epi ? { ACT: ['u32', epi.act], ALPHA: ['f32', epi.alpha] } : {}) } };
+}
+
 /**
- * Chooses the kernel for one product of shape (M×K)·(K×N) → M×N: the vec4 kernel of the form when
+ * Chooses the kernel for one product of shape (M×K)·(K×N) → M×N. On a hardware GPU (`target.tiles`)
+ * every product with N % 4 == 0 runs the workgroup-tiled kernel: forward directly, dX on Wᵀ and
+ * dW on Xᵀ (transposed first). On a software adapter: the vec4 kernel of the form when
  * its vectorized dimension is a multiple of 4, else the general kernel.
  *   forward: Z(M×N) = X(M×K)·W(K×N) + b        vec4 when N % 4 == 0 (its subgroup variant where
  *                                                `target` has a fixed subgroup size; from 32 rows
@@ -225,6 +236,12 @@ export function matmulPlan(
   // contiguous across lanes) at 32 rows per lane; at 1024³ on lavapipe the transposition plus
   // that kernel took 63–66 ms against 72–84 ms for X read row by row. Fewer rows than a block,
   // and products too small to repay the transposition's dispatch, stay untransposed.
+  if (target.tiles && N % 4 === 0) {
+    const groups: [number, number, number] = [Math.ceil(N / 64), Math.ceil(M / 64), 1];
+    if (form === 'forward') return { desc: tiledDesc(true, epi('act')), uniforms, groups, epilogue: !!epi('act') };
+    if (form === 'dX') return { desc: tiledDesc(false, epi('act_grad')), uniforms, groups, epilogue: !!epi('act_grad'), transposeB: transposition(N, K) };
+    return { desc: tiledDesc(false, undefined), uniforms, groups, epilogue: false, transposeA: transposition(K, M) };
+  }
   const viaXt = sg !== null && M >= SG_TILE_TN.TM && M * N * K >= (target.transposeMinWork ?? TRANSPOSE_MIN_WORK);
   if (form === 'forward' && N % 4 === 0 && viaXt) {
     return { desc: registerBlockedDesc(true, epi('act'), sg, true), uniforms, groups: sgGroups(SG_TILE_TN, sg), epilogue: !!epi('act'),
@@ -290,7 +307,8 @@ export function initKernel(kind: 1 | 2 | 3): KernelDesc {
   return {
     name: 'init', source: initWgsl, includes: [rngWgsl],
     constants: { KIND: ['u32', kind] },
-    uniforms: { n: 'u32', seed_lo: 'u32', seed_hi: 'u32', layer: 'u32', stream: 'u32', a: 'f32', b: 'f32' },
+    // zero: always 0 (see add_product in shaders/rng.wgsl).
+    uniforms: { n: 'u32', seed_lo: 'u32', seed_hi: 'u32', layer: 'u32', stream: 'u32', a: 'f32', b: 'f32', zero: 'u32' },
     bindings: ['rw'],
   };
 }
