@@ -176,33 +176,38 @@ export const SG_TILE_TN = { TM: 32, CN: 2 } as const;
 export interface MatmulTarget { subgroupSize: number | null; transposeMinWork?: number; tiles?: boolean }
 
 /**
- * The register-blocked kernels with an output epilogue: matmul_nn_vec4 (forward, and dX on Wᵀ), or
+ * A product kernel with its output epilogue (shaders/mm_store*.wgsl): `name` plus the epilogue's
+ * suffix, the store's include and bindings after [A, B, bias, out], and BIAS, ACT and ALPHA.
+ */
+function productDesc(name: string, source: string, bias: boolean, epi: Epilogue | undefined, constants: KernelDesc['constants'] = {}): KernelDesc {
+  const bindings: KernelDesc['bindings'] = ['read', 'read', 'read', 'rw'];
+  let includes = [mmStoreWgsl];
+  const all = { ...constants, BIAS: ['u32', bias ? 1 : 0] } as NonNullable<KernelDesc['constants']>;
+  if (epi) {
+    Object.assign(all, { ACT: ['u32', epi.act], ALPHA: ['f32', epi.alpha] });
+    includes = [activationsWgsl, epi.kind === 'act' ? mmStoreActWgsl : mmStoreActGradWgsl];
+    bindings.push(...(epi.kind === 'act' ? ['rw'] as const : ['read', 'rw'] as const));
+  }
+  return { name: `${name}${epi ? `+${epi.kind}` : ''}`, source, includes, constants: all, uniforms: { M: 'u32', N: 'u32', K: 'u32' }, bindings };
+}
+
+/**
+ * The register-blocked kernels (software adapters): matmul_nn_vec4 (forward, and dX on Wᵀ), or
  * with subgroups when `sg`, matmul_nn_sg (the same) and, with `transA` (X stored transposed),
  * matmul_tn_sg (dW, and forward and dX on a transposed X).
  */
 function registerBlockedDesc(bias: boolean, epi: Epilogue | undefined, sg: number | null = null, transA = false): KernelDesc {
-  const t = VEC4_TILE, st = transA ? SG_TILE_TN : SG_TILE;
-  const constants: KernelDesc['constants'] = sg
-    ? { SG: ['u32', sg], TM: ['u32', st.TM], CN: ['u32', st.CN], BIAS: ['u32', bias ? 1 : 0], TRANS_A: ['u32', transA ? 1 : 0] }
-    : { WG_X: ['u32', t.WG_X], WG_Y: ['u32', t.WG_Y], TM: ['u32', t.NN_TM], BIAS: ['u32', bias ? 1 : 0] };
-  const bindings: KernelDesc['bindings'] = ['read', 'read', 'read', 'rw'];
-  const includes = [mmStoreWgsl];
-  if (epi) {
-    Object.assign(constants, { ACT: ['u32', epi.act], ALPHA: ['f32', epi.alpha] });
-    includes.splice(0, 1, activationsWgsl, epi.kind === 'act' ? mmStoreActWgsl : mmStoreActGradWgsl);
-    bindings.push(...(epi.kind === 'act' ? ['rw'] as const : ['read', 'rw'] as const));
+  if (!sg) {
+    const t = VEC4_TILE;
+    return productDesc('matmul_nn_vec4', matmulNnVec4Wgsl, bias, epi, { WG_X: ['u32', t.WG_X], WG_Y: ['u32', t.WG_Y], TM: ['u32', t.NN_TM] });
   }
-  const suffix = epi ? `+${epi.kind}` : '';
-  return {
-    name: `matmul_${transA ? 'tn' : 'nn'}_${sg ? 'sg' : 'vec4'}${suffix}`, source: sg ? matmulNnSgWgsl : matmulNnVec4Wgsl, includes, constants,
-    uniforms: { M: 'u32', N: 'u32', K: 'u32' }, bindings, ...(sg ? { enables: ['subgroups'] } : {}),
-  };
+  const st = transA ? SG_TILE_TN : SG_TILE;
+  return { ...productDesc(`matmul_${transA ? 'tn' : 'nn'}_sg`, matmulNnSgWgsl, bias, epi, { SG: ['u32', sg], TM: ['u32', st.TM], CN: ['u32', st.CN], TRANS_A: ['u32', transA ? 1 : 0] }), enables: ['subgroups'] };
 }
 
-/** The workgroup-tiled kernel (hardware GPUs), with the same epilogues as registerBlockedDesc. */
+/** The workgroup-tiled kernel (hardware GPUs): forward, and dX and dW on transposed operands. */
 function tiledDesc(bias: boolean, epi: Epilogue | undefined): KernelDesc {
-  const d = registerBlockedDesc(bias, epi);
-  return { ...d, name: d.name.replace('matmul_nn_vec4', 'matmul_tiled'), source: matmulTiledWgsl, constants: { BIAS: ['u32', bias ? 1 : 0], ...(epi ? { ACT: ['u32', epi.act], ALPHA: ['f32', epi.alpha] } : {}) } };
+  return productDesc('matmul_tiled', matmulTiledWgsl, bias, epi);
 }
 
 /**
