@@ -102,6 +102,11 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
       expect(K.matmulPlan('forward', 64, 7, 5, TILES).desc.name).toBe('matmul');
       expect(K.matmulPlan('dW', 8, 10, 3, sg8).desc.name).toBe('matmul');
     });
+
+    it('splits statistics into more workgroups on a hardware GPU than on a software adapter', () => {
+      expect([K.statsGroups(512 * 512), K.statsGroups(512 * 512, true)]).toEqual([8, 64]);
+      expect([K.statsGroups(4096, true), K.statsGroups(4097, true), K.statsGroups(1 << 30, true)]).toEqual([1, 2, K.STATS_MAX_GROUPS]);
+    });
   });
 
   describe('matmul epilogues', () => {

@@ -102,16 +102,17 @@ describe.skipIf(!dev)('GPU and CPU trajectories agree', () => {
     expectSameTrajectory(cpu, gpu, 1e-3);
   });
 
-  it('the kernels of a hardware GPU (workgroup tiles, X and W transposed for dW and dX) train as the CPU does', async () => {
+  it('the kernels of a hardware GPU (workgroup tiles, X and W transposed for dW and dX; smaller statistics chunks) train as the CPU does', async () => {
     // The test adapter is a software one; a device of its own that reads as hardware makes the
     // engine plan what it plans on a real GPU.
     const own = (await acquireNodeDevice())!;
     Object.defineProperty(own.device, 'adapterInfo', { value: { ...own.device.adapterInfo, isFallbackAdapter: false } });
     expect(matmulTargetOf(own.device)).toEqual({ subgroupSize: null, tiles: true });
     const cfg = parseConfig({
-      seed: 17, dataset: { name: 'random', samples: 96, dim: 36, classes: 4 },
-      layers: [{ units: 68, activation: 'relu', kernel_initializer: 'he_normal' }, { units: 20, activation: 'tanh' }, { units: 4, activation: 'softmax' }],
-      loss: 'categorical_crossentropy', optimizer: { name: 'adam', learning_rate: 0.01 }, batch_size: 40, epochs: 4, log_every: 3,
+      seed: 17, dataset: { name: 'random', samples: 160, dim: 36, classes: 4 },
+      // 64 × 132 activations and a 36 × 132 kernel: their statistics span several workgroups on a hardware GPU (K.STATS_CHUNK).
+      layers: [{ units: 132, activation: 'relu', kernel_initializer: 'he_normal' }, { units: 20, activation: 'tanh' }, { units: 4, activation: 'softmax' }],
+      loss: 'categorical_crossentropy', optimizer: { name: 'adam', learning_rate: 0.01 }, batch_size: 64, epochs: 3, log_every: 2,
     });
     const data = await loadDataset(cfg.dataset, cfg.seed);
     const gpuE = await GpuEngine.create(cfg, data.train, own.device, own.adapter);

@@ -21,7 +21,7 @@ import type { Engine, LayerWeights, Prediction, StepRecord } from '../train/engi
 import { checkFits, checkWeights, layerShapes, type LayerShape } from '../train/model';
 import { Schedule } from '../train/schedule';
 import { fusedDesc, fusedEligible, fusedLayout } from './fused';
-import { bind, dispatch, groups1d, matmulTargetOf, PipelineCache, writeArray, type BoundKernel, type Kernel, type Slice } from './kernel';
+import { bind, dispatch, groups1d, isSoftwareAdapter, matmulTargetOf, PipelineCache, writeArray, type BoundKernel, type Kernel, type Slice } from './kernel';
 import * as K from './kernels';
 import { ReadbackPool } from './readback';
 import { SlicePlanner, type LayerBuffers } from './slices';
@@ -104,6 +104,8 @@ export class GpuEngine implements Engine {
   private readonly slotTasks: K.SlotTask[] = [];
   /** What the product kernels may use of this device (its fixed subgroup size, if any). */
   private readonly target: K.MatmulTarget;
+  /** A hardware GPU (not a software adapter): see K.STATS_CHUNK. */
+  private readonly hardware: boolean;
 
   static async create(cfg: RunConfig, data: Dataset, device: GPUDevice, adapter: string): Promise<GpuEngine> {
     const e = new GpuEngine(cfg, data, device, adapter);
@@ -114,6 +116,7 @@ export class GpuEngine implements Engine {
   private constructor(readonly cfg: RunConfig, readonly data: Dataset, readonly device: GPUDevice, readonly adapter: string) {
     this.shapes = layerShapes(cfg);
     this.target = matmulTargetOf(device);
+    this.hardware = !isSoftwareAdapter(device);
     this.sched = new Schedule(data.n, cfg.batch_size, cfg.epochs, cfg.seed, cfg.log_every);
     this.outDim = this.shapes[this.shapes.length - 1].units;
     const lim = device.limits;
@@ -246,7 +249,7 @@ export class GpuEngine implements Engine {
       const sat = saturationMode(act);
       const base = l * SLOTS_PER_LAYER * SLOT_SIZE;
       // A recorded step's optimizer also reduces W, dW and the update (pass 1 of their slots).
-      const groups = K.statsGroups(k), part = this.reserveParts(3 * groups);
+      const groups = K.statsGroups(k, this.hardware), part = this.reserveParts(3 * groups);
       const recordOpt = async (apply: boolean) => this.bind(await get(K.statsOptimizerKernel(opt.id, apply)),
         [L.W, L.dW, L.sW1, L.sW2, this.cur, this.partBuffers()[0]], [groups, 1, 1], { n: k, width: 0, groups, part, ...opt.u });
       // Only what layerStats reads is computed: histograms of A, dA and W; the spread of Z; the
@@ -315,7 +318,7 @@ export class GpuEngine implements Engine {
    */
   private async statsFor(x: Slice, sat: number, n: number, width: number, slot: number, need: 'all' | 'spread'): Promise<BoundKernel[]> {
     if (x.size % 16 !== 0) throw new Error(`statistics: a tensor of ${x.size} bytes is not whole vec4s`);
-    const groups = K.statsGroups(n === 0 ? this.sched.batch * width : n);
+    const groups = K.statsGroups(n === 0 ? this.sched.batch * width : n, this.hardware);
     const part = this.reserveParts(groups);
     const pass1 = this.bind(await this.cache.get(K.statsPartialKernel(sat, n === 0)),
       [x, this.cur, this.partBuffers()[0]], [groups, 1, 1], { n, width, groups, part });
