@@ -102,7 +102,7 @@ export class GpuEngine implements Engine {
   private statsFinal: BoundKernel | null = null;
   /** The slots pass 3 writes, gathered while the layers' kernels are bound. */
   private readonly slotTasks: K.SlotTask[] = [];
-  /** What the product kernels may use of this device (its fixed subgroup size, if any). */
+  /** What the product kernels may use of this device (matmulTargetOf: tiles on hardware, else its fixed subgroup size, if any). */
   private readonly target: K.MatmulTarget;
   /** A hardware GPU (not a software adapter): see K.STATS_CHUNK. */
   private readonly hardware: boolean;
