@@ -35,7 +35,7 @@ describe.skipIf(!HAVE_CHROMIUM)('product kernels in the browser', () => {
       // Built from a string: the test file's own transform would rewrite a literal import().
       const imp = new Function('p', 'return import(p)') as (p: string) => Promise<any>;
       const { acquireBrowserDevice } = await imp('/src/gpu/browser-device.ts');
-      const { subgroupSizeOf, PipelineCache, bind, dispatch } = await imp('/src/gpu/kernel.ts');
+      const { subgroupSizeOf, matmulTargetOf, PipelineCache, bind, dispatch } = await imp('/src/gpu/kernel.ts');
       const K = await imp('/src/gpu/kernels.ts');
       const { matmulBias, matmulTransA, matmulTransB } = await imp('/src/core/cpu/ops.ts');
       const got = await acquireBrowserDevice();
@@ -64,9 +64,11 @@ describe.skipIf(!HAVE_CHROMIUM)('product kernels in the browser', () => {
         pass.end(); device.queue.submit([enc.finish()]);
       };
       const results: { name: string; err: number }[] = [];
-      // Each shape twice: the default plans (too small to transpose X), then with every forward
-      // and dX of 32 rows or more reading X (dZ) transposed, as large products do.
-      for (const target of [{ subgroupSize: sg }, { subgroupSize: sg, transposeMinWork: 0 }]) for (const [M, Kd, N] of [[37, 20, 12], [64, 64, 68]]) {
+      // Each shape three times: the default plans (too small to transpose X); with every forward
+      // and dX of 32 rows or more reading X (dZ) transposed, as large products do; and the
+      // workgroup-tiled kernel of hardware GPUs.
+      const targets = [{ subgroupSize: sg }, { subgroupSize: sg, transposeMinWork: 0 }, { subgroupSize: null, tiles: true }];
+      for (const target of targets) for (const [M, Kd, N] of [[37, 20, 12], [64, 64, 68]]) {
         const X = rand(M * Kd), W = rand(Kd * N), b = rand(N), dZ = rand(M * N), Zb = rand(M * Kd);
         const fwd = K.matmulPlan('forward', M, N, Kd, target, { kind: 'act', act: tanh, alpha: 0 });
         const Z = up(M * N), A = up(M * N);
@@ -97,11 +99,15 @@ describe.skipIf(!HAVE_CHROMIUM)('product kernels in the browser', () => {
         for (let i = 0; i < Kd * N; i++) e = Math.max(e, Math.abs(dw[i] - dWref[i]));
         results.push({ name: gw.desc.name, err: e });
       }
-      return { subgroupSize: sg, results };
+      return { subgroupSize: sg, target: matmulTargetOf(device), results };
     }, ACTIVATION_ID.tanh);
     expect(out.error).toBeUndefined();
+    // The browser reports SwiftShader as a fallback (software) adapter, so the page plans the
+    // kernels shaped for a CPU's SIMD lanes there, not the tiled kernel of hardware GPUs.
+    expect(out.target).toEqual({ subgroupSize: out.subgroupSize, tiles: false });
     // On SwiftShader the subgroup kernel must be the one chosen (and so the one checked).
-    if (out.subgroupSize) for (const r of out.results!) expect(r.name).toMatch(/^(transpose \+ )?matmul_(nn|tn)_sg/);
+    if (out.subgroupSize) for (const r of out.results!) expect(r.name).toMatch(/^(transpose \+ )?matmul_(nn_sg|tn_sg|tiled)/);
+    expect(out.results!.filter((r) => r.name.includes('matmul_tiled')).length).toBe(6);
     if (out.subgroupSize) expect(out.results!.filter((r) => r.name.startsWith('transpose + matmul_tn_sg')).length).toBe(4);
     for (const r of out.results!) expect(r.err, r.name).toBeLessThan(1e-4);
     console.log(`browser products: subgroups of ${out.subgroupSize}, ${out.results!.map((r) => `${r.name} ${r.err.toExponential(1)}`).join(', ')}`);
