@@ -1,41 +1,45 @@
 // Z = X·W + b for N % 4 == 0 on a hardware GPU (and dX on a transposed W, dW on a transposed X).
-// The classic workgroup-tiled product: a workgroup of 16×16 invocations computes a 64-row ×
-// 64-column block of Z, stepping through k in slices of TK; each slice of X (64 × TK) and of W
-// (TK × 64) is loaded once into workgroup memory by the whole workgroup, with neighbouring
-// invocations reading neighbouring addresses, and each invocation then accumulates 4 rows × one
-// vec4 column from it: two vec4 reads of workgroup memory feed 16 multiply-adds. The register
-// and subgroup kernels (matmul_nn_vec4, matmul_nn_sg) are shaped for software adapters, whose
-// lanes are a CPU's SIMD lanes; on a GPU they leave most of the chip idle (bench/nvidia-h200).
+// The classic workgroup-tiled product: a workgroup of WG×WG invocations (TILED_WG in kernels.ts)
+// computes a BLOCK-row × BLOCK-column block of Z (BLOCK = 4·WG), stepping through k in slices of
+// TK = WG; each slice of X (BLOCK × TK) and of W (TK × BLOCK) is loaded once into workgroup memory
+// by the whole workgroup, with neighbouring invocations reading neighbouring addresses, and each
+// invocation then accumulates 4 rows × one vec4 column from it: two vec4 reads of workgroup
+// memory feed 16 multiply-adds. The register and subgroup kernels (matmul_nn_vec4,
+// matmul_nn_sg) are shaped for software adapters, whose lanes are a CPU's SIMD lanes; on a GPU
+// they leave most of the chip idle (bench/nvidia-h200).
 // The output goes through `store` (shaders/mm_store*.wgsl), as in matmul_nn_vec4.
 @group(0) @binding(1) var<storage, read> X: array<f32>;
 @group(0) @binding(2) var<storage, read> W: array<vec4<f32>>;
 @group(0) @binding(3) var<storage, read> bias: array<vec4<f32>>;
 
-const TK: u32 = 16u;
+const TK: u32 = WG;
+const BLOCK: u32 = 4u * WG;
+// Floats of X's slice each invocation loads: BLOCK × TK over WG × WG invocations.
+const X_LOADS: u32 = BLOCK * TK / (WG * WG);
 // Xs[k][r]: rows 4r..4r+3 of the block at column k of the slice; Ws[k][c]: vec4 column c.
-var<workgroup> Xs: array<array<vec4<f32>, 16>, TK>;
-var<workgroup> Ws: array<array<vec4<f32>, 16>, TK>;
+var<workgroup> Xs: array<array<vec4<f32>, WG>, TK>;
+var<workgroup> Ws: array<array<vec4<f32>, WG>, TK>;
 
-@compute @workgroup_size(16, 16)
+@compute @workgroup_size(WG, WG)
 fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
   let N4 = P.N / 4u;
   let tx = lid.x;
   let ty = lid.y;
-  let t = ty * 16u + tx;
-  let r0 = wid.y * 64u;
-  let c4 = wid.x * 16u + tx;
+  let t = ty * WG + tx;
+  let r0 = wid.y * BLOCK;
+  let c4 = wid.x * WG + tx;
   var acc: array<vec4<f32>, 4>;
   for (var k0 = 0u; k0 < P.K; k0 += TK) {
-    // X: 64 rows × TK, four floats per invocation, consecutive invocations along k.
-    for (var j = 0u; j < 4u; j++) {
-      let e = t + j * 256u;
+    // X: BLOCK rows × TK, consecutive invocations along k.
+    for (var j = 0u; j < X_LOADS; j++) {
+      let e = t + j * WG * WG;
       let r = e / TK;
       let k = k0 + e % TK;
       var v = 0.0;
       if (r0 + r < P.M && k < P.K) { v = X[(r0 + r) * P.K + k]; }
       Xs[e % TK][r / 4u][r % 4u] = v;
     }
-    // W: TK rows × 16 vec4 columns, one vec4 per invocation.
+    // W: TK rows × WG vec4 columns, one vec4 per invocation.
     var w = vec4<f32>(0.0);
     if (k0 + ty < P.K && c4 < N4) { w = W[(k0 + ty) * N4 + c4]; }
     Ws[ty][tx] = w;

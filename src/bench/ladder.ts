@@ -161,7 +161,7 @@ export async function runBench(env: BenchEnv, opts: BenchOptions, cb: BenchCallb
             if (o.status !== 'ok') { record(engine, { status: o.status, reason: o.reason, method: w.method }); continue; }
             const gflops = flops / (o.summary.median * 1e6);
             const meas: Partial<ProductMeasurement> = {
-              status: 'ok', method: w.method, timing: toTiming(o), gflops,
+              status: 'ok', method: w.method, dispatches: w.dispatches, timing: toTiming(o), gflops,
             };
             if (ref && engine !== 'ours-cpu') meas.maxRelErrorVsCpu = maxRelError(await w.read(), ref);
             record(engine, meas);

@@ -18,6 +18,8 @@ import { useBackend, type TfBackend, type TfModule } from './tf';
 export interface ProductWorkload extends Workload {
   /** The kernel or op that does the work. */
   method: string;
+  /** Compute dispatches per product (our GPU engine: transpositions and the product). */
+  dispatches?: number;
   /** The output of the last iteration (for the cross-engine check). */
   read(): Promise<Float32Array>;
   dispose(): void;
@@ -71,6 +73,7 @@ export async function oursGpuProduct(
     if (err) throw new Error(`${plan.desc.name}: ${err.message}`);
     return {
       method: plan.transposeA || plan.transposeB ? `transpose + ${plan.desc.name}` : plan.desc.name,
+      dispatches: ks.length,
       run: dispatchWorkload(device, ks),
       async read() {
         const rb = device.createBuffer({ size: M * N * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });

@@ -197,7 +197,7 @@ export function fastestCheck(r: BenchResults): TargetCheck {
   const sizes = [...new Set(r.products.map((p) => p.size))].sort((a, b) => a - b);
   for (const form of ['forward', 'dX', 'dW']) for (const size of sizes) {
     const cell = r.products.filter((p) => p.form === form && p.size === size);
-    judge(`${form} ${size}³`, cell.map((p) => ({ engine: p.engine, ms: okMs(p), dispatches: p.method ? p.method.split('+').length : undefined })));
+    judge(`${form} ${size}³`, cell.map((p) => ({ engine: p.engine, ms: okMs(p), dispatches: p.dispatches })));
   }
   for (const info of r.rungs) {
     const cell = r.training.filter((t) => t.rung === info.id && t.engine !== 'ours-gpu-stats');

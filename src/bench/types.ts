@@ -50,6 +50,8 @@ export interface ProductMeasurement {
   ceilingFraction?: number;
   /** Which kernel or op did the work (e.g. matmul_nn_vec4, tf.fused.matMul). */
   method?: string;
+  /** Compute dispatches per product (our GPU engine). */
+  dispatches?: number;
   /** Largest |x − ref| / (1 + |ref|) against our CPU reference on the same inputs, where it ran. */
   maxRelErrorVsCpu?: number;
 }

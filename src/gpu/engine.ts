@@ -21,7 +21,7 @@ import type { Engine, LayerWeights, Prediction, StepRecord } from '../train/engi
 import { checkFits, checkWeights, layerShapes, type LayerShape } from '../train/model';
 import { Schedule } from '../train/schedule';
 import { fusedDesc, fusedEligible, fusedLayout } from './fused';
-import { bind, dispatch, groups1d, isSoftwareAdapter, matmulTargetOf, PipelineCache, writeArray, type BoundKernel, type Kernel, type Slice } from './kernel';
+import { bind, dispatch, groups1d, isSoftwareAdapter, matmulTargetOf, PipelineCache, vec4Bytes, writeArray, type BoundKernel, type Kernel, type Slice } from './kernel';
 import * as K from './kernels';
 import { ReadbackPool } from './readback';
 import { SlicePlanner, type LayerBuffers } from './slices';
@@ -145,9 +145,8 @@ export class GpuEngine implements Engine {
 
   get totalSteps(): number { return this.sched.totalSteps; }
 
-  /** Sized to whole vec4s: the statistics kernels read tensors as vec4s (shaders/stats_common.wgsl). */
   private buffer(label: string, bytes: number, usage = storageUsage()): GPUBuffer {
-    const b = this.device.createBuffer({ label, size: Math.max(16, Math.ceil(bytes / 16) * 16), usage });
+    const b = this.device.createBuffer({ label, size: vec4Bytes(bytes), usage });
     this.owned.push(b);
     return b;
   }

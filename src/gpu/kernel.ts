@@ -12,6 +12,7 @@ import stepWgsl from '../../shaders/step.wgsl?raw';
 import { SELU_ALPHA, SELU_SCALE, TANH_CLAMP } from '../core/activations';
 import { EPSILON } from '../core/losses';
 import { SAT_THRESHOLDS } from '../core/stats';
+import type { MatmulTarget } from './kernels';
 
 export type Binding = 'read' | 'rw' | 'uniform';
 
@@ -20,6 +21,14 @@ export interface Slice { buffer: GPUBuffer; offset: number; size: number }
 
 export function sliceOf(b: GPUBuffer | Slice): Slice {
   return 'buffer' in b ? b : { buffer: b, offset: 0, size: b.size };
+}
+
+/**
+ * A tensor's buffer or slice size: whole vec4s (the statistics kernels read tensors as vec4s,
+ * shaders/stats_read.wgsl), at least one.
+ */
+export function vec4Bytes(bytes: number): number {
+  return Math.max(16, Math.ceil(bytes / 16) * 16);
 }
 export type ScalarType = 'u32' | 'f32';
 
@@ -114,7 +123,7 @@ export function isSoftwareAdapter(device: GPUDevice): boolean {
  * hardware GPU; on a software adapter, whose invocations are a CPU's SIMD lanes, the register and
  * subgroup kernels (faster there, bench/REPORT.md).
  */
-export function matmulTargetOf(device: GPUDevice): { subgroupSize: number | null; tiles: boolean } {
+export function matmulTargetOf(device: GPUDevice): MatmulTarget {
   const software = isSoftwareAdapter(device);
   return { subgroupSize: software ? subgroupSizeOf(device) : null, tiles: !software };
 }

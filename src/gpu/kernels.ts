@@ -205,9 +205,15 @@ function registerBlockedDesc(bias: boolean, epi: Epilogue | undefined, sg: numbe
   return { ...productDesc(`matmul_${transA ? 'tn' : 'nn'}_sg`, matmulNnSgWgsl, bias, epi, { SG: ['u32', sg], TM: ['u32', st.TM], CN: ['u32', st.CN], TRANS_A: ['u32', transA ? 1 : 0] }), enables: ['subgroups'] };
 }
 
+/**
+ * Side of the tiled kernel's square workgroup (matmul_tiled.wgsl): each workgroup computes a
+ * block of 4·TILED_WG rows × 4·TILED_WG columns, stepping through k by TILED_WG.
+ */
+const TILED_WG = 16;
+
 /** The workgroup-tiled kernel (hardware GPUs): forward, and dX and dW on transposed operands. */
 function tiledDesc(bias: boolean, epi: Epilogue | undefined): KernelDesc {
-  return productDesc('matmul_tiled', matmulTiledWgsl, bias, epi);
+  return productDesc('matmul_tiled', matmulTiledWgsl, bias, epi, { WG: ['u32', TILED_WG] });
 }
 
 /**
@@ -237,16 +243,17 @@ export function matmulPlan(
   const nnGroups: [number, number, number] = sg ? sgGroups(SG_TILE, sg) : [Math.ceil(N / 8 / t.WG_X), Math.ceil(M / (t.NN_TM * t.WG_Y)), 1];
   // An epilogue fuses only where its kind belongs: `act` after forward, `act_grad` after dX.
   const epi = (want: Epilogue['kind']) => (epilogue?.kind === want ? epilogue : undefined);
-  // With subgroups, X·W runs as (Xᵀ)ᵀ·W: the kernel reads X transposed (each row of the block
-  // contiguous across lanes) at 32 rows per lane; at 1024³ on lavapipe the transposition plus
-  // that kernel took 63–66 ms against 72–84 ms for X read row by row. Fewer rows than a block,
-  // and products too small to repay the transposition's dispatch, stay untransposed.
   if (target.tiles && N % 4 === 0) {
-    const groups: [number, number, number] = [Math.ceil(N / 64), Math.ceil(M / 64), 1];
+    const block = 4 * TILED_WG;
+    const groups: [number, number, number] = [Math.ceil(N / block), Math.ceil(M / block), 1];
     if (form === 'forward') return { desc: tiledDesc(true, epi('act')), uniforms, groups, epilogue: !!epi('act') };
     if (form === 'dX') return { desc: tiledDesc(false, epi('act_grad')), uniforms, groups, epilogue: !!epi('act_grad'), transposeB: transposition(N, K) };
     return { desc: tiledDesc(false, undefined), uniforms, groups, epilogue: false, transposeA: transposition(K, M) };
   }
+  // With subgroups, X·W runs as (Xᵀ)ᵀ·W: the kernel reads X transposed (each row of the block
+  // contiguous across lanes) at 32 rows per lane; at 1024³ on lavapipe the transposition plus
+  // that kernel took 63–66 ms against 72–84 ms for X read row by row. Fewer rows than a block,
+  // and products too small to repay the transposition's dispatch, stay untransposed.
   const viaXt = sg !== null && M >= SG_TILE_TN.TM && M * N * K >= (target.transposeMinWork ?? TRANSPOSE_MIN_WORK);
   if (form === 'forward' && N % 4 === 0 && viaXt) {
     return { desc: registerBlockedDesc(true, epi('act'), sg, true), uniforms, groups: sgGroups(SG_TILE_TN, sg), epilogue: !!epi('act'),

@@ -3,7 +3,7 @@
  * shared with the other tensors of a small network (so that one fused kernel reaches them all).
  */
 import type { LayerShape } from '../train/model';
-import { sliceOf, type Slice } from './kernel';
+import { sliceOf, vec4Bytes, type Slice } from './kernel';
 
 /** Offsets inside a storage binding must be multiples of this (WebGPU's default minStorageBufferOffsetAlignment). */
 const SLICE_ALIGN = 256;
@@ -18,8 +18,7 @@ export class SlicePlanner {
   constructor(private readonly make: (label: string, bytes: number) => GPUBuffer, private readonly label: string, private readonly pooled: boolean) {}
 
   add(name: string, bytes: number): Slice {
-    // Whole vec4s: the statistics kernels read tensors as vec4s (shaders/stats_common.wgsl).
-    const size = Math.max(16, Math.ceil(bytes / 16) * 16);
+    const size = vec4Bytes(bytes);
     if (!this.pooled) return sliceOf(this.make(name, size));
     const slice = { buffer: null as unknown as GPUBuffer, offset: this.end, size };
     this.end = Math.ceil((this.end + size) / SLICE_ALIGN) * SLICE_ALIGN;
