@@ -15,6 +15,7 @@ import { browserEnv } from './browser-env';
 import { runBench, type BenchProgress } from './ladder';
 import { chartColumns, reportTables, toCsv } from './report';
 import { defaultOptions, PRODUCT_SIZES, rungInfo, RUNGS, type BenchOptions } from './spec';
+import { shortNumber } from './svg';
 import { evaluateTargets, type TargetCheck } from './targets';
 import type { BenchResults, ProductMeasurement, TrainMeasurement } from './types';
 
@@ -155,8 +156,10 @@ export class BenchView extends LitElement {
     const opts: uPlot.Options = {
       width: Math.max(320, host.clientWidth || 640), height: 320,
       scales: { x: { time: false, distr: 3, log: 10 }, y: { distr: 3, log: 10 } },
-      axes: [{ label: cols.xLabel }, { label: this.view === 'training' ? 'ms per step' : 'ms per product', size: 60 }],
-      series: [{ label: cols.xLabel }, ...cols.series.map((s) => ({ label: s.label, stroke: s.color, width: 2, points: { show: true, size: 5 } }))],
+      // The report's tick labels: uPlot's own fixed-point ones print the tiny networks' GFLOP per
+      // step (~1e-7) as 0. A log axis hands in null for the minor ticks it leaves unlabelled.
+      axes: [{ label: cols.xLabel, values: (_u, splits) => splits.map((v) => (v == null ? '' : shortNumber(v))) }, { label: this.view === 'training' ? 'ms per step' : 'ms per product', size: 60 }],
+      series: [{ label: cols.xLabel, value: (_u, v) => (v == null ? '--' : shortNumber(v)) }, ...cols.series.map((s) => ({ label: s.label, stroke: s.color, width: 2, points: { show: true, size: 5 } }))],
     };
     this.plot = new uPlot(opts, [cols.x, ...cols.series.map((s) => s.y)] as uPlot.AlignedData, host);
   }

@@ -64,3 +64,23 @@ export async function status(page: Page): Promise<{ text: string; backend: strin
   ]);
   return { text, backend: backend ?? '', phase: phase ?? '', step: Number(step), accuracy: accuracy ? Number(accuracy) : NaN };
 }
+
+/** Pixels of a canvas (inside the shadow roots) that are clearly coloured, i.e. data, not axes or grid. */
+export async function colouredPixels(page: Page, selector: string): Promise<number> {
+  const canvases = page.locator(selector);
+  let total = 0;
+  for (let i = 0; i < await canvases.count(); i++) {
+    total += await canvases.nth(i).evaluate((c: HTMLCanvasElement) => {
+      const ctx = c.getContext('2d');
+      if (!ctx || c.width === 0 || c.height === 0) return 0;
+      const d = ctx.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let p = 0; p < d.length; p += 4) {
+        const max = Math.max(d[p], d[p + 1], d[p + 2]), min = Math.min(d[p], d[p + 1], d[p + 2]);
+        if (d[p + 3] > 128 && max - min > 60) n++;
+      }
+      return n;
+    });
+  }
+  return total;
+}

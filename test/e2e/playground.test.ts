@@ -10,7 +10,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, launch, screenshotPath, serve, status, watchedPage, type Watched } from './harness';
+import { CHROMIUM, colouredPixels, launch, screenshotPath, serve, status, watchedPage, type Watched } from './harness';
 
 /** The system Chromium is installed by scripts/ensure.sh; without it these tests are skipped, never downloaded. */
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -41,26 +41,6 @@ async function waitPhase(page: Page, phases: Phase[], timeout = 90_000): Promise
 async function open(w: Watched, path = ''): Promise<void> {
   await w.page.goto(url + path);
   await waitPhase(w.page, ['ready', 'error', 'playing', 'done']);
-}
-
-/** Pixels of a canvas (inside the shadow roots) that are clearly coloured, i.e. data, not axes or grid. */
-async function colouredPixels(page: Page, selector: string): Promise<number> {
-  const canvases = page.locator(selector);
-  let total = 0;
-  for (let i = 0; i < await canvases.count(); i++) {
-    total += await canvases.nth(i).evaluate((c: HTMLCanvasElement) => {
-      const ctx = c.getContext('2d');
-      if (!ctx || c.width === 0 || c.height === 0) return 0;
-      const d = ctx.getImageData(0, 0, c.width, c.height).data;
-      let n = 0;
-      for (let p = 0; p < d.length; p += 4) {
-        const max = Math.max(d[p], d[p + 1], d[p + 2]), min = Math.min(d[p], d[p + 1], d[p + 2]);
-        if (d[p + 3] > 128 && max - min > 60) n++;
-      }
-      return n;
-    });
-  }
-  return total;
 }
 
 /** SwiftShader shares the CPU with everything else `npm test` runs: allow for a busy machine. */

@@ -1,0 +1,113 @@
+/**
+ * @file The page's Benchmark view in headless Chromium (WebGPU on SwiftShader): a small run of
+ * the same ladder as `npm run bench` (ceiling, the three products at two sizes, the XOR and
+ * circle rungs) with every engine, TF.js's webgpu, wasm and cpu backends included. Each engine
+ * must measure every cell, the products must agree with our CPU, the chart must draw, and the
+ * JSON and CSV exports must hold what the view shows. Uses the system's Chromium only; skips
+ * where there is none.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import type { Browser, BrowserContext } from 'playwright-core';
+import type { ViteDevServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { BenchOptions } from '../../src/bench/spec';
+import type { BenchResults } from '../../src/bench/types';
+import { CHROMIUM, colouredPixels, launch, screenshotPath, serve, watchedPage } from './harness';
+
+let server: ViteDevServer;
+let url: string;
+let browser: Browser;
+let context: BrowserContext;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) return;
+  ({ server, url } = await serve());
+  browser = await launch(true);
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Small enough for SwiftShader on a busy 2-core machine; every part and engine still runs. */
+const SMALL: Partial<BenchOptions> = {
+  parts: { ceiling: true, products: true, training: true, atlas: false },
+  sizes: [64, 128], rungs: ['xor', 'circle'], repeats: 2, minRepeats: 1, targetMs: 20, budgetMs: 4000,
+};
+
+describe.skipIf(!existsSync(CHROMIUM))('benchmark view (SwiftShader)', () => {
+  it('runs the ladder on every engine in the browser, charts it and exports it', async () => {
+    const w = await watchedPage(context);
+    await w.page.goto(url);
+    await w.page.getByRole('tab', { name: 'Benchmark' }).click();
+    const view = w.page.locator('bench-view');
+    await view.waitFor({ state: 'visible' });
+    await view.evaluate((el, o) => { (el as unknown as { options: unknown }).options = o; }, SMALL);
+    await w.page.getByRole('button', { name: 'Run benchmark' }).click();
+    // Done when the view holds results; a run that fails shows its error instead.
+    const state = () => view.evaluate((el) => {
+      const v = el as unknown as { results: unknown; error: string; running: boolean };
+      return { results: v.results, error: v.error, running: v.running };
+    }) as Promise<{ results: BenchResults | null; error: string; running: boolean }>;
+    const done = await vi.waitFor(async () => {
+      const s = await state();
+      if (s.running || (!s.results && !s.error)) throw new Error('still running');
+      return s;
+    }, { timeout: 500_000, interval: 1000 });
+    expect(done.error).toBe('');
+    const results = done.results!;
+
+    // The run: our adapter and its ceiling, every engine on every cell, agreeing with our CPU.
+    expect(results.environment.adapter).toBeTruthy();
+    expect([...results.environment.tfjsBackends].sort()).toEqual(['cpu', 'wasm', 'webgpu']);
+    expect(results.ceiling!.gflops).toBeGreaterThan(0);
+    expect(results.ceiling!.dispatchUs).toBeGreaterThan(0);
+    const productEngines = ['ours-gpu', 'ours-cpu', 'tfjs-webgpu', 'tfjs-wasm', 'tfjs-cpu'];
+    expect(results.products).toHaveLength(3 * 2 * productEngines.length);
+    for (const p of results.products) {
+      const cell = `${p.form} ${p.size} ${p.engine}`;
+      expect(p.status, `${cell}: ${p.reason}`).toBe('ok');
+      expect(p.timing!.median, cell).toBeGreaterThan(0);
+      expect(p.gflops, cell).toBeCloseTo(p.flops / p.timing!.median / 1e6, 6);
+      if (p.engine !== 'ours-cpu') expect(p.maxRelErrorVsCpu, cell).toBeLessThan(1e-4);
+    }
+    const trainEngines = [...productEngines, 'ours-gpu-stats'];
+    expect(results.training).toHaveLength(2 * trainEngines.length);
+    for (const t of results.training) {
+      expect(t.status, `${t.rung} ${t.engine}: ${t.reason}`).toBe('ok');
+      expect(t.msPerStep! * t.stepsPerSec!).toBeCloseTo(1000, 6);
+    }
+    expect(results.training.filter((t) => t.engine.startsWith('ours-gpu')).every((t) => t.dispatchesPerStep! > 0)).toBe(true);
+
+    // What the view shows: the product chart, then the training chart; the targets and tables.
+    expect(await colouredPixels(w.page, 'bench-view #chart canvas')).toBeGreaterThan(50);
+    await view.locator('label', { hasText: /^chart/ }).locator('select').selectOption('training');
+    expect(await colouredPixels(w.page, 'bench-view #chart canvas')).toBeGreaterThan(50);
+    expect(await view.locator('ol > li').count()).toBeGreaterThanOrEqual(4);
+    const captions = await view.locator('table caption').allInnerTexts();
+    for (const want of [/forward/, /dX/, /dW/, /[Tt]raining/]) expect(captions.some((c) => want.test(c)), String(want)).toBe(true);
+    await w.page.screenshot({ path: screenshotPath('10-benchmark-run') });
+    await view.locator('table').last().scrollIntoViewIfNeeded();
+    await w.page.screenshot({ path: screenshotPath('10-benchmark-tables') });
+
+    // The exports: the JSON is the run itself, the CSV one row per cell.
+    const save = async (name: string) => {
+      const [d] = await Promise.all([w.page.waitForEvent('download'), w.page.getByRole('button', { name }).click()]);
+      return { name: d.suggestedFilename(), text: readFileSync((await d.path())!, 'utf8') };
+    };
+    const json = await save('Export JSON');
+    expect(json.name).toMatch(/^bench-[\d-]+\.json$/);
+    expect(JSON.parse(json.text)).toEqual(JSON.parse(JSON.stringify(results)));
+    const csv = await save('Export CSV');
+    expect(csv.name).toMatch(/^bench-[\d-]+\.csv$/);
+    const lines = csv.text.trim().split('\n');
+    expect(lines[0]).toBe('kind,cell,size_or_batch,engine,status,median_ms,min_ms,max_ms,repeats,iters,gflops,ceiling_fraction,samples_per_s,reason');
+    expect(lines).toHaveLength(1 + results.products.length + results.training.length);
+    const forward64 = results.products.find((p) => p.form === 'forward' && p.size === 64 && p.engine === 'ours-gpu')!;
+    expect(Number(lines.find((l) => l.startsWith('product,forward,64,ours-gpu,'))!.split(',')[5])).toBe(forward64.timing!.median);
+    expect(w.errors).toEqual([]);
+    await w.page.close();
+  }, 600_000);
+});
