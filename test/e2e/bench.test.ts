@@ -110,4 +110,51 @@ describe.skipIf(!existsSync(CHROMIUM))('benchmark view (SwiftShader)', () => {
     expect(w.errors).toEqual([]);
     await w.page.close();
   }, 600_000);
+
+  it('cancels a run, and without WebGPU runs the CPU engines and says why the GPU ones were skipped', async () => {
+    const plain = await launch(false);
+    try {
+      const w = await watchedPage(await plain.newContext({ viewport: { width: 1280, height: 900 } }));
+      await w.page.goto(url);
+      await w.page.getByRole('tab', { name: 'Benchmark' }).click();
+      const view = w.page.locator('bench-view');
+      await view.waitFor({ state: 'visible' });
+      const state = () => view.evaluate((el) => {
+        const v = el as unknown as { results: BenchResults | null; error: string; running: boolean };
+        return { results: v.results, error: v.error, running: v.running };
+      });
+      // A long run, cancelled: no results, no error, the button back to "Run benchmark".
+      await view.evaluate((el) => { (el as unknown as { options: unknown }).options = { sizes: [64, 128, 256, 512, 1024], rungs: ['xor'], engines: ['ours-cpu', 'ours-gpu'] }; });
+      await w.page.getByRole('button', { name: 'Run benchmark' }).click();
+      await w.page.getByRole('button', { name: 'Cancel' }).click();
+      const cancelled = await vi.waitFor(async () => {
+        const s = await state();
+        if (s.running) throw new Error('still running');
+        return s;
+      }, { timeout: 60_000, interval: 200 });
+      expect([cancelled.results, cancelled.error]).toEqual([null, '']);
+      await w.page.getByRole('button', { name: 'Run benchmark' }).waitFor();
+
+      await view.evaluate((el, o) => { (el as unknown as { options: unknown }).options = o; }, { ...SMALL, sizes: [64], engines: ['ours-gpu', 'ours-gpu-stats', 'ours-cpu'] });
+      await w.page.getByRole('button', { name: 'Run benchmark' }).click();
+      const done = await vi.waitFor(async () => {
+        const s = await state();
+        if (s.running || (!s.results && !s.error)) throw new Error('still running');
+        return s;
+      }, { timeout: 120_000, interval: 500 });
+      expect(done.error).toBe('');
+      const r = done.results!;
+      expect([r.environment.adapter, r.ceiling]).toEqual([null, null]);
+      for (const m of [...r.products, ...r.training]) {
+        if (m.engine === 'ours-cpu') expect(m.status).toBe('ok');
+        else expect([m.status, m.reason]).toEqual(['skipped', 'no WebGPU adapter']);
+      }
+      expect(r.products.filter((p) => p.engine === 'ours-cpu')).toHaveLength(3);
+      expect(await view.getByText('Adapter: none.').count()).toBe(1);
+      await w.page.screenshot({ path: screenshotPath('10-benchmark-no-webgpu') });
+      expect(w.errors).toEqual([]);
+    } finally {
+      await plain.close();
+    }
+  }, 300_000);
 });
