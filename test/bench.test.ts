@@ -98,6 +98,21 @@ describe('measureInterleaved', () => {
     expect(a.status === 'ok' && a.summary.max).toBe(1);
   });
 
+  it('re-warms a workload before each timed repeat, untimed, when it asks to (a GPU idle while other engines ran)', async () => {
+    const clock = fakeClock(), log: string[] = [];
+    let last = '';
+    // "gpu" costs 20 ms per iteration, and 100 ms more for the first after another workload ran.
+    const gpu: Workload = { async run(iters) { clock.t += 20 * iters + (last === 'gpu' ? 0 : 100); last = 'gpu'; log.push(`gpu:${iters}`); } };
+    const cpu: Workload = { async run(iters) { clock.t += 30 * iters; last = 'cpu'; log.push(`cpu:${iters}`); } };
+    const cold = await measureInterleaved([{ key: 'gpu', workload: gpu }, { key: 'cpu', workload: cpu }], { ...OPTS, repeats: 3 }, clock);
+    expect(cold.get('gpu')).toMatchObject({ status: 'ok', iters: 5, summary: { min: 40 } });
+    log.length = 0;
+    const warm = await measureInterleaved([{ key: 'gpu', workload: gpu, rewarmMs: 50 }, { key: 'cpu', workload: cpu }], { ...OPTS, repeats: 3 }, clock);
+    // ceil(50 / 20) = 3 untimed iterations before each 5-iteration window; the wake-up lands in them.
+    expect(log.slice(-9)).toEqual(['gpu:3', 'gpu:5', 'cpu:4', 'gpu:3', 'gpu:5', 'cpu:4', 'gpu:3', 'gpu:5', 'cpu:4']);
+    expect(warm.get('gpu')).toMatchObject({ status: 'ok', iters: 5, samples: [20, 20, 20] });
+  });
+
   it('skips a workload that cannot fit the minimum repeats into the budget, and one predicted not to', async () => {
     const clock = fakeClock(), log: string[] = [];
     const out = await measureInterleaved([

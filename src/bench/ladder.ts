@@ -12,7 +12,7 @@ import type { Engine } from '../train/engine';
 import { measureCeiling, recheckCeiling } from './ceiling';
 import { checkAborted, measureInterleaved, type Clock, type Entry, type MeasureOptions, type Outcome } from './measure';
 import { maxRelError, oursCpuProduct, oursGpuProduct, productInputs, tfProduct, type ProductWorkload } from './products';
-import { productShape, rungConfig, rungInfo, RUNGS, type BenchOptions, type Rung } from './spec';
+import { GPU_REWARM_MS, productShape, rungConfig, rungInfo, RUNGS, type BenchOptions, type Rung } from './spec';
 import type { TfBackend, TfHandle } from './tf';
 import { countDispatchesPerStep, oursTrainWorkload, tfTrainWorkload, type TrainWorkload } from './training';
 import type {
@@ -68,6 +68,9 @@ function unavailable(env: BenchEnv, engine: EngineName): string | null {
   }
   return null;
 }
+
+const onGpu = (engine: EngineName) => engine.startsWith('ours-gpu') || engine === 'tfjs-webgpu';
+const rewarm = (engine: EngineName) => (onGpu(engine) ? { rewarmMs: GPU_REWARM_MS } : {});
 
 /** Below this an iteration may be dominated by fixed costs (dispatch, read-back) and says little about larger cells. */
 const PREDICT_MIN_MS = 1000;
@@ -146,7 +149,7 @@ export async function runBench(env: BenchEnv, opts: BenchOptions, cb: BenchCallb
                 : engine === 'ours-cpu' ? oursCpuProduct(form, M, N, K, inputs)
                 : await tfProduct(env.tf!.tf, tb!, form, M, N, K, inputs);
               workloads.set(engine, w);
-              entries.push({ key: engine, workload: w, predictedMs: pred.predict(key, flops), warmupIters: engine.endsWith('cpu') ? 1 : 2 });
+              entries.push({ key: engine, workload: w, predictedMs: pred.predict(key, flops), warmupIters: engine.endsWith('cpu') ? 1 : 2, ...rewarm(engine) });
             } catch (e) {
               record(engine, { status: 'failed', reason: (e as Error).message });
             }
@@ -217,7 +220,7 @@ export async function runBench(env: BenchEnv, opts: BenchOptions, cb: BenchCallb
             workloads.set(engine, w);
             entries.push({
               key: engine, workload: w, predictedMs: pred.predict(engine, info.flopsPerStep),
-              warmupIters: engine.startsWith('ours-gpu') || engine === 'tfjs-webgpu' ? 2 : 1,
+              warmupIters: onGpu(engine) ? 2 : 1, ...rewarm(engine),
               // A training cell gets twice the product budget. Our GPU engine times windows of
               // several steps, with and without statistics alike: each run() call ends with a
               // record and waits for the GPU, and that sync is no part of a step (training keeps

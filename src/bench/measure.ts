@@ -70,6 +70,13 @@ export interface Entry {
   allRepeats?: boolean;
   /** When `minIters` iterations per repeat do not fit the budget, windows may shrink down to this. */
   minItersFloor?: number;
+  /**
+   * Untimed work, about this many ms (at least one iteration, at most one window), right before
+   * each timed repeat. For GPU workloads: between repeats the adapter idles while the other
+   * engines of the round run (a GPU lowers its clocks, a software adapter's threads sleep), and
+   * without this the first GPU engine of each round pays for waking it up inside its window.
+   */
+  rewarmMs?: number;
 }
 
 /** A repeat this long or longer gets only the minimum number of repeats. */
@@ -81,7 +88,7 @@ export function checkAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw new DOMException('benchmark cancelled', 'AbortError');
 }
 
-interface Plan { entry: Entry; iters: number; repeats: number; warmupMs: number; samples: number[] }
+interface Plan { entry: Entry; iters: number; repeats: number; warmupMs: number; samples: number[]; rewarmIters: number }
 
 /** Warm-up and calibration of one workload: the plan for its timed repeats, or why it has none. */
 async function calibrate(e: Entry, opts: MeasureOptions, clock: Clock): Promise<Plan | Outcome> {
@@ -121,7 +128,8 @@ async function calibrate(e: Entry, opts: MeasureOptions, clock: Clock): Promise<
   // Repeats of a second or more: their median is stable with the minimum number of them.
   const wanted2 = iters * per >= SLOW_REPEAT_MS && !e.allRepeats ? o.minRepeats : o.repeats;
   const repeats = Math.min(wanted2, Math.max(o.minRepeats, samples.length + Math.floor(left / (iters * per))));
-  return { entry: e, iters, repeats, warmupMs, samples };
+  const rewarmIters = e.rewarmMs ? Math.min(iters, Math.max(1, Math.ceil(e.rewarmMs / Math.max(per, 1e-6)))) : 0;
+  return { entry: e, iters, repeats, warmupMs, samples, rewarmIters };
 }
 
 /**
@@ -152,6 +160,7 @@ export async function measureInterleaved(
       try {
         await p.entry.workload.activate?.();
         await clock.settle?.();
+        if (p.rewarmIters) await p.entry.workload.run(p.rewarmIters);
         const t = clock.now();
         await p.entry.workload.run(p.iters);
         p.samples.push((clock.now() - t) / p.iters);

@@ -6,7 +6,7 @@
 import { geomean, pairedShare } from './stats';
 import { lineChartSvg, type ChartSeries } from './svg';
 import { evaluateTargets, fastestCheck } from './targets';
-import { ENGINE_COLORS, ENGINE_LABELS, FORMS, TINY_RUNGS } from './spec';
+import { ENGINE_COLORS, ENGINE_LABELS, FORMS, GPU_REWARM_MS, TINY_RUNGS } from './spec';
 import type { BenchResults, EngineName, ProductMeasurement, TrainMeasurement } from './types';
 import { PRODUCT_ENGINES, TRAIN_ENGINES } from './types';
 
@@ -394,7 +394,7 @@ export function markdownReport(r: BenchResults, history: string | null): string 
     ...r.training.filter((t) => t.status !== 'ok').map((t) => [`${ENGINE_LABELS[t.engine]}, ${t.rung}`, t.status, t.reason ?? ''] as string[])];
   if (skipped.length) o.push('## Not measured', '', mdTable({ head: ['cell', 'status', 'reason'], rows: skipped }, false), '');
   o.push('## Method', '');
-  o.push(`- Each cell's engines are warmed up (pipeline compilation, first upload, JIT) and calibrated one after another, then timed round-robin so background load hits all of them alike; a repeat lasts at least ${opts.targetMs} ms and ends with one synchronization.`);
+  o.push(`- Each cell's engines are warmed up (pipeline compilation, first upload, JIT) and calibrated one after another, then timed round-robin so background load hits all of them alike; a repeat lasts at least ${opts.targetMs} ms and ends with one synchronization. Before each timed repeat a GPU engine runs about ${GPU_REWARM_MS} ms of untimed work, so that waking an adapter that idled while the other engines ran is not timed.`);
   o.push(`- A budget of ${((opts.budgetMs ?? 0) / 1000).toFixed(0)} s per engine and product cell, twice that per training cell (three times for our GPU engine without statistics), warm-up excluded, bounds slow engines; repeats of a second or more are limited to ${(r.options as { minRepeats?: number }).minRepeats}: one whose predicted (from its last cell of a second or more) or measured iteration time leaves no room for the minimum repeats is skipped, with the reason above. A slow engine's first timed iteration right after the warm-up counts as its first repeat.`);
   o.push('- On a shared machine other jobs only ever add time, in bursts: medians of short repeats dodge some bursts, a repeat of several seconds (our GPU engine\'s multi-step windows on the big networks) rarely does, so under load such cells read slow. The load averages above, the ~ marks and the fastest repeats in results.json tell how much to trust a cell.');
   o.push('- The ceiling kernel and the products use our `PipelineCache`/`bind`/`dispatch`; the training rows use the engines through the `Engine` interface, exactly as the CLI and the page drive them.');

@@ -110,6 +110,16 @@ export interface BenchOptions {
   quick: boolean;
 }
 
+/**
+ * GPU engines run about this much untimed work before each timed repeat (`Entry.rewarmMs`). On
+ * the H200 (bench/nvidia-h200) our engine without statistics, first of each round and so timed
+ * after seconds of TF.js wasm on the CPU, read 27 ms per 8×512 step against 18 ms for the same
+ * engine with statistics timed right after it; on the 16×1024 rung, where TF.js wasm was skipped
+ * and the GPU never idled, the two read 42 and 49 ms. A GPU that idles lowers its clocks (the
+ * suspected cause, not yet confirmed on hardware).
+ */
+export const GPU_REWARM_MS = 50;
+
 export const ALL_ENGINES: EngineName[] = Array.from(new Set<EngineName>([...PRODUCT_ENGINES, ...TRAIN_ENGINES]));
 
 /**
