@@ -157,22 +157,14 @@ export function matmulCalls(
 }
 
 /**
- * Register blocking of matmul_nn_sg.wgsl per lane, measured on lavapipe (subgroups of 8).
+ * Register blocking of matmul_nn_sg.wgsl per lane, measured on lavapipe (subgroups of 8) at 1024³.
  * X read transposed (matmul_tn_sg: dW, and forward and dX from SG_TILE_TN.TM rows on): 32 rows ×
- * 2 vec4 columns, at 1024³ dW 59–64 ms against 66–92 ms for 16 × 4 (fewer loads of W per
- * multiply-add). X read row by row (matmul_nn_sg) takes the same tile from 32 rows on: there it
- * serves only products too small to repay the transposition, where 16 × 4 leaves half a block's
- * columns idle below 128 units (min of 15: 64³ 59 → 37 µs, 128³ 195 → 175 µs; within noise of each
- * other at 128×784×128, 32×512×512 and 64×256×256). Fewer rows take 16 × 4 (SG_TILE), which at
- * 1024³ beat 8×8 (19 GFLOP/s) and 8×16 (23), level with 24×16 and 32×8 (26, within noise).
- * Tiles of 512 floats per lane (32 × 4, 64 × 2) ran 8–14× slower: past some size the compiler
- * stops keeping the accumulators as values.
+ * 2 vec4 columns, dW 59–64 ms against 66–92 ms for 16 × 4 (fewer loads of W per multiply-add).
+ * X read row by row (matmul_nn_sg: forward and dX of fewer rows): 16 rows × 4 vec4 columns,
+ * against 8×8 (19 GFLOP/s), 8×16 (23), 24×16 and 32×8 (26, within noise).
  */
-type SgTile = { TM: number; CN: number };
-const SG_TILE: SgTile = { TM: 16, CN: 4 };
-export const SG_TILE_TN: SgTile = { TM: 32, CN: 2 };
-/** The tile of matmul_nn_sg for a product of M rows. */
-export const sgTileFor = (M: number): SgTile => (M >= SG_TILE_TN.TM ? SG_TILE_TN : SG_TILE);
+const SG_TILE = { TM: 16, CN: 4 } as const;
+export const SG_TILE_TN = { TM: 32, CN: 2 } as const;
 
 /**
  * What a product plan may use of the device (see `matmulTargetOf`): `tiles`, a hardware GPU, for
@@ -202,13 +194,14 @@ function productDesc(name: string, source: string, bias: boolean, epi: Epilogue 
 /**
  * The register-blocked kernels (software adapters): matmul_nn_vec4 (forward, and dX on Wᵀ), or
  * with subgroups when `sg`, matmul_nn_sg (the same) and, with `transA` (X stored transposed),
- * matmul_tn_sg (dW, and forward and dX on a transposed X), with the tile `st`.
+ * matmul_tn_sg (dW, and forward and dX on a transposed X).
  */
-function registerBlockedDesc(bias: boolean, epi: Epilogue | undefined, sg: number | null = null, transA = false, st: SgTile = SG_TILE_TN): KernelDesc {
+function registerBlockedDesc(bias: boolean, epi: Epilogue | undefined, sg: number | null = null, transA = false): KernelDesc {
   if (!sg) {
     const t = VEC4_TILE;
     return productDesc('matmul_nn_vec4', matmulNnVec4Wgsl, bias, epi, { WG_X: ['u32', t.WG_X], WG_Y: ['u32', t.WG_Y], TM: ['u32', t.NN_TM] });
   }
+  const st = transA ? SG_TILE_TN : SG_TILE;
   return { ...productDesc(`matmul_${transA ? 'tn' : 'nn'}_sg`, matmulNnSgWgsl, bias, epi, { SG: ['u32', sg], TM: ['u32', st.TM], CN: ['u32', st.CN], TRANS_A: ['u32', transA ? 1 : 0] }), enables: ['subgroups'] };
 }
 
@@ -246,9 +239,8 @@ export function matmulPlan(
   const wg = { WG_X: ['u32', t.WG_X], WG_Y: ['u32', t.WG_Y] } as Record<string, ['u32', number]>;
   const common = { uniforms: { M: 'u32', N: 'u32', K: 'u32' } as const, bindings: ['read', 'read', 'read', 'rw'] as KernelDesc['bindings'] };
   const sg = target.subgroupSize;
-  const sgGroups = (st: SgTile, g: number): [number, number, number] => [Math.ceil(N / 4 / (g * st.CN)), Math.ceil(M / st.TM), 1];
-  const nnTile = sgTileFor(M);
-  const nnGroups: [number, number, number] = sg ? sgGroups(nnTile, sg) : [Math.ceil(N / 8 / t.WG_X), Math.ceil(M / (t.NN_TM * t.WG_Y)), 1];
+  const sgGroups = (st: { TM: number; CN: number }, g: number): [number, number, number] => [Math.ceil(N / 4 / (g * st.CN)), Math.ceil(M / st.TM), 1];
+  const nnGroups: [number, number, number] = sg ? sgGroups(SG_TILE, sg) : [Math.ceil(N / 8 / t.WG_X), Math.ceil(M / (t.NN_TM * t.WG_Y)), 1];
   // An epilogue fuses only where its kind belongs: `act` after forward, `act_grad` after dX.
   const epi = (want: Epilogue['kind']) => (epilogue?.kind === want ? epilogue : undefined);
   if (target.tiles && N % 4 === 0) {
@@ -268,7 +260,7 @@ export function matmulPlan(
       transposeA: transposition(M, K) };
   }
   if (form === 'forward' && N % 4 === 0) {
-    return { desc: registerBlockedDesc(true, epi('act'), sg, false, nnTile), uniforms, groups: nnGroups, epilogue: !!epi('act') };
+    return { desc: registerBlockedDesc(true, epi('act'), sg), uniforms, groups: nnGroups, epilogue: !!epi('act') };
   }
   if (form === 'dW' && sg && N % 4 === 0) {
     return { desc: registerBlockedDesc(false, undefined, sg, true), uniforms, groups: sgGroups(SG_TILE_TN, sg), epilogue: false };
@@ -284,7 +276,7 @@ export function matmulPlan(
   }
   if (form === 'dX' && N % 4 === 0 && M >= TRANSPOSE_MIN_ROWS) {
     // dX(M×N) = dZ(M×K)·W(N×K)ᵀ as dZ·Wt with Wt = Wᵀ (K×N): the forward kernel, without bias.
-    return { desc: registerBlockedDesc(false, epi('act_grad'), sg, false, nnTile), uniforms, groups: nnGroups, epilogue: !!epi('act_grad'),
+    return { desc: registerBlockedDesc(false, epi('act_grad'), sg), uniforms, groups: nnGroups, epilogue: !!epi('act_grad'),
       transposeB: transposition(N, K) };
   }
   if (form === 'dX' && K % 4 === 0) {
