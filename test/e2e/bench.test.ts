@@ -12,7 +12,7 @@ import type { ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { BenchOptions } from '../../src/bench/spec';
 import type { BenchResults } from '../../src/bench/types';
-import { CHROMIUM, colouredPixels, launch, screenshotPath, serve, watchedPage } from './harness';
+import { CHROMIUM, colouredPixels, launch, screenshotPath, serve, watchedPage, type Watched } from './harness';
 
 let server: ViteDevServer;
 let url: string;
@@ -37,25 +37,37 @@ const SMALL: Partial<BenchOptions> = {
   sizes: [64, 128], rungs: ['xor', 'circle'], repeats: 2, minRepeats: 1, targetMs: 20, budgetMs: 4000,
 };
 
+interface ViewState { results: BenchResults | null; error: string; running: boolean }
+
+/** Opens the Benchmark page of `w`; `state` reads the view's run, `run` starts one with `options`. */
+async function benchPage(w: Watched) {
+  await w.page.goto(url);
+  await w.page.getByRole('tab', { name: 'Benchmark' }).click();
+  const view = w.page.locator('bench-view');
+  await view.waitFor({ state: 'visible' });
+  const state = () => view.evaluate((el) => {
+    const v = el as unknown as ViewState;
+    return { results: v.results, error: v.error, running: v.running };
+  }) as Promise<ViewState>;
+  const run = async (options: Partial<BenchOptions>) => {
+    await view.evaluate((el, o) => { (el as unknown as { options: unknown }).options = o; }, options);
+    await w.page.getByRole('button', { name: 'Run benchmark' }).click();
+  };
+  /** The view's state once no run is going on: results, or the error a failed run shows. */
+  const settled = (timeout: number, needResult = true) => vi.waitFor(async () => {
+    const s = await state();
+    if (s.running || (needResult && !s.results && !s.error)) throw new Error('still running');
+    return s;
+  }, { timeout, interval: 500 });
+  return { view, run, settled };
+}
+
 describe.skipIf(!existsSync(CHROMIUM))('benchmark view (SwiftShader)', () => {
   it('runs the ladder on every engine in the browser, charts it and exports it', async () => {
     const w = await watchedPage(context);
-    await w.page.goto(url);
-    await w.page.getByRole('tab', { name: 'Benchmark' }).click();
-    const view = w.page.locator('bench-view');
-    await view.waitFor({ state: 'visible' });
-    await view.evaluate((el, o) => { (el as unknown as { options: unknown }).options = o; }, SMALL);
-    await w.page.getByRole('button', { name: 'Run benchmark' }).click();
-    // Done when the view holds results; a run that fails shows its error instead.
-    const state = () => view.evaluate((el) => {
-      const v = el as unknown as { results: unknown; error: string; running: boolean };
-      return { results: v.results, error: v.error, running: v.running };
-    }) as Promise<{ results: BenchResults | null; error: string; running: boolean }>;
-    const done = await vi.waitFor(async () => {
-      const s = await state();
-      if (s.running || (!s.results && !s.error)) throw new Error('still running');
-      return s;
-    }, { timeout: 500_000, interval: 1000 });
+    const { view, run, settled } = await benchPage(w);
+    await run(SMALL);
+    const done = await settled(500_000);
     expect(done.error).toBe('');
     const results = done.results!;
 
@@ -115,33 +127,16 @@ describe.skipIf(!existsSync(CHROMIUM))('benchmark view (SwiftShader)', () => {
     const plain = await launch(false);
     try {
       const w = await watchedPage(await plain.newContext({ viewport: { width: 1280, height: 900 } }));
-      await w.page.goto(url);
-      await w.page.getByRole('tab', { name: 'Benchmark' }).click();
-      const view = w.page.locator('bench-view');
-      await view.waitFor({ state: 'visible' });
-      const state = () => view.evaluate((el) => {
-        const v = el as unknown as { results: BenchResults | null; error: string; running: boolean };
-        return { results: v.results, error: v.error, running: v.running };
-      });
+      const { view, run, settled } = await benchPage(w);
       // A long run, cancelled: no results, no error, the button back to "Run benchmark".
-      await view.evaluate((el) => { (el as unknown as { options: unknown }).options = { sizes: [64, 128, 256, 512, 1024], rungs: ['xor'], engines: ['ours-cpu', 'ours-gpu'] }; });
-      await w.page.getByRole('button', { name: 'Run benchmark' }).click();
+      await run({ sizes: [64, 128, 256, 512, 1024], rungs: ['xor'], engines: ['ours-cpu', 'ours-gpu'] });
       await w.page.getByRole('button', { name: 'Cancel' }).click();
-      const cancelled = await vi.waitFor(async () => {
-        const s = await state();
-        if (s.running) throw new Error('still running');
-        return s;
-      }, { timeout: 60_000, interval: 200 });
+      const cancelled = await settled(60_000, false);
       expect([cancelled.results, cancelled.error]).toEqual([null, '']);
       await w.page.getByRole('button', { name: 'Run benchmark' }).waitFor();
 
-      await view.evaluate((el, o) => { (el as unknown as { options: unknown }).options = o; }, { ...SMALL, sizes: [64], engines: ['ours-gpu', 'ours-gpu-stats', 'ours-cpu'] });
-      await w.page.getByRole('button', { name: 'Run benchmark' }).click();
-      const done = await vi.waitFor(async () => {
-        const s = await state();
-        if (s.running || (!s.results && !s.error)) throw new Error('still running');
-        return s;
-      }, { timeout: 120_000, interval: 500 });
+      await run({ ...SMALL, sizes: [64], engines: ['ours-gpu', 'ours-gpu-stats', 'ours-cpu'] });
+      const done = await settled(120_000);
       expect(done.error).toBe('');
       const r = done.results!;
       expect([r.environment.adapter, r.ceiling]).toEqual([null, null]);
