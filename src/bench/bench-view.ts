@@ -80,11 +80,28 @@ export class BenchView extends LitElement {
   private abort: AbortController | null = null;
   private plot: uPlot | null = null;
 
+  /** Keeps the chart as wide as the view (a window resized, a phone turned). */
+  private resize = new ResizeObserver((entries) => {
+    const width = Math.max(320, Math.floor(entries[entries.length - 1].contentRect.width));
+    if (this.plot && width !== this.plot.width) this.plot.setSize({ width, height: this.plot.height });
+  });
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.abort?.abort();
+    this.resize.disconnect();
     this.plot?.destroy();
     this.plot = null;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    const host = this.renderRoot?.querySelector?.('#chart');
+    if (host) this.resize.observe(host);
+  }
+
+  protected override firstUpdated(): void {
+    this.resize.observe(this.renderRoot.querySelector('#chart')!);
   }
 
   /** Partial results while running, the final ones after. */

@@ -89,12 +89,16 @@ export class PlaygroundApp extends LitElement {
     this.view = 'playground';
   }
 
+  /** Pages opened so far: each stays mounted (hidden when not shown), so its results survive a visit elsewhere. */
+  private opened = new Set<View>(['playground']);
+
   /** Switches pages; the atlas and benchmark load on first use and share the page's GPU device. */
   private async show(view: View): Promise<void> {
     if (view === this.view) return;
     if (view !== 'playground' && this.store.playing) await this.store.pause();
     if (view === 'atlas') await import('../atlas/atlas-view');
     if (view === 'bench') await import('../bench/bench-view');
+    this.opened.add(view);
     this.view = view;
   }
 
@@ -170,9 +174,9 @@ export class PlaygroundApp extends LitElement {
       </header>
       <app-banners .store=${s}></app-banners>
       ${this.dropError ? html`<p class="error" role="alert" style="padding:0 16px">${this.dropError}</p>` : nothing}
-      ${this.view === 'atlas' ? html`<div class="page"><atlas-view .device=${s.sharedDevice?.device ?? null}
+      ${this.opened.has('atlas') ? html`<div class="page" ?hidden=${this.view !== 'atlas'}><atlas-view .device=${s.sharedDevice?.device ?? null}
         .backend=${s.sharedDevice ? 'gpu' : 'cpu'}></atlas-view></div>` : nothing}
-      ${this.view === 'bench' ? html`<div class="page"><bench-view .gpu=${s.sharedDevice}></bench-view></div>` : nothing}
+      ${this.opened.has('bench') ? html`<div class="page" ?hidden=${this.view !== 'bench'}><bench-view .gpu=${s.sharedDevice}></bench-view></div>` : nothing}
       <div class="layout" ?hidden=${this.view !== 'playground'}>
         <aside aria-label="Settings">
           <lesson-panel .store=${s}></lesson-panel>

@@ -119,6 +119,22 @@ describe.skipIf(!existsSync(CHROMIUM))('benchmark view (SwiftShader)', () => {
     expect(lines).toHaveLength(1 + results.products.length + results.training.length);
     const forward64 = results.products.find((p) => p.form === 'forward' && p.size === 64 && p.engine === 'ours-gpu')!;
     expect(Number(lines.find((l) => l.startsWith('product,forward,64,ours-gpu,'))!.split(',')[5])).toBe(forward64.timing!.median);
+    // A visit to the playground and back keeps the run.
+    await w.page.getByRole('tab', { name: 'Playground' }).click();
+    await w.page.locator('chart-board').waitFor({ state: 'visible' });
+    expect(await view.isVisible()).toBe(false);
+    await w.page.getByRole('tab', { name: 'Benchmark' }).click();
+    await view.waitFor({ state: 'visible' });
+    expect(await view.evaluate((el) => (el as unknown as { results: BenchResults | null }).results?.date)).toBe(results.date);
+    expect(await view.locator('table caption').allInnerTexts()).toEqual(captions);
+
+    // A narrow window: the chart follows the view's width, and nothing widens the page.
+    await w.page.setViewportSize({ width: 420, height: 900 });
+    await vi.waitFor(async () => expect(await view.locator('#chart canvas').evaluate((c) => c.getBoundingClientRect().width)).toBeLessThanOrEqual(420), { timeout: 10_000 });
+    expect(await w.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(420);
+    expect(await colouredPixels(w.page, 'bench-view #chart canvas')).toBeGreaterThan(50);
+    await view.locator('#chart').scrollIntoViewIfNeeded();
+    await w.page.screenshot({ path: screenshotPath('10-benchmark-420') });
     expect(w.errors).toEqual([]);
     await w.page.close();
   }, 600_000);
