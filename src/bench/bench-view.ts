@@ -16,7 +16,7 @@ import { runBench, type BenchProgress } from './ladder';
 import { chartColumns, reportTables, toCsv } from './report';
 import { defaultOptions, PRODUCT_SIZES, rungInfo, RUNGS, type BenchOptions } from './spec';
 import { shortNumber } from './svg';
-import { evaluateTargets, type TargetCheck } from './targets';
+import { evaluateTargets, fastestCheck, type TargetCheck } from './targets';
 import type { BenchResults, ProductMeasurement, TrainMeasurement } from './types';
 
 type ChartView = 'forward' | 'dX' | 'dW' | 'training';
@@ -60,6 +60,7 @@ export class BenchView extends LitElement {
     .scroll { overflow-x: auto; }
     #chart { min-height: 320px; }
     ol { padding-left: 20px; }
+    .fastest { margin: 0 0 12px; }
     .met { color: #1a7f37; } .missed { color: #b42318; }
   `];
 
@@ -181,9 +182,16 @@ export class BenchView extends LitElement {
     this.plot = new uPlot(opts, [cols.x, ...cols.series.map((s) => s.y)] as uPlot.AlignedData, host);
   }
 
-  private renderTargets(list: TargetCheck[]) {
-    return html`<ol>${list.map((t) => html`<li><span class=${t.status === 'missed' ? 'missed' : t.status.startsWith('met') ? 'met' : 'muted'}>[${t.status}]</span> ${t.title}
-      <ul>${t.details.map((d) => html`<li>${d}</li>`)}</ul></li>`)}</ol>`;
+  /** A check's verdict, title and details. */
+  private renderCheck(t: TargetCheck) {
+    return html`<span class=${t.status === 'missed' ? 'missed' : t.status.startsWith('met') ? 'met' : 'muted'}>[${t.status}]</span> ${t.title}
+      <ul>${t.details.map((d) => html`<li>${d}</li>`)}</ul>`;
+  }
+
+  /** The issue's numbered targets, then whether ours is the fastest in every table. */
+  private renderTargets(r: BenchResults) {
+    return html`<ol>${evaluateTargets(r).map((t) => html`<li>${this.renderCheck(t)}</li>`)}</ol>
+      <div class="fastest">${this.renderCheck(fastestCheck(r))}</div>`;
   }
 
   protected override render() {
@@ -211,7 +219,7 @@ export class BenchView extends LitElement {
         </select></label>
       </div>
       <div id="chart"></div>
-      ${this.results ? this.renderTargets(evaluateTargets(this.results)) : nothing}
+      ${this.results ? this.renderTargets(this.results) : nothing}
       <div class="scroll">${reportTables(r).map((t) => html`<table><caption>${t.title}</caption>
         <thead><tr>${t.head.map((h) => html`<th>${h}</th>`)}</tr></thead>
         <tbody>${t.rows.map((row) => html`<tr>${row.map((c) => html`<td>${c}</td>`)}</tr>`)}</tbody></table>`)}</div>

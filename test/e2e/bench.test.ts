@@ -98,6 +98,10 @@ describe.skipIf(!existsSync(CHROMIUM))('benchmark view (SwiftShader)', () => {
     await view.locator('label', { hasText: /^chart/ }).locator('select').selectOption('training');
     expect(await colouredPixels(w.page, 'bench-view #chart canvas')).toBeGreaterThan(50);
     expect(await view.locator('ol > li').count()).toBeGreaterThanOrEqual(4);
+    // Whether ours is the fastest in every table, with the cells a peer wins.
+    const fastest = await view.locator('.fastest').innerText();
+    expect(fastest).toMatch(/^\[(met|missed)\] Our engine \(GPU or CPU\) is the fastest in every table/);
+    expect(fastest).toMatch(/ours fastest in \d+ of 8 cells with a peer measured/);
     const captions = await view.locator('table caption').allInnerTexts();
     for (const want of [/forward/, /dX/, /dW/, /[Tt]raining/]) expect(captions.some((c) => want.test(c)), String(want)).toBe(true);
     await w.page.screenshot({ path: screenshotPath('10-benchmark-run') });
