@@ -50,7 +50,8 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
         m2 += p[6] + ng * d * d;
       }
     }
-    if (n == 0u) { mn = 0.0; mx = 0.0; }
+    // No extremes seen: an empty tensor, or a norm-only one (stats_reduce.wgsl).
+    if (n == 0u || mn > mx) { mn = 0.0; mx = 0.0; }
     out[o + SLOT_COUNT] = f32(n);
     out[o + SLOT_MEAN] = select(0.0, mean, n > 0u);
     out[o + SLOT_STD] = sqrt(max(m2, 0.0) / cnt);

@@ -1,5 +1,5 @@
 // Statistics of a tensor, pass 1 of 3: each of P.groups workgroups reduces one contiguous
-// chunk to part1[P.part + wg] (shaders/stats_reduce.wgsl). SPREAD = 0 skips M2.
+// chunk to part1[P.part + wg] (shaders/stats_reduce.wgsl). FULL = 0: the norm only.
 @group(0) @binding(1) var<storage, read> x: array<vec4<f32>>;
 @group(0) @binding(2) var<storage, read> cur: StepInfo;
 @group(0) @binding(3) var<storage, read_write> part1: array<array<f32, 8>>;
@@ -7,7 +7,7 @@
 @compute @workgroup_size(WG)
 fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
   let t = lid.x;
-  let spread = SPREAD == 1u;
+  let full = FULL == 1u;
   let range = stat_chunk(stat_count(), wid.x);
   let start = range.x;
   let end = range.y;
@@ -17,11 +17,11 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
   var a = acc_new();
   let blocks = (end - start) / (4u * WG);
   for (var j = 0u; j < blocks; j++) {
-    acc_add(&a, stat_value4(start / 4u + j * WG + t), j, spread);
+    acc_add(&a, stat_value4(start / 4u + j * WG + t), j, full);
   }
-  var p = acc_part(a, blocks, spread);
+  var p = acc_part(a, blocks, full);
   for (var i = start + blocks * 4u * WG + t; i < end; i += WG) {
-    part_add(&p, stat_value(i), spread);
+    part_add(&p, stat_value(i), full);
   }
-  reduce_store(t, p, spread, P.part + wid.x);
+  reduce_store(t, p, full, P.part + wid.x);
 }

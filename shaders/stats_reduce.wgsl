@@ -3,7 +3,9 @@
 // partial part1[index] = (sum, sum of squares, min, max, zeros, saturated, M2, count). M2, the
 // sum of squared deviations from the chunk's own mean, is accumulated with Welford's update and
 // merged with Chan's formula (numerically stable in one pass), so the spread needs no second
-// pass over the tensor; spread = false skips it (tensors of which only the norm is read).
+// pass over the tensor. full = false accumulates the sum of squares and the count only (tensors
+// of which only the norm is read: the recording optimizer's dW and update, where it halved that
+// kernel's extra time on lavapipe); the other fields keep their starting values.
 
 // One invocation's running statistics over the vec4s of its iterations, lane by lane.
 struct Acc {
@@ -17,30 +19,29 @@ fn acc_new() -> Acc {
 }
 
 // Adds the vec4 of iteration j (0-based).
-fn acc_add(a: ptr<function, Acc>, v: vec4<f32>, j: u32, spread: bool) {
-  (*a).s += v;
+fn acc_add(a: ptr<function, Acc>, v: vec4<f32>, j: u32, full: bool) {
   (*a).q += v * v;
+  if (!full) { return; }
+  (*a).s += v;
   (*a).mn = min((*a).mn, v);
   (*a).mx = max((*a).mx, v);
   (*a).z += select(vec4<u32>(0u), vec4<u32>(1u), v == vec4<f32>(0.0));
   (*a).sat += select(vec4<u32>(0u), vec4<u32>(1u), vec4<bool>(is_saturated(v.x), is_saturated(v.y), is_saturated(v.z), is_saturated(v.w)));
-  if (spread) {
-    let d = v - (*a).mean;
-    (*a).mean += d * (1.0 / f32(j + 1u)); // one division for the four lanes
-    (*a).m2 += d * (v - (*a).mean);
-  }
+  let d = v - (*a).mean;
+  (*a).mean += d * (1.0 / f32(j + 1u)); // one division for the four lanes
+  (*a).m2 += d * (v - (*a).mean);
 }
 
 // One invocation's share, with its running mean (for the tail's Welford updates).
 struct Part { sum: f32, sq: f32, mn: f32, mx: f32, cnt: vec2<u32>, m2: f32, n: u32, mean: f32 }
 
 // Folds the four lanes of `a`, each of which saw `blocks` values (equal counts), into one share.
-fn acc_part(a: Acc, blocks: u32, spread: bool) -> Part {
+fn acc_part(a: Acc, blocks: u32, full: bool) -> Part {
   var p = Part((a.s.x + a.s.y) + (a.s.z + a.s.w), (a.q.x + a.q.y) + (a.q.z + a.q.w),
     min(min(a.mn.x, a.mn.y), min(a.mn.z, a.mn.w)), max(max(a.mx.x, a.mx.y), max(a.mx.z, a.mx.w)),
     vec2<u32>((a.z.x + a.z.y) + (a.z.z + a.z.w), (a.sat.x + a.sat.y) + (a.sat.z + a.sat.w)),
     0.0, 4u * blocks, 0.0);
-  if (spread && blocks > 0u) {
+  if (full && blocks > 0u) {
     p.mean = 0.25 * ((a.mean.x + a.mean.y) + (a.mean.z + a.mean.w));
     let dm = a.mean - p.mean;
     p.m2 = (a.m2.x + a.m2.y) + (a.m2.z + a.m2.w) + f32(blocks) * dot(dm, dm);
@@ -49,19 +50,18 @@ fn acc_part(a: Acc, blocks: u32, spread: bool) -> Part {
 }
 
 // Adds one value (the chunk's tail, fewer than 4·WG elements).
-fn part_add(p: ptr<function, Part>, v: f32, spread: bool) {
-  (*p).sum += v;
+fn part_add(p: ptr<function, Part>, v: f32, full: bool) {
   (*p).sq += v * v;
+  (*p).n++;
+  if (!full) { return; }
+  (*p).sum += v;
   (*p).mn = min((*p).mn, v);
   (*p).mx = max((*p).mx, v);
   if (v == 0.0) { (*p).cnt.x++; }
   if (is_saturated(v)) { (*p).cnt.y++; }
-  (*p).n++;
-  if (spread) {
-    let d = v - (*p).mean;
-    (*p).mean += d / f32((*p).n);
-    (*p).m2 += d * (v - (*p).mean);
-  }
+  let d = v - (*p).mean;
+  (*p).mean += d / f32((*p).n);
+  (*p).m2 += d * (v - (*p).mean);
 }
 
 var<workgroup> s_sum: array<f32, WG>;
@@ -75,7 +75,7 @@ var<workgroup> s_n: array<u32, WG>;
 // Reduces every invocation's share (t: local index) into part1[index]. Call from uniform
 // control flow; calls may follow one another (only invocation 0 touches element 0 after the
 // last barrier).
-fn reduce_store(t: u32, p: Part, spread: bool, index: u32) {
+fn reduce_store(t: u32, p: Part, full: bool, index: u32) {
   s_sum[t] = p.sum; s_sq[t] = p.sq; s_min[t] = p.mn; s_max[t] = p.mx; s_cnt[t] = p.cnt;
   s_m2[t] = p.m2; s_n[t] = p.n;
   workgroupBarrier();
@@ -83,7 +83,7 @@ fn reduce_store(t: u32, p: Part, spread: bool, index: u32) {
     if (t < w) {
       // Chan's merge of (count, mean, M2); the means come from the sums.
       let na = s_n[t]; let nb = s_n[t + w];
-      if (spread && na > 0u && nb > 0u) {
+      if (full && na > 0u && nb > 0u) {
         let delta = s_sum[t + w] / f32(nb) - s_sum[t] / f32(na);
         s_m2[t] += s_m2[t + w] + delta * delta * (f32(na) * f32(nb) / f32(na + nb));
       } else {

@@ -338,11 +338,12 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
     expect(histDiff).toBeLessThanOrEqual(2); // a value on a bin edge may round into its neighbour
   }
 
-  /** A norm-only slot: the norm, the count, and no histogram. */
+  /** A norm-only slot: the norm, the count, 0 elsewhere, and no histogram. */
   function expectNorm(got: Float32Array, v: Float32Array, n: number): void {
     const ref = new Float64Array(SLOT_SIZE);
     reduceSlot(v, n, 0, ref, 0);
     expect(got[SLOT.count]).toBe(n);
+    expect([got[SLOT.mean], got[SLOT.std], got[SLOT.min], got[SLOT.max], got[SLOT.zeros]]).toEqual([0, 0, 0, 0, 0]);
     expect(Math.abs(got[SLOT.norm] - ref[SLOT.norm])).toBeLessThan(2e-6 * Math.max(1, ref[SLOT.norm]) * Math.log2(n + 2));
     expect(Array.from(got.subarray(SLOT.hist))).toEqual(new Array(HIST_BINS).fill(0));
   }
@@ -390,7 +391,8 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
   });
 
   it('statistics without histogram, and norm only, when that is all a tensor needs', async () => {
-    const n = 9000, x = randomArray(n, -1, 1, 13);
+    const n = 9001, x = randomArray(n, -1, 1, 13);
+    for (let i = 0; i < n; i += 5) x[i] = 0;
     const ref = new Float64Array(SLOT_SIZE);
     reduceSlot(x, n, 0, ref, 0);
     const groups = K.statsGroups(n), u = { n, width: 0, groups, part: 0 };
@@ -400,9 +402,14 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
       await R.run(K.statsPartialKernel(0, false, need === 'spread'), [xb, cur, p1], [groups, 1, 1], u);
       await finalPass([cur, p1, p2, out], [{ ...u, slot: 0, hist: false }]);
       const got = await R.read(out, SLOT_SIZE);
+      expect(got[SLOT.count]).toBe(n);
       expect(got[SLOT.norm]).toBeCloseTo(ref[SLOT.norm], 3);
-      expect(got[SLOT.mean]).toBeCloseTo(ref[SLOT.mean], 5);
-      expect(got[SLOT.std]).toBeCloseTo(need === 'spread' ? ref[SLOT.std] : 0, 5);
+      if (need === 'spread') {
+        for (const k of ['mean', 'std', 'min', 'max', 'zeros'] as const) expect(got[SLOT[k]], k).toBeCloseTo(ref[SLOT[k]], 5);
+      } else {
+        // The norm only: every other field 0.
+        expect([got[SLOT.mean], got[SLOT.std], got[SLOT.min], got[SLOT.max], got[SLOT.zeros], got[SLOT.saturated]]).toEqual([0, 0, 0, 0, 0, 0]);
+      }
       expect(Array.from(got.subarray(SLOT.hist))).toEqual(new Array(HIST_BINS).fill(0));
     }
   });

@@ -380,12 +380,13 @@ function statsConstants(sat: number, perRow: boolean): KernelDesc['constants'] {
 
 /**
  * Statistics in up to three passes: partial sums and deviations per workgroup, the histogram
- * (only where it is read), then the slot. `spread` = false skips the deviations (norm-only tensors).
+ * (only where it is read), then the slot. `full` = false: the norm only (tensors of which only
+ * the norm is read; the slot's other fields are 0).
  */
-export function statsPartialKernel(sat: number, perRow: boolean, spread = true): KernelDesc {
+export function statsPartialKernel(sat: number, perRow: boolean, full = true): KernelDesc {
   return {
     name: 'stats_partial', source: statsPartialWgsl, includes: [statsCommonWgsl, statsReadWgsl, statsReduceWgsl],
-    constants: { ...statsConstants(sat, perRow), SPREAD: ['u32', spread ? 1 : 0] },
+    constants: { ...statsConstants(sat, perRow), FULL: ['u32', full ? 1 : 0] },
     uniforms: STATS_UNIFORMS, bindings: ['read', 'read', 'rw'],
   };
 }
