@@ -4,8 +4,9 @@
 // sum of squared deviations from the chunk's own mean, is accumulated with Welford's update and
 // merged with Chan's formula (numerically stable in one pass), so the spread needs no second
 // pass over the tensor. full = false accumulates the sum of squares and the count only (tensors
-// of which only the norm is read: the recording optimizer's dW and update, where it halved that
-// kernel's extra time on lavapipe); the other fields keep their starting values.
+// of which only the norm is read: the recording optimizer's dW and update, where it cut that
+// kernel's time over the plain optimizer's from 3.3 to 1.1–1.4 ms for the 8×512 network on
+// lavapipe); the other fields keep their starting values.
 
 // One invocation's running statistics over the vec4s of its iterations, lane by lane.
 struct Acc {
