@@ -6,7 +6,8 @@
  *
  * Mount: `<bench-view></bench-view>` after `import './bench/bench-view'`; optionally set
  * `.gpu = { device, adapter }` to share the page's device (otherwise it requests its own).
- * Fires `bench-results` (a `BenchResultsEvent`) when a run completes.
+ * Fires `bench-results` (a `BenchResultsEvent`) when a run completes, and `bench-running` (a
+ * `BenchRunningEvent`) when one starts and ends.
  */
 import { css, html, LitElement, nothing, unsafeCSS, type PropertyValues } from 'lit';
 import uPlot from 'uplot';
@@ -20,6 +21,14 @@ import { evaluateTargets, fastestCheck, type TargetCheck } from './targets';
 import type { BenchResults, ProductMeasurement, TrainMeasurement } from './types';
 
 type ChartView = 'forward' | 'dX' | 'dW' | 'training';
+
+/** Fired when a run starts and when it ends (completed, failed or cancelled): `running`. */
+export class BenchRunningEvent extends Event {
+  static readonly type = 'bench-running';
+  constructor(readonly running: boolean) {
+    super(BenchRunningEvent.type, { bubbles: true, composed: true });
+  }
+}
 
 /** Fired when a run completes, with its results. */
 export class BenchResultsEvent extends Event {
@@ -126,6 +135,7 @@ export class BenchView extends LitElement {
     this.abort = new AbortController();
     const signal = this.abort.signal;
     this.running = true;
+    this.dispatchEvent(new BenchRunningEvent(true));
     this.error = '';
     this.results = null;
     this.products = [];
@@ -148,6 +158,7 @@ export class BenchView extends LitElement {
     } finally {
       this.running = false;
       this.abort = null;
+      this.dispatchEvent(new BenchRunningEvent(false));
     }
   }
 

@@ -7,6 +7,7 @@
  * config), and Space plays or pauses when no field has focus.
  */
 import { css, html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
+import type { BenchRunningEvent } from '../bench/bench-view';
 import { ConfigError } from '../core/errors';
 import { CsvError, parseCsv } from '../core/datasets/csv';
 import type { PlaygroundStore } from '../train/store';
@@ -42,6 +43,7 @@ export class PlaygroundApp extends LitElement {
     .page { padding: 8px 16px 16px; overflow: auto; }
     [hidden] { display: none !important; }
     app-banners { padding: 0 16px; }
+    .bench-note { margin: 0 16px; padding: 6px 10px; border: 1px solid #d4a72c; border-radius: 6px; background: #fff8c5; font-size: 13px; }
     .layout { flex: 1 1 auto; min-height: 0; display: grid; grid-template-columns: minmax(340px, 400px) minmax(0, 1fr);
       grid-template-rows: auto minmax(0, 1fr); grid-template-areas: 'aside bar' 'aside main'; gap: 10px 12px; padding: 8px 16px 0; }
     train-bar { grid-area: bar; z-index: 3; }
@@ -73,11 +75,13 @@ export class PlaygroundApp extends LitElement {
     }
   `];
   static override properties: PropertyDeclarations = {
-    store: { attribute: false }, dragging: { state: true }, dropError: { state: true }, view: { state: true },
+    store: { attribute: false }, dragging: { state: true }, dropError: { state: true }, view: { state: true }, benchRunning: { state: true },
   };
   declare store: PlaygroundStore;
   /** Which page is shown: the playground, the weight-space atlas or the benchmark. */
   declare view: View;
+  /** A benchmark is running on the Benchmark page (which stays mounted while another page shows). */
+  declare benchRunning: boolean;
   declare dragging: boolean;
   declare dropError: string | null;
 
@@ -87,6 +91,7 @@ export class PlaygroundApp extends LitElement {
     this.dragging = false;
     this.dropError = null;
     this.view = 'playground';
+    this.benchRunning = false;
   }
 
   /** Pages opened so far: each stays mounted (hidden when not shown), so its results survive a visit elsewhere. */
@@ -176,7 +181,10 @@ export class PlaygroundApp extends LitElement {
       ${this.dropError ? html`<p class="error" role="alert" style="padding:0 16px">${this.dropError}</p>` : nothing}
       ${this.opened.has('atlas') ? html`<div class="page" ?hidden=${this.view !== 'atlas'}><atlas-view .device=${s.sharedDevice?.device ?? null}
         .backend=${s.sharedDevice ? 'gpu' : 'cpu'}></atlas-view></div>` : nothing}
-      ${this.opened.has('bench') ? html`<div class="page" ?hidden=${this.view !== 'bench'}><bench-view .gpu=${s.sharedDevice}></bench-view></div>` : nothing}
+      ${this.benchRunning && this.view !== 'bench' ? html`<p class="bench-note" role="status">A benchmark is running on the Benchmark page:
+        training here shares the processor and the GPU with it, and would slow both and skew its numbers.</p>` : nothing}
+      ${this.opened.has('bench') ? html`<div class="page" ?hidden=${this.view !== 'bench'}><bench-view .gpu=${s.sharedDevice}
+        @bench-running=${(e: Event) => { this.benchRunning = (e as BenchRunningEvent).running; }}></bench-view></div>` : nothing}
       <div class="layout" ?hidden=${this.view !== 'playground'}>
         <aside aria-label="Settings">
           <lesson-panel .store=${s}></lesson-panel>

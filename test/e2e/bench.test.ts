@@ -148,12 +148,23 @@ describe.skipIf(!existsSync(CHROMIUM))('benchmark view (SwiftShader)', () => {
     try {
       const w = await watchedPage(await plain.newContext({ viewport: { width: 1280, height: 900 } }));
       const { view, run, settled } = await benchPage(w);
-      // A long run, cancelled: no results, no error, the button back to "Run benchmark".
-      await run({ sizes: [64, 128, 256, 512, 1024], rungs: ['xor'], engines: ['ours-cpu', 'ours-gpu'] });
+      // A long run: the playground page says it is running; cancelled, it leaves no results, no
+      // error, the button back to "Run benchmark", and the playground's note gone.
+      await run({ sizes: [64, 128, 256, 512, 1024], rungs: ['xor'], engines: ['ours-cpu', 'ours-gpu'], repeats: 5 });
+      const note = w.page.getByRole('status').filter({ hasText: 'A benchmark is running on the Benchmark page' });
+      await w.page.getByRole('tab', { name: 'Playground' }).click();
+      await note.waitFor({ state: 'visible' });
+      await w.page.screenshot({ path: screenshotPath('10-benchmark-running-note') });
+      await w.page.getByRole('tab', { name: 'Benchmark' }).click();
+      await note.waitFor({ state: 'detached' });
       await w.page.getByRole('button', { name: 'Cancel' }).click();
       const cancelled = await settled(60_000, false);
       expect([cancelled.results, cancelled.error]).toEqual([null, '']);
       await w.page.getByRole('button', { name: 'Run benchmark' }).waitFor();
+      await w.page.getByRole('tab', { name: 'Playground' }).click();
+      await w.page.locator('chart-board').waitFor({ state: 'visible' });
+      expect(await note.count()).toBe(0);
+      await w.page.getByRole('tab', { name: 'Benchmark' }).click();
 
       await run({ ...SMALL, sizes: [64], engines: ['ours-gpu', 'ours-gpu-stats', 'ours-cpu'] });
       const done = await settled(120_000);
