@@ -74,6 +74,18 @@ export function reduceSlot(x: Float32Array, n: number, satMode: number, out: Flo
   out[off + SLOT.norm] = Math.sqrt(sumsq);
 }
 
+/**
+ * A norm-only slot, for tensors of which only the norm is read (a layer's dW and last update):
+ * the count and the norm, every other field 0, as the GPU's recording optimizer writes it.
+ */
+export function normSlot(x: Float32Array, n: number, out: Float32Array | Float64Array, off: number): void {
+  let sumsq = 0;
+  for (let i = 0; i < n; i++) sumsq += x[i] * x[i];
+  out.fill(0, off, off + SLOT_SIZE);
+  out[off + SLOT.count] = n;
+  out[off + SLOT.norm] = Math.sqrt(sumsq);
+}
+
 /** Bin of v in [min, max] with 32 equal bins; the maximum falls in the last. Same formula in WGSL. */
 export function histBin(v: number, min: number, scale: number): number {
   return Math.min(HIST_BINS - 1, Math.max(0, Math.floor((v - min) * scale)));

@@ -9,7 +9,7 @@ import { applyUpdate } from '../core/cpu/optimizers';
 import { targetsFor } from '../core/datasets';
 import { actDerivative } from '../core/activations';
 import { lossForwardBackward } from '../core/losses';
-import { layerStats, reduceSlot, saturationMode, SLOT_SIZE, SLOTS_PER_LAYER } from '../core/stats';
+import { layerStats, normSlot, reduceSlot, saturationMode, SLOT_SIZE, SLOTS_PER_LAYER } from '../core/stats';
 import type { Dataset, RunConfig } from '../core/types';
 import type { Engine, LayerWeights, Prediction, StepRecord } from './engine';
 import { checkFits, checkWeights, initialWeightsCpu, layerShapes, type LayerShape } from './model';
@@ -177,9 +177,10 @@ export class CpuEngine implements Engine {
       reduceSlot(L.A, n, L.satMode, this.stats, base + SLOT_SIZE);
       reduceSlot(L.dA, n, 0, this.stats, base + 2 * SLOT_SIZE);
       reduceSlot(L.W, L.W.length, 0, this.stats, base + 3 * SLOT_SIZE);
-      reduceSlot(L.dW, L.dW.length, 0, this.stats, base + 4 * SLOT_SIZE);
+      // Only the norms of dW and of the update are read (layerStats).
+      normSlot(L.dW, L.dW.length, this.stats, base + 4 * SLOT_SIZE);
       for (let i = 0; i < L.W.length; i++) this.delta[i] = L.W[i] - L.Wprev[i];
-      reduceSlot(this.delta, L.W.length, 0, this.stats, base + 5 * SLOT_SIZE);
+      normSlot(this.delta, L.W.length, this.stats, base + 5 * SLOT_SIZE);
       return layerStats(this.stats, base);
     });
     const rec: StepRecord = {
