@@ -3,9 +3,10 @@
  *
  * Every reduced tensor (pre-activations Z, activations A, the gradient dA flowing into a layer's
  * output, the kernel W, its gradient dW, and the last update ΔW) becomes one fixed-size *slot* of
- * floats. The GPU writes slots with shaders/stats_*.wgsl, the CPU with `reduceSlot`; the layout
- * constants below are injected into the WGSL, never written there by hand. `layerStats` turns the
- * six slots of a layer into the named record the CLI prints and the charts draw.
+ * floats. The GPU writes slots with shaders/stats_*.wgsl, the CPU with `reduceSlot` (`normSlot`
+ * for tensors of which only the norm is read); the layout constants below are injected into the
+ * WGSL, never written there by hand. `layerStats` turns the six slots of a layer into the named
+ * record the CLI prints and the charts draw.
  */
 import type { Activation } from './types';
 
