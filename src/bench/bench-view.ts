@@ -106,8 +106,11 @@ export class BenchView extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    const host = this.renderRoot?.querySelector?.('#chart');
-    if (host) this.resize.observe(host);
+    // Back in a document after a removal, which destroyed the plot: watch and draw it again.
+    if (this.hasUpdated) {
+      this.resize.observe(this.renderRoot.querySelector('#chart')!);
+      this.drawChart();
+    }
   }
 
   protected override firstUpdated(): void {

@@ -69,6 +69,7 @@ function unavailable(env: BenchEnv, engine: EngineName): string | null {
   return null;
 }
 
+/** The engines that run on the adapter: ours (with or without statistics) and TF.js webgpu. */
 const onGpu = (engine: EngineName) => engine.startsWith('ours-gpu') || engine === 'tfjs-webgpu';
 const rewarm = (engine: EngineName) => (onGpu(engine) ? { rewarmMs: GPU_REWARM_MS } : {});
 
@@ -266,9 +267,8 @@ export async function runBench(env: BenchEnv, opts: BenchOptions, cb: BenchCallb
   if (ceiling && env.gpu && opts.parts.training) await recheckCeiling(ceiling, 'at the end', env.gpu.device, clock, ceilingOpts, signal);
   // Fractions of the ceiling once it is final (the best seen over the run).
   if (ceiling && ceiling.gflops > 0) {
-    const gpu = (e: string) => e.startsWith('ours-gpu') || e === 'tfjs-webgpu';
-    for (const p of products) if (p.gflops !== undefined && gpu(p.engine)) p.ceilingFraction = p.gflops / ceiling.gflops;
-    for (const t of training) if (t.gflops !== undefined && gpu(t.engine)) t.ceilingFraction = t.gflops / ceiling.gflops;
+    for (const p of products) if (p.gflops !== undefined && onGpu(p.engine)) p.ceilingFraction = p.gflops / ceiling.gflops;
+    for (const t of training) if (t.gflops !== undefined && onGpu(t.engine)) t.ceilingFraction = t.gflops / ceiling.gflops;
   }
   if (env.tf) {
     for (const [b, why] of Object.entries(env.tf.missing)) notes.push(`TF.js ${b} backend unavailable: ${why}`);

@@ -3,7 +3,7 @@
  * says met, missed (and by how much), or not measured (and why), with the figures it used.
  */
 import { SG_TILE_TN } from '../gpu/kernels';
-import { ENGINE_LABELS, TINY_RUNGS } from './spec';
+import { ENGINE_LABELS, FORMS, TINY_RUNGS } from './spec';
 import { pairedShare } from './stats';
 import type { BenchResults, EngineName, ProductMeasurement, TrainMeasurement } from './types';
 
@@ -195,7 +195,7 @@ export function fastestCheck(r: BenchResults): TargetCheck {
       + (gpu && us && gpu.dispatches ? `; our GPU's ${gpu.dispatches} dispatch${gpu.dispatches > 1 ? 'es' : ''} would take ${ms((gpu.dispatches * us) / 1000)} ms empty (${us.toFixed(0)} µs each on this adapter)` : ''));
   };
   const sizes = [...new Set(r.products.map((p) => p.size))].sort((a, b) => a - b);
-  for (const form of ['forward', 'dX', 'dW']) for (const size of sizes) {
+  for (const form of FORMS) for (const size of sizes) {
     const cell = r.products.filter((p) => p.form === form && p.size === size);
     judge(`${form} ${size}³`, cell.map((p) => ({ engine: p.engine, ms: okMs(p), dispatches: p.dispatches })));
   }
