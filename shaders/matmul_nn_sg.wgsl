@@ -6,7 +6,8 @@
 // needs are spread over the lanes and shuffled to each, instead of every lane loading all TM.
 // On a software adapter, where each lane's load is a separate scalar load and a shuffle is a
 // register move, this is 1.5-2× faster than matmul_nn_vec4 (bench/REPORT.md history).
-// The output goes through `store` (shaders/mm_store*.wgsl), as in matmul_nn_vec4.
+// The output goes through `store` (shaders/mm_store*.wgsl), as in matmul_nn_vec4, then
+// `store_done` (on a recorded step, the statistics of what was stored: mm_stats.wgsl).
 @group(0) @binding(1) var<storage, read> X: array<f32>;
 @group(0) @binding(2) var<storage, read> W: array<vec4<f32>>;
 @group(0) @binding(3) var<storage, read> bias: array<vec4<f32>>;
@@ -20,7 +21,7 @@ const RL: u32 = TM / LN;
 const_assert TM % LN == 0u;
 
 @compute @workgroup_size(SG)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(subgroup_invocation_id) lane: u32) {
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(subgroup_invocation_id) lane: u32) {
   let N4 = P.N / 4u;
   let r0 = wid.y * TM;
   let cBase = wid.x * SG * CN + lane;
@@ -61,4 +62,5 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(subgroup_invocation_id) 
       }
     }
   }
+  store_done(lane, wid.x + wid.y * nwg.x);
 }

@@ -2,3 +2,6 @@
 @group(0) @binding(4) var<storage, read_write> Z: array<vec4<f32>>;
 
 fn store(i: u32, z: vec4<f32>) { Z[i] = z; }
+
+// No statistics here (see mm_stats.wgsl).
+fn store_done(lane: u32, wg: u32) {}

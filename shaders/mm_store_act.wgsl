@@ -6,3 +6,6 @@ fn store(i: u32, z: vec4<f32>) {
   Z[i] = z;
   Aout[i] = vec4<f32>(act_f(ACT, ALPHA, z.x), act_f(ACT, ALPHA, z.y), act_f(ACT, ALPHA, z.z), act_f(ACT, ALPHA, z.w));
 }
+
+// No statistics here (see mm_stats.wgsl).
+fn store_done(lane: u32, wg: u32) {}

@@ -9,3 +9,6 @@ fn store(i: u32, g: vec4<f32>) {
   let z = Zin[i];
   dZout[i] = g * vec4<f32>(act_df(ACT, ALPHA, z.x), act_df(ACT, ALPHA, z.y), act_df(ACT, ALPHA, z.z), act_df(ACT, ALPHA, z.w));
 }
+
+// No statistics here (see mm_stats.wgsl).
+fn store_done(lane: u32, wg: u32) {}

@@ -1,12 +1,5 @@
-// Shared by the statistics kernels: the element count, the chunk of each workgroup, the
-// saturation test (mode ids from src/core/stats.ts) and the histogram bin.
-
-fn is_saturated(a: f32) -> bool {
-  if (SAT == 1u) { return abs(a) > SAT_TANH; }
-  if (SAT == 2u) { return a < SAT_SIGMOID_LOW || a > 1.0 - SAT_SIGMOID_LOW; }
-  if (SAT == 3u) { return abs(a) > SAT_SOFTSIGN; }
-  return false;
-}
+// Shared by the statistics kernels that read a tensor: the element count, the chunk of each
+// workgroup and the histogram bin.
 
 // Element count: fixed, or this step's rows times the layer width (a short last batch).
 fn stat_count() -> u32 {

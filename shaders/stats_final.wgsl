@@ -8,9 +8,10 @@ struct SlotTask {
   n: u32,      // element count, or 0: this step's rows times `width`
   width: u32,
   slot: u32,   // where the slot starts in `out`
-  groups: u32, // partials of passes 1 and 2, from `part`
+  groups: u32, // partials of pass 2, from `part`
   part: u32,
   hist: u32,   // 1 where pass 2 ran
+  parts: u32,  // partials of pass 1, from `part`
 }
 
 @group(0) @binding(1) var<storage, read> cur: StepInfo;
@@ -35,14 +36,14 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
   }
   if (t == 0u) {
     var sum = 0.0; var sq = 0.0; var mn = 3.4e38; var mx = -3.4e38; var zeros = 0.0; var sat = 0.0;
-    for (var g = 0u; g < task.groups; g++) {
+    for (var g = 0u; g < task.parts; g++) {
       let p = part1[task.part + g];
       sum += p[0]; sq += p[1]; mn = min(mn, p[2]); mx = max(mx, p[3]); zeros += p[4]; sat += p[5];
     }
     let cnt = max(f32(n), 1.0);
     let mean = sum / cnt;
     var m2 = 0.0;
-    for (var g = 0u; g < task.groups; g++) {
+    for (var g = 0u; g < task.parts; g++) {
       let p = part1[task.part + g];
       let ng = f32(bitcast<u32>(p[7]));
       if (ng > 0.0) {

@@ -1,7 +1,8 @@
 // Statistics of a tensor, pass 2 of 3 (only for tensors whose histogram is read): every
-// workgroup first combines pass 1's partials into the global min and max (each workgroup does the
-// same small sum, so no extra pass is needed), then counts its chunk into HIST_BINS bins over
-// [min, max] in part2[P.part + wg].
+// workgroup first combines pass 1's P.parts partials into the global min and max (each workgroup
+// does the same small sum, so no extra pass is needed), then counts its chunk into HIST_BINS bins
+// over [min, max] in part2[P.part + wg]. Pass 1 ran over P.groups chunks as well, or in a
+// product's epilogue (shaders/mm_stats.wgsl) over that product's workgroups.
 //
 // Each invocation counts in registers, four 8-bit counters to a u32 word (word b / 4, byte
 // b % 4 of bin b), and adds them into 32-bit totals before a byte can overflow. On a SIMD
@@ -59,7 +60,7 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
   let n = stat_count();
   if (t == 0u) {
     var mn = 3.4e38; var mx = -3.4e38;
-    for (var g = 0u; g < P.groups; g++) {
+    for (var g = 0u; g < P.parts; g++) {
       let p = part1[P.part + g];
       mn = min(mn, p[2]); mx = max(mx, p[3]);
     }

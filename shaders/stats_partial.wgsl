@@ -17,11 +17,11 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
   var a = acc_new();
   let blocks = (end - start) / (4u * WG);
   for (var j = 0u; j < blocks; j++) {
-    acc_add(&a, stat_value4(start / 4u + j * WG + t), j, full);
+    acc_add(&a, stat_value4(start / 4u + j * WG + t), j, full, SAT);
   }
   var p = acc_part(a, blocks, full);
   for (var i = start + blocks * 4u * WG + t; i < end; i += WG) {
-    part_add(&p, stat_value(i), full);
+    part_add(&p, stat_value(i), full, SAT);
   }
   reduce_store(t, p, full, P.part + wid.x);
 }

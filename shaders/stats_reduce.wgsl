@@ -8,26 +8,36 @@
 // kernel's time over the plain optimizer's from 3.3 to 1.1–1.4 ms for the 8×512 network on
 // lavapipe); the other fields keep their starting values.
 
+// The saturation test of mode `mode` (ids from src/core/stats.ts; 0: none).
+fn is_saturated(mode: u32, a: f32) -> bool {
+  if (mode == 1u) { return abs(a) > SAT_TANH; }
+  if (mode == 2u) { return a < SAT_SIGMOID_LOW || a > 1.0 - SAT_SIGMOID_LOW; }
+  if (mode == 3u) { return abs(a) > SAT_SOFTSIGN; }
+  return false;
+}
+
 // One invocation's running statistics over the vec4s of its iterations, lane by lane.
 struct Acc {
   s: vec4<f32>, q: vec4<f32>, mn: vec4<f32>, mx: vec4<f32>,
   z: vec4<u32>, sat: vec4<u32>, mean: vec4<f32>, m2: vec4<f32>,
 }
 
+const ACC_NEW = Acc(vec4<f32>(0.0), vec4<f32>(0.0), vec4<f32>(3.4e38), vec4<f32>(-3.4e38),
+  vec4<u32>(0u), vec4<u32>(0u), vec4<f32>(0.0), vec4<f32>(0.0));
+
 fn acc_new() -> Acc {
-  return Acc(vec4<f32>(0.0), vec4<f32>(0.0), vec4<f32>(3.4e38), vec4<f32>(-3.4e38),
-    vec4<u32>(0u), vec4<u32>(0u), vec4<f32>(0.0), vec4<f32>(0.0));
+  return ACC_NEW;
 }
 
-// Adds the vec4 of iteration j (0-based).
-fn acc_add(a: ptr<function, Acc>, v: vec4<f32>, j: u32, full: bool) {
+// Adds the vec4 of iteration j (0-based); `sat`: the saturation mode.
+fn acc_add(a: ptr<function, Acc>, v: vec4<f32>, j: u32, full: bool, sat: u32) {
   (*a).q += v * v;
   if (!full) { return; }
   (*a).s += v;
   (*a).mn = min((*a).mn, v);
   (*a).mx = max((*a).mx, v);
   (*a).z += select(vec4<u32>(0u), vec4<u32>(1u), v == vec4<f32>(0.0));
-  (*a).sat += select(vec4<u32>(0u), vec4<u32>(1u), vec4<bool>(is_saturated(v.x), is_saturated(v.y), is_saturated(v.z), is_saturated(v.w)));
+  (*a).sat += select(vec4<u32>(0u), vec4<u32>(1u), vec4<bool>(is_saturated(sat, v.x), is_saturated(sat, v.y), is_saturated(sat, v.z), is_saturated(sat, v.w)));
   let d = v - (*a).mean;
   (*a).mean += d * (1.0 / f32(j + 1u)); // one division for the four lanes
   (*a).m2 += d * (v - (*a).mean);
@@ -51,7 +61,7 @@ fn acc_part(a: Acc, blocks: u32, full: bool) -> Part {
 }
 
 // Adds one value (the chunk's tail, fewer than 4·WG elements).
-fn part_add(p: ptr<function, Part>, v: f32, full: bool) {
+fn part_add(p: ptr<function, Part>, v: f32, full: bool, sat: u32) {
   (*p).sq += v * v;
   (*p).n++;
   if (!full) { return; }
@@ -59,7 +69,7 @@ fn part_add(p: ptr<function, Part>, v: f32, full: bool) {
   (*p).mn = min((*p).mn, v);
   (*p).mx = max((*p).mx, v);
   if (v == 0.0) { (*p).cnt.x++; }
-  if (is_saturated(v)) { (*p).cnt.y++; }
+  if (is_saturated(sat, v)) { (*p).cnt.y++; }
   let d = v - (*p).mean;
   (*p).mean += d / f32((*p).n);
   (*p).m2 += d * (v - (*p).mean);

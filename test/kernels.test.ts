@@ -146,6 +146,57 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
         });
       }
     }
+    // On a recorded step the subgroup kernels' epilogues also write pass 1 of the statistics of
+    // what they store (Z and A, or dA: shaders/mm_stats.wgsl). Finished by the histogram and
+    // final passes, the slots must be those of this step's rows (rows < M: a short last batch,
+    // whose other rows are computed but not counted), and the outputs those of the plain epilogue.
+    for (const [M, Kd, N, rows] of [[64, 36, 20, 64], [33, 12, 8, 30], [40, 516, 8, 17]] as const) {
+      for (const target of targets.filter((t) => t.subgroupSize)) {
+        it(`statistics in the epilogues: batch ${M} (${rows} rows this step), fanIn ${Kd}, units ${N}${target.transposeMinWork === 0 ? ' (always transposed)' : ''}`, async () => {
+          const act = ACTIVATION_ID.tanh, sat = 1, cur = R.stepInfo(rows);
+          const X = R.buffer(randomArray(M * Kd, -1, 1, 6)), W = R.buffer(randomArray(Kd * N, -1, 1, 7)), b = R.buffer(randomArray(N, -1, 1, 8));
+          const fwd = K.matmulPlan('forward', M, N, Kd, target, { kind: 'act', act, alpha: 0, stats: true, sat });
+          const dX = K.matmulPlan('dX', M, Kd, N, target, { kind: 'act_grad', act, alpha: 0, stats: true });
+          expect([fwd.desc.name.endsWith('+act+stats'), fwd.stats, dX.desc.name.endsWith('+act_grad+stats'), dX.stats]).toEqual([true, true, true, true]);
+          const fParts = fwd.uniforms.groups!, gParts = dX.uniforms.groups!;
+          // Z's partials at 1, A's after them, dA's after those (each region large enough for its histogram's too).
+          const zAt = 1, aAt = zAt + fParts, gAt = aAt + Math.max(fParts, 64), cap = gAt + Math.max(gParts, 64);
+          const p1 = R.buffer(new Float32Array(cap * K.STATS_PART1).fill(NaN)), p2 = R.buffer(cap * K.STATS_PART2);
+          const Z1 = R.buffer(M * N), A1 = R.buffer(M * N), Z2 = R.buffer(M * N), A2 = R.buffer(M * N);
+          await calls({ ...fwd, uniforms: { ...fwd.uniforms, part: zAt } }, [X, W, b, Z1], [A1, cur, p1]);
+          await calls(K.matmulPlan('forward', M, N, Kd, target, { kind: 'act', act, alpha: 0 }), [X, W, b, Z2], [A2]);
+          const z = await R.read(Z2, M * N), a = await R.read(A2, M * N);
+          expect(await R.read(Z1, M * N)).toEqual(z);
+          expect(await R.read(A1, M * N)).toEqual(a);
+          const dZ = R.buffer(randomArray(M * N, -1, 1, 9)), Zb = R.buffer(randomArray(M * Kd, -3, 3, 10));
+          const dA1 = R.buffer(M * Kd), dZb1 = R.buffer(M * Kd), dA2 = R.buffer(M * Kd), dZb2 = R.buffer(M * Kd);
+          await calls({ ...dX, uniforms: { ...dX.uniforms, part: gAt } }, [dZ, W, R.buffer(4), dA1], [Zb, dZb1, cur, p1]);
+          await calls(K.matmulPlan('dX', M, Kd, N, target, { kind: 'act_grad', act, alpha: 0 }), [dZ, W, R.buffer(4), dA2], [Zb, dZb2]);
+          const g = await R.read(dA2, M * Kd);
+          expect(await R.read(dA1, M * Kd)).toEqual(g);
+          expect(await R.read(dZb1, M * Kd)).toEqual(await R.read(dZb2, M * Kd));
+          // Passes 2 and 3 as the engine runs them (the tensor's count: this step's rows × width).
+          const slot = async (x: GPUBuffer, width: number, part: number, parts: number, hist: boolean) => {
+            const out = R.buffer(SLOT_SIZE), u = { n: 0, width, groups: K.statsGroups(rows * width), part };
+            if (hist) await R.run(K.statsHistKernel(true), [x, cur, p1, p2], [u.groups, 1, 1], { ...u, parts });
+            await finalPass([cur, p1, p2, out], [{ ...u, slot: 0, hist, parts }]);
+            return R.read(out, SLOT_SIZE);
+          };
+          expectSlot(await slot(Z1, N, zAt, fParts, false), z, rows * N, 0, false);
+          expectSlot(await slot(A1, N, aAt, fParts, true), a, rows * N, sat, true);
+          expectSlot(await slot(dA1, Kd, gAt, gParts, true), g, rows * Kd, 0, true);
+        });
+      }
+    }
+    it('statistics fuse only into the subgroup kernels\' epilogues', () => {
+      const act: K.Epilogue = { kind: 'act', act: ACTIVATION_ID.tanh, alpha: 0, stats: true, sat: 1 };
+      for (const target of [NO_SUBGROUPS, TILES]) {
+        const p = K.matmulPlan('forward', 64, 64, 64, target, act);
+        expect([p.epilogue, !!p.stats, p.desc.name.includes('stats')]).toEqual([true, false, false]);
+      }
+      expect(K.matmulPlan('forward', 64, 64, 64, { subgroupSize: 8 }, act).stats).toBe(true);
+      expect(K.matmulPlan('dX', 64, 64, 64, { subgroupSize: 8 }, { ...act, kind: 'act_grad' }).stats).toBe(true);
+    });
     it('only the forward kernel takes epilogues, each only after its own product', () => {
       const act: K.Epilogue = { kind: 'act', act: ACTIVATION_ID.tanh, alpha: 0 };
       expect(K.matmulPlan('forward', 8, 7, 8, NO_SUBGROUPS, act).epilogue).toBe(false); // N % 4 != 0: the general kernel
@@ -305,8 +356,8 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
         expect(Array.from(all.subarray(n)).every((v) => v === 0), 'padding').toBe(true);
         const slot = async (k: number, hist: boolean) => {
           const out = R.buffer(SLOT_SIZE), u = { n, width: 0, groups, part: part + k * groups };
-          if (hist) await R.run(K.statsHistKernel(false), [W, cur, p1, p2], [groups, 1, 1], u);
-          await finalPass([cur, p1, p2, out], [{ ...u, slot: 0, hist }]);
+          if (hist) await R.run(K.statsHistKernel(false), [W, cur, p1, p2], [groups, 1, 1], { ...u, parts: groups });
+          await finalPass([cur, p1, p2, out], [{ ...u, slot: 0, hist, parts: groups }]);
           return R.read(out, SLOT_SIZE);
         };
         // The slots describe the weights the kernel wrote (Adam's may differ from the CPU's in the last bit).
@@ -379,9 +430,9 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
         const u = { n: n0, width, groups, part };
         const p1 = R.buffer((part + groups) * K.STATS_PART1), p2 = R.buffer((part + groups) * K.STATS_PART2);
         await R.run(K.statsPartialKernel(c.sat, !!c.perRow), [xb, cur, p1], [groups, 1, 1], u);
-        await R.run(K.statsHistKernel(!!c.perRow), [xb, cur, p1, p2], [groups, 1, 1], u);
+        await R.run(K.statsHistKernel(!!c.perRow), [xb, cur, p1, p2], [groups, 1, 1], { ...u, parts: groups });
         // Pass 3 for two slots in one dispatch: this one, and an empty tensor's in the first slot.
-        await finalPass([cur, p1, p2, out], [{ n: 0, width: 0, slot: 0, groups: 0, part: 0, hist: false }, { ...u, slot, hist: true }]);
+        await finalPass([cur, p1, p2, out], [{ n: 0, width: 0, slot: 0, groups: 0, part: 0, hist: false, parts: 0 }, { ...u, slot, hist: true, parts: groups }]);
         const empty = await R.read(out, SLOT_SIZE);
         expect([empty[SLOT.count], empty[SLOT.norm], empty[SLOT.min], empty[SLOT.max]]).toEqual([0, 0, 0, 0]);
         const got = (await R.read(out, 2 * SLOT_SIZE)).subarray(slot);
@@ -400,7 +451,7 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
     for (const need of ['spread', 'norm'] as const) {
       const out = R.buffer(SLOT_SIZE), p1 = R.buffer(groups * K.STATS_PART1), p2 = R.buffer(groups * K.STATS_PART2);
       await R.run(K.statsPartialKernel(0, false, need === 'spread'), [xb, cur, p1], [groups, 1, 1], u);
-      await finalPass([cur, p1, p2, out], [{ ...u, slot: 0, hist: false }]);
+      await finalPass([cur, p1, p2, out], [{ ...u, slot: 0, hist: false, parts: groups }]);
       const got = await R.read(out, SLOT_SIZE);
       expect(got[SLOT.count]).toBe(n);
       expect(got[SLOT.norm]).toBeCloseTo(ref[SLOT.norm], 3);

@@ -60,6 +60,13 @@ const PREDICT_ROWS = 65536;
 interface LayerKernels {
   forward: BoundKernel[];
   backward: BoundKernel[];
+  /**
+   * On a recorded step, instead of `forward` and `backward`: the same, but where the plan allows
+   * it the forward product also reduces Z and A into pass 1 of their statistics, and the dX
+   * product dA of the layer below (K.Epilogue.stats).
+   */
+  recordForward: BoundKernel[];
+  recordBackward: BoundKernel[];
   update: BoundKernel[];
   /** On a recorded step, instead of `update`: the optimizer with pass 1 of W's, dW's and the update's statistics. */
   recordUpdate: BoundKernel[];
@@ -95,6 +102,11 @@ export class GpuEngine implements Engine {
   private dummy!: GPUBuffer;
   private parts: [GPUBuffer, GPUBuffer] | null = null;
   private partsUsed = 0;
+  /**
+   * Partials the model's statistics may reserve: layers × 6 × STATS_MAX_GROUPS for the passes
+   * over tensors, plus one per workgroup of every product whose epilogue reduces (set in build).
+   */
+  private partsCap = 0;
   private fused = false;
   private stepCap = STEP_CAP;
   private fusedKernel: BoundKernel | null = null;
@@ -210,36 +222,56 @@ export class GpuEngine implements Engine {
     const [colsum, softmax] = await Promise.all([get(K.colsumKernel()), get(K.softmaxKernel())]);
     const widest = Math.max(...this.shapes.map((s) => Math.max(s.fanIn, s.units)));
     const scratch = this.transposeScratch(B * widest, Math.max(...this.shapes.map((s) => s.fanIn * s.units)));
-    const matmul = (plan: K.MatmulPlan, bufs: [Slice, Slice, GPUBuffer | Slice, Slice], epilogueBufs: Slice[] = []) =>
+    const matmul = (plan: K.MatmulPlan, bufs: [Slice, Slice, GPUBuffer | Slice, Slice], epilogueBufs: (GPUBuffer | Slice)[] = []) =>
       this.bindCalls(K.matmulCalls(plan, bufs, scratch(plan), epilogueBufs));
     // The activation's forward runs in the epilogue of the layer's product where the plan allows,
     // its derivative in the epilogue of the dX product of the layer above (softmax: its own kernel).
-    const epilogue = (kind: K.Epilogue['kind'], l: number): K.Epilogue | undefined => {
+    // On a recorded step, where the plan allows, these epilogues also reduce what they store
+    // (`stats`): Z and A of layer l, dA of layer l - 1.
+    const epilogue = (kind: K.Epilogue['kind'], l: number, stats = false): K.Epilogue | undefined => {
       const a = cfg.layers[l].activation, id = ACTIVATION_ID[a.name];
-      return id === ACTIVATION_ID.softmax ? undefined : { kind, act: id, alpha: a.alpha };
+      return id === ACTIVATION_ID.softmax ? undefined : { kind, act: id, alpha: a.alpha, stats, sat: saturationMode(a) };
     };
-    const dXPlan = (l: number) => K.matmulPlan('dX', B, this.shapes[l].fanIn, this.shapes[l].units, this.target, epilogue('act_grad', l - 1));
+    const fwdPlan = (l: number, stats = false) => K.matmulPlan('forward', B, this.shapes[l].units, this.shapes[l].fanIn, this.target, epilogue('act', l, stats));
+    const dXPlan = (l: number, stats = false) => K.matmulPlan('dX', B, this.shapes[l].fanIn, this.shapes[l].units, this.target, epilogue('act_grad', l - 1, stats));
     const last = this.layers.length - 1;
+    // Partials of the epilogues' statistics: one per workgroup of their product and tensor.
+    const epiParts = (plan: K.MatmulPlan) => (plan.stats ? plan.uniforms.groups! : 0);
+    this.partsCap = this.shapes.length * SLOTS_PER_LAYER * K.STATS_MAX_GROUPS
+      + this.shapes.reduce((s, _, l) => s + 2 * epiParts(fwdPlan(l, true)) + (l > 0 ? epiParts(dXPlan(l, true)) : 0), 0);
+    // Where the dX product of layer l + 1 writes the partials of layer l's dA (set at layer l).
+    const dAPart: number[] = [];
+    const withPart = (plan: K.MatmulPlan, part: number): K.MatmulPlan => ({ ...plan, uniforms: { ...plan.uniforms, part } });
     for (let l = 0; l <= last; l++) {
       const L = this.layers[l], act = cfg.layers[l].activation, id = ACTIVATION_ID[act.name];
       const { fanIn, units } = L.shape;
       const input = l === 0 ? Xb : this.layers[l - 1].A;
-      const fwdPlan = K.matmulPlan('forward', B, units, fanIn, this.target, epilogue('act', l));
-      const forward = await matmul(fwdPlan, [input, L.W, L.b, L.Z], [L.A]);
-      if (!fwdPlan.epilogue) {
+      const fwd = fwdPlan(l);
+      const forward = await matmul(fwd, [input, L.W, L.b, L.Z], [L.A]);
+      if (!fwd.epilogue) {
         forward.push(id === ACTIVATION_ID.softmax
           ? this.bind(softmax, [L.Z, L.A], [...groups1d(B), 1], { rows: B, units })
           : this.bind(await get(K.actForwardKernel(id, act.alpha)), [L.Z, L.A], [...groups1d(B * units), 1], { n: B * units }));
       }
+      const recFwd = fwdPlan(l, true);
+      const zPart = recFwd.stats ? this.reserveParts(epiParts(recFwd) + Math.max(epiParts(recFwd), this.statsGroups(0, units))) : -1;
+      const recordForward = recFwd.stats
+        ? await matmul(withPart(recFwd, zPart), [input, L.W, L.b, L.Z], [L.A, this.cur, this.partBuffers()[0]])
+        : forward;
       const backward: BoundKernel[] = [];
       if (l !== last && !dXPlan(l + 1).epilogue) {
         backward.push(this.bind(await get(K.actBackwardKernel(id, act.alpha)), [L.Z, L.dA, L.dZ], [...groups1d(B * units), 1], { n: B * units }));
       }
       backward.push(...await matmul(K.matmulPlan('dW', fanIn, units, B, this.target), [input, L.dZ, dummy, L.dW]));
       backward.push(this.bind(colsum, [L.dZ, L.db], [...groups1d(units), 1], { rows: B, cols: units }));
+      let recordBackward = backward;
       if (l > 0) {
-        const P = this.layers[l - 1];
-        backward.push(...await matmul(dXPlan(l), [L.dZ, L.W, dummy, P.dA], [P.Z, P.dZ]));
+        const P = this.layers[l - 1], recDX = dXPlan(l, true);
+        const dX = await matmul(dXPlan(l), [L.dZ, L.W, dummy, P.dA], [P.Z, P.dZ]);
+        if (recDX.stats) {
+          recordBackward = [...backward, ...await matmul(withPart(recDX, dAPart[l - 1]), [L.dZ, L.W, dummy, P.dA], [P.Z, P.dZ, this.cur, this.partBuffers()[0]])];
+        }
+        backward.push(...dX);
       }
       const k = fanIn * units;
       // The optimizer runs four elements per invocation.
@@ -252,16 +284,25 @@ export class GpuEngine implements Engine {
       const recordOpt = async (apply: boolean) => this.bind(await get(K.statsOptimizerKernel(opt.id, apply)),
         [L.W, L.dW, L.sW1, L.sW2, this.cur, this.partBuffers()[0]], [groups, 1, 1], { n: k, width: 0, groups, part, ...opt.u });
       // Only what layerStats reads is computed: histograms of A, dA and W; the spread of Z; the
-      // norms of dW and of the update.
+      // norms of dW and of the update. Z's, A's and dA's pass 1 ran in a product's epilogue
+      // where the plan has `stats`.
+      const zParts = epiParts(recFwd);
+      const recDXAbove = l < last ? dXPlan(l + 1, true) : null;
+      const dAParts = recDXAbove?.stats ? epiParts(recDXAbove) : 0;
+      if (dAParts) dAPart[l] = this.reserveParts(Math.max(dAParts, this.statsGroups(0, units)));
       const stats = [
-        ...await this.statsFor(L.Z, 0, 0, units, base, 'spread'),
-        ...await this.statsFor(L.A, sat, 0, units, base + SLOT_SIZE, 'all'),
-        ...await this.statsFor(L.dA, 0, 0, units, base + 2 * SLOT_SIZE, 'all'),
+        ...(zParts
+          ? [...await this.statsAfterPass1(null, 0, units, base, zPart, zParts),
+            ...await this.statsAfterPass1(L.A, 0, units, base + SLOT_SIZE, zPart + zParts, zParts)]
+          : [...await this.statsFor(L.Z, 0, 0, units, base, 'spread'), ...await this.statsFor(L.A, sat, 0, units, base + SLOT_SIZE, 'all')]),
+        ...(dAParts
+          ? await this.statsAfterPass1(L.dA, 0, units, base + 2 * SLOT_SIZE, dAPart[l], dAParts)
+          : await this.statsFor(L.dA, 0, 0, units, base + 2 * SLOT_SIZE, 'all')),
         ...await this.statsAfterPass1(L.W, k, 0, base + 3 * SLOT_SIZE, part, groups),
         ...await this.statsAfterPass1(null, k, 0, base + 4 * SLOT_SIZE, part + groups, groups),
         ...await this.statsAfterPass1(null, k, 0, base + 5 * SLOT_SIZE, part + 2 * groups, groups),
       ];
-      this.kernels.push({ forward, backward, update, recordUpdate: [await recordOpt(true), biasUpdate], recordStill: [await recordOpt(false)], stats });
+      this.kernels.push({ forward, backward, recordForward, recordBackward, update, recordUpdate: [await recordOpt(true), biasUpdate], recordStill: [await recordOpt(false)], stats });
     }
     const outL = this.layers[last], outAct = cfg.layers[last].activation, outId = ACTIVATION_ID[outAct.name];
     const lossK = await get(K.lossKernel(LOSS_ID[cfg.loss], outId, outAct.alpha, isFused(cfg.loss, outId)));
@@ -317,24 +358,32 @@ export class GpuEngine implements Engine {
    */
   private async statsFor(x: Slice, sat: number, n: number, width: number, slot: number, need: 'all' | 'spread'): Promise<BoundKernel[]> {
     if (x.size % 16 !== 0) throw new Error(`statistics: a tensor of ${x.size} bytes is not whole vec4s`);
-    const groups = K.statsGroups(n === 0 ? this.sched.batch * width : n, this.hardware);
+    const groups = this.statsGroups(n, width);
     const part = this.reserveParts(groups);
     const pass1 = this.bind(await this.cache.get(K.statsPartialKernel(sat, n === 0)),
       [x, this.cur, this.partBuffers()[0]], [groups, 1, 1], { n, width, groups, part });
     return [pass1, ...await this.statsAfterPass1(need === 'all' ? x : null, n, width, slot, part, groups)];
   }
 
+  /** Workgroups of the statistics passes over a tensor of `n` elements (0: this step's rows × `width`). */
+  private statsGroups(n: number, width: number): number {
+    return K.statsGroups(n === 0 ? this.sched.batch * width : n, this.hardware);
+  }
+
   /**
-   * Passes 2 and 3 of a tensor's slot, from pass 1's `groups` partials at `part` (see statsFor):
-   * the histogram of `histOf` where given, and a task of `statsFinal`.
+   * Passes 2 and 3 of a tensor's slot, from pass 1's `parts` partials at `part` (see statsFor, or
+   * a product's epilogue): the histogram of `histOf` where given, over statsGroups workgroups
+   * whose partials also start at `part` (so at least that many must be reserved there), and a
+   * task of `statsFinal`.
    */
   private async statsAfterPass1(
-    histOf: Slice | null, n: number, width: number, slot: number, part: number, groups: number,
+    histOf: Slice | null, n: number, width: number, slot: number, part: number, parts: number,
   ): Promise<BoundKernel[]> {
-    this.slotTasks.push({ n, width, slot, groups, part, hist: histOf !== null });
+    const groups = this.statsGroups(n, width);
+    this.slotTasks.push({ n, width, slot, groups, part, hist: histOf !== null, parts });
     if (!histOf) return [];
     const [p1, p2] = this.partBuffers();
-    return [this.bind(await this.cache.get(K.statsHistKernel(n === 0)), [histOf, this.cur, p1, p2], [groups, 1, 1], { n, width, groups, part })];
+    return [this.bind(await this.cache.get(K.statsHistKernel(n === 0)), [histOf, this.cur, p1, p2], [groups, 1, 1], { n, width, groups, part, parts })];
   }
 
   /** The index of `count` consecutive partials, reserved for one tensor's statistics. */
@@ -344,11 +393,10 @@ export class GpuEngine implements Engine {
     return at;
   }
 
-  /** Partials for every large tensor of the model: at most layers × 6 × STATS_MAX_GROUPS entries. */
+  /** Partials for every large tensor of the model: `partsCap` entries. */
   private partBuffers(): [GPUBuffer, GPUBuffer] {
     if (!this.parts) {
-      const cap = this.shapes.length * SLOTS_PER_LAYER * K.STATS_MAX_GROUPS;
-      this.parts = [this.buffer('stats.part1', cap * K.STATS_PART1 * 4), this.buffer('stats.part2', cap * K.STATS_PART2 * 4)];
+      this.parts = [this.buffer('stats.part1', this.partsCap * K.STATS_PART1 * 4), this.buffer('stats.part2', this.partsCap * K.STATS_PART2 * 4)];
     }
     return this.parts;
   }
@@ -446,9 +494,9 @@ export class GpuEngine implements Engine {
     enc.copyBufferToBuffer(this.table, local * STEP_INFO_BYTES, this.cur, 0, STEP_INFO_BYTES);
     const pass = enc.beginComputePass();
     for (const k of this.head) dispatch(pass, k);
-    for (const L of this.kernels) for (const k of L.forward) dispatch(pass, k);
+    for (const L of this.kernels) for (const k of rb ? L.recordForward : L.forward) dispatch(pass, k);
     for (const k of this.lossKernels) dispatch(pass, k);
-    for (let l = this.kernels.length - 1; l >= 0; l--) for (const k of this.kernels[l].backward) dispatch(pass, k);
+    for (let l = this.kernels.length - 1; l >= 0; l--) for (const k of rb ? this.kernels[l].recordBackward : this.kernels[l].backward) dispatch(pass, k);
     for (const L of this.kernels) {
       const opt = rb ? (update ? L.recordUpdate : L.recordStill) : update ? L.update : [];
       for (const k of opt) dispatch(pass, k);

@@ -19,7 +19,10 @@ import matmulTiledWgsl from '../../shaders/matmul_tiled.wgsl?raw';
 import matmulTnVec4Wgsl from '../../shaders/matmul_tn_vec4.wgsl?raw';
 import mmStoreWgsl from '../../shaders/mm_store.wgsl?raw';
 import mmStoreActWgsl from '../../shaders/mm_store_act.wgsl?raw';
+import mmStatsWgsl from '../../shaders/mm_stats.wgsl?raw';
 import mmStoreActGradWgsl from '../../shaders/mm_store_act_grad.wgsl?raw';
+import mmStoreActGradStatsWgsl from '../../shaders/mm_store_act_grad_stats.wgsl?raw';
+import mmStoreActStatsWgsl from '../../shaders/mm_store_act_stats.wgsl?raw';
 import optimizerWgsl from '../../shaders/optimizer.wgsl?raw';
 import optimizerUpdateWgsl from '../../shaders/optimizer_update.wgsl?raw';
 import rngWgsl from '../../shaders/rng.wgsl?raw';
@@ -71,7 +74,8 @@ function matmulGroups(M: number, N: number): [number, number, number] {
 export interface MatmulPlan {
   desc: KernelDesc;
   groups: [number, number, number];
-  uniforms: { M: number; N: number; K: number };
+  /** With `stats`, also `part` (where the partials go, 0 here: the caller sets it) and `groups` (the workgroup count). */
+  uniforms: { M: number; N: number; K: number; part?: number; groups?: number };
   /**
    * Set when the product reads A (B) transposed: this kernel first writes Aᵀ (Bᵀ) into a scratch
    * buffer of `floats` floats, which the product then reads in A's (B's) place (see `matmulCalls`).
@@ -80,6 +84,12 @@ export interface MatmulPlan {
   transposeB?: Transposition;
   /** Whether the requested epilogue is fused into the product (its extra buffers then follow `out`). */
   epilogue: boolean;
+  /**
+   * Whether the epilogue also writes pass 1 of the statistics of what it stores (`Epilogue.stats`):
+   * one partial per workgroup and tensor from `uniforms.part` (Z's then A's, or dA's), and the
+   * buffers [cur, part1] after the epilogue's own.
+   */
+  stats?: boolean;
 }
 
 /**
@@ -88,8 +98,11 @@ export interface MatmulPlan {
  *   act_grad  dX: also dZ = dX ⊙ f'(Z) for the layer below; extra buffers [that layer's Z, its dZ]
  * Only the register-blocked forward kernel has epilogues; other plans leave the work to the
  * activation kernels (`epilogue: false`).
+ * `stats` (a recorded step): the epilogue also reduces what it stores into pass 1 of the
+ * statistics, Z's and A's (A's saturation in mode `sat`) or dA's, where the kernel is a subgroup
+ * kernel (shaders/mm_stats.wgsl); elsewhere the plan leaves that to the statistics passes.
  */
-export interface Epilogue { kind: 'act' | 'act_grad'; act: number; alpha: number }
+export interface Epilogue { kind: 'act' | 'act_grad'; act: number; alpha: number; stats?: boolean; sat?: number }
 
 /**
  * Rows of dX from which W is transposed for the forward kernel rather than read by the nt kernel:
@@ -183,12 +196,20 @@ function productDesc(name: string, source: string, bias: boolean, epi: Epilogue 
   const bindings: KernelDesc['bindings'] = ['read', 'read', 'read', 'rw'];
   let includes = [mmStoreWgsl];
   const all = { ...constants, BIAS: ['u32', bias ? 1 : 0] } as NonNullable<KernelDesc['constants']>;
+  const uniforms: KernelDesc['uniforms'] = { M: 'u32', N: 'u32', K: 'u32' };
   if (epi) {
     Object.assign(all, { ACT: ['u32', epi.act], ALPHA: ['f32', epi.alpha] });
-    includes = [activationsWgsl, epi.kind === 'act' ? mmStoreActWgsl : mmStoreActGradWgsl];
     bindings.push(...(epi.kind === 'act' ? ['rw'] as const : ['read', 'rw'] as const));
+    if (epi.stats) {
+      all.SAT = ['u32', epi.sat ?? 0];
+      Object.assign(uniforms, { part: 'u32', groups: 'u32' });
+      includes = [activationsWgsl, statsReduceWgsl, mmStatsWgsl, epi.kind === 'act' ? mmStoreActStatsWgsl : mmStoreActGradStatsWgsl];
+      bindings.push('read', 'rw');
+    } else {
+      includes = [activationsWgsl, epi.kind === 'act' ? mmStoreActWgsl : mmStoreActGradWgsl];
+    }
   }
-  return { name: `${name}${epi ? `+${epi.kind}` : ''}`, source, includes, constants: all, uniforms: { M: 'u32', N: 'u32', K: 'u32' }, bindings };
+  return { name: `${name}${epi ? `+${epi.kind}${epi.stats ? '+stats' : ''}` : ''}`, source, includes, constants: all, uniforms, bindings };
 }
 
 /**
@@ -241,8 +262,15 @@ export function matmulPlan(
   const sg = target.subgroupSize;
   const sgGroups = (st: { TM: number; CN: number }, g: number): [number, number, number] => [Math.ceil(N / 4 / (g * st.CN)), Math.ceil(M / st.TM), 1];
   const nnGroups: [number, number, number] = sg ? sgGroups(SG_TILE, sg) : [Math.ceil(N / 8 / t.WG_X), Math.ceil(M / (t.NN_TM * t.WG_Y)), 1];
-  // An epilogue fuses only where its kind belongs: `act` after forward, `act_grad` after dX.
-  const epi = (want: Epilogue['kind']) => (epilogue?.kind === want ? epilogue : undefined);
+  // An epilogue fuses only where its kind belongs: `act` after forward, `act_grad` after dX; its
+  // statistics only into the subgroup kernels (`sgEpi`), whose lanes merge them by subgroup operations.
+  const sgEpi = (want: Epilogue['kind']) => (epilogue?.kind === want ? epilogue : undefined);
+  const epi = (want: Epilogue['kind']) => { const e = sgEpi(want); return e && { ...e, stats: false }; };
+  // A register-blocked plan with epilogue `e`: with statistics, their uniforms (one partial per workgroup).
+  const blockedPlan = (desc: KernelDesc, groups: [number, number, number], e: Epilogue | undefined, rest: Partial<MatmulPlan> = {}): MatmulPlan => ({
+    desc, groups, epilogue: !!e, stats: !!e?.stats, ...rest,
+    uniforms: e?.stats ? { ...uniforms, part: 0, groups: groups[0] * groups[1] * groups[2] } : uniforms,
+  });
   if (target.tiles && N % 4 === 0) {
     const block = 4 * TILED_WG;
     const groups: [number, number, number] = [Math.ceil(N / block), Math.ceil(M / block), 1];
@@ -256,11 +284,11 @@ export function matmulPlan(
   // and products too small to repay the transposition's dispatch, stay untransposed.
   const viaXt = sg !== null && M >= SG_TILE_TN.TM && M * N * K >= (target.transposeMinWork ?? TRANSPOSE_MIN_WORK);
   if (form === 'forward' && N % 4 === 0 && viaXt) {
-    return { desc: registerBlockedDesc(true, epi('act'), sg, true), uniforms, groups: sgGroups(SG_TILE_TN, sg), epilogue: !!epi('act'),
-      transposeA: transposition(M, K) };
+    return blockedPlan(registerBlockedDesc(true, sgEpi('act'), sg, true), sgGroups(SG_TILE_TN, sg), sgEpi('act'), { transposeA: transposition(M, K) });
   }
   if (form === 'forward' && N % 4 === 0) {
-    return { desc: registerBlockedDesc(true, epi('act'), sg), uniforms, groups: nnGroups, epilogue: !!epi('act') };
+    const e = sg ? sgEpi('act') : epi('act');
+    return blockedPlan(registerBlockedDesc(true, e, sg), nnGroups, e);
   }
   if (form === 'dW' && sg && N % 4 === 0) {
     return { desc: registerBlockedDesc(false, undefined, sg, true), uniforms, groups: sgGroups(SG_TILE_TN, sg), epilogue: false };
@@ -271,13 +299,13 @@ export function matmulPlan(
   }
   if (form === 'dX' && N % 4 === 0 && viaXt) {
     // dX(M×N) = dZ(M×K)·W(N×K)ᵀ as (dZᵀ)ᵀ·Wt with Wt = Wᵀ (K×N): the forward kernel on both transposed.
-    return { desc: registerBlockedDesc(false, epi('act_grad'), sg, true), uniforms, groups: sgGroups(SG_TILE_TN, sg), epilogue: !!epi('act_grad'),
-      transposeA: transposition(M, K), transposeB: transposition(N, K) };
+    return blockedPlan(registerBlockedDesc(false, sgEpi('act_grad'), sg, true), sgGroups(SG_TILE_TN, sg), sgEpi('act_grad'),
+      { transposeA: transposition(M, K), transposeB: transposition(N, K) });
   }
   if (form === 'dX' && N % 4 === 0 && M >= TRANSPOSE_MIN_ROWS) {
     // dX(M×N) = dZ(M×K)·W(N×K)ᵀ as dZ·Wt with Wt = Wᵀ (K×N): the forward kernel, without bias.
-    return { desc: registerBlockedDesc(false, epi('act_grad'), sg), uniforms, groups: nnGroups, epilogue: !!epi('act_grad'),
-      transposeB: transposition(N, K) };
+    const e = sg ? sgEpi('act_grad') : epi('act_grad');
+    return blockedPlan(registerBlockedDesc(false, e, sg), nnGroups, e, { transposeB: transposition(N, K) });
   }
   if (form === 'dX' && K % 4 === 0) {
     return { desc: { name: 'matmul_nt_vec4', source: matmulNtVec4Wgsl, constants: { ...wg, TM: ['u32', t.NT_TM], TN: ['u32', t.NT_TN] }, ...common }, uniforms,
@@ -391,11 +419,12 @@ export function statsPartialKernel(sat: number, perRow: boolean, full = true): K
   };
 }
 
+/** `parts`: how many partials pass 1 left from `part` (its `groups`, or a product's workgroups: shaders/mm_stats.wgsl). */
 export function statsHistKernel(perRow: boolean): KernelDesc {
   return {
     name: 'stats_hist', source: statsHistWgsl, includes: [statsCommonWgsl, statsReadWgsl],
     constants: statsConstants(0, perRow),
-    uniforms: STATS_UNIFORMS, bindings: ['read', 'read', 'read', 'rw'],
+    uniforms: { ...STATS_UNIFORMS, parts: 'u32' }, bindings: ['read', 'read', 'read', 'rw'],
   };
 }
 
@@ -424,12 +453,15 @@ export function statsFinalKernel(): KernelDesc {
   };
 }
 
-/** One slot of a record for statsFinalKernel: n = 0 counts this step's rows × width. */
-export interface SlotTask { n: number; width: number; slot: number; groups: number; part: number; hist: boolean }
+/**
+ * One slot of a record for statsFinalKernel: n = 0 counts this step's rows × width; `parts`
+ * partials of pass 1 and `groups` of pass 2 (where `hist`), both from `part`.
+ */
+export interface SlotTask { n: number; width: number; slot: number; groups: number; part: number; hist: boolean; parts: number }
 
 /** The tasks as statsFinalKernel reads them (struct SlotTask in stats_final.wgsl). */
 export function statsTasks(tasks: readonly SlotTask[]): Uint32Array {
-  return Uint32Array.from(tasks.flatMap((t) => [t.n, t.width, t.slot, t.groups, t.part, t.hist ? 1 : 0]));
+  return Uint32Array.from(tasks.flatMap((t) => [t.n, t.width, t.slot, t.groups, t.part, t.hist ? 1 : 0, t.parts]));
 }
 
 /**

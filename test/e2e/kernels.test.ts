@@ -99,7 +99,37 @@ describe.skipIf(!HAVE_CHROMIUM)('product kernels in the browser', () => {
         for (let i = 0; i < Kd * N; i++) e = Math.max(e, Math.abs(dw[i] - dWref[i]));
         results.push({ name: gw.desc.name, err: e });
       }
-      return { subgroupSize: sg, target: matmulTargetOf(device), results };
+      // A recorded step's forward: Z's and A's statistics in the subgroup kernel's epilogue
+      // (shaders/mm_stats.wgsl, merged across a subgroup of 4 here), for the 30 rows of a short
+      // batch of 37. The partials, merged here as pass 3 merges them, against Z and A read back.
+      const stats: { name: string; err: number }[] = [];
+      if (sg) for (const target of targets.slice(0, 2)) {
+        const [M, Kd, N, rows] = [37, 20, 12, 30];
+        const plan = K.matmulPlan('forward', M, N, Kd, target, { kind: 'act', act: tanh, alpha: 0, stats: true, sat: 1 });
+        const parts = plan.uniforms.groups, Z = up(M * N), A = up(M * N), p1 = up(2 * parts * 8);
+        const cur = device.createBuffer({ size: 16, usage });
+        device.queue.writeBuffer(cur, 0, new Uint32Array([rows, 0, 1, 0]));
+        await run({ ...plan, uniforms: { ...plan.uniforms, part: 0 } }, [up(rand(M * Kd)), up(rand(Kd * N)), up(rand(N)), Z], [A, cur, p1]);
+        const raw = await read(p1, 2 * parts * 8), counts = new Uint32Array(raw.buffer);
+        for (const [t, x] of [[0, await read(Z, M * N)], [1, await read(A, M * N)]] as [number, Float32Array][]) {
+          const v = Array.from(x.subarray(0, rows * N)), n = v.length, mean = v.reduce((s, y) => s + y, 0) / n;
+          const std = Math.sqrt(v.reduce((s, y) => s + (y - mean) ** 2, 0) / n);
+          let cnt = 0, sum = 0, sq = 0, mn = Infinity, mx = -Infinity, sat = 0;
+          for (let g = 0; g < parts; g++) {
+            const o = (t * parts + g) * 8;
+            cnt += counts[o + 7]; sum += raw[o]; sq += raw[o + 1]; mn = Math.min(mn, raw[o + 2]); mx = Math.max(mx, raw[o + 3]); sat += raw[o + 5];
+          }
+          let m2 = 0;
+          for (let g = 0; g < parts; g++) {
+            const o = (t * parts + g) * 8, ng = counts[o + 7];
+            if (ng > 0) m2 += raw[o + 6] + ng * (raw[o] / ng - sum / cnt) ** 2;
+          }
+          const err = Math.max(cnt === n ? 0 : 1, Math.abs(sum / cnt - mean), Math.abs(Math.sqrt(m2 / cnt) - std), Math.abs(Math.sqrt(sq) - Math.sqrt(v.reduce((s, y) => s + y * y, 0))),
+            mn === Math.min(...v) && mx === Math.max(...v) ? 0 : 1, t === 1 && sat !== v.filter((y) => Math.abs(y) > 0.99).length ? 1 : 0);
+          stats.push({ name: `${plan.desc.name} ${t === 0 ? 'Z' : 'A'}`, err });
+        }
+      }
+      return { subgroupSize: sg, target: matmulTargetOf(device), results, stats };
     }, ACTIVATION_ID.tanh);
     expect(out.error).toBeUndefined();
     // The browser reports SwiftShader as a fallback (software) adapter, so the page plans the
@@ -110,6 +140,8 @@ describe.skipIf(!HAVE_CHROMIUM)('product kernels in the browser', () => {
     expect(out.results!.filter((r) => r.name.includes('matmul_tiled')).length).toBe(6);
     if (out.subgroupSize) expect(out.results!.filter((r) => r.name.startsWith('transpose + matmul_tn_sg')).length).toBe(4);
     for (const r of out.results!) expect(r.err, r.name).toBeLessThan(1e-4);
+    if (out.subgroupSize) expect(out.stats!.map((r) => r.name)).toEqual(['matmul_nn_sg+act+stats Z', 'matmul_nn_sg+act+stats A', 'matmul_tn_sg+act+stats Z', 'matmul_tn_sg+act+stats A']);
+    for (const r of out.stats!) expect(r.err, r.name).toBeLessThan(1e-5);
     console.log(`browser products: subgroups of ${out.subgroupSize}, ${out.results!.map((r) => `${r.name} ${r.err.toExponential(1)}`).join(', ')}`);
     await page.close();
   }, 120_000);
