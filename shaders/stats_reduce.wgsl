@@ -1,4 +1,5 @@
-// Pass 1 of the statistics, shared by stats_partial.wgsl and stats_optimizer.wgsl: each
+// Pass 1 of the statistics, shared by stats_partial.wgsl, stats_optimizer.wgsl and the product
+// epilogues of a recorded step (mm_stats.wgsl, which merge a subgroup's shares themselves): each
 // invocation accumulates its share of a chunk, then the workgroup reduces the shares to one
 // partial part1[index] = (sum, sum of squares, min, max, zeros, saturated, M2, count). M2, the
 // sum of squared deviations from the chunk's own mean, is accumulated with Welford's update and

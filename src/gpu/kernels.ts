@@ -263,9 +263,9 @@ export function matmulPlan(
   const sgGroups = (st: { TM: number; CN: number }, g: number): [number, number, number] => [Math.ceil(N / 4 / (g * st.CN)), Math.ceil(M / st.TM), 1];
   const nnGroups: [number, number, number] = sg ? sgGroups(SG_TILE, sg) : [Math.ceil(N / 8 / t.WG_X), Math.ceil(M / (t.NN_TM * t.WG_Y)), 1];
   // An epilogue fuses only where its kind belongs: `act` after forward, `act_grad` after dX; its
-  // statistics only into the subgroup kernels (`sgEpi`), whose lanes merge them by subgroup operations.
-  const sgEpi = (want: Epilogue['kind']) => (epilogue?.kind === want ? epilogue : undefined);
-  const epi = (want: Epilogue['kind']) => { const e = sgEpi(want); return e && { ...e, stats: false }; };
+  // statistics only into the subgroup kernels (`statsOk`), whose lanes merge them by subgroup operations.
+  const epi = (want: Epilogue['kind'], statsOk = false): Epilogue | undefined =>
+    (epilogue?.kind === want ? { ...epilogue, stats: statsOk && !!epilogue.stats } : undefined);
   // A register-blocked plan with epilogue `e`: with statistics, their uniforms (one partial per workgroup).
   const blockedPlan = (desc: KernelDesc, groups: [number, number, number], e: Epilogue | undefined, rest: Partial<MatmulPlan> = {}): MatmulPlan => ({
     desc, groups, epilogue: !!e, stats: !!e?.stats, ...rest,
@@ -284,10 +284,11 @@ export function matmulPlan(
   // and products too small to repay the transposition's dispatch, stay untransposed.
   const viaXt = sg !== null && M >= SG_TILE_TN.TM && M * N * K >= (target.transposeMinWork ?? TRANSPOSE_MIN_WORK);
   if (form === 'forward' && N % 4 === 0 && viaXt) {
-    return blockedPlan(registerBlockedDesc(true, sgEpi('act'), sg, true), sgGroups(SG_TILE_TN, sg), sgEpi('act'), { transposeA: transposition(M, K) });
+    const e = epi('act', true);
+    return blockedPlan(registerBlockedDesc(true, e, sg, true), sgGroups(SG_TILE_TN, sg), e, { transposeA: transposition(M, K) });
   }
   if (form === 'forward' && N % 4 === 0) {
-    const e = sg ? sgEpi('act') : epi('act');
+    const e = epi('act', sg !== null);
     return blockedPlan(registerBlockedDesc(true, e, sg), nnGroups, e);
   }
   if (form === 'dW' && sg && N % 4 === 0) {
@@ -299,12 +300,13 @@ export function matmulPlan(
   }
   if (form === 'dX' && N % 4 === 0 && viaXt) {
     // dX(M×N) = dZ(M×K)·W(N×K)ᵀ as (dZᵀ)ᵀ·Wt with Wt = Wᵀ (K×N): the forward kernel on both transposed.
-    return blockedPlan(registerBlockedDesc(false, sgEpi('act_grad'), sg, true), sgGroups(SG_TILE_TN, sg), sgEpi('act_grad'),
+    const e = epi('act_grad', true);
+    return blockedPlan(registerBlockedDesc(false, e, sg, true), sgGroups(SG_TILE_TN, sg), e,
       { transposeA: transposition(M, K), transposeB: transposition(N, K) });
   }
   if (form === 'dX' && N % 4 === 0 && M >= TRANSPOSE_MIN_ROWS) {
     // dX(M×N) = dZ(M×K)·W(N×K)ᵀ as dZ·Wt with Wt = Wᵀ (K×N): the forward kernel, without bias.
-    const e = sg ? sgEpi('act_grad') : epi('act_grad');
+    const e = epi('act_grad', sg !== null);
     return blockedPlan(registerBlockedDesc(false, e, sg), nnGroups, e, { transposeB: transposition(N, K) });
   }
   if (form === 'dX' && K % 4 === 0) {
