@@ -174,10 +174,22 @@ export function matmulCalls(
  * X read transposed (matmul_tn_sg: dW, and forward and dX from SG_TILE_TN.TM rows on): 32 rows ×
  * 2 vec4 columns, dW 59–64 ms against 66–92 ms for 16 × 4 (fewer loads of W per multiply-add).
  * X read row by row (matmul_nn_sg: forward and dX of fewer rows): 16 rows × 4 vec4 columns,
- * against 8×8 (19 GFLOP/s), 8×16 (23), 24×16 and 32×8 (26, within noise).
+ * against 8×8 (19 GFLOP/s), 8×16 (23), 24×16 and 32×8 (26, within noise); on narrow outputs
+ * fewer columns (nnTile).
  */
 const SG_TILE = { TM: 16, CN: 4 } as const;
 export const SG_TILE_TN = { TM: 32, CN: 2 } as const;
+
+/**
+ * The nn tile for an output N columns wide: a workgroup covers SG · CN vec4 columns, so on
+ * outputs narrower than that most of its lanes' columns would be past N, computed and never
+ * stored (at N = 64 on lavapipe, half of them). Fewer columns where N is that narrow: at 64³
+ * forward 0.063–0.075 → 0.045–0.049 ms, dX 0.11–0.13 → 0.082–0.091 ms (bench, three rounds).
+ */
+function nnTile(N: number, sg: number): { TM: number; CN: number } {
+  const n4 = Math.ceil(N / 4);
+  return { TM: SG_TILE.TM, CN: n4 <= sg ? 1 : n4 <= 2 * sg ? 2 : SG_TILE.CN };
+}
 
 /**
  * What a product plan may use of the device (see `matmulTargetOf`): `tiles`, a hardware GPU, for
@@ -217,12 +229,12 @@ function productDesc(name: string, source: string, bias: boolean, epi: Epilogue 
  * with subgroups when `sg`, matmul_nn_sg (the same) and, with `transA` (X stored transposed),
  * matmul_tn_sg (dW, and forward and dX on a transposed X).
  */
-function registerBlockedDesc(bias: boolean, epi: Epilogue | undefined, sg: number | null = null, transA = false): KernelDesc {
+function registerBlockedDesc(bias: boolean, epi: Epilogue | undefined, sg: number | null = null, transA = false, tile = SG_TILE_TN as { TM: number; CN: number }): KernelDesc {
   if (!sg) {
     const t = VEC4_TILE;
     return productDesc('matmul_nn_vec4', matmulNnVec4Wgsl, bias, epi, { WG_X: ['u32', t.WG_X], WG_Y: ['u32', t.WG_Y], TM: ['u32', t.NN_TM] });
   }
-  const st = transA ? SG_TILE_TN : SG_TILE;
+  const st = transA ? SG_TILE_TN : tile;
   return { ...productDesc(`matmul_${transA ? 'tn' : 'nn'}_sg`, matmulNnSgWgsl, bias, epi, { SG: ['u32', sg], TM: ['u32', st.TM], CN: ['u32', st.CN], TRANS_A: ['u32', transA ? 1 : 0] }), enables: ['subgroups'] };
 }
 
@@ -261,7 +273,8 @@ export function matmulPlan(
   const common = { uniforms: { M: 'u32', N: 'u32', K: 'u32' } as const, bindings: ['read', 'read', 'read', 'rw'] as KernelDesc['bindings'] };
   const sg = target.subgroupSize;
   const sgGroups = (st: { TM: number; CN: number }, g: number): [number, number, number] => [Math.ceil(N / 4 / (g * st.CN)), Math.ceil(M / st.TM), 1];
-  const nnGroups: [number, number, number] = sg ? sgGroups(SG_TILE, sg) : [Math.ceil(N / 8 / t.WG_X), Math.ceil(M / (t.NN_TM * t.WG_Y)), 1];
+  const nn = sg ? nnTile(N, sg) : SG_TILE;
+  const nnGroups: [number, number, number] = sg ? sgGroups(nn, sg) : [Math.ceil(N / 8 / t.WG_X), Math.ceil(M / (t.NN_TM * t.WG_Y)), 1];
   // An epilogue fuses only where its kind belongs: `act` after forward, `act_grad` after dX; its
   // statistics only into the subgroup kernels (`statsOk`), whose lanes merge them by subgroup operations.
   const epi = (want: Epilogue['kind'], statsOk = false): Epilogue | undefined =>
@@ -289,7 +302,7 @@ export function matmulPlan(
   }
   if (form === 'forward' && N % 4 === 0) {
     const e = epi('act', sg !== null);
-    return blockedPlan(registerBlockedDesc(true, e, sg), nnGroups, e);
+    return blockedPlan(registerBlockedDesc(true, e, sg, false, nn), nnGroups, e);
   }
   if (form === 'dW' && sg && N % 4 === 0) {
     return { desc: registerBlockedDesc(false, undefined, sg, true), uniforms, groups: sgGroups(SG_TILE_TN, sg), epilogue: false };
@@ -307,7 +320,7 @@ export function matmulPlan(
   if (form === 'dX' && N % 4 === 0 && M >= TRANSPOSE_MIN_ROWS) {
     // dX(M×N) = dZ(M×K)·W(N×K)ᵀ as dZ·Wt with Wt = Wᵀ (K×N): the forward kernel, without bias.
     const e = epi('act_grad', sg !== null);
-    return blockedPlan(registerBlockedDesc(false, e, sg), nnGroups, e, { transposeB: transposition(N, K) });
+    return blockedPlan(registerBlockedDesc(false, e, sg, false, nn), nnGroups, e, { transposeB: transposition(N, K) });
   }
   if (form === 'dX' && K % 4 === 0) {
     return { desc: { name: 'matmul_nt_vec4', source: matmulNtVec4Wgsl, constants: { ...wg, TM: ['u32', t.NT_TM], TN: ['u32', t.NT_TN] }, ...common }, uniforms,
