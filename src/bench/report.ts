@@ -6,7 +6,7 @@
 import { geomean, pairedShare } from './stats';
 import { lineChartSvg, type ChartSeries } from './svg';
 import { evaluateTargets, fastestCheck } from './targets';
-import { ENGINE_COLORS, ENGINE_LABELS, FORMS, GPU_REWARM_MS, TINY_RUNGS } from './spec';
+import { ENGINE_COLORS, ENGINE_LABELS, FORMS, GPU_REWARM_MS, TARGET_SIZE, TINY_RUNGS } from './spec';
 import type { BenchResults, EngineName, ProductMeasurement, TrainMeasurement } from './types';
 import { PRODUCT_ENGINES, TRAIN_ENGINES } from './types';
 
@@ -260,7 +260,8 @@ export function keyFigures(r: BenchResults): string {
   const f = p('ours-gpu', 'forward', 1024);
   if (f?.status === 'ok') {
     const all = FORMS.map((fm) => p('ours-gpu', fm, 1024)).filter((x) => x?.status === 'ok').map((x) => `${x!.form} ${fmtMs(x!.timing!.median)}`);
-    bits.push(`1024³ ours ${all.join(' / ')} ms`);
+    const again = FORMS.map((fm) => p('ours-gpu', fm, 1024)?.again).filter((x) => x).map((x) => fmtMs(x!.median));
+    bits.push(`1024³ ours ${all.join(' / ')} ms${again.length ? ` (again at the end: ${again.join(' / ')} ms)` : ''}`);
     const tw = FORMS.map((fm) => p('tfjs-webgpu', fm, 1024)).filter((x) => x?.status === 'ok').map((x) => fmtMs(x!.timing!.median));
     if (tw.length) bits.push(`TF.js webgpu ${tw.join(' / ')} ms`);
   }
@@ -356,7 +357,8 @@ export function markdownReport(r: BenchResults, history: string | null): string 
     o.push('## Matrix products of a dense layer', '');
     o.push('Square n×n×n products in the three shapes of a dense layer: forward Z = X·W + b, dX = dZ·Wᵀ, dW = Xᵀ·dZ. '
       + 'Cells: ms per product (GFLOP/s). Ours runs the kernel `matmulPlan` picks, data resident on the device, many dispatches per submit, '
-      + 'timed to `onSubmittedWorkDone`; TF.js runs `tf.matMul` with the transpose flags (`tf.fused.matMul` with the bias for forward) on resident tensors and syncs once per repeat by reading the last result.', '');
+      + 'timed to `onSubmittedWorkDone`; TF.js runs `tf.matMul` with the transpose flags (`tf.fused.matMul` with the bias for forward) on resident tensors and syncs once per repeat by reading the last result.'
+      + (r.products.some((p) => p.again) ? ` Our GPU engine's ${TARGET_SIZE}³ cells are measured again at the end of the run; the tables show the ladder's reading, target 1 the faster of the two against the ceiling (see Targets).` : ''), '');
     for (const form of FORMS) {
       if (!r.products.some((p) => p.form === form)) continue;
       const method = r.products.find((p) => p.form === form && p.engine === 'ours-gpu' && p.method)?.method;

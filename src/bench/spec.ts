@@ -9,6 +9,8 @@ import { layerShapes, paramCount } from '../train/model';
 import { PRODUCT_ENGINES, TRAIN_ENGINES, type EngineName, type RungInfo } from './types';
 
 export const PRODUCT_SIZES = [64, 128, 256, 512, 1024, 2048] as const;
+/** The product size of target 1 (1024³), whose cells of our GPU engine are measured twice (ladder.ts). */
+export const TARGET_SIZE = 1024;
 export const FORMS: readonly MatmulForm[] = ['forward', 'dX', 'dW'];
 
 /** (M, N, K) of a form at square size n (every form is n³ multiply-adds). */

@@ -3,7 +3,7 @@
  * says met, missed (and by how much), or not measured (and why), with the figures it used.
  */
 import { SG_TILE_TN } from '../gpu/kernels';
-import { ENGINE_LABELS, FORMS, TINY_RUNGS } from './spec';
+import { ENGINE_LABELS, FORMS, TARGET_SIZE, TINY_RUNGS } from './spec';
 import { pairedShare } from './stats';
 import type { BenchResults, EngineName, ProductMeasurement, TrainMeasurement } from './types';
 
@@ -49,7 +49,7 @@ function target1(r: BenchResults): TargetCheck {
   const verdicts: Array<boolean | null> = [];
   const ceiling = r.ceiling?.gflops;
   for (const form of ['forward', 'dX', 'dW']) {
-    const ours = product(r, 'ours-gpu', form, 1024), tf = product(r, 'tfjs-webgpu', form, 1024);
+    const ours = product(r, 'ours-gpu', form, TARGET_SIZE), tf = product(r, 'tfjs-webgpu', form, TARGET_SIZE);
     const o = okMs(ours), t = okMs(tf);
     if (o === undefined) { verdicts.push(null); details.push(`${form}: ${notOk(ours, 'ours GPU')}`); continue; }
     const parts: string[] = [`${form} (${ours!.method}): ${ms(o)} ms, ${ours!.gflops!.toFixed(1)} GFLOP/s`];
@@ -61,9 +61,13 @@ function target1(r: BenchResults): TargetCheck {
       parts.push(`${x2(speedup)} TF.js webgpu (${ms(t)} ms)${vsTf ? '' : `: missed, needs ${x2(2 / speedup)} more`}`);
     } else parts.push(notOk(tf, 'TF.js webgpu'));
     if (ceiling) {
-      const f = ours!.gflops! / ceiling;
+      // Against the ceiling, the best seen over the run, the faster of the cell's two medians
+      // (other load only ever slows a measurement); against TF.js, the ladder's own round.
+      const again = ours!.again?.median;
+      const best = Math.min(o, again ?? Infinity);
+      const f = ours!.flops / (best * 1e6) / ceiling;
       vsCeiling = f >= 0.5;
-      parts.push(`${pct(f)} of the ${ceiling.toFixed(1)} GFLOP/s ceiling${vsCeiling ? '' : `: missed, needs ${x2(0.5 / f)} more`}`);
+      parts.push(`${pct(f)} of the ${ceiling.toFixed(1)} GFLOP/s ceiling${again !== undefined ? ` (measured again at the end of the run: ${ms(again)} ms; the faster taken)` : ''}${vsCeiling ? '' : `: missed, needs ${x2(0.5 / f)} more`}`);
     } else parts.push('no ceiling measured');
     verdicts.push(vsTf === false || vsCeiling === false ? false : vsTf && vsCeiling ? true : null);
     details.push(parts.join('; '));
