@@ -267,10 +267,11 @@ export async function runBench(env: BenchEnv, opts: BenchOptions, cb: BenchCallb
       done++;
     }
   }
-  // Target 1's products of our GPU engine once more, minutes after their place in the ladder:
-  // other load on a shared machine only ever slows a measurement, and a slow spell can cover a
-  // whole cell, so the target reads the faster of the two medians, as it reads the ceiling as
-  // the best seen (report and results.json keep both).
+  // Target 1's products of our GPU engine once more, at the end of the run (minutes after their
+  // place in the ladder when the training rungs ran between): other load on a shared machine only
+  // ever slows a measurement, and a slow spell can cover a whole cell, so the target reads the
+  // faster of the two medians, as it reads the ceiling as the best seen (report and results.json
+  // keep both).
   if (again) {
     const cache = new PipelineCache(env.gpu!.device);
     for (const form of opts.forms) {
