@@ -127,7 +127,7 @@ export async function runBench(env: BenchEnv, opts: BenchOptions, cb: BenchCallb
 
   const products: ProductMeasurement[] = [];
   if (opts.parts.products) {
-    const cache = env.gpu ? new PipelineCache(env.gpu.device) : null;
+    const cache = env.gpu ? PipelineCache.for(env.gpu.device) : null;
     const pred = new Predictor();
     for (const n of opts.sizes) {
       for (const form of opts.forms) {
@@ -273,7 +273,7 @@ export async function runBench(env: BenchEnv, opts: BenchOptions, cb: BenchCallb
   // faster of the two medians, as it reads the ceiling as the best seen (report and results.json
   // keep both).
   if (again) {
-    const cache = new PipelineCache(env.gpu!.device);
+    const cache = PipelineCache.for(env.gpu!.device);
     for (const form of opts.forms) {
       checkAborted(signal);
       await progress('products', `${form} ${TARGET_SIZE}³, ours GPU again`);
