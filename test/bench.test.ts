@@ -254,6 +254,8 @@ describe('targets', () => {
     const t = evaluateTargets(cells(20))[0];
     expect(t.status).toBe('met where measured');
     expect(t.details[0]).toMatch(/^forward \(k\): 30\.00 ms, 71\.6 GFLOP\/s; 3\.33× TF\.js webgpu \(100 ms\); 54% of the 200\.0 GFLOP\/s ceiling \(measured again at the end of the run: 20\.00 ms; the faster taken\)$/);
+    expect(t.why[0]).toBe('the two readings of a cell, minutes apart, differ: forward 30.00 and 20.00 ms (50% apart). The same kernel on the same inputs: the machine\'s speed changed between them (other work)');
+    expect(evaluateTargets(cells(28))[0].why.some((w) => w.startsWith('the two readings'))).toBe(false);
     const slower = evaluateTargets(cells(50))[0];
     expect(slower.status).toBe('missed');
     expect(slower.details[0]).toMatch(/36% of the 200\.0 GFLOP\/s ceiling \(measured again at the end of the run: 50\.00 ms; the faster taken\): missed, needs 1\.40× more$/);
