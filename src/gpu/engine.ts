@@ -103,8 +103,8 @@ export class GpuEngine implements Engine {
   private parts: [GPUBuffer, GPUBuffer] | null = null;
   private partsUsed = 0;
   /**
-   * Partials the model's statistics may reserve: layers × 6 × STATS_MAX_GROUPS for the passes
-   * over tensors, plus one per workgroup of every product whose epilogue reduces (set in build).
+   * Partials the model's statistics may reserve: the product epilogues' regions, reserved first
+   * in build, plus layers × 6 × STATS_MAX_GROUPS for the passes over tensors.
    */
   private partsCap = 0;
   private fused = false;
@@ -235,12 +235,15 @@ export class GpuEngine implements Engine {
     const fwdPlan = (l: number, stats = false) => K.matmulPlan('forward', B, this.shapes[l].units, this.shapes[l].fanIn, this.target, epilogue('act', l, stats));
     const dXPlan = (l: number, stats = false) => K.matmulPlan('dX', B, this.shapes[l].fanIn, this.shapes[l].units, this.target, epilogue('act_grad', l - 1, stats));
     const last = this.layers.length - 1;
-    // Partials of the epilogues' statistics: one per workgroup of their product and tensor.
-    const epiParts = (plan: K.MatmulPlan) => (plan.stats ? plan.uniforms.groups! : 0);
-    this.partsCap = this.shapes.length * SLOTS_PER_LAYER * K.STATS_MAX_GROUPS
-      + this.shapes.reduce((s, _, l) => s + 2 * epiParts(fwdPlan(l, true)) + (l > 0 ? epiParts(dXPlan(l, true)) : 0), 0);
-    // Where the dX product of layer l + 1 writes the partials of layer l's dA (set at layer l).
-    const dAPart: number[] = [];
+    // A recorded step's products, and where their epilogues' statistics go: one partial per
+    // workgroup and tensor (Z's then A's for recFwd[l]; for recDX[l], dA of layer l - 1), in a
+    // region that also holds its tensor's histogram partials where there are more of those.
+    const recFwd = this.shapes.map((_, l) => fwdPlan(l, true));
+    const recDX = this.shapes.map((_, l) => (l > 0 ? dXPlan(l, true) : null));
+    const epiParts = (plan: K.MatmulPlan | null) => (plan?.stats ? plan.uniforms.groups! : 0);
+    const zPart = recFwd.map((p, l) => (p.stats ? this.reserveParts(epiParts(p) + Math.max(epiParts(p), this.statsGroups(0, this.shapes[l].units))) : -1));
+    const dAPart = recDX.map((p, l) => (p?.stats ? this.reserveParts(Math.max(epiParts(p), this.statsGroups(0, this.shapes[l - 1].units))) : -1));
+    this.partsCap = this.partsUsed + this.shapes.length * SLOTS_PER_LAYER * K.STATS_MAX_GROUPS;
     const withPart = (plan: K.MatmulPlan, part: number): K.MatmulPlan => ({ ...plan, uniforms: { ...plan.uniforms, part } });
     for (let l = 0; l <= last; l++) {
       const L = this.layers[l], act = cfg.layers[l].activation, id = ACTIVATION_ID[act.name];
@@ -253,10 +256,8 @@ export class GpuEngine implements Engine {
           ? this.bind(softmax, [L.Z, L.A], [...groups1d(B), 1], { rows: B, units })
           : this.bind(await get(K.actForwardKernel(id, act.alpha)), [L.Z, L.A], [...groups1d(B * units), 1], { n: B * units }));
       }
-      const recFwd = fwdPlan(l, true);
-      const zPart = recFwd.stats ? this.reserveParts(epiParts(recFwd) + Math.max(epiParts(recFwd), this.statsGroups(0, units))) : -1;
-      const recordForward = recFwd.stats
-        ? await matmul(withPart(recFwd, zPart), [input, L.W, L.b, L.Z], [L.A, this.cur, this.partBuffers()[0]])
+      const recordForward = recFwd[l].stats
+        ? await matmul(withPart(recFwd[l], zPart[l]), [input, L.W, L.b, L.Z], [L.A, this.cur, this.partBuffers()[0]])
         : forward;
       const backward: BoundKernel[] = [];
       if (l !== last && !dXPlan(l + 1).epilogue) {
@@ -266,10 +267,10 @@ export class GpuEngine implements Engine {
       backward.push(this.bind(colsum, [L.dZ, L.db], [...groups1d(units), 1], { rows: B, cols: units }));
       let recordBackward = backward;
       if (l > 0) {
-        const P = this.layers[l - 1], recDX = dXPlan(l, true);
+        const P = this.layers[l - 1];
         const dX = await matmul(dXPlan(l), [L.dZ, L.W, dummy, P.dA], [P.Z, P.dZ]);
-        if (recDX.stats) {
-          recordBackward = [...backward, ...await matmul(withPart(recDX, dAPart[l - 1]), [L.dZ, L.W, dummy, P.dA], [P.Z, P.dZ, this.cur, this.partBuffers()[0]])];
+        if (recDX[l]!.stats) {
+          recordBackward = [...backward, ...await matmul(withPart(recDX[l]!, dAPart[l]), [L.dZ, L.W, dummy, P.dA], [P.Z, P.dZ, this.cur, this.partBuffers()[0]])];
         }
         backward.push(...dX);
       }
@@ -286,17 +287,14 @@ export class GpuEngine implements Engine {
       // Only what layerStats reads is computed: histograms of A, dA and W; the spread of Z; the
       // norms of dW and of the update. Z's, A's and dA's pass 1 ran in a product's epilogue
       // where the plan has `stats`.
-      const zParts = epiParts(recFwd);
-      const recDXAbove = l < last ? dXPlan(l + 1, true) : null;
-      const dAParts = recDXAbove?.stats ? epiParts(recDXAbove) : 0;
-      if (dAParts) dAPart[l] = this.reserveParts(Math.max(dAParts, this.statsGroups(0, units)));
+      const zParts = epiParts(recFwd[l]), dAParts = l < last ? epiParts(recDX[l + 1]) : 0;
       const stats = [
         ...(zParts
-          ? [...await this.statsAfterPass1(null, 0, units, base, zPart, zParts),
-            ...await this.statsAfterPass1(L.A, 0, units, base + SLOT_SIZE, zPart + zParts, zParts)]
+          ? [...await this.statsAfterPass1(null, 0, units, base, zPart[l], zParts),
+            ...await this.statsAfterPass1(L.A, 0, units, base + SLOT_SIZE, zPart[l] + zParts, zParts)]
           : [...await this.statsFor(L.Z, 0, 0, units, base, 'spread'), ...await this.statsFor(L.A, sat, 0, units, base + SLOT_SIZE, 'all')]),
         ...(dAParts
-          ? await this.statsAfterPass1(L.dA, 0, units, base + 2 * SLOT_SIZE, dAPart[l], dAParts)
+          ? await this.statsAfterPass1(L.dA, 0, units, base + 2 * SLOT_SIZE, dAPart[l + 1], dAParts)
           : await this.statsFor(L.dA, 0, 0, units, base + 2 * SLOT_SIZE, 'all')),
         ...await this.statsAfterPass1(L.W, k, 0, base + 3 * SLOT_SIZE, part, groups),
         ...await this.statsAfterPass1(null, k, 0, base + 4 * SLOT_SIZE, part + groups, groups),

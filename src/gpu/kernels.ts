@@ -227,14 +227,14 @@ function productDesc(name: string, source: string, bias: boolean, epi: Epilogue 
 /**
  * The register-blocked kernels (software adapters): matmul_nn_vec4 (forward, and dX on Wᵀ), or
  * with subgroups when `sg`, matmul_nn_sg (the same) and, with `transA` (X stored transposed),
- * matmul_tn_sg (dW, and forward and dX on a transposed X).
+ * matmul_tn_sg (dW, and forward and dX on a transposed X). `nn`: matmul_nn_sg's tile (nnTile).
  */
-function registerBlockedDesc(bias: boolean, epi: Epilogue | undefined, sg: number | null = null, transA = false, tile = SG_TILE_TN as { TM: number; CN: number }): KernelDesc {
+function registerBlockedDesc(bias: boolean, epi: Epilogue | undefined, sg: number | null = null, transA = false, nn: { TM: number; CN: number } = SG_TILE): KernelDesc {
   if (!sg) {
     const t = VEC4_TILE;
     return productDesc('matmul_nn_vec4', matmulNnVec4Wgsl, bias, epi, { WG_X: ['u32', t.WG_X], WG_Y: ['u32', t.WG_Y], TM: ['u32', t.NN_TM] });
   }
-  const st = transA ? SG_TILE_TN : tile;
+  const st = transA ? SG_TILE_TN : nn;
   return { ...productDesc(`matmul_${transA ? 'tn' : 'nn'}_sg`, matmulNnSgWgsl, bias, epi, { SG: ['u32', sg], TM: ['u32', st.TM], CN: ['u32', st.CN], TRANS_A: ['u32', transA ? 1 : 0] }), enables: ['subgroups'] };
 }
 
@@ -273,8 +273,8 @@ export function matmulPlan(
   const common = { uniforms: { M: 'u32', N: 'u32', K: 'u32' } as const, bindings: ['read', 'read', 'read', 'rw'] as KernelDesc['bindings'] };
   const sg = target.subgroupSize;
   const sgGroups = (st: { TM: number; CN: number }, g: number): [number, number, number] => [Math.ceil(N / 4 / (g * st.CN)), Math.ceil(M / st.TM), 1];
-  const nn = sg ? nnTile(N, sg) : SG_TILE;
-  const nnGroups: [number, number, number] = sg ? sgGroups(nn, sg) : [Math.ceil(N / 8 / t.WG_X), Math.ceil(M / (t.NN_TM * t.WG_Y)), 1];
+  const nn = sg ? nnTile(N, sg) : undefined;
+  const nnGroups: [number, number, number] = nn ? sgGroups(nn, sg!) : [Math.ceil(N / 8 / t.WG_X), Math.ceil(M / (t.NN_TM * t.WG_Y)), 1];
   // An epilogue fuses only where its kind belongs: `act` after forward, `act_grad` after dX; its
   // statistics only into the subgroup kernels (`statsOk`), whose lanes merge them by subgroup operations.
   const epi = (want: Epilogue['kind'], statsOk = false): Epilogue | undefined =>
