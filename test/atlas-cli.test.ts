@@ -14,14 +14,26 @@ import { ConfigError } from '../src/core/errors';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'bin', 'mlp-playground.js');
 
-interface Result { code: number | null; stdout: string; stderr: string }
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 function cli(args: string[], env: Record<string, string> = {}): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, XDG_RUNTIME_DIR: '/tmp', MLP_DEBUG: '', ...env } });
-    let stdout = '', stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s; });
-    child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s; });
+    const child = spawn(process.execPath, [bin, ...args], {
+      cwd: root,
+      env: { ...process.env, XDG_RUNTIME_DIR: '/tmp', MLP_DEBUG: '', ...env },
+    });
+    let stdout = '',
+      stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (s: string) => {
+      stdout += s;
+    });
+    child.stderr.setEncoding('utf8').on('data', (s: string) => {
+      stderr += s;
+    });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
     child.stdin.end('');
@@ -36,19 +48,36 @@ function errors(s: string): string[] {
 }
 
 const BASIN = {
-  seed: 2, dataset: 'xor',
-  layers: [{ units: 2, activation: 'sigmoid', kernel_initializer: { name: 'random_uniform', minval: -1, maxval: 1 } }, { units: 1, activation: 'sigmoid' }],
-  optimizer: { name: 'sgd', learning_rate: 2 }, epochs: 120, criterion: 'all_correct',
-  mode: 'basin', resolution: 16, axes: [{ layer: 0, row: 0, col: 0 }, { layer: 0, row: 1, col: 1 }],
+  seed: 2,
+  dataset: 'xor',
+  layers: [
+    { units: 2, activation: 'sigmoid', kernel_initializer: { name: 'random_uniform', minval: -1, maxval: 1 } },
+    { units: 1, activation: 'sigmoid' },
+  ],
+  optimizer: { name: 'sgd', learning_rate: 2 },
+  epochs: 120,
+  criterion: 'all_correct',
+  mode: 'basin',
+  resolution: 16,
+  axes: [
+    { layer: 0, row: 0, col: 0 },
+    { layer: 0, row: 1, col: 1 },
+  ],
 };
 
 let dir = '';
-beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'atlas-cli-')); });
-afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'atlas-cli-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 describe('mlp-playground atlas', () => {
   it('runs a basin map on the CPU: summary on stdout, the result JSON and a PNG on disk', async () => {
-    const cfg = join(dir, 'basin.json'), out = join(dir, 'result.json'), png = join(dir, 'map.png');
+    const cfg = join(dir, 'basin.json'),
+      out = join(dir, 'result.json'),
+      png = join(dir, 'map.png');
     await writeFile(cfg, JSON.stringify(BASIN));
     const r = await cli(['atlas', '--config', cfg, '--backend', 'cpu', '--out', out, '--png', png]);
     expect(r.stderr).toBe('');
@@ -67,11 +96,37 @@ describe('mlp-playground atlas', () => {
   });
 
   it.each([
-    [['atlas', '--config', 'CFG'], { ...BASIN, mode: 'maze' }, /^error: mode must be one of basin, initializers, population, got "maze"$/],
-    [['atlas', '--config', 'CFG'], { ...BASIN, axes: [{ layer: 0, row: 5, col: 0 }, { layer: 0, row: 0, col: 1 }] }, /^error: axes\[0\]\.row must be an integer from 0 to 1, got 5$/],
-    [['atlas', '--config', 'CFG', '--png', 'OUT/x.png'], { ...BASIN, mode: 'population', axes: undefined, resolution: undefined }, /^error: --png draws a basin map or a SOM; this config has mode population and no som section$/],
-    [['atlas', '--config', 'CFG', '--out', '/nonexistent-dir/r.json'], BASIN, /^error: --out: cannot write \/nonexistent-dir\/r\.json: no such directory$/],
-    [['atlas', '--config', join('no', 'such.json')], BASIN, /^error: --config: cannot read no\/such\.json: no such file$/],
+    [
+      ['atlas', '--config', 'CFG'],
+      { ...BASIN, mode: 'maze' },
+      /^error: mode must be one of basin, initializers, population, got "maze"$/,
+    ],
+    [
+      ['atlas', '--config', 'CFG'],
+      {
+        ...BASIN,
+        axes: [
+          { layer: 0, row: 5, col: 0 },
+          { layer: 0, row: 0, col: 1 },
+        ],
+      },
+      /^error: axes\[0\]\.row must be an integer from 0 to 1, got 5$/,
+    ],
+    [
+      ['atlas', '--config', 'CFG', '--png', 'OUT/x.png'],
+      { ...BASIN, mode: 'population', axes: undefined, resolution: undefined },
+      /^error: --png draws a basin map or a SOM; this config has mode population and no som section$/,
+    ],
+    [
+      ['atlas', '--config', 'CFG', '--out', '/nonexistent-dir/r.json'],
+      BASIN,
+      /^error: --out: cannot write \/nonexistent-dir\/r\.json: no such directory$/,
+    ],
+    [
+      ['atlas', '--config', join('no', 'such.json')],
+      BASIN,
+      /^error: --config: cannot read no\/such\.json: no such file$/,
+    ],
     [['atlas', '--config', 'CFG', '--backend', 'tpu'], BASIN, /^error: --backend must be gpu or cpu, got "tpu"$/],
     [['atlas'], BASIN, /^error: --config is required/],
   ])('rejects bad input with exit 2 and one error line: %j', async (args, doc, message) => {
@@ -88,7 +143,10 @@ describe('mlp-playground atlas', () => {
   it('exits 3 with one error line when there is no adapter', async () => {
     const cfg = join(dir, 'basin3.json');
     await writeFile(cfg, JSON.stringify(BASIN));
-    const r = await cli(['atlas', '--config', cfg], { VK_ICD_FILENAMES: '/nonexistent.json', VK_DRIVER_FILES: '/nonexistent.json' });
+    const r = await cli(['atlas', '--config', cfg], {
+      VK_ICD_FILENAMES: '/nonexistent.json',
+      VK_DRIVER_FILES: '/nonexistent.json',
+    });
     expect(r.code).toBe(3);
     const e = errors(r.stderr);
     expect(e.length).toBe(1);
@@ -102,8 +160,17 @@ describe('mlp-playground atlas', () => {
   });
 
   it('parses flags strictly', () => {
-    expect(parseAtlasArgs(['--config', 'a.json', '--backend=cpu', '--png', 'm.png'])).toMatchObject({ config: 'a.json', backend: 'cpu', png: 'm.png', bench: false });
-    expect(parseAtlasArgs(['--bench', '--networks', '1024', '--cpu-networks=64'])).toMatchObject({ bench: true, networks: 1024, cpuNetworks: 64 });
+    expect(parseAtlasArgs(['--config', 'a.json', '--backend=cpu', '--png', 'm.png'])).toMatchObject({
+      config: 'a.json',
+      backend: 'cpu',
+      png: 'm.png',
+      bench: false,
+    });
+    expect(parseAtlasArgs(['--bench', '--networks', '1024', '--cpu-networks=64'])).toMatchObject({
+      bench: true,
+      networks: 1024,
+      cpuNetworks: 64,
+    });
     const bad: [string[], RegExp][] = [
       [['--config', 'a.json', '--config', 'b.json'], /--config is given twice/],
       [['--config', 'a.json', '--epochs', '5'], /--epochs is only for --bench/],

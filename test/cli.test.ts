@@ -13,17 +13,21 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli/main';
 import { parseConfig } from '../src/core/config';
 import { ConfigError } from '../src/core/errors';
-import { decodeWeights, encodeWeights } from '../src/core/weights-file';
-import { initialWeightsCpu, layerShapes } from '../src/train/model';
 import type { Dataset, RunConfig } from '../src/core/types';
+import { decodeWeights, encodeWeights } from '../src/core/weights-file';
 import { acquireNodeDevice } from '../src/gpu/node-device';
 import type { EngineOptions } from '../src/train/create';
 import type { Engine } from '../src/train/engine';
+import { initialWeightsCpu, layerShapes } from '../src/train/model';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'bin', 'mlp-playground.js');
 
-interface Result { code: number | null; stdout: string; stderr: string }
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 function cli(args: string[], opts: { env?: Record<string, string>; input?: string } = {}): Promise<Result> {
   return new Promise((resolve, reject) => {
@@ -31,9 +35,14 @@ function cli(args: string[], opts: { env?: Record<string, string>; input?: strin
       cwd: root,
       env: { ...process.env, XDG_RUNTIME_DIR: '/tmp', MLP_DEBUG: '', ...opts.env },
     });
-    let stdout = '', stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s; });
-    child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s; });
+    let stdout = '',
+      stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (s: string) => {
+      stdout += s;
+    });
+    child.stderr.setEncoding('utf8').on('data', (s: string) => {
+      stderr += s;
+    });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
     child.stdin.end(opts.input ?? '');
@@ -47,16 +56,30 @@ const JS_STACK = /^\s*at .*:\d+:\d+\)?$/m;
 
 /** The 15 statistics of LayerStats (14 numbers and the activation histogram), plus the two extra histograms. */
 const STATS = [
-  'act_mean', 'act_std', 'act_min', 'act_max', 'zero_frac', 'saturated_frac',
-  'preact_mean', 'preact_std', 'grad_std', 'kernel_grad_norm', 'kernel_norm', 'kernel_mean',
-  'kernel_std', 'update_ratio',
+  'act_mean',
+  'act_std',
+  'act_min',
+  'act_max',
+  'zero_frac',
+  'saturated_frac',
+  'preact_mean',
+  'preact_std',
+  'grad_std',
+  'kernel_grad_norm',
+  'kernel_norm',
+  'kernel_mean',
+  'kernel_std',
+  'update_ratio',
 ] as const;
 const HISTS = ['act_hist', 'kernel_hist', 'grad_hist'] as const;
 
 const XOR = {
   seed: 1,
   dataset: { name: 'xor' },
-  layers: [{ units: 4, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }],
+  layers: [
+    { units: 4, activation: 'tanh' },
+    { units: 1, activation: 'sigmoid' },
+  ],
   loss: 'binary_crossentropy',
   optimizer: { name: 'adam', learning_rate: 0.05 },
   batch_size: 4,
@@ -82,10 +105,13 @@ beforeAll(async () => {
   adapter = got?.adapter ?? null;
   got?.device.destroy();
 });
-afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 /** Samples a done record claims, back from its rate (wall_ms is rounded to the microsecond). */
-const samplesIn = (done: Record<string, unknown>) => (done.samples_per_sec as number) * (done.wall_ms as number) / 1000;
+const samplesIn = (done: Record<string, unknown>) =>
+  ((done.samples_per_sec as number) * (done.wall_ms as number)) / 1000;
 
 /** Invalid input: exit 2, nothing on stdout, one `error:` line on stderr and no stack. */
 function expectInputError(r: Result, message: RegExp): void {
@@ -142,8 +168,10 @@ describe('train on the CPU', () => {
   });
 
   it('overrides seed, epochs and log-every from flags, and reads the config from stdin', async () => {
-    const r = await cli(['train', '--config', '-', '--backend', 'cpu', '--epochs', '7', '--log-every', '3', '--seed', '5'],
-      { input: JSON.stringify(XOR) });
+    const r = await cli(
+      ['train', '--config', '-', '--backend', 'cpu', '--epochs', '7', '--log-every', '3', '--seed', '5'],
+      { input: JSON.stringify(XOR) },
+    );
     expect(r.code).toBe(0);
     expect(json(r.stdout).map((x) => x.step ?? 'done')).toEqual([0, 3, 6, 7, 'done']);
     const other = await cli(['train', '--config', file('xor.json'), '--backend', 'cpu', '--epochs', '0']);
@@ -153,8 +181,11 @@ describe('train on the CPU', () => {
   it('counts the samples of partial batches in samples_per_sec', async () => {
     // 10 points in batches of 4: 3 steps an epoch (4 + 4 + 2); 5 steps = one epoch + 8 samples.
     const cfg = await writeConfig('gauss.json', {
-      dataset: { name: 'gauss', samples: 10 }, layers: [{ units: 1, activation: 'sigmoid' }],
-      batch_size: 4, epochs: 2, log_every: 5,
+      dataset: { name: 'gauss', samples: 10 },
+      layers: [{ units: 1, activation: 'sigmoid' }],
+      batch_size: 4,
+      epochs: 2,
+      log_every: 5,
     });
     const r = await cli(['train', '--config', cfg, '--backend', 'cpu']);
     const done = json(r.stdout).at(-1)!;
@@ -164,8 +195,11 @@ describe('train on the CPU', () => {
 
   it('writes a diverging run as valid JSON, with null for non-finite numbers', async () => {
     const cfg = await writeConfig('diverge.json', {
-      dataset: 'gauss', layers: [{ units: 8, activation: 'relu' }, { units: 1 }],
-      optimizer: { name: 'sgd', learning_rate: 1e6 }, epochs: 1, log_every: 4,
+      dataset: 'gauss',
+      layers: [{ units: 8, activation: 'relu' }, { units: 1 }],
+      optimizer: { name: 'sgd', learning_rate: 1e6 },
+      epochs: 1,
+      log_every: 4,
     });
     const r = await cli(['train', '--config', cfg, '--backend', 'cpu']);
     expect(r.code).toBe(0);
@@ -177,8 +211,15 @@ describe('train on the CPU', () => {
   it('keeps progress on stderr and stdout pure JSON', async () => {
     const cfg = await writeConfig('spiral.json', {
       dataset: { name: 'spiral', samples: 500 },
-      layers: [{ units: 64, activation: 'tanh' }, { units: 64, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }],
-      loss: 'binary_crossentropy', optimizer: 'adam', epochs: 60, log_every: 50,
+      layers: [
+        { units: 64, activation: 'tanh' },
+        { units: 64, activation: 'tanh' },
+        { units: 1, activation: 'sigmoid' },
+      ],
+      loss: 'binary_crossentropy',
+      optimizer: 'adam',
+      epochs: 60,
+      log_every: 50,
     });
     const r = await cli(['train', '--config', cfg, '--backend', 'cpu', '--progress']);
     expect(r.code).toBe(0);
@@ -194,10 +235,31 @@ describe('weights files', () => {
     // exactly the step-0 record of a run that loads those weights.
     const a = await cli(['train', '--config', file('xor.json'), '--backend', 'cpu', '--save', file('w300.json')]);
     expect(a.code).toBe(0);
-    const b = await cli(['train', '--config', file('xor.json'), '--backend', 'cpu', '--epochs', '0',
-      '--load', file('w300.json'), '--save', file('w300-again.json')]);
+    const b = await cli([
+      'train',
+      '--config',
+      file('xor.json'),
+      '--backend',
+      'cpu',
+      '--epochs',
+      '0',
+      '--load',
+      file('w300.json'),
+      '--save',
+      file('w300-again.json'),
+    ]);
     expect(b.code).toBe(0);
-    const c = await cli(['train', '--config', file('xor.json'), '--backend', 'cpu', '--epochs', '301', '--log-every', '1']);
+    const c = await cli([
+      'train',
+      '--config',
+      file('xor.json'),
+      '--backend',
+      'cpu',
+      '--epochs',
+      '301',
+      '--log-every',
+      '1',
+    ]);
     const loaded = json(b.stdout)[0];
     const step301 = json(c.stdout).find((x) => x.step === 301)!;
     expect(loaded.loss as number).toBeCloseTo(step301.loss as number, 6);
@@ -207,14 +269,37 @@ describe('weights files', () => {
     expect(w.format).toBe('mlp-playground-weights');
     expect(w.version).toBe(1);
     expect(w.config.layers[0].kernel_initializer).toEqual({ class_name: 'GlorotUniform', config: { seed: null } });
-    expect(w.layers.map((l: { kernel: { shape: number[] } }) => l.kernel.shape)).toEqual([[2, 4], [4, 1]]);
+    expect(w.layers.map((l: { kernel: { shape: number[] } }) => l.kernel.shape)).toEqual([
+      [2, 4],
+      [4, 1],
+    ]);
     const again = JSON.parse(await readFile(file('w300-again.json'), 'utf8'));
     expect(again.layers).toEqual(w.layers);
   });
 
   it('--save with --epochs 0 writes the initial weights', async () => {
-    const a = await cli(['train', '--config', file('xor.json'), '--backend', 'cpu', '--epochs', '0', '--save', file('w0.json')]);
-    const b = await cli(['train', '--config', file('xor.json'), '--backend', 'cpu', '--epochs', '0', '--load', file('w0.json')]);
+    const a = await cli([
+      'train',
+      '--config',
+      file('xor.json'),
+      '--backend',
+      'cpu',
+      '--epochs',
+      '0',
+      '--save',
+      file('w0.json'),
+    ]);
+    const b = await cli([
+      'train',
+      '--config',
+      file('xor.json'),
+      '--backend',
+      'cpu',
+      '--epochs',
+      '0',
+      '--load',
+      file('w0.json'),
+    ]);
     expect(a.code).toBe(0);
     expect(b.code).toBe(0);
     expect(json(b.stdout)[0]).toEqual(json(a.stdout)[0]);
@@ -222,30 +307,55 @@ describe('weights files', () => {
 
   it('refuses weights whose shapes do not match the config', async () => {
     await cli(['train', '--config', file('xor.json'), '--backend', 'cpu', '--epochs', '0', '--save', file('w4.json')]);
-    const wide = await writeConfig('xor8.json', { ...XOR, layers: [{ units: 8, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }] });
-    expectInputError(await cli(['train', '--config', wide, '--backend', 'cpu', '--load', file('w4.json')]),
-      /^error: weights\.layers\[0\]\.kernel\.shape must be \[2, 8\] for this config, got \[2, 4\]$/);
+    const wide = await writeConfig('xor8.json', {
+      ...XOR,
+      layers: [
+        { units: 8, activation: 'tanh' },
+        { units: 1, activation: 'sigmoid' },
+      ],
+    });
+    expectInputError(
+      await cli(['train', '--config', wide, '--backend', 'cpu', '--load', file('w4.json')]),
+      /^error: weights\.layers\[0\]\.kernel\.shape must be \[2, 8\] for this config, got \[2, 4\]$/,
+    );
   });
 
   it('refuses a file that is not a weights file', async () => {
-    expectInputError(await cli(['train', '--config', file('xor.json'), '--backend', 'cpu', '--load', file('xor.json')]),
-      /^error: weights\.seed is not a known field; allowed: format, version, config, layers$/);
+    expectInputError(
+      await cli(['train', '--config', file('xor.json'), '--backend', 'cpu', '--load', file('xor.json')]),
+      /^error: weights\.seed is not a known field; allowed: format, version, config, layers$/,
+    );
   });
 });
 
 describe('invalid input: exit 2, one error line naming the field', () => {
   const bad = (layers: unknown[], extra: Record<string, unknown> = {}) => ({ ...XOR, layers, ...extra });
   const cases: [string, unknown, RegExp][] = [
-    ['negative units', bad([{ units: 4, activation: 'tanh' }, { units: -3 }]),
-      /^error: layers\[1\]\.units must be a positive integer, got -3$/],
-    ['unknown activation', bad([{ units: 4, activation: 'relux' }, { units: 1 }]),
-      /^error: layers\[0\]\.activation must be one of linear, .*softmax, got "relux"$/],
-    ['unknown initializer', bad([{ units: 4, kernel_initializer: 'glorot' }, { units: 1 }]),
-      /^error: layers\[0\]\.kernel_initializer must be one of zeros, .*glorot_uniform.*, got "glorot"$/],
-    ['bad optimizer field', { ...XOR, optimizer: { name: 'adam', beta_1: 1.5 } },
-      /^error: optimizer\.beta_1 must be a number >= 0 and < 1, got 1\.5$/],
-    ['unknown optimizer field', { ...XOR, optimizer: { name: 'sgd', beta_1: 0.9 } },
-      /^error: optimizer\.beta_1 is not a known field; allowed: name, learning_rate, momentum, nesterov$/],
+    [
+      'negative units',
+      bad([{ units: 4, activation: 'tanh' }, { units: -3 }]),
+      /^error: layers\[1\]\.units must be a positive integer, got -3$/,
+    ],
+    [
+      'unknown activation',
+      bad([{ units: 4, activation: 'relux' }, { units: 1 }]),
+      /^error: layers\[0\]\.activation must be one of linear, .*softmax, got "relux"$/,
+    ],
+    [
+      'unknown initializer',
+      bad([{ units: 4, kernel_initializer: 'glorot' }, { units: 1 }]),
+      /^error: layers\[0\]\.kernel_initializer must be one of zeros, .*glorot_uniform.*, got "glorot"$/,
+    ],
+    [
+      'bad optimizer field',
+      { ...XOR, optimizer: { name: 'adam', beta_1: 1.5 } },
+      /^error: optimizer\.beta_1 must be a number >= 0 and < 1, got 1\.5$/,
+    ],
+    [
+      'unknown optimizer field',
+      { ...XOR, optimizer: { name: 'sgd', beta_1: 0.9 } },
+      /^error: optimizer\.beta_1 is not a known field; allowed: name, learning_rate, momentum, nesterov$/,
+    ],
     ['missing dataset', { ...XOR, dataset: undefined }, /^error: dataset is required, .*names: xor, /],
   ];
   for (const [name, doc, message] of cases) {
@@ -257,14 +367,30 @@ describe('invalid input: exit 2, one error line naming the field', () => {
 
   const argCases: [string, (cfg: string) => string[], RegExp][] = [
     ['invalid JSON', () => ['--config', file('broken.json')], /^error: .*broken\.json is not valid JSON: /],
-    ['missing file', () => ['--config', file('absent.json')], /^error: --config: cannot read .*absent\.json: no such file$/],
+    [
+      'missing file',
+      () => ['--config', file('absent.json')],
+      /^error: --config: cannot read .*absent\.json: no such file$/,
+    ],
     ['unknown flag', (c) => ['--config', c, '--epoch', '3'], /^error: unknown flag "--epoch"; flags: --config, /],
-    ['negative epochs', (c) => ['--config', c, '--epochs', '-1'], /^error: --epochs must be a non-negative integer, got "-1"$/],
-    ['non-integer seed', (c) => ['--config', c, '--seed', 'abc'], /^error: --seed must be a non-negative integer, got "abc"$/],
+    [
+      'negative epochs',
+      (c) => ['--config', c, '--epochs', '-1'],
+      /^error: --epochs must be a non-negative integer, got "-1"$/,
+    ],
+    [
+      'non-integer seed',
+      (c) => ['--config', c, '--seed', 'abc'],
+      /^error: --seed must be a non-negative integer, got "abc"$/,
+    ],
     ['bad backend', (c) => ['--config', c, '--backend', 'tpu'], /^error: --backend must be gpu or cpu, got "tpu"$/],
     ['missing value', (c) => ['--config', c, '--save'], /^error: --save needs a value$/],
     ['missing --config', () => ['--backend', 'cpu'], /^error: --config is required/],
-    ['zero log-every', (c) => ['--config', c, '--log-every', '0'], /^error: --log-every must be a positive integer, got "0"$/],
+    [
+      'zero log-every',
+      (c) => ['--config', c, '--log-every', '0'],
+      /^error: --log-every must be a positive integer, got "0"$/,
+    ],
   ];
   for (const [name, args, message] of argCases) {
     it.concurrent(name, async () => {
@@ -293,7 +419,8 @@ describe('train on the GPU', () => {
       cli(['train', '--config', file('xor.json'), '--backend', 'cpu']),
     ]);
     expect(gpu.code).toBe(0);
-    const g = json(gpu.stdout), c = json(cpu.stdout);
+    const g = json(gpu.stdout),
+      c = json(cpu.stdout);
     expect(g.map((x) => x.step ?? 'done')).toEqual([0, 100, 200, 300, 'done']);
     expect(g.at(-1)).toMatchObject({ done: true, steps: 300, backend: 'gpu', adapter });
     for (let i = 0; i < 4; i++) expect(g[i].loss as number).toBeCloseTo(c[i].loss as number, 4);
@@ -353,17 +480,38 @@ vi.mock('../src/train/create', async (importOriginal) => {
 
 describe('gpu path with a stand-in engine', () => {
   async function runMain(): Promise<Result> {
-    let stdout = '', stderr = '';
-    const capture = (append: (s: string) => void) => (chunk: unknown, ...rest: unknown[]) => {
-      append(String(chunk));
-      const cb = rest.find((x) => typeof x === 'function') as (() => void) | undefined;
-      cb?.();
-      return true;
-    };
-    const out = vi.spyOn(process.stdout, 'write').mockImplementation(capture((s) => { stdout += s; }) as never);
-    const err = vi.spyOn(process.stderr, 'write').mockImplementation(capture((s) => { stderr += s; }) as never);
+    let stdout = '',
+      stderr = '';
+    const capture =
+      (append: (s: string) => void) =>
+      (chunk: unknown, ...rest: unknown[]) => {
+        append(String(chunk));
+        const cb = rest.find((x) => typeof x === 'function') as (() => void) | undefined;
+        cb?.();
+        return true;
+      };
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(
+      capture((s) => {
+        stdout += s;
+      }) as never,
+    );
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(
+      capture((s) => {
+        stderr += s;
+      }) as never,
+    );
     try {
-      const code = await main(['train', '--config', file('xor.json'), '--backend', 'gpu', '--epochs', '20', '--log-every', '10']);
+      const code = await main([
+        'train',
+        '--config',
+        file('xor.json'),
+        '--backend',
+        'gpu',
+        '--epochs',
+        '20',
+        '--log-every',
+        '10',
+      ]);
       return { code, stdout, stderr };
     } finally {
       out.mockRestore();
@@ -429,11 +577,17 @@ describe('weights file format', () => {
   it('names the field of every problem', () => {
     const d = doc();
     expect(decodeError({ ...d, version: 2 })).toBe('weights.version must be 1, got 2');
-    expect(decodeError({ ...d, format: 'keras' })).toBe('weights.format must be "mlp-playground-weights" (a file written by --save), got "keras"');
-    expect(decodeError({ ...d, layers: d.layers.slice(1) })).toBe('weights.layers must have 2 layers for this config, got 1');
+    expect(decodeError({ ...d, format: 'keras' })).toBe(
+      'weights.format must be "mlp-playground-weights" (a file written by --save), got "keras"',
+    );
+    expect(decodeError({ ...d, layers: d.layers.slice(1) })).toBe(
+      'weights.layers must have 2 layers for this config, got 1',
+    );
     const short = doc();
     short.layers[1].kernel.data.pop();
-    expect(decodeError(short)).toBe('weights.layers[1].kernel.data must be an array of 4 numbers (shape [4, 1]), got 3 numbers');
+    expect(decodeError(short)).toBe(
+      'weights.layers[1].kernel.data must be an array of 4 numbers (shape [4, 1]), got 3 numbers',
+    );
     const nan = doc();
     nan.layers[0].bias.data[2] = null;
     expect(decodeError(nan)).toBe('weights.layers[0].bias.data[2] must be a finite float32 number, got null');

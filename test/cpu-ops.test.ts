@@ -21,7 +21,14 @@ function operand(n: number, seed: number, zeros = true): Float64Array {
 }
 
 /** out[r·C + c] = (bias[c] or 0) + Σ_p a(r, p)·b(p, c), summed in order of p. */
-function definition(R: number, C: number, P: number, a: (r: number, p: number) => number, b: (p: number, c: number) => number, bias: Floats | null): Float64Array {
+function definition(
+  R: number,
+  C: number,
+  P: number,
+  a: (r: number, p: number) => number,
+  b: (p: number, c: number) => number,
+  bias: Floats | null,
+): Float64Array {
   const out = new Float64Array(R * C);
   for (let r = 0; r < R; r++) {
     for (let c = 0; c < C; c++) {
@@ -42,38 +49,116 @@ const maxDiff = (x: ArrayLike<number>, y: ArrayLike<number>) => {
 };
 
 describe('CPU products vs their definition', () => {
-  const shapes: [number, number, number][] = [[1, 1, 1], [3, 5, 7], [4, 4, 4], [5, 9, 6], [8, 3, 12], [13, 17, 11], [16, 64, 20]];
+  const shapes: [number, number, number][] = [
+    [1, 1, 1],
+    [3, 5, 7],
+    [4, 4, 4],
+    [5, 9, 6],
+    [8, 3, 12],
+    [13, 17, 11],
+    [16, 64, 20],
+  ];
   for (const [M, K, N] of shapes) {
     it(`batch ${M}, fanIn ${K}, units ${N}`, () => {
-      const X = operand(M * K, 1), W = operand(K * N, 2, false), b = operand(N, 3, false), dZ = operand(M * N, 4);
+      const X = operand(M * K, 1),
+        W = operand(K * N, 2, false),
+        b = operand(N, 3, false),
+        dZ = operand(M * N, 4);
       // forward: Z = X·W + b
-      const Z = definition(M, N, K, (i, k) => X[i * K + k], (k, j) => W[k * N + j], b);
-      const z64 = new Float64Array(M * N), z32 = new Float32Array(M * N);
+      const Z = definition(
+        M,
+        N,
+        K,
+        (i, k) => X[i * K + k],
+        (k, j) => W[k * N + j],
+        b,
+      );
+      const z64 = new Float64Array(M * N),
+        z32 = new Float32Array(M * N);
       matmulBias(M, K, N, X, W, b, z64);
       matmulBias(M, K, N, X, W, b, z32);
       expect(maxDiff(z64, Z)).toBe(0);
       expect(maxDiff(z32, Float32Array.from(Z))).toBe(0);
       const noBias = new Float64Array(M * N);
       matmulBias(M, K, N, X, W, null, noBias);
-      expect(maxDiff(noBias, definition(M, N, K, (i, k) => X[i * K + k], (k, j) => W[k * N + j], null))).toBe(0);
+      expect(
+        maxDiff(
+          noBias,
+          definition(
+            M,
+            N,
+            K,
+            (i, k) => X[i * K + k],
+            (k, j) => W[k * N + j],
+            null,
+          ),
+        ),
+      ).toBe(0);
       // dX = dZ·Wᵀ
       const dX = new Float64Array(M * K);
       matmulTransB(M, K, N, dZ, W, dX);
-      expect(maxDiff(dX, definition(M, K, N, (i, j) => dZ[i * N + j], (j, k) => W[k * N + j], null))).toBe(0);
+      expect(
+        maxDiff(
+          dX,
+          definition(
+            M,
+            K,
+            N,
+            (i, j) => dZ[i * N + j],
+            (j, k) => W[k * N + j],
+            null,
+          ),
+        ),
+      ).toBe(0);
       // dW = Xᵀ·dZ and db = column sums of dZ; what the outputs held before must not leak in.
-      const dW = new Float64Array(K * N).fill(7), db = new Float64Array(N).fill(7);
+      const dW = new Float64Array(K * N).fill(7),
+        db = new Float64Array(N).fill(7);
       matmulTransA(M, K, N, X, dZ, dW, db);
-      expect(maxDiff(dW, definition(K, N, M, (k, i) => X[i * K + k], (i, j) => dZ[i * N + j], null))).toBe(0);
-      expect(maxDiff(db, definition(1, N, M, () => 1, (i, j) => dZ[i * N + j], null))).toBe(0);
+      expect(
+        maxDiff(
+          dW,
+          definition(
+            K,
+            N,
+            M,
+            (k, i) => X[i * K + k],
+            (i, j) => dZ[i * N + j],
+            null,
+          ),
+        ),
+      ).toBe(0);
+      expect(
+        maxDiff(
+          db,
+          definition(
+            1,
+            N,
+            M,
+            () => 1,
+            (i, j) => dZ[i * N + j],
+            null,
+          ),
+        ),
+      ).toBe(0);
     });
   }
 
   it('a wrong product is caught (the check can fail)', () => {
-    const M = 5, K = 6, N = 7;
-    const X = operand(M * K, 1), W = operand(K * N, 2, false);
+    const M = 5,
+      K = 6,
+      N = 7;
+    const X = operand(M * K, 1),
+      W = operand(K * N, 2, false);
     const Z = new Float64Array(M * N);
     matmulBias(M, K, N, X, W, null, Z);
-    const transposedW = definition(M, N, K, (i, k) => X[i * K + k], (k, j) => W[j * K + k], null);
+    const transposedW = definition(
+      M,
+      N,
+      K,
+      (i, k) => X[i * K + k],
+      (k, j) => W[j * K + k],
+      null,
+    );
     expect(maxDiff(Z, transposedW)).toBeGreaterThan(0.01);
   });
 });

@@ -3,18 +3,22 @@
  * Where no adapter exists the GPU tests skip locally, but fail when CI=true or
  * MLP_REQUIRE_GPU=1: CI must prove the GPU path, not silently skip it.
  */
-import { acquireNodeDevice, type AcquiredDevice } from '../src/gpu/node-device';
+import { type AcquiredDevice, acquireNodeDevice } from '../src/gpu/node-device';
 
 let acquired: Promise<AcquiredDevice | null> | null = null;
 
 export const gpuRequired = process.env.CI === 'true' || process.env.MLP_REQUIRE_GPU === '1';
 
 export function testDevice(): Promise<AcquiredDevice | null> {
-  acquired ??= acquireNodeDevice().catch(() => null).then((d) => {
-    if (!d && gpuRequired) {
-      throw new Error('no WebGPU adapter: CI requires the GPU tests to run (install mesa-vulkan-drivers >= 25 or chromium, see scripts/setup-system.sh)');
-    }
-    return d;
-  });
+  acquired ??= acquireNodeDevice()
+    .catch(() => null)
+    .then((d) => {
+      if (!d && gpuRequired) {
+        throw new Error(
+          'no WebGPU adapter: CI requires the GPU tests to run (install mesa-vulkan-drivers >= 25 or chromium, see scripts/setup-system.sh)',
+        );
+      }
+      return d;
+    });
   return acquired;
 }

@@ -10,17 +10,24 @@ import { GpuEngine } from '../src/gpu/engine';
 import { PipelineCache, subgroupSizeOf } from '../src/gpu/kernel';
 import { acquireNodeDevice } from '../src/gpu/node-device';
 import { CpuEngine } from '../src/train/cpu-engine';
-import { expectClose, randomArray } from './harness';
 import { testDevice } from './gpu-device';
+import { expectClose, randomArray } from './harness';
 
 const dev = await testDevice();
 
 describe.skipIf(!dev)('GPU engine edges', () => {
-  it('predict gives the CPU engine\'s outputs for the same weights, in several chunks', async () => {
+  it("predict gives the CPU engine's outputs for the same weights, in several chunks", async () => {
     const cfg = parseConfig({
-      seed: 8, dataset: { name: 'circle', samples: 100 },
-      layers: [{ units: 12, activation: 'elu' }, { units: 5, activation: 'softplus' }, { units: 2, activation: 'softmax' }],
-      loss: 'categorical_crossentropy', epochs: 1, batch_size: 10,
+      seed: 8,
+      dataset: { name: 'circle', samples: 100 },
+      layers: [
+        { units: 12, activation: 'elu' },
+        { units: 5, activation: 'softplus' },
+        { units: 2, activation: 'softmax' },
+      ],
+      loss: 'categorical_crossentropy',
+      epochs: 1,
+      batch_size: 10,
     });
     const data = await loadDataset(cfg.dataset, cfg.seed);
     const cpu = new CpuEngine(cfg, data.train);
@@ -43,8 +50,14 @@ describe.skipIf(!dev)('GPU engine edges', () => {
   it('runs every product of 4-aligned layers on the subgroup kernel where the device has fixed subgroups', async () => {
     const sg = subgroupSizeOf(dev!.device);
     const cfg = parseConfig({
-      seed: 2, dataset: { name: 'random', dim: 16, samples: 64, classes: 10 }, batch_size: 32,
-      layers: [{ units: 32, activation: 'relu' }, { units: 32, activation: 'tanh' }, { units: 10, activation: 'softmax' }],
+      seed: 2,
+      dataset: { name: 'random', dim: 16, samples: 64, classes: 10 },
+      batch_size: 32,
+      layers: [
+        { units: 32, activation: 'relu' },
+        { units: 32, activation: 'tanh' },
+        { units: 10, activation: 'softmax' },
+      ],
       loss: 'categorical_crossentropy',
     });
     const data = await loadDataset(cfg.dataset, cfg.seed);
@@ -69,23 +82,52 @@ describe.skipIf(!dev)('GPU engine edges', () => {
 
   it('reports WGSL compile errors with the kernel name and line numbers', async () => {
     const cache = new PipelineCache(dev!.device);
-    const bad = { name: 'broken', source: '@compute @workgroup_size(WG)\nfn main() {\n  let x: f32 = undefined_thing;\n}\n', bindings: [] };
-    await expect(cache.get(bad)).rejects.toThrow(/WGSL compile error in kernel broken:\n\s+broken:\d+:\d+: .*undefined_thing/);
+    const bad = {
+      name: 'broken',
+      source: '@compute @workgroup_size(WG)\nfn main() {\n  let x: f32 = undefined_thing;\n}\n',
+      bindings: [],
+    };
+    await expect(cache.get(bad)).rejects.toThrow(
+      /WGSL compile error in kernel broken:\n\s+broken:\d+:\d+: .*undefined_thing/,
+    );
   });
 
   it('refuses a model larger than the device can bind, naming the layer, before allocating', async () => {
     const limit = dev!.device.limits.maxStorageBufferBindingSize;
     const units = Math.ceil(Math.sqrt(limit / 4)) + 16; // units × units floats exceed one binding
-    const cfg = parseConfig({ dataset: { name: 'random', dim: units, samples: 4, classes: 2 }, layers: [{ units }, { units: 1, activation: 'sigmoid' }] });
-    const data = { name: 'random' as const, x: new Float32Array(0), labels: new Uint32Array(4), n: 4, inputDim: units, classes: 2 };
+    const cfg = parseConfig({
+      dataset: { name: 'random', dim: units, samples: 4, classes: 2 },
+      layers: [{ units }, { units: 1, activation: 'sigmoid' }],
+    });
+    const data = {
+      name: 'random' as const,
+      x: new Float32Array(0),
+      labels: new Uint32Array(4),
+      n: 4,
+      inputDim: units,
+      classes: 2,
+    };
     const err = await GpuEngine.create(cfg, data, dev!.device, dev!.adapter).catch((e) => e);
     expect(err).toBeInstanceOf(ConfigError);
-    expect(err.message).toMatch(new RegExp(`^layers\\[0\\]\\.units gives a ${units}x${units} kernel of .* MiB, more than this GPU can bind in one buffer`));
+    expect(err.message).toMatch(
+      new RegExp(
+        `^layers\\[0\\]\\.units gives a ${units}x${units} kernel of .* MiB, more than this GPU can bind in one buffer`,
+      ),
+    );
   });
 
   it('a device lost mid-run ends the run with a clear error', async () => {
     const own = await acquireNodeDevice();
-    const cfg = parseConfig({ dataset: { name: 'xor' }, layers: [{ units: 4, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }], epochs: 100000, batch_size: 4, log_every: 10 });
+    const cfg = parseConfig({
+      dataset: { name: 'xor' },
+      layers: [
+        { units: 4, activation: 'tanh' },
+        { units: 1, activation: 'sigmoid' },
+      ],
+      epochs: 100000,
+      batch_size: 4,
+      log_every: 10,
+    });
     const data = await loadDataset(cfg.dataset, cfg.seed);
     const e = await GpuEngine.create(cfg, data.train, own!.device, own!.adapter);
     await e.init();
@@ -98,16 +140,43 @@ describe.skipIf(!dev)('GPU engine edges', () => {
 describe.skipIf(!dev)('fused small-network path', () => {
   it('is chosen for small networks only', async () => {
     const { fusedEligible } = await import('../src/gpu/fused');
-    expect(fusedEligible([{ fanIn: 2, units: 2 }, { fanIn: 2, units: 1 }], 4, 2)).toBe(true);
-    expect(fusedEligible([{ fanIn: 784, units: 64 }, { fanIn: 64, units: 10 }], 100, 784)).toBe(false);
+    expect(
+      fusedEligible(
+        [
+          { fanIn: 2, units: 2 },
+          { fanIn: 2, units: 1 },
+        ],
+        4,
+        2,
+      ),
+    ).toBe(true);
+    expect(
+      fusedEligible(
+        [
+          { fanIn: 784, units: 64 },
+          { fanIn: 64, units: 10 },
+        ],
+        100,
+        784,
+      ),
+    ).toBe(false);
   });
 
   it('rmsprop + leaky_relu + softmax/CCE matches the CPU over many fused steps', async () => {
     const { CpuEngine } = await import('../src/train/cpu-engine');
     const cfg = parseConfig({
-      seed: 12, dataset: { name: 'xor2d', samples: 120, noise: 0.1 },
-      layers: [{ units: 6, activation: { name: 'leaky_relu', alpha: 0.1 } }, { units: 5, activation: 'softsign' }, { units: 2, activation: 'softmax' }],
-      loss: 'categorical_crossentropy', optimizer: { name: 'rmsprop', learning_rate: 0.01 }, batch_size: 16, epochs: 30, log_every: 100,
+      seed: 12,
+      dataset: { name: 'xor2d', samples: 120, noise: 0.1 },
+      layers: [
+        { units: 6, activation: { name: 'leaky_relu', alpha: 0.1 } },
+        { units: 5, activation: 'softsign' },
+        { units: 2, activation: 'softmax' },
+      ],
+      loss: 'categorical_crossentropy',
+      optimizer: { name: 'rmsprop', learning_rate: 0.01 },
+      batch_size: 16,
+      epochs: 30,
+      log_every: 100,
     });
     const data = await loadDataset(cfg.dataset, cfg.seed);
     const cpu = new CpuEngine(cfg, data.train);
@@ -116,9 +185,17 @@ describe.skipIf(!dev)('fused small-network path', () => {
     await cpu.run(cpu.totalSteps, (r) => a.push(r));
     await gpu.run(gpu.totalSteps, (r) => b.push(r));
     expect(b.map((r) => r.step)).toEqual(a.map((r) => r.step));
-    expectClose(b.map((r) => r.loss), a.map((r) => r.loss), 1e-6, 1e-3, 'loss');
+    expectClose(
+      b.map((r) => r.loss),
+      a.map((r) => r.loss),
+      1e-6,
+      1e-3,
+      'loss',
+    );
     const [wc, wg] = [await cpu.weights(), await gpu.weights()];
-    wc.forEach((w, l) => expectClose(wg[l].kernel, w.kernel, 1e-4, 1e-3, `layer ${l} kernel`));
+    wc.forEach((w, l) => {
+      expectClose(wg[l].kernel, w.kernel, 1e-4, 1e-3, `layer ${l} kernel`);
+    });
     gpu.dispose();
   });
 });

@@ -11,7 +11,15 @@
  * any of the deliberately wrong derivatives the sanity assertions plug in.
  */
 import { describe, expect, it } from 'vitest';
-import { ACTIVATION_ID, actDerivative, actForward, erf, SELU_ALPHA, SELU_SCALE, sigmoid } from '../src/core/activations';
+import {
+  ACTIVATION_ID,
+  actDerivative,
+  actForward,
+  erf,
+  SELU_ALPHA,
+  SELU_SCALE,
+  sigmoid,
+} from '../src/core/activations';
 import { activate, matmulBias, matmulTransA, matmulTransB } from '../src/core/cpu/ops';
 import { adamAlpha, applyUpdate } from '../src/core/cpu/optimizers';
 import { EPSILON, isFused, lossForwardBackward, softmaxBackward } from '../src/core/losses';
@@ -55,7 +63,10 @@ const CENTRAL: Stencil = { kind: 'central' };
 /** The derivative of g() with respect to buf[i], restoring buf[i] afterwards. */
 function centralDiffAt(buf: Float64Array, i: number, g: () => number, st: Stencil = CENTRAL): number {
   const x0 = buf[i];
-  const at = (x: number) => { buf[i] = x; return g(); };
+  const at = (x: number) => {
+    buf[i] = x;
+    return g();
+  };
   let d: number;
   if (st.kind === 'central') {
     const h = st.hOf ? st.hOf(x0) : step(x0);
@@ -90,10 +101,14 @@ function activationPoints(): number[] {
 
 /** max over points of |f'(z) - fd(z)| / max(1, |f'(z)|). */
 function maxDerivErr(f: (z: number) => number, df: (z: number) => number, pts: number[]): { err: number; at: number } {
-  let err = 0, at = NaN;
+  let err = 0,
+    at = NaN;
   for (const z of pts) {
     const e = Math.abs(df(z) - centralDiff(f, z)) / Math.max(1, Math.abs(df(z)));
-    if (e > err) { err = e; at = z; }
+    if (e > err) {
+      err = e;
+      at = z;
+    }
   }
   return { err, at };
 }
@@ -105,7 +120,8 @@ function maxDerivErr(f: (z: number) => number, df: (z: number) => number, pts: n
  */
 function erfReference(x: number): number {
   const ax = Math.abs(x);
-  let term = ax, sum = ax;
+  let term = ax,
+    sum = ax;
   for (let n = 1; n < 500; n++) {
     term *= (2 * ax * ax) / (2 * n + 1);
     sum += term;
@@ -117,12 +133,23 @@ function erfReference(x: number): number {
 // ---------------------------------------------------------------------------------------------
 // 1. activations
 
-interface ActCase { name: ActivationName; alpha: number }
+interface ActCase {
+  name: ActivationName;
+  alpha: number;
+}
 const SMOOTH_AND_KINKED: ActCase[] = [
-  { name: 'linear', alpha: 0 }, { name: 'sigmoid', alpha: 0 }, { name: 'tanh', alpha: 0 },
-  { name: 'relu', alpha: 0 }, { name: 'leaky_relu', alpha: 0.2 }, { name: 'leaky_relu', alpha: 0.01 },
-  { name: 'elu', alpha: 1 }, { name: 'elu', alpha: 0.5 }, { name: 'selu', alpha: 0 },
-  { name: 'softplus', alpha: 0 }, { name: 'softsign', alpha: 0 }, { name: 'swish', alpha: 0 },
+  { name: 'linear', alpha: 0 },
+  { name: 'sigmoid', alpha: 0 },
+  { name: 'tanh', alpha: 0 },
+  { name: 'relu', alpha: 0 },
+  { name: 'leaky_relu', alpha: 0.2 },
+  { name: 'leaky_relu', alpha: 0.01 },
+  { name: 'elu', alpha: 1 },
+  { name: 'elu', alpha: 0.5 },
+  { name: 'selu', alpha: 0 },
+  { name: 'softplus', alpha: 0 },
+  { name: 'softsign', alpha: 0 },
+  { name: 'swish', alpha: 0 },
 ];
 
 /**
@@ -154,7 +181,8 @@ const geluFdBound = (z: number) => (0.5 * (Math.abs(z) + GELU_FD_H) * 2 ** -25) 
 const geluSmooth = (z: number) => 0.5 * z * (1 + erf(z * Math.SQRT1_2));
 /** GELU's derivative under the tanh approximation (Keras approximate=True): a plausible wrong derivative. */
 const geluTanhDeriv = (z: number) => {
-  const k = Math.sqrt(2 / Math.PI), t = Math.tanh(k * (z + 0.044715 * z ** 3));
+  const k = Math.sqrt(2 / Math.PI),
+    t = Math.tanh(k * (z + 0.044715 * z ** 3));
   return 0.5 * (1 + t) + 0.5 * z * (1 - t * t) * k * (1 + 3 * 0.044715 * z * z);
 };
 
@@ -164,12 +192,16 @@ describe('activation derivatives vs central differences', () => {
   for (const c of SMOOTH_AND_KINKED) {
     it(`${c.name}${c.alpha ? ` (alpha ${c.alpha})` : ''}`, () => {
       const id = ACTIVATION_ID[c.name];
-      const { err, at } = maxDerivErr((z) => actForward(id, c.alpha, z), (z) => actDerivative(id, c.alpha, z), pts);
+      const { err, at } = maxDerivErr(
+        (z) => actForward(id, c.alpha, z),
+        (z) => actDerivative(id, c.alpha, z),
+        pts,
+      );
       expect(err, `worst at z = ${at}`).toBeLessThan(ACT_TOL);
     });
   }
 
-  it('gelu: the derivative formula, within the erf approximation\'s derivative error', () => {
+  it("gelu: the derivative formula, within the erf approximation's derivative error", () => {
     const { err, at } = maxDerivErr(geluSmooth, (z) => actDerivative(ACTIVATION_ID.gelu, 0, z), pts);
     expect(err, `worst at z = ${at}`).toBeLessThan(GELU_TOL);
     // The bound is honest, not loose by orders of magnitude: the approximation is visible.
@@ -178,12 +210,15 @@ describe('activation derivatives vs central differences', () => {
 
   it('gelu: actForward is the smooth formula up to float32 rounding of erf', () => {
     for (const z of pts) {
-      expect(Math.abs(actForward(ACTIVATION_ID.gelu, 0, z) - geluSmooth(z))).toBeLessThanOrEqual(0.5 * Math.abs(z) * 2 ** -25 * (1 + 1e-9) + 1e-300);
+      expect(Math.abs(actForward(ACTIVATION_ID.gelu, 0, z) - geluSmooth(z))).toBeLessThanOrEqual(
+        0.5 * Math.abs(z) * 2 ** -25 * (1 + 1e-9) + 1e-300,
+      );
     }
   });
 
   it('gelu: actDerivative vs FD of actForward itself (h = 1e-2, bounded noise + truncation)', () => {
-    let worst = 0, worstWrong = 0;
+    let worst = 0,
+      worstWrong = 0;
     for (const z of pts) {
       const f = (x: number) => actForward(ACTIVATION_ID.gelu, 0, x);
       const fd = (f(z + GELU_FD_H) - f(z - GELU_FD_H)) / (2 * GELU_FD_H);
@@ -194,7 +229,7 @@ describe('activation derivatives vs central differences', () => {
     expect(worstWrong).toBeGreaterThan(3); // the tanh-approximation derivative is caught
   });
 
-  it('gelu is the exact-erf GELU (Keras approximate=False) up to A&S 7.1.26\'s 1.5e-7 (+ float32 rounding)', () => {
+  it("gelu is the exact-erf GELU (Keras approximate=False) up to A&S 7.1.26's 1.5e-7 (+ float32 rounding)", () => {
     for (let x = -5; x <= 5; x += 0.01) {
       expect(Math.abs(erf(x) - erfReference(x))).toBeLessThan(1.5e-7);
     }
@@ -222,7 +257,12 @@ describe('activation derivatives vs central differences', () => {
     expect(actDerivative(ACTIVATION_ID.selu, 0, 0)).toBeCloseTo(SELU_SCALE * SELU_ALPHA, 15);
     // ...which is the one-sided difference from the left, and not the one from the right.
     const h = 1e-7;
-    for (const c of [{ id: ACTIVATION_ID.relu, a: 0 }, { id: ACTIVATION_ID.leaky_relu, a: 0.2 }, { id: ACTIVATION_ID.elu, a: 0.5 }, { id: ACTIVATION_ID.selu, a: 0 }]) {
+    for (const c of [
+      { id: ACTIVATION_ID.relu, a: 0 },
+      { id: ACTIVATION_ID.leaky_relu, a: 0.2 },
+      { id: ACTIVATION_ID.elu, a: 0.5 },
+      { id: ACTIVATION_ID.selu, a: 0 },
+    ]) {
       const left = (actForward(c.id, c.a, 0) - actForward(c.id, c.a, -h)) / h;
       const right = (actForward(c.id, c.a, h) - actForward(c.id, c.a, 0)) / h;
       expect(Math.abs(actDerivative(c.id, c.a, 0) - left)).toBeLessThan(1e-6);
@@ -258,10 +298,14 @@ describe('activation derivatives vs central differences', () => {
  * this bound. A gradient off by a factor (sum vs mean, a missing Jacobian term) is off by
  * O(1) relative.
  */
-const LOSS_RTOL = 1e-7, LOSS_ATOL = 1e-10;
+const LOSS_RTOL = 1e-7,
+  LOSS_ATOL = 1e-10;
 
 interface LossCase {
-  loss: LossName; act: ActivationName; alpha: number; units: number;
+  loss: LossName;
+  act: ActivationName;
+  alpha: number;
+  units: number;
   /** Draws one pre-activation. */
   z: (r: () => number) => number;
   /** Fills the targets of one row. */
@@ -288,13 +332,25 @@ const GELU_LOSS = { stencil: { kind: 'five', h: GELU_FD_H } as Stencil, rtol: 1e
  */
 const PROB_STENCIL: Stencil = { kind: 'central', hOf: (p) => 1e-5 * Math.min(p, 1 - p) };
 
-const realTargets = (r: () => number, row: Float64Array) => { for (let j = 0; j < row.length; j++) row[j] = uniform(r, -1, 1); };
-const unitTargets = (r: () => number, row: Float64Array) => { for (let j = 0; j < row.length; j++) row[j] = uniform(r, 0.05, 0.95); };
-const binaryTargets = (r: () => number, row: Float64Array) => { for (let j = 0; j < row.length; j++) row[j] = r() < 0.5 ? 0 : 1; };
-const oneHot = (r: () => number, row: Float64Array) => { row.fill(0); row[Math.floor(r() * row.length)] = 1; };
+const realTargets = (r: () => number, row: Float64Array) => {
+  for (let j = 0; j < row.length; j++) row[j] = uniform(r, -1, 1);
+};
+const unitTargets = (r: () => number, row: Float64Array) => {
+  for (let j = 0; j < row.length; j++) row[j] = uniform(r, 0.05, 0.95);
+};
+const binaryTargets = (r: () => number, row: Float64Array) => {
+  for (let j = 0; j < row.length; j++) row[j] = r() < 0.5 ? 0 : 1;
+};
+const oneHot = (r: () => number, row: Float64Array) => {
+  row.fill(0);
+  row[Math.floor(r() * row.length)] = 1;
+};
 const softLabels = (r: () => number, row: Float64Array) => {
   let s = 0;
-  for (let j = 0; j < row.length; j++) { row[j] = r() + 0.05; s += row[j]; }
+  for (let j = 0; j < row.length; j++) {
+    row[j] = r() + 0.05;
+    s += row[j];
+  }
   for (let j = 0; j < row.length; j++) row[j] /= s;
 };
 const wide = (r: () => number) => uniform(r, -3, 3);
@@ -304,13 +360,30 @@ const LOSS_CASES: LossCase[] = [];
 // mse after every activation (softmax with >= 2 units only), 1 and 4 units.
 for (const units of [1, 4]) {
   for (const [name, alpha] of [
-    ['linear', 0], ['sigmoid', 0], ['tanh', 0], ['relu', 0], ['leaky_relu', 0.2], ['elu', 1], ['elu', 0.5],
-    ['selu', 0], ['gelu', 0], ['softplus', 0], ['softsign', 0], ['swish', 0], ['softmax', 0],
+    ['linear', 0],
+    ['sigmoid', 0],
+    ['tanh', 0],
+    ['relu', 0],
+    ['leaky_relu', 0.2],
+    ['elu', 1],
+    ['elu', 0.5],
+    ['selu', 0],
+    ['gelu', 0],
+    ['softplus', 0],
+    ['softsign', 0],
+    ['swish', 0],
+    ['softmax', 0],
   ] as Array<[ActivationName, number]>) {
     if (name === 'softmax' && units === 1) continue;
     const kinked = name === 'relu' || name === 'leaky_relu' || name === 'elu' || name === 'selu';
     LOSS_CASES.push({
-      loss: 'mse', act: name, alpha, units, z: kinked ? kinkFree : wide, y: name === 'softmax' ? unitTargets : realTargets, dAIsExact: true,
+      loss: 'mse',
+      act: name,
+      alpha,
+      units,
+      z: kinked ? kinkFree : wide,
+      y: name === 'softmax' ? unitTargets : realTargets,
+      dAIsExact: true,
       ...(name === 'gelu' ? { fdZ: GELU_LOSS } : {}),
     });
   }
@@ -326,9 +399,33 @@ LOSS_CASES.push(
 LOSS_CASES.push(
   { loss: 'binary_crossentropy', act: 'softmax', alpha: 0, units: 4, z: wide, y: binaryTargets, dAIsExact: true },
   { loss: 'binary_crossentropy', act: 'softmax', alpha: 0, units: 2, z: wide, y: unitTargets, dAIsExact: true },
-  { loss: 'binary_crossentropy', act: 'linear', alpha: 0, units: 1, z: (r) => uniform(r, 0.05, 0.95), y: binaryTargets, dAIsExact: true },
-  { loss: 'binary_crossentropy', act: 'softsign', alpha: 0, units: 4, z: (r) => uniform(r, 0.1, 5), y: binaryTargets, dAIsExact: true },
-  { loss: 'binary_crossentropy', act: 'tanh', alpha: 0, units: 1, z: (r) => uniform(r, 0.1, 2), y: binaryTargets, dAIsExact: true },
+  {
+    loss: 'binary_crossentropy',
+    act: 'linear',
+    alpha: 0,
+    units: 1,
+    z: (r) => uniform(r, 0.05, 0.95),
+    y: binaryTargets,
+    dAIsExact: true,
+  },
+  {
+    loss: 'binary_crossentropy',
+    act: 'softsign',
+    alpha: 0,
+    units: 4,
+    z: (r) => uniform(r, 0.1, 5),
+    y: binaryTargets,
+    dAIsExact: true,
+  },
+  {
+    loss: 'binary_crossentropy',
+    act: 'tanh',
+    alpha: 0,
+    units: 1,
+    z: (r) => uniform(r, 0.1, 2),
+    y: binaryTargets,
+    dAIsExact: true,
+  },
 );
 // categorical_crossentropy: fused after softmax (log-softmax from z), one-hot and soft labels.
 LOSS_CASES.push(
@@ -339,11 +436,21 @@ LOSS_CASES.push(
 
 const ROWS = 3;
 
-interface LossProblem { c: LossCase; id: number; z: Float64Array; a: Float64Array; y: Float64Array }
+interface LossProblem {
+  c: LossCase;
+  id: number;
+  z: Float64Array;
+  a: Float64Array;
+  y: Float64Array;
+}
 
 function makeProblem(c: LossCase, seed: number): LossProblem {
-  const r = rng(seed), n = ROWS * c.units, id = ACTIVATION_ID[c.act];
-  const z = new Float64Array(n), y = new Float64Array(n), a = new Float64Array(n);
+  const r = rng(seed),
+    n = ROWS * c.units,
+    id = ACTIVATION_ID[c.act];
+  const z = new Float64Array(n),
+    y = new Float64Array(n),
+    a = new Float64Array(n);
   for (let i = 0; i < n; i++) z[i] = c.z(r);
   for (let row = 0; row < ROWS; row++) c.y(r, y.subarray(row * c.units, (row + 1) * c.units));
   activate(id, c.alpha, ROWS, c.units, z, a);
@@ -352,31 +459,67 @@ function makeProblem(c: LossCase, seed: number): LossProblem {
 
 /** Mean batch loss from z (a recomputed from z), as the training step sees it. */
 function meanLossFromZ(p: LossProblem, z: Float64Array): number {
-  const n = z.length, a = new Float64Array(n);
+  const n = z.length,
+    a = new Float64Array(n);
   activate(p.id, p.c.alpha, ROWS, p.c.units, z, a);
-  return lossForwardBackward(p.c.loss, p.id, p.c.alpha, ROWS, p.c.units, z, a, p.y, new Float64Array(n), new Float64Array(n)).lossSum / ROWS;
+  return (
+    lossForwardBackward(p.c.loss, p.id, p.c.alpha, ROWS, p.c.units, z, a, p.y, new Float64Array(n), new Float64Array(n))
+      .lossSum / ROWS
+  );
 }
 
 /** Mean batch loss as a function of a alone (z held fixed): only meaningful where the loss reads a. */
 function meanLossFromA(p: LossProblem, a: Float64Array): number {
   const n = a.length;
-  return lossForwardBackward(p.c.loss, p.id, p.c.alpha, ROWS, p.c.units, p.z, a, p.y, new Float64Array(n), new Float64Array(n)).lossSum / ROWS;
+  return (
+    lossForwardBackward(
+      p.c.loss,
+      p.id,
+      p.c.alpha,
+      ROWS,
+      p.c.units,
+      p.z,
+      a,
+      p.y,
+      new Float64Array(n),
+      new Float64Array(n),
+    ).lossSum / ROWS
+  );
 }
 
 function lossGrads(p: LossProblem): { dA: Float64Array; dZ: Float64Array; lossSum: number } {
-  const n = p.z.length, dA = new Float64Array(n), dZ = new Float64Array(n);
+  const n = p.z.length,
+    dA = new Float64Array(n),
+    dZ = new Float64Array(n);
   const { lossSum } = lossForwardBackward(p.c.loss, p.id, p.c.alpha, ROWS, p.c.units, p.z, p.a, p.y, dA, dZ);
   return { dA, dZ, lossSum };
 }
 
 /** Worst excess (see `excess`) of g against FD of f w.r.t. each element of x. */
-function worstExcess(g: Float64Array, x: Float64Array, f: (x: Float64Array) => number, rtol = LOSS_RTOL, atol = LOSS_ATOL, st: Stencil = CENTRAL): number {
+function worstExcess(
+  g: Float64Array,
+  x: Float64Array,
+  f: (x: Float64Array) => number,
+  rtol = LOSS_RTOL,
+  atol = LOSS_ATOL,
+  st: Stencil = CENTRAL,
+): number {
   let worst = 0;
-  for (let i = 0; i < x.length; i++) worst = Math.max(worst, excess(g[i], centralDiffAt(x, i, () => f(x), st), rtol, atol));
+  for (let i = 0; i < x.length; i++)
+    worst = Math.max(
+      worst,
+      excess(
+        g[i],
+        centralDiffAt(x, i, () => f(x), st),
+        rtol,
+        atol,
+      ),
+    );
   return worst;
 }
 
-const caseName = (c: LossCase) => `${c.loss} after ${c.act}${c.alpha ? `(${c.alpha})` : ''}, ${c.units} unit${c.units > 1 ? 's' : ''}, ${isFused(c.loss, ACTIVATION_ID[c.act]) ? 'fused' : 'chain rule'}`;
+const caseName = (c: LossCase) =>
+  `${c.loss} after ${c.act}${c.alpha ? `(${c.alpha})` : ''}, ${c.units} unit${c.units > 1 ? 's' : ''}, ${isFused(c.loss, ACTIVATION_ID[c.act]) ? 'fused' : 'chain rule'}`;
 
 describe('loss gradients vs central differences of the mean batch loss', () => {
   LOSS_CASES.forEach((c, k) => {
@@ -385,14 +528,19 @@ describe('loss gradients vs central differences of the mean batch loss', () => {
         const p = makeProblem(c, seed);
         if (c.loss === 'binary_crossentropy' && !isFused(c.loss, p.id)) {
           // the clip must be inactive for the formula to be the smooth one under test
-          for (const v of p.a) { expect(v).toBeGreaterThan(1e-3); expect(v).toBeLessThan(1 - 1e-3); }
+          for (const v of p.a) {
+            expect(v).toBeGreaterThan(1e-3);
+            expect(v).toBeLessThan(1 - 1e-3);
+          }
         }
         const { dA, dZ } = lossGrads(p);
-        const z = p.z.slice(), fz = c.fdZ ?? { stencil: CENTRAL, rtol: LOSS_RTOL, atol: LOSS_ATOL };
+        const z = p.z.slice(),
+          fz = c.fdZ ?? { stencil: CENTRAL, rtol: LOSS_RTOL, atol: LOSS_ATOL };
         expect(worstExcess(dZ, z, (zz) => meanLossFromZ(p, zz), fz.rtol, fz.atol, fz.stencil)).toBeLessThan(1);
         if (c.dAIsExact) {
           // mse reads a directly (step 1e-5 max(1, |a|)); BCE reads a clipped probability.
-          const a = p.a.slice(), st = c.loss === 'binary_crossentropy' ? PROB_STENCIL : CENTRAL;
+          const a = p.a.slice(),
+            st = c.loss === 'binary_crossentropy' ? PROB_STENCIL : CENTRAL;
           expect(worstExcess(dA, a, (aa) => meanLossFromA(p, aa), LOSS_RTOL, LOSS_ATOL, st)).toBeLessThan(1);
         }
       }
@@ -401,10 +549,15 @@ describe('loss gradients vs central differences of the mean batch loss', () => {
 
   it('fused paths report dA consistent with dZ through the chain rule', () => {
     // BCE after sigmoid: dZ = dA ⊙ σ'(z) where p is not clipped.
-    const pb = makeProblem(LOSS_CASES.find((c) => c.loss === 'binary_crossentropy' && c.act === 'sigmoid' && c.units === 4)!, 11);
+    const pb = makeProblem(
+      LOSS_CASES.find((c) => c.loss === 'binary_crossentropy' && c.act === 'sigmoid' && c.units === 4)!,
+      11,
+    );
     const gb = lossGrads(pb);
     for (let i = 0; i < pb.z.length; i++) {
-      expect(excess(gb.dA[i] * actDerivative(ACTIVATION_ID.sigmoid, 0, pb.z[i]), gb.dZ[i], 1e-9, 1e-15)).toBeLessThan(1);
+      expect(excess(gb.dA[i] * actDerivative(ACTIVATION_ID.sigmoid, 0, pb.z[i]), gb.dZ[i], 1e-9, 1e-15)).toBeLessThan(
+        1,
+      );
     }
     // CCE after softmax with one-hot targets: dZ = softmax Jacobian · dA.
     const pc = makeProblem(LOSS_CASES.find((c) => c.loss === 'categorical_crossentropy' && c.y === oneHot)!, 12);
@@ -418,12 +571,16 @@ describe('loss gradients vs central differences of the mean batch loss', () => {
     const r = rng(5);
     const z = Float64Array.from({ length: 8 }, () => uniform(r, -3, 3));
     const y = Float64Array.from([0, 1, 1, 0, 1, 1, 0, 0]);
-    const a = new Float64Array(8), dA = new Float64Array(8), dZ = new Float64Array(8);
+    const a = new Float64Array(8),
+      dA = new Float64Array(8),
+      dZ = new Float64Array(8);
     // bce, 2 rows × 4 units, sigmoid: from logits vs -(y log p + (1-y) log(1-p)) with exact p
     activate(ACTIVATION_ID.sigmoid, 0, 2, 4, z, a);
     let expected = 0;
     for (let i = 0; i < 8; i++) expected += -(y[i] * Math.log(a[i]) + (1 - y[i]) * Math.log(1 - a[i])) / 4;
-    expect(lossForwardBackward('binary_crossentropy', ACTIVATION_ID.sigmoid, 0, 2, 4, z, a, y, dA, dZ).lossSum).toBeCloseTo(expected, 12);
+    expect(
+      lossForwardBackward('binary_crossentropy', ACTIVATION_ID.sigmoid, 0, 2, 4, z, a, y, dA, dZ).lossSum,
+    ).toBeCloseTo(expected, 12);
     // mse, linear
     activate(0, 0, 2, 4, z, a);
     expected = 0;
@@ -433,12 +590,17 @@ describe('loss gradients vs central differences of the mean batch loss', () => {
     const yc = Float64Array.from([0, 1, 0, 0, 0, 0, 1, 0]);
     activate(ACTIVATION_ID.softmax, 0, 2, 4, z, a);
     expected = -Math.log(a[1]) - Math.log(a[6]);
-    expect(lossForwardBackward('categorical_crossentropy', ACTIVATION_ID.softmax, 0, 2, 4, z, a, yc, dA, dZ).lossSum).toBeCloseTo(expected, 12);
+    expect(
+      lossForwardBackward('categorical_crossentropy', ACTIVATION_ID.softmax, 0, 2, 4, z, a, yc, dA, dZ).lossSum,
+    ).toBeCloseTo(expected, 12);
   });
 
   it('sanity: gradients of the summed loss, or a diagonal-only softmax Jacobian, fail the check', () => {
     // dZ of the *sum* (forgetting the 1/rows of the mean) is off by a factor 3.
-    const p = makeProblem(LOSS_CASES.find((c) => c.loss === 'binary_crossentropy' && c.act === 'sigmoid' && c.units === 1)!, 21);
+    const p = makeProblem(
+      LOSS_CASES.find((c) => c.loss === 'binary_crossentropy' && c.act === 'sigmoid' && c.units === 1)!,
+      21,
+    );
     const scaled = lossGrads(p).dZ.map((v) => v * ROWS);
     expect(worstExcess(scaled, p.z.slice(), (zz) => meanLossFromZ(p, zz))).toBeGreaterThan(1e3);
     // mse after softmax with dZ = dA ⊙ a(1 - a) (ignoring the off-diagonal Jacobian terms).
@@ -453,22 +615,46 @@ describe('loss gradients vs central differences of the mean batch loss', () => {
     const gc = makeProblem(LOSS_CASES.find((c) => c.loss === 'mse' && c.act === 'gelu' && c.units === 4)!, 23);
     const gg = lossGrads(gc);
     const tanhChain = gg.dA.map((v, i) => v * geluTanhDeriv(gc.z[i]));
-    expect(worstExcess(tanhChain, gc.z.slice(), (zz) => meanLossFromZ(gc, zz), GELU_LOSS.rtol, GELU_LOSS.atol, GELU_LOSS.stencil)).toBeGreaterThan(3);
+    expect(
+      worstExcess(
+        tanhChain,
+        gc.z.slice(),
+        (zz) => meanLossFromZ(gc, zz),
+        GELU_LOSS.rtol,
+        GELU_LOSS.atol,
+        GELU_LOSS.stencil,
+      ),
+    ).toBeGreaterThan(3);
   });
 });
 
 // ---------------------------------------------------------------------------------------------
 // 3. whole networks, backward exactly as CpuEngine.forwardBackward
 
-interface NetLayer { units: number; act: ActivationName; alpha: number }
-interface NetSpec { name: string; inDim: number; layers: NetLayer[]; loss: LossName; targets: (r: () => number, row: Float64Array) => void; seed: number }
-interface Params { W: Float64Array[]; b: Float64Array[] }
+interface NetLayer {
+  units: number;
+  act: ActivationName;
+  alpha: number;
+}
+interface NetSpec {
+  name: string;
+  inDim: number;
+  layers: NetLayer[];
+  loss: LossName;
+  targets: (r: () => number, row: Float64Array) => void;
+  seed: number;
+}
+interface Params {
+  W: Float64Array[];
+  b: Float64Array[];
+}
 
 const BATCH = 4;
 
 function initNet(spec: NetSpec): { params: Params; X: Float64Array; Y: Float64Array } {
   const r = rng(spec.seed);
-  const W: Float64Array[] = [], b: Float64Array[] = [];
+  const W: Float64Array[] = [],
+    b: Float64Array[] = [];
   let fanIn = spec.inDim;
   for (const L of spec.layers) {
     const lim = Math.sqrt(6 / (fanIn + L.units)) * 1.5;
@@ -483,30 +669,67 @@ function initNet(spec: NetSpec): { params: Params; X: Float64Array; Y: Float64Ar
   return { params: { W, b }, X, Y };
 }
 
-interface Fwd { loss: number; Z: Float64Array[]; A: Float64Array[]; dA: Float64Array[]; dZ: Float64Array[] }
+interface Fwd {
+  loss: number;
+  Z: Float64Array[];
+  A: Float64Array[];
+  dA: Float64Array[];
+  dZ: Float64Array[];
+}
 
 function forward(spec: NetSpec, p: Params, X: Float64Array, Y: Float64Array): Fwd {
-  const Z: Float64Array[] = [], A: Float64Array[] = [], dA: Float64Array[] = [], dZ: Float64Array[] = [];
-  let input = X, fanIn = spec.inDim;
+  const Z: Float64Array[] = [],
+    A: Float64Array[] = [],
+    dA: Float64Array[] = [],
+    dZ: Float64Array[] = [];
+  let input = X,
+    fanIn = spec.inDim;
   spec.layers.forEach((L, l) => {
     const n = BATCH * L.units;
-    Z.push(new Float64Array(n)); A.push(new Float64Array(n)); dA.push(new Float64Array(n)); dZ.push(new Float64Array(n));
+    Z.push(new Float64Array(n));
+    A.push(new Float64Array(n));
+    dA.push(new Float64Array(n));
+    dZ.push(new Float64Array(n));
     matmulBias(BATCH, fanIn, L.units, input, p.W[l], p.b[l], Z[l]);
     activate(ACTIVATION_ID[L.act], L.alpha, BATCH, L.units, Z[l], A[l]);
-    input = A[l]; fanIn = L.units;
+    input = A[l];
+    fanIn = L.units;
   });
-  const k = spec.layers.length - 1, last = spec.layers[k];
-  const res = lossForwardBackward(spec.loss, ACTIVATION_ID[last.act], last.alpha, BATCH, last.units, Z[k], A[k], Y, dA[k], dZ[k]);
+  const k = spec.layers.length - 1,
+    last = spec.layers[k];
+  const res = lossForwardBackward(
+    spec.loss,
+    ACTIVATION_ID[last.act],
+    last.alpha,
+    BATCH,
+    last.units,
+    Z[k],
+    A[k],
+    Y,
+    dA[k],
+    dZ[k],
+  );
   return { loss: res.lossSum / BATCH, Z, A, dA, dZ };
 }
 
 /** The backward loop of CpuEngine.forwardBackward, in float64. `skipActDeriv` is a deliberate bug for the sanity check. */
-function backward(spec: NetSpec, p: Params, X: Float64Array, f: Fwd, skipActDeriv = false): { dW: Float64Array[]; db: Float64Array[] } {
-  const dW = p.W.map((w) => new Float64Array(w.length)), db = p.b.map((b) => new Float64Array(b.length));
+function backward(
+  spec: NetSpec,
+  p: Params,
+  X: Float64Array,
+  f: Fwd,
+  skipActDeriv = false,
+): { dW: Float64Array[]; db: Float64Array[] } {
+  const dW = p.W.map((w) => new Float64Array(w.length)),
+    db = p.b.map((b) => new Float64Array(b.length));
   for (let l = spec.layers.length - 1; l >= 0; l--) {
-    const L = spec.layers[l], u = L.units, n = BATCH * u, fanIn = l === 0 ? spec.inDim : spec.layers[l - 1].units;
+    const L = spec.layers[l],
+      u = L.units,
+      n = BATCH * u,
+      fanIn = l === 0 ? spec.inDim : spec.layers[l - 1].units;
     if (l !== spec.layers.length - 1) {
-      for (let i = 0; i < n; i++) f.dZ[l][i] = f.dA[l][i] * (skipActDeriv ? 1 : actDerivative(ACTIVATION_ID[L.act], L.alpha, f.Z[l][i]));
+      for (let i = 0; i < n; i++)
+        f.dZ[l][i] = f.dA[l][i] * (skipActDeriv ? 1 : actDerivative(ACTIVATION_ID[L.act], L.alpha, f.Z[l][i]));
     }
     const prevA = l === 0 ? X : f.A[l - 1];
     matmulTransA(BATCH, fanIn, u, prevA, f.dZ[l], dW[l], db[l]);
@@ -516,11 +739,19 @@ function backward(spec: NetSpec, p: Params, X: Float64Array, f: Fwd, skipActDeri
 }
 
 /** Worst excess and worst relative error over every dW and db element against FD of the mean loss. */
-function checkNet(spec: NetSpec, rtol: number, atol: number, skipActDeriv = false, st: Stencil = CENTRAL): { worst: number; maxRel: number; count: number } {
+function checkNet(
+  spec: NetSpec,
+  rtol: number,
+  atol: number,
+  skipActDeriv = false,
+  st: Stencil = CENTRAL,
+): { worst: number; maxRel: number; count: number } {
   const { params, X, Y } = initNet(spec);
   const g = backward(spec, params, X, forward(spec, params, X, Y), skipActDeriv);
   const lossOf = () => forward(spec, params, X, Y).loss;
-  let worst = 0, maxRel = 0, count = 0;
+  let worst = 0,
+    maxRel = 0,
+    count = 0;
   const visit = (buf: Float64Array, grad: Float64Array) => {
     for (let i = 0; i < buf.length; i++) {
       const fd = centralDiffAt(buf, i, lossOf, st);
@@ -529,7 +760,10 @@ function checkNet(spec: NetSpec, rtol: number, atol: number, skipActDeriv = fals
       count++;
     }
   };
-  spec.layers.forEach((_, l) => { visit(params.W[l], g.dW[l]); visit(params.b[l], g.db[l]); });
+  spec.layers.forEach((_, l) => {
+    visit(params.W[l], g.dW[l]);
+    visit(params.b[l], g.db[l]);
+  });
   return { worst, maxRel, count };
 }
 
@@ -538,23 +772,84 @@ function minAbsZ(spec: NetSpec): number {
   const { params, X, Y } = initNet(spec);
   const f = forward(spec, params, X, Y);
   let m = Infinity;
-  spec.layers.forEach((L, l) => { if (['relu', 'leaky_relu', 'elu', 'selu'].includes(L.act)) for (const v of f.Z[l]) m = Math.min(m, Math.abs(v)); });
+  spec.layers.forEach((L, l) => {
+    if (['relu', 'leaky_relu', 'elu', 'selu'].includes(L.act)) for (const v of f.Z[l]) m = Math.min(m, Math.abs(v));
+  });
   return m;
 }
 
 const NETS: NetSpec[] = [
-  { name: '5 -> 7 tanh -> 6 elu -> 3 softmax, categorical_crossentropy', inDim: 5, seed: 31, loss: 'categorical_crossentropy', targets: oneHot,
-    layers: [{ units: 7, act: 'tanh', alpha: 0 }, { units: 6, act: 'elu', alpha: 1 }, { units: 3, act: 'softmax', alpha: 0 }] },
-  { name: '4 -> 5 sigmoid -> 1 sigmoid, binary_crossentropy', inDim: 4, seed: 32, loss: 'binary_crossentropy', targets: binaryTargets,
-    layers: [{ units: 5, act: 'sigmoid', alpha: 0 }, { units: 1, act: 'sigmoid', alpha: 0 }] },
-  { name: '3 -> 6 swish -> 4 softplus -> 2 linear, mse', inDim: 3, seed: 33, loss: 'mse', targets: realTargets,
-    layers: [{ units: 6, act: 'swish', alpha: 0 }, { units: 4, act: 'softplus', alpha: 0 }, { units: 2, act: 'linear', alpha: 0 }] },
-  { name: '4 -> 6 softsign -> 5 selu -> 3 softmax, mse (softmax Jacobian)', inDim: 4, seed: 34, loss: 'mse', targets: oneHot,
-    layers: [{ units: 6, act: 'softsign', alpha: 0 }, { units: 5, act: 'selu', alpha: 0 }, { units: 3, act: 'softmax', alpha: 0 }] },
-  { name: '4 -> 6 relu -> 5 leaky_relu(0.2) -> 3 softmax, binary_crossentropy (non-fused, clipped probabilities)', inDim: 4, seed: 35, loss: 'binary_crossentropy', targets: binaryTargets,
-    layers: [{ units: 6, act: 'relu', alpha: 0 }, { units: 5, act: 'leaky_relu', alpha: 0.2 }, { units: 3, act: 'softmax', alpha: 0 }] },
-  { name: '3 -> 5 elu(0.5) -> 4 tanh -> 2 sigmoid, mse', inDim: 3, seed: 36, loss: 'mse', targets: unitTargets,
-    layers: [{ units: 5, act: 'elu', alpha: 0.5 }, { units: 4, act: 'tanh', alpha: 0 }, { units: 2, act: 'sigmoid', alpha: 0 }] },
+  {
+    name: '5 -> 7 tanh -> 6 elu -> 3 softmax, categorical_crossentropy',
+    inDim: 5,
+    seed: 31,
+    loss: 'categorical_crossentropy',
+    targets: oneHot,
+    layers: [
+      { units: 7, act: 'tanh', alpha: 0 },
+      { units: 6, act: 'elu', alpha: 1 },
+      { units: 3, act: 'softmax', alpha: 0 },
+    ],
+  },
+  {
+    name: '4 -> 5 sigmoid -> 1 sigmoid, binary_crossentropy',
+    inDim: 4,
+    seed: 32,
+    loss: 'binary_crossentropy',
+    targets: binaryTargets,
+    layers: [
+      { units: 5, act: 'sigmoid', alpha: 0 },
+      { units: 1, act: 'sigmoid', alpha: 0 },
+    ],
+  },
+  {
+    name: '3 -> 6 swish -> 4 softplus -> 2 linear, mse',
+    inDim: 3,
+    seed: 33,
+    loss: 'mse',
+    targets: realTargets,
+    layers: [
+      { units: 6, act: 'swish', alpha: 0 },
+      { units: 4, act: 'softplus', alpha: 0 },
+      { units: 2, act: 'linear', alpha: 0 },
+    ],
+  },
+  {
+    name: '4 -> 6 softsign -> 5 selu -> 3 softmax, mse (softmax Jacobian)',
+    inDim: 4,
+    seed: 34,
+    loss: 'mse',
+    targets: oneHot,
+    layers: [
+      { units: 6, act: 'softsign', alpha: 0 },
+      { units: 5, act: 'selu', alpha: 0 },
+      { units: 3, act: 'softmax', alpha: 0 },
+    ],
+  },
+  {
+    name: '4 -> 6 relu -> 5 leaky_relu(0.2) -> 3 softmax, binary_crossentropy (non-fused, clipped probabilities)',
+    inDim: 4,
+    seed: 35,
+    loss: 'binary_crossentropy',
+    targets: binaryTargets,
+    layers: [
+      { units: 6, act: 'relu', alpha: 0 },
+      { units: 5, act: 'leaky_relu', alpha: 0.2 },
+      { units: 3, act: 'softmax', alpha: 0 },
+    ],
+  },
+  {
+    name: '3 -> 5 elu(0.5) -> 4 tanh -> 2 sigmoid, mse',
+    inDim: 3,
+    seed: 36,
+    loss: 'mse',
+    targets: unitTargets,
+    layers: [
+      { units: 5, act: 'elu', alpha: 0.5 },
+      { units: 4, act: 'tanh', alpha: 0 },
+      { units: 2, act: 'sigmoid', alpha: 0 },
+    ],
+  },
 ];
 
 /**
@@ -562,7 +857,8 @@ const NETS: NetSpec[] = [
  * zero, e.g. behind a dead relu. Measured worst relative errors are 1e-9 to 8e-9 (FD noise of a
  * mean loss of O(1) over gradients of O(1e-3..1)), worst excess < 0.01 of the bound.
  */
-const NET_RTOL = 1e-6, NET_ATOL = 1e-10;
+const NET_RTOL = 1e-6,
+  NET_ATOL = 1e-10;
 
 /**
  * A gelu hidden layer: actForward(gelu) is smooth only down to float32 rounding of erf, and
@@ -571,8 +867,18 @@ const NET_RTOL = 1e-6, NET_ATOL = 1e-10;
  * 1e-4 and atol 5e-6. Measured: worst excess 0.12 of that bound, max relative error 2.1e-5
  * (elements with small gradients, where the 5.3e-7 in f' weighs most).
  */
-const GELU_NET: NetSpec = { name: '4 -> 6 gelu -> 5 tanh -> 3 softmax, categorical_crossentropy', inDim: 4, seed: 37, loss: 'categorical_crossentropy', targets: oneHot,
-  layers: [{ units: 6, act: 'gelu', alpha: 0 }, { units: 5, act: 'tanh', alpha: 0 }, { units: 3, act: 'softmax', alpha: 0 }] };
+const GELU_NET: NetSpec = {
+  name: '4 -> 6 gelu -> 5 tanh -> 3 softmax, categorical_crossentropy',
+  inDim: 4,
+  seed: 37,
+  loss: 'categorical_crossentropy',
+  targets: oneHot,
+  layers: [
+    { units: 6, act: 'gelu', alpha: 0 },
+    { units: 5, act: 'tanh', alpha: 0 },
+    { units: 3, act: 'softmax', alpha: 0 },
+  ],
+};
 const GELU_NET_FD = { stencil: { kind: 'five', h: GELU_FD_H } as Stencil, rtol: 1e-4, atol: 5e-6 };
 
 describe('whole-network gradients (CpuEngine backward) vs central differences, float64', () => {
@@ -593,7 +899,7 @@ describe('whole-network gradients (CpuEngine backward) vs central differences, f
     expect(r.worst).toBeLessThan(1);
   });
 
-  it('sanity: dropping f\'(Z) in the hidden layers fails the check', () => {
+  it("sanity: dropping f'(Z) in the hidden layers fails the check", () => {
     for (const spec of [NETS[0], NETS[1], NETS[2]]) {
       expect(checkNet(spec, NET_RTOL, NET_ATOL, true).worst).toBeGreaterThan(1e3);
     }
@@ -612,7 +918,11 @@ const GRADS = [
   [-0.12, -0.1, 0.06, 0.2, -0.04],
 ].map((g) => g.map(Math.fround));
 
-interface Expected { w: number[]; s1: number[]; s2: number[] }
+interface Expected {
+  w: number[];
+  s1: number[];
+  s2: number[];
+}
 
 /**
  * Keras 3 (keras/src/optimizers/*.py update_step), in float64, element by element:
@@ -623,23 +933,28 @@ interface Expected { w: number[]; s1: number[]; s2: number[] }
  *  rmsprop:   v ← ρ v + (1−ρ) g²;  w ← w − lr g / √(v + ε)
  */
 function kerasReference(o: OptimizerConfig, steps: number): Expected {
-  const w = W0.slice(), s1 = W0.map(() => 0), s2 = W0.map(() => 0);
+  const w = W0.slice(),
+    s1 = W0.map(() => 0),
+    s2 = W0.map(() => 0);
   for (let t = 1; t <= steps; t++) {
     const g = GRADS[t - 1];
     for (let i = 0; i < w.length; i++) {
       if (o.name === 'sgd') {
-        if (o.momentum === 0) { w[i] = w[i] - o.learning_rate * g[i]; continue; }
+        if (o.momentum === 0) {
+          w[i] = w[i] - o.learning_rate * g[i];
+          continue;
+        }
         const velocity = o.momentum * s1[i] - o.learning_rate * g[i];
         s1[i] = velocity;
         w[i] = o.nesterov ? w[i] + o.momentum * velocity - o.learning_rate * g[i] : w[i] + velocity;
       } else if (o.name === 'adam') {
         s1[i] = o.beta_1 * s1[i] + (1 - o.beta_1) * g[i];
         s2[i] = o.beta_2 * s2[i] + (1 - o.beta_2) * g[i] * g[i];
-        const stepSize = o.learning_rate * Math.sqrt(1 - o.beta_2 ** t) / (1 - o.beta_1 ** t);
-        w[i] = w[i] - stepSize * s1[i] / (Math.sqrt(s2[i]) + o.epsilon);
+        const stepSize = (o.learning_rate * Math.sqrt(1 - o.beta_2 ** t)) / (1 - o.beta_1 ** t);
+        w[i] = w[i] - (stepSize * s1[i]) / (Math.sqrt(s2[i]) + o.epsilon);
       } else {
         s2[i] = o.rho * s2[i] + (1 - o.rho) * g[i] * g[i];
-        w[i] = w[i] - o.learning_rate * g[i] / Math.sqrt(s2[i] + o.epsilon);
+        w[i] = w[i] - (o.learning_rate * g[i]) / Math.sqrt(s2[i] + o.epsilon);
       }
     }
   }
@@ -647,7 +962,9 @@ function kerasReference(o: OptimizerConfig, steps: number): Expected {
 }
 
 function runApplyUpdate(o: OptimizerConfig, steps: number): { w: Float32Array; s1: Float32Array; s2: Float32Array } {
-  const w = Float32Array.from(W0), s1 = new Float32Array(W0.length), s2 = new Float32Array(W0.length);
+  const w = Float32Array.from(W0),
+    s1 = new Float32Array(W0.length),
+    s2 = new Float32Array(W0.length);
   for (let t = 1; t <= steps; t++) applyUpdate(o, t, w, Float32Array.from(GRADS[t - 1]), s1, s2);
   return { w, s1, s2 };
 }
@@ -663,7 +980,9 @@ const OPT_TOL = 1e-6;
 
 function expectClose(actual: ArrayLike<number>, expected: number[], tol: number) {
   for (let i = 0; i < expected.length; i++) {
-    expect(Math.abs(actual[i] - expected[i]), `element ${i}: ${actual[i]} vs ${expected[i]}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(expected[i])));
+    expect(Math.abs(actual[i] - expected[i]), `element ${i}: ${actual[i]} vs ${expected[i]}`).toBeLessThanOrEqual(
+      tol * Math.max(1, Math.abs(expected[i])),
+    );
   }
 }
 const maxDiff = (a: ArrayLike<number>, b: number[]) => Math.max(...b.map((v, i) => Math.abs(a[i] - v)));
@@ -672,9 +991,15 @@ const OPTIMIZERS: Array<{ label: string; o: OptimizerConfig }> = [
   { label: 'sgd', o: { name: 'sgd', learning_rate: 0.1, momentum: 0, nesterov: false } },
   { label: 'sgd momentum 0.9', o: { name: 'sgd', learning_rate: 0.1, momentum: 0.9, nesterov: false } },
   { label: 'sgd nesterov 0.9', o: { name: 'sgd', learning_rate: 0.1, momentum: 0.9, nesterov: true } },
-  { label: 'adam (Keras defaults, lr 0.01)', o: { name: 'adam', learning_rate: 0.01, beta_1: 0.9, beta_2: 0.999, epsilon: 1e-7 } },
+  {
+    label: 'adam (Keras defaults, lr 0.01)',
+    o: { name: 'adam', learning_rate: 0.01, beta_1: 0.9, beta_2: 0.999, epsilon: 1e-7 },
+  },
   // a large epsilon makes "ε outside the sqrt" observable
-  { label: 'adam (beta_1 0.5, beta_2 0.8, epsilon 0.01)', o: { name: 'adam', learning_rate: 0.05, beta_1: 0.5, beta_2: 0.8, epsilon: 0.01 } },
+  {
+    label: 'adam (beta_1 0.5, beta_2 0.8, epsilon 0.01)',
+    o: { name: 'adam', learning_rate: 0.05, beta_1: 0.5, beta_2: 0.8, epsilon: 0.01 },
+  },
   { label: 'rmsprop (Keras defaults, lr 0.01)', o: { name: 'rmsprop', learning_rate: 0.01, rho: 0.9, epsilon: 1e-7 } },
   { label: 'rmsprop (rho 0.7, epsilon 0.01)', o: { name: 'rmsprop', learning_rate: 0.05, rho: 0.7, epsilon: 0.01 } },
 ];
@@ -683,10 +1008,14 @@ describe('optimizer updates vs Keras 3 formulas, 3 steps', () => {
   for (const { label, o } of OPTIMIZERS) {
     it(label, () => {
       for (let steps = 1; steps <= 3; steps++) {
-        const got = runApplyUpdate(o, steps), want = kerasReference(o, steps);
+        const got = runApplyUpdate(o, steps),
+          want = kerasReference(o, steps);
         expectClose(got.w, want.w, OPT_TOL);
         if (o.name === 'sgd' && o.momentum !== 0) expectClose(got.s1, want.s1, OPT_TOL);
-        if (o.name === 'adam') { expectClose(got.s1, want.s1, OPT_TOL); expectClose(got.s2, want.s2, OPT_TOL); }
+        if (o.name === 'adam') {
+          expectClose(got.s1, want.s1, OPT_TOL);
+          expectClose(got.s2, want.s2, OPT_TOL);
+        }
         if (o.name === 'rmsprop') expectClose(got.s2, want.s2, OPT_TOL);
         // every element actually moved: the comparison is not vacuous
         for (let i = 0; i < W0.length; i++) expect(Math.abs(want.w[i] - W0[i])).toBeGreaterThan(1e-4);
@@ -694,31 +1023,45 @@ describe('optimizer updates vs Keras 3 formulas, 3 steps', () => {
     });
   }
 
-  it('adamAlpha is Keras\' bias-corrected step size', () => {
+  it("adamAlpha is Keras' bias-corrected step size", () => {
     const o = { learning_rate: 0.01, beta_1: 0.9, beta_2: 0.999 };
-    expect(adamAlpha(o, 1)).toBeCloseTo(0.01 * Math.sqrt(0.001) / 0.1, 15);
-    expect(adamAlpha(o, 3)).toBeCloseTo(0.01 * Math.sqrt(1 - 0.999 ** 3) / (1 - 0.9 ** 3), 15);
+    expect(adamAlpha(o, 1)).toBeCloseTo((0.01 * Math.sqrt(0.001)) / 0.1, 15);
+    expect(adamAlpha(o, 3)).toBeCloseTo((0.01 * Math.sqrt(1 - 0.999 ** 3)) / (1 - 0.9 ** 3), 15);
   });
 
   it('sanity: plausible wrong formulas are far outside the tolerance', () => {
     const tol = OPT_TOL * 3; // ≥ the per-element bound for |w| ≤ 3
     // Adam without bias correction (step size lr): at t = 1 the update is 1/0.316 times too big.
     const adam = OPTIMIZERS[3].o as Extract<OptimizerConfig, { name: 'adam' }>;
-    const noBias = W0.map((w, i) => { const g = GRADS[0][i]; return w - adam.learning_rate * ((1 - adam.beta_1) * g) / (Math.sqrt((1 - adam.beta_2) * g * g) + adam.epsilon); });
+    const noBias = W0.map((w, i) => {
+      const g = GRADS[0][i];
+      return w - (adam.learning_rate * ((1 - adam.beta_1) * g)) / (Math.sqrt((1 - adam.beta_2) * g * g) + adam.epsilon);
+    });
     expect(maxDiff(runApplyUpdate(adam, 1).w, noBias)).toBeGreaterThan(100 * tol);
     // Adam with ε inside the sqrt (visible with ε = 0.01).
     const adamE = OPTIMIZERS[4].o as Extract<OptimizerConfig, { name: 'adam' }>;
     const epsInside = W0.map((w, i) => {
-      const g = GRADS[0][i], m = (1 - adamE.beta_1) * g, v = (1 - adamE.beta_2) * g * g;
-      return w - adamE.learning_rate * Math.sqrt(1 - adamE.beta_2) / (1 - adamE.beta_1) * m / Math.sqrt(v + adamE.epsilon);
+      const g = GRADS[0][i],
+        m = (1 - adamE.beta_1) * g,
+        v = (1 - adamE.beta_2) * g * g;
+      return (
+        w -
+        (((adamE.learning_rate * Math.sqrt(1 - adamE.beta_2)) / (1 - adamE.beta_1)) * m) / Math.sqrt(v + adamE.epsilon)
+      );
     });
     expect(maxDiff(runApplyUpdate(adamE, 1).w, epsInside)).toBeGreaterThan(100 * tol);
     // RMSprop with ε outside the sqrt.
     const rms = OPTIMIZERS[6].o as Extract<OptimizerConfig, { name: 'rmsprop' }>;
-    const epsOutside = W0.map((w, i) => { const g = GRADS[0][i], v = (1 - rms.rho) * g * g; return w - rms.learning_rate * g / (Math.sqrt(v) + rms.epsilon); });
+    const epsOutside = W0.map((w, i) => {
+      const g = GRADS[0][i],
+        v = (1 - rms.rho) * g * g;
+      return w - (rms.learning_rate * g) / (Math.sqrt(v) + rms.epsilon);
+    });
     expect(maxDiff(runApplyUpdate(rms, 1).w, epsOutside)).toBeGreaterThan(100 * tol);
     // Nesterov, plain momentum and plain sgd are told apart from step 2 (step 1 for nesterov).
-    const plain = kerasReference(OPTIMIZERS[0].o, 2).w, mom = kerasReference(OPTIMIZERS[1].o, 2).w, nest = kerasReference(OPTIMIZERS[2].o, 2).w;
+    const plain = kerasReference(OPTIMIZERS[0].o, 2).w,
+      mom = kerasReference(OPTIMIZERS[1].o, 2).w,
+      nest = kerasReference(OPTIMIZERS[2].o, 2).w;
     expect(maxDiff(runApplyUpdate(OPTIMIZERS[1].o, 2).w, plain)).toBeGreaterThan(100 * tol);
     expect(maxDiff(runApplyUpdate(OPTIMIZERS[2].o, 2).w, mom)).toBeGreaterThan(100 * tol);
     expect(maxDiff(runApplyUpdate(OPTIMIZERS[1].o, 2).w, nest)).toBeGreaterThan(100 * tol);
@@ -727,16 +1070,28 @@ describe('optimizer updates vs Keras 3 formulas, 3 steps', () => {
 
 // ---------------------------------------------------------------------------------------------
 // the clip constant the BCE/CCE dA use, pinned (Keras' backend epsilon)
-it('EPSILON is Keras\' backend epsilon 1e-7', () => {
+it("EPSILON is Keras' backend epsilon 1e-7", () => {
   expect(EPSILON).toBe(1e-7);
 });
 
 describe('binary_crossentropy outside the clip range', () => {
   it('passes no gradient where the output is clipped (Keras: clip_by_value has zero gradient there)', async () => {
     const { lossForwardBackward } = await import('../src/core/losses');
-    const dA = new Float64Array(2), dZ = new Float64Array(2);
+    const dA = new Float64Array(2),
+      dZ = new Float64Array(2);
     // A linear output of 1.5 and of -0.2: both outside [1e-7, 1 - 1e-7].
-    lossForwardBackward('binary_crossentropy', 0, 0, 2, 1, Float64Array.of(1.5, -0.2), Float64Array.of(1.5, -0.2), Float64Array.of(0, 1), dA, dZ);
+    lossForwardBackward(
+      'binary_crossentropy',
+      0,
+      0,
+      2,
+      1,
+      Float64Array.of(1.5, -0.2),
+      Float64Array.of(1.5, -0.2),
+      Float64Array.of(0, 1),
+      dA,
+      dZ,
+    );
     expect(Array.from(dA)).toEqual([0, 0]);
     expect(Array.from(dZ)).toEqual([0, 0]);
   });

@@ -3,7 +3,7 @@
  * element the kernel forgets to write fails the comparison), dispatches once, reads back.
  */
 import { expect } from 'vitest';
-import { bind, dispatch, PipelineCache, writeArray, type KernelDesc } from '../src/gpu/kernel';
+import { bind, dispatch, type KernelDesc, PipelineCache, writeArray } from '../src/gpu/kernel';
 
 export type Input = Float32Array | Uint32Array | { out: number };
 
@@ -34,7 +34,10 @@ export class KernelRunner {
   }
 
   async read(b: GPUBuffer, n: number): Promise<Float32Array> {
-    const rb = this.device.createBuffer({ size: Math.max(16, n * 4), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const rb = this.device.createBuffer({
+      size: Math.max(16, n * 4),
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
     const enc = this.device.createCommandEncoder();
     enc.copyBufferToBuffer(b, 0, rb, 0, Math.max(16, n * 4));
     this.device.queue.submit([enc.finish()]);
@@ -47,7 +50,12 @@ export class KernelRunner {
   }
 
   /** Compiles (cached), binds and dispatches `desc` once over `buffers`. */
-  async run(desc: KernelDesc, buffers: GPUBuffer[], groups: [number, number, number], uniforms?: Record<string, number>): Promise<void> {
+  async run(
+    desc: KernelDesc,
+    buffers: GPUBuffer[],
+    groups: [number, number, number],
+    uniforms?: Record<string, number>,
+  ): Promise<void> {
     const k = await this.cache.get(desc);
     this.device.pushErrorScope('validation');
     const bound = bind(this.device, k, buffers, groups, uniforms);
@@ -83,14 +91,25 @@ export function randomArray(n: number, lo: number, hi: number, seed: number): Fl
  */
 export function expectClose(gpu: ArrayLike<number>, ref: ArrayLike<number>, atol: number, rtol = 0, what = ''): void {
   expect(gpu.length, `${what} length`).toBe(ref.length);
-  let worst = -1, worstExcess = 0;
+  let worst = -1,
+    worstExcess = 0;
   for (let i = 0; i < ref.length; i++) {
-    const g = gpu[i], r = ref[i];
-    if (Number.isFinite(r) && !Number.isFinite(g)) { worst = i; worstExcess = Infinity; break; }
+    const g = gpu[i],
+      r = ref[i];
+    if (Number.isFinite(r) && !Number.isFinite(g)) {
+      worst = i;
+      worstExcess = Infinity;
+      break;
+    }
     const excess = Math.abs(g - r) - (atol + rtol * Math.abs(r));
-    if (excess > worstExcess) { worstExcess = excess; worst = i; }
+    if (excess > worstExcess) {
+      worstExcess = excess;
+      worst = i;
+    }
   }
   if (worst >= 0) {
-    expect.fail(`${what}: element ${worst} gpu ${gpu[worst]} vs reference ${ref[worst]} (tolerance ${atol} + ${rtol}·|ref|)`);
+    expect.fail(
+      `${what}: element ${worst} gpu ${gpu[worst]} vs reference ${ref[worst]} (tolerance ${atol} + ${rtol}·|ref|)`,
+    );
   }
 }

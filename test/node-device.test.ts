@@ -19,7 +19,10 @@ describe('Dawn event pump', () => {
     while (performance.now() - t0 < 3) handles.push(setImmediate(Math.max));
     expect(kind(handles[0])).toBe('Immediate');
     expect(kind(handles[handles.length - 1])).toBe('Timeout');
-    for (const h of handles) { clearImmediate(h as NodeJS.Immediate); clearTimeout(h as NodeJS.Timeout); }
+    for (const h of handles) {
+      clearImmediate(h as NodeJS.Immediate);
+      clearTimeout(h as NodeJS.Timeout);
+    }
     const later = setImmediate(() => {});
     expect(kind(later)).toBe('Immediate');
     clearImmediate(later);

@@ -14,8 +14,8 @@ import { acquireNodeDevice } from '../src/gpu/node-device';
 import { CpuEngine } from '../src/train/cpu-engine';
 import type { Engine, StepRecord } from '../src/train/engine';
 import { initialWeightsCpu } from '../src/train/model';
-import { expectClose } from './harness';
 import { testDevice } from './gpu-device';
+import { expectClose } from './harness';
 
 const dev = await testDevice();
 
@@ -25,7 +25,9 @@ async function trajectory(e: Engine, steps = e.totalSteps): Promise<StepRecord[]
   return out;
 }
 
-async function both(doc: unknown): Promise<{ cfg: RunConfig; cpu: StepRecord[]; gpu: StepRecord[]; cpuE: Engine; gpuE: Engine }> {
+async function both(
+  doc: unknown,
+): Promise<{ cfg: RunConfig; cpu: StepRecord[]; gpu: StepRecord[]; cpuE: Engine; gpuE: Engine }> {
   const cfg = parseConfig(doc);
   const data = await loadDataset(cfg.dataset, cfg.seed);
   const cpuE = new CpuEngine(cfg, data.train);
@@ -33,20 +35,52 @@ async function both(doc: unknown): Promise<{ cfg: RunConfig; cpu: StepRecord[]; 
   return { cfg, cpuE, gpuE, cpu: await trajectory(cpuE), gpu: await trajectory(gpuE) };
 }
 
-const STAT_KEYS: (keyof LayerStats)[] = ['act_mean', 'act_std', 'act_min', 'act_max', 'preact_mean', 'preact_std', 'grad_std', 'kernel_grad_norm', 'kernel_norm', 'kernel_mean', 'kernel_std', 'update_ratio', 'zero_frac', 'saturated_frac'];
+const STAT_KEYS: (keyof LayerStats)[] = [
+  'act_mean',
+  'act_std',
+  'act_min',
+  'act_max',
+  'preact_mean',
+  'preact_std',
+  'grad_std',
+  'kernel_grad_norm',
+  'kernel_norm',
+  'kernel_mean',
+  'kernel_std',
+  'update_ratio',
+  'zero_frac',
+  'saturated_frac',
+];
 
 /** Same steps; losses and statistics within `rtol` (float32 drift grows slowly with steps). */
 function expectSameTrajectory(cpu: StepRecord[], gpu: StepRecord[], rtol: number): void {
   expect(gpu.map((r) => r.step)).toEqual(cpu.map((r) => r.step));
   expect(gpu.map((r) => r.epoch)).toEqual(cpu.map((r) => r.epoch));
-  expectClose(gpu.map((r) => r.loss), cpu.map((r) => r.loss), 1e-6, rtol, 'loss');
+  expectClose(
+    gpu.map((r) => r.loss),
+    cpu.map((r) => r.loss),
+    1e-6,
+    rtol,
+    'loss',
+  );
   for (let i = 0; i < cpu.length; i++) {
     expect(Math.abs(gpu[i].accuracy - cpu[i].accuracy), `accuracy at step ${cpu[i].step}`).toBeLessThanOrEqual(0.02);
     cpu[i].layers.forEach((L, l) => {
       for (const k of STAT_KEYS) {
-        const a = gpu[i].layers[l][k] as number, b = L[k] as number;
+        const a = gpu[i].layers[l][k] as number,
+          b = L[k] as number;
         // Scale-aware: compare against the layer's spread, so near-zero means do not demand relative accuracy.
-        const scale = Math.max(Math.abs(b), k.startsWith('act') ? L.act_std : k.startsWith('preact') ? L.preact_std : k.startsWith('kernel_m') ? L.kernel_std : 0, 1e-6);
+        const scale = Math.max(
+          Math.abs(b),
+          k.startsWith('act')
+            ? L.act_std
+            : k.startsWith('preact')
+              ? L.preact_std
+              : k.startsWith('kernel_m')
+                ? L.kernel_std
+                : 0,
+          1e-6,
+        );
         const tol = k.endsWith('_frac') ? 0.02 : rtol * scale + 1e-7;
         expect(Math.abs(a - b), `step ${cpu[i].step} layer ${l} ${k}: gpu ${a} cpu ${b}`).toBeLessThanOrEqual(tol);
       }
@@ -57,9 +91,17 @@ function expectSameTrajectory(cpu: StepRecord[], gpu: StepRecord[], rtol: number
 describe.skipIf(!dev)('GPU and CPU trajectories agree', () => {
   it('XOR 2-2-1 sigmoid, mse, sgd (the Keras lesson), 300 epochs', async () => {
     const { cpu, gpu } = await both({
-      seed: 3, dataset: { name: 'xor' },
-      layers: [{ units: 2, activation: 'sigmoid' }, { units: 1, activation: 'sigmoid' }],
-      loss: 'mse', optimizer: { name: 'sgd', learning_rate: 2 }, batch_size: 4, epochs: 300, log_every: 25,
+      seed: 3,
+      dataset: { name: 'xor' },
+      layers: [
+        { units: 2, activation: 'sigmoid' },
+        { units: 1, activation: 'sigmoid' },
+      ],
+      loss: 'mse',
+      optimizer: { name: 'sgd', learning_rate: 2 },
+      batch_size: 4,
+      epochs: 300,
+      log_every: 25,
     });
     expect(cpu.length).toBe(1 + 300 / 25);
     expect(cpu.at(-1)!.loss).toBeLessThan(cpu[0].loss);
@@ -68,9 +110,18 @@ describe.skipIf(!dev)('GPU and CPU trajectories agree', () => {
 
   it('circle, short last batch, relu + sigmoid with BCE from logits, adam', async () => {
     const { cpu, gpu } = await both({
-      seed: 5, dataset: { name: 'circle', samples: 500, noise: 0.1 },
-      layers: [{ units: 8, activation: 'relu', kernel_initializer: 'he_uniform' }, { units: 8, activation: 'relu' }, { units: 1, activation: 'sigmoid' }],
-      loss: 'binary_crossentropy', optimizer: { name: 'adam', learning_rate: 0.01 }, batch_size: 32, epochs: 12, log_every: 16,
+      seed: 5,
+      dataset: { name: 'circle', samples: 500, noise: 0.1 },
+      layers: [
+        { units: 8, activation: 'relu', kernel_initializer: 'he_uniform' },
+        { units: 8, activation: 'relu' },
+        { units: 1, activation: 'sigmoid' },
+      ],
+      loss: 'binary_crossentropy',
+      optimizer: { name: 'adam', learning_rate: 0.01 },
+      batch_size: 32,
+      epochs: 12,
+      log_every: 16,
     });
     expect(cpu.at(-1)!.step).toBe(12 * 16);
     expect(cpu.at(-1)!.accuracy).toBeGreaterThan(0.8);
@@ -79,9 +130,17 @@ describe.skipIf(!dev)('GPU and CPU trajectories agree', () => {
 
   it('deep random net: 12 tanh layers of 32, softmax + categorical crossentropy, rmsprop', async () => {
     const { cpu, gpu } = await both({
-      seed: 7, dataset: { name: 'random', samples: 256, dim: 32, classes: 4 },
-      layers: [...Array.from({ length: 12 }, () => ({ units: 32, activation: 'tanh' })), { units: 4, activation: 'softmax' }],
-      loss: 'categorical_crossentropy', optimizer: { name: 'rmsprop', learning_rate: 0.001 }, batch_size: 64, epochs: 50, log_every: 20,
+      seed: 7,
+      dataset: { name: 'random', samples: 256, dim: 32, classes: 4 },
+      layers: [
+        ...Array.from({ length: 12 }, () => ({ units: 32, activation: 'tanh' })),
+        { units: 4, activation: 'softmax' },
+      ],
+      loss: 'categorical_crossentropy',
+      optimizer: { name: 'rmsprop', learning_rate: 0.001 },
+      batch_size: 64,
+      epochs: 50,
+      log_every: 20,
     });
     expect(cpu.at(-1)!.step).toBe(200);
     // RMSprop divides by the root of tiny second moments, which magnifies float32 rounding differences
@@ -92,12 +151,22 @@ describe.skipIf(!dev)('GPU and CPU trajectories agree', () => {
   it('wide layers whose forward and dX products read X (dZ) transposed where the device has subgroups', async () => {
     // 64 × 512 × 512 multiply-adds: large enough for the transposed path (matmulPlan).
     const { cpu, gpu, gpuE } = await both({
-      seed: 13, dataset: { name: 'random', samples: 128, dim: 512, classes: 10 },
-      layers: [{ units: 512, activation: 'relu', kernel_initializer: 'he_normal' }, { units: 512, activation: 'tanh' }, { units: 10, activation: 'softmax' }],
-      loss: 'categorical_crossentropy', optimizer: { name: 'sgd', learning_rate: 0.05 }, batch_size: 64, epochs: 3, log_every: 2,
+      seed: 13,
+      dataset: { name: 'random', samples: 128, dim: 512, classes: 10 },
+      layers: [
+        { units: 512, activation: 'relu', kernel_initializer: 'he_normal' },
+        { units: 512, activation: 'tanh' },
+        { units: 10, activation: 'softmax' },
+      ],
+      loss: 'categorical_crossentropy',
+      optimizer: { name: 'sgd', learning_rate: 0.05 },
+      batch_size: 64,
+      epochs: 3,
+      log_every: 2,
     });
     const kernels = (gpuE as GpuEngine).stepKernels();
-    if (subgroupSizeOf(dev!.device)) expect(kernels.filter((k) => k.startsWith('transpose')).length).toBeGreaterThanOrEqual(3);
+    if (subgroupSizeOf(dev!.device))
+      expect(kernels.filter((k) => k.startsWith('transpose')).length).toBeGreaterThanOrEqual(3);
     expect(cpu.at(-1)!.step).toBe(6);
     expectSameTrajectory(cpu, gpu, 1e-3);
   });
@@ -106,18 +175,34 @@ describe.skipIf(!dev)('GPU and CPU trajectories agree', () => {
     // The test adapter is a software one; a device of its own that reads as hardware makes the
     // engine plan what it plans on a real GPU.
     const own = (await acquireNodeDevice())!;
-    Object.defineProperty(own.device, 'adapterInfo', { value: { ...own.device.adapterInfo, isFallbackAdapter: false } });
+    Object.defineProperty(own.device, 'adapterInfo', {
+      value: { ...own.device.adapterInfo, isFallbackAdapter: false },
+    });
     expect(matmulTargetOf(own.device)).toEqual({ subgroupSize: null, tiles: true });
     const cfg = parseConfig({
-      seed: 17, dataset: { name: 'random', samples: 160, dim: 36, classes: 4 },
+      seed: 17,
+      dataset: { name: 'random', samples: 160, dim: 36, classes: 4 },
       // 64 × 132 activations and a 36 × 132 kernel: their statistics span several workgroups on a hardware GPU (K.STATS_CHUNK).
-      layers: [{ units: 132, activation: 'relu', kernel_initializer: 'he_normal' }, { units: 20, activation: 'tanh' }, { units: 4, activation: 'softmax' }],
-      loss: 'categorical_crossentropy', optimizer: { name: 'adam', learning_rate: 0.01 }, batch_size: 64, epochs: 3, log_every: 2,
+      layers: [
+        { units: 132, activation: 'relu', kernel_initializer: 'he_normal' },
+        { units: 20, activation: 'tanh' },
+        { units: 4, activation: 'softmax' },
+      ],
+      loss: 'categorical_crossentropy',
+      optimizer: { name: 'adam', learning_rate: 0.01 },
+      batch_size: 64,
+      epochs: 3,
+      log_every: 2,
     });
     const data = await loadDataset(cfg.dataset, cfg.seed);
     const gpuE = await GpuEngine.create(cfg, data.train, own.device, own.adapter);
     // Every product: forward and dW of the three layers, dX of the upper two (their widths are multiples of 4).
-    expect(gpuE.stepKernels().filter((k) => k.startsWith('matmul')).map((k) => k.split('+')[0])).toEqual(Array(8).fill('matmul_tiled'));
+    expect(
+      gpuE
+        .stepKernels()
+        .filter((k) => k.startsWith('matmul'))
+        .map((k) => k.split('+')[0]),
+    ).toEqual(Array(8).fill('matmul_tiled'));
     const [cpu, gpu] = [await trajectory(new CpuEngine(cfg, data.train)), await trajectory(gpuE)];
     gpuE.dispose();
     own.device.destroy();
@@ -126,39 +211,85 @@ describe.skipIf(!dev)('GPU and CPU trajectories agree', () => {
 
   it('selu + lecun_normal, gelu, swish; mse on one-hot targets; nesterov momentum', async () => {
     const { cpu, gpu } = await both({
-      seed: 11, dataset: { name: 'spiral', samples: 200, noise: 0.1 },
+      seed: 11,
+      dataset: { name: 'spiral', samples: 200, noise: 0.1 },
       layers: [
         { units: 16, activation: 'selu', kernel_initializer: 'lecun_normal' },
         { units: 16, activation: 'gelu', kernel_initializer: { class_name: 'RandomNormal', config: { stddev: 0.3 } } },
-        { units: 16, activation: 'swish', kernel_initializer: 'orthogonal', bias_initializer: { class_name: 'Constant', config: { value: 0.1 } } },
+        {
+          units: 16,
+          activation: 'swish',
+          kernel_initializer: 'orthogonal',
+          bias_initializer: { class_name: 'Constant', config: { value: 0.1 } },
+        },
         { units: 2, activation: 'softmax' },
       ],
-      loss: 'mse', optimizer: { name: 'sgd', learning_rate: 0.05, momentum: 0.9, nesterov: true }, batch_size: 50, epochs: 60, log_every: 30,
+      loss: 'mse',
+      optimizer: { name: 'sgd', learning_rate: 0.05, momentum: 0.9, nesterov: true },
+      batch_size: 50,
+      epochs: 60,
+      log_every: 30,
     });
     expectSameTrajectory(cpu, gpu, 1e-3);
   });
 
   it('MNIST subset, 784-64-10, step-0 statistics and a few hundred steps', async () => {
     const { cpu, gpu } = await both({
-      seed: 2, dataset: { name: 'mnist', samples: 1000 },
-      layers: [{ units: 64, activation: 'relu', kernel_initializer: 'he_normal' }, { units: 10, activation: 'softmax' }],
-      loss: 'categorical_crossentropy', optimizer: { name: 'adam' }, batch_size: 100, epochs: 20, log_every: 50,
+      seed: 2,
+      dataset: { name: 'mnist', samples: 1000 },
+      layers: [
+        { units: 64, activation: 'relu', kernel_initializer: 'he_normal' },
+        { units: 10, activation: 'softmax' },
+      ],
+      loss: 'categorical_crossentropy',
+      optimizer: { name: 'adam' },
+      batch_size: 100,
+      epochs: 20,
+      log_every: 50,
     });
     expect(cpu.at(-1)!.accuracy).toBeGreaterThan(0.8);
     expectSameTrajectory(cpu, gpu, 1e-3);
     // Histograms of the first record: the same counts, up to values that sit on a bin edge.
-    const diff = cpu[0].layers[0].act_hist.counts.reduce((s, c, i) => s + Math.abs(c - gpu[0].layers[0].act_hist.counts[i]), 0);
+    const diff = cpu[0].layers[0].act_hist.counts.reduce(
+      (s, c, i) => s + Math.abs(c - gpu[0].layers[0].act_hist.counts[i]),
+      0,
+    );
     expect(diff).toBeLessThanOrEqual(4);
   });
 
   it('draws the same initial weights as the CPU for every initializer', async () => {
-    const inits = ['zeros', 'ones', { class_name: 'Constant', config: { value: -0.25 } }, 'random_normal', 'random_uniform',
-      'truncated_normal', { class_name: 'VarianceScaling', config: { scale: 3, mode: 'fan_out', distribution: 'untruncated_normal' } },
-      'glorot_uniform', 'glorot_normal', 'he_uniform', 'he_normal', 'lecun_uniform', 'lecun_normal', 'orthogonal', 'identity'];
+    const inits = [
+      'zeros',
+      'ones',
+      { class_name: 'Constant', config: { value: -0.25 } },
+      'random_normal',
+      'random_uniform',
+      'truncated_normal',
+      { class_name: 'VarianceScaling', config: { scale: 3, mode: 'fan_out', distribution: 'untruncated_normal' } },
+      'glorot_uniform',
+      'glorot_normal',
+      'he_uniform',
+      'he_normal',
+      'lecun_uniform',
+      'lecun_normal',
+      'orthogonal',
+      'identity',
+    ];
     const cfg = parseConfig({
-      seed: 99, dataset: { name: 'random', samples: 64, dim: 17, classes: 3 },
-      layers: [...inits.map((k, i) => ({ units: 17 + (i % 3) * 8, activation: 'tanh', kernel_initializer: k, bias_initializer: i % 2 ? 'random_uniform' : 'zeros' })), { units: 3, activation: 'softmax' }],
-      loss: 'categorical_crossentropy', batch_size: 64, epochs: 0,
+      seed: 99,
+      dataset: { name: 'random', samples: 64, dim: 17, classes: 3 },
+      layers: [
+        ...inits.map((k, i) => ({
+          units: 17 + (i % 3) * 8,
+          activation: 'tanh',
+          kernel_initializer: k,
+          bias_initializer: i % 2 ? 'random_uniform' : 'zeros',
+        })),
+        { units: 3, activation: 'softmax' },
+      ],
+      loss: 'categorical_crossentropy',
+      batch_size: 64,
+      epochs: 0,
     });
     const data = await loadDataset(cfg.dataset, cfg.seed);
     const gpuE = await GpuEngine.create(cfg, data.train, dev!.device, dev!.adapter);
@@ -175,13 +306,24 @@ describe.skipIf(!dev)('GPU and CPU trajectories agree', () => {
   });
 
   it('epochs 0 records only the initialization; records land at log_every, the end of a call and the last step', async () => {
-    const base = { seed: 1, dataset: { name: 'xor' }, layers: [{ units: 3, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }], batch_size: 2 };
+    const base = {
+      seed: 1,
+      dataset: { name: 'xor' },
+      layers: [
+        { units: 3, activation: 'tanh' },
+        { units: 1, activation: 'sigmoid' },
+      ],
+      batch_size: 2,
+    };
     const zero = await both({ ...base, epochs: 0 });
     expect(zero.cpu.map((r) => r.step)).toEqual([0]);
     expect(zero.gpu.map((r) => r.step)).toEqual([0]);
     const cfg = parseConfig({ ...base, epochs: 10, log_every: 7 });
     const data = await loadDataset(cfg.dataset, cfg.seed);
-    for (const e of [new CpuEngine(cfg, data.train), await GpuEngine.create(cfg, data.train, dev!.device, dev!.adapter)]) {
+    for (const e of [
+      new CpuEngine(cfg, data.train),
+      await GpuEngine.create(cfg, data.train, dev!.device, dev!.adapter),
+    ]) {
       const steps: number[] = [];
       await e.init();
       await e.run(5, (r) => steps.push(r.step));
@@ -194,9 +336,17 @@ describe.skipIf(!dev)('GPU and CPU trajectories agree', () => {
 
 describe('zero initialization keeps hidden units identical (symmetry is never broken)', () => {
   const doc = (kernel: string) => ({
-    seed: 4, dataset: { name: 'gauss', samples: 100, noise: 0.2 },
-    layers: [{ units: 4, activation: 'tanh', kernel_initializer: kernel }, { units: 4, activation: 'tanh', kernel_initializer: kernel }, { units: 1, activation: 'sigmoid', kernel_initializer: kernel }],
-    loss: 'binary_crossentropy', optimizer: { name: 'sgd', learning_rate: 0.5 }, batch_size: 10, epochs: 20,
+    seed: 4,
+    dataset: { name: 'gauss', samples: 100, noise: 0.2 },
+    layers: [
+      { units: 4, activation: 'tanh', kernel_initializer: kernel },
+      { units: 4, activation: 'tanh', kernel_initializer: kernel },
+      { units: 1, activation: 'sigmoid', kernel_initializer: kernel },
+    ],
+    loss: 'binary_crossentropy',
+    optimizer: { name: 'sgd', learning_rate: 0.5 },
+    batch_size: 10,
+    epochs: 20,
   });
   /** Largest difference between any hidden unit's incoming weights and unit 0's. */
   function spread(kernel: Float32Array, units: number): number {
@@ -204,13 +354,20 @@ describe('zero initialization keeps hidden units identical (symmetry is never br
     for (let i = 0; i < kernel.length; i++) s = Math.max(s, Math.abs(kernel[i] - kernel[i - (i % units)]));
     return s;
   }
-  const backends = dev ? ['cpu', 'gpu'] as const : ['cpu'] as const;
+  const backends = dev ? (['cpu', 'gpu'] as const) : (['cpu'] as const);
   for (const backend of backends) {
     it(`${backend}: zeros stay symmetric, glorot_uniform does not`, async () => {
-      for (const [kernel, symmetric] of [['zeros', true], ['ones', true], ['glorot_uniform', false]] as const) {
+      for (const [kernel, symmetric] of [
+        ['zeros', true],
+        ['ones', true],
+        ['glorot_uniform', false],
+      ] as const) {
         const cfg = parseConfig(doc(kernel));
         const data = await loadDataset(cfg.dataset, cfg.seed);
-        const e = backend === 'cpu' ? new CpuEngine(cfg, data.train) : await GpuEngine.create(cfg, data.train, dev!.device, dev!.adapter);
+        const e =
+          backend === 'cpu'
+            ? new CpuEngine(cfg, data.train)
+            : await GpuEngine.create(cfg, data.train, dev!.device, dev!.adapter);
         await e.init();
         await e.run(e.totalSteps, () => {});
         const w = await e.weights();

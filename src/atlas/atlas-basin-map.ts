@@ -4,8 +4,16 @@
  * read-out of the cell under the pointer. Dragging a rectangle asks for that region at full
  * resolution (an `AtlasZoomEvent`; the coordinator recomputes). Thin: pixels come from render.ts.
  */
-import { css, html, LitElement, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
-import { css as rgb, FAIL_RGB } from './colormap';
+import {
+  css,
+  html,
+  LitElement,
+  nothing,
+  type PropertyDeclarations,
+  type PropertyValues,
+  type TemplateResult,
+} from 'lit';
+import { FAIL_RGB, css as rgb } from './colormap';
 import { epochRampCss } from './histogram-svg';
 import { basinImage } from './render';
 import { atlasStyles } from './styles';
@@ -14,7 +22,10 @@ import type { BasinMap } from './summary';
 /** A rectangle of the map to recompute: the two axes' new ranges. */
 export class AtlasZoomEvent extends Event {
   static readonly type = 'atlas-zoom';
-  constructor(readonly x: [number, number], readonly y: [number, number]) {
+  constructor(
+    readonly x: [number, number],
+    readonly y: [number, number],
+  ) {
     super(AtlasZoomEvent.type, { bubbles: true, composed: true });
   }
 }
@@ -22,7 +33,9 @@ export class AtlasZoomEvent extends Event {
 const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(3));
 
 export class AtlasBasinMap extends LitElement {
-  static override styles = [atlasStyles, css`
+  static override styles = [
+    atlasStyles,
+    css`
     .plot { display: grid; grid-template-columns: auto 1fr; gap: 2px 6px; align-items: stretch; width: max-content; }
     .frame { position: relative; cursor: crosshair; touch-action: none; border: 1px solid #8c959f; }
     .sel { position: absolute; border: 1.5px solid #fff; outline: 1.5px solid #1f2328; pointer-events: none; }
@@ -31,7 +44,8 @@ export class AtlasBasinMap extends LitElement {
     .xaxis { display: flex; justify-content: space-between; font-size: 11px; }
     .xname { text-align: center; color: #424a53; font-size: 11px; }
     .readout { min-height: 1.4em; font-size: 12px; font-variant-numeric: tabular-nums; margin-top: 4px; }
-  `];
+  `,
+  ];
 
   static override properties: PropertyDeclarations = {
     map: { attribute: false },
@@ -46,8 +60,8 @@ export class AtlasBasinMap extends LitElement {
   declare epochs: number;
   /** Side of the map in CSS pixels. */
   declare size: number;
-  protected declare hover: { i: number; j: number } | null;
-  protected declare drag: { x0: number; y0: number; x1: number; y1: number } | null;
+  declare protected hover: { i: number; j: number } | null;
+  declare protected drag: { x0: number; y0: number; x1: number; y1: number } | null;
 
   constructor() {
     super();
@@ -63,7 +77,8 @@ export class AtlasBasinMap extends LitElement {
     if (!this.map) return Promise.resolve(null);
     const img = basinImage(this.map, this.epochs, scale);
     const c = document.createElement('canvas');
-    c.width = img.width; c.height = img.height;
+    c.width = img.width;
+    c.height = img.height;
     c.getContext('2d')!.putImageData(new ImageData(img.rgba, img.width, img.height), 0, 0);
     return new Promise((res) => c.toBlob(res, 'image/png'));
   }
@@ -99,21 +114,26 @@ export class AtlasBasinMap extends LitElement {
   }
 
   private onUp(): void {
-    const d = this.drag, m = this.map;
+    const d = this.drag,
+      m = this.map;
     this.drag = null;
     if (!d || !m) return;
     const res = m.resolution;
     // Less than two cells either way is a click, not a zoom.
     if (Math.abs(d.x1 - d.x0) * res < 2 || Math.abs(d.y1 - d.y0) * res < 2) return;
-    const span = (r: [number, number], a: number, b: number): [number, number] =>
-      [r[0] + Math.min(a, b) * (r[1] - r[0]), r[0] + Math.max(a, b) * (r[1] - r[0])];
+    const span = (r: [number, number], a: number, b: number): [number, number] => [
+      r[0] + Math.min(a, b) * (r[1] - r[0]),
+      r[0] + Math.max(a, b) * (r[1] - r[0]),
+    ];
     this.dispatchEvent(new AtlasZoomEvent(span(m.x.range, d.x0, d.x1), span(m.y.range, d.y0, d.y1)));
   }
 
   private readout(): TemplateResult | typeof nothing {
-    const m = this.map, h = this.hover;
+    const m = this.map,
+      h = this.hover;
     if (!m || !h) return nothing;
-    const n = h.j * m.resolution + h.i, e = m.epoch[n];
+    const n = h.j * m.resolution + h.i,
+      e = m.epoch[n];
     const verdict = e >= 0 ? html`converged at epoch <b>${e}</b>` : html`<b>failed</b>`;
     return html`${m.x.name} = ${fmt(m.x.values[h.i])}, ${m.y.name} = ${fmt(m.y.values[h.j])}: ${verdict} (final loss ${m.finalLoss[n].toPrecision(3)})`;
   }
@@ -121,15 +141,22 @@ export class AtlasBasinMap extends LitElement {
   override render(): TemplateResult {
     const m = this.map;
     if (!m) return html`<section class="card"><p class="muted">No basin map yet.</p></section>`;
-    const d = this.drag, s = this.size;
-    const sel = d ? html`<div class="sel" style="left:${Math.min(d.x0, d.x1) * 100}%;width:${Math.abs(d.x1 - d.x0) * 100}%;bottom:${Math.min(d.y0, d.y1) * 100}%;height:${Math.abs(d.y1 - d.y0) * 100}%"></div>` : nothing;
+    const d = this.drag,
+      s = this.size;
+    const sel = d
+      ? html`<div class="sel" style="left:${Math.min(d.x0, d.x1) * 100}%;width:${Math.abs(d.x1 - d.x0) * 100}%;bottom:${Math.min(d.y0, d.y1) * 100}%;height:${Math.abs(d.y1 - d.y0) * 100}%"></div>`
+      : nothing;
     return html`<section class="card" aria-label="basin map">
       <h2>Epochs to converge over ${m.x.name} × ${m.y.name}</h2>
       <div class="plot">
         <div class="yaxis" style="height:${s}px"><span>${fmt(m.y.range[1])}</span><span class="yname">${m.y.name}</span><span>${fmt(m.y.range[0])}</span></div>
         <div class="frame" style="width:${s}px;height:${s}px"
           @pointerdown=${this.onDown} @pointermove=${this.onMove} @pointerup=${this.onUp}
-          @pointercancel=${() => { this.drag = null; }} @pointerleave=${() => { this.hover = null; }}>
+          @pointercancel=${() => {
+            this.drag = null;
+          }} @pointerleave=${() => {
+            this.hover = null;
+          }}>
           <canvas class="map" width=${m.resolution} height=${m.resolution} style="width:100%;height:100%"
             role="img" aria-label="basin map, ${m.resolution} by ${m.resolution} networks"></canvas>
           ${sel}
@@ -150,6 +177,10 @@ export class AtlasBasinMap extends LitElement {
 if (!customElements.get('atlas-basin-map')) customElements.define('atlas-basin-map', AtlasBasinMap);
 
 declare global {
-  interface HTMLElementTagNameMap { 'atlas-basin-map': AtlasBasinMap }
-  interface HTMLElementEventMap { 'atlas-zoom': AtlasZoomEvent }
+  interface HTMLElementTagNameMap {
+    'atlas-basin-map': AtlasBasinMap;
+  }
+  interface HTMLElementEventMap {
+    'atlas-zoom': AtlasZoomEvent;
+  }
 }

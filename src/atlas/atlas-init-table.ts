@@ -20,7 +20,8 @@ const COLUMNS: { key: Key; label: string; num: boolean }[] = [
 
 /** Compares two rows on `key`; missing values (no converged network, NaN loss) sort last. */
 export function compareRows(a: TableRow, b: TableRow, key: Key, dir: 1 | -1): number {
-  const va = a[key], vb = b[key];
+  const va = a[key],
+    vb = b[key];
   const missing = (v: unknown) => v === null || (typeof v === 'number' && Number.isNaN(v));
   if (missing(va) || missing(vb)) return missing(va) === missing(vb) ? 0 : missing(va) ? 1 : -1;
   const c = typeof va === 'string' ? va.localeCompare(vb as string) : (va as number) - (vb as number);
@@ -28,14 +29,17 @@ export function compareRows(a: TableRow, b: TableRow, key: Key, dir: 1 | -1): nu
 }
 
 export class AtlasInitTable extends LitElement {
-  static override styles = [atlasStyles, css`
+  static override styles = [
+    atlasStyles,
+    css`
     table { border-collapse: collapse; font-size: 12px; }
     th, td { padding: 3px 8px; border-bottom: 1px solid #eaeef2; white-space: nowrap; }
     th { text-align: left; font-weight: 600; cursor: pointer; user-select: none; }
     th.num { text-align: right; }
     .bar { display: inline-block; height: 8px; background: #0969da; vertical-align: middle; margin-right: 6px; border-radius: 2px; }
     .scroll { overflow-x: auto; }
-  `];
+  `,
+  ];
 
   static override properties: PropertyDeclarations = {
     rows: { attribute: false },
@@ -46,8 +50,8 @@ export class AtlasInitTable extends LitElement {
 
   declare rows: TableRow[];
   declare epochs: number;
-  protected declare sortKey: Key | null;
-  protected declare sortDir: 1 | -1;
+  declare protected sortKey: Key | null;
+  declare protected sortDir: 1 | -1;
 
   constructor() {
     super();
@@ -66,17 +70,26 @@ export class AtlasInitTable extends LitElement {
   private sortBy(key: Key): void {
     // A first click on a number sorts the best first: highest success rate, fewest epochs, lowest loss.
     if (this.sortKey === key) this.sortDir = this.sortDir === 1 ? -1 : 1;
-    else { this.sortKey = key; this.sortDir = key === 'success_rate' || key === 'scale' ? -1 : 1; }
+    else {
+      this.sortKey = key;
+      this.sortDir = key === 'success_rate' || key === 'scale' ? -1 : 1;
+    }
   }
 
   override render(): TemplateResult {
     const head = COLUMNS.map((c) => {
       const sort = this.sortKey === c.key ? (this.sortDir === 1 ? 'ascending' : 'descending') : 'none';
       return html`<th class=${c.num ? 'num' : ''} tabindex="0" aria-sort=${sort}
-        @click=${() => this.sortBy(c.key)} @keydown=${(e: KeyboardEvent) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); this.sortBy(c.key); } }}
+        @click=${() => this.sortBy(c.key)} @keydown=${(e: KeyboardEvent) => {
+          if (e.key === 'Enter' || e.key === ' ') {
+            e.preventDefault();
+            this.sortBy(c.key);
+          }
+        }}
         >${c.label}${sort === 'ascending' ? ' ▲' : sort === 'descending' ? ' ▼' : ''}</th>`;
     });
-    const body = this.sorted.map((r) => html`<tr>
+    const body = this.sorted.map(
+      (r) => html`<tr>
       <td>${r.initializer}</td>
       <td class="num">${r.scale}</td>
       <td class="num"><span class="bar" style="width:${Math.round(r.success_rate * 60)}px"></span>${(r.success_rate * 100).toFixed(1)}%
@@ -84,7 +97,8 @@ export class AtlasInitTable extends LitElement {
       <td class="num">${r.median_epoch ?? '–'}</td>
       <td class="num">${Number.isFinite(r.mean_final_loss) ? r.mean_final_loss.toPrecision(3) : '–'}</td>
       <td>${histogramSvg(r.histogram, this.epochs)}</td>
-    </tr>`);
+    </tr>`,
+    );
     return html`<section class="card" aria-label="initializer table">
       <h2>Which initializers converge</h2>
       <p class="muted">Each row trains ${this.rows[0]?.networks ?? 0} networks from seeds seed, seed + 1, …; the scale multiplies
@@ -100,5 +114,7 @@ export class AtlasInitTable extends LitElement {
 if (!customElements.get('atlas-init-table')) customElements.define('atlas-init-table', AtlasInitTable);
 
 declare global {
-  interface HTMLElementTagNameMap { 'atlas-init-table': AtlasInitTable }
+  interface HTMLElementTagNameMap {
+    'atlas-init-table': AtlasInitTable;
+  }
 }

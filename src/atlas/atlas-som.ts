@@ -3,8 +3,16 @@
  * cells coloured by the fraction of their networks that converged (empty cells white), and the
  * U-matrix (dark ridges: neighbouring prototypes far apart, i.e. where the weight space folds).
  */
-import { css, html, LitElement, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
-import { css as rgb, EMPTY_RGB, heightColor, viridis } from './colormap';
+import {
+  css,
+  html,
+  LitElement,
+  nothing,
+  type PropertyDeclarations,
+  type PropertyValues,
+  type TemplateResult,
+} from 'lit';
+import { EMPTY_RGB, heightColor, css as rgb, viridis } from './colormap';
 import { somImage } from './render';
 import type { SomResult } from './som';
 import { atlasStyles } from './styles';
@@ -13,11 +21,14 @@ const ramp = (f: (t: number) => readonly [number, number, number]) =>
   `linear-gradient(to right, ${Array.from({ length: 11 }, (_, i) => `${rgb(f(i / 10))} ${i * 10}%`).join(', ')})`;
 
 export class AtlasSom extends LitElement {
-  static override styles = [atlasStyles, css`
+  static override styles = [
+    atlasStyles,
+    css`
     .grids { display: flex; flex-wrap: wrap; gap: 16px; }
     .frame { border: 1px solid #8c959f; width: max-content; }
     .readout { min-height: 1.4em; font-size: 12px; margin-top: 4px; font-variant-numeric: tabular-nums; }
-  `];
+  `,
+  ];
 
   static override properties: PropertyDeclarations = {
     som: { attribute: false },
@@ -28,7 +39,7 @@ export class AtlasSom extends LitElement {
   declare som: SomResult | null;
   /** CSS pixels per SOM cell. */
   declare cell: number;
-  protected declare hover: number | null;
+  declare protected hover: number | null;
 
   constructor() {
     super();
@@ -42,7 +53,7 @@ export class AtlasSom extends LitElement {
     for (const kind of ['success', 'umatrix'] as const) {
       const c = this.renderRoot.querySelector<HTMLCanvasElement>(`canvas.${kind}`);
       const img = somImage(this.som, kind);
-      c?.getContext('2d')!.putImageData(new ImageData(img.rgba, img.width, img.height), 0, 0);
+      c?.getContext('2d')?.putImageData(new ImageData(img.rgba, img.width, img.height), 0, 0);
     }
   }
 
@@ -57,7 +68,9 @@ export class AtlasSom extends LitElement {
 
   private grid(kind: 'success' | 'umatrix', label: string): TemplateResult {
     const s = this.som!;
-    return html`<div><h3>${label}</h3><div class="frame" @pointermove=${this.onMove} @pointerleave=${() => { this.hover = null; }}>
+    return html`<div><h3>${label}</h3><div class="frame" @pointermove=${this.onMove} @pointerleave=${() => {
+      this.hover = null;
+    }}>
       <canvas class="map ${kind}" width=${s.cols} height=${s.rows} style="width:${s.cols * this.cell}px;height:${s.rows * this.cell}px"
         role="img" aria-label="${label}, ${s.rows} by ${s.cols} cells"></canvas></div></div>`;
   }
@@ -66,7 +79,10 @@ export class AtlasSom extends LitElement {
     const s = this.som;
     if (!s) return html`<section class="card"><p class="muted">No SOM in this run (add a "som" section).</p></section>`;
     const h = this.hover;
-    const readout = h === null ? nothing : html`cell (${Math.floor(h / s.cols)}, ${h % s.cols}): ${s.count[h]} networks,
+    const readout =
+      h === null
+        ? nothing
+        : html`cell (${Math.floor(h / s.cols)}, ${h % s.cols}): ${s.count[h]} networks,
       ${s.count[h] ? `${(s.success[h] * 100).toFixed(1)}% converged` : 'empty'}, U-height ${s.umatrix[h].toPrecision(3)}`;
     return html`<section class="card" aria-label="self-organizing map">
       <h2>Self-organizing map of the initial weights (${s.rows}×${s.cols}, ${s.dim} weights per network)</h2>
@@ -84,5 +100,7 @@ export class AtlasSom extends LitElement {
 if (!customElements.get('atlas-som')) customElements.define('atlas-som', AtlasSom);
 
 declare global {
-  interface HTMLElementTagNameMap { 'atlas-som': AtlasSom }
+  interface HTMLElementTagNameMap {
+    'atlas-som': AtlasSom;
+  }
 }

@@ -10,7 +10,15 @@
  * Fires `atlas-done` (AtlasDoneEvent) with every finished result; `data-state` on the host is
  * idle | running | done | error, for tests and styling.
  */
-import { css, html, LitElement, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
+import {
+  css,
+  html,
+  LitElement,
+  nothing,
+  type PropertyDeclarations,
+  type PropertyValues,
+  type TemplateResult,
+} from 'lit';
 import { AtlasZoomEvent } from './atlas-basin-map';
 import './atlas-basin-map';
 import './atlas-init-table';
@@ -19,7 +27,7 @@ import { parseAtlasConfig } from './config';
 import { atlasResultJson, basinCsv, tableCsv } from './export';
 import { histogramSvg } from './histogram-svg';
 import { ATLAS_PRESETS } from './presets';
-import { runAtlas, type AtlasBackend, type AtlasResult } from './run';
+import { type AtlasBackend, type AtlasResult, runAtlas } from './run';
 import { atlasStyles } from './styles';
 import type { AtlasConfig } from './types';
 
@@ -43,13 +51,16 @@ function download(name: string, data: Blob): void {
 }
 
 export class AtlasView extends LitElement {
-  static override styles = [atlasStyles, css`
+  static override styles = [
+    atlasStyles,
+    css`
     :host { display: grid; gap: 10px; }
     textarea { width: 100%; min-height: 13em; font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, monospace; }
     progress { width: 180px; }
     .results { display: grid; gap: 10px; }
     .status { min-height: 1.4em; }
-  `];
+  `,
+  ];
 
   static override properties: PropertyDeclarations = {
     device: { attribute: false },
@@ -71,11 +82,11 @@ export class AtlasView extends LitElement {
   declare config: Record<string, unknown>;
   /** Runs as soon as the element is connected (the fixture page and demos). */
   declare autorun: boolean;
-  protected declare text: string;
-  protected declare status: Status;
-  protected declare progress: number;
-  protected declare message: string;
-  protected declare result: AtlasResult | null;
+  declare protected text: string;
+  declare protected status: Status;
+  declare protected progress: number;
+  declare protected message: string;
+  declare protected result: AtlasResult | null;
 
   private ownDevice: GPUDevice | null = null;
   private adapterName = '';
@@ -132,7 +143,8 @@ export class AtlasView extends LitElement {
   /** Parses the editor's config, applies the zoom, and runs it; resolves when done or failed. */
   async run(): Promise<void> {
     this.cancel();
-    const ctl = (this.controller = new AbortController());
+    const ctl = new AbortController();
+    this.controller = ctl;
     const id = ++this.runId;
     let cfg: AtlasConfig;
     try {
@@ -149,14 +161,17 @@ export class AtlasView extends LitElement {
       const t0 = performance.now();
       const result = await runAtlas(cfg, be, {
         signal: ctl.signal,
-        onProgress: (done, total) => { if (id === this.runId) this.progress = total ? done / total : 0; },
+        onProgress: (done, total) => {
+          if (id === this.runId) this.progress = total ? done / total : 0;
+        },
       });
       if (id !== this.runId) return;
       this.result = result;
       this.status = 'done';
       const where = be.backend === 'gpu' ? `GPU (${be.adapter})` : 'CPU';
-      this.message = `${result.population.networks.toLocaleString('en')} networks × ${cfg.epochs} epochs on the ${where} in ${((performance.now() - t0) / 1000).toFixed(2)} s`
-        + (this.message ? ` — ${this.message}` : '');
+      this.message =
+        `${result.population.networks.toLocaleString('en')} networks × ${cfg.epochs} epochs on the ${where} in ${((performance.now() - t0) / 1000).toFixed(2)} s` +
+        (this.message ? ` — ${this.message}` : '');
       this.dispatchEvent(new AtlasDoneEvent(result));
     } catch (e) {
       if (id !== this.runId) return;
@@ -179,7 +194,8 @@ export class AtlasView extends LitElement {
   /** The device to run on, or the CPU when there is no WebGPU (said in the status line). */
   private async backendFor(): Promise<AtlasBackend> {
     if (this.backend === 'cpu') return { backend: 'cpu' };
-    if (this.device) return { backend: 'gpu', device: this.device, adapter: this.adapterName || this.describe(this.adapter) };
+    if (this.device)
+      return { backend: 'gpu', device: this.device, adapter: this.adapterName || this.describe(this.adapter) };
     if (!this.ownDevice) {
       const adapter = this.adapter ?? (await navigator.gpu?.requestAdapter()) ?? null;
       if (!adapter) {
@@ -188,7 +204,9 @@ export class AtlasView extends LitElement {
       }
       this.adapterName = this.describe(adapter);
       const device = await adapter.requestDevice();
-      void device.lost.then(() => { if (this.ownDevice === device) this.ownDevice = null; });
+      void device.lost.then(() => {
+        if (this.ownDevice === device) this.ownDevice = null;
+      });
       this.ownDevice = device;
     }
     return { backend: 'gpu', device: this.ownDevice, adapter: this.adapterName };
@@ -204,7 +222,16 @@ export class AtlasView extends LitElement {
     const z = this.zooms.at(-1);
     if (!z || cfg.mode.mode !== 'basin') return cfg;
     const [ax, ay] = cfg.mode.axes;
-    return { ...cfg, mode: { ...cfg.mode, axes: [{ ...ax, range: z.x }, { ...ay, range: z.y }] } };
+    return {
+      ...cfg,
+      mode: {
+        ...cfg.mode,
+        axes: [
+          { ...ax, range: z.x },
+          { ...ay, range: z.y },
+        ],
+      },
+    };
   }
 
   private readonly onZoom = (ev: Event): void => {
@@ -229,21 +256,30 @@ export class AtlasView extends LitElement {
   }
 
   private exports(r: AtlasResult): TemplateResult {
-    const json = () => download('atlas.json', new Blob([JSON.stringify(atlasResultJson(r))], { type: 'application/json' }));
-    const csv = () => download(r.basin ? 'basin-map.csv' : 'initializers.csv',
-      new Blob([r.basin ? basinCsv(r.basin) : tableCsv(r.table)], { type: 'text/csv' }));
+    const json = () =>
+      download('atlas.json', new Blob([JSON.stringify(atlasResultJson(r))], { type: 'application/json' }));
+    const csv = () =>
+      download(
+        r.basin ? 'basin-map.csv' : 'initializers.csv',
+        new Blob([r.basin ? basinCsv(r.basin) : tableCsv(r.table)], { type: 'text/csv' }),
+      );
     return html`<div class="row">
       <span class="muted">Export:</span>
       <button @click=${json}>JSON</button>
       ${r.basin || r.table.length ? html`<button @click=${csv}>CSV</button>` : nothing}
       ${r.basin ? html`<button @click=${() => this.exportPng()}>PNG</button>` : nothing}
-      ${r.basin && this.zooms.length ? html`<button @click=${() => this.unzoom(false)}>Zoom out</button>
-        <button @click=${() => this.unzoom(true)}>Reset zoom</button>` : nothing}
+      ${
+        r.basin && this.zooms.length
+          ? html`<button @click=${() => this.unzoom(false)}>Zoom out</button>
+        <button @click=${() => this.unzoom(true)}>Reset zoom</button>`
+          : nothing
+      }
     </div>`;
   }
 
   private results(r: AtlasResult): TemplateResult {
-    const s = r.summary, T = r.config.epochs;
+    const s = r.summary,
+      T = r.config.epochs;
     return html`<div class="results">
       <section class="card" aria-label="summary">
         <h2>${(s.success_rate * 100).toFixed(1)}% of ${s.networks.toLocaleString('en')} networks converged</h2>
@@ -272,9 +308,14 @@ export class AtlasView extends LitElement {
           </select></label>
         </div>
         <textarea aria-label="atlas config (JSON)" spellcheck="false" .value=${this.text}
-          @input=${(e: Event) => { this.text = (e.target as HTMLTextAreaElement).value; }}></textarea>
+          @input=${(e: Event) => {
+            this.text = (e.target as HTMLTextAreaElement).value;
+          }}></textarea>
         <div class="row">
-          <button class="primary" ?disabled=${running} @click=${() => { this.zooms = []; void this.run(); }}>Run</button>
+          <button class="primary" ?disabled=${running} @click=${() => {
+            this.zooms = [];
+            void this.run();
+          }}>Run</button>
           <button ?disabled=${!running} @click=${() => this.cancel()}>Cancel</button>
           ${running ? html`<progress max="1" .value=${this.progress}></progress>` : nothing}
           <span class="status ${this.status === 'error' ? 'error' : 'muted'}" role="status">${this.status === 'error' ? `error: ${this.message}` : this.message}</span>
@@ -287,6 +328,10 @@ export class AtlasView extends LitElement {
 if (!customElements.get('atlas-view')) customElements.define('atlas-view', AtlasView);
 
 declare global {
-  interface HTMLElementTagNameMap { 'atlas-view': AtlasView }
-  interface HTMLElementEventMap { 'atlas-done': AtlasDoneEvent }
+  interface HTMLElementTagNameMap {
+    'atlas-view': AtlasView;
+  }
+  interface HTMLElementEventMap {
+    'atlas-done': AtlasDoneEvent;
+  }
 }

@@ -46,18 +46,33 @@ export interface AtlasBenchResult {
 export function benchConfig(networks: number, epochs: number): AtlasConfig {
   const u = { name: 'random_uniform', minval: -1, maxval: 1 };
   return parseAtlasConfig({
-    seed: 1, dataset: 'xor',
-    layers: [{ units: 2, activation: 'sigmoid' }, { units: 1, activation: 'sigmoid' }],
-    loss: 'mse', optimizer: { name: 'sgd', learning_rate: 2 }, epochs, criterion: { loss_below: 0.01 },
-    mode: 'population', size: networks, init: { kernel: u, bias: u },
+    seed: 1,
+    dataset: 'xor',
+    layers: [
+      { units: 2, activation: 'sigmoid' },
+      { units: 1, activation: 'sigmoid' },
+    ],
+    loss: 'mse',
+    optimizer: { name: 'sgd', learning_rate: 2 },
+    epochs,
+    criterion: { loss_below: 0.01 },
+    mode: 'population',
+    size: networks,
+    init: { kernel: u, bias: u },
   });
 }
 
-export async function benchAtlas(device: GPUDevice, adapter: string, opts: AtlasBenchOptions = {}): Promise<AtlasBenchResult> {
-  const networks = opts.networks ?? 65536, epochs = opts.epochs ?? 1000;
+export async function benchAtlas(
+  device: GPUDevice,
+  adapter: string,
+  opts: AtlasBenchOptions = {},
+): Promise<AtlasBenchResult> {
+  const networks = opts.networks ?? 65536,
+    epochs = opts.epochs ?? 1000;
   const cpuNetworks = Math.min(networks, opts.cpuNetworks ?? Math.min(networks, 4096));
   const cfg = benchConfig(networks, epochs);
-  const shape = atlasShape(cfg), data = await atlasData(cfg);
+  const shape = atlasShape(cfg),
+    data = await atlasData(cfg);
   const gpu = new GpuPopulation(device, adapter);
   await gpu.run(benchConfig(64, 1), shape, data); // compiles the same pipelines (epochs are uniforms)
   const g0 = performance.now();
@@ -69,21 +84,28 @@ export async function benchAtlas(device: GPUDevice, adapter: string, opts: Atlas
   const c = await trainPopulationCpu(sub, shape, data, initialWeightsCpu(sub, shape));
   const cpuMs = performance.now() - c0;
 
-  let sameVerdict = 0, sameEpoch = 0;
+  let sameVerdict = 0,
+    sameEpoch = 0;
   for (let n = 0; n < cpuNetworks; n++) {
-    if ((g.epoch[n] < 0) === (c.epoch[n] < 0)) sameVerdict++;
+    if (g.epoch[n] < 0 === c.epoch[n] < 0) sameVerdict++;
     if (g.epoch[n] === c.epoch[n]) sameEpoch++;
   }
   const cpuFull = (cpuMs * networks) / cpuNetworks;
   const work = networks * epochs;
   return {
     case: `XOR 2-2-1 sigmoid, mse, sgd lr 2, uniform [-1, 1] weights, ${networks} networks x ${epochs} epochs`,
-    networks, epochs, adapter,
-    gpu_ms: Math.round(gpuMs), cpu_networks: cpuNetworks, cpu_ms: Math.round(cpuMs), cpu_ms_full: Math.round(cpuFull),
+    networks,
+    epochs,
+    adapter,
+    gpu_ms: Math.round(gpuMs),
+    cpu_networks: cpuNetworks,
+    cpu_ms: Math.round(cpuMs),
+    cpu_ms_full: Math.round(cpuFull),
     speedup: Math.round((cpuFull / gpuMs) * 10) / 10,
     gpu_network_epochs_per_s: Math.round(work / (gpuMs / 1000)),
     cpu_network_epochs_per_s: Math.round((cpuNetworks * epochs) / (cpuMs / 1000)),
-    agree_converged: sameVerdict / cpuNetworks, agree_epoch: sameEpoch / cpuNetworks,
+    agree_converged: sameVerdict / cpuNetworks,
+    agree_epoch: sameEpoch / cpuNetworks,
     success_rate: g.epoch.reduce((s, e) => s + (e >= 0 ? 1 : 0), 0) / networks,
   };
 }

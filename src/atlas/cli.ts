@@ -8,15 +8,15 @@
 import { constants } from 'node:fs';
 import { access, readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { acquireCliDevice, DeviceGuard, EXIT_NO_ADAPTER } from '../cli/device';
 import { ConfigError, show } from '../core/errors';
 import type { BackendName } from '../train/create';
 import { benchAtlas } from './bench';
 import { parseAtlasConfig } from './config';
 import { atlasResultJson } from './export';
 import { encodePng } from './png';
-import { basinImage, sideBySide, somImage, type Image } from './render';
-import { runAtlas, type AtlasResult } from './run';
-import { acquireCliDevice, DeviceGuard, EXIT_NO_ADAPTER } from '../cli/device';
+import { basinImage, type Image, sideBySide, somImage } from './render';
+import { type AtlasResult, runAtlas } from './run';
 
 export const ATLAS_USAGE = `Usage: mlp-playground atlas --config FILE [--backend gpu|cpu] [--out FILE] [--png FILE]
        mlp-playground atlas --bench [--networks N] [--epochs N] [--cpu-networks N]
@@ -79,27 +79,45 @@ export function parseAtlasArgs(argv: readonly string[]): AtlasArgs {
     const raw = values.get(f);
     if (raw === undefined) return undefined;
     const v = /^\d+$/.test(raw) ? Number(raw) : NaN;
-    if (!Number.isSafeInteger(v) || v < 1 || v > 1 << 20) throw fail(`${f} must be an integer from 1 to ${1 << 20}, got ${show(raw)}`);
+    if (!Number.isSafeInteger(v) || v < 1 || v > 1 << 20)
+      throw fail(`${f} must be an integer from 1 to ${1 << 20}, got ${show(raw)}`);
     return v;
   };
   const args: AtlasArgs = {
-    command: 'atlas', config: values.get('--config'), backend, out: values.get('--out'), png: values.get('--png'), bench,
-    networks: count('--networks'), epochs: count('--epochs'), cpuNetworks: count('--cpu-networks'),
+    command: 'atlas',
+    config: values.get('--config'),
+    backend,
+    out: values.get('--out'),
+    png: values.get('--png'),
+    bench,
+    networks: count('--networks'),
+    epochs: count('--epochs'),
+    cpuNetworks: count('--cpu-networks'),
   };
   if (bench) {
-    for (const f of ['--config', '--out', '--png'] as const) if (values.has(f)) throw fail(`${f} cannot be combined with --bench`);
+    for (const f of ['--config', '--out', '--png'] as const)
+      if (values.has(f)) throw fail(`${f} cannot be combined with --bench`);
     if (backend === 'cpu') throw fail('--bench compares the GPU with the CPU; it takes no --backend cpu');
   } else {
-    if (args.config === undefined) throw fail('--config is required (an atlas config JSON file, or - for stdin), or --bench');
-    for (const f of ['--networks', '--epochs', '--cpu-networks'] as const) if (values.has(f)) throw fail(`${f} is only for --bench`);
+    if (args.config === undefined)
+      throw fail('--config is required (an atlas config JSON file, or - for stdin), or --bench');
+    for (const f of ['--networks', '--epochs', '--cpu-networks'] as const)
+      if (values.has(f)) throw fail(`${f} is only for --bench`);
   }
   return args;
 }
 
 function reason(e: unknown): string {
   const code = (e as { code?: string }).code;
-  return code === 'ENOENT' ? 'no such file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
-    : code === 'EISDIR' ? 'it is a directory' : e instanceof Error ? e.message : String(e);
+  return code === 'ENOENT'
+    ? 'no such file'
+    : code === 'EACCES' || code === 'EPERM'
+      ? 'permission denied'
+      : code === 'EISDIR'
+        ? 'it is a directory'
+        : e instanceof Error
+          ? e.message
+          : String(e);
 }
 
 async function readConfig(path: string): Promise<unknown> {
@@ -163,8 +181,14 @@ export async function atlas(args: AtlasArgs): Promise<number> {
   if (args.bench) {
     const got = await acquireCliDevice();
     if (!got) return EXIT_NO_ADAPTER;
-    const r = await withDevice(got, () => benchAtlas(got.device, got.adapter, { networks: args.networks, epochs: args.epochs, cpuNetworks: args.cpuNetworks }));
-    process.stdout.write(JSON.stringify(r) + '\n');
+    const r = await withDevice(got, () =>
+      benchAtlas(got.device, got.adapter, {
+        networks: args.networks,
+        epochs: args.epochs,
+        cpuNetworks: args.cpuNetworks,
+      }),
+    );
+    process.stdout.write(`${JSON.stringify(r)}\n`);
     return 0;
   }
   const cfg = parseAtlasConfig(await readConfig(args.config!));
@@ -182,21 +206,29 @@ export async function atlas(args: AtlasArgs): Promise<number> {
   } else {
     result = await runAtlas(cfg, { backend: 'cpu' });
   }
-  if (args.out !== undefined) await write('--out', args.out, JSON.stringify(atlasResultJson(result)) + '\n');
+  if (args.out !== undefined) await write('--out', args.out, `${JSON.stringify(atlasResultJson(result))}\n`);
   if (args.png !== undefined) {
     const img = resultImage(result)!;
     await write('--png', args.png, encodePng(img.width, img.height, img.rgba));
   }
   const p = result.population;
-  process.stdout.write(JSON.stringify({
-    done: true, mode: cfg.mode.mode, backend: p.backend, adapter: p.adapter,
-    networks: p.networks, params: p.params, epochs: cfg.epochs,
-    summary: result.summary,
-    ...(result.table.length ? { table: result.table } : {}),
-    ...(result.som ? { som: { rows: result.som.rows, cols: result.som.cols, ms: Math.round(result.somMs) } } : {}),
-    train_ms: Math.round(p.trainMs),
-    ...(args.out !== undefined ? { out: args.out } : {}), ...(args.png !== undefined ? { png: args.png } : {}),
-  }) + '\n');
+  process.stdout.write(
+    `${JSON.stringify({
+      done: true,
+      mode: cfg.mode.mode,
+      backend: p.backend,
+      adapter: p.adapter,
+      networks: p.networks,
+      params: p.params,
+      epochs: cfg.epochs,
+      summary: result.summary,
+      ...(result.table.length ? { table: result.table } : {}),
+      ...(result.som ? { som: { rows: result.som.rows, cols: result.som.cols, ms: Math.round(result.somMs) } } : {}),
+      train_ms: Math.round(p.trainMs),
+      ...(args.out !== undefined ? { out: args.out } : {}),
+      ...(args.png !== undefined ? { png: args.png } : {}),
+    })}\n`,
+  );
   return 0;
 }
 

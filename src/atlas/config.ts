@@ -15,7 +15,15 @@ import { parseInitializer, resolveSampler } from '../core/initializers';
 import type { Initializer } from '../core/types';
 import { netShape } from './network';
 import type {
-  AtlasConfig, AtlasDatasetName, AtlasMode, AxisSpec, BasinMode, Criterion, InitSpec, NetShape, SomConfig,
+  AtlasConfig,
+  AtlasDatasetName,
+  AtlasMode,
+  AxisSpec,
+  BasinMode,
+  Criterion,
+  InitSpec,
+  NetShape,
+  SomConfig,
 } from './types';
 
 export const ATLAS_DATASETS: readonly AtlasDatasetName[] = ['xor', 'circle', 'xor2d', 'gauss', 'spiral'];
@@ -39,8 +47,15 @@ export const LIMITS = {
 
 /** Kernel initializers an initializer table compares when the config names none. */
 export const DEFAULT_INITIALIZERS = [
-  'glorot_uniform', 'glorot_normal', 'he_uniform', 'he_normal', 'lecun_uniform', 'lecun_normal',
-  'random_normal', 'random_uniform', 'orthogonal',
+  'glorot_uniform',
+  'glorot_normal',
+  'he_uniform',
+  'he_normal',
+  'lecun_uniform',
+  'lecun_normal',
+  'random_normal',
+  'random_uniform',
+  'orthogonal',
 ] as const;
 export const DEFAULT_SCALES = [0.25, 0.5, 1, 2, 4];
 
@@ -61,23 +76,27 @@ function obj(v: unknown, path: string): Obj {
 
 function keys(o: Obj, path: string, allowed: readonly string[]): void {
   for (const k of Object.keys(o)) {
-    if (!allowed.includes(k)) throw new ConfigError(path ? `${path}.${k}` : k, `is not a known field; allowed: ${allowed.join(', ')}`);
+    if (!allowed.includes(k))
+      throw new ConfigError(path ? `${path}.${k}` : k, `is not a known field; allowed: ${allowed.join(', ')}`);
   }
 }
 
 function num(v: unknown, path: string, lo: number, hi: number, what: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi) throw new ConfigError(path, `must be ${what}, got ${show(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi)
+    throw new ConfigError(path, `must be ${what}, got ${show(v)}`);
   return v;
 }
 
 function positive(v: unknown, path: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new ConfigError(path, `must be a positive number, got ${show(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0)
+    throw new ConfigError(path, `must be a positive number, got ${show(v)}`);
   return v;
 }
 
 function range(v: unknown, path: string): [number, number] {
   const R = LIMITS.range;
-  if (!Array.isArray(v) || v.length !== 2) throw new ConfigError(path, `must be [low, high], e.g. [-10, 10], got ${show(v)}`);
+  if (!Array.isArray(v) || v.length !== 2)
+    throw new ConfigError(path, `must be [low, high], e.g. [-10, 10], got ${show(v)}`);
   const lo = num(v[0], `${path}[0]`, -R, R, `a number from ${-R} to ${R}`);
   const hi = num(v[1], `${path}[1]`, -R, R, `a number from ${-R} to ${R}`);
   if (!(lo < hi)) throw new ConfigError(path, `must have low < high, got ${show(v)}`);
@@ -122,12 +141,19 @@ function parseAxis(v: unknown, i: number, shape: NetShape, dflt: [number, number
 }
 
 function parseBasin(c: Obj, shape: NetShape): BasinMode {
-  const dflt = c.range === undefined ? [-10, 10] as [number, number] : range(c.range, 'range');
+  const dflt = c.range === undefined ? ([-10, 10] as [number, number]) : range(c.range, 'range');
   if (!Array.isArray(c.axes) || c.axes.length !== 2) {
-    throw new ConfigError('axes', `must be two weights, e.g. [{"layer": 0, "row": 0, "col": 0}, {"layer": 0, "bias": 0}], got ${show(c.axes)}`);
+    throw new ConfigError(
+      'axes',
+      `must be two weights, e.g. [{"layer": 0, "row": 0, "col": 0}, {"layer": 0, "bias": 0}], got ${show(c.axes)}`,
+    );
   }
   const axes = [parseAxis(c.axes[0], 0, shape, dflt), parseAxis(c.axes[1], 1, shape, dflt)] as [AxisSpec, AxisSpec];
-  const same = axes[0].layer === axes[1].layer && axes[0].bias === axes[1].bias && axes[0].row === axes[1].row && axes[0].col === axes[1].col;
+  const same =
+    axes[0].layer === axes[1].layer &&
+    axes[0].bias === axes[1].bias &&
+    axes[0].row === axes[1].row &&
+    axes[0].col === axes[1].col;
   if (same) throw new ConfigError('axes[1]', 'must be a different weight from axes[0]');
   const resolution = c.resolution === undefined ? 128 : int(c.resolution, 'resolution', 2, LIMITS.resolution);
   let others: BasinMode['others'];
@@ -135,7 +161,10 @@ function parseBasin(c: Obj, shape: NetShape): BasinMode {
     keys(c.others, 'others', ['fixed']);
     const f = c.others.fixed;
     if (!Array.isArray(f) || f.length !== shape.params) {
-      throw new ConfigError('others.fixed', `must be ${shape.params} numbers (every weight of the network, layer by layer: kernel row-major, then bias), got ${show(f)}`);
+      throw new ConfigError(
+        'others.fixed',
+        `must be ${shape.params} numbers (every weight of the network, layer by layer: kernel row-major, then bias), got ${show(f)}`,
+      );
     }
     others = { kind: 'fixed', values: f.map((x, i) => num(x, `others.fixed[${i}]`, -1e6, 1e6, 'a finite number')) };
   } else {
@@ -149,9 +178,11 @@ function parseMode(c: Obj, shape: NetShape): AtlasMode {
   if (mode === 'basin') return parseBasin(c, shape);
   if (mode === 'initializers') {
     const list = c.initializers === undefined ? [...DEFAULT_INITIALIZERS] : c.initializers;
-    if (!Array.isArray(list) || list.length === 0) throw new ConfigError('initializers', `must be a non-empty array of initializers, got ${show(list)}`);
+    if (!Array.isArray(list) || list.length === 0)
+      throw new ConfigError('initializers', `must be a non-empty array of initializers, got ${show(list)}`);
     const scales = c.scales === undefined ? DEFAULT_SCALES : c.scales;
-    if (!Array.isArray(scales) || scales.length === 0) throw new ConfigError('scales', `must be a non-empty array of positive numbers, got ${show(scales)}`);
+    if (!Array.isArray(scales) || scales.length === 0)
+      throw new ConfigError('scales', `must be a non-empty array of positive numbers, got ${show(scales)}`);
     return {
       mode,
       initializers: list.map((v, i) => parseInitializer(v, `initializers[${i}]`)),
@@ -160,7 +191,11 @@ function parseMode(c: Obj, shape: NetShape): AtlasMode {
     };
   }
   if (mode === 'population') {
-    return { mode, size: c.size === undefined ? 4096 : int(c.size, 'size', 1, LIMITS.networks), init: parseInitSpec(c.init, 'init') };
+    return {
+      mode,
+      size: c.size === undefined ? 4096 : int(c.size, 'size', 1, LIMITS.networks),
+      init: parseInitSpec(c.init, 'init'),
+    };
   }
   throw new ConfigError('mode', `must be one of ${MODES.join(', ')}, got ${show(mode)}`);
 }
@@ -172,18 +207,23 @@ function parseSom(v: unknown): SomConfig | null {
   const rows = s.rows === undefined ? 12 : int(s.rows, 'som.rows', 2, LIMITS.somSide);
   const cols = s.cols === undefined ? 12 : int(s.cols, 'som.cols', 2, LIMITS.somSide);
   const iterations = s.iterations === undefined ? 30 : int(s.iterations, 'som.iterations', 1, LIMITS.somIterations);
-  const sigma_start = s.sigma_start === undefined ? Math.max(rows, cols) / 2 : positive(s.sigma_start, 'som.sigma_start');
+  const sigma_start =
+    s.sigma_start === undefined ? Math.max(rows, cols) / 2 : positive(s.sigma_start, 'som.sigma_start');
   const sigma_end = s.sigma_end === undefined ? Math.min(0.5, sigma_start) : positive(s.sigma_end, 'som.sigma_end');
-  if (sigma_end > sigma_start) throw new ConfigError('som.sigma_end', `must not exceed sigma_start (${sigma_start}), got ${sigma_end}`);
+  if (sigma_end > sigma_start)
+    throw new ConfigError('som.sigma_end', `must not exceed sigma_start (${sigma_start}), got ${sigma_end}`);
   return { rows, cols, iterations, sigma_start, sigma_end };
 }
 
 /** Networks a mode trains. */
 export function networkCount(mode: AtlasMode): number {
   switch (mode.mode) {
-    case 'basin': return mode.resolution * mode.resolution;
-    case 'initializers': return mode.initializers.length * mode.scales.length * mode.seeds;
-    case 'population': return mode.size;
+    case 'basin':
+      return mode.resolution * mode.resolution;
+    case 'initializers':
+      return mode.initializers.length * mode.scales.length * mode.seeds;
+    case 'population':
+      return mode.size;
   }
 }
 
@@ -198,7 +238,10 @@ function checkDraws(cfg: AtlasConfig, shape: NetShape): void {
   const m = cfg.mode;
   if (m.mode === 'population') specs.push([m.init, 'init']);
   if (m.mode === 'basin' && m.others.kind === 'draw') specs.push([m.others.init, 'others']);
-  if (m.mode === 'initializers') m.initializers.forEach((k, i) => specs.push([{ kernel: k, bias: null, scale: 1 }, `initializers[${i}]`]));
+  if (m.mode === 'initializers')
+    m.initializers.forEach((k, i) => {
+      specs.push([{ kernel: k, bias: null, scale: 1 }, `initializers[${i}]`]);
+    });
   for (const [spec, path] of specs) {
     shape.layers.forEach((L, l) => {
       const k: Initializer = spec.kernel ?? cfg.layers[l].kernel_initializer;
@@ -213,7 +256,8 @@ function checkDraws(cfg: AtlasConfig, shape: NetShape): void {
 export function parseAtlasConfig(doc: unknown): AtlasConfig {
   const c = obj(doc, 'config');
   const mode = c.mode;
-  if (!(MODES as readonly unknown[]).includes(mode)) throw new ConfigError('mode', `must be one of ${MODES.join(', ')}, got ${show(mode)}`);
+  if (!(MODES as readonly unknown[]).includes(mode))
+    throw new ConfigError('mode', `must be one of ${MODES.join(', ')}, got ${show(mode)}`);
   const own = MODE_KEYS[mode as (typeof MODES)[number]];
   for (const k of Object.keys(c)) {
     if (COMMON.includes(k) || own.includes(k)) continue;
@@ -224,46 +268,84 @@ export function parseAtlasConfig(doc: unknown): AtlasConfig {
   // The atlas' narrower choices first, so the message lists what an atlas allows.
   const ds = typeof c.dataset === 'string' ? c.dataset : isObj(c.dataset) ? c.dataset.name : undefined;
   if (c.dataset !== undefined && !(ATLAS_DATASETS as readonly unknown[]).includes(ds)) {
-    throw new ConfigError(typeof c.dataset === 'string' ? 'dataset' : 'dataset.name', `must be one of ${ATLAS_DATASETS.join(', ')} for an atlas, got ${show(ds)}`);
+    throw new ConfigError(
+      typeof c.dataset === 'string' ? 'dataset' : 'dataset.name',
+      `must be one of ${ATLAS_DATASETS.join(', ')} for an atlas, got ${show(ds)}`,
+    );
   }
   if (c.loss !== undefined && !(ATLAS_LOSSES as readonly unknown[]).includes(c.loss)) {
     throw new ConfigError('loss', `must be one of ${ATLAS_LOSSES.join(', ')} for an atlas, got ${show(c.loss)}`);
   }
   const opt = typeof c.optimizer === 'string' ? c.optimizer : isObj(c.optimizer) ? c.optimizer.name : 'sgd';
   if (opt !== 'sgd') {
-    throw new ConfigError(typeof c.optimizer === 'string' ? 'optimizer' : 'optimizer.name', `must be sgd for an atlas (plain or with momentum), got ${show(opt)}`);
+    throw new ConfigError(
+      typeof c.optimizer === 'string' ? 'optimizer' : 'optimizer.name',
+      `must be sgd for an atlas (plain or with momentum), got ${show(opt)}`,
+    );
   }
-  const run = parseConfig({ seed: c.seed, dataset: c.dataset, layers: c.layers, loss: c.loss, optimizer: c.optimizer ?? 'sgd' });
+  const run = parseConfig({
+    seed: c.seed,
+    dataset: c.dataset,
+    layers: c.layers,
+    loss: c.loss,
+    optimizer: c.optimizer ?? 'sgd',
+  });
   const dataset = run.dataset as AtlasConfig['dataset'];
   if (dataset.name !== 'xor' && dataset.samples > LIMITS.samples) {
-    throw new ConfigError('dataset.samples', `must be at most ${LIMITS.samples} for an atlas (every network trains on the full batch), got ${dataset.samples}`);
+    throw new ConfigError(
+      'dataset.samples',
+      `must be at most ${LIMITS.samples} for an atlas (every network trains on the full batch), got ${dataset.samples}`,
+    );
   }
   if (dataset.test_fraction !== 0) {
-    throw new ConfigError('dataset.test_fraction', `must be 0 for an atlas (networks train on the whole set), got ${dataset.test_fraction}`);
+    throw new ConfigError(
+      'dataset.test_fraction',
+      `must be 0 for an atlas (networks train on the whole set), got ${dataset.test_fraction}`,
+    );
   }
   const k = run.layers.length - 1;
-  if (run.layers[k].units !== 1) throw new ConfigError(`layers[${k}].units`, `must be 1 for an atlas (one output, class 1 above 0.5), got ${run.layers[k].units}`);
+  if (run.layers[k].units !== 1)
+    throw new ConfigError(
+      `layers[${k}].units`,
+      `must be 1 for an atlas (one output, class 1 above 0.5), got ${run.layers[k].units}`,
+    );
   run.layers.forEach((l, i) => {
-    if (l.activation.name === 'softmax') throw new ConfigError(`layers[${i}].activation`, 'softmax is not allowed in an atlas (the output is one unit)');
+    if (l.activation.name === 'softmax')
+      throw new ConfigError(`layers[${i}].activation`, 'softmax is not allowed in an atlas (the output is one unit)');
   });
   if (run.loss === 'binary_crossentropy' && run.layers[k].activation.name !== 'sigmoid') {
-    throw new ConfigError('loss', `binary_crossentropy needs a sigmoid output in an atlas (layers[${k}] is ${run.layers[k].activation.name}); use mse`);
+    throw new ConfigError(
+      'loss',
+      `binary_crossentropy needs a sigmoid output in an atlas (layers[${k}] is ${run.layers[k].activation.name}); use mse`,
+    );
   }
   const shape = netShape(2, run.layers);
   if (shape.params > LIMITS.params) {
-    throw new ConfigError('layers', `give ${shape.params} parameters per network; an atlas allows at most ${LIMITS.params}`);
+    throw new ConfigError(
+      'layers',
+      `give ${shape.params} parameters per network; an atlas allows at most ${LIMITS.params}`,
+    );
   }
   const epochs = c.epochs === undefined ? 1000 : int(c.epochs, 'epochs', 1, LIMITS.epochs);
   const cfg: AtlasConfig = {
-    seed: run.seed, dataset, layers: run.layers, loss: run.loss as AtlasConfig['loss'],
-    optimizer: run.optimizer as AtlasConfig['optimizer'], epochs,
-    criterion: parseCriterion(c.criterion), mode: parseMode(c, shape), som: parseSom(c.som),
+    seed: run.seed,
+    dataset,
+    layers: run.layers,
+    loss: run.loss as AtlasConfig['loss'],
+    optimizer: run.optimizer as AtlasConfig['optimizer'],
+    epochs,
+    criterion: parseCriterion(c.criterion),
+    mode: parseMode(c, shape),
+    som: parseSom(c.som),
   };
   const n = networkCount(cfg.mode);
   // The training state holds every weight, and every velocity with momentum, in one buffer.
   const slots = cfg.optimizer.momentum !== 0 ? 2 : 1;
   if (n > LIMITS.networks || n * shape.params * slots > LIMITS.floats) {
-    throw new ConfigError(sizeField(cfg.mode), `gives ${n} networks of ${shape.params} parameters${slots === 2 ? ' (and as many velocities)' : ''}; an atlas holds at most ${LIMITS.networks} networks and ${LIMITS.floats} floats of training state in all`);
+    throw new ConfigError(
+      sizeField(cfg.mode),
+      `gives ${n} networks of ${shape.params} parameters${slots === 2 ? ' (and as many velocities)' : ''}; an atlas holds at most ${LIMITS.networks} networks and ${LIMITS.floats} floats of training state in all`,
+    );
   }
   if (cfg.mode.mode !== 'basin' && cfg.seed + n > Number.MAX_SAFE_INTEGER) {
     throw new ConfigError('seed', `plus the ${n} networks' offsets must stay below 2^53, got ${cfg.seed}`);

@@ -15,8 +15,8 @@
  */
 import { actDerivative, actForward } from '../core/activations';
 import type { AtlasData } from './data';
-import { throwIfAborted, yieldToEventLoop, type RunOptions } from './progress';
-import { NEVER, type AtlasConfig, type NetShape, type PopulationResult } from './types';
+import { type RunOptions, throwIfAborted, yieldToEventLoop } from './progress';
+import { type AtlasConfig, NEVER, type NetShape, type PopulationResult } from './types';
 
 const f = Math.fround;
 
@@ -32,7 +32,11 @@ function softplus(x: number): number {
   return f(Math.max(x, 0) + f(Math.log(f(1 + f(Math.exp(-Math.abs(x)))))));
 }
 
-export interface NetworkOutcome { epoch: number; finalLoss: number; finalCorrect: number }
+export interface NetworkOutcome {
+  epoch: number;
+  finalLoss: number;
+  finalCorrect: number;
+}
 
 /** Scratch space for one network, reused across networks. */
 export class CpuNetTrainer {
@@ -48,7 +52,11 @@ export class CpuNetTrainer {
   private readonly mu: number;
   private readonly inv: number;
 
-  constructor(readonly cfg: AtlasConfig, readonly shape: NetShape, readonly data: AtlasData) {
+  constructor(
+    readonly cfg: AtlasConfig,
+    readonly shape: NetShape,
+    readonly data: AtlasData,
+  ) {
     const units = shape.layers.reduce((s, L) => s + L.units, 0);
     this.w = new Float32Array(shape.params);
     this.v = new Float32Array(shape.params);
@@ -58,7 +66,10 @@ export class CpuNetTrainer {
     this.d = new Float32Array(units);
     this.uOff = new Int32Array(shape.layers.length);
     let o = 0;
-    shape.layers.forEach((L, l) => { this.uOff[l] = o; o += L.units; });
+    shape.layers.forEach((L, l) => {
+      this.uOff[l] = o;
+      o += L.units;
+    });
     this.lr = f(cfg.optimizer.learning_rate);
     this.mu = f(cfg.optimizer.momentum);
     this.inv = f(1 / data.samples);
@@ -72,8 +83,11 @@ export class CpuNetTrainer {
     const { cfg, shape, data, w, v, g } = this;
     for (let p = 0; p < shape.params; p++) w[p] = init[p];
     v.fill(0);
-    const T = cfg.epochs, N = data.samples;
-    let epoch = NEVER, loss = NaN, correct = 0;
+    const T = cfg.epochs,
+      N = data.samples;
+    let epoch = NEVER,
+      loss = NaN,
+      correct = 0;
     for (let t = 0; t <= T; t++) {
       g.fill(0);
       let total = 0;
@@ -83,11 +97,12 @@ export class CpuNetTrainer {
         total = f(total + ls);
         const y = data.rows[s * (data.inputDim + 1) + data.inputDim];
         const out = this.a[this.a.length - 1];
-        if ((out > 0.5) === (y > 0.5)) correct++;
+        if (out > 0.5 === y > 0.5) correct++;
       }
       loss = f(total / N);
       if (trace) trace[t] = loss;
-      if (epoch === NEVER && (cfg.criterion.kind === 'loss_below' ? loss < f(cfg.criterion.value) : correct === N)) epoch = t;
+      if (epoch === NEVER && (cfg.criterion.kind === 'loss_below' ? loss < f(cfg.criterion.value) : correct === N))
+        epoch = t;
       if (t < T) this.update();
     }
     return { epoch, finalLoss: loss, finalCorrect: correct };
@@ -96,11 +111,15 @@ export class CpuNetTrainer {
   /** Forward (and, if `backward`, backward into g) for sample s; returns its loss. */
   private sample(s: number, backward: boolean): number {
     const { shape, data, w, g, z, a, d, uOff } = this;
-    const D = data.inputDim, rows = data.rows, x0 = s * (D + 1);
-    const L = shape.layers, last = L.length - 1;
+    const D = data.inputDim,
+      rows = data.rows,
+      x0 = s * (D + 1);
+    const L = shape.layers,
+      last = L.length - 1;
     for (let l = 0; l <= last; l++) {
       const { fanIn, units, kernelOffset: ko, biasOffset: bo, actId, act } = L[l];
-      const o = uOff[l], io = l === 0 ? 0 : uOff[l - 1];
+      const o = uOff[l],
+        io = l === 0 ? 0 : uOff[l - 1];
       for (let j = 0; j < units; j++) {
         let acc = w[bo + j];
         for (let i = 0; i < fanIn; i++) {
@@ -111,7 +130,10 @@ export class CpuNetTrainer {
         a[o + j] = actForward(actId, act.alpha, acc);
       }
     }
-    const oo = uOff[last], zo = z[oo], ao = a[oo], y = rows[x0 + D];
+    const oo = uOff[last],
+      zo = z[oo],
+      ao = a[oo],
+      y = rows[x0 + D];
     let ls: number;
     if (this.cfg.loss === 'mse') {
       const diff = f(ao - y);
@@ -124,7 +146,8 @@ export class CpuNetTrainer {
     if (!backward) return ls;
     for (let l = last; l >= 0; l--) {
       const { fanIn, units, kernelOffset: ko, biasOffset: bo } = L[l];
-      const o = uOff[l], io = l === 0 ? 0 : uOff[l - 1];
+      const o = uOff[l],
+        io = l === 0 ? 0 : uOff[l - 1];
       for (let j = 0; j < units; j++) g[bo + j] = f(g[bo + j] + d[o + j]);
       for (let i = 0; i < fanIn; i++) {
         const xi = l === 0 ? rows[x0 + i] : a[io + i];
@@ -165,18 +188,27 @@ export class CpuNetTrainer {
 
 /** Trains every network of `initial` (parameter-major) on the CPU; progress counts network-epochs. */
 export async function trainPopulationCpu(
-  cfg: AtlasConfig, shape: NetShape, data: AtlasData, initial: Float32Array, opts: RunOptions = {},
+  cfg: AtlasConfig,
+  shape: NetShape,
+  data: AtlasData,
+  initial: Float32Array,
+  opts: RunOptions = {},
 ): Promise<PopulationResult> {
   const t0 = performance.now();
-  const P = shape.params, N = initial.length / P;
-  const epoch = new Int32Array(N), finalLoss = new Float32Array(N), finalCorrect = new Uint32Array(N);
+  const P = shape.params,
+    N = initial.length / P;
+  const epoch = new Int32Array(N),
+    finalLoss = new Float32Array(N),
+    finalCorrect = new Uint32Array(N);
   const trainer = new CpuNetTrainer(cfg, shape, data);
   const one = new Float32Array(P);
   let lastYield = performance.now();
   for (let n = 0; n < N; n++) {
     for (let p = 0; p < P; p++) one[p] = initial[p * N + n];
     const r = trainer.train(one);
-    epoch[n] = r.epoch; finalLoss[n] = r.finalLoss; finalCorrect[n] = r.finalCorrect;
+    epoch[n] = r.epoch;
+    finalLoss[n] = r.finalLoss;
+    finalCorrect[n] = r.finalCorrect;
     if (performance.now() - lastYield > 50) {
       opts.onProgress?.((n + 1) * cfg.epochs, N * cfg.epochs);
       await yieldToEventLoop();
@@ -186,7 +218,14 @@ export async function trainPopulationCpu(
   }
   opts.onProgress?.(N * cfg.epochs, N * cfg.epochs);
   return {
-    networks: N, params: P, initial, epoch, finalLoss, finalCorrect,
-    backend: 'cpu', adapter: 'CPU (TypeScript, one thread)', trainMs: performance.now() - t0,
+    networks: N,
+    params: P,
+    initial,
+    epoch,
+    finalLoss,
+    finalCorrect,
+    backend: 'cpu',
+    adapter: 'CPU (TypeScript, one thread)',
+    trainMs: performance.now() - t0,
   };
 }

@@ -8,15 +8,24 @@
  * submit, at most two submits are in flight, and between them progress is reported and the
  * AbortSignal checked.
  */
-import { seedKey } from '../core/rng';
-import { PipelineCache, writeArray, type Kernel } from '../gpu/kernel';
+
 import { ConfigError } from '../core/errors';
+import { seedKey } from '../core/rng';
+import { type Kernel, PipelineCache, writeArray } from '../gpu/kernel';
 import { networkCount, sizeField } from './config';
 import type { AtlasData } from './data';
 import { checked, GpuScope, groupsFor } from './gpu-util';
-import { basinInitial, drawBlocks, drawTensorCpu, gpuDrawKind, gpuDrawParams, type DrawBlock, type TensorDraw } from './init';
+import {
+  basinInitial,
+  type DrawBlock,
+  drawBlocks,
+  drawTensorCpu,
+  gpuDrawKind,
+  gpuDrawParams,
+  type TensorDraw,
+} from './init';
 import { INIT_WG, initKernel, TRAIN_WG, trainKernel } from './kernels';
-import { throwIfAborted, type RunOptions } from './progress';
+import { type RunOptions, throwIfAborted } from './progress';
 import type { AtlasConfig, NetShape, PopulationResult } from './types';
 
 /** Work one invocation may do in one dispatch: parameters × samples × epochs. */
@@ -34,23 +43,39 @@ export function epochsPerDispatch(params: number, samples: number): number {
 
 export class GpuPopulation {
   private readonly cache: PipelineCache;
-  constructor(readonly device: GPUDevice, readonly adapter: string) {
+  constructor(
+    readonly device: GPUDevice,
+    readonly adapter: string,
+  ) {
     this.cache = new PipelineCache(device);
   }
 
   /** Trains every network of the config's mode; `initial` overrides the drawn weights (parameter-major). */
-  async run(cfg: AtlasConfig, shape: NetShape, data: AtlasData, opts: RunOptions & { initial?: Float32Array } = {}): Promise<PopulationResult> {
+  async run(
+    cfg: AtlasConfig,
+    shape: NetShape,
+    data: AtlasData,
+    opts: RunOptions & { initial?: Float32Array } = {},
+  ): Promise<PopulationResult> {
     const { device } = this;
     const t0 = performance.now();
-    const N = networkCount(cfg.mode), NP = shape.params, momentum = cfg.optimizer.momentum !== 0;
+    const N = networkCount(cfg.mode),
+      NP = shape.params,
+      momentum = cfg.optimizer.momentum !== 0;
     const bytes = NP * N * 4 * (momentum ? 2 : 1);
     const limit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
     if (bytes > limit) {
-      throw new ConfigError(sizeField(cfg.mode), `needs ${(bytes / 2 ** 20).toFixed(1)} MiB of training state in one buffer, more than this GPU can bind (${(limit / 2 ** 20).toFixed(1)} MiB)`);
+      throw new ConfigError(
+        sizeField(cfg.mode),
+        `needs ${(bytes / 2 ** 20).toFixed(1)} MiB of training state in one buffer, more than this GPU can bind (${(limit / 2 ** 20).toFixed(1)} MiB)`,
+      );
     }
     const scope = new GpuScope(device);
     try {
-      const [train, init] = await Promise.all([this.cache.get(trainKernel(cfg, shape, data)), this.cache.get(initKernel())]);
+      const [train, init] = await Promise.all([
+        this.cache.get(trainKernel(cfg, shape, data)),
+        this.cache.get(initKernel()),
+      ]);
       const { initBuf, state, outcome } = await checked(device, 'atlas GPU setup', () => {
         const initBuf = scope.buffer('atlas.initial', NP * N * 4);
         const state = scope.buffer('atlas.state', NP * N * 4 * (momentum ? 2 : 1));
@@ -72,10 +97,15 @@ export class GpuPopulation {
       const windows: [number, number][] = [];
       for (let t = 0; t <= cfg.epochs; t += per) windows.push([t, Math.min(t + per, cfg.epochs + 1)]);
       const fixed = {
-        count: N, epochs: cfg.epochs, lr: cfg.optimizer.learning_rate, mu: cfg.optimizer.momentum,
+        count: N,
+        epochs: cfg.epochs,
+        lr: cfg.optimizer.learning_rate,
+        mu: cfg.optimizer.momentum,
         tol: cfg.criterion.kind === 'loss_below' ? cfg.criterion.value : 0,
       };
-      const groupsOf = windows.map(([a, b]) => scope.bindGroup(train, [dataBuf, state, outcome], { ...fixed, t0: a, t1: b }));
+      const groupsOf = windows.map(([a, b]) =>
+        scope.bindGroup(train, [dataBuf, state, outcome], { ...fixed, t0: a, t1: b }),
+      );
       const perSubmit = Math.max(1, Math.floor(EPOCHS_PER_SUBMIT / per));
       let inFlight: Promise<void> | null = null;
       for (let w = 0; w < windows.length; w += perSubmit) {
@@ -92,7 +122,9 @@ export class GpuPopulation {
           device.queue.submit([enc.finish()]);
         });
         const done = windows[Math.min(w + perSubmit, windows.length) - 1][1];
-        const submitted = device.queue.onSubmittedWorkDone().then(() => opts.onProgress?.(Math.min(done, cfg.epochs) * N, cfg.epochs * N));
+        const submitted = device.queue
+          .onSubmittedWorkDone()
+          .then(() => opts.onProgress?.(Math.min(done, cfg.epochs) * N, cfg.epochs * N));
         if (inFlight) await inFlight;
         inFlight = submitted;
       }
@@ -101,7 +133,9 @@ export class GpuPopulation {
 
       const raw = new Uint32Array(await scope.read(outcome, N * 16));
       const rawF = new Float32Array(raw.buffer);
-      const epoch = new Int32Array(N), finalLoss = new Float32Array(N), finalCorrect = new Uint32Array(N);
+      const epoch = new Int32Array(N),
+        finalLoss = new Float32Array(N),
+        finalCorrect = new Uint32Array(N);
       for (let n = 0; n < N; n++) {
         epoch[n] = raw[4 * n] | 0; // NEVER_U32 reads as -1 = NEVER
         finalLoss[n] = rawF[4 * n + 1];
@@ -109,8 +143,15 @@ export class GpuPopulation {
       }
       const initial = opts.initial ?? new Float32Array(await scope.read(initBuf, NP * N * 4));
       return {
-        networks: N, params: NP, initial, epoch, finalLoss, finalCorrect,
-        backend: 'gpu', adapter: this.adapter, trainMs: performance.now() - t0,
+        networks: N,
+        params: NP,
+        initial,
+        epoch,
+        finalLoss,
+        finalCorrect,
+        backend: 'gpu',
+        adapter: this.adapter,
+        trainMs: performance.now() - t0,
       };
     } finally {
       scope.dispose();
@@ -121,19 +162,43 @@ export class GpuPopulation {
    * Records every tensor's draw: the kernel for the four samplers it knows, a CPU draw written
    * into the buffer for orthogonal and identity (a QR per network is no GPU work).
    */
-  private encodeDraws(enc: GPUCommandEncoder, init: Kernel, scope: GpuScope, blocks: DrawBlock[], out: GPUBuffer, N: number): void {
+  private encodeDraws(
+    enc: GPUCommandEncoder,
+    init: Kernel,
+    scope: GpuScope,
+    blocks: DrawBlock[],
+    out: GPUBuffer,
+    N: number,
+  ): void {
     const pass = enc.beginComputePass();
     pass.setPipeline(init.pipeline);
     for (const block of blocks) {
       const [seedLo, seedHi] = seedKey(block.seed);
       for (const t of block.tensors) {
         const kind = gpuDrawKind(t.sampler);
-        if (kind === null) { this.writeCpuDraw(block, t, out, N); continue; }
+        if (kind === null) {
+          this.writeCpuDraw(block, t, out, N);
+          continue;
+        }
         const [a, b] = gpuDrawParams(t.sampler);
-        pass.setBindGroup(0, scope.bindGroup(init, [out], {
-          count: N, first: block.first, networks: block.count, size: t.size, row: t.row,
-          seed_lo: seedLo, seed_hi: seedHi, layer: t.layer, stream: t.stream, kind, a, b, zero: 0,
-        }));
+        pass.setBindGroup(
+          0,
+          scope.bindGroup(init, [out], {
+            count: N,
+            first: block.first,
+            networks: block.count,
+            size: t.size,
+            row: t.row,
+            seed_lo: seedLo,
+            seed_hi: seedHi,
+            layer: t.layer,
+            stream: t.stream,
+            kind,
+            a,
+            b,
+            zero: 0,
+          }),
+        );
         pass.dispatchWorkgroups(...groupsFor(block.count * t.size, INIT_WG));
       }
     }
@@ -145,7 +210,12 @@ export class GpuPopulation {
     const tmp = new Float32Array(t.size * block.count);
     drawTensorCpu({ ...block, first: 0 }, { ...t, row: 0 }, block.count, tmp);
     for (let e = 0; e < t.size; e++) {
-      writeArray(this.device, out, tmp.subarray(e * block.count, (e + 1) * block.count), ((t.row + e) * N + block.first) * 4);
+      writeArray(
+        this.device,
+        out,
+        tmp.subarray(e * block.count, (e + 1) * block.count),
+        ((t.row + e) * N + block.first) * 4,
+      );
     }
   }
 }

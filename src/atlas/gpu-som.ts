@@ -4,10 +4,10 @@
  * final BMUs and prototypes are read back once. The initial prototypes and the cell statistics
  * are the CPU's (cheap, and identical by construction).
  */
-import { PipelineCache } from '../gpu/kernel';
+import type { PipelineCache } from '../gpu/kernel';
 import { checked, GpuScope, groupsFor } from './gpu-util';
 import { somKernel } from './kernels';
-import { somCells, somInitial, somInv2s2, uMatrix, type SomResult } from './som';
+import { type SomResult, somCells, somInitial, somInv2s2, uMatrix } from './som';
 import type { SomConfig } from './types';
 
 /** Floats the per-chunk sums may take: bounds chunks × units × (dim + 1). */
@@ -21,10 +21,20 @@ export function somChunking(n: number, units: number, dim: number): { chunk: num
 }
 
 export async function trainSomGpu(
-  device: GPUDevice, cache: PipelineCache, cfg: SomConfig, data: Float32Array, n: number, dim: number, epoch: Int32Array, seed: number,
+  device: GPUDevice,
+  cache: PipelineCache,
+  cfg: SomConfig,
+  data: Float32Array,
+  n: number,
+  dim: number,
+  epoch: Int32Array,
+  seed: number,
 ): Promise<SomResult> {
-  const { rows, cols } = cfg, units = rows * cols;
-  const [bmuK, accK, updK] = await Promise.all((['bmu', 'accumulate', 'update'] as const).map((s) => cache.get(somKernel(s, dim))));
+  const { rows, cols } = cfg,
+    units = rows * cols;
+  const [bmuK, accK, updK] = await Promise.all(
+    (['bmu', 'accumulate', 'update'] as const).map((s) => cache.get(somKernel(s, dim))),
+  );
   const scope = new GpuScope(device);
   try {
     const { chunk, chunks } = somChunking(n, units, dim);
@@ -55,7 +65,15 @@ export async function trainSomGpu(
     });
     const bmu = new Uint32Array(await scope.read(bufs.bmu, n * 4));
     const prototypes = new Float32Array(await scope.read(bufs.protos, units * dim * 4));
-    return { rows, cols, dim, prototypes, bmu, ...somCells(bmu, epoch, units), umatrix: uMatrix(prototypes, rows, cols, dim) };
+    return {
+      rows,
+      cols,
+      dim,
+      prototypes,
+      bmu,
+      ...somCells(bmu, epoch, units),
+      umatrix: uMatrix(prototypes, rows, cols, dim),
+    };
   } finally {
     scope.dispose();
   }

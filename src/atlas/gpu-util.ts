@@ -3,7 +3,7 @@
  * of its bind groups included) is destroyed in one `dispose`, and WebGPU errors raised while a
  * run sets up or trains come back as rejections instead of console noise.
  */
-import { packUniforms, writeArray, type Kernel } from '../gpu/kernel';
+import { type Kernel, packUniforms, writeArray } from '../gpu/kernel';
 
 const STORAGE = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
 
@@ -26,17 +26,27 @@ export class GpuScope {
   /** A bind group with its own uniform buffer (owned by this scope). */
   bindGroup(kernel: Kernel, buffers: GPUBuffer[], uniforms: Record<string, number>): GPUBindGroup {
     const data = packUniforms(kernel.desc, uniforms);
-    const ub = this.buffer(`${kernel.desc.name}.params`, data.byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+    const ub = this.buffer(
+      `${kernel.desc.name}.params`,
+      data.byteLength,
+      GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    );
     this.device.queue.writeBuffer(ub, 0, data);
     const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: ub } }];
-    buffers.forEach((b, i) => entries.push({ binding: i + 1, resource: { buffer: b } }));
+    buffers.forEach((b, i) => {
+      entries.push({ binding: i + 1, resource: { buffer: b } });
+    });
     return this.device.createBindGroup({ label: kernel.desc.name, layout: kernel.layout, entries });
   }
 
   /** Copies `bytes` of `src` to a mappable buffer and returns them once mapped. */
   async read(src: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
     const size = Math.max(16, Math.ceil(bytes / 4) * 4);
-    const rb = this.device.createBuffer({ label: 'readback', size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const rb = this.device.createBuffer({
+      label: 'readback',
+      size,
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
     try {
       const enc = this.device.createCommandEncoder();
       enc.copyBufferToBuffer(src, 0, rb, 0, size);

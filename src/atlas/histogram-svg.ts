@@ -4,7 +4,7 @@
  * summary and the map read with one key.
  */
 import { svg, type TemplateResult } from 'lit';
-import { css as rgb, epochColor } from './colormap';
+import { epochColor, css as rgb } from './colormap';
 
 export function histogramSvg(hist: readonly number[], epochs: number, width = 120, height = 24): TemplateResult {
   const max = Math.max(1, ...hist);

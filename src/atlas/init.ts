@@ -27,13 +27,19 @@ import type { AtlasConfig, BasinMode, InitSpec, NetShape } from './types';
 export function scaleSampler(s: Sampler, k: number): Sampler {
   if (k === 1) return s;
   switch (s.kind) {
-    case 'constant': return { kind: 'constant', value: s.value * k };
+    case 'constant':
+      return { kind: 'constant', value: s.value * k };
     case 'uniform': {
-      const mid = (s.min + s.max) / 2, half = ((s.max - s.min) / 2) * k;
+      const mid = (s.min + s.max) / 2,
+        half = ((s.max - s.min) / 2) * k;
       return { kind: 'uniform', min: mid - half, max: mid + half };
     }
-    case 'normal': case 'truncated_normal': return { ...s, stddev: s.stddev * k };
-    case 'orthogonal': case 'identity': return { ...s, gain: s.gain * k };
+    case 'normal':
+    case 'truncated_normal':
+      return { ...s, stddev: s.stddev * k };
+    case 'orthogonal':
+    case 'identity':
+      return { ...s, gain: s.gain * k };
   }
 }
 
@@ -48,7 +54,12 @@ export interface TensorDraw {
 }
 
 /** Networks [first, first + count) drawn with seeds seed, seed + 1, ... */
-export interface DrawBlock { first: number; count: number; seed: number; tensors: TensorDraw[] }
+export interface DrawBlock {
+  first: number;
+  count: number;
+  seed: number;
+  tensors: TensorDraw[];
+}
 
 /** The tensors of one network under `spec` (null fields: the layers' own initializers). */
 export function tensorDraws(cfg: AtlasConfig, shape: NetShape, spec: InitSpec): TensorDraw[] {
@@ -57,8 +68,22 @@ export function tensorDraws(cfg: AtlasConfig, shape: NetShape, spec: InitSpec): 
     const b: Initializer = spec.bias ?? cfg.layers[l].bias_initializer;
     const ks: [number, number] = [L.fanIn, L.units];
     return [
-      { row: L.kernelOffset, shape: ks, size: L.fanIn * L.units, sampler: scaleSampler(resolveSampler(k, ks), spec.scale), layer: l, stream: Stream.kernel },
-      { row: L.biasOffset, shape: [L.units], size: L.units, sampler: resolveSampler(b, [L.units]), layer: l, stream: Stream.bias },
+      {
+        row: L.kernelOffset,
+        shape: ks,
+        size: L.fanIn * L.units,
+        sampler: scaleSampler(resolveSampler(k, ks), spec.scale),
+        layer: l,
+        stream: Stream.kernel,
+      },
+      {
+        row: L.biasOffset,
+        shape: [L.units],
+        size: L.units,
+        sampler: resolveSampler(b, [L.units]),
+        layer: l,
+        stream: Stream.bias,
+      },
     ];
   });
 }
@@ -66,12 +91,18 @@ export function tensorDraws(cfg: AtlasConfig, shape: NetShape, spec: InitSpec): 
 /** The draw blocks of a population or initializer-table run (a basin map has none: see basinInitial). */
 export function drawBlocks(cfg: AtlasConfig, shape: NetShape): DrawBlock[] {
   const m = cfg.mode;
-  if (m.mode === 'population') return [{ first: 0, count: m.size, seed: cfg.seed, tensors: tensorDraws(cfg, shape, m.init) }];
+  if (m.mode === 'population')
+    return [{ first: 0, count: m.size, seed: cfg.seed, tensors: tensorDraws(cfg, shape, m.init) }];
   if (m.mode === 'initializers') {
     const blocks: DrawBlock[] = [];
     for (const kernel of m.initializers) {
       for (const scale of m.scales) {
-        blocks.push({ first: blocks.length * m.seeds, count: m.seeds, seed: cfg.seed, tensors: tensorDraws(cfg, shape, { kernel, bias: null, scale }) });
+        blocks.push({
+          first: blocks.length * m.seeds,
+          count: m.seeds,
+          seed: cfg.seed,
+          tensors: tensorDraws(cfg, shape, { kernel, bias: null, scale }),
+        });
       }
     }
     return blocks;
@@ -100,7 +131,8 @@ export function axisValues(range: [number, number], res: number): Float64Array {
 export function basinBase(cfg: AtlasConfig, shape: NetShape, m: BasinMode): Float32Array {
   if (m.others.kind === 'fixed') return Float32Array.from(m.others.values);
   const base = new Float32Array(shape.params);
-  for (const t of tensorDraws(cfg, shape, m.others.init)) base.set(sampleCpu(t.sampler, t.shape, cfg.seed, t.layer, t.stream), t.row);
+  for (const t of tensorDraws(cfg, shape, m.others.init))
+    base.set(sampleCpu(t.sampler, t.shape, cfg.seed, t.layer, t.stream), t.row);
   return base;
 }
 
@@ -109,13 +141,16 @@ export function basinBase(cfg: AtlasConfig, shape: NetShape, m: BasinMode): Floa
  * and axis 1 at cell j (j grows with the second weight: row 0 is the map's bottom).
  */
 export function basinInitial(cfg: AtlasConfig, shape: NetShape, m: BasinMode): Float32Array {
-  const res = m.resolution, N = res * res;
+  const res = m.resolution,
+    N = res * res;
   const out = new Float32Array(shape.params * N);
   const base = basinBase(cfg, shape, m);
   for (let p = 0; p < shape.params; p++) out.fill(base[p], p * N, (p + 1) * N);
   const [ax, ay] = m.axes;
-  const px = paramIndex(shape, ax), py = paramIndex(shape, ay);
-  const xs = axisValues(ax.range, res), ys = axisValues(ay.range, res);
+  const px = paramIndex(shape, ax),
+    py = paramIndex(shape, ay);
+  const xs = axisValues(ax.range, res),
+    ys = axisValues(ay.range, res);
   for (let j = 0; j < res; j++) {
     for (let i = 0; i < res; i++) {
       out[px * N + j * res + i] = xs[i];
@@ -137,20 +172,30 @@ export function initialWeightsCpu(cfg: AtlasConfig, shape: NetShape): Float32Arr
 /** Whether the GPU kernel draws this sampler itself (orthogonal and identity are drawn on the CPU). */
 export function gpuDrawKind(s: Sampler): number | null {
   switch (s.kind) {
-    case 'constant': return 0;
-    case 'uniform': return 1;
-    case 'normal': return 2;
-    case 'truncated_normal': return 3;
-    default: return null;
+    case 'constant':
+      return 0;
+    case 'uniform':
+      return 1;
+    case 'normal':
+      return 2;
+    case 'truncated_normal':
+      return 3;
+    default:
+      return null;
   }
 }
 
 /** The two float parameters the GPU kernel receives for a sampler (see shaders/population_init.wgsl). */
 export function gpuDrawParams(s: Sampler): [number, number] {
   switch (s.kind) {
-    case 'constant': return [s.value, 0];
-    case 'uniform': return [s.min, s.max];
-    case 'normal': case 'truncated_normal': return [s.mean, s.stddev];
-    default: return [0, 0];
+    case 'constant':
+      return [s.value, 0];
+    case 'uniform':
+      return [s.min, s.max];
+    case 'normal':
+    case 'truncated_normal':
+      return [s.mean, s.stddev];
+    default:
+      return [0, 0];
   }
 }

@@ -47,11 +47,23 @@ export const INIT_WG = 64;
 
 export function initKernel(): KernelDesc {
   return {
-    name: 'population_init', source: initWgsl, includes: [rngWgsl],
+    name: 'population_init',
+    source: initWgsl,
+    includes: [rngWgsl],
     constants: { WG: ['u32', INIT_WG] },
     uniforms: {
-      count: 'u32', first: 'u32', networks: 'u32', size: 'u32', row: 'u32',
-      seed_lo: 'u32', seed_hi: 'u32', layer: 'u32', stream: 'u32', kind: 'u32', a: 'f32', b: 'f32',
+      count: 'u32',
+      first: 'u32',
+      networks: 'u32',
+      size: 'u32',
+      row: 'u32',
+      seed_lo: 'u32',
+      seed_hi: 'u32',
+      layer: 'u32',
+      stream: 'u32',
+      kind: 'u32',
+      a: 'f32',
+      b: 'f32',
       zero: 'u32', // always 0 (see add_product in shaders/rng.wgsl)
     },
     bindings: ['rw'],
@@ -67,7 +79,8 @@ const SOM = {
 /** The three batch-SOM kernels, specialized on the vector length. */
 export function somKernel(stage: keyof typeof SOM, dim: number): KernelDesc {
   return {
-    name: `som_${stage}`, source: SOM[stage].source,
+    name: `som_${stage}`,
+    source: SOM[stage].source,
     constants: { DIM: ['u32', dim], WG: ['u32', 64] },
     uniforms: { n: 'u32', units: 'u32', cols: 'u32', chunk: 'u32', chunks: 'u32', inv2s2: 'f32' },
     bindings: [...SOM[stage].bindings],

@@ -8,12 +8,20 @@ import type { LayerConfig } from '../core/types';
 import type { AxisSpec, NetShape } from './types';
 
 export function netShape(inputDim: number, layers: readonly LayerConfig[]): NetShape {
-  let fanIn = inputDim, offset = 0;
+  let fanIn = inputDim,
+    offset = 0;
   const out = layers.map((l) => {
     const kernelOffset = offset;
     const biasOffset = offset + fanIn * l.units;
     offset = biasOffset + l.units;
-    const s = { fanIn, units: l.units, act: l.activation, actId: ACTIVATION_ID[l.activation.name], kernelOffset, biasOffset };
+    const s = {
+      fanIn,
+      units: l.units,
+      act: l.activation,
+      actId: ACTIVATION_ID[l.activation.name],
+      kernelOffset,
+      biasOffset,
+    };
     fanIn = l.units;
     return s;
   });

@@ -11,8 +11,8 @@ import { GpuPopulation } from './gpu-population';
 import { trainSomGpu } from './gpu-som';
 import { initialWeightsCpu } from './init';
 import type { RunOptions } from './progress';
-import { trainSomCpu, type SomResult } from './som';
-import { basinMap, initializerTable, summarize, type BasinMap, type OutcomeSummary, type TableRow } from './summary';
+import { type SomResult, trainSomCpu } from './som';
+import { type BasinMap, basinMap, initializerTable, type OutcomeSummary, summarize, type TableRow } from './summary';
 import type { AtlasConfig, NetShape, PopulationResult } from './types';
 
 export interface AtlasResult {
@@ -56,12 +56,24 @@ export async function runAtlas(cfg: AtlasConfig, be: AtlasBackend, opts: RunOpti
   let som: SomResult | null = null;
   const t0 = performance.now();
   if (cfg.som) {
-    const args = [cfg.som, population.initial, population.networks, population.params, population.epoch, cfg.seed] as const;
+    const args = [
+      cfg.som,
+      population.initial,
+      population.networks,
+      population.params,
+      population.epoch,
+      cfg.seed,
+    ] as const;
     som = gpu ? await trainSomGpu(be.device!, gpu.cache, ...args) : trainSomCpu(...args);
   }
   return {
-    config: cfg, shape, population, summary: summarize(population.epoch, cfg.epochs),
-    basin: basinMap(cfg, shape, population), table: initializerTable(cfg, population), som,
+    config: cfg,
+    shape,
+    population,
+    summary: summarize(population.epoch, cfg.epochs),
+    basin: basinMap(cfg, shape, population),
+    table: initializerTable(cfg, population),
+    som,
     somMs: performance.now() - t0,
   };
 }

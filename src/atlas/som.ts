@@ -34,7 +34,7 @@ export interface SomResult {
 /** σ of iteration `it` (0-based): geometric from sigma_start to sigma_end. */
 export function somSigma(cfg: SomConfig, it: number): number {
   if (cfg.iterations === 1) return cfg.sigma_end;
-  return cfg.sigma_start * Math.pow(cfg.sigma_end / cfg.sigma_start, it / (cfg.iterations - 1));
+  return cfg.sigma_start * (cfg.sigma_end / cfg.sigma_start) ** (it / (cfg.iterations - 1));
 }
 
 /** Float32 factor 1 / (2σ²) of iteration `it`, as the GPU receives it. */
@@ -55,15 +55,29 @@ export function somInitial(data: Float32Array, n: number, dim: number, units: nu
 }
 
 /** Nearest prototype of every vector of the parameter-major `data`. */
-export function somBmu(data: Float32Array, n: number, dim: number, protos: Float32Array, units: number, out = new Uint32Array(n)): Uint32Array {
+export function somBmu(
+  data: Float32Array,
+  n: number,
+  dim: number,
+  protos: Float32Array,
+  units: number,
+  out = new Uint32Array(n),
+): Uint32Array {
   const x = new Float64Array(dim);
   for (let i = 0; i < n; i++) {
     for (let d = 0; d < dim; d++) x[d] = data[d * n + i];
-    let best = 0, bestD = Infinity;
+    let best = 0,
+      bestD = Infinity;
     for (let u = 0; u < units; u++) {
       let s = 0;
-      for (let d = 0; d < dim; d++) { const e = x[d] - protos[u * dim + d]; s += e * e; }
-      if (s < bestD) { bestD = s; best = u; }
+      for (let d = 0; d < dim; d++) {
+        const e = x[d] - protos[u * dim + d];
+        s += e * e;
+      }
+      if (s < bestD) {
+        bestD = s;
+        best = u;
+      }
     }
     out[i] = best;
   }
@@ -71,9 +85,19 @@ export function somBmu(data: Float32Array, n: number, dim: number, protos: Float
 }
 
 /** One batch update of `protos` in place from the BMUs. */
-export function somUpdate(data: Float32Array, n: number, dim: number, bmu: Uint32Array, protos: Float32Array, rows: number, cols: number, inv2s2: number): void {
+export function somUpdate(
+  data: Float32Array,
+  n: number,
+  dim: number,
+  bmu: Uint32Array,
+  protos: Float32Array,
+  rows: number,
+  cols: number,
+  inv2s2: number,
+): void {
   const units = rows * cols;
-  const S = new Float64Array(units * dim), c = new Float64Array(units);
+  const S = new Float64Array(units * dim),
+    c = new Float64Array(units);
   for (let i = 0; i < n; i++) {
     const u = bmu[i];
     c[u]++;
@@ -81,12 +105,14 @@ export function somUpdate(data: Float32Array, n: number, dim: number, bmu: Uint3
   }
   const num = new Float64Array(dim);
   for (let k = 0; k < units; k++) {
-    const kr = Math.floor(k / cols), kc = k % cols;
+    const kr = Math.floor(k / cols),
+      kc = k % cols;
     num.fill(0);
     let den = 0;
     for (let u = 0; u < units; u++) {
       if (c[u] === 0) continue;
-      const dr = Math.floor(u / cols) - kr, dc = (u % cols) - kc;
+      const dr = Math.floor(u / cols) - kr,
+        dc = (u % cols) - kc;
       const h = Math.exp(-(dr * dr + dc * dc) * inv2s2);
       for (let d = 0; d < dim; d++) num[d] += h * S[u * dim + d];
       den += h * c[u];
@@ -100,13 +126,24 @@ export function uMatrix(protos: Float32Array, rows: number, cols: number, dim: n
   const out = new Float32Array(rows * cols);
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
-      let sum = 0, k = 0;
-      for (const [dr, dc] of [[-1, 0], [1, 0], [0, -1], [0, 1]]) {
-        const rr = r + dr, cc = c + dc;
+      let sum = 0,
+        k = 0;
+      for (const [dr, dc] of [
+        [-1, 0],
+        [1, 0],
+        [0, -1],
+        [0, 1],
+      ]) {
+        const rr = r + dr,
+          cc = c + dc;
         if (rr < 0 || rr >= rows || cc < 0 || cc >= cols) continue;
         let s = 0;
-        for (let d = 0; d < dim; d++) { const e = protos[(r * cols + c) * dim + d] - protos[(rr * cols + cc) * dim + d]; s += e * e; }
-        sum += Math.sqrt(s); k++;
+        for (let d = 0; d < dim; d++) {
+          const e = protos[(r * cols + c) * dim + d] - protos[(rr * cols + cc) * dim + d];
+          s += e * e;
+        }
+        sum += Math.sqrt(s);
+        k++;
       }
       out[r * cols + c] = sum / k;
     }
@@ -115,17 +152,33 @@ export function uMatrix(protos: Float32Array, rows: number, cols: number, dim: n
 }
 
 /** Cell statistics once the final BMUs are known: networks per cell and their success fraction. */
-export function somCells(bmu: Uint32Array, epoch: Int32Array, units: number): { count: Uint32Array; success: Float32Array } {
-  const count = new Uint32Array(units), ok = new Uint32Array(units);
-  for (let i = 0; i < bmu.length; i++) { count[bmu[i]]++; if (epoch[i] >= 0) ok[bmu[i]]++; }
+export function somCells(
+  bmu: Uint32Array,
+  epoch: Int32Array,
+  units: number,
+): { count: Uint32Array; success: Float32Array } {
+  const count = new Uint32Array(units),
+    ok = new Uint32Array(units);
+  for (let i = 0; i < bmu.length; i++) {
+    count[bmu[i]]++;
+    if (epoch[i] >= 0) ok[bmu[i]]++;
+  }
   const success = new Float32Array(units);
   for (let u = 0; u < units; u++) success[u] = count[u] ? ok[u] / count[u] : NaN;
   return { count, success };
 }
 
 /** Trains the map on the CPU. `data` is parameter-major (n vectors of `dim`); `epoch` colours the cells. */
-export function trainSomCpu(cfg: SomConfig, data: Float32Array, n: number, dim: number, epoch: Int32Array, seed: number): SomResult {
-  const { rows, cols } = cfg, units = rows * cols;
+export function trainSomCpu(
+  cfg: SomConfig,
+  data: Float32Array,
+  n: number,
+  dim: number,
+  epoch: Int32Array,
+  seed: number,
+): SomResult {
+  const { rows, cols } = cfg,
+    units = rows * cols;
   const protos = somInitial(data, n, dim, units, seed);
   const bmu = new Uint32Array(n);
   for (let it = 0; it < cfg.iterations; it++) {
@@ -133,5 +186,13 @@ export function trainSomCpu(cfg: SomConfig, data: Float32Array, n: number, dim: 
     somUpdate(data, n, dim, bmu, protos, rows, cols, somInv2s2(cfg, it));
   }
   somBmu(data, n, dim, protos, units, bmu);
-  return { rows, cols, dim, prototypes: protos, bmu, ...somCells(bmu, epoch, units), umatrix: uMatrix(protos, rows, cols, dim) };
+  return {
+    rows,
+    cols,
+    dim,
+    prototypes: protos,
+    bmu,
+    ...somCells(bmu, epoch, units),
+    umatrix: uMatrix(protos, rows, cols, dim),
+  };
 }

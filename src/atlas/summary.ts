@@ -56,12 +56,18 @@ export function initializerTable(cfg: AtlasConfig, r: PopulationResult): TableRo
   m.initializers.forEach((init: Initializer) => {
     for (const scale of m.scales) {
       const first = rows.length * m.seeds;
-      let lossSum = 0, finite = 0;
+      let lossSum = 0,
+        finite = 0;
       for (let n = first; n < first + m.seeds; n++) {
-        if (Number.isFinite(r.finalLoss[n])) { lossSum += r.finalLoss[n]; finite++; }
+        if (Number.isFinite(r.finalLoss[n])) {
+          lossSum += r.finalLoss[n];
+          finite++;
+        }
       }
       rows.push({
-        initializer: init.name, keras: initializerToKeras(init), scale,
+        initializer: init.name,
+        keras: initializerToKeras(init),
+        scale,
         ...summarize(r.epoch, cfg.epochs, first, m.seeds),
         mean_final_loss: finite ? lossSum / finite : NaN,
       });
@@ -70,7 +76,12 @@ export function initializerTable(cfg: AtlasConfig, r: PopulationResult): TableRo
   return rows;
 }
 
-export interface BasinAxis { name: string; param: number; range: [number, number]; values: number[] }
+export interface BasinAxis {
+  name: string;
+  param: number;
+  range: [number, number];
+  values: number[];
+}
 
 export interface BasinMap {
   resolution: number;
@@ -85,8 +96,14 @@ export function basinMap(cfg: AtlasConfig, shape: NetShape, r: PopulationResult)
   const m = cfg.mode;
   if (m.mode !== 'basin') return null;
   const axis = (i: 0 | 1): BasinAxis => {
-    const a = (m as BasinMode).axes[i], p = paramIndex(shape, a);
-    return { name: paramName(shape, p), param: p, range: a.range, values: Array.from(axisValues(a.range, m.resolution)) };
+    const a = (m as BasinMode).axes[i],
+      p = paramIndex(shape, a);
+    return {
+      name: paramName(shape, p),
+      param: p,
+      range: a.range,
+      values: Array.from(axisValues(a.range, m.resolution)),
+    };
   };
   return { resolution: m.resolution, x: axis(0), y: axis(1), epoch: r.epoch, finalLoss: r.finalLoss };
 }

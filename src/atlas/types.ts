@@ -10,7 +10,12 @@ export type AtlasDatasetName = 'xor' | 'circle' | 'xor2d' | 'gauss' | 'spiral';
 export type AtlasLoss = 'mse' | 'binary_crossentropy';
 
 /** Plain SGD (momentum 0), heavy-ball momentum, or Nesterov momentum, as Keras' SGD. */
-export interface AtlasOptimizer { name: 'sgd'; learning_rate: number; momentum: number; nesterov: boolean }
+export interface AtlasOptimizer {
+  name: 'sgd';
+  learning_rate: number;
+  momentum: number;
+  nesterov: boolean;
+}
 
 /**
  * When a network counts as trained: its full-batch loss below `value`, or every sample on the
@@ -22,7 +27,11 @@ export type Criterion = { kind: 'loss_below'; value: number } | { kind: 'all_cor
  * Where initial weights come from, per layer: each layer's kernel and bias initializer, and a
  * factor on the kernel's spread (`scaleSampler`). `null` entries mean "the layer's own".
  */
-export interface InitSpec { kernel: Initializer | null; bias: Initializer | null; scale: number }
+export interface InitSpec {
+  kernel: Initializer | null;
+  bias: Initializer | null;
+  scale: number;
+}
 
 /** One weight as a map axis: a kernel element (row = input unit, col = output unit) or a bias. */
 export type AxisSpec =

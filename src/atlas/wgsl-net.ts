@@ -24,9 +24,13 @@ export const INLINE_SAMPLES = 16;
 export function networkWgsl(cfg: AtlasConfig, shape: NetShape, data: AtlasData): string {
   const NP = shape.params;
   const momentum = cfg.optimizer.momentum !== 0;
-  const L = shape.layers, last = L.length - 1;
+  const L = shape.layers,
+    last = L.length - 1;
   const out: string[] = [];
-  const decl = (name: string) => range(NP).map((p) => `var<private> ${name}${p}: f32;`).join('\n');
+  const decl = (name: string) =>
+    range(NP)
+      .map((p) => `var<private> ${name}${p}: f32;`)
+      .join('\n');
   out.push(decl('w'), decl('g'));
   if (momentum) out.push(decl('v'));
 
@@ -38,7 +42,11 @@ export function networkWgsl(cfg: AtlasConfig, shape: NetShape, data: AtlasData):
   }
   out.push(`fn load_state(n: u32) {\n${load.join('\n')}\n}`);
   out.push(`fn store_state(n: u32) {\n${store.join('\n')}\n}`);
-  out.push(`fn zero_grad() {\n${range(NP).map((p) => `  g${p} = 0.0;`).join('\n')}\n}`);
+  out.push(
+    `fn zero_grad() {\n${range(NP)
+      .map((p) => `  g${p} = 0.0;`)
+      .join('\n')}\n}`,
+  );
 
   // One sample: forward, loss, backward into g. `input(l, i)` names unit i of layer l's input.
   const D = shape.inputDim;
@@ -47,16 +55,21 @@ export function networkWgsl(cfg: AtlasConfig, shape: NetShape, data: AtlasData):
   L.forEach((Ly, l) => {
     const act = `${Ly.actId}u, ${lit(Ly.act.alpha)}`;
     for (const j of range(Ly.units)) {
-      const terms = range(Ly.fanIn).map((i) => ` + ${input(l, i)} * w${Ly.kernelOffset + i * Ly.units + j}`).join('');
+      const terms = range(Ly.fanIn)
+        .map((i) => ` + ${input(l, i)} * w${Ly.kernelOffset + i * Ly.units + j}`)
+        .join('');
       body.push(`  let z${l}_${j} = w${Ly.biasOffset + j}${terms};`);
       const f = Ly.actId === ACTIVATION_ID.sigmoid ? `sigm(z${l}_${j})` : `act_f(${act}, z${l}_${j})`;
       body.push(`  let a${l}_${j} = ${f};`);
     }
   });
-  const zo = `z${last}_0`, ao = `a${last}_0`;
+  const zo = `z${last}_0`,
+    ao = `a${last}_0`;
   if (cfg.loss === 'mse') {
     body.push(`  let diff = ${ao} - y;`, '  let ls = diff * diff;');
-    body.push(`  let d${last}_0 = 2.0 * diff * INV * dact(${L[last].actId}u, ${lit(L[last].act.alpha)}, ${zo}, ${ao});`);
+    body.push(
+      `  let d${last}_0 = 2.0 * diff * INV * dact(${L[last].actId}u, ${lit(L[last].act.alpha)}, ${zo}, ${ao});`,
+    );
   } else {
     body.push(`  let ls = softplus(${zo}) - ${zo} * y;`, `  let d${last}_0 = (${ao} - y) * INV;`);
   }
@@ -64,25 +77,35 @@ export function networkWgsl(cfg: AtlasConfig, shape: NetShape, data: AtlasData):
     const Ly = L[l];
     for (const j of range(Ly.units)) body.push(`  g${Ly.biasOffset + j} += d${l}_${j};`);
     for (const i of range(Ly.fanIn)) {
-      for (const j of range(Ly.units)) body.push(`  g${Ly.kernelOffset + i * Ly.units + j} += ${input(l, i)} * d${l}_${j};`);
+      for (const j of range(Ly.units))
+        body.push(`  g${Ly.kernelOffset + i * Ly.units + j} += ${input(l, i)} * d${l}_${j};`);
     }
     if (l > 0) {
       const Pv = L[l - 1];
       for (const i of range(Ly.fanIn)) {
-        const sum = range(Ly.units).map((j) => `d${l}_${j} * w${Ly.kernelOffset + i * Ly.units + j}`).join(' + ');
-        body.push(`  let d${l - 1}_${i} = (${sum}) * dact(${Pv.actId}u, ${lit(Pv.act.alpha)}, z${l - 1}_${i}, a${l - 1}_${i});`);
+        const sum = range(Ly.units)
+          .map((j) => `d${l}_${j} * w${Ly.kernelOffset + i * Ly.units + j}`)
+          .join(' + ');
+        body.push(
+          `  let d${l - 1}_${i} = (${sum}) * dact(${Pv.actId}u, ${lit(Pv.act.alpha)}, z${l - 1}_${i}, a${l - 1}_${i});`,
+        );
       }
     }
   }
   body.push(`  return vec2<f32>(ls, select(0.0, 1.0, (${ao} > 0.5) == (y > 0.5)));`);
-  out.push(`fn sample(${range(D).map((i) => `x${i}: f32, `).join('')}y: f32) -> vec2<f32> {\n${body.join('\n')}\n}`);
+  out.push(
+    `fn sample(${range(D)
+      .map((i) => `x${i}: f32, `)
+      .join('')}y: f32) -> vec2<f32> {\n${body.join('\n')}\n}`,
+  );
 
   out.push(epochPass(data));
 
   // Keras SGD, as src/core/cpu/optimizers.ts and cpu-population.ts.
   const upd = range(NP).map((p) => {
     if (!momentum) return `  w${p} = w${p} - P.lr * g${p};`;
-    if (cfg.optimizer.nesterov) return `  { let st = P.lr * g${p}; v${p} = P.mu * v${p} - st; w${p} = w${p} + (P.mu * v${p} - st); }`;
+    if (cfg.optimizer.nesterov)
+      return `  { let st = P.lr * g${p}; v${p} = P.mu * v${p} - st; w${p} = w${p} + (P.mu * v${p} - st); }`;
     return `  v${p} = P.mu * v${p} - P.lr * g${p};\n  w${p} = w${p} + v${p};`;
   });
   out.push(`fn update() {\n${upd.join('\n')}\n}`);
@@ -98,11 +121,15 @@ function epochPass(data: AtlasData): string {
   const lines = ['fn epoch_pass() -> vec2<f32> {', '  var acc = vec2<f32>(0.0, 0.0);'];
   if (data.samples <= INLINE_SAMPLES) {
     for (let s = 0; s < data.samples; s++) {
-      const args = range(W).map((k) => lit(data.rows[s * W + k])).join(', ');
+      const args = range(W)
+        .map((k) => lit(data.rows[s * W + k]))
+        .join(', ');
       lines.push(`  acc += sample(${args});`);
     }
   } else {
-    const args = range(W).map((k) => `data[b + ${k}u]`).join(', ');
+    const args = range(W)
+      .map((k) => `data[b + ${k}u]`)
+      .join(', ');
     lines.push('  for (var s = 0u; s < SAMPLES; s++) {', '    let b = s * ROW;', `    acc += sample(${args});`, '  }');
   }
   lines.push('  return acc;', '}');

@@ -4,7 +4,7 @@
  * benchmark with defaults.
  */
 import { ConfigError, show } from '../core/errors';
-import { ALL_ENGINES, defaultOptions, PRODUCT_SIZES, RUNGS, type BenchOptions } from './spec';
+import { ALL_ENGINES, type BenchOptions, defaultOptions, PRODUCT_SIZES, RUNGS } from './spec';
 import type { EngineName } from './types';
 
 export const BENCH_USAGE = `Usage: mlp-playground bench [options]
@@ -38,9 +38,13 @@ export interface BenchArgs {
 const fail = (m: string) => new ConfigError('', m);
 
 function list<T extends string>(flag: string, raw: string, allowed: readonly T[]): T[] {
-  const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const items = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (items.length === 0) throw fail(`${flag} needs at least one item`);
-  for (const it of items) if (!allowed.includes(it as T)) throw fail(`${flag}: unknown ${show(it)}; allowed: ${allowed.join(', ')}`);
+  for (const it of items)
+    if (!allowed.includes(it as T)) throw fail(`${flag}: unknown ${show(it)}; allowed: ${allowed.join(', ')}`);
   return items as T[];
 }
 
@@ -72,7 +76,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   }
   const maxRaw = values.get('--max-size');
   const maxSize = maxRaw === undefined ? undefined : positive('--max-size', maxRaw);
-  if (maxSize !== undefined && maxSize < PRODUCT_SIZES[0]) throw fail(`--max-size must be at least ${PRODUCT_SIZES[0]}, got ${maxSize}`);
+  if (maxSize !== undefined && maxSize < PRODUCT_SIZES[0])
+    throw fail(`--max-size must be at least ${PRODUCT_SIZES[0]}, got ${maxSize}`);
   const options = defaultOptions({ quick: flags.has('--quick'), maxSize });
   const budget = values.get('--budget');
   if (budget !== undefined) options.budgetMs = positive('--budget', budget) * 1000;
@@ -88,9 +93,24 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   const parts = values.get('--parts');
   if (parts !== undefined) {
     const p = list('--parts', parts, ['ceiling', 'products', 'training', 'atlas'] as const);
-    options.parts = { ceiling: p.includes('ceiling'), products: p.includes('products'), training: p.includes('training'), atlas: p.includes('atlas') };
+    options.parts = {
+      ceiling: p.includes('ceiling'),
+      products: p.includes('products'),
+      training: p.includes('training'),
+      atlas: p.includes('atlas'),
+    };
   }
   const rungs = values.get('--rungs');
-  if (rungs !== undefined) options.rungs = list('--rungs', rungs, RUNGS.map((r) => r.id));
-  return { options, out: values.get('--out') ?? null, write: !flags.has('--no-write'), reportOnly: flags.has('--report-only') };
+  if (rungs !== undefined)
+    options.rungs = list(
+      '--rungs',
+      rungs,
+      RUNGS.map((r) => r.id),
+    );
+  return {
+    options,
+    out: values.get('--out') ?? null,
+    write: !flags.has('--no-write'),
+    reportOnly: flags.has('--report-only'),
+  };
 }

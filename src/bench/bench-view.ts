@@ -9,13 +9,13 @@
  * Fires `bench-results` (a `BenchResultsEvent`) when a run completes, and `bench-running` (a
  * `BenchRunningEvent`) when one starts and ends.
  */
-import { css, html, LitElement, nothing, unsafeCSS, type PropertyValues } from 'lit';
+import { css, html, LitElement, nothing, type PropertyValues, unsafeCSS } from 'lit';
 import uPlot from 'uplot';
 import uplotCss from 'uplot/dist/uPlot.min.css?inline';
 import { browserEnv } from './browser-env';
-import { runBench, type BenchProgress } from './ladder';
+import { type BenchProgress, runBench } from './ladder';
 import { chartColumns, reportTables, toCsv } from './report';
-import { defaultOptions, PRODUCT_SIZES, rungInfo, RUNGS, type BenchOptions } from './spec';
+import { type BenchOptions, defaultOptions, PRODUCT_SIZES, RUNGS, rungInfo } from './spec';
 import { shortNumber } from './svg';
 import { evaluateTargets, fastestCheck, type TargetCheck } from './targets';
 import type { BenchResults, ProductMeasurement, TrainMeasurement } from './types';
@@ -54,7 +54,9 @@ export class BenchView extends LitElement {
     view: { state: true },
   };
 
-  static override styles = [unsafeCSS(uplotCss), css`
+  static override styles = [
+    unsafeCSS(uplotCss),
+    css`
     :host { display: block; font: 13px/1.4 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; color: #1f2328; }
     .bar { display: flex; flex-wrap: wrap; gap: 8px 16px; align-items: center; margin-bottom: 8px; }
     label { display: inline-flex; gap: 4px; align-items: center; }
@@ -71,7 +73,8 @@ export class BenchView extends LitElement {
     ol { padding-left: 20px; }
     .fastest { margin: 0 0 12px; }
     .met { color: #1a7f37; } .missed { color: #b42318; }
-  `];
+  `,
+  ];
 
   /** The page's device; when absent the view requests one itself. */
   gpu: { device: GPUDevice; adapter: string } | null = null;
@@ -126,12 +129,28 @@ export class BenchView extends LitElement {
 
   private current(): BenchResults {
     const o = this.runOptions();
-    return this.results ?? {
-      schema: 1, date: '', durationS: 0, options: {}, ceiling: null, notes: [],
-      environment: { runtime: '', machine: { cpu: '', cores: 0 }, adapter: null, tfjsAdapter: null, driver: null, tfjsVersion: null, tfjsBackends: [] },
-      products: this.products, training: this.training,
-      rungs: o.rungs.map((id) => rungInfo(RUNGS.find((r) => r.id === id)!)),
-    };
+    return (
+      this.results ?? {
+        schema: 1,
+        date: '',
+        durationS: 0,
+        options: {},
+        ceiling: null,
+        notes: [],
+        environment: {
+          runtime: '',
+          machine: { cpu: '', cores: 0 },
+          adapter: null,
+          tfjsAdapter: null,
+          driver: null,
+          tfjsVersion: null,
+          tfjsBackends: [],
+        },
+        products: this.products,
+        training: this.training,
+        rungs: o.rungs.map((id) => rungInfo(RUNGS.find((r) => r.id === id)!)),
+      }
+    );
   }
 
   private async run(): Promise<void> {
@@ -150,9 +169,15 @@ export class BenchView extends LitElement {
       if (signal.aborted) return;
       const results = await runBench(env, opts, {
         signal,
-        onProgress: (p) => { this.progress = p; },
-        onProduct: (m) => { this.products = [...this.products, m]; },
-        onTraining: (m) => { this.training = [...this.training, m]; },
+        onProgress: (p) => {
+          this.progress = p;
+        },
+        onProduct: (m) => {
+          this.products = [...this.products, m];
+        },
+        onTraining: (m) => {
+          this.training = [...this.training, m];
+        },
       });
       this.results = results;
       this.dispatchEvent(new BenchResultsEvent(results));
@@ -175,7 +200,8 @@ export class BenchView extends LitElement {
   }
 
   protected override updated(changed: PropertyValues): void {
-    if (changed.has('products') || changed.has('training') || changed.has('results') || changed.has('view')) this.drawChart();
+    if (changed.has('products') || changed.has('training') || changed.has('results') || changed.has('view'))
+      this.drawChart();
   }
 
   private drawChart(): void {
@@ -186,12 +212,19 @@ export class BenchView extends LitElement {
     this.plot = null;
     if (cols.x.length === 0 || cols.series.length === 0) return;
     const opts: uPlot.Options = {
-      width: Math.max(320, host.clientWidth || 640), height: 320,
+      width: Math.max(320, host.clientWidth || 640),
+      height: 320,
       scales: { x: { time: false, distr: 3, log: 10 }, y: { distr: 3, log: 10 } },
       // The report's tick labels: uPlot's own fixed-point ones print the tiny networks' GFLOP per
       // step (~1e-7) as 0. A log axis hands in null for the minor ticks it leaves unlabelled.
-      axes: [{ label: cols.xLabel, values: (_u, splits) => splits.map((v) => (v == null ? '' : shortNumber(v))) }, { label: this.view === 'training' ? 'ms per step' : 'ms per product', size: 60 }],
-      series: [{ label: cols.xLabel, value: (_u, v) => (v == null ? '--' : shortNumber(v)) }, ...cols.series.map((s) => ({ label: s.label, stroke: s.color, width: 2, points: { show: true, size: 5 } }))],
+      axes: [
+        { label: cols.xLabel, values: (_u, splits) => splits.map((v) => (v == null ? '' : shortNumber(v))) },
+        { label: this.view === 'training' ? 'ms per step' : 'ms per product', size: 60 },
+      ],
+      series: [
+        { label: cols.xLabel, value: (_u, v) => (v == null ? '--' : shortNumber(v)) },
+        ...cols.series.map((s) => ({ label: s.label, stroke: s.color, width: 2, points: { show: true, size: 5 } })),
+      ],
     };
     this.plot = new uPlot(opts, [cols.x, ...cols.series.map((s) => s.y)] as uPlot.AlignedData, host);
   }
@@ -215,28 +248,42 @@ export class BenchView extends LitElement {
     return html`
       <div class="bar">
         <button @click=${() => (this.running ? this.abort?.abort() : this.run())}>${this.running ? 'Cancel' : 'Run benchmark'}</button>
-        <label><input type="checkbox" .checked=${this.quick} ?disabled=${this.running} @change=${(e: Event) => { this.quick = (e.target as HTMLInputElement).checked; }}> quick</label>
-        <label>max size <select ?disabled=${this.running} @change=${(e: Event) => { this.maxSize = Number((e.target as HTMLSelectElement).value); }}>
+        <label><input type="checkbox" .checked=${this.quick} ?disabled=${this.running} @change=${(e: Event) => {
+          this.quick = (e.target as HTMLInputElement).checked;
+        }}> quick</label>
+        <label>max size <select ?disabled=${this.running} @change=${(e: Event) => {
+          this.maxSize = Number((e.target as HTMLSelectElement).value);
+        }}>
           ${PRODUCT_SIZES.map((n) => html`<option value=${n} ?selected=${n === this.maxSize}>${n}</option>`)}</select></label>
-        <label><input type="checkbox" .checked=${this.includeTf} ?disabled=${this.running} @change=${(e: Event) => { this.includeTf = (e.target as HTMLInputElement).checked; }}> compare with TF.js</label>
+        <label><input type="checkbox" .checked=${this.includeTf} ?disabled=${this.running} @change=${(e: Event) => {
+          this.includeTf = (e.target as HTMLInputElement).checked;
+        }}> compare with TF.js</label>
         ${p && this.running ? html`<progress max=${p.total} .value=${p.done}></progress><span class="muted">${p.phase}: ${p.label}</span>` : nothing}
         <button ?disabled=${!this.results} @click=${() => this.download(`bench-${stamp()}.json`, JSON.stringify(this.results, null, 1), 'application/json')}>Export JSON</button>
         <button ?disabled=${!this.results} @click=${() => this.download(`bench-${stamp()}.csv`, toCsv(this.results!), 'text/csv')}>Export CSV</button>
       </div>
       ${this.error ? html`<p class="error">${this.error}</p>` : nothing}
-      ${this.results ? html`<p class="muted">Adapter: ${this.results.environment.adapter ?? 'none'}.
+      ${
+        this.results
+          ? html`<p class="muted">Adapter: ${this.results.environment.adapter ?? 'none'}.
         ${this.results.ceiling ? html`Ceiling ${this.results.ceiling.gflops.toFixed(1)} GFLOP/s.` : nothing}
-        ${(this.results.durationS / 60).toFixed(1)} min.</p>` : nothing}
+        ${(this.results.durationS / 60).toFixed(1)} min.</p>`
+          : nothing
+      }
       <div class="bar">
-        <label>chart <select @change=${(e: Event) => { this.view = (e.target as HTMLSelectElement).value as ChartView; }}>
+        <label>chart <select @change=${(e: Event) => {
+          this.view = (e.target as HTMLSelectElement).value as ChartView;
+        }}>
           ${(['forward', 'dX', 'dW', 'training'] as const).map((v) => html`<option value=${v} ?selected=${v === this.view}>${v === 'training' ? 'training steps' : `${v} product`}</option>`)}
         </select></label>
       </div>
       <div id="chart"></div>
       ${this.results ? this.renderTargets(this.results) : nothing}
-      <div class="scroll">${reportTables(r).map((t) => html`<table><caption>${t.title}</caption>
+      <div class="scroll">${reportTables(r).map(
+        (t) => html`<table><caption>${t.title}</caption>
         <thead><tr>${t.head.map((h) => html`<th>${h}</th>`)}</tr></thead>
-        <tbody>${t.rows.map((row) => html`<tr>${row.map((c) => html`<td>${c}</td>`)}</tr>`)}</tbody></table>`)}</div>
+        <tbody>${t.rows.map((row) => html`<tr>${row.map((c) => html`<td>${c}</td>`)}</tr>`)}</tbody></table>`,
+      )}</div>
     `;
   }
 }
@@ -244,5 +291,7 @@ export class BenchView extends LitElement {
 customElements.define('bench-view', BenchView);
 
 declare global {
-  interface HTMLElementTagNameMap { 'bench-view': BenchView }
+  interface HTMLElementTagNameMap {
+    'bench-view': BenchView;
+  }
 }

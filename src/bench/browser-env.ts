@@ -8,11 +8,13 @@ import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.w
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadsUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { BenchEnv } from './ladder';
-import { initBackends, tfAdapterInfo, type TfBackend, type TfHandle, type TfModule } from './tf';
+import { initBackends, type TfBackend, type TfHandle, type TfModule, tfAdapterInfo } from './tf';
 import type { Environment } from './types';
 
 export function describeAdapterInfo(info: GPUAdapterInfo | undefined): string {
-  const parts = info ? [info.vendor, info.architecture, info.device, info.description].filter((s) => s && s.length > 0) : [];
+  const parts = info
+    ? [info.vendor, info.architecture, info.device, info.description].filter((s) => s && s.length > 0)
+    : [];
   return parts.length ? Array.from(new Set(parts)).join(' / ') : 'WebGPU adapter';
 }
 
@@ -22,7 +24,13 @@ export async function requestDevice(): Promise<{ device: GPUDevice; adapter: str
   const adapter = await gpu?.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) return null;
   const requiredLimits: Record<string, number> = {};
-  for (const k of ['maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupStorageSize', 'maxComputeInvocationsPerWorkgroup', 'maxStorageBuffersPerShaderStage'] as const) {
+  for (const k of [
+    'maxStorageBufferBindingSize',
+    'maxBufferSize',
+    'maxComputeWorkgroupStorageSize',
+    'maxComputeInvocationsPerWorkgroup',
+    'maxStorageBuffersPerShaderStage',
+  ] as const) {
     requiredLimits[k] = adapter.limits[k];
   }
   return { device: await adapter.requestDevice({ requiredLimits }), adapter: describeAdapterInfo(adapter.info) };
@@ -52,17 +60,24 @@ export async function loadTfBrowser(wanted: readonly TfBackend[]): Promise<TfHan
 const SETTLE_MS = 20;
 
 /** The BenchEnv of the page. `gpu` is the page's device when it has one, else one is requested. */
-export async function browserEnv(opts: { gpu?: { device: GPUDevice; adapter: string } | null; tfBackends: TfBackend[] }): Promise<BenchEnv> {
+export async function browserEnv(opts: {
+  gpu?: { device: GPUDevice; adapter: string } | null;
+  tfBackends: TfBackend[];
+}): Promise<BenchEnv> {
   const gpu = opts.gpu ?? (await requestDevice().catch(() => null));
   const tf = opts.tfBackends.length ? await loadTfBrowser(opts.tfBackends) : null;
   const nav = navigator as Navigator & { deviceMemory?: number };
   const environment: Environment = {
     runtime: nav.userAgent,
-    machine: { cpu: 'browser (CPU model not exposed)', cores: nav.hardwareConcurrency ?? 0, memoryGiB: nav.deviceMemory },
+    machine: {
+      cpu: 'browser (CPU model not exposed)',
+      cores: nav.hardwareConcurrency ?? 0,
+      memoryGiB: nav.deviceMemory,
+    },
     adapter: gpu?.adapter ?? null,
     tfjsAdapter: tf?.backends.includes('webgpu') ? tfAdapterInfo(tf.tf) : null,
     driver: null,
-    tfjsVersion: tf ? (tf.tf.version as Record<string, string>)['tfjs'] ?? null : null,
+    tfjsVersion: tf ? ((tf.tf.version as Record<string, string>).tfjs ?? null) : null,
     tfjsBackends: tf?.backends ?? [],
   };
   return {
@@ -73,10 +88,13 @@ export async function browserEnv(opts: { gpu?: { device: GPUDevice; adapter: str
     gpu,
     tf,
     environment,
-    load: { mnist: () => fetch(`${import.meta.env.BASE_URL}data/mnist.bin`).then((r) => {
-      if (!r.ok) throw new Error(`MNIST: ${r.status} ${r.statusText}`);
-      return r.arrayBuffer();
-    }) },
+    load: {
+      mnist: () =>
+        fetch(`${import.meta.env.BASE_URL}data/mnist.bin`).then((r) => {
+          if (!r.ok) throw new Error(`MNIST: ${r.status} ${r.statusText}`);
+          return r.arrayBuffer();
+        }),
+    },
     // A macrotask, so the progress bar and the table repaint between cells.
     pause: () => new Promise((res) => setTimeout(res, 0)),
   };

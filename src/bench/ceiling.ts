@@ -9,8 +9,8 @@
  * The WGSL is generated because the chain count must unroll into straight-line code; the
  * generator is the one loop below.
  */
-import { bind, dispatch, PipelineCache, type BoundKernel, type KernelDesc } from '../gpu/kernel';
-import { measureInterleaved, type Clock, type MeasureOptions } from './measure';
+import { type BoundKernel, bind, dispatch, type KernelDesc, PipelineCache } from '../gpu/kernel';
+import { type Clock, type MeasureOptions, measureInterleaved } from './measure';
 import type { Ceiling, CeilingVariant, Timing } from './types';
 
 /** Invocations per workgroup and workgroups per dispatch: wide enough for any adapter's cores. */
@@ -25,9 +25,10 @@ const GROUPS = 4096;
 export function fmaKernel(chains: number, width: 1 | 4 = 4): KernelDesc {
   const idx = Array.from({ length: chains }, (_, i) => i);
   const T = width === 4 ? 'vec4<f32>' : 'f32';
-  const init = (i: number) => (width === 4
-    ? `vec4<f32>(seed + ${(i + 1) * 0.01}, seed + ${(i + 1) * 0.02}, seed - ${(i + 1) * 0.01}, seed)`
-    : `seed + ${(i + 1) * 0.01}`);
+  const init = (i: number) =>
+    width === 4
+      ? `vec4<f32>(seed + ${(i + 1) * 0.01}, seed + ${(i + 1) * 0.02}, seed - ${(i + 1) * 0.01}, seed)`
+      : `seed + ${(i + 1) * 0.01}`;
   const total = width === 4 ? 's.x + s.y + s.z + s.w' : 's';
   const source = `// ${chains} independent ${T} multiply-add chains per invocation, P.loops rounds.
 @group(0) @binding(1) var<storage, read_write> sink: array<f32>;
@@ -60,15 +61,32 @@ export function fmaFlops(chains: number, loops: number, groups = GROUPS, width =
   return groups * WG_SIZE * loops * chains * width * 2;
 }
 
-function toTiming(o: { samples: number[]; iters: number; warmupMs: number; summary: { median: number; min: number; max: number } }): Timing {
-  return { median: o.summary.median, min: o.summary.min, max: o.summary.max, repeats: o.samples.length, iters: o.iters, samples: o.samples, warmupMs: o.warmupMs };
+function toTiming(o: {
+  samples: number[];
+  iters: number;
+  warmupMs: number;
+  summary: { median: number; min: number; max: number };
+}): Timing {
+  return {
+    median: o.summary.median,
+    min: o.summary.min,
+    max: o.summary.max,
+    repeats: o.samples.length,
+    iters: o.iters,
+    samples: o.samples,
+    warmupMs: o.warmupMs,
+  };
 }
 
 /** Dispatches `k` (one kernel, or a sequence as one iteration) `iters` times in one pass per submit, then waits for the queue. */
-export function dispatchWorkload(device: GPUDevice, k: BoundKernel | BoundKernel[], perSubmit = 256): (iters: number) => Promise<void> {
+export function dispatchWorkload(
+  device: GPUDevice,
+  k: BoundKernel | BoundKernel[],
+  perSubmit = 256,
+): (iters: number) => Promise<void> {
   const ks = Array.isArray(k) ? k : [k];
   return async (iters: number) => {
-    for (let done = 0; done < iters;) {
+    for (let done = 0; done < iters; ) {
       const n = Math.min(perSubmit, iters - done);
       const enc = device.createCommandEncoder();
       const pass = enc.beginComputePass();
@@ -81,12 +99,19 @@ export function dispatchWorkload(device: GPUDevice, k: BoundKernel | BoundKernel
   };
 }
 
-export interface CeilingShape { chains: number; width: 1 | 4 }
+export interface CeilingShape {
+  chains: number;
+  width: 1 | 4;
+}
 
 /** Variants tried: scalar and vec4 accumulators, from few to many independent chains. */
 export const CEILING_VARIANTS: CeilingShape[] = [
-  { width: 1, chains: 8 }, { width: 1, chains: 16 }, { width: 1, chains: 32 },
-  { width: 4, chains: 4 }, { width: 4, chains: 8 }, { width: 4, chains: 16 },
+  { width: 1, chains: 8 },
+  { width: 1, chains: 16 },
+  { width: 1, chains: 32 },
+  { width: 4, chains: 4 },
+  { width: 4, chains: 8 },
+  { width: 4, chains: 16 },
 ];
 
 /**
@@ -94,7 +119,10 @@ export const CEILING_VARIANTS: CeilingShape[] = [
  * empty dispatch (one workgroup, zero loops) inside a long pass.
  */
 export async function measureCeiling(
-  device: GPUDevice, clock: Clock, opts: MeasureOptions, signal?: AbortSignal,
+  device: GPUDevice,
+  clock: Clock,
+  opts: MeasureOptions,
+  signal?: AbortSignal,
   // Loops × groups: about 1 to 4 GFLOP per dispatch, long enough to dwarf launch cost even on a fast GPU.
   { groups = GROUPS, loops = 512, variants: shapes = CEILING_VARIANTS } = {},
 ): Promise<Ceiling> {
@@ -102,23 +130,50 @@ export async function measureCeiling(
   const sink = device.createBuffer({ size: groups * WG_SIZE * 4, usage: GPUBufferUsage.STORAGE });
   try {
     device.pushErrorScope('validation');
-    const bound = await Promise.all(shapes.map(async (v) =>
-      bind(device, await cache.get(fmaKernel(v.chains, v.width)), [sink], [groups, 1, 1], { loops, m: 0.9999, c: 1e-4, never: -1 })));
-    const empty = bind(device, await cache.get(fmaKernel(1, 1)), [sink], [1, 1, 1], { loops: 0, m: 1, c: 0, never: -1 });
+    const bound = await Promise.all(
+      shapes.map(async (v) =>
+        bind(device, await cache.get(fmaKernel(v.chains, v.width)), [sink], [groups, 1, 1], {
+          loops,
+          m: 0.9999,
+          c: 1e-4,
+          never: -1,
+        }),
+      ),
+    );
+    const empty = bind(device, await cache.get(fmaKernel(1, 1)), [sink], [1, 1, 1], {
+      loops: 0,
+      m: 1,
+      c: 0,
+      never: -1,
+    });
     const err = await device.popErrorScope();
     if (err) throw new Error(`ceiling kernel: ${err.message}`);
     const key = (v: CeilingShape) => `${v.width}x${v.chains}`;
     const res = await measureInterleaved(
       shapes.map((v, i) => ({ key: key(v), workload: { run: dispatchWorkload(device, bound[i]) } })),
-      { ...opts, warmupIters: 1 }, clock, signal);
+      { ...opts, warmupIters: 1 },
+      clock,
+      signal,
+    );
     const variants: CeilingVariant[] = [];
     for (const v of shapes) {
       const o = res.get(key(v));
       if (o?.status !== 'ok') continue;
-      variants.push({ chains: v.chains, width: v.width, gflops: fmaFlops(v.chains, loops, groups, v.width) / (o.summary.median * 1e6), timing: toTiming(o) });
+      variants.push({
+        chains: v.chains,
+        width: v.width,
+        gflops: fmaFlops(v.chains, loops, groups, v.width) / (o.summary.median * 1e6),
+        timing: toTiming(o),
+      });
     }
-    const e = (await measureInterleaved([{ key: 'empty', workload: { run: dispatchWorkload(device, empty, 1024) } }],
-      { ...opts, warmupIters: 16, minIters: 64 }, clock, signal)).get('empty');
+    const e = (
+      await measureInterleaved(
+        [{ key: 'empty', workload: { run: dispatchWorkload(device, empty, 1024) } }],
+        { ...opts, warmupIters: 16, minIters: 64 },
+        clock,
+        signal,
+      )
+    ).get('empty');
     const best = Math.max(0, ...variants.map((v) => v.gflops));
     return {
       gflops: best,
@@ -136,10 +191,19 @@ export async function measureCeiling(
  * other load on a shared machine only ever lowers a measurement, so the ceiling is the best
  * seen over the run (which keeps every "fraction of the ceiling" conservative).
  */
-export async function recheckCeiling(c: Ceiling, when: string, device: GPUDevice, clock: Clock, opts: MeasureOptions, signal?: AbortSignal): Promise<void> {
+export async function recheckCeiling(
+  c: Ceiling,
+  when: string,
+  device: GPUDevice,
+  clock: Clock,
+  opts: MeasureOptions,
+  signal?: AbortSignal,
+): Promise<void> {
   const top = [...c.variants].sort((a, b) => b.gflops - a.gflops).slice(0, 2);
   if (top.length === 0) return;
-  const again = await measureCeiling(device, clock, opts, signal, { variants: top.map((v) => ({ chains: v.chains, width: v.width as 1 | 4 })) });
+  const again = await measureCeiling(device, clock, opts, signal, {
+    variants: top.map((v) => ({ chains: v.chains, width: v.width as 1 | 4 })),
+  });
   for (const v of again.variants) {
     const old = c.variants.find((x) => x.chains === v.chains && x.width === v.width)!;
     if (v.gflops > old.gflops) Object.assign(old, v);

@@ -11,7 +11,7 @@
  * reason recorded, rather than holding the whole ladder up for minutes. The warm-up is outside
  * the budget (a first step that compiles forty pipelines says nothing about the next ones).
  */
-import { summarize, type Summary } from './stats';
+import { type Summary, summarize } from './stats';
 
 /** Milliseconds from an arbitrary origin (performance.now in Node and in the browser). */
 export interface Clock {
@@ -88,7 +88,14 @@ export function checkAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw new DOMException('benchmark cancelled', 'AbortError');
 }
 
-interface Plan { entry: Entry; iters: number; repeats: number; warmupMs: number; samples: number[]; rewarmIters: number }
+interface Plan {
+  entry: Entry;
+  iters: number;
+  repeats: number;
+  warmupMs: number;
+  samples: number[];
+  rewarmIters: number;
+}
 
 /** Warm-up and calibration of one workload: the plan for its timed repeats, or why it has none. */
 async function calibrate(e: Entry, opts: MeasureOptions, clock: Clock): Promise<Plan | Outcome> {
@@ -100,7 +107,8 @@ async function calibrate(e: Entry, opts: MeasureOptions, clock: Clock): Promise<
     status: 'skipped',
     reason: `${what} ${fmtMs(per)} per iteration: ${o.minRepeats} repeats of ${floor} would not fit the ${fmtMs(o.budgetMs)} budget`,
   });
-  if (e.predictedMs !== undefined && e.predictedMs * floor * o.minRepeats > o.budgetMs) return skip('predicted', e.predictedMs);
+  if (e.predictedMs !== undefined && e.predictedMs * floor * o.minRepeats > o.budgetMs)
+    return skip('predicted', e.predictedMs);
   const w = e.workload;
   await w.activate?.();
   // The warm-up (compilation, first upload, JIT) is outside the budget: it is paid once, not per repeat.
@@ -137,7 +145,10 @@ async function calibrate(e: Entry, opts: MeasureOptions, clock: Clock): Promise<
  * workload that throws is reported as failed and the others go on.
  */
 export async function measureInterleaved(
-  entries: readonly Entry[], o: MeasureOptions, clock: Clock, signal?: AbortSignal,
+  entries: readonly Entry[],
+  o: MeasureOptions,
+  clock: Clock,
+  signal?: AbortSignal,
 ): Promise<Map<string, Outcome>> {
   const out = new Map<string, Outcome>();
   const plans: Plan[] = [];
@@ -145,7 +156,8 @@ export async function measureInterleaved(
     checkAborted(signal);
     try {
       const p = await calibrate(e, o, clock);
-      if ('status' in p) out.set(e.key, p); else plans.push(p);
+      if ('status' in p) out.set(e.key, p);
+      else plans.push(p);
     } catch (err) {
       if ((err as Error).name === 'AbortError') throw err;
       out.set(e.key, { status: 'failed', reason: (err as Error).message ?? String(err) });
@@ -173,7 +185,13 @@ export async function measureInterleaved(
   }
   for (const p of plans) {
     if (failed.has(p)) continue;
-    out.set(p.entry.key, { status: 'ok', samples: p.samples, iters: p.iters, warmupMs: p.warmupMs, summary: summarize(p.samples) });
+    out.set(p.entry.key, {
+      status: 'ok',
+      samples: p.samples,
+      iters: p.iters,
+      warmupMs: p.warmupMs,
+      summary: summarize(p.samples),
+    });
   }
   return out;
 }

@@ -8,16 +8,24 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { fileURLToPath } from 'node:url';
-import { join, resolve } from 'node:path';
 import { benchAtlas } from '../atlas/bench';
 import { acquireNodeDevice, describeAdapter, throttleDawnEventPump } from '../gpu/node-device';
-import { parseBenchArgs, BENCH_USAGE } from './args';
-import { runBench, type BenchEnv } from './ladder';
-import { charts, extractHistory, keyFigures, loadNote, markdownReport, serializeResults, terminalReport } from './report';
-import { initBackends, tfAdapterInfo, type TfBackend, type TfHandle, type TfModule } from './tf';
+import { BENCH_USAGE, parseBenchArgs } from './args';
+import { type BenchEnv, runBench } from './ladder';
+import {
+  charts,
+  extractHistory,
+  keyFigures,
+  loadNote,
+  markdownReport,
+  serializeResults,
+  terminalReport,
+} from './report';
+import { initBackends, type TfBackend, type TfHandle, type TfModule, tfAdapterInfo } from './tf';
 import type { BenchResults, Environment, Machine } from './types';
 
 /** Dawn's GPU object for TF.js, alive for the whole process (Dawn crashes if it is collected while a device lives). */
@@ -46,8 +54,16 @@ async function machine(): Promise<Machine> {
     const info = await readFile('/proc/cpuinfo', 'utf8');
     const m = /^model name\s*:\s*(.+)$/m.exec(info);
     if (m) cpu = m[1].trim();
-  } catch { /* not Linux */ }
-  return { cpu, cores: os.cpus().length, memoryGiB: os.totalmem() / 1024 ** 3, os: `${os.type()} ${os.release()} ${os.arch()}`, loadStart: os.loadavg()[0] };
+  } catch {
+    /* not Linux */
+  }
+  return {
+    cpu,
+    cores: os.cpus().length,
+    memoryGiB: os.totalmem() / 1024 ** 3,
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    loadStart: os.loadavg()[0],
+  };
 }
 
 /**
@@ -55,7 +71,9 @@ async function machine(): Promise<Machine> {
  * `webgpu` package our engine uses, so TF.js requests the same adapter. The packages are
  * CommonJS and share one tfjs-core through `require`.
  */
-async function loadTf(wanted: TfBackend[]): Promise<{ handle: TfHandle; adapter: string | null; version: string } | null> {
+async function loadTf(
+  wanted: TfBackend[],
+): Promise<{ handle: TfHandle; adapter: string | null; version: string } | null> {
   const require = createRequire(join(repoRoot(), 'package.json'));
   let tf: TfModule;
   try {
@@ -84,13 +102,13 @@ async function loadTf(wanted: TfBackend[]): Promise<{ handle: TfHandle; adapter:
     try {
       const wasm = require('@tensorflow/tfjs-backend-wasm') as { setWasmPaths(p: string): void };
       // A file path with a trailing slash: the Node build reads the .wasm with fs.
-      wasm.setWasmPaths(join(repoRoot(), 'node_modules/@tensorflow/tfjs-backend-wasm/dist') + '/');
+      wasm.setWasmPaths(`${join(repoRoot(), 'node_modules/@tensorflow/tfjs-backend-wasm/dist')}/`);
     } catch (e) {
       process.stderr.write(`bench: TF.js wasm unavailable: ${(e as Error).message}\n`);
     }
   }
   const handle = await initBackends(tf, wanted);
-  const version = (tf.version as Record<string, string>)['tfjs'] ?? tf.version_core;
+  const version = (tf.version as Record<string, string>).tfjs ?? tf.version_core;
   // TF.js keeps only vendor / architecture of the adapter it got: shown next to the full description.
   const own = handle.backends.includes('webgpu') ? tfAdapterInfo(tf) : null;
   return { handle, adapter: adapter && own ? `${adapter} (TF.js backend reports: ${own})` : adapter, version };
@@ -99,7 +117,8 @@ async function loadTf(wanted: TfBackend[]): Promise<{ handle: TfHandle; adapter:
 /** The commit measured; MLP_BENCH_COMMIT names it where there is no git checkout (an exported tree). */
 function commit(): string | undefined {
   try {
-    const git = (...a: string[]) => execFileSync('git', ['-C', repoRoot(), ...a], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const git = (...a: string[]) =>
+      execFileSync('git', ['-C', repoRoot(), ...a], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
     const head = git('rev-parse', '--short', 'HEAD');
     return git('status', '--porcelain', '--untracked-files=no', '--', 'src', 'shaders') ? `${head}+dirty` : head;
   } catch {
@@ -125,8 +144,14 @@ async function atlasOnly(dir: string, writeFiles: boolean): Promise<number> {
   const results = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as BenchResults;
   const acquired = await acquireNodeDevice();
   if (!acquired) throw new Error('bench: the atlas benchmark needs a WebGPU adapter');
-  results.atlas = await benchAtlas(acquired.device, acquired.adapter, { networks: 65536, epochs: 1000, cpuNetworks: 8192 });
-  process.stdout.write(`atlas: GPU ${results.atlas.gpu_ms.toFixed(0)} ms, CPU ${results.atlas.cpu_ms_full.toFixed(0)} ms (scaled), ${results.atlas.speedup.toFixed(1)}×\n`);
+  results.atlas = await benchAtlas(acquired.device, acquired.adapter, {
+    networks: 65536,
+    epochs: 1000,
+    cpuNetworks: 8192,
+  });
+  process.stdout.write(
+    `atlas: GPU ${results.atlas.gpu_ms.toFixed(0)} ms, CPU ${results.atlas.cpu_ms_full.toFixed(0)} ms (scaled), ${results.atlas.speedup.toFixed(1)}×\n`,
+  );
   if (writeFiles) {
     await write(join(dir, 'results.json'), serializeResults(results));
     await writeReport(dir, results);
@@ -152,10 +177,12 @@ export async function bench(argv: string[]): Promise<number> {
   const o = args.options;
   if (o.parts.atlas && !o.parts.ceiling && !o.parts.products && !o.parts.training) return atlasOnly(dir, args.write);
   const needGpu = o.engines.some((e) => e.startsWith('ours-gpu')) || o.parts.ceiling || !!o.parts.atlas;
-  const acquired = needGpu ? await acquireNodeDevice().catch((e) => {
-    process.stderr.write(`bench: no WebGPU device (${(e as Error).message})\n`);
-    return null;
-  }) : null;
+  const acquired = needGpu
+    ? await acquireNodeDevice().catch((e) => {
+        process.stderr.write(`bench: no WebGPU device (${(e as Error).message})\n`);
+        return null;
+      })
+    : null;
   if (needGpu && !acquired) process.stderr.write('bench: no WebGPU adapter; GPU engines are skipped\n');
   const wanted = (['webgpu', 'wasm', 'cpu'] as const).filter((b) => o.engines.includes(`tfjs-${b}`));
   const tf = wanted.length ? await loadTf([...wanted]) : null;
@@ -169,19 +196,38 @@ export async function bench(argv: string[]): Promise<number> {
     tfjsVersion: tf?.version ?? null,
     tfjsBackends: tf?.handle.backends ?? [],
   };
-  process.stderr.write(`bench: adapter ${environment.adapter ?? 'none'}; TF.js webgpu adapter ${environment.tfjsAdapter ?? 'none'}\n`);
+  process.stderr.write(
+    `bench: adapter ${environment.adapter ?? 'none'}; TF.js webgpu adapter ${environment.tfjsAdapter ?? 'none'}\n`,
+  );
   const gc = fullGc();
   // Collect, then let background threads (V8's, TF.js wasm's pool, lavapipe's) fall idle.
-  const settle = async () => { gc?.(); await new Promise((r) => setTimeout(r, SETTLE_MS)); };
-  const env: BenchEnv = { clock: { now: () => performance.now(), settle }, gpu: acquired, tf: tf?.handle ?? null, environment };
+  const settle = async () => {
+    gc?.();
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
+  };
+  const env: BenchEnv = {
+    clock: { now: () => performance.now(), settle },
+    gpu: acquired,
+    tf: tf?.handle ?? null,
+    environment,
+  };
   const started = Date.now();
   const results = await runBench(env, o, {
-    onProgress: (p) => process.stderr.write(`bench: [${p.done}/${p.total}] ${p.phase} ${p.label} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`),
+    onProgress: (p) =>
+      process.stderr.write(
+        `bench: [${p.done}/${p.total}] ${p.phase} ${p.label} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`,
+      ),
   });
-  results.notes.push(`Before every timed repeat (untimed): ${gc ? 'a full garbage collection, then ' : ''}a ${SETTLE_MS} ms pause, so that neither one engine's garbage nor its background threads (V8's, TF.js wasm's pool) land in another's repeat${gc ? '' : ' (V8 refused to expose its garbage collector)'}. Dawn's event pump polls from a timer during long waits instead of spinning the main thread (src/gpu/node-device.ts).`);
+  results.notes.push(
+    `Before every timed repeat (untimed): ${gc ? 'a full garbage collection, then ' : ''}a ${SETTLE_MS} ms pause, so that neither one engine's garbage nor its background threads (V8's, TF.js wasm's pool) land in another's repeat${gc ? '' : ' (V8 refused to expose its garbage collector)'}. Dawn's event pump polls from a timer during long waits instead of spinning the main thread (src/gpu/node-device.ts).`,
+  );
   if (o.parts.atlas && acquired) {
     process.stderr.write('bench: atlas population (65,536 XOR networks × 1,000 epochs)\n');
-    results.atlas = await benchAtlas(acquired.device, acquired.adapter, { networks: 65536, epochs: 1000, cpuNetworks: 8192 });
+    results.atlas = await benchAtlas(acquired.device, acquired.adapter, {
+      networks: 65536,
+      epochs: 1000,
+      cpuNetworks: 8192,
+    });
   }
   results.environment.machine.loadEnd = os.loadavg()[0];
   process.stdout.write(terminalReport(results));

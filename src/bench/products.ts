@@ -9,11 +9,11 @@
  * the bias for the forward form, the op its Dense layer uses).
  */
 import { matmulBias, matmulTransA, matmulTransB } from '../core/cpu/ops';
-import { bind, matmulTargetOf, writeArray, type PipelineCache } from '../gpu/kernel';
-import { matmulCalls, matmulPlan, type MatmulForm } from '../gpu/kernels';
+import { bind, matmulTargetOf, type PipelineCache, writeArray } from '../gpu/kernel';
+import { type MatmulForm, matmulCalls, matmulPlan } from '../gpu/kernels';
 import { dispatchWorkload } from './ceiling';
 import type { Workload } from './measure';
-import { useBackend, type TfBackend, type TfModule } from './tf';
+import { type TfBackend, type TfModule, useBackend } from './tf';
 
 export interface ProductWorkload extends Workload {
   /** The kernel or op that does the work. */
@@ -26,30 +26,51 @@ export interface ProductWorkload extends Workload {
 }
 
 /** Operand sizes of a form: A's rows×cols, B's rows×cols. */
-export function operandShapes(form: MatmulForm, M: number, N: number, K: number): { a: [number, number]; b: [number, number] } {
+export function operandShapes(
+  form: MatmulForm,
+  M: number,
+  N: number,
+  K: number,
+): { a: [number, number]; b: [number, number] } {
   switch (form) {
-    case 'forward': return { a: [M, K], b: [K, N] };
-    case 'dX': return { a: [M, K], b: [N, K] };
-    case 'dW': return { a: [K, M], b: [K, N] };
+    case 'forward':
+      return { a: [M, K], b: [K, N] };
+    case 'dX':
+      return { a: [M, K], b: [N, K] };
+    case 'dW':
+      return { a: [K, M], b: [K, N] };
   }
 }
 
 /** Inputs of one product: uniform values in [-1, 1) from a small LCG (independent of the engine's RNG). */
-export interface ProductInputs { a: Float32Array; b: Float32Array; bias: Float32Array }
+export interface ProductInputs {
+  a: Float32Array;
+  b: Float32Array;
+  bias: Float32Array;
+}
 
 export function productInputs(form: MatmulForm, M: number, N: number, K: number, seed = 1): ProductInputs {
   const s = operandShapes(form, M, N, K);
   let x = seed >>> 0 || 1;
   const fill = (n: number) => {
     const a = new Float32Array(n);
-    for (let i = 0; i < n; i++) { x = (Math.imul(x, 1664525) + 1013904223) >>> 0; a[i] = x / 2147483648 - 1; }
+    for (let i = 0; i < n; i++) {
+      x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+      a[i] = x / 2147483648 - 1;
+    }
     return a;
   };
   return { a: fill(s.a[0] * s.a[1]), b: fill(s.b[0] * s.b[1]), bias: fill(N) };
 }
 
 export async function oursGpuProduct(
-  device: GPUDevice, cache: PipelineCache, form: MatmulForm, M: number, N: number, K: number, inputs: ProductInputs,
+  device: GPUDevice,
+  cache: PipelineCache,
+  form: MatmulForm,
+  M: number,
+  N: number,
+  K: number,
+  inputs: ProductInputs,
 ): Promise<ProductWorkload> {
   const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
   const made: GPUBuffer[] = [];
@@ -58,16 +79,28 @@ export async function oursGpuProduct(
     made.push(b);
     return b;
   };
-  const upload = (data: Float32Array) => { const b = buffer(data.length); writeArray(device, b, data); return b; };
+  const upload = (data: Float32Array) => {
+    const b = buffer(data.length);
+    writeArray(device, b, data);
+    return b;
+  };
   try {
-    const A = upload(inputs.a), B = upload(inputs.b);
+    const A = upload(inputs.a),
+      B = upload(inputs.b);
     const bias = form === 'forward' ? upload(inputs.bias) : buffer(4);
     const out = buffer(M * N);
     const plan = matmulPlan(form, M, N, K, matmulTargetOf(device));
     // The transposition the engine does before the product (dX) is part of the timed iteration.
-    const scratch = { a: plan.transposeA ? buffer(plan.transposeA.floats) : null, b: plan.transposeB ? buffer(plan.transposeB.floats) : null };
+    const scratch = {
+      a: plan.transposeA ? buffer(plan.transposeA.floats) : null,
+      b: plan.transposeB ? buffer(plan.transposeB.floats) : null,
+    };
     device.pushErrorScope('validation');
-    const ks = await Promise.all(matmulCalls(plan, [A, B, bias, out], scratch).map(async (c) => bind(device, await cache.get(c.desc), c.buffers, c.groups, c.uniforms)));
+    const ks = await Promise.all(
+      matmulCalls(plan, [A, B, bias, out], scratch).map(async (c) =>
+        bind(device, await cache.get(c.desc), c.buffers, c.groups, c.uniforms),
+      ),
+    );
     for (const k of ks) if (k.params) made.push(k.params);
     const err = await device.popErrorScope();
     if (err) throw new Error(`${plan.desc.name}: ${err.message}`);
@@ -87,25 +120,40 @@ export async function oursGpuProduct(
           rb.destroy();
         }
       },
-      dispose() { made.forEach((b) => b.destroy()); },
+      dispose() {
+        for (const b of made) b.destroy();
+      },
     };
   } catch (e) {
-    made.forEach((b) => b.destroy());
+    for (const b of made) b.destroy();
     throw e;
   }
 }
 
 /** Our CPU reference ops (src/core/cpu/ops.ts), called exactly as the CPU engine calls them. */
-export function oursCpuProduct(form: MatmulForm, M: number, N: number, K: number, inputs: ProductInputs): ProductWorkload {
+export function oursCpuProduct(
+  form: MatmulForm,
+  M: number,
+  N: number,
+  K: number,
+  inputs: ProductInputs,
+): ProductWorkload {
   const out = new Float32Array(M * N);
   const { a, b, bias } = inputs;
-  const once = form === 'forward' ? () => matmulBias(M, K, N, a, b, bias, out)
-    : form === 'dX' ? () => matmulTransB(M, N, K, a, b, out)
-    : () => matmulTransA(K, M, N, a, b, out, null);
+  const once =
+    form === 'forward'
+      ? () => matmulBias(M, K, N, a, b, bias, out)
+      : form === 'dX'
+        ? () => matmulTransB(M, N, K, a, b, out)
+        : () => matmulTransA(K, M, N, a, b, out, null);
   return {
     method: form === 'forward' ? 'matmulBias' : form === 'dX' ? 'matmulTransB' : 'matmulTransA',
-    async run(iters) { for (let i = 0; i < iters; i++) once(); },
-    async read() { return out.slice(); },
+    async run(iters) {
+      for (let i = 0; i < iters; i++) once();
+    },
+    async read() {
+      return out.slice();
+    },
     dispose() {},
   };
 }
@@ -115,17 +163,29 @@ export function oursCpuProduct(form: MatmulForm, M: number, N: number, K: number
  * the warm-up); `run` issues `iters` products and synchronizes once by reading the last result.
  */
 export async function tfProduct(
-  tf: TfModule, backend: TfBackend, form: MatmulForm, M: number, N: number, K: number, inputs: ProductInputs,
+  tf: TfModule,
+  backend: TfBackend,
+  form: MatmulForm,
+  M: number,
+  N: number,
+  K: number,
+  inputs: ProductInputs,
 ): Promise<ProductWorkload> {
   await useBackend(tf, backend);
   const s = operandShapes(form, M, N, K);
-  const a = tf.tensor2d(inputs.a, s.a), b = tf.tensor2d(inputs.b, s.b);
+  const a = tf.tensor2d(inputs.a, s.a),
+    b = tf.tensor2d(inputs.b, s.b);
   const bias = form === 'forward' ? tf.tensor1d(inputs.bias) : null;
   let last: ReturnType<TfModule['matMul']> | null = null;
-  const once = () => (form === 'forward' ? tf.fused.matMul({ a, b, bias: bias! })
-    : form === 'dX' ? tf.matMul(a, b, false, true) : tf.matMul(a, b, true, false));
+  const once = () =>
+    form === 'forward'
+      ? tf.fused.matMul({ a, b, bias: bias! })
+      : form === 'dX'
+        ? tf.matMul(a, b, false, true)
+        : tf.matMul(a, b, true, false);
   return {
-    method: form === 'forward' ? 'tf.fused.matMul(+bias)' : form === 'dX' ? 'tf.matMul(transposeB)' : 'tf.matMul(transposeA)',
+    method:
+      form === 'forward' ? 'tf.fused.matMul(+bias)' : form === 'dX' ? 'tf.matMul(transposeB)' : 'tf.matMul(transposeA)',
     activate: () => useBackend(tf, backend),
     async run(iters) {
       for (let i = 0; i < iters; i++) {
@@ -135,8 +195,16 @@ export async function tfProduct(
       }
       await last!.data();
     },
-    async read() { return (await last!.data()) as Float32Array; },
-    dispose() { last?.dispose(); a.dispose(); b.dispose(); bias?.dispose(); last = null; },
+    async read() {
+      return (await last!.data()) as Float32Array;
+    },
+    dispose() {
+      last?.dispose();
+      a.dispose();
+      b.dispose();
+      bias?.dispose();
+      last = null;
+    },
   };
 }
 

@@ -6,7 +6,7 @@ import { parseConfig } from '../core/config';
 import type { RunConfig } from '../core/types';
 import type { MatmulForm } from '../gpu/kernels';
 import { layerShapes, paramCount } from '../train/model';
-import { PRODUCT_ENGINES, TRAIN_ENGINES, type EngineName, type RungInfo } from './types';
+import { type EngineName, PRODUCT_ENGINES, type RungInfo, TRAIN_ENGINES } from './types';
 
 export const PRODUCT_SIZES = [64, 128, 256, 512, 1024, 2048] as const;
 /** The product size of target 1 (1024³), whose cells of our GPU engine are measured twice (ladder.ts). */
@@ -36,11 +36,66 @@ export interface Rung {
 const mnistRows = (batch: number) => Math.floor(10000 / batch) * batch;
 
 export const RUNGS: readonly Rung[] = [
-  { id: 'xor', label: 'XOR 2-2-1', dataset: { name: 'xor' }, inputDim: 2, hidden: [2], hiddenActivation: 'sigmoid', outUnits: 1, outActivation: 'sigmoid', loss: 'mse', batch: 4 },
-  { id: 'circle', label: 'circle 2-8-8-1', dataset: { name: 'circle', samples: 512, noise: 0.05 }, inputDim: 2, hidden: [8, 8], hiddenActivation: 'tanh', outUnits: 1, outActivation: 'sigmoid', loss: 'mse', batch: 32 },
-  { id: 'mnist-128', label: 'MNIST 784-128-10', dataset: { name: 'mnist', samples: mnistRows(128) }, inputDim: 784, hidden: [128], hiddenActivation: 'relu', outUnits: 10, outActivation: 'softmax', loss: 'categorical_crossentropy', batch: 128 },
-  { id: 'mnist-8x512', label: 'MNIST 784-8×512-10', dataset: { name: 'mnist', samples: mnistRows(512) }, inputDim: 784, hidden: Array(8).fill(512), hiddenActivation: 'relu', outUnits: 10, outActivation: 'softmax', loss: 'categorical_crossentropy', batch: 512 },
-  { id: 'mnist-16x1024', label: 'MNIST 784-16×1024-10', dataset: { name: 'mnist', samples: mnistRows(256) }, inputDim: 784, hidden: Array(16).fill(1024), hiddenActivation: 'relu', outUnits: 10, outActivation: 'softmax', loss: 'categorical_crossentropy', batch: 256 },
+  {
+    id: 'xor',
+    label: 'XOR 2-2-1',
+    dataset: { name: 'xor' },
+    inputDim: 2,
+    hidden: [2],
+    hiddenActivation: 'sigmoid',
+    outUnits: 1,
+    outActivation: 'sigmoid',
+    loss: 'mse',
+    batch: 4,
+  },
+  {
+    id: 'circle',
+    label: 'circle 2-8-8-1',
+    dataset: { name: 'circle', samples: 512, noise: 0.05 },
+    inputDim: 2,
+    hidden: [8, 8],
+    hiddenActivation: 'tanh',
+    outUnits: 1,
+    outActivation: 'sigmoid',
+    loss: 'mse',
+    batch: 32,
+  },
+  {
+    id: 'mnist-128',
+    label: 'MNIST 784-128-10',
+    dataset: { name: 'mnist', samples: mnistRows(128) },
+    inputDim: 784,
+    hidden: [128],
+    hiddenActivation: 'relu',
+    outUnits: 10,
+    outActivation: 'softmax',
+    loss: 'categorical_crossentropy',
+    batch: 128,
+  },
+  {
+    id: 'mnist-8x512',
+    label: 'MNIST 784-8×512-10',
+    dataset: { name: 'mnist', samples: mnistRows(512) },
+    inputDim: 784,
+    hidden: Array(8).fill(512),
+    hiddenActivation: 'relu',
+    outUnits: 10,
+    outActivation: 'softmax',
+    loss: 'categorical_crossentropy',
+    batch: 512,
+  },
+  {
+    id: 'mnist-16x1024',
+    label: 'MNIST 784-16×1024-10',
+    dataset: { name: 'mnist', samples: mnistRows(256) },
+    inputDim: 784,
+    hidden: Array(16).fill(1024),
+    hiddenActivation: 'relu',
+    outUnits: 10,
+    outActivation: 'softmax',
+    loss: 'categorical_crossentropy',
+    batch: 256,
+  },
 ];
 
 /** The tiny networks, where per-step overhead rather than arithmetic decides (target 3). */
@@ -74,7 +129,7 @@ export function stepFlops(r: Rung): number {
 /** `784-8×512-10`: runs of three or more equal widths are folded. */
 export function layersLabel(r: Rung): string {
   const parts: string[] = [String(r.inputDim)];
-  for (let i = 0; i < r.hidden.length;) {
+  for (let i = 0; i < r.hidden.length; ) {
     let j = i;
     while (j < r.hidden.length && r.hidden[j] === r.hidden[i]) j++;
     const run = j - i;
@@ -87,7 +142,11 @@ export function layersLabel(r: Rung): string {
 
 export function rungInfo(r: Rung): RungInfo {
   return {
-    id: r.id, label: r.label, layers: layersLabel(r), batch: r.batch, loss: r.loss,
+    id: r.id,
+    label: r.label,
+    layers: layersLabel(r),
+    batch: r.batch,
+    loss: r.loss,
     params: paramCount(layerShapes(rungConfig(r, 1))),
     flopsPerStep: stepFlops(r),
   };

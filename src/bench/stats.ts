@@ -27,7 +27,8 @@ export function quantile(xs: readonly number[], q: number): number {
   if (xs.length === 0) return NaN;
   const s = [...xs].sort((a, b) => a - b);
   const pos = Math.min(1, Math.max(0, q)) * (s.length - 1);
-  const lo = Math.floor(pos), hi = Math.ceil(pos);
+  const lo = Math.floor(pos),
+    hi = Math.ceil(pos);
   return s[lo] + (s[hi] - s[lo]) * (pos - lo);
 }
 
@@ -35,8 +36,14 @@ export function quantile(xs: readonly number[], q: number): number {
 export function summarize(samples: readonly number[], warmup = 0): Summary {
   const kept = samples.slice(Math.max(0, warmup));
   if (kept.length === 0) throw new Error(`summarize: no samples left after ${warmup} warm-up samples`);
-  let min = Infinity, max = -Infinity, sum = 0;
-  for (const x of kept) { min = Math.min(min, x); max = Math.max(max, x); sum += x; }
+  let min = Infinity,
+    max = -Infinity,
+    sum = 0;
+  for (const x of kept) {
+    min = Math.min(min, x);
+    max = Math.max(max, x);
+    sum += x;
+  }
   return { median: median(kept), min, max, mean: sum / kept.length, n: kept.length };
 }
 

@@ -20,14 +20,19 @@ import { Schedule } from '../train/schedule';
 import type { Workload } from './measure';
 import type { Rung } from './spec';
 import { rungConfig } from './spec';
-import { useBackend, type TfBackend, type TfModule } from './tf';
+import { type TfBackend, type TfModule, useBackend } from './tf';
 
 export interface TrainWorkload extends Workload {
   dispose(): void;
 }
 
 /** Our engine on a rung; `logEvery` 1 records statistics every step, a huge value only at the end of each `run`. */
-export async function oursTrainWorkload(rung: Rung, data: Dataset, opts: EngineOptions, logEvery: number): Promise<TrainWorkload & { engine: Engine }> {
+export async function oursTrainWorkload(
+  rung: Rung,
+  data: Dataset,
+  opts: EngineOptions,
+  logEvery: number,
+): Promise<TrainWorkload & { engine: Engine }> {
   const engine = await createEngine(rungConfig(rung, logEvery), data, opts);
   try {
     await engine.init();
@@ -47,16 +52,27 @@ type PassProto = { dispatchWorkgroups: (...a: number[]) => void };
  * The difference between a 1-step and a (1 + `span`)-step call removes the end-of-call record;
  * a longer span averages engines that fuse several steps into one dispatch.
  */
-export async function countDispatchesPerStep(engine: Engine, everyStepRecorded: boolean, span = 2): Promise<number | undefined> {
+export async function countDispatchesPerStep(
+  engine: Engine,
+  everyStepRecorded: boolean,
+  span = 2,
+): Promise<number | undefined> {
   const cls = (globalThis as { GPUComputePassEncoder?: { prototype: PassProto } }).GPUComputePassEncoder;
   if (!cls?.prototype?.dispatchWorkgroups) return undefined;
   const proto = cls.prototype;
   const original = proto.dispatchWorkgroups;
   let count = 0;
   try {
-    proto.dispatchWorkgroups = function (this: unknown, ...a: number[]) { count++; return original.apply(this, a); };
+    proto.dispatchWorkgroups = function (this: unknown, ...a: number[]) {
+      count++;
+      return original.apply(this, a);
+    };
     if (proto.dispatchWorkgroups === original) return undefined;
-    const calls = async (steps: number) => { count = 0; await engine.run(steps, () => {}); return count; };
+    const calls = async (steps: number) => {
+      count = 0;
+      await engine.run(steps, () => {});
+      return count;
+    };
     const one = await calls(1);
     if (everyStepRecorded) return one;
     const more = await calls(1 + span);
@@ -67,20 +83,27 @@ export async function countDispatchesPerStep(engine: Engine, everyStepRecorded: 
 }
 
 /** The rung as a TF.js model on `backend`, with its batches resident on that backend. */
-export async function tfTrainWorkload(tf: TfModule, backend: TfBackend, rung: Rung, data: Dataset): Promise<TrainWorkload> {
+export async function tfTrainWorkload(
+  tf: TfModule,
+  backend: TfBackend,
+  rung: Rung,
+  data: Dataset,
+): Promise<TrainWorkload> {
   await useBackend(tf, backend);
   const fused = rung.loss === 'categorical_crossentropy';
   const model = tf.sequential();
   const widths = [...rung.hidden, rung.outUnits];
   widths.forEach((units, l) => {
     const last = l === widths.length - 1;
-    model.add(tf.layers.dense({
-      units,
-      activation: last ? (fused ? 'linear' : rung.outActivation) : rung.hiddenActivation,
-      kernelInitializer: 'glorotUniform',
-      biasInitializer: 'zeros',
-      ...(l === 0 ? { inputShape: [rung.inputDim] } : {}),
-    }));
+    model.add(
+      tf.layers.dense({
+        units,
+        activation: last ? (fused ? 'linear' : rung.outActivation) : rung.hiddenActivation,
+        kernelInitializer: 'glorotUniform',
+        biasInitializer: 'zeros',
+        ...(l === 0 ? { inputShape: [rung.inputDim] } : {}),
+      }),
+    );
   });
   const optimizer = tf.train.sgd(0.01);
   const sched = new Schedule(data.n, rung.batch, 1, 1, 1);
@@ -88,7 +111,8 @@ export async function tfTrainWorkload(tf: TfModule, backend: TfBackend, rung: Ru
   const targets = targetsFor(data.labels, rung.outUnits);
   const batches = Array.from({ length: nBatches }, (_, k) => {
     const rows = sched.rowsOf(k + 1);
-    const x = new Float32Array(rows.length * rung.inputDim), y = new Float32Array(rows.length * rung.outUnits);
+    const x = new Float32Array(rows.length * rung.inputDim),
+      y = new Float32Array(rows.length * rung.outUnits);
     rows.forEach((r, i) => {
       x.set(data.x.subarray(r * rung.inputDim, (r + 1) * rung.inputDim), i * rung.inputDim);
       y.set(targets.subarray(r * rung.outUnits, (r + 1) * rung.outUnits), i * rung.outUnits);
@@ -102,10 +126,14 @@ export async function tfTrainWorkload(tf: TfModule, backend: TfBackend, rung: Ru
   let k = 0;
   const step = () => {
     const { x, y } = batches[k++ % nBatches];
-    optimizer.minimize(() => {
-      const out = model.apply(x, { training: true }) as ReturnType<TfModule['tensor2d']>;
-      return fused ? tf.losses.softmaxCrossEntropy(y, out) : tf.losses.meanSquaredError(y, out);
-    }, false, vars);
+    optimizer.minimize(
+      () => {
+        const out = model.apply(x, { training: true }) as ReturnType<TfModule['tensor2d']>;
+        return fused ? tf.losses.softmaxCrossEntropy(y, out) : tf.losses.meanSquaredError(y, out);
+      },
+      false,
+      vars,
+    );
   };
   return {
     activate: () => useBackend(tf, backend),
@@ -115,7 +143,10 @@ export async function tfTrainWorkload(tf: TfModule, backend: TfBackend, rung: Ru
       await probe.data();
     },
     dispose() {
-      batches.forEach((b) => { b.x.dispose(); b.y.dispose(); });
+      batches.forEach((b) => {
+        b.x.dispose();
+        b.y.dispose();
+      });
       optimizer.dispose();
       model.dispose();
     },

@@ -11,7 +11,14 @@ export const PRODUCT_ENGINES = ['ours-gpu', 'tfjs-webgpu', 'tfjs-wasm', 'tfjs-cp
 export type ProductEngine = (typeof PRODUCT_ENGINES)[number];
 
 /** Engines of the training ladder; `ours-gpu-stats` is the GPU engine recording statistics every step. */
-export const TRAIN_ENGINES = ['ours-gpu', 'ours-gpu-stats', 'tfjs-webgpu', 'tfjs-wasm', 'tfjs-cpu', 'ours-cpu'] as const;
+export const TRAIN_ENGINES = [
+  'ours-gpu',
+  'ours-gpu-stats',
+  'tfjs-webgpu',
+  'tfjs-wasm',
+  'tfjs-cpu',
+  'ours-cpu',
+] as const;
 export type TrainEngine = (typeof TRAIN_ENGINES)[number];
 
 export type EngineName = ProductEngine | TrainEngine;
@@ -123,7 +130,15 @@ export interface Environment {
   tfjsBackends: string[];
 }
 
-export interface RungInfo { id: string; label: string; layers: string; batch: number; loss: string; params: number; flopsPerStep: number }
+export interface RungInfo {
+  id: string;
+  label: string;
+  layers: string;
+  batch: number;
+  loss: string;
+  params: number;
+  flopsPerStep: number;
+}
 
 export interface BenchResults {
   schema: 1;

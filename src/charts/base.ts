@@ -7,8 +7,16 @@
  * (`draw`, after render) happens only there. `RunsChartElement` adds `.runs` and the per-frame
  * check of the histories' versions, plus the picker used by charts that show one run at a time.
  */
-import { html, LitElement, nothing, type PropertyValues, type TemplateResult, type PropertyDeclarations, type CSSResultGroup } from 'lit';
-import { nextFrame, runsKey, unwatchFrames, watchFrames, type FrameClient } from './frame';
+import {
+  type CSSResultGroup,
+  html,
+  LitElement,
+  nothing,
+  type PropertyDeclarations,
+  type PropertyValues,
+  type TemplateResult,
+} from 'lit';
+import { type FrameClient, nextFrame, runsKey, unwatchFrames, watchFrames } from './frame';
 import { chartStyles } from './styles';
 import type { ChartRun } from './types';
 
@@ -25,7 +33,7 @@ export abstract class FrameElement extends LitElement {
   /** Height of the plot area in CSS pixels (each chart has its own default). */
   declare height: number;
   /** Width available to the plot, from the ResizeObserver (0 until laid out). */
-  protected declare bodyWidth: number;
+  declare protected bodyWidth: number;
   private ro: ResizeObserver | null = null;
 
   constructor() {
@@ -49,7 +57,9 @@ export abstract class FrameElement extends LitElement {
     this.ro = null;
   }
 
-  protected override firstUpdated(): void { this.observeBody(); }
+  protected override firstUpdated(): void {
+    this.observeBody();
+  }
 
   private observeBody(): void {
     const body = this.renderRoot.querySelector('.body');
@@ -71,8 +81,13 @@ export abstract class FrameElement extends LitElement {
   protected abstract draw(): void;
 
   /** The common figure. `body` must not be re-rendered by Lit where a plot library owns it. */
-  protected frame(title: string, subtitle: string | TemplateResult, controls: TemplateResult | typeof nothing,
-    body: TemplateResult, legend: TemplateResult | typeof nothing = nothing): TemplateResult {
+  protected frame(
+    title: string,
+    subtitle: string | TemplateResult,
+    controls: TemplateResult | typeof nothing,
+    body: TemplateResult,
+    legend: TemplateResult | typeof nothing = nothing,
+  ): TemplateResult {
     return html`<figure aria-label=${this.heading ?? title}>
       <header>
         <div class="titles">
@@ -105,8 +120,14 @@ export abstract class RunsChartElement extends FrameElement implements FrameClie
     this.primary = 0;
   }
 
-  override connectedCallback(): void { super.connectedCallback(); watchFrames(this); }
-  override disconnectedCallback(): void { super.disconnectedCallback(); unwatchFrames(this); }
+  override connectedCallback(): void {
+    super.connectedCallback();
+    watchFrames(this);
+  }
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    unwatchFrames(this);
+  }
 
   /** Called by the shared loop each frame: update only when some history changed. */
   frameTick(): void {
@@ -129,7 +150,9 @@ export abstract class RunsChartElement extends FrameElement implements FrameClie
     if (this.runs.length < 2) return nothing;
     const cur = this.runs.indexOf(this.primaryRun!);
     return html`<label>run
-      <select @change=${(e: Event) => { this.primary = Number((e.target as HTMLSelectElement).value); }}>
+      <select @change=${(e: Event) => {
+        this.primary = Number((e.target as HTMLSelectElement).value);
+      }}>
         ${this.runs.map((r, i) => html`<option value=${i} ?selected=${i === cur}>${r.label}</option>`)}
       </select></label>`;
   }

@@ -27,10 +27,13 @@ describe('heatmapPixels and probColor', () => {
 describe('contourSegments', () => {
   it('finds the p = ½ line of a vertical boundary', () => {
     const g = 4;
-    const grid = Array.from({ length: g * g }, (_, i) => ((i % g) >= 2 ? 1 : 0));
+    const grid = Array.from({ length: g * g }, (_, i) => (i % g >= 2 ? 1 : 0));
     const segs = contourSegments(grid, g);
     expect(segs.length).toBe(3);
-    for (const [c0, , c1] of segs) { expect(c0).toBeCloseTo(1.5); expect(c1).toBeCloseTo(1.5); }
+    for (const [c0, , c1] of segs) {
+      expect(c0).toBeCloseTo(1.5);
+      expect(c1).toBeCloseTo(1.5);
+    }
     expect(contourSegments(new Array(16).fill(0.9), 4)).toEqual([]);
   });
 });

@@ -6,30 +6,43 @@
  */
 import { CLASS_COLORS, hexToRgb } from './palette';
 
-export interface Extent { xmin: number; xmax: number; ymin: number; ymax: number }
+export interface Extent {
+  xmin: number;
+  xmax: number;
+  ymin: number;
+  ymax: number;
+}
 
 /** The G×G cell centres, as n × 2 row-major inputs for `Engine.predict`. */
 export function gridInputs(extent: Extent, g: number): Float32Array {
   const out = new Float32Array(g * g * 2);
-  const dx = (extent.xmax - extent.xmin) / g, dy = (extent.ymax - extent.ymin) / g;
-  for (let r = 0; r < g; r++) for (let c = 0; c < g; c++) {
-    const i = r * g + c;
-    out[2 * i] = extent.xmin + (c + 0.5) * dx;
-    out[2 * i + 1] = extent.ymin + (r + 0.5) * dy;
-  }
+  const dx = (extent.xmax - extent.xmin) / g,
+    dy = (extent.ymax - extent.ymin) / g;
+  for (let r = 0; r < g; r++)
+    for (let c = 0; c < g; c++) {
+      const i = r * g + c;
+      out[2 * i] = extent.xmin + (c + 0.5) * dx;
+      out[2 * i + 1] = extent.ymin + (r + 0.5) * dy;
+    }
   return out;
 }
 
 /** The extent of some 2-D points, padded by `pad` of its size and made square-ish for the eye. */
 export function pointsExtent(points: Float32Array, pad = 0.1): Extent {
-  let xmin = Infinity, xmax = -Infinity, ymin = Infinity, ymax = -Infinity;
+  let xmin = Infinity,
+    xmax = -Infinity,
+    ymin = Infinity,
+    ymax = -Infinity;
   for (let i = 0; i + 1 < points.length; i += 2) {
-    xmin = Math.min(xmin, points[i]); xmax = Math.max(xmax, points[i]);
-    ymin = Math.min(ymin, points[i + 1]); ymax = Math.max(ymax, points[i + 1]);
+    xmin = Math.min(xmin, points[i]);
+    xmax = Math.max(xmax, points[i]);
+    ymin = Math.min(ymin, points[i + 1]);
+    ymax = Math.max(ymax, points[i + 1]);
   }
   if (!(xmin <= xmax)) return { xmin: -1, xmax: 1, ymin: -1, ymax: 1 };
   const s = Math.max(xmax - xmin, ymax - ymin, 1e-6) * (1 + 2 * pad);
-  const cx = (xmin + xmax) / 2, cy = (ymin + ymax) / 2;
+  const cx = (xmin + xmax) / 2,
+    cy = (ymin + ymax) / 2;
   return { xmin: cx - s / 2, xmax: cx + s / 2, ymin: cy - s / 2, ymax: cy + s / 2 };
 }
 
@@ -52,22 +65,38 @@ export function probColor(p: number): [number, number, number] {
  */
 export function heatmapPixels(grid: ArrayLike<number>, g: number): Uint8ClampedArray<ArrayBuffer> {
   const px = new Uint8ClampedArray(g * g * 4);
-  for (let r = 0; r < g; r++) for (let c = 0; c < g; c++) {
-    const [R, G, B] = probColor(grid[r * g + c]);
-    const o = ((g - 1 - r) * g + c) * 4;
-    px[o] = R; px[o + 1] = G; px[o + 2] = B; px[o + 3] = 255;
-  }
+  for (let r = 0; r < g; r++)
+    for (let c = 0; c < g; c++) {
+      const [R, G, B] = probColor(grid[r * g + c]);
+      const o = ((g - 1 - r) * g + c) * 4;
+      px[o] = R;
+      px[o + 1] = G;
+      px[o + 2] = B;
+      px[o + 3] = 255;
+    }
   return px;
 }
 
 /** Share of points whose predicted class (grid cell they fall in, p > ½) matches their label. */
-export function gridAccuracy(grid: ArrayLike<number>, g: number, extent: Extent, points: Float32Array, labels: ArrayLike<number>): number | null {
+export function gridAccuracy(
+  grid: ArrayLike<number>,
+  g: number,
+  extent: Extent,
+  points: Float32Array,
+  labels: ArrayLike<number>,
+): number | null {
   const n = Math.min(labels.length, Math.floor(points.length / 2));
   if (n === 0 || grid.length < g * g) return null;
   let ok = 0;
   for (let i = 0; i < n; i++) {
-    const c = Math.min(g - 1, Math.max(0, Math.floor(((points[2 * i] - extent.xmin) / (extent.xmax - extent.xmin)) * g)));
-    const r = Math.min(g - 1, Math.max(0, Math.floor(((points[2 * i + 1] - extent.ymin) / (extent.ymax - extent.ymin)) * g)));
+    const c = Math.min(
+      g - 1,
+      Math.max(0, Math.floor(((points[2 * i] - extent.xmin) / (extent.xmax - extent.xmin)) * g)),
+    );
+    const r = Math.min(
+      g - 1,
+      Math.max(0, Math.floor(((points[2 * i + 1] - extent.ymin) / (extent.ymax - extent.ymin)) * g)),
+    );
     if ((grid[r * g + c] > 0.5 ? 1 : 0) === labels[i]) ok++;
   }
   return ok / n;
@@ -82,26 +111,58 @@ export function contourSegments(grid: ArrayLike<number>, g: number, level = 0.5)
   const segs: number[][] = [];
   const v = (r: number, c: number) => grid[r * g + c];
   const lerp = (a: number, b: number) => (a === b ? 0.5 : (level - a) / (b - a));
-  for (let r = 0; r + 1 < g; r++) for (let c = 0; c + 1 < g; c++) {
-    const a = v(r, c), b = v(r, c + 1), d = v(r + 1, c), e = v(r + 1, c + 1); // a b bottom, d e top
-    if (![a, b, d, e].every(Number.isFinite)) continue;
-    const idx = (a > level ? 1 : 0) | (b > level ? 2 : 0) | (e > level ? 4 : 0) | (d > level ? 8 : 0);
-    if (idx === 0 || idx === 15) continue;
-    const bottom = [c + lerp(a, b), r], right = [c + 1, r + lerp(b, e)], top = [c + lerp(d, e), r + 1], left = [c, r + lerp(a, d)];
-    const add = (p: number[], q: number[]) => segs.push([p[0], p[1], q[0], q[1]]);
-    switch (idx) {
-      case 1: case 14: add(left, bottom); break;
-      case 2: case 13: add(bottom, right); break;
-      case 3: case 12: add(left, right); break;
-      case 4: case 11: add(right, top); break;
-      case 6: case 9: add(bottom, top); break;
-      case 7: case 8: add(left, top); break;
-      case 5: case 10: {
-        const high = (a + b + d + e) / 4 > level;
-        if ((idx === 5) === high) { add(left, top); add(bottom, right); } else { add(left, bottom); add(right, top); }
-        break;
+  for (let r = 0; r + 1 < g; r++)
+    for (let c = 0; c + 1 < g; c++) {
+      const a = v(r, c),
+        b = v(r, c + 1),
+        d = v(r + 1, c),
+        e = v(r + 1, c + 1); // a b bottom, d e top
+      if (![a, b, d, e].every(Number.isFinite)) continue;
+      const idx = (a > level ? 1 : 0) | (b > level ? 2 : 0) | (e > level ? 4 : 0) | (d > level ? 8 : 0);
+      if (idx === 0 || idx === 15) continue;
+      const bottom = [c + lerp(a, b), r],
+        right = [c + 1, r + lerp(b, e)],
+        top = [c + lerp(d, e), r + 1],
+        left = [c, r + lerp(a, d)];
+      const add = (p: number[], q: number[]) => segs.push([p[0], p[1], q[0], q[1]]);
+      switch (idx) {
+        case 1:
+        case 14:
+          add(left, bottom);
+          break;
+        case 2:
+        case 13:
+          add(bottom, right);
+          break;
+        case 3:
+        case 12:
+          add(left, right);
+          break;
+        case 4:
+        case 11:
+          add(right, top);
+          break;
+        case 6:
+        case 9:
+          add(bottom, top);
+          break;
+        case 7:
+        case 8:
+          add(left, top);
+          break;
+        case 5:
+        case 10: {
+          const high = (a + b + d + e) / 4 > level;
+          if ((idx === 5) === high) {
+            add(left, top);
+            add(bottom, right);
+          } else {
+            add(left, bottom);
+            add(right, top);
+          }
+          break;
+        }
       }
     }
-  }
   return segs;
 }

@@ -11,7 +11,8 @@ export const LABEL_FONT = '600 12px system-ui, -apple-system, "Segoe UI", Roboto
 /** Sizes the canvas to width × height CSS pixels at the device ratio; returns a cleared context in CSS units. */
 export function fitCanvas(canvas: HTMLCanvasElement, width: number, height: number): CanvasRenderingContext2D {
   const dpr = Math.max(1, globalThis.devicePixelRatio || 1);
-  const w = Math.max(1, Math.round(width * dpr)), h = Math.max(1, Math.round(height * dpr));
+  const w = Math.max(1, Math.round(width * dpr)),
+    h = Math.max(1, Math.round(height * dpr));
   if (canvas.width !== w) canvas.width = w;
   if (canvas.height !== h) canvas.height = h;
   canvas.style.width = `${width}px`;
@@ -22,10 +23,23 @@ export function fitCanvas(canvas: HTMLCanvasElement, width: number, height: numb
   return ctx;
 }
 
-export interface Rect { x: number; y: number; w: number; h: number }
+export interface Rect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
 
 /** Left y axis: grid lines, tick labels and a rotated label, for a linear scale [lo, hi]. */
-export function yAxis(ctx: CanvasRenderingContext2D, r: Rect, lo: number, hi: number, ticks: number[], fmt: (v: number) => string, label: string): void {
+export function yAxis(
+  ctx: CanvasRenderingContext2D,
+  r: Rect,
+  lo: number,
+  hi: number,
+  ticks: number[],
+  fmt: (v: number) => string,
+  label: string,
+): void {
   ctx.save();
   ctx.font = FONT;
   ctx.textAlign = 'right';
@@ -33,7 +47,10 @@ export function yAxis(ctx: CanvasRenderingContext2D, r: Rect, lo: number, hi: nu
   for (const t of ticks) {
     const y = Math.round(r.y + r.h - ((t - lo) / (hi - lo)) * r.h) + 0.5;
     ctx.strokeStyle = GRID;
-    ctx.beginPath(); ctx.moveTo(r.x, y); ctx.lineTo(r.x + r.w, y); ctx.stroke();
+    ctx.beginPath();
+    ctx.moveTo(r.x, y);
+    ctx.lineTo(r.x + r.w, y);
+    ctx.stroke();
     ctx.fillStyle = INK;
     ctx.fillText(fmt(t), r.x - 5, y);
   }
@@ -52,7 +69,9 @@ export function axesLines(ctx: CanvasRenderingContext2D, r: Rect): void {
   ctx.strokeStyle = '#8c959f';
   ctx.lineWidth = 1;
   ctx.beginPath();
-  ctx.moveTo(r.x + 0.5, r.y); ctx.lineTo(r.x + 0.5, r.y + r.h + 0.5); ctx.lineTo(r.x + r.w, r.y + r.h + 0.5);
+  ctx.moveTo(r.x + 0.5, r.y);
+  ctx.lineTo(r.x + 0.5, r.y + r.h + 0.5);
+  ctx.lineTo(r.x + r.w, r.y + r.h + 0.5);
   ctx.stroke();
   ctx.restore();
 }
@@ -71,11 +90,16 @@ export function xLabel(ctx: CanvasRenderingContext2D, r: Rect, y: number, label:
 /** Diagonal white hatching over a rectangle: marks "saturated" independently of colour. */
 export function hatch(ctx: CanvasRenderingContext2D, x: number, y: number, w: number, h: number): void {
   ctx.save();
-  ctx.beginPath(); ctx.rect(x, y, w, h); ctx.clip();
+  ctx.beginPath();
+  ctx.rect(x, y, w, h);
+  ctx.clip();
   ctx.strokeStyle = 'rgba(255,255,255,0.85)';
   ctx.lineWidth = 1.5;
   ctx.beginPath();
-  for (let d = -h; d < w; d += 5) { ctx.moveTo(x + d, y + h); ctx.lineTo(x + d + h, y); }
+  for (let d = -h; d < w; d += 5) {
+    ctx.moveTo(x + d, y + h);
+    ctx.lineTo(x + d + h, y);
+  }
   ctx.stroke();
   ctx.restore();
 }

@@ -13,11 +13,28 @@ describe('cleanColumn', () => {
 
 describe('joinTables', () => {
   it('keeps one x column when the tables share it', () => {
-    const d = joinTables([{ x: [0, 10, 20], ys: [[1, 2, 3]] }, { x: [0, 10, 20], ys: [[4, 5, 6], [7, 8, 9]] }]);
-    expect(d).toEqual([[0, 10, 20], [1, 2, 3], [4, 5, 6], [7, 8, 9]]);
+    const d = joinTables([
+      { x: [0, 10, 20], ys: [[1, 2, 3]] },
+      {
+        x: [0, 10, 20],
+        ys: [
+          [4, 5, 6],
+          [7, 8, 9],
+        ],
+      },
+    ]);
+    expect(d).toEqual([
+      [0, 10, 20],
+      [1, 2, 3],
+      [4, 5, 6],
+      [7, 8, 9],
+    ]);
   });
   it('aligns different x columns on their union, undefined where a run has no row', () => {
-    const d = joinTables([{ x: [0, 20, 40], ys: [[1, 2, 3]] }, { x: [0, 10, 20, 30], ys: [[4, null, 6, 7]] }]);
+    const d = joinTables([
+      { x: [0, 20, 40], ys: [[1, 2, 3]] },
+      { x: [0, 10, 20, 30], ys: [[4, null, 6, 7]] },
+    ]);
     expect(d[0]).toEqual([0, 10, 20, 30, 40]);
     expect(d[1]).toEqual([1, undefined, 2, undefined, 3]);
     expect(d[2]).toEqual([4, null, 6, 7, undefined]);

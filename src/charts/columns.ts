@@ -23,7 +23,10 @@ export function cleanColumn(col: ArrayLike<number>, log = false): (number | null
 }
 
 /** One run's columns: its x values and any number of y columns aligned with them. */
-export interface Table { x: ArrayLike<number>; ys: ArrayLike<Cell>[] }
+export interface Table {
+  x: ArrayLike<number>;
+  ys: ArrayLike<Cell>[];
+}
 
 /**
  * Joins tables with different x columns (runs decimated differently, or of different lengths)
@@ -63,10 +66,15 @@ function isAscending(a: ArrayLike<number>): boolean {
 
 /** Smallest and largest non-null cell over some columns (for ranges uPlot cannot infer). */
 export function extent(cols: readonly ArrayLike<Cell>[]): [number, number] | null {
-  let lo = Infinity, hi = -Infinity;
-  for (const c of cols) for (let i = 0; i < c.length; i++) {
-    const v = c[i];
-    if (v != null) { if (v < lo) lo = v; if (v > hi) hi = v; }
-  }
+  let lo = Infinity,
+    hi = -Infinity;
+  for (const c of cols)
+    for (let i = 0; i < c.length; i++) {
+      const v = c[i];
+      if (v != null) {
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+    }
   return lo <= hi ? [lo, hi] : null;
 }

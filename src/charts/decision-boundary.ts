@@ -8,10 +8,10 @@
  *
  *   <decision-boundary .grid=${probs} .gridSize=${64} .extent=${ext} .points=${x} .labels=${y}></decision-boundary>
  */
-import { css, html, nothing, type TemplateResult, type PropertyDeclarations, type CSSResultGroup } from 'lit';
+import { type CSSResultGroup, css, html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { FrameElement } from './base';
-import { contourSegments, gridAccuracy, heatmapPixels, type Extent } from './boundary-data';
-import { fitCanvas, FONT, LABEL_FONT, type Rect } from './canvas';
+import { contourSegments, type Extent, gridAccuracy, heatmapPixels } from './boundary-data';
+import { FONT, fitCanvas, LABEL_FONT, type Rect } from './canvas';
 import { legend } from './legend';
 import { CLASS_COLORS, INK, MUTED } from './palette';
 import { formatPercent, formatTick, niceTicks } from './scale';
@@ -46,8 +46,13 @@ export class DecisionBoundary extends FrameElement {
 
   constructor() {
     super();
-    this.grid = null; this.gridSize = 0; this.extent = null;
-    this.points = null; this.labels = null; this.testPoints = null; this.testLabels = null;
+    this.grid = null;
+    this.gridSize = 0;
+    this.extent = null;
+    this.points = null;
+    this.labels = null;
+    this.testPoints = null;
+    this.testLabels = null;
     this.caption = '';
     this.height = 380;
   }
@@ -60,8 +65,10 @@ export class DecisionBoundary extends FrameElement {
     const parts: string[] = [];
     if (this.caption) parts.push(this.caption);
     if (this.ready) {
-      const acc = (p?: Float32Array | null, l?: ArrayLike<number> | null) => (p && l ? gridAccuracy(this.grid!, this.gridSize, this.extent!, p, l) : null);
-      const tr = acc(this.points, this.labels), te = acc(this.testPoints, this.testLabels);
+      const acc = (p?: Float32Array | null, l?: ArrayLike<number> | null) =>
+        p && l ? gridAccuracy(this.grid!, this.gridSize, this.extent!, p, l) : null;
+      const tr = acc(this.points, this.labels),
+        te = acc(this.testPoints, this.testLabels);
       if (tr != null) parts.push(`train accuracy ${formatPercent(tr)}`);
       if (te != null) parts.push(`test ${formatPercent(te)}`);
     }
@@ -71,9 +78,13 @@ export class DecisionBoundary extends FrameElement {
       ...(this.testPoints?.length ? [{ label: 'test points', color: MUTED, style: 'ring' as const }] : []),
       { label: 'p = ½ boundary', color: INK, style: 'thin' as const },
     ];
-    return this.frame('Decision boundary', this.ready ? parts.join(' · ') : 'Waiting for predictions…', nothing,
+    return this.frame(
+      'Decision boundary',
+      this.ready ? parts.join(' · ') : 'Waiting for predictions…',
+      nothing,
       html`<canvas role="img" aria-label="Model output over the input plane with the data points"></canvas>`,
-      html`${legend(items, { colors: [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1].map(rampColor), from: 'P(class 1): 0', to: '1' })}`);
+      html`${legend(items, { colors: [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1].map(rampColor), from: 'P(class 1): 0', to: '1' })}`,
+    );
   }
 
   protected draw(): void {
@@ -81,7 +92,8 @@ export class DecisionBoundary extends FrameElement {
     if (!canvas) return;
     const m = { l: 44, r: 10, t: 8, b: 38 };
     const side = Math.max(80, Math.min(this.bodyWidth - m.l - m.r, this.height - m.t - m.b));
-    const W = side + m.l + m.r, H = side + m.t + m.b;
+    const W = side + m.l + m.r,
+      H = side + m.t + m.b;
     const ctx = fitCanvas(canvas, W, H);
     const r: Rect = { x: m.l, y: m.t, w: side, h: side };
     const e = this.extent;
@@ -93,7 +105,9 @@ export class DecisionBoundary extends FrameElement {
     const n = (this.points?.length ?? 0) / 2 + (this.testPoints?.length ?? 0) / 2;
     const rad = n > 800 ? 2.2 : n > 300 ? 2.8 : 3.5;
     ctx.save();
-    ctx.beginPath(); ctx.rect(r.x, r.y, r.w, r.h); ctx.clip();
+    ctx.beginPath();
+    ctx.rect(r.x, r.y, r.w, r.h);
+    ctx.clip();
     drawPoints(ctx, this.points, this.labels, sx, sy, rad, false);
     drawPoints(ctx, this.testPoints, this.testLabels, sx, sy, rad, true);
     ctx.restore();
@@ -102,7 +116,8 @@ export class DecisionBoundary extends FrameElement {
   private drawHeat(ctx: CanvasRenderingContext2D, r: Rect): void {
     const g = this.gridSize;
     this.heat ??= document.createElement('canvas');
-    this.heat.width = g; this.heat.height = g;
+    this.heat.width = g;
+    this.heat.height = g;
     this.heat.getContext('2d')!.putImageData(new ImageData(heatmapPixels(this.grid!, g), g, g), 0, 0);
     ctx.save();
     ctx.imageSmoothingEnabled = true;
@@ -114,25 +129,38 @@ export class DecisionBoundary extends FrameElement {
     ctx.strokeStyle = INK;
     ctx.lineWidth = 1.5;
     ctx.beginPath();
-    for (const [c0, r0, c1, r1] of contourSegments(this.grid!, g)) { ctx.moveTo(cx(c0), cy(r0)); ctx.lineTo(cx(c1), cy(r1)); }
+    for (const [c0, r0, c1, r1] of contourSegments(this.grid!, g)) {
+      ctx.moveTo(cx(c0), cy(r0));
+      ctx.lineTo(cx(c1), cy(r1));
+    }
     ctx.stroke();
     ctx.restore();
   }
 
-  private drawAxes(ctx: CanvasRenderingContext2D, r: Rect, e: Extent, sx: (x: number) => number, sy: (y: number) => number): void {
+  private drawAxes(
+    ctx: CanvasRenderingContext2D,
+    r: Rect,
+    e: Extent,
+    sx: (x: number) => number,
+    sy: (y: number) => number,
+  ): void {
     ctx.save();
     ctx.strokeStyle = '#8c959f';
     ctx.strokeRect(r.x + 0.5, r.y + 0.5, r.w - 1, r.h - 1);
     ctx.font = FONT;
     ctx.fillStyle = INK;
-    ctx.textAlign = 'center'; ctx.textBaseline = 'top';
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'top';
     for (const t of niceTicks(e.xmin, e.xmax, 5)) ctx.fillText(formatTick(t), sx(t), r.y + r.h + 3);
-    ctx.textAlign = 'right'; ctx.textBaseline = 'middle';
+    ctx.textAlign = 'right';
+    ctx.textBaseline = 'middle';
     for (const t of niceTicks(e.ymin, e.ymax, 5)) ctx.fillText(formatTick(t), r.x - 4, sy(t));
     ctx.font = LABEL_FONT;
-    ctx.textAlign = 'center'; ctx.textBaseline = 'bottom';
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'bottom';
     ctx.fillText('x₁ (input 1)', r.x + r.w / 2, r.y + r.h + 36);
-    ctx.translate(10, r.y + r.h / 2); ctx.rotate(-Math.PI / 2);
+    ctx.translate(10, r.y + r.h / 2);
+    ctx.rotate(-Math.PI / 2);
     ctx.textBaseline = 'middle';
     ctx.fillText('x₂ (input 2)', 0, 0);
     ctx.restore();
@@ -144,8 +172,15 @@ function rampColor(p: number): string {
   return `rgb(${R}, ${G}, ${B})`;
 }
 
-function drawPoints(ctx: CanvasRenderingContext2D, pts: Float32Array | null | undefined, labels: ArrayLike<number> | null | undefined,
-  sx: (x: number) => number, sy: (y: number) => number, rad: number, ring: boolean): void {
+function drawPoints(
+  ctx: CanvasRenderingContext2D,
+  pts: Float32Array | null | undefined,
+  labels: ArrayLike<number> | null | undefined,
+  sx: (x: number) => number,
+  sy: (y: number) => number,
+  rad: number,
+  ring: boolean,
+): void {
   if (!pts) return;
   const n = Math.floor(pts.length / 2);
   ctx.lineWidth = ring ? 1.6 : 0.8;
@@ -163,5 +198,7 @@ function drawPoints(ctx: CanvasRenderingContext2D, pts: Float32Array | null | un
 customElements.define('decision-boundary', DecisionBoundary);
 
 declare global {
-  interface HTMLElementTagNameMap { 'decision-boundary': DecisionBoundary }
+  interface HTMLElementTagNameMap {
+    'decision-boundary': DecisionBoundary;
+  }
 }

@@ -6,7 +6,7 @@
  *
  *   <depth-profile-chart .runs=${runs}></depth-profile-chart>
  */
-import { css, html, nothing, type TemplateResult, type CSSResultGroup } from 'lit';
+import { type CSSResultGroup, css, html, nothing, type TemplateResult } from 'lit';
 import { RunsChartElement } from './base';
 import { depthProfileModel, PROFILE_INFO, type ProfileKey } from './depth-profile-data';
 import { legend } from './legend';
@@ -21,11 +21,15 @@ const SIDE_BY_SIDE = 720;
 const GAP = 16;
 
 export class DepthProfileChart extends RunsChartElement {
-  static override styles: CSSResultGroup = [chartStyles, uplotStyles, css`
+  static override styles: CSSResultGroup = [
+    chartStyles,
+    uplotStyles,
+    css`
     .panels { display: flex; flex-wrap: wrap; gap: 8px ${GAP}px; }
     .panel { flex: 1 1 300px; min-width: 0; }
     .panel h4 { margin: 0 0 2px; font-size: 13px; font-weight: 600; }
-  `];
+  `,
+  ];
 
   private models: PlotModel[] = [];
   private hosts = new Map<ProfileKey, PlotHost>();
@@ -44,14 +48,17 @@ export class DepthProfileChart extends RunsChartElement {
     const [act] = this.models;
     const empty = !act || act.empty;
     const step = Math.max(0, ...this.runs.map((r) => r.history.latest?.step ?? 0));
-    const subtitle = empty ? 'Waiting for data…'
+    const subtitle = empty
+      ? 'Waiting for data…'
       : `Std per layer at step ${step} (solid) and at initialization (dashed). Flat is healthy; a straight fall on this log axis is a vanishing signal, a rise an exploding one.`;
     const body = html`<div class="panels">
-      ${KEYS.map((k, i) => html`<div class="panel">
+      ${KEYS.map(
+        (k, i) => html`<div class="panel">
         <h4>${PROFILE_INFO[k].title}</h4>
         <div class="plot" data-key=${k}></div>
         <div class="caption">${this.models[i]?.subtitle ?? ''}</div>
-      </div>`)}
+      </div>`,
+      )}
     </div>`;
     return this.frame('Signal through depth', subtitle, nothing, body, empty ? nothing : legend(act.legend));
   }
@@ -64,8 +71,14 @@ export class DepthProfileChart extends RunsChartElement {
       const target = this.renderRoot.querySelector<HTMLElement>(`.plot[data-key="${k}"]`);
       if (!m || !target) return;
       let host = this.hosts.get(k);
-      if (m.empty) { host?.destroy(); return; }
-      if (!host) { host = new PlotHost(target); this.hosts.set(k, host); }
+      if (m.empty) {
+        host?.destroy();
+        return;
+      }
+      if (!host) {
+        host = new PlotHost(target);
+        this.hosts.set(k, host);
+      }
       host.update(m.spec, m.data, w, this.bodyWidth < 480 ? Math.min(this.height, 220) : this.height);
     });
   }
@@ -80,5 +93,7 @@ export class DepthProfileChart extends RunsChartElement {
 customElements.define('depth-profile-chart', DepthProfileChart);
 
 declare global {
-  interface HTMLElementTagNameMap { 'depth-profile-chart': DepthProfileChart }
+  interface HTMLElementTagNameMap {
+    'depth-profile-chart': DepthProfileChart;
+  }
 }

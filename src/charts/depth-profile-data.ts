@@ -6,11 +6,11 @@
  * puts a number and a word on that slope.
  */
 import type { StepRecord } from '../train/engine';
-import type { ChartRun } from './types';
-import { clean, joinTables, type Cell, type Table } from './columns';
+import { type Cell, clean, joinTables, type Table } from './columns';
 import { INK, MUTED } from './palette';
 import { formatValue } from './scale';
 import type { LegendItem, PlotModel, SeriesSpec } from './spec';
+import type { ChartRun } from './types';
 
 export type ProfileKey = 'act_std' | 'grad_std';
 
@@ -31,12 +31,18 @@ export function profile(rec: StepRecord | null | undefined, key: ProfileKey): (n
  */
 export function perLayerFactor(values: readonly (number | null)[], direction: 'forward' | 'backward'): number | null {
   const pts: [number, number][] = [];
-  values.forEach((v, i) => { if (v != null && v > 0 && Number.isFinite(v)) pts.push([i, Math.log(v)]); });
+  values.forEach((v, i) => {
+    if (v != null && v > 0 && Number.isFinite(v)) pts.push([i, Math.log(v)]);
+  });
   if (pts.length < 2) return null;
   const mx = pts.reduce((s, p) => s + p[0], 0) / pts.length;
   const my = pts.reduce((s, p) => s + p[1], 0) / pts.length;
-  let sxy = 0, sxx = 0;
-  for (const [x, y] of pts) { sxy += (x - mx) * (y - my); sxx += (x - mx) ** 2; }
+  let sxy = 0,
+    sxx = 0;
+  for (const [x, y] of pts) {
+    sxy += (x - mx) * (y - my);
+    sxx += (x - mx) ** 2;
+  }
   const slope = sxy / sxx;
   return Math.exp(direction === 'forward' ? slope : -slope);
 }
@@ -59,7 +65,9 @@ export function verdictLines(runs: readonly ChartRun[], key: ProfileKey): string
     const p = profile(r.history.latest, key);
     const f = perLayerFactor(p, dir);
     const v = verdict(f, p.length);
-    return f == null || !v ? [] : [`${r.label}: ×${formatValue(f)} per layer ${dir === 'forward' ? '→' : '←'} ${ARROW[v]} ${v}`];
+    return f == null || !v
+      ? []
+      : [`${r.label}: ×${formatValue(f)} per layer ${dir === 'forward' ? '→' : '←'} ${ARROW[v]} ${v}`];
   });
 }
 
@@ -77,11 +85,20 @@ export function depthProfileModel(runs: readonly ChartRun[], key: ProfileKey): P
   for (const r of runs) {
     tables.push({ x, ys: [pad(profile(r.history.initial, key)), pad(profile(r.history.latest, key))] });
     series.push(
-      { label: `${r.label} at init`, color: r.color, scale: 'y', width: 1.5, dash: [6, 4], spanGaps: false, points: false },
+      {
+        label: `${r.label} at init`,
+        color: r.color,
+        scale: 'y',
+        width: 1.5,
+        dash: [6, 4],
+        spanGaps: false,
+        points: false,
+      },
       { label: `${r.label} now`, color: r.color, scale: 'y', width: 2.5, spanGaps: false, points: true },
     );
   }
-  const legend: LegendItem[] = runs.length > 1 ? runs.map((r) => ({ label: r.label, color: r.color, style: 'fill' as const })) : [];
+  const legend: LegendItem[] =
+    runs.length > 1 ? runs.map((r) => ({ label: r.label, color: r.color, style: 'fill' as const })) : [];
   const steps = runs.map((r) => r.history.latest?.step ?? 0);
   legend.push(
     { label: `now (step ${Math.max(0, ...steps)})`, color: INK, style: 'line' },
@@ -90,7 +107,10 @@ export function depthProfileModel(runs: readonly ChartRun[], key: ProfileKey): P
   if (key === 'act_std') legend.push({ label: 'std = 1', color: MUTED, style: 'dotted' });
   return {
     spec: {
-      scales: [{ key: 'x', log: false, range: [0.5, Math.max(1, n) + 0.5] }, { key: 'y', log: true }],
+      scales: [
+        { key: 'x', log: false, range: [0.5, Math.max(1, n) + 0.5] },
+        { key: 'y', log: true },
+      ],
       axes: [
         { scale: 'x', label: 'layer (1 = first hidden)', side: 'bottom', format: 'int', grid: true },
         { scale: 'y', label: PROFILE_INFO[key].axis, side: 'left', format: 'num', grid: true },

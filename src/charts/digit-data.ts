@@ -11,12 +11,21 @@ export function digitPixels(images: Float32Array, i: number): Uint8ClampedArray<
   for (let k = 0; k < DIGIT * DIGIT; k++) {
     const v = images[o + k];
     const g = Math.round(255 * (1 - Math.min(1, Math.max(0, Number.isFinite(v) ? v : 0))));
-    px[4 * k] = g; px[4 * k + 1] = g; px[4 * k + 2] = g; px[4 * k + 3] = 255;
+    px[4 * k] = g;
+    px[4 * k + 1] = g;
+    px[4 * k + 2] = g;
+    px[4 * k + 3] = 255;
   }
   return px;
 }
 
-export interface DigitLayout { cols: number; rows: number; cell: number; scale: number; count: number }
+export interface DigitLayout {
+  cols: number;
+  rows: number;
+  cell: number;
+  scale: number;
+  count: number;
+}
 
 /**
  * Fits `n` digits (at most `max`) into `width` pixels: each digit at 2× where it fits four
@@ -31,10 +40,16 @@ export function digitLayout(n: number, width: number, max: number): DigitLayout 
 }
 
 /** Right and wrong among the first `count` digits. */
-export function digitScore(labels: ArrayLike<number>, predicted: ArrayLike<number>, count: number): { right: number; wrong: number } {
-  let right = 0, wrong = 0;
+export function digitScore(
+  labels: ArrayLike<number>,
+  predicted: ArrayLike<number>,
+  count: number,
+): { right: number; wrong: number } {
+  let right = 0,
+    wrong = 0;
   for (let i = 0; i < count && i < labels.length && i < predicted.length; i++) {
-    if (labels[i] === predicted[i]) right++; else wrong++;
+    if (labels[i] === predicted[i]) right++;
+    else wrong++;
   }
   return { right, wrong };
 }

@@ -5,10 +5,10 @@
  *
  *   <digit-grid .images=${x} .labels=${y} .predicted=${yhat} max="60"></digit-grid>
  */
-import { css, html, nothing, type TemplateResult, type PropertyDeclarations, type CSSResultGroup } from 'lit';
+import { type CSSResultGroup, css, html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { FrameElement } from './base';
 import { fitCanvas } from './canvas';
-import { digitLayout, digitPixels, digitScore, DIGIT } from './digit-data';
+import { DIGIT, digitLayout, digitPixels, digitScore } from './digit-data';
 import { legend } from './legend';
 import { chartStyles } from './styles';
 
@@ -37,7 +37,9 @@ export class DigitGrid extends FrameElement {
 
   constructor() {
     super();
-    this.images = null; this.labels = null; this.predicted = null;
+    this.images = null;
+    this.labels = null;
+    this.predicted = null;
     this.max = 60;
     this.caption = '';
   }
@@ -50,14 +52,20 @@ export class DigitGrid extends FrameElement {
   override render(): TemplateResult {
     const n = this.count;
     const s = digitScore(this.labels ?? [], this.predicted ?? [], n);
-    const sub = n === 0 ? 'Waiting for predictions…'
-      : `${this.caption ? `${this.caption} · ` : ''}${s.right} right, ${s.wrong} wrong of ${n} test digits shown`;
-    return this.frame('Test digits', sub, nothing,
+    const sub =
+      n === 0
+        ? 'Waiting for predictions…'
+        : `${this.caption ? `${this.caption} · ` : ''}${s.right} right, ${s.wrong} wrong of ${n} test digits shown`;
+    return this.frame(
+      'Test digits',
+      sub,
+      nothing,
       html`<canvas role="img" aria-label=${`${n} test digits, ${s.wrong} predicted wrong`}></canvas>`,
       legend([
         { label: 'right', color: RIGHT, style: 'line' },
         { label: 'wrong (predicted label in the corner)', color: WRONG, style: 'line' },
-      ]));
+      ]),
+    );
   }
 
   protected draw(): void {
@@ -68,12 +76,14 @@ export class DigitGrid extends FrameElement {
     const ctx = fitCanvas(canvas, L.cols * L.cell, Math.max(1, L.rows * L.cell));
     if (n === 0) return;
     this.tile ??= document.createElement('canvas');
-    this.tile.width = DIGIT; this.tile.height = DIGIT;
+    this.tile.width = DIGIT;
+    this.tile.height = DIGIT;
     const tctx = this.tile.getContext('2d')!;
     const size = DIGIT * L.scale;
     ctx.imageSmoothingEnabled = false;
     for (let i = 0; i < n; i++) {
-      const x = (i % L.cols) * L.cell + 6, y = Math.floor(i / L.cols) * L.cell + 6;
+      const x = (i % L.cols) * L.cell + 6,
+        y = Math.floor(i / L.cols) * L.cell + 6;
       tctx.putImageData(new ImageData(digitPixels(this.images!, i), DIGIT, DIGIT), 0, 0);
       ctx.drawImage(this.tile, x, y, size, size);
       const ok = this.labels![i] === this.predicted![i];
@@ -86,7 +96,8 @@ export class DigitGrid extends FrameElement {
         ctx.fillRect(x + size - b, y, b, b);
         ctx.fillStyle = '#fff';
         ctx.font = `600 ${b - 3}px system-ui, sans-serif`;
-        ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
+        ctx.textAlign = 'center';
+        ctx.textBaseline = 'middle';
         ctx.fillText(String(this.predicted![i]), x + size - b / 2, y + b / 2 + 0.5);
       }
     }
@@ -96,5 +107,7 @@ export class DigitGrid extends FrameElement {
 customElements.define('digit-grid', DigitGrid);
 
 declare global {
-  interface HTMLElementTagNameMap { 'digit-grid': DigitGrid }
+  interface HTMLElementTagNameMap {
+    'digit-grid': DigitGrid;
+  }
 }

@@ -24,10 +24,13 @@ export async function chartToPng(el: HTMLElement): Promise<Blob> {
     const r = at(c.getBoundingClientRect());
     if (r.w > 0 && r.h > 0 && c.width > 0 && c.height > 0 && visible(c)) ctx.drawImage(c, r.x, r.y, r.w, r.h);
   }
-  for (const s of root.querySelectorAll<HTMLElement>('.swatch')) if (visible(s)) drawSwatch(ctx, s, at(s.getBoundingClientRect()));
+  for (const s of root.querySelectorAll<HTMLElement>('.swatch'))
+    if (visible(s)) drawSwatch(ctx, s, at(s.getBoundingClientRect()));
   drawTexts(ctx, root, at);
 
-  return new Promise((resolve, reject) => out.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG encoding failed'))), 'image/png'));
+  return new Promise((resolve, reject) =>
+    out.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG encoding failed'))), 'image/png'),
+  );
 }
 
 function visible(e: Element): boolean {
@@ -51,22 +54,35 @@ function drawSwatch(ctx: CanvasRenderingContext2D, e: HTMLElement, r: Box): void
     ctx.arc(r.x + r.w / 2, r.y + r.h / 2, r.w / 2 - bw / 2, 0, 2 * Math.PI);
     ctx.fillStyle = s.backgroundColor;
     ctx.fill();
-    if (bw > 0) { ctx.lineWidth = bw; ctx.strokeStyle = s.borderTopColor; ctx.stroke(); }
+    if (bw > 0) {
+      ctx.lineWidth = bw;
+      ctx.strokeStyle = s.borderTopColor;
+      ctx.stroke();
+    }
   } else if (bw > 0 && !sideBorder) {
     // A line sample: the top border, dashed or dotted as shown.
     ctx.strokeStyle = s.borderTopColor;
     ctx.lineWidth = bw;
     ctx.setLineDash(s.borderTopStyle === 'dashed' ? [bw * 2, bw * 1.5] : s.borderTopStyle === 'dotted' ? [bw, bw] : []);
-    ctx.beginPath(); ctx.moveTo(r.x, r.y + bw / 2); ctx.lineTo(r.x + r.w, r.y + bw / 2); ctx.stroke();
+    ctx.beginPath();
+    ctx.moveTo(r.x, r.y + bw / 2);
+    ctx.lineTo(r.x + r.w, r.y + bw / 2);
+    ctx.stroke();
   } else {
     const hatched = e.classList.contains('hatch'); // a CSS gradient: redrawn as stripes
     ctx.fillStyle = hatched ? color : s.backgroundColor;
     ctx.fillRect(r.x, r.y, r.w, r.h);
     if (hatched) {
-      ctx.beginPath(); ctx.rect(r.x, r.y, r.w, r.h); ctx.clip();
-      ctx.strokeStyle = '#fff'; ctx.lineWidth = 1.5;
       ctx.beginPath();
-      for (let d = -r.h; d < r.w; d += 4) { ctx.moveTo(r.x + d, r.y + r.h); ctx.lineTo(r.x + d + r.h, r.y); }
+      ctx.rect(r.x, r.y, r.w, r.h);
+      ctx.clip();
+      ctx.strokeStyle = '#fff';
+      ctx.lineWidth = 1.5;
+      ctx.beginPath();
+      for (let d = -r.h; d < r.w; d += 4) {
+        ctx.moveTo(r.x + d, r.y + r.h);
+        ctx.lineTo(r.x + d + r.h, r.y);
+      }
       ctx.stroke();
     }
   }

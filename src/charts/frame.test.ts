@@ -1,29 +1,41 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { nextFrame, runsKey, unwatchFrames, watchFrames } from './frame';
-import { syntheticRun, pushSynthetic } from './synthetic';
+import { pushSynthetic, syntheticRun } from './synthetic';
 
 /** A hand-cranked requestAnimationFrame. */
 let queue: FrameRequestCallback[] = [];
 const runFrame = async () => {
-  const q = queue; queue = [];
-  q.forEach((cb) => cb(0));
+  const q = queue;
+  queue = [];
+  for (const cb of q) cb(0);
   await Promise.resolve();
 };
 
 describe('shared frame loop', () => {
   const saved = globalThis.requestAnimationFrame;
-  beforeEach(() => { queue = []; globalThis.requestAnimationFrame = (cb) => { queue.push(cb); return queue.length; }; });
-  afterEach(() => { globalThis.requestAnimationFrame = saved; });
+  beforeEach(() => {
+    queue = [];
+    globalThis.requestAnimationFrame = (cb) => {
+      queue.push(cb);
+      return queue.length;
+    };
+  });
+  afterEach(() => {
+    globalThis.requestAnimationFrame = saved;
+  });
 
   it('polls every client once per frame through a single rAF request', async () => {
     const ticks = [0, 0];
-    const a = { frameTick: () => ticks[0]++ }, b = { frameTick: () => ticks[1]++ };
-    watchFrames(a); watchFrames(b);
+    const a = { frameTick: () => ticks[0]++ },
+      b = { frameTick: () => ticks[1]++ };
+    watchFrames(a);
+    watchFrames(b);
     expect(queue.length).toBe(1);
     await runFrame();
     await runFrame();
     expect(ticks).toEqual([2, 2]);
-    unwatchFrames(a); unwatchFrames(b);
+    unwatchFrames(a);
+    unwatchFrames(b);
     await runFrame();
     expect(queue.length).toBe(0); // the loop stops when nobody listens
   });

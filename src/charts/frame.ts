@@ -11,7 +11,9 @@
 import type { ChartRun } from './types';
 
 /** Something polled at the start of every frame while connected. */
-export interface FrameClient { frameTick(): void }
+export interface FrameClient {
+  frameTick(): void;
+}
 
 const clients = new Set<FrameClient>();
 let waiting: (() => void)[] = [];
@@ -30,19 +32,30 @@ function tick(): void {
   if (clients.size > 0 || waiting.length > 0) schedule();
 }
 
-export function watchFrames(c: FrameClient): void { clients.add(c); schedule(); }
-export function unwatchFrames(c: FrameClient): void { clients.delete(c); }
+export function watchFrames(c: FrameClient): void {
+  clients.add(c);
+  schedule();
+}
+export function unwatchFrames(c: FrameClient): void {
+  clients.delete(c);
+}
 
 /** Resolves inside the next shared animation frame. */
 export function nextFrame(): Promise<void> {
-  return new Promise((resolve) => { waiting.push(resolve); schedule(); });
+  return new Promise((resolve) => {
+    waiting.push(resolve);
+    schedule();
+  });
 }
 
 const ids = new WeakMap<object, number>();
 let nextId = 1;
 function idOf(o: object): number {
   let id = ids.get(o);
-  if (id === undefined) { id = nextId++; ids.set(o, id); }
+  if (id === undefined) {
+    id = nextId++;
+    ids.set(o, id);
+  }
   return id;
 }
 

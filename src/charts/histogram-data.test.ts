@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { histPanels, histRange, normalizeHist } from './histogram-data';
 import { pushSynthetic, syntheticRun } from './synthetic';
 
-const area = (d: { x0: number[]; x1: number[]; d: number[] }) => d.d.reduce((s, v, i) => s + v * (d.x1[i] - d.x0[i]), 0);
+const area = (d: { x0: number[]; x1: number[]; d: number[] }) =>
+  d.d.reduce((s, v, i) => s + v * (d.x1[i] - d.x0[i]), 0);
 
 describe('normalizeHist', () => {
   it('turns counts into a density of area 1 over the bins', () => {

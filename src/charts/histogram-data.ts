@@ -14,7 +14,10 @@ import type { ChartRun } from './types';
 export type HistKind = 'act' | 'kernel' | 'grad';
 export const HIST_KINDS: readonly HistKind[] = ['act', 'kernel', 'grad'];
 
-export const HIST_INFO: Record<HistKind, { label: string; hist: 'act_hist' | 'kernel_hist' | 'grad_hist'; std: keyof LayerStats; axis: string }> = {
+export const HIST_INFO: Record<
+  HistKind,
+  { label: string; hist: 'act_hist' | 'kernel_hist' | 'grad_hist'; std: keyof LayerStats; axis: string }
+> = {
   act: { label: 'activations', hist: 'act_hist', std: 'act_std', axis: 'activation value' },
   kernel: { label: 'weights', hist: 'kernel_hist', std: 'kernel_std', axis: 'kernel weight' },
   grad: { label: 'gradients', hist: 'grad_hist', std: 'grad_std', axis: '∂loss/∂activation' },
@@ -25,7 +28,12 @@ export function isHistKind(s: string | null | undefined): s is HistKind {
 }
 
 /** Bars of a density: [x0, x1) and height, total area 1. */
-export interface Density { x0: number[]; x1: number[]; d: number[]; peak: number }
+export interface Density {
+  x0: number[];
+  x1: number[];
+  d: number[];
+  peak: number;
+}
 
 /**
  * Counts over [min, max] to a density. `minWidth` is the width a zero-width histogram is
@@ -33,7 +41,7 @@ export interface Density { x0: number[]; x1: number[]; d: number[]; peak: number
  */
 export function normalizeHist(h: Histogram | null | undefined, minWidth: number): Density | null {
   if (!h || !Number.isFinite(h.min) || !Number.isFinite(h.max)) return null;
-  const total = h.counts.reduce((s, c) => s + (c > 0 ? c : 0), 0);
+  const total = h.counts.reduce((s, c) => s + Math.max(c, 0), 0);
   if (!(total > 0)) return null;
   const span = h.max - h.min;
   if (!(span > 0) || span < minWidth * 1e-6) {
@@ -43,7 +51,7 @@ export function normalizeHist(h: Histogram | null | undefined, minWidth: number)
   const bw = span / h.counts.length;
   const out: Density = { x0: [], x1: [], d: [], peak: 0 };
   h.counts.forEach((c, i) => {
-    const d = (c > 0 ? c : 0) / (total * bw);
+    const d = Math.max(c, 0) / (total * bw);
     out.x0.push(h.min + i * bw);
     out.x1.push(h.min + (i + 1) * bw);
     out.d.push(d);
@@ -69,10 +77,12 @@ function histOf(rec: StepRecord | null | undefined, l: number, kind: HistKind): 
 
 /** [min, max] over some histograms, padded when it has no width. */
 export function histRange(hs: readonly (Histogram | null)[]): [number, number] {
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   for (const h of hs) {
     if (!h || !Number.isFinite(h.min) || !Number.isFinite(h.max)) continue;
-    lo = Math.min(lo, h.min); hi = Math.max(hi, h.max);
+    lo = Math.min(lo, h.min);
+    hi = Math.max(hi, h.max);
   }
   if (!(lo <= hi)) return [-1, 1];
   if (hi - lo <= 1e-12 * Math.max(1, Math.abs(lo))) {
@@ -104,7 +114,8 @@ export function histPanels(run: ChartRun | undefined, kind: HistKind, sharedX: b
       title: `L${l + 1}${l === n - 1 ? ' out' : ''} ${act}${std != null && Number.isFinite(std) ? ` · σ ${fmt(std)}` : ''}`,
       now: dNow,
       init: dInit,
-      xMin, xMax,
+      xMin,
+      xMax,
       yMax: Math.max(dNow?.peak ?? 0, dInit?.peak ?? 0) || 1,
     };
   });

@@ -5,10 +5,18 @@
  *
  *   <histogram-grid .runs=${runs} kind="grad" shared-x></histogram-grid>
  */
-import { html, type TemplateResult, type PropertyDeclarations } from 'lit';
+import { html, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { RunsChartElement, toggle } from './base';
-import { fitCanvas, FONT, LABEL_FONT } from './canvas';
-import { HIST_INFO, HIST_KINDS, histPanels, isHistKind, type Density, type HistKind, type HistPanel } from './histogram-data';
+import { FONT, fitCanvas, LABEL_FONT } from './canvas';
+import {
+  type Density,
+  HIST_INFO,
+  HIST_KINDS,
+  type HistKind,
+  type HistPanel,
+  histPanels,
+  isHistKind,
+} from './histogram-data';
 import { legend } from './legend';
 import { GRID, INK, layerColor, MUTED, withAlpha } from './palette';
 import { formatValue } from './scale';
@@ -34,7 +42,9 @@ export class HistogramGrid extends RunsChartElement {
     this.sharedX = false;
   }
 
-  private get current(): HistKind { return isHistKind(this.kind) ? this.kind : 'act'; }
+  private get current(): HistKind {
+    return isHistKind(this.kind) ? this.kind : 'act';
+  }
 
   protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
     super.willUpdate(changed);
@@ -45,21 +55,38 @@ export class HistogramGrid extends RunsChartElement {
     const run = this.primaryRun;
     const k = this.current;
     const h = run?.history;
-    const who = run ? `${run.label}${this.runs.length > 1 ? ` (showing 1 of ${this.runs.length} runs)` : ''}` : 'No run';
-    const sub = this.panels.length === 0 ? 'Waiting for data…'
-      : `${who} · step ${h?.latest?.step ?? 0} · x: ${HIST_INFO[k].axis} (${this.sharedX ? 'one range for all layers' : 'each layer its own range'}) · y: density`;
-    const controls = html`<label>show <select @change=${(e: Event) => { const v = (e.target as HTMLSelectElement).value; if (isHistKind(v)) this.kind = v; }}>
+    const who = run
+      ? `${run.label}${this.runs.length > 1 ? ` (showing 1 of ${this.runs.length} runs)` : ''}`
+      : 'No run';
+    const sub =
+      this.panels.length === 0
+        ? 'Waiting for data…'
+        : `${who} · step ${h?.latest?.step ?? 0} · x: ${HIST_INFO[k].axis} (${this.sharedX ? 'one range for all layers' : 'each layer its own range'}) · y: density`;
+    const controls = html`<label>show <select @change=${(e: Event) => {
+      const v = (e.target as HTMLSelectElement).value;
+      if (isHistKind(v)) this.kind = v;
+    }}>
         ${HIST_KINDS.map((x) => html`<option value=${x} ?selected=${x === k}>${HIST_INFO[x].label}</option>`)}
       </select></label>
-      ${toggle('shared x range', this.sharedX, (v) => { this.sharedX = v; })}
+      ${toggle('shared x range', this.sharedX, (v) => {
+        this.sharedX = v;
+      })}
       ${this.runPicker()}`;
     const n = this.panels.length;
-    const items = this.panels.length === 0 ? [] : [
-      { label: 'now, coloured by depth', color: layerColor(Math.floor(n / 2), n), style: 'fill' as const },
-      { label: 'at initialization', color: MUTED, style: 'faint' as const },
-    ];
-    return this.frame(`Histograms of ${HIST_INFO[k].label} per layer`, sub, controls,
-      html`<canvas role="img" aria-label=${`Histograms of ${HIST_INFO[k].label}, one per layer`}></canvas>`, legend(items));
+    const items =
+      this.panels.length === 0
+        ? []
+        : [
+            { label: 'now, coloured by depth', color: layerColor(Math.floor(n / 2), n), style: 'fill' as const },
+            { label: 'at initialization', color: MUTED, style: 'faint' as const },
+          ];
+    return this.frame(
+      `Histograms of ${HIST_INFO[k].label} per layer`,
+      sub,
+      controls,
+      html`<canvas role="img" aria-label=${`Histograms of ${HIST_INFO[k].label}, one per layer`}></canvas>`,
+      legend(items),
+    );
   }
 
   protected draw(): void {
@@ -70,12 +97,23 @@ export class HistogramGrid extends RunsChartElement {
     const rows = Math.ceil(n / cols);
     const ctx = fitCanvas(canvas, this.bodyWidth, Math.max(1, rows * PANEL_H));
     const pw = this.bodyWidth / cols;
-    this.panels.forEach((p, i) => drawPanel(ctx, p, (i % cols) * pw, Math.floor(i / cols) * PANEL_H, pw - 8, PANEL_H - 6, layerColor(p.layer, n)));
+    this.panels.forEach((p, i) => {
+      drawPanel(ctx, p, (i % cols) * pw, Math.floor(i / cols) * PANEL_H, pw - 8, PANEL_H - 6, layerColor(p.layer, n));
+    });
   }
 }
 
-function drawPanel(ctx: CanvasRenderingContext2D, p: HistPanel, x: number, y: number, w: number, h: number, color: string): void {
-  const top = y + 16, bottom = y + h - 14;
+function drawPanel(
+  ctx: CanvasRenderingContext2D,
+  p: HistPanel,
+  x: number,
+  y: number,
+  w: number,
+  h: number,
+  color: string,
+): void {
+  const top = y + 16,
+    bottom = y + h - 14;
   const px = (v: number) => x + ((v - p.xMin) / (p.xMax - p.xMin)) * w;
   const py = (d: number) => bottom - Math.min(1, d / p.yMax) * (bottom - top);
   ctx.save();
@@ -85,12 +123,18 @@ function drawPanel(ctx: CanvasRenderingContext2D, p: HistPanel, x: number, y: nu
   ctx.fillText(p.title, x, y + 1, w);
   if (p.xMin < 0 && p.xMax > 0) {
     ctx.strokeStyle = GRID;
-    ctx.beginPath(); ctx.moveTo(Math.round(px(0)) + 0.5, top); ctx.lineTo(Math.round(px(0)) + 0.5, bottom); ctx.stroke();
+    ctx.beginPath();
+    ctx.moveTo(Math.round(px(0)) + 0.5, top);
+    ctx.lineTo(Math.round(px(0)) + 0.5, bottom);
+    ctx.stroke();
   }
   bars(ctx, p.init, px, py, bottom, withAlpha(MUTED, 0.35));
   bars(ctx, p.now, px, py, bottom, color);
   ctx.strokeStyle = '#8c959f';
-  ctx.beginPath(); ctx.moveTo(x, bottom + 0.5); ctx.lineTo(x + w, bottom + 0.5); ctx.stroke();
+  ctx.beginPath();
+  ctx.moveTo(x, bottom + 0.5);
+  ctx.lineTo(x + w, bottom + 0.5);
+  ctx.stroke();
   ctx.font = FONT;
   ctx.fillStyle = INK;
   ctx.textBaseline = 'top';
@@ -98,16 +142,27 @@ function drawPanel(ctx: CanvasRenderingContext2D, p: HistPanel, x: number, y: nu
   ctx.fillText(formatValue(p.xMin), x, bottom + 2);
   ctx.textAlign = 'right';
   ctx.fillText(formatValue(p.xMax), x + w, bottom + 2);
-  if (p.xMin < 0 && p.xMax > 0 && px(0) - x > 36 && x + w - px(0) > 36) { ctx.textAlign = 'center'; ctx.fillText('0', px(0), bottom + 2); }
+  if (p.xMin < 0 && p.xMax > 0 && px(0) - x > 36 && x + w - px(0) > 36) {
+    ctx.textAlign = 'center';
+    ctx.fillText('0', px(0), bottom + 2);
+  }
   ctx.restore();
 }
 
-function bars(ctx: CanvasRenderingContext2D, d: Density | null, px: (v: number) => number, py: (d: number) => number, bottom: number, fill: string): void {
+function bars(
+  ctx: CanvasRenderingContext2D,
+  d: Density | null,
+  px: (v: number) => number,
+  py: (d: number) => number,
+  bottom: number,
+  fill: string,
+): void {
   if (!d) return;
   ctx.fillStyle = fill;
   for (let i = 0; i < d.d.length; i++) {
     if (d.d[i] <= 0) continue;
-    const x0 = px(d.x0[i]), x1 = px(d.x1[i]);
+    const x0 = px(d.x0[i]),
+      x1 = px(d.x1[i]);
     const y = py(d.d[i]);
     // At least a pixel wide, so a narrow spread (a vanishing layer on a shared range) stays visible.
     ctx.fillRect(x0, y, Math.max(1, x1 - x0), bottom - y);
@@ -117,5 +172,7 @@ function bars(ctx: CanvasRenderingContext2D, d: Density | null, px: (v: number) 
 customElements.define('histogram-grid', HistogramGrid);
 
 declare global {
-  interface HTMLElementTagNameMap { 'histogram-grid': HistogramGrid }
+  interface HTMLElementTagNameMap {
+    'histogram-grid': HistogramGrid;
+  }
 }

@@ -5,7 +5,7 @@
  *
  *   <layer-series-chart series="grad_std" .runs=${runs} selectable></layer-series-chart>
  */
-import { html, nothing, type TemplateResult, type PropertyDeclarations } from 'lit';
+import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { LAYER_SERIES, type LayerSeries } from '../train/history';
 import { toggle } from './base';
 import { canLog, isLayerSeries, layerSeriesModel, SERIES_INFO } from './layer-series-data';
@@ -33,9 +33,13 @@ export class LayerSeriesChart extends UplotChartElement {
     this.selectable = false;
   }
 
-  private get current(): LayerSeries { return isLayerSeries(this.series) ? this.series : 'act_std'; }
+  private get current(): LayerSeries {
+    return isLayerSeries(this.series) ? this.series : 'act_std';
+  }
 
-  protected chartTitle(): string { return `${SERIES_INFO[this.current].title} per layer`; }
+  protected chartTitle(): string {
+    return `${SERIES_INFO[this.current].title} per layer`;
+  }
 
   protected buildModel(): PlotModel {
     return layerSeriesModel(this.primaryRun, this.current, this.log, this.runs.length);
@@ -43,12 +47,20 @@ export class LayerSeriesChart extends UplotChartElement {
 
   protected override controls(): TemplateResult {
     const s = this.current;
-    return html`${this.selectable
-      ? html`<label>statistic <select @change=${(e: Event) => this.pick((e.target as HTMLSelectElement).value)}>
+    return html`${
+      this.selectable
+        ? html`<label>statistic <select @change=${(e: Event) => this.pick((e.target as HTMLSelectElement).value)}>
           ${LAYER_SERIES.map((k) => html`<option value=${k} ?selected=${k === s}>${SERIES_INFO[k].title}</option>`)}
         </select></label>`
-      : nothing}
-      ${canLog(s) ? toggle('log y', this.log, (v) => { this.log = v; }) : nothing}
+        : nothing
+    }
+      ${
+        canLog(s)
+          ? toggle('log y', this.log, (v) => {
+              this.log = v;
+            })
+          : nothing
+      }
       ${this.runPicker()}`;
   }
 
@@ -62,5 +74,7 @@ export class LayerSeriesChart extends UplotChartElement {
 customElements.define('layer-series-chart', LayerSeriesChart);
 
 declare global {
-  interface HTMLElementTagNameMap { 'layer-series-chart': LayerSeriesChart }
+  interface HTMLElementTagNameMap {
+    'layer-series-chart': LayerSeriesChart;
+  }
 }

@@ -4,11 +4,12 @@
  * colours cannot be read, so the chart shows one run (the primary, or the one picked) and the
  * depth-profile chart carries the comparison.
  */
-import type { ChartRun } from './types';
+
 import { LAYER_SERIES, type LayerSeries } from '../train/history';
 import { cleanColumn, joinTables } from './columns';
 import { layerColor } from './palette';
 import type { LegendItem, PlotModel, Ramp, SeriesSpec } from './spec';
+import type { ChartRun } from './types';
 
 export interface SeriesInfo {
   title: string;
@@ -54,32 +55,61 @@ export function layerLabel(run: ChartRun, l: number, n: number): string {
 /** Legend of depth colours: an entry per layer, or a ramp with its two ends labelled. */
 export function depthLegend(run: ChartRun, n: number): { legend: LegendItem[]; ramp?: Ramp } {
   if (n <= MAX_LAYER_LEGEND) {
-    return { legend: Array.from({ length: n }, (_, l) => ({ label: layerLabel(run, l, n), color: layerColor(l, n), style: 'line' as const })) };
+    return {
+      legend: Array.from({ length: n }, (_, l) => ({
+        label: layerLabel(run, l, n),
+        color: layerColor(l, n),
+        style: 'line' as const,
+      })),
+    };
   }
   const stops = 24;
   return {
     legend: [],
-    ramp: { colors: Array.from({ length: stops }, (_, i) => layerColor(i, stops)), from: 'layer 1', to: `layer ${n} (out)` },
+    ramp: {
+      colors: Array.from({ length: stops }, (_, i) => layerColor(i, stops)),
+      from: 'layer 1',
+      to: `layer ${n} (out)`,
+    },
   };
 }
 
-export function layerSeriesModel(run: ChartRun | undefined, series: LayerSeries, log: boolean, runCount = 1): PlotModel {
+export function layerSeriesModel(
+  run: ChartRun | undefined,
+  series: LayerSeries,
+  log: boolean,
+  runCount = 1,
+): PlotModel {
   const info = SERIES_INFO[series];
   const useLog = log && info.log;
   const h = run?.history;
   const n = h?.layers.length ?? 0;
   const ys = h ? h.layers.map((L) => cleanColumn(L[series], useLog)) : [];
   const spec: SeriesSpec[] = ys.map((_, l) => ({
-    label: run ? layerLabel(run, l, n) : `L${l + 1}`, color: layerColor(l, n), scale: 'y', width: 1.5, spanGaps: false, points: false,
+    label: run ? layerLabel(run, l, n) : `L${l + 1}`,
+    color: layerColor(l, n),
+    scale: 'y',
+    width: 1.5,
+    spanGaps: false,
+    points: false,
   }));
   const { legend, ramp } = run ? depthLegend(run, n) : { legend: [], ramp: undefined };
   const who = run ? (runCount > 1 ? `${run.label} (showing 1 of ${runCount} runs)` : run.label) : 'No run';
   return {
     spec: {
-      scales: [{ key: 'x', log: false }, { key: 'y', log: useLog, range: info.percent ? [0, 1] : undefined }],
+      scales: [
+        { key: 'x', log: false },
+        { key: 'y', log: useLog, range: info.percent ? [0, 1] : undefined },
+      ],
       axes: [
         { scale: 'x', label: 'step (updates)', side: 'bottom', format: 'int', grid: true },
-        { scale: 'y', label: `${info.axis}${useLog ? ', log' : ''}`, side: 'left', format: info.percent ? 'percent' : 'num', grid: true },
+        {
+          scale: 'y',
+          label: `${info.axis}${useLog ? ', log' : ''}`,
+          side: 'left',
+          format: info.percent ? 'percent' : 'num',
+          grid: true,
+        },
       ],
       series: spec,
     },

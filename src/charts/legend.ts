@@ -14,8 +14,10 @@ export function legend(items: readonly LegendItem[], ramp?: Ramp): TemplateResul
   if (items.length === 0 && !ramp) return nothing;
   return html`<div class="legend" role="list" aria-label="Legend">
     ${items.map((i) => html`<span class="item" role="listitem">${swatch(i.color, i.style)}${i.label}</span>`)}
-    ${ramp
-      ? html`<span class="ramp" role="listitem">${ramp.from}<span class="stops" aria-hidden="true">${ramp.colors.map((c) => swatch(c, 'fill'))}</span>${ramp.to}</span>`
-      : nothing}
+    ${
+      ramp
+        ? html`<span class="ramp" role="listitem">${ramp.from}<span class="stops" aria-hidden="true">${ramp.colors.map((c) => swatch(c, 'fill'))}</span>${ramp.to}</span>`
+        : nothing
+    }
   </div>`;
 }

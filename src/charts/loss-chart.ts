@@ -3,14 +3,16 @@
  *
  *   <loss-chart .runs=${runs} log-loss></loss-chart>
  */
-import { type TemplateResult, type PropertyDeclarations } from 'lit';
+import type { PropertyDeclarations, TemplateResult } from 'lit';
 import { toggle } from './base';
 import { lossModel } from './loss-data';
 import type { PlotModel } from './spec';
 import { UplotChartElement } from './uplot-chart';
 
 export class LossChart extends UplotChartElement {
-  static override properties: PropertyDeclarations = { logLoss: { type: Boolean, attribute: 'log-loss', reflect: true } };
+  static override properties: PropertyDeclarations = {
+    logLoss: { type: Boolean, attribute: 'log-loss', reflect: true },
+  };
 
   /** Loss on a log axis (the default: losses fall over decades). */
   declare logLoss: boolean;
@@ -20,17 +22,25 @@ export class LossChart extends UplotChartElement {
     this.logLoss = true;
   }
 
-  protected chartTitle(): string { return 'Loss and accuracy'; }
+  protected chartTitle(): string {
+    return 'Loss and accuracy';
+  }
 
-  protected buildModel(): PlotModel { return lossModel(this.runs, this.logLoss); }
+  protected buildModel(): PlotModel {
+    return lossModel(this.runs, this.logLoss);
+  }
 
   protected override controls(): TemplateResult {
-    return toggle('log loss', this.logLoss, (v) => { this.logLoss = v; });
+    return toggle('log loss', this.logLoss, (v) => {
+      this.logLoss = v;
+    });
   }
 }
 
 customElements.define('loss-chart', LossChart);
 
 declare global {
-  interface HTMLElementTagNameMap { 'loss-chart': LossChart }
+  interface HTMLElementTagNameMap {
+    'loss-chart': LossChart;
+  }
 }

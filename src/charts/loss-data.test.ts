@@ -3,7 +3,9 @@ import { lossAxisLabel, lossModel, lossSubtitle } from './loss-data';
 import { pushSynthetic, syntheticRun } from './synthetic';
 
 function runs(n: number, records: number) {
-  const rs = Array.from({ length: n }, (_, i) => syntheticRun(`r${i}`, `run ${i}`, '#0072B2', i ? 'healthy' : 'vanishing', 4));
+  const rs = Array.from({ length: n }, (_, i) =>
+    syntheticRun(`r${i}`, `run ${i}`, '#0072B2', i ? 'healthy' : 'vanishing', 4),
+  );
   for (let s = 0; s < records; s++) for (const r of rs) pushSynthetic(r, s * 10);
   return rs;
 }
@@ -12,7 +14,12 @@ describe('lossModel', () => {
   it('builds aligned columns: step, then loss, accuracy, test loss, test accuracy per run', () => {
     const m = lossModel(runs(1, 12), false);
     expect(m.data.length).toBe(1 + m.spec.series.length);
-    expect(m.spec.series.map((s) => s.label)).toEqual(['run 0 loss', 'run 0 accuracy', 'run 0 test loss', 'run 0 test accuracy']);
+    expect(m.spec.series.map((s) => s.label)).toEqual([
+      'run 0 loss',
+      'run 0 accuracy',
+      'run 0 test loss',
+      'run 0 test accuracy',
+    ]);
     for (const col of m.data) expect(col.length).toBe(12);
     expect(m.data[0]).toEqual(Array.from({ length: 12 }, (_, i) => i * 10));
   });
@@ -38,7 +45,12 @@ describe('lossModel', () => {
     const rs = runs(2, 5);
     rs[1].color = '#D55E00';
     const m = lossModel(rs, true);
-    expect(m.spec.series.filter((s) => s.scale === 'loss').map((s) => s.color)).toEqual(['#0072B2', '#0072B2', '#D55E00', '#D55E00']);
+    expect(m.spec.series.filter((s) => s.scale === 'loss').map((s) => s.color)).toEqual([
+      '#0072B2',
+      '#0072B2',
+      '#D55E00',
+      '#D55E00',
+    ]);
     expect(m.legend.slice(0, 2).map((l) => l.label)).toEqual(['run 0', 'run 1']);
   });
 

@@ -3,12 +3,13 @@
  * accuracy (right axis, 0–100 %) against step, one colour per run. Line style tells the four
  * quantities apart, so the colour is free to tell the runs apart.
  */
-import type { ChartRun } from './types';
+
 import type { LossName } from '../core/types';
 import { cleanColumn, joinTables, type Table } from './columns';
 import { INK, withAlpha } from './palette';
 import { formatPercent, formatValue } from './scale';
 import type { LegendItem, PlotModel, SeriesSpec } from './spec';
+import type { ChartRun } from './types';
 
 /** Short enough to fit along a 200-pixel axis. */
 const LOSS_UNIT: Record<LossName, string> = {
@@ -36,7 +37,14 @@ export function lossModel(runs: readonly ChartRun[], logLoss: boolean): PlotMode
     const ys = [cleanColumn(h.loss, logLoss), cleanColumn(h.accuracy)];
     series.push(
       { label: `${r.label} loss`, color: r.color, scale: 'loss', width: 2, spanGaps: false, points: false },
-      { label: `${r.label} accuracy`, color: withAlpha(r.color, 0.6), scale: 'acc', width: 1.25, spanGaps: false, points: false },
+      {
+        label: `${r.label} accuracy`,
+        color: withAlpha(r.color, 0.6),
+        scale: 'acc',
+        width: 1.25,
+        spanGaps: false,
+        points: false,
+      },
     );
     // Test metrics are evaluated only at some records (NaN elsewhere): join the evaluations
     // and mark each with a point, or a sparse test curve would be all gaps and invisible.
@@ -44,23 +52,50 @@ export function lossModel(runs: readonly ChartRun[], logLoss: boolean): PlotMode
       anyTest = true;
       ys.push(cleanColumn(h.testLoss, logLoss), cleanColumn(h.testAccuracy));
       series.push(
-        { label: `${r.label} test loss`, color: r.color, scale: 'loss', width: 2, dash: [7, 4], spanGaps: true, points: true },
-        { label: `${r.label} test accuracy`, color: withAlpha(r.color, 0.6), scale: 'acc', width: 1.25, dash: [2, 3], spanGaps: true, points: true },
+        {
+          label: `${r.label} test loss`,
+          color: r.color,
+          scale: 'loss',
+          width: 2,
+          dash: [7, 4],
+          spanGaps: true,
+          points: true,
+        },
+        {
+          label: `${r.label} test accuracy`,
+          color: withAlpha(r.color, 0.6),
+          scale: 'acc',
+          width: 1.25,
+          dash: [2, 3],
+          spanGaps: true,
+          points: true,
+        },
       );
     }
     tables.push({ x: h.step, ys });
   }
-  const legend: LegendItem[] = runs.length > 1 ? runs.map((r) => ({ label: r.label, color: r.color, style: 'fill' as const })) : [];
+  const legend: LegendItem[] =
+    runs.length > 1 ? runs.map((r) => ({ label: r.label, color: r.color, style: 'fill' as const })) : [];
   legend.push({ label: 'loss', color: INK, style: 'line' });
   if (anyTest) legend.push({ label: 'test loss', color: INK, style: 'dashed' });
   legend.push({ label: 'accuracy (right axis)', color: withAlpha(INK, 0.6), style: 'thin' });
   if (anyTest) legend.push({ label: 'test accuracy', color: withAlpha(INK, 0.6), style: 'dotted' });
   return {
     spec: {
-      scales: [{ key: 'x', log: false }, { key: 'loss', log: logLoss }, { key: 'acc', log: false, range: [0, 1] }],
+      scales: [
+        { key: 'x', log: false },
+        { key: 'loss', log: logLoss },
+        { key: 'acc', log: false, range: [0, 1] },
+      ],
       axes: [
         { scale: 'x', label: 'step (updates)', side: 'bottom', format: 'int', grid: true },
-        { scale: 'loss', label: `${lossAxisLabel(runs)}${logLoss ? ', log' : ''}`, side: 'left', format: 'num', grid: true },
+        {
+          scale: 'loss',
+          label: `${lossAxisLabel(runs)}${logLoss ? ', log' : ''}`,
+          side: 'left',
+          format: 'num',
+          grid: true,
+        },
         { scale: 'acc', label: 'accuracy (%)', side: 'right', format: 'percent', grid: false },
       ],
       series,

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
-  contrast, deltaE, depthColor, hexToRgb, layerColor, RUN_COLORS, runColor, simulateCvd, srgbToLab, withAlpha,
+  contrast,
+  deltaE,
+  depthColor,
+  hexToRgb,
+  layerColor,
+  RUN_COLORS,
+  runColor,
+  simulateCvd,
+  srgbToLab,
+  withAlpha,
 } from './palette';
 
 const pairs = <T>(xs: readonly T[]) => xs.flatMap((a, i) => xs.slice(i + 1).map((b) => [a, b] as const));
@@ -17,8 +26,8 @@ describe('run colours', () => {
   });
 
   it('keep 3:1 contrast on white for the first six, and cycle', () => {
-    RUN_COLORS.slice(0, 6).forEach((c) => expect(contrast(c, '#ffffff'), c).toBeGreaterThanOrEqual(3));
-    RUN_COLORS.forEach((c) => expect(contrast(c, '#ffffff'), c).toBeGreaterThan(2.2));
+    for (const c of RUN_COLORS.slice(0, 6)) expect(contrast(c, '#ffffff'), c).toBeGreaterThanOrEqual(3);
+    for (const c of RUN_COLORS) expect(contrast(c, '#ffffff'), c).toBeGreaterThan(2.2);
     expect(runColor(0)).toBe(RUN_COLORS[0]);
     expect(runColor(9)).toBe(RUN_COLORS[1]);
     expect(runColor(-1)).toBe(RUN_COLORS[7]);
@@ -36,7 +45,7 @@ describe('depth palette', () => {
   });
 
   it('keeps every layer visible on white and neighbours of 12 layers apart', () => {
-    ramp.forEach((c) => expect(contrast(c, '#ffffff'), c).toBeGreaterThanOrEqual(3));
+    for (const c of ramp) expect(contrast(c, '#ffffff'), c).toBeGreaterThanOrEqual(3);
     const twelve = Array.from({ length: 12 }, (_, l) => layerColor(l, 12));
     for (let l = 1; l < 12; l++) expect(deltaE(twelve[l], twelve[l - 1])).toBeGreaterThan(3);
     expect(layerColor(0, 1)).toBe(depthColor(0));
@@ -45,7 +54,7 @@ describe('depth palette', () => {
   });
 
   it('is valid hex', () => {
-    ramp.forEach((c) => expect(c).toMatch(/^#[0-9a-f]{6}$/));
+    for (const c of ramp) expect(c).toMatch(/^#[0-9a-f]{6}$/);
     expect(withAlpha('#0072B2', 0.5)).toBe('rgba(0, 114, 178, 0.5)');
   });
 });

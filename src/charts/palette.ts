@@ -88,7 +88,10 @@ const encode = (v: number) => (v <= 0.0031308 ? 12.92 * v : 1.055 * v ** (1 / 2.
 const decode = (v: number) => (v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
 
 export function rgbToHex([r, g, b]: readonly number[]): string {
-  const h = (v: number) => Math.round(Math.min(1, Math.max(0, v)) * 255).toString(16).padStart(2, '0');
+  const h = (v: number) =>
+    Math.round(Math.min(1, Math.max(0, v)) * 255)
+      .toString(16)
+      .padStart(2, '0');
   return `#${h(r)}${h(g)}${h(b)}`;
 }
 
@@ -122,7 +125,7 @@ export function srgbToLab(rgb: readonly number[]): [number, number, number] {
   const x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047;
   const y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
   const z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883;
-  const f = (t: number) => (t > 216 / 24389 ? Math.cbrt(t) : (24389 / 27 * t + 16) / 116);
+  const f = (t: number) => (t > 216 / 24389 ? Math.cbrt(t) : ((24389 / 27) * t + 16) / 116);
   return [116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))];
 }
 
@@ -137,8 +140,17 @@ export function deltaE(a: string, b: string): number {
  */
 export function simulateCvd(hex: string, kind: 'deutan' | 'protan'): string {
   const [r, g, b] = hexToRgb(hex).map(decode);
-  const m = kind === 'protan'
-    ? [[0.11238, 0.88762, 0], [0.11238, 0.88762, 0], [0.00401, -0.00401, 1]]
-    : [[0.29275, 0.70725, 0], [0.29275, 0.70725, 0], [-0.02234, 0.02234, 1]];
+  const m =
+    kind === 'protan'
+      ? [
+          [0.11238, 0.88762, 0],
+          [0.11238, 0.88762, 0],
+          [0.00401, -0.00401, 1],
+        ]
+      : [
+          [0.29275, 0.70725, 0],
+          [0.29275, 0.70725, 0],
+          [-0.02234, 0.02234, 1],
+        ];
   return rgbToHex(m.map((row) => encode(Math.min(1, Math.max(0, row[0] * r + row[1] * g + row[2] * b)))));
 }

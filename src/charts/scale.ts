@@ -8,10 +8,14 @@
  * powers of ten. A single point gets a decade either side; no positive data gets [0.1, 10].
  */
 export function logRange(min: number | null | undefined, max: number | null | undefined): [number, number] {
-  if (min == null || max == null || !(min > 0) || !(max > 0) || !Number.isFinite(min) || !Number.isFinite(max)) return [0.1, 10];
+  if (min == null || max == null || !(min > 0) || !(max > 0) || !Number.isFinite(min) || !Number.isFinite(max))
+    return [0.1, 10];
   let lo = Math.floor(Math.log10(min) + 1e-9);
   let hi = Math.ceil(Math.log10(max) - 1e-9);
-  if (hi <= lo) { lo -= 1; hi += 1; }
+  if (hi <= lo) {
+    lo -= 1;
+    hi += 1;
+  }
   return [10 ** lo, 10 ** hi];
 }
 
@@ -38,7 +42,11 @@ export function niceTicks(min: number, max: number, count = 5): number[] {
 /** A linear range padded out to nice ticks, never collapsing to a point. */
 export function linRange(min: number | null | undefined, max: number | null | undefined, count = 5): [number, number] {
   if (min == null || max == null || !Number.isFinite(min) || !Number.isFinite(max)) return [0, 1];
-  if (max === min) { const d = Math.abs(min) > 0 ? Math.abs(min) * 0.5 : 1; min -= d; max += d; }
+  if (max === min) {
+    const d = Math.abs(min) > 0 ? Math.abs(min) * 0.5 : 1;
+    min -= d;
+    max += d;
+  }
   const step = niceStep(max - min, count);
   return [Math.floor(min / step + 1e-9) * step, Math.ceil(max / step - 1e-9) * step];
 }
@@ -48,7 +56,19 @@ function roundTo(v: number, step: number): number {
   return Number(v.toFixed(Math.min(20, dec)));
 }
 
-const SUP: Record<string, string> = { '-': '⁻', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
+const SUP: Record<string, string> = {
+  '-': '⁻',
+  0: '⁰',
+  1: '¹',
+  2: '²',
+  3: '³',
+  4: '⁴',
+  5: '⁵',
+  6: '⁶',
+  7: '⁷',
+  8: '⁸',
+  9: '⁹',
+};
 
 /**
  * Short tick label: plain digits between 0.001 and 9999, a power of ten as "10⁻⁵", other

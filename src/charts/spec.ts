@@ -35,15 +35,27 @@ export interface SeriesSpec {
   points: boolean;
 }
 
-export interface PlotSpec { scales: ScaleSpec[]; axes: AxisSpec[]; series: SeriesSpec[] }
+export interface PlotSpec {
+  scales: ScaleSpec[];
+  axes: AxisSpec[];
+  series: SeriesSpec[];
+}
 
 /** How a legend entry's swatch is drawn. */
 export type SwatchStyle = 'line' | 'thin' | 'dashed' | 'dotted' | 'fill' | 'faint' | 'hatch' | 'dot' | 'ring';
 
-export interface LegendItem { label: string; color: string; style: SwatchStyle }
+export interface LegendItem {
+  label: string;
+  color: string;
+  style: SwatchStyle;
+}
 
 /** A continuous colour key (depth) shown instead of one legend item per layer when there are many. */
-export interface Ramp { colors: string[]; from: string; to: string }
+export interface Ramp {
+  colors: string[];
+  from: string;
+  to: string;
+}
 
 /** Everything a uPlot chart draws for one frame. */
 export interface PlotModel {

@@ -20,9 +20,11 @@ const GAIN: Record<Regime, number> = { vanishing: 0.6, healthy: 1.0, exploding: 
 export function syntheticConfig(layers: number, activation: ActivationName, initializer = 'glorot_uniform'): RunConfig {
   return parseConfig({
     dataset: { name: 'circle', samples: 400, test_fraction: 0.25 },
-    layers: Array.from({ length: layers }, (_, l) => (l === layers - 1
-      ? { units: 1, activation: 'sigmoid', kernel_initializer: initializer }
-      : { units: 16, activation, kernel_initializer: initializer })),
+    layers: Array.from({ length: layers }, (_, l) =>
+      l === layers - 1
+        ? { units: 1, activation: 'sigmoid', kernel_initializer: initializer }
+        : { units: 16, activation, kernel_initializer: initializer },
+    ),
     loss: 'binary_crossentropy',
     optimizer: { name: 'sgd', learning_rate: 0.05 },
     log_every: 10,
@@ -36,17 +38,21 @@ function wiggle(a: number, b: number): number {
 
 const erf = (x: number) => {
   const t = 1 / (1 + 0.3275911 * Math.abs(x));
-  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
+  const y =
+    1 -
+    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
   return x >= 0 ? y : -y;
 };
 const cdf = (x: number, mean: number, std: number) => 0.5 * (1 + erf((x - mean) / (std * Math.SQRT2)));
 
 /** A histogram of `n` normal values, optionally rectified (relu: everything below 0 piles at 0). */
 export function normalHist(mean: number, std: number, n: number, relu = false): Histogram {
-  const min = relu ? 0 : mean - 3 * std, max = mean + 3 * std;
+  const min = relu ? 0 : mean - 3 * std,
+    max = mean + 3 * std;
   const counts: number[] = [];
   for (let i = 0; i < HIST_BINS; i++) {
-    const a = min + ((max - min) * i) / HIST_BINS, b = min + ((max - min) * (i + 1)) / HIST_BINS;
+    const a = min + ((max - min) * i) / HIST_BINS,
+      b = min + ((max - min) * (i + 1)) / HIST_BINS;
     counts.push(Math.round(n * (cdf(b, mean, std) - (relu && i === 0 ? 0 : cdf(a, mean, std)))));
   }
   return { min, max, counts };
@@ -66,24 +72,51 @@ export function syntheticRecord(regime: Regime, layers: number, step: number, ac
     const sat = !relu ? Math.max(0, Math.min(1, (std > 0.6 ? 0.3 * t : 0.02) + 0.01 * w)) : 0;
     const kstd = 0.3 * (1 + 0.2 * t);
     stats.push({
-      act_mean: relu ? std * 0.4 : 0.05 * w, act_std: std, act_min: -3 * std, act_max: 3 * std,
-      zero_frac: zero, saturated_frac: sat, act_hist: normalHist(0.1 * w * std, std, 512, relu),
-      preact_mean: 0.02 * w, preact_std: std * 1.2,
+      act_mean: relu ? std * 0.4 : 0.05 * w,
+      act_std: std,
+      act_min: -3 * std,
+      act_max: 3 * std,
+      zero_frac: zero,
+      saturated_frac: sat,
+      act_hist: normalHist(0.1 * w * std, std, 512, relu),
+      preact_mean: 0.02 * w,
+      preact_std: std * 1.2,
       grad_std: gradStd,
-      kernel_grad_norm: gradStd * 8, kernel_norm: kstd * 16, kernel_mean: 0.01 * w, kernel_std: kstd,
+      kernel_grad_norm: gradStd * 8,
+      kernel_norm: kstd * 16,
+      kernel_mean: 0.01 * w,
+      kernel_std: kstd,
       update_ratio: 1e-3 * (1 - 0.8 * t) * (1 + 0.1 * w),
-      kernel_hist: normalHist(0, kstd, 256), grad_hist: normalHist(0, gradStd, 512),
+      kernel_hist: normalHist(0, kstd, 256),
+      grad_hist: normalHist(0, gradStd, 512),
     });
   }
   const loss = 0.69 * Math.exp(-step / (regime === 'healthy' ? 600 : 3000)) + 0.04 + 0.01 * wiggle(step, 1);
   return { step, epoch: Math.floor(step / 10), loss, accuracy: Math.min(1, 1.05 - loss), layers: stats };
 }
 
-export interface SyntheticRun extends ChartRun { regime: Regime; activation: ActivationName }
+export interface SyntheticRun extends ChartRun {
+  regime: Regime;
+  activation: ActivationName;
+}
 
-export function syntheticRun(id: string, label: string, color: string, regime: Regime, layers = 12,
-  activation: ActivationName = regime === 'healthy' ? 'relu' : 'tanh'): SyntheticRun {
-  return { id, label, color, regime, activation, cfg: syntheticConfig(layers, activation), history: new TrainingHistory() };
+export function syntheticRun(
+  id: string,
+  label: string,
+  color: string,
+  regime: Regime,
+  layers = 12,
+  activation: ActivationName = regime === 'healthy' ? 'relu' : 'tanh',
+): SyntheticRun {
+  return {
+    id,
+    label,
+    color,
+    regime,
+    activation,
+    cfg: syntheticConfig(layers, activation),
+    history: new TrainingHistory(),
+  };
 }
 
 /** Appends the record at `step`, with test metrics every 5th record (as a page evaluating sparsely would). */

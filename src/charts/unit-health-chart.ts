@@ -8,12 +8,12 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { RunsChartElement } from './base';
-import { axesLines, fitCanvas, FONT, hatch, xLabel, yAxis, type Rect } from './canvas';
+import { axesLines, FONT, fitCanvas, hatch, type Rect, xLabel, yAxis } from './canvas';
 import { legend } from './legend';
 import { HEALTH_COLORS, INK, MUTED } from './palette';
 import { formatPercent, niceTicks } from './scale';
 import type { LegendItem } from './spec';
-import { healthModel, healthSummary, type HealthModel } from './unit-health-data';
+import { type HealthModel, healthModel, healthSummary } from './unit-health-data';
 
 export class UnitHealthChart extends RunsChartElement {
   private model: HealthModel | null = null;
@@ -32,20 +32,38 @@ export class UnitHealthChart extends RunsChartElement {
     const m = this.model;
     const empty = !m || m.layers === 0;
     const compare = this.runs.length > 1;
-    const items: LegendItem[] = compare ? this.runs.map((r) => ({ label: r.label, color: r.color, style: 'fill' })) : [];
+    const items: LegendItem[] = compare
+      ? this.runs.map((r) => ({ label: r.label, color: r.color, style: 'fill' }))
+      : [];
     // Compared runs take the colours, so the kind is told by the hatching alone.
     const kindColor = (k: 'dead' | 'saturated') => (compare ? MUTED : HEALTH_COLORS[k]);
-    if (m?.kinds.has('dead')) items.push({ label: `${compare ? 'solid: ' : ''}dead, output exactly 0 (relu-like)`, color: kindColor('dead'), style: 'fill' });
-    if (m?.kinds.has('saturated')) items.push({ label: `${compare ? 'hatched: ' : ''}saturated, at a rail (sigmoid, tanh, softsign)`, color: kindColor('saturated'), style: 'hatch' });
-    return this.frame('Dead and saturated units', empty ? 'Waiting for data…' : healthSummary(this.runs), nothing,
-      html`<canvas role="img" aria-label="Share of dead or saturated units per layer"></canvas>`, empty ? legend([]) : legend(items));
+    if (m?.kinds.has('dead'))
+      items.push({
+        label: `${compare ? 'solid: ' : ''}dead, output exactly 0 (relu-like)`,
+        color: kindColor('dead'),
+        style: 'fill',
+      });
+    if (m?.kinds.has('saturated'))
+      items.push({
+        label: `${compare ? 'hatched: ' : ''}saturated, at a rail (sigmoid, tanh, softsign)`,
+        color: kindColor('saturated'),
+        style: 'hatch',
+      });
+    return this.frame(
+      'Dead and saturated units',
+      empty ? 'Waiting for data…' : healthSummary(this.runs),
+      nothing,
+      html`<canvas role="img" aria-label="Share of dead or saturated units per layer"></canvas>`,
+      empty ? legend([]) : legend(items),
+    );
   }
 
   protected draw(): void {
     const canvas = this.renderRoot.querySelector('canvas');
     const m = this.model;
     if (!canvas || !m) return;
-    const W = this.bodyWidth, H = this.height;
+    const W = this.bodyWidth,
+      H = this.height;
     const ctx = fitCanvas(canvas, W, H);
     if (m.layers === 0) return;
     const r: Rect = { x: 58, y: 14, w: W - 66, h: H - 14 - 40 };
@@ -66,15 +84,20 @@ export class UnitHealthChart extends RunsChartElement {
         ctx.fillRect(x, r.y + r.h - h, bw - (R > 1 ? 1 : 0), h);
         if (b.kind === 'saturated') hatch(ctx, x, r.y + r.h - h, bw, h);
         if (R === 1 && gw >= 30 && b.frac > 0) {
-          ctx.fillStyle = INK; ctx.textAlign = 'center'; ctx.textBaseline = 'bottom';
+          ctx.fillStyle = INK;
+          ctx.textAlign = 'center';
+          ctx.textBaseline = 'bottom';
           ctx.fillText(`${Math.round(b.frac * 100)}`, x + bw / 2, r.y + r.h - h - 1);
         }
       });
       // Layer number, and its activation where there is room.
-      ctx.fillStyle = INK; ctx.textAlign = 'center'; ctx.textBaseline = 'top';
+      ctx.fillStyle = INK;
+      ctx.textAlign = 'center';
+      ctx.textBaseline = 'top';
       const act = group.find((b) => b)?.activation ?? '';
       const every = Math.ceil(22 / gw);
-      if (l % every === 0) ctx.fillText(gw >= 56 ? `${l + 1} ${act}` : `${l + 1}`, r.x + l * gw + gw / 2, r.y + r.h + 4);
+      if (l % every === 0)
+        ctx.fillText(gw >= 56 ? `${l + 1} ${act}` : `${l + 1}`, r.x + l * gw + gw / 2, r.y + r.h + 4);
     });
     axesLines(ctx, r);
     xLabel(ctx, r, H, 'layer (activation)');
@@ -84,5 +107,7 @@ export class UnitHealthChart extends RunsChartElement {
 customElements.define('unit-health-chart', UnitHealthChart);
 
 declare global {
-  interface HTMLElementTagNameMap { 'unit-health-chart': UnitHealthChart }
+  interface HTMLElementTagNameMap {
+    'unit-health-chart': UnitHealthChart;
+  }
 }

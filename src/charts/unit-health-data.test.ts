@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { healthAxisMax, healthModel, healthSummary, unitHealth } from './unit-health-data';
 import { pushSynthetic, syntheticRun } from './synthetic';
+import { healthAxisMax, healthModel, healthSummary, unitHealth } from './unit-health-data';
 
 describe('unitHealth', () => {
   it('reads dead units for relu and saturated units for tanh and sigmoid, from cfg.layers', () => {
@@ -12,13 +12,18 @@ describe('unitHealth', () => {
     expect(b[3].frac).toBe(relu.history.latest!.layers[3].saturated_frac);
     const tanh = syntheticRun('t', 'tanh', '#0072B2', 'vanishing', 3);
     pushSynthetic(tanh, 100);
-    expect(unitHealth(tanh).map((x) => `${x.activation}:${x.kind}`)).toEqual(['tanh:saturated', 'tanh:saturated', 'sigmoid:saturated']);
+    expect(unitHealth(tanh).map((x) => `${x.activation}:${x.kind}`)).toEqual([
+      'tanh:saturated',
+      'tanh:saturated',
+      'sigmoid:saturated',
+    ]);
   });
 
   it('groups compared runs per layer and zooms the axis to small fractions', () => {
     const a = syntheticRun('a', 'a', '#0072B2', 'healthy', 3);
     const b = syntheticRun('b', 'b', '#D55E00', 'vanishing', 5);
-    pushSynthetic(a, 0); pushSynthetic(b, 0);
+    pushSynthetic(a, 0);
+    pushSynthetic(b, 0);
     const m = healthModel([a, b]);
     expect(m.layers).toBe(5);
     expect(m.bars[4][0]).toBeNull();

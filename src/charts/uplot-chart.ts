@@ -3,7 +3,7 @@
  * renders its subtitle and legend with Lit, and hands spec and columns to a PlotHost that
  * lives in a container Lit never touches. uPlot's stylesheet is adopted into the shadow root.
  */
-import { html, nothing, unsafeCSS, type TemplateResult, type CSSResultGroup } from 'lit';
+import { type CSSResultGroup, html, nothing, type TemplateResult, unsafeCSS } from 'lit';
 import uplotCss from 'uplot/dist/uPlot.min.css?inline';
 import { RunsChartElement } from './base';
 import { legend } from './legend';
@@ -22,7 +22,9 @@ export abstract class UplotChartElement extends RunsChartElement {
   /** The plot's model for the current runs and options. */
   protected abstract buildModel(): PlotModel;
   protected abstract chartTitle(): string;
-  protected controls(): TemplateResult | typeof nothing { return nothing; }
+  protected controls(): TemplateResult | typeof nothing {
+    return nothing;
+  }
 
   protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
     super.willUpdate(changed);
@@ -32,14 +34,23 @@ export abstract class UplotChartElement extends RunsChartElement {
   override render(): TemplateResult {
     const m = this.model;
     const body = html`<div class="plot"></div>${m?.empty ? html`<div class="note">Waiting for data…</div>` : nothing}`;
-    return this.frame(this.chartTitle(), m?.subtitle ?? '', this.controls(), body, m && !m.empty ? legend(m.legend, m.ramp) : nothing);
+    return this.frame(
+      this.chartTitle(),
+      m?.subtitle ?? '',
+      this.controls(),
+      body,
+      m && !m.empty ? legend(m.legend, m.ramp) : nothing,
+    );
   }
 
   protected draw(): void {
     const m = this.model;
     const target = this.renderRoot.querySelector<HTMLElement>('.plot');
     if (!m || !target) return;
-    if (m.empty) { this.host?.destroy(); return; }
+    if (m.empty) {
+      this.host?.destroy();
+      return;
+    }
     this.host ??= new PlotHost(target);
     this.host.update(m.spec, m.data, this.bodyWidth, this.plotHeight());
   }

@@ -13,13 +13,16 @@ import type { AxisSpec, PlotSpec, ScaleSpec } from './spec';
 const FONT = '11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 const LABEL_FONT = '600 12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 /** Whole-number steps for step and layer axes. */
-const INT_INCRS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1e3, 2e3, 2.5e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6, 2e6, 5e6, 1e7];
+const INT_INCRS = [
+  1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1e3, 2e3, 2.5e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6, 2e6, 5e6, 1e7,
+];
 
 type Range = uPlot.Range.Function;
 
 function scaleOptions(s: ScaleSpec): uPlot.Scale {
   if (s.key === 'x') {
-    const range: Range = (_u, min, max) => (s.range ? s.range : min == null || max == null ? [0, 1] : min === max ? [min - 1, max + 1] : [min, max]);
+    const range: Range = (_u, min, max) =>
+      s.range ? s.range : min == null || max == null ? [0, 1] : min === max ? [min - 1, max + 1] : [min, max];
     return { time: false, range };
   }
   if (s.log) return { distr: 3, log: 10, range: (_u, min, max) => s.range ?? logRange(min, max) };
@@ -52,7 +55,8 @@ function axisOptions(a: AxisSpec): uPlot.Axis {
 
 export function plotOptions(spec: PlotSpec, width: number, height: number): uPlot.Options {
   return {
-    width, height,
+    width,
+    height,
     padding: [10, 8, 0, 0],
     legend: { show: false },
     cursor: { show: false },
@@ -60,10 +64,17 @@ export function plotOptions(spec: PlotSpec, width: number, height: number): uPlo
     axes: spec.axes.map(axisOptions),
     series: [
       {},
-      ...spec.series.map((s): uPlot.Series => ({
-        label: s.label, stroke: s.color, width: s.width, dash: s.dash, scale: s.scale, spanGaps: s.spanGaps,
-        points: { show: s.points, size: 5, width: 1, stroke: s.color, fill: s.color },
-      })),
+      ...spec.series.map(
+        (s): uPlot.Series => ({
+          label: s.label,
+          stroke: s.color,
+          width: s.width,
+          dash: s.dash,
+          scale: s.scale,
+          spanGaps: s.spanGaps,
+          points: { show: s.points, size: 5, width: 1, stroke: s.color, fill: s.color },
+        }),
+      ),
     ],
   };
 }

@@ -42,10 +42,16 @@ export interface TrainArgs {
 }
 
 /** The bench command parses its own flags (src/bench/args.ts), so it is dispatched before COMMANDS. */
-export interface BenchCommand { command: 'bench'; argv: string[] }
+export interface BenchCommand {
+  command: 'bench';
+  argv: string[];
+}
 
 /** The atlas command parses its own flags (src/atlas/cli.ts), dispatched like bench. */
-export interface AtlasCommand { command: 'atlas'; argv: string[] }
+export interface AtlasCommand {
+  command: 'atlas';
+  argv: string[];
+}
 
 export type Args = { command: 'help' } | TrainArgs | BenchCommand | AtlasCommand;
 
@@ -111,8 +117,14 @@ export function parseArgs(argv: readonly string[]): Args {
     return raw === undefined ? undefined : integer(f, raw, INT_MIN[f] ?? 0);
   };
   return {
-    command: 'train', config, backend: backend as BackendName,
-    seed: num('--seed'), epochs: num('--epochs'), logEvery: num('--log-every'),
-    save: values.get('--save'), load: values.get('--load'), progress,
+    command: 'train',
+    config,
+    backend: backend as BackendName,
+    seed: num('--seed'),
+    epochs: num('--epochs'),
+    logEvery: num('--log-every'),
+    save: values.get('--save'),
+    load: values.get('--load'),
+    progress,
   };
 }

@@ -6,8 +6,9 @@
 
 export const EXIT_NO_ADAPTER = 3;
 
-export const NO_ADAPTER_HELP = 'install a Vulkan driver (e.g. Mesa\'s lavapipe, from the mesa-vulkan-drivers package) '
-  + 'or point VK_ICD_FILENAMES at a driver\'s ICD JSON file, or train with --backend cpu';
+export const NO_ADAPTER_HELP =
+  "install a Vulkan driver (e.g. Mesa's lavapipe, from the mesa-vulkan-drivers package) " +
+  "or point VK_ICD_FILENAMES at a driver's ICD JSON file, or train with --backend cpu";
 
 /** A WebGPU device, or null after telling the user how to get one. */
 export async function acquireCliDevice(): Promise<{ device: GPUDevice; adapter: string } | null> {
@@ -30,7 +31,9 @@ export class DeviceGuard {
   readonly failed: Promise<never>;
 
   constructor(device: GPUDevice | undefined) {
-    this.failed = new Promise<never>((_, reject) => { this.fail = reject; });
+    this.failed = new Promise<never>((_, reject) => {
+      this.fail = reject;
+    });
     this.failed.catch(() => {});
     if (!device) return;
     void device.lost.then((info) => {
@@ -48,5 +51,7 @@ export class DeviceGuard {
   }
 
   /** From here on a lost device is expected (the command is destroying it). */
-  close(): void { this.closing = true; }
+  close(): void {
+    this.closing = true;
+  }
 }

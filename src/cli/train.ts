@@ -4,8 +4,9 @@
  * or any step is taken, so a typo fails in milliseconds with exit 2 rather than after training.
  * stdout carries only JSON records; all human-facing text goes to stderr.
  */
-import { access, readFile, writeFile } from 'node:fs/promises';
+
 import { constants } from 'node:fs';
+import { access, readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseConfig } from '../core/config';
 import { loadDataset } from '../core/datasets';
@@ -24,11 +25,17 @@ const input = (message: string) => new ConfigError('', message);
 
 function reason(e: unknown): string {
   switch ((e as { code?: string }).code) {
-    case 'ENOENT': return 'no such file';
-    case 'EACCES': case 'EPERM': return 'permission denied';
-    case 'EISDIR': return 'it is a directory';
-    case 'ENOTDIR': return 'a parent is not a directory';
-    default: return e instanceof Error ? e.message : String(e);
+    case 'ENOENT':
+      return 'no such file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'it is a directory';
+    case 'ENOTDIR':
+      return 'a parent is not a directory';
+    default:
+      return e instanceof Error ? e.message : String(e);
   }
 }
 
@@ -82,14 +89,18 @@ class JsonLines {
   private pending = false;
   write(value: unknown): void {
     // JSON.stringify writes NaN and ±Infinity as null, so a diverging run still prints valid JSON.
-    if (!this.closed && !this.out.write(JSON.stringify(value) + '\n')) this.pending = true;
+    if (!this.closed && !this.out.write(`${JSON.stringify(value)}\n`)) this.pending = true;
   }
 
   async drained(): Promise<void> {
     if (!this.pending || this.closed) return;
     this.pending = false;
     await new Promise<void>((res) => {
-      const done = () => { this.out.off('drain', done); this.out.off('error', done); res(); };
+      const done = () => {
+        this.out.off('drain', done);
+        this.out.off('error', done);
+        res();
+      };
       this.out.on('drain', done);
       this.out.on('error', done);
     });
@@ -103,7 +114,10 @@ function recordJson(r: StepRecord) {
 /** At most one stderr line a second, so a long run shows life without flooding a terminal. */
 class Progress {
   private last = performance.now();
-  constructor(private readonly enabled: boolean, private readonly total: number) {}
+  constructor(
+    private readonly enabled: boolean,
+    private readonly total: number,
+  ) {}
   update(r: StepRecord): void {
     if (!this.enabled || performance.now() - this.last < 1000) return;
     this.last = performance.now();
@@ -141,7 +155,9 @@ export async function train(args: TrainArgs): Promise<number> {
   const guard = new DeviceGuard(got.device);
   let engine: Engine | undefined;
   try {
-    engine = await guard.watch(createEngine(cfg, data, { backend: args.backend, device: got.device, adapter: got.adapter }));
+    engine = await guard.watch(
+      createEngine(cfg, data, { backend: args.backend, device: got.device, adapter: got.adapter }),
+    );
     const out = new JsonLines(process.stdout);
     let last = await guard.watch(engine.init(initial));
     out.write(recordJson(last));
@@ -155,7 +171,17 @@ export async function train(args: TrainArgs): Promise<number> {
     while (engine.step < total && !out.closed) {
       const c0 = performance.now();
       const steps = Math.min(total - engine.step, records * cfg.log_every);
-      await guard.watch(engine.run(steps, (r) => { last = r; out.write(recordJson(r)); progress.update(r); }, out.abort.signal));
+      await guard.watch(
+        engine.run(
+          steps,
+          (r) => {
+            last = r;
+            out.write(recordJson(r));
+            progress.update(r);
+          },
+          out.abort.signal,
+        ),
+      );
       await out.drained();
       if (performance.now() - c0 < 100 && records < 64) records *= 2;
     }
@@ -165,15 +191,19 @@ export async function train(args: TrainArgs): Promise<number> {
     if (args.save !== undefined) {
       const doc = encodeWeights(cfg, await guard.watch(engine.weights()));
       try {
-        await writeFile(args.save, JSON.stringify(doc) + '\n');
+        await writeFile(args.save, `${JSON.stringify(doc)}\n`);
       } catch (e) {
         throw input(`--save: cannot write ${args.save}: ${reason(e)}`);
       }
     }
     const steps = engine.step;
     out.write({
-      done: true, steps, loss: last.loss, accuracy: last.accuracy,
-      backend: engine.backend, adapter: engine.adapter,
+      done: true,
+      steps,
+      loss: last.loss,
+      accuracy: last.accuracy,
+      backend: engine.backend,
+      adapter: engine.adapter,
       wall_ms: Math.round(wallMs * 1000) / 1000,
       samples_per_sec: wallMs > 0 ? samplesSeen(steps, data.n, cfg.batch_size) / (wallMs / 1000) : 0,
     });

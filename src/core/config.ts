@@ -7,13 +7,29 @@
 import { ConfigError, show } from './errors';
 import { initializerToKeras, parseInitializer } from './initializers';
 import type {
-  Activation, ActivationName, DatasetConfig, DatasetName, LayerConfig, LossName,
-  OptimizerConfig, RunConfig,
+  Activation,
+  ActivationName,
+  DatasetConfig,
+  DatasetName,
+  LayerConfig,
+  LossName,
+  OptimizerConfig,
+  RunConfig,
 } from './types';
 
 export const ACTIVATIONS: readonly ActivationName[] = [
-  'linear', 'sigmoid', 'tanh', 'relu', 'leaky_relu', 'elu', 'selu',
-  'gelu', 'softplus', 'softsign', 'swish', 'softmax',
+  'linear',
+  'sigmoid',
+  'tanh',
+  'relu',
+  'leaky_relu',
+  'elu',
+  'selu',
+  'gelu',
+  'softplus',
+  'softsign',
+  'swish',
+  'softmax',
 ];
 export const DATASETS: readonly DatasetName[] = ['xor', 'circle', 'xor2d', 'gauss', 'spiral', 'random', 'mnist'];
 export const LOSSES: readonly LossName[] = ['mse', 'binary_crossentropy', 'categorical_crossentropy'];
@@ -50,17 +66,26 @@ function oneOf<T extends string>(v: unknown, path: string, allowed: readonly T[]
 
 export function int(v: unknown, path: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    const what = min === 1 && max === Number.MAX_SAFE_INTEGER ? 'a positive integer'
-      : min === 0 && max === Number.MAX_SAFE_INTEGER ? 'a non-negative integer'
-      : `an integer from ${min} to ${max}`;
+    const what =
+      min === 1 && max === Number.MAX_SAFE_INTEGER
+        ? 'a positive integer'
+        : min === 0 && max === Number.MAX_SAFE_INTEGER
+          ? 'a non-negative integer'
+          : `an integer from ${min} to ${max}`;
     throw new ConfigError(path, `must be ${what}, got ${show(v)}`);
   }
   return v;
 }
 
-function num(v: unknown, path: string, lo: number, hi: number, opts: { loOpen?: boolean; hiOpen?: boolean } = {}): number {
-  const ok = typeof v === 'number' && Number.isFinite(v)
-    && (opts.loOpen ? v > lo : v >= lo) && (opts.hiOpen ? v < hi : v <= hi);
+function num(
+  v: unknown,
+  path: string,
+  lo: number,
+  hi: number,
+  opts: { loOpen?: boolean; hiOpen?: boolean } = {},
+): number {
+  const ok =
+    typeof v === 'number' && Number.isFinite(v) && (opts.loOpen ? v > lo : v >= lo) && (opts.hiOpen ? v < hi : v <= hi);
   if (!ok) {
     const l = lo === -Infinity ? '' : `${opts.loOpen ? '>' : '>='} ${lo}`;
     const h = hi === Infinity ? '' : `${opts.hiOpen ? '<' : '<='} ${hi}`;
@@ -100,8 +125,10 @@ function parseDataset(v: unknown): DatasetConfig {
   const defaultSamples = name === 'mnist' ? 10000 : name === 'xor' ? 4 : 500;
   return {
     name,
-    samples: d.samples === undefined ? defaultSamples
-      : int(d.samples, `${p}.samples`, name === 'xor' ? 4 : 1, name === 'mnist' ? 10000 : 10_000_000),
+    samples:
+      d.samples === undefined
+        ? defaultSamples
+        : int(d.samples, `${p}.samples`, name === 'xor' ? 4 : 1, name === 'mnist' ? 10000 : 10_000_000),
     noise: d.noise === undefined ? 0 : num(d.noise, `${p}.noise`, 0, 0.5),
     dim: d.dim === undefined ? 16 : int(d.dim, `${p}.dim`, 1),
     classes: d.classes === undefined ? 2 : int(d.classes, `${p}.classes`, 2, 1000),
@@ -115,8 +142,10 @@ function parseLayer(v: unknown, i: number, last: boolean): LayerConfig {
   noExtraKeys(l, p, ['units', 'activation', 'kernel_initializer', 'bias_initializer']);
   const units = int(l.units, `${p}.units`, 1);
   // Keras Dense defaults to a linear activation.
-  const activation = l.activation === undefined ? { name: 'linear' as const, alpha: 0 }
-    : parseActivation(l.activation, `${p}.activation`);
+  const activation =
+    l.activation === undefined
+      ? { name: 'linear' as const, alpha: 0 }
+      : parseActivation(l.activation, `${p}.activation`);
   if (activation.name === 'softmax' && !last) {
     throw new ConfigError(`${p}.activation`, 'softmax is only allowed on the output layer');
   }
@@ -132,21 +161,23 @@ function parseOptimizer(v: unknown): OptimizerConfig {
   const p = 'optimizer';
   const o = typeof v === 'string' ? { name: v } : obj(v, p);
   const name = oneOf(o.name, `${p}.name`, OPTIMIZERS);
-  const lr = (dflt: number) => o.learning_rate === undefined ? dflt
-    : num(o.learning_rate, `${p}.learning_rate`, 0, Infinity, { loOpen: true });
-  const eps = () => o.epsilon === undefined ? 1e-7 : num(o.epsilon, `${p}.epsilon`, 0, Infinity, { loOpen: true });
+  const lr = (dflt: number) =>
+    o.learning_rate === undefined ? dflt : num(o.learning_rate, `${p}.learning_rate`, 0, Infinity, { loOpen: true });
+  const eps = () => (o.epsilon === undefined ? 1e-7 : num(o.epsilon, `${p}.epsilon`, 0, Infinity, { loOpen: true }));
   switch (name) {
     case 'sgd':
       noExtraKeys(o, p, ['name', 'learning_rate', 'momentum', 'nesterov']);
       return {
-        name, learning_rate: lr(0.01),
+        name,
+        learning_rate: lr(0.01),
         momentum: o.momentum === undefined ? 0 : num(o.momentum, `${p}.momentum`, 0, 1, { hiOpen: true }),
         nesterov: o.nesterov === undefined ? false : bool(o.nesterov, `${p}.nesterov`),
       };
     case 'adam':
       noExtraKeys(o, p, ['name', 'learning_rate', 'beta_1', 'beta_2', 'epsilon']);
       return {
-        name, learning_rate: lr(0.001),
+        name,
+        learning_rate: lr(0.001),
         beta_1: o.beta_1 === undefined ? 0.9 : num(o.beta_1, `${p}.beta_1`, 0, 1, { hiOpen: true }),
         beta_2: o.beta_2 === undefined ? 0.999 : num(o.beta_2, `${p}.beta_2`, 0, 1, { hiOpen: true }),
         epsilon: eps(),
@@ -154,7 +185,8 @@ function parseOptimizer(v: unknown): OptimizerConfig {
     case 'rmsprop':
       noExtraKeys(o, p, ['name', 'learning_rate', 'rho', 'epsilon']);
       return {
-        name, learning_rate: lr(0.001),
+        name,
+        learning_rate: lr(0.001),
         rho: o.rho === undefined ? 0.9 : num(o.rho, `${p}.rho`, 0, 1, { hiOpen: true }),
         epsilon: eps(),
       };
@@ -166,10 +198,14 @@ export function parseConfig(doc: unknown): RunConfig {
   const c = obj(doc, 'config');
   noExtraKeys(c, '', ['seed', 'dataset', 'layers', 'loss', 'optimizer', 'batch_size', 'epochs', 'log_every']);
   const seed = c.seed === undefined ? 1 : int(c.seed, 'seed', 0, Number.MAX_SAFE_INTEGER);
-  if (c.dataset === undefined) throw new ConfigError('dataset', `is required, e.g. {"name": "xor"}; names: ${DATASETS.join(', ')}`);
+  if (c.dataset === undefined)
+    throw new ConfigError('dataset', `is required, e.g. {"name": "xor"}; names: ${DATASETS.join(', ')}`);
   const dataset = parseDataset(c.dataset);
   if (!Array.isArray(c.layers) || c.layers.length === 0) {
-    throw new ConfigError('layers', `must be a non-empty array of layers like {"units": 8, "activation": "relu"}, got ${show(c.layers)}`);
+    throw new ConfigError(
+      'layers',
+      `must be a non-empty array of layers like {"units": 8, "activation": "relu"}, got ${show(c.layers)}`,
+    );
   }
   const layers = c.layers.map((l, i, a) => parseLayer(l, i, i === a.length - 1));
   const loss = c.loss === undefined ? 'mse' : oneOf(c.loss, 'loss', LOSSES);
@@ -199,13 +235,22 @@ function checkCompatible(cfg: RunConfig): void {
   const classes = datasetClasses(cfg.dataset);
   if (!(out.units === classes || (out.units === 1 && classes === 2))) {
     const allowed = classes === 2 ? '1 (a single probability) or 2 (one-hot)' : String(classes);
-    throw new ConfigError(`layers[${k}].units`, `must be ${allowed} for dataset ${cfg.dataset.name} with ${classes} classes, got ${out.units}`);
+    throw new ConfigError(
+      `layers[${k}].units`,
+      `must be ${allowed} for dataset ${cfg.dataset.name} with ${classes} classes, got ${out.units}`,
+    );
   }
   if (cfg.loss === 'categorical_crossentropy' && (out.units < 2 || out.activation.name !== 'softmax')) {
-    throw new ConfigError('loss', `categorical_crossentropy needs a softmax output layer of 2 or more units (layers[${k}] has ${out.units} ${out.activation.name}); use binary_crossentropy with one sigmoid unit`);
+    throw new ConfigError(
+      'loss',
+      `categorical_crossentropy needs a softmax output layer of 2 or more units (layers[${k}] has ${out.units} ${out.activation.name}); use binary_crossentropy with one sigmoid unit`,
+    );
   }
   if (cfg.dataset.name === 'xor' && cfg.dataset.test_fraction > 0) {
-    throw new ConfigError('dataset.test_fraction', `must be 0 for xor (it has only 4 points), got ${cfg.dataset.test_fraction}`);
+    throw new ConfigError(
+      'dataset.test_fraction',
+      `must be 0 for xor (it has only 4 points), got ${cfg.dataset.test_fraction}`,
+    );
   }
 }
 
@@ -216,9 +261,10 @@ export function configToJSON(cfg: RunConfig): Obj {
     dataset: { ...cfg.dataset },
     layers: cfg.layers.map((l) => ({
       units: l.units,
-      activation: DEFAULT_ALPHA[l.activation.name] !== undefined && l.activation.alpha !== DEFAULT_ALPHA[l.activation.name]
-        ? { name: l.activation.name, alpha: l.activation.alpha }
-        : l.activation.name,
+      activation:
+        DEFAULT_ALPHA[l.activation.name] !== undefined && l.activation.alpha !== DEFAULT_ALPHA[l.activation.name]
+          ? { name: l.activation.name, alpha: l.activation.alpha }
+          : l.activation.name,
       kernel_initializer: initializerToKeras(l.kernel_initializer),
       bias_initializer: initializerToKeras(l.bias_initializer),
     })),

@@ -3,7 +3,10 @@
  * it names the field (a JSON path such as `layers[1].units`) and what is allowed.
  */
 export class ConfigError extends Error {
-  constructor(readonly path: string, readonly detail: string) {
+  constructor(
+    readonly path: string,
+    readonly detail: string,
+  ) {
     super(path ? `${path} ${detail}` : detail);
     this.name = 'ConfigError';
   }
@@ -15,7 +18,7 @@ export function show(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v);
   try {
     const s = JSON.stringify(v);
-    return s.length > 60 ? s.slice(0, 57) + '...' : s;
+    return s.length > 60 ? `${s.slice(0, 57)}...` : s;
   } catch {
     return String(v);
   }

@@ -15,18 +15,39 @@ import type { Initializer, InitializerName, Sampler } from './types';
 
 /** Every initializer identifier, in the order error messages list them. */
 export const INITIALIZER_NAMES: readonly InitializerName[] = [
-  'zeros', 'ones', 'constant', 'random_normal', 'random_uniform', 'truncated_normal',
-  'variance_scaling', 'glorot_uniform', 'glorot_normal', 'he_uniform', 'he_normal',
-  'lecun_uniform', 'lecun_normal', 'orthogonal', 'identity',
+  'zeros',
+  'ones',
+  'constant',
+  'random_normal',
+  'random_uniform',
+  'truncated_normal',
+  'variance_scaling',
+  'glorot_uniform',
+  'glorot_normal',
+  'he_uniform',
+  'he_normal',
+  'lecun_uniform',
+  'lecun_normal',
+  'orthogonal',
+  'identity',
 ];
 
 /** Keras' class name for each identifier (what `initializerToKeras` writes). */
 const CLASS_NAMES: Record<InitializerName, string> = {
-  zeros: 'Zeros', ones: 'Ones', constant: 'Constant', random_normal: 'RandomNormal',
-  random_uniform: 'RandomUniform', truncated_normal: 'TruncatedNormal',
-  variance_scaling: 'VarianceScaling', glorot_uniform: 'GlorotUniform',
-  glorot_normal: 'GlorotNormal', he_uniform: 'HeUniform', he_normal: 'HeNormal',
-  lecun_uniform: 'LecunUniform', lecun_normal: 'LecunNormal', orthogonal: 'Orthogonal',
+  zeros: 'Zeros',
+  ones: 'Ones',
+  constant: 'Constant',
+  random_normal: 'RandomNormal',
+  random_uniform: 'RandomUniform',
+  truncated_normal: 'TruncatedNormal',
+  variance_scaling: 'VarianceScaling',
+  glorot_uniform: 'GlorotUniform',
+  glorot_normal: 'GlorotNormal',
+  he_uniform: 'HeUniform',
+  he_normal: 'HeNormal',
+  lecun_uniform: 'LecunUniform',
+  lecun_normal: 'LecunNormal',
+  orthogonal: 'Orthogonal',
   identity: 'Identity',
 };
 
@@ -60,11 +81,21 @@ const PRESETS: Record<string, { scale: number; mode: Mode; distribution: Distrib
 
 /** Constructor parameters of each initializer (besides `seed`), i.e. what its config may hold. */
 const PARAMS: Record<InitializerName, readonly string[]> = {
-  zeros: [], ones: [], constant: ['value'],
-  random_normal: ['mean', 'stddev'], random_uniform: ['minval', 'maxval'],
-  truncated_normal: ['mean', 'stddev'], variance_scaling: ['scale', 'mode', 'distribution'],
-  glorot_uniform: [], glorot_normal: [], he_uniform: [], he_normal: [],
-  lecun_uniform: [], lecun_normal: [], orthogonal: ['gain'], identity: ['gain'],
+  zeros: [],
+  ones: [],
+  constant: ['value'],
+  random_normal: ['mean', 'stddev'],
+  random_uniform: ['minval', 'maxval'],
+  truncated_normal: ['mean', 'stddev'],
+  variance_scaling: ['scale', 'mode', 'distribution'],
+  glorot_uniform: [],
+  glorot_normal: [],
+  he_uniform: [],
+  he_normal: [],
+  lecun_uniform: [],
+  lecun_normal: [],
+  orthogonal: ['gain'],
+  identity: ['gain'],
 };
 
 /**
@@ -75,8 +106,7 @@ export const TRUNCATION_CORRECTION = 0.87962566103423978;
 
 const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
 
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function lookupName(v: unknown, path: string): InitializerName {
   const name = typeof v === 'string' ? LOOKUP.get(v) : undefined;
@@ -143,7 +173,9 @@ function build(name: InitializerName, params: Record<string, unknown>, path: str
       const dist = typeof rawDist === 'string' ? rawDist.toLowerCase() : rawDist;
       if (typeof dist !== 'string' || !DISTRIBUTIONS.includes(dist)) {
         throw new ConfigError(
-          join(path, 'distribution'), `must be one of ${DISTRIBUTIONS.join(', ')}, got ${show(rawDist)}`);
+          join(path, 'distribution'),
+          `must be one of ${DISTRIBUTIONS.join(', ')}, got ${show(rawDist)}`,
+        );
       }
       const distribution = (dist === 'normal' ? 'truncated_normal' : dist) as Distribution;
       return { name, scale, mode: mode as Mode, distribution };
@@ -225,7 +257,9 @@ export function computeFans(shape: readonly number[]): { fanIn: number; fanOut: 
 
 function checkShape(shape: readonly number[]): void {
   if ((shape.length !== 1 && shape.length !== 2) || !shape.every((d) => Number.isInteger(d) && d > 0)) {
-    throw new RangeError(`initializer shape must be [n] or [rows, cols] of positive integers, got [${shape.join(', ')}]`);
+    throw new RangeError(
+      `initializer shape must be [n] or [rows, cols] of positive integers, got [${shape.join(', ')}]`,
+    );
   }
 }
 
@@ -236,12 +270,18 @@ function checkShape(shape: readonly number[]): void {
 export function resolveSampler(init: Initializer, shape: [number] | [number, number], path = ''): Sampler {
   checkShape(shape);
   switch (init.name) {
-    case 'zeros': return { kind: 'constant', value: 0 };
-    case 'ones': return { kind: 'constant', value: 1 };
-    case 'constant': return { kind: 'constant', value: init.value };
-    case 'random_normal': return { kind: 'normal', mean: init.mean, stddev: init.stddev };
-    case 'truncated_normal': return { kind: 'truncated_normal', mean: init.mean, stddev: init.stddev };
-    case 'random_uniform': return { kind: 'uniform', min: init.minval, max: init.maxval };
+    case 'zeros':
+      return { kind: 'constant', value: 0 };
+    case 'ones':
+      return { kind: 'constant', value: 1 };
+    case 'constant':
+      return { kind: 'constant', value: init.value };
+    case 'random_normal':
+      return { kind: 'normal', mean: init.mean, stddev: init.stddev };
+    case 'truncated_normal':
+      return { kind: 'truncated_normal', mean: init.mean, stddev: init.stddev };
+    case 'random_uniform':
+      return { kind: 'uniform', min: init.minval, max: init.maxval };
     case 'orthogonal':
     case 'identity':
       if (shape.length !== 2) {
@@ -274,7 +314,11 @@ export const TRUNCATED_ATTEMPTS = 16;
  * are rounded to float32 first because that is what the GPU receives in its uniform buffer.
  */
 export function sampleCpu(
-  sampler: Sampler, shape: [number] | [number, number], seed: number, layer: number, stream: number,
+  sampler: Sampler,
+  shape: [number] | [number, number],
+  seed: number,
+  layer: number,
+  stream: number,
 ): Float32Array {
   checkShape(shape);
   const size = shape.length === 1 ? shape[0] : shape[0] * shape[1];
@@ -286,13 +330,15 @@ export function sampleCpu(
       return out;
     case 'uniform': {
       const rng = new CounterRng(seed, layer, stream);
-      const min = f(sampler.min), range = f(f(sampler.max) - min);
+      const min = f(sampler.min),
+        range = f(f(sampler.max) - min);
       for (let e = 0; e < size; e++) out[e] = f(min + f(range * toUniform(rng.words(e, 0)[0])));
       return out;
     }
     case 'normal': {
       const rng = new CounterRng(seed, layer, stream);
-      const mean = f(sampler.mean), stddev = f(sampler.stddev);
+      const mean = f(sampler.mean),
+        stddev = f(sampler.stddev);
       for (let e = 0; e < size; e++) {
         const w = rng.words(e, 0);
         // Two float32 roundings, product then sum, as shaders/init.wgsl computes it.
@@ -302,7 +348,8 @@ export function sampleCpu(
     }
     case 'truncated_normal': {
       const rng = new CounterRng(seed, layer, stream);
-      const mean = f(sampler.mean), stddev = f(sampler.stddev);
+      const mean = f(sampler.mean),
+        stddev = f(sampler.stddev);
       for (let e = 0; e < size; e++) {
         let z = 0;
         for (let attempt = 0; attempt < TRUNCATED_ATTEMPTS; attempt++) {
@@ -338,9 +385,16 @@ export function sampleCpu(
  * routine's sign convention), transposed for wide shapes, times gain.
  */
 function orthogonal(
-  rows: number, cols: number, gain: number, seed: number, layer: number, stream: number, out: Float32Array,
+  rows: number,
+  cols: number,
+  gain: number,
+  seed: number,
+  layer: number,
+  stream: number,
+  out: Float32Array,
 ): Float32Array {
-  const m = Math.max(rows, cols), k = Math.min(rows, cols);
+  const m = Math.max(rows, cols),
+    k = Math.min(rows, cols);
   const rng = new CounterRng(seed, layer, stream);
   // Column-major (column j is a[j*m .. j*m+m)) so Householder updates walk contiguous memory;
   // the draws are indexed over the row-major (m, k) matrix like every other tensor's.
@@ -357,7 +411,8 @@ function orthogonal(
     const s = rDiag[j] < 0 ? -gain : gain;
     for (let i = 0; i < m; i++) {
       const v = q[j * m + i] * s;
-      if (rows >= cols) out[i * cols + j] = v; // Q is (rows, cols)
+      if (rows >= cols)
+        out[i * cols + j] = v; // Q is (rows, cols)
       else out[j * cols + i] = v; // Q is (cols, rows): write its transpose
     }
   }
@@ -376,7 +431,10 @@ export function householderQr(a: Float64Array, m: number, k: number): { q: Float
     let norm = 0;
     for (let i = j; i < m; i++) norm += a[col + i] * a[col + i];
     norm = Math.sqrt(norm);
-    if (norm === 0) { rDiag[j] = 0; continue; } // zero reflector: H = I
+    if (norm === 0) {
+      rDiag[j] = 0;
+      continue;
+    } // zero reflector: H = I
     // alpha opposite in sign to the pivot avoids cancellation in v = x - alpha e1.
     const alpha = a[col + j] >= 0 ? -norm : norm;
     let vnorm = 0;

@@ -17,15 +17,20 @@ export const EPSILON = 1e-7;
 
 /** How the output layer's dZ is obtained: fused with the loss, or dA times f'(z) (or the softmax Jacobian). */
 export function isFused(loss: LossName, outAct: number): boolean {
-  return (loss === 'binary_crossentropy' && outAct === ACTIVATION_ID.sigmoid)
-    || (loss === 'categorical_crossentropy' && outAct === ACTIVATION_ID.softmax);
+  return (
+    (loss === 'binary_crossentropy' && outAct === ACTIVATION_ID.sigmoid) ||
+    (loss === 'categorical_crossentropy' && outAct === ACTIVATION_ID.softmax)
+  );
 }
 
 const clip = (p: number) => Math.min(1 - EPSILON, Math.max(EPSILON, p));
 /** log(1 + exp(x)) without overflow. */
 const softplus = (x: number) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
 
-export interface LossResult { lossSum: number; correct: number }
+export interface LossResult {
+  lossSum: number;
+  correct: number;
+}
 
 /**
  * Loss of one batch with its gradients. `z`, `a`, `y`, `dA`, `dZ` are `rows * units`, row-major.
@@ -34,11 +39,20 @@ export interface LossResult { lossSum: number; correct: number }
  * weight every sample equally (Keras' loss tracker weights a batch by its size).
  */
 export function lossForwardBackward(
-  loss: LossName, actId: number, alpha: number, rows: number, units: number,
-  z: Floats, a: Floats, y: Floats, dA: Floats, dZ: Floats,
+  loss: LossName,
+  actId: number,
+  alpha: number,
+  rows: number,
+  units: number,
+  z: Floats,
+  a: Floats,
+  y: Floats,
+  dA: Floats,
+  dZ: Floats,
 ): LossResult {
   const inv = 1 / (rows * units);
-  let lossSum = 0, correct = 0;
+  let lossSum = 0,
+    correct = 0;
   for (let r = 0; r < rows; r++) {
     const o = r * units;
     let rowLoss = 0;
@@ -73,7 +87,7 @@ export function lossForwardBackward(
       for (let j = 0; j < units; j++) {
         const yy = y[o + j];
         rowLoss -= yy * (z[o + j] - lse);
-        dA[o + j] = (-yy / clip(a[o + j])) / rows;
+        dA[o + j] = -yy / clip(a[o + j]) / rows;
       }
     }
     // CCE sums over classes; MSE and BCE average over output units.
@@ -104,12 +118,12 @@ export function softmaxBackward(rows: number, units: number, p: Floats, dA: Floa
 
 /** Keras' `accuracy`: threshold 0.5 for a single output, argmax (first maximum) otherwise. */
 export function isCorrect(a: ArrayLike<number>, y: ArrayLike<number>, o: number, units: number): boolean {
-  if (units === 1) return (a[o] > 0.5) === (y[o] > 0.5);
-  let pa = 0, py = 0;
+  if (units === 1) return a[o] > 0.5 === y[o] > 0.5;
+  let pa = 0,
+    py = 0;
   for (let j = 1; j < units; j++) {
     if (a[o + j] > a[o + pa]) pa = j;
     if (y[o + j] > y[o + py]) py = j;
   }
   return pa === py;
 }
-

@@ -9,18 +9,25 @@ describe('philox4x32-10', () => {
     expect(hex(philox4x32(0, 0, 0, 0, 0, 0))).toEqual(['6627e8d5', 'e169c58d', 'bc57ac4c', '9b00dbd8']);
     const f = 0xffffffff;
     expect(hex(philox4x32(f, f, f, f, f, f))).toEqual(['408f276d', '41c83b0e', 'a20bc7c6', '6d5451fd']);
-    expect(hex(philox4x32(0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344, 0xa4093822, 0x299f31d0)))
-      .toEqual(['d16cfe09', '94fdcceb', '5001e420', '24126ea1']);
+    expect(hex(philox4x32(0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344, 0xa4093822, 0x299f31d0))).toEqual([
+      'd16cfe09',
+      '94fdcceb',
+      '5001e420',
+      '24126ea1',
+    ]);
   });
 
   it('draws uniforms and normals with the right moments', () => {
     const rng = new CounterRng(7, 0, 0);
     const n = 200_000;
-    let su = 0, sn = 0, sn2 = 0;
+    let su = 0,
+      sn = 0,
+      sn2 = 0;
     for (let i = 0; i < n; i++) {
       su += rng.uniform(i);
       const z = rng.normal(i);
-      sn += z; sn2 += z * z;
+      sn += z;
+      sn2 += z * z;
     }
     expect(su / n).toBeCloseTo(0.5, 2);
     expect(sn / n).toBeCloseTo(0, 2);

@@ -25,22 +25,39 @@ export const Stream = {
 
 /** High 32 bits of the 64-bit product of two uint32, with 16-bit limbs (exact in doubles, and in WGSL u32). */
 function mulhi(a: number, b: number): number {
-  const al = a & 0xffff, ah = a >>> 16, bl = b & 0xffff, bh = b >>> 16;
-  const ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
+  const al = a & 0xffff,
+    ah = a >>> 16,
+    bl = b & 0xffff,
+    bh = b >>> 16;
+  const ll = al * bl,
+    lh = al * bh,
+    hl = ah * bl,
+    hh = ah * bh;
   const mid = (ll >>> 16) + (lh & 0xffff) + (hl & 0xffff);
   return (hh + (lh >>> 16) + (hl >>> 16) + (mid >>> 16)) >>> 0;
 }
 
 /** Philox4x32 with 10 rounds. Writes the four output words into `out` (reused to avoid allocation). */
 export function philox4x32(
-  c0: number, c1: number, c2: number, c3: number, k0: number, k1: number,
+  c0: number,
+  c1: number,
+  c2: number,
+  c3: number,
+  k0: number,
+  k1: number,
   out: Uint32Array = new Uint32Array(4),
 ): Uint32Array {
-  let x0 = c0 >>> 0, x1 = c1 >>> 0, x2 = c2 >>> 0, x3 = c3 >>> 0;
-  let key0 = k0 >>> 0, key1 = k1 >>> 0;
+  let x0 = c0 >>> 0,
+    x1 = c1 >>> 0,
+    x2 = c2 >>> 0,
+    x3 = c3 >>> 0;
+  let key0 = k0 >>> 0,
+    key1 = k1 >>> 0;
   for (let r = 0; r < 10; r++) {
-    const hi0 = mulhi(M0, x0), lo0 = Math.imul(M0, x0) >>> 0;
-    const hi1 = mulhi(M1, x2), lo1 = Math.imul(M1, x2) >>> 0;
+    const hi0 = mulhi(M0, x0),
+      lo0 = Math.imul(M0, x0) >>> 0;
+    const hi1 = mulhi(M1, x2),
+      lo1 = Math.imul(M1, x2) >>> 0;
     x0 = (hi1 ^ x1 ^ key0) >>> 0;
     x1 = lo1;
     x2 = (hi0 ^ x3 ^ key1) >>> 0;
@@ -48,7 +65,10 @@ export function philox4x32(
     key0 = (key0 + W0) >>> 0;
     key1 = (key1 + W1) >>> 0;
   }
-  out[0] = x0; out[1] = x1; out[2] = x2; out[3] = x3;
+  out[0] = x0;
+  out[1] = x1;
+  out[2] = x2;
+  out[3] = x3;
   return out;
 }
 
@@ -91,7 +111,11 @@ export function lnF32(x: number): number {
   let e = (bits >>> 23) - 127;
   u32view[0] = (bits & 0x007fffff) | 0x3f800000;
   let m = f32view[0];
-  if (m > f(1.4142135)) { m = f(m * 0.5); e += 1; }
+  // biome-ignore lint/suspicious/noApproximativeNumericConstant: the same literal as ln_f32 in shaders/rng.wgsl
+  if (m > f(1.4142135)) {
+    m = f(m * 0.5);
+    e += 1;
+  }
   const t = f(f(m - 1) / f(m + 1));
   const t2 = f(t * t);
   const p = f(f(2 * t) * horner(t2, 1, C));
@@ -128,7 +152,11 @@ export class CounterRng {
   private readonly k0: number;
   private readonly k1: number;
   private readonly buf = new Uint32Array(4);
-  constructor(seed: number, readonly layer: number, readonly stream: number) {
+  constructor(
+    seed: number,
+    readonly layer: number,
+    readonly stream: number,
+  ) {
     [this.k0, this.k1] = seedKey(seed);
   }
   /** The four raw words for (index, attempt). */
@@ -155,7 +183,9 @@ export function permutation(n: number, seed: number, stream: number, round: numb
   const rng = new CounterRng(seed, round, stream);
   for (let i = n - 1; i > 0; i--) {
     const j = rng.below(i + 1, i);
-    const t = p[i]; p[i] = p[j]; p[j] = t;
+    const t = p[i];
+    p[i] = p[j];
+    p[j] = t;
   }
   return p;
 }

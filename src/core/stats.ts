@@ -24,19 +24,27 @@ export const SAT_THRESHOLDS = { tanh: 0.99, sigmoidLow: 0.01, softsign: 0.9 } as
 /** Saturation tests, by id (0: none): tanh |a| > 0.99, sigmoid outside [0.01, 0.99], softsign |a| > 0.9. */
 export function saturationMode(act: Activation): number {
   switch (act.name) {
-    case 'tanh': return 1;
-    case 'sigmoid': return 2;
-    case 'softsign': return 3;
-    default: return 0;
+    case 'tanh':
+      return 1;
+    case 'sigmoid':
+      return 2;
+    case 'softsign':
+      return 3;
+    default:
+      return 0;
   }
 }
 
 export function saturated(mode: number, a: number): boolean {
   switch (mode) {
-    case 1: return Math.abs(a) > SAT_THRESHOLDS.tanh;
-    case 2: return a < SAT_THRESHOLDS.sigmoidLow || a > 1 - SAT_THRESHOLDS.sigmoidLow;
-    case 3: return Math.abs(a) > SAT_THRESHOLDS.softsign;
-    default: return false;
+    case 1:
+      return Math.abs(a) > SAT_THRESHOLDS.tanh;
+    case 2:
+      return a < SAT_THRESHOLDS.sigmoidLow || a > 1 - SAT_THRESHOLDS.sigmoidLow;
+    case 3:
+      return Math.abs(a) > SAT_THRESHOLDS.softsign;
+    default:
+      return false;
   }
 }
 
@@ -45,17 +53,32 @@ export function saturated(mode: number, a: number): boolean {
  * finds sum, extremes, zeros and saturation; the second the squared deviations (stable where
  * mean >> std, as for sigmoid outputs) and the histogram between min and max.
  */
-export function reduceSlot(x: Float32Array, n: number, satMode: number, out: Float32Array | Float64Array, off: number): void {
-  let sum = 0, sumsq = 0, zeros = 0, sat = 0, min = Infinity, max = -Infinity;
+export function reduceSlot(
+  x: Float32Array,
+  n: number,
+  satMode: number,
+  out: Float32Array | Float64Array,
+  off: number,
+): void {
+  let sum = 0,
+    sumsq = 0,
+    zeros = 0,
+    sat = 0,
+    min = Infinity,
+    max = -Infinity;
   for (let i = 0; i < n; i++) {
     const v = x[i];
-    sum += v; sumsq += v * v;
+    sum += v;
+    sumsq += v * v;
     if (v < min) min = v;
     if (v > max) max = v;
     if (v === 0) zeros++;
     if (satMode !== 0 && saturated(satMode, v)) sat++;
   }
-  if (n === 0) { min = 0; max = 0; }
+  if (n === 0) {
+    min = 0;
+    max = 0;
+  }
   const mean = n > 0 ? sum / n : 0;
   let dev = 0;
   for (let i = 0; i < HIST_BINS; i++) out[off + SLOT.hist + i] = 0;
@@ -92,18 +115,32 @@ export function histBin(v: number, min: number, scale: number): number {
   return Math.min(HIST_BINS - 1, Math.max(0, Math.floor((v - min) * scale)));
 }
 
-export interface Histogram { min: number; max: number; counts: number[] }
+export interface Histogram {
+  min: number;
+  max: number;
+  counts: number[];
+}
 
 /** The statistics of one layer at one logged step (snake_case: these names are the CLI's output). */
 export interface LayerStats {
-  act_mean: number; act_std: number; act_min: number; act_max: number;
-  zero_frac: number; saturated_frac: number; act_hist: Histogram;
-  preact_mean: number; preact_std: number;
+  act_mean: number;
+  act_std: number;
+  act_min: number;
+  act_max: number;
+  zero_frac: number;
+  saturated_frac: number;
+  act_hist: Histogram;
+  preact_mean: number;
+  preact_std: number;
   grad_std: number;
-  kernel_grad_norm: number; kernel_norm: number; kernel_mean: number; kernel_std: number;
+  kernel_grad_norm: number;
+  kernel_norm: number;
+  kernel_mean: number;
+  kernel_std: number;
   update_ratio: number;
   /** Histograms of the kernel and of the gradient into the layer's output, for the small multiples. */
-  kernel_hist: Histogram; grad_hist: Histogram;
+  kernel_hist: Histogram;
+  grad_hist: Histogram;
 }
 
 function hist(raw: ArrayLike<number>, o: number): Histogram {
@@ -119,13 +156,22 @@ export function layerStats(raw: ArrayLike<number>, base: number): LayerStats {
   const count = s(A, SLOT.count) || 1;
   const kn = s(W, SLOT.norm);
   return {
-    act_mean: s(A, SLOT.mean), act_std: s(A, SLOT.std), act_min: s(A, SLOT.min), act_max: s(A, SLOT.max),
-    zero_frac: s(A, SLOT.zeros) / count, saturated_frac: s(A, SLOT.saturated) / count,
+    act_mean: s(A, SLOT.mean),
+    act_std: s(A, SLOT.std),
+    act_min: s(A, SLOT.min),
+    act_max: s(A, SLOT.max),
+    zero_frac: s(A, SLOT.zeros) / count,
+    saturated_frac: s(A, SLOT.saturated) / count,
     act_hist: hist(raw, base + A * SLOT_SIZE),
-    preact_mean: s(Z, SLOT.mean), preact_std: s(Z, SLOT.std),
+    preact_mean: s(Z, SLOT.mean),
+    preact_std: s(Z, SLOT.std),
     grad_std: s(G, SLOT.std),
-    kernel_grad_norm: s(DW, SLOT.norm), kernel_norm: kn, kernel_mean: s(W, SLOT.mean), kernel_std: s(W, SLOT.std),
+    kernel_grad_norm: s(DW, SLOT.norm),
+    kernel_norm: kn,
+    kernel_mean: s(W, SLOT.mean),
+    kernel_std: s(W, SLOT.std),
     update_ratio: kn > 0 ? s(U, SLOT.norm) / kn : 0,
-    kernel_hist: hist(raw, base + W * SLOT_SIZE), grad_hist: hist(raw, base + G * SLOT_SIZE),
+    kernel_hist: hist(raw, base + W * SLOT_SIZE),
+    grad_hist: hist(raw, base + G * SLOT_SIZE),
   };
 }

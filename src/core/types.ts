@@ -8,11 +8,24 @@
 export type Floats = Float32Array | Float64Array;
 
 export type ActivationName =
-  | 'linear' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'elu' | 'selu'
-  | 'gelu' | 'softplus' | 'softsign' | 'swish' | 'softmax';
+  | 'linear'
+  | 'sigmoid'
+  | 'tanh'
+  | 'relu'
+  | 'leaky_relu'
+  | 'elu'
+  | 'selu'
+  | 'gelu'
+  | 'softplus'
+  | 'softsign'
+  | 'swish'
+  | 'softmax';
 
 /** `alpha` is the negative slope of leaky_relu (Keras default 0.2) and the scale of elu (1.0); 0 otherwise. */
-export interface Activation { name: ActivationName; alpha: number }
+export interface Activation {
+  name: ActivationName;
+  alpha: number;
+}
 
 /** An initializer in Keras' terms, every parameter filled with Keras' default. */
 export type Initializer =
@@ -23,8 +36,14 @@ export type Initializer =
   | { name: 'random_uniform'; minval: number; maxval: number }
   | { name: 'truncated_normal'; mean: number; stddev: number }
   | {
-      name: 'variance_scaling' | 'glorot_uniform' | 'glorot_normal' | 'he_uniform' | 'he_normal'
-        | 'lecun_uniform' | 'lecun_normal';
+      name:
+        | 'variance_scaling'
+        | 'glorot_uniform'
+        | 'glorot_normal'
+        | 'he_uniform'
+        | 'he_normal'
+        | 'lecun_uniform'
+        | 'lecun_normal';
       scale: number;
       mode: 'fan_in' | 'fan_out' | 'fan_avg';
       distribution: 'truncated_normal' | 'untruncated_normal' | 'uniform';
@@ -101,4 +120,7 @@ export interface Dataset {
 }
 
 /** A train/test pair as split by `test_fraction`. */
-export interface SplitDataset { train: Dataset; test: Dataset | null }
+export interface SplitDataset {
+  train: Dataset;
+  test: Dataset | null;
+}

@@ -5,16 +5,20 @@
  * (JSON numbers of the widened doubles), so a save/load round trip is bit-identical.
  * Browser-safe: no file system here, callers read and write the text.
  */
+
+import type { LayerWeights } from '../train/engine';
+import type { LayerShape } from '../train/model';
 import { configToJSON, datasetInputDim } from './config';
 import { ConfigError, show } from './errors';
 import type { RunConfig } from './types';
-import type { LayerWeights } from '../train/engine';
-import type { LayerShape } from '../train/model';
 
 export const WEIGHTS_FORMAT = 'mlp-playground-weights';
 export const WEIGHTS_VERSION = 1;
 
-interface Tensor { shape: number[]; data: number[] }
+interface Tensor {
+  shape: number[];
+  data: number[];
+}
 
 export interface WeightsDocument {
   format: typeof WEIGHTS_FORMAT;
@@ -31,7 +35,9 @@ export function encodeWeights(cfg: RunConfig, weights: readonly LayerWeights[]):
   const layers = weights.map((w, l) => {
     const units = cfg.layers[l].units;
     if (w.kernel.length !== fanIn * units || w.bias.length !== units) {
-      throw new RangeError(`encodeWeights: layer ${l} has ${w.kernel.length}+${w.bias.length} values, expected [${fanIn}, ${units}] + [${units}]`);
+      throw new RangeError(
+        `encodeWeights: layer ${l} has ${w.kernel.length}+${w.bias.length} values, expected [${fanIn}, ${units}] + [${units}]`,
+      );
     }
     const layer = {
       kernel: { shape: [fanIn, units], data: Array.from(w.kernel) },
@@ -59,7 +65,8 @@ const fmt = (shape: readonly unknown[]) => `[${shape.map((d) => (typeof d === 'n
 
 function tensor(v: unknown, path: string, shape: number[]): Float32Array {
   const t = record(v, path, ['shape', 'data']);
-  if (!Array.isArray(t.shape)) throw new ConfigError(`${path}.shape`, `must be ${fmt(shape)} for this config, got ${show(t.shape)}`);
+  if (!Array.isArray(t.shape))
+    throw new ConfigError(`${path}.shape`, `must be ${fmt(shape)} for this config, got ${show(t.shape)}`);
   if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
     throw new ConfigError(`${path}.shape`, `must be ${fmt(shape)} for this config, got ${fmt(t.shape)}`);
   }
@@ -84,7 +91,10 @@ function tensor(v: unknown, path: string, shape: number[]): Float32Array {
 export function decodeWeights(doc: unknown, shapes: readonly LayerShape[]): LayerWeights[] {
   const d = record(doc, 'weights', ['format', 'version', 'config', 'layers']);
   if (d.format !== WEIGHTS_FORMAT) {
-    throw new ConfigError('weights.format', `must be ${show(WEIGHTS_FORMAT)} (a file written by --save), got ${show(d.format)}`);
+    throw new ConfigError(
+      'weights.format',
+      `must be ${show(WEIGHTS_FORMAT)} (a file written by --save), got ${show(d.format)}`,
+    );
   }
   if (d.version !== WEIGHTS_VERSION) {
     throw new ConfigError('weights.version', `must be ${WEIGHTS_VERSION}, got ${show(d.version)}`);

@@ -6,7 +6,10 @@
  */
 import { wantedFeatures } from './kernel';
 
-export interface AcquiredDevice { device: GPUDevice; adapter: string }
+export interface AcquiredDevice {
+  device: GPUDevice;
+  adapter: string;
+}
 
 /** Browsers that ship WebGPU, for the banner shown when this one does not. */
 export const WEBGPU_BROWSERS = 'Chrome or Edge 113+, Safari 26+, or Firefox 141+ on Windows';
@@ -29,8 +32,11 @@ export function describeAdapter(a: GPUAdapter): string {
 }
 
 const LIMITS = [
-  'maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupStorageSize',
-  'maxComputeInvocationsPerWorkgroup', 'maxStorageBuffersPerShaderStage',
+  'maxStorageBufferBindingSize',
+  'maxBufferSize',
+  'maxComputeWorkgroupStorageSize',
+  'maxComputeInvocationsPerWorkgroup',
+  'maxStorageBuffersPerShaderStage',
 ] as const;
 
 /**
@@ -48,7 +54,10 @@ export async function acquireBrowserDevice(
   } catch (e) {
     return { unavailable: `requesting a WebGPU adapter failed (${(e as Error).message})` };
   }
-  if (!adapter) return { unavailable: 'WebGPU is present but the browser offers no GPU adapter (it may be disabled or blocklisted)' };
+  if (!adapter)
+    return {
+      unavailable: 'WebGPU is present but the browser offers no GPU adapter (it may be disabled or blocklisted)',
+    };
   const requiredLimits: Record<string, number> = {};
   for (const k of LIMITS) requiredLimits[k] = adapter.limits[k];
   let device: GPUDevice;

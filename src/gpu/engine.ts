@@ -14,17 +14,29 @@ import { adamAlpha } from '../core/cpu/optimizers';
 import { targetsFor } from '../core/datasets';
 import { resolveSampler, sampleCpu } from '../core/initializers';
 import { isFused, LOSS_ID } from '../core/losses';
-import { seedKey, Stream } from '../core/rng';
-import { layerStats, saturationMode, SLOT_SIZE, SLOTS_PER_LAYER } from '../core/stats';
+import { Stream, seedKey } from '../core/rng';
+import { layerStats, SLOT_SIZE, SLOTS_PER_LAYER, saturationMode } from '../core/stats';
 import type { Dataset, RunConfig } from '../core/types';
 import type { Engine, LayerWeights, Prediction, StepRecord } from '../train/engine';
-import { checkFits, checkWeights, layerShapes, type LayerShape } from '../train/model';
+import { checkFits, checkWeights, type LayerShape, layerShapes } from '../train/model';
 import { Schedule } from '../train/schedule';
 import { fusedDesc, fusedEligible, fusedLayout } from './fused';
-import { bind, dispatch, groups1d, isSoftwareAdapter, matmulTargetOf, PipelineCache, vec4Bytes, writeArray, type BoundKernel, type Kernel, type Slice } from './kernel';
+import {
+  type BoundKernel,
+  bind,
+  dispatch,
+  groups1d,
+  isSoftwareAdapter,
+  type Kernel,
+  matmulTargetOf,
+  PipelineCache,
+  type Slice,
+  vec4Bytes,
+  writeArray,
+} from './kernel';
 import * as K from './kernels';
 import { ReadbackPool } from './readback';
-import { SlicePlanner, type LayerBuffers } from './slices';
+import { type LayerBuffers, SlicePlanner } from './slices';
 
 /**
  * Steps encoded into one command buffer at most: enough to amortize a submit, few enough to keep
@@ -39,7 +51,6 @@ const STEP_INFO_BYTES = 16;
 
 /** Read at call time: in Node the GPU* globals exist only once a device has been acquired. */
 const storageUsage = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
-
 
 /** Forward-only buffers and kernels for `predict`, built on first use. */
 interface PredictPlan {
@@ -76,7 +87,6 @@ interface LayerKernels {
   stats: BoundKernel[];
 }
 
-
 export class GpuEngine implements Engine {
   readonly backend = 'gpu' as const;
   step = 0;
@@ -99,7 +109,6 @@ export class GpuEngine implements Engine {
   private readonly health: { failure: Error | null } = { failure: null };
   private readonly onError: (ev: Event) => void;
   private readonly predictPlans = new Map<number, Promise<PredictPlan>>();
-  private dummy!: GPUBuffer;
   private parts: [GPUBuffer, GPUBuffer] | null = null;
   private partsUsed = 0;
   /**
@@ -125,7 +134,12 @@ export class GpuEngine implements Engine {
     return e;
   }
 
-  private constructor(readonly cfg: RunConfig, readonly data: Dataset, readonly device: GPUDevice, readonly adapter: string) {
+  private constructor(
+    readonly cfg: RunConfig,
+    readonly data: Dataset,
+    readonly device: GPUDevice,
+    readonly adapter: string,
+  ) {
     this.shapes = layerShapes(cfg);
     this.target = matmulTargetOf(device);
     this.hardware = !isSoftwareAdapter(device);
@@ -140,14 +154,21 @@ export class GpuEngine implements Engine {
     this.statsBytes = this.shapes.length * SLOTS_PER_LAYER * SLOT_SIZE * 4;
     this.readback = new ReadbackPool(
       (bytes) => this.buffer('readback', bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST),
-      this.statsBytes + 16, READBACK_POOL, (e) => { this.health.failure ??= e; });
+      this.statsBytes + 16,
+      READBACK_POOL,
+      (e) => {
+        this.health.failure ??= e;
+      },
+    );
     // The device outlives engines (the page rebuilds them): its handlers hold only `health`,
     // and dispose() removes the error listener, so disposed engines are not kept alive.
     const health = this.health;
     device.lost.then((info) => {
-      health.failure ??= new Error(info.reason === 'destroyed'
-        ? 'the GPU device was destroyed while the engine was using it'
-        : `the GPU device was lost (${info.message || info.reason}); restart the run`);
+      health.failure ??= new Error(
+        info.reason === 'destroyed'
+          ? 'the GPU device was destroyed while the engine was using it'
+          : `the GPU device was lost (${info.message || info.reason}); restart the run`,
+      );
     });
     this.onError = (ev: Event) => {
       health.failure ??= new Error(`GPU error: ${(ev as GPUUncapturedErrorEvent).error.message}`);
@@ -155,7 +176,9 @@ export class GpuEngine implements Engine {
     device.addEventListener('uncapturederror', this.onError);
   }
 
-  get totalSteps(): number { return this.sched.totalSteps; }
+  get totalSteps(): number {
+    return this.sched.totalSteps;
+  }
 
   private buffer(label: string, bytes: number, usage = storageUsage()): GPUBuffer {
     const b = this.device.createBuffer({ label, size: vec4Bytes(bytes), usage });
@@ -164,7 +187,12 @@ export class GpuEngine implements Engine {
   }
 
   /** Binds a kernel and takes ownership of its uniform buffer. */
-  private bind(kernel: Kernel, buffers: (GPUBuffer | Slice)[], groups: [number, number, number], uniforms?: Record<string, number>): BoundKernel {
+  private bind(
+    kernel: Kernel,
+    buffers: (GPUBuffer | Slice)[],
+    groups: [number, number, number],
+    uniforms?: Record<string, number>,
+  ): BoundKernel {
     const b = bind(this.device, kernel, buffers, groups, uniforms);
     if (b.params) this.owned.push(b.params);
     return b;
@@ -178,7 +206,9 @@ export class GpuEngine implements Engine {
 
   private async build(): Promise<void> {
     const { device, cfg, data } = this;
-    const B = this.sched.batch, inDim = data.inputDim, outDim = this.outDim;
+    const B = this.sched.batch,
+      inDim = data.inputDim,
+      outDim = this.outDim;
     const f = 4;
     const X = this.upload('X', data.x);
     const Y = this.upload('Y', targetsFor(data.labels, outDim));
@@ -190,7 +220,7 @@ export class GpuEngine implements Engine {
     const Xb = ac.add('Xb', B * inDim * f);
     const Yb = ac.add('Yb', B * outDim * f);
     const rowOut = ac.add('rowOut', B * 8);
-    const dummy = this.dummy = this.buffer('dummy', 16);
+    const dummy = this.buffer('dummy', 16);
     this.cur = this.buffer('cur', STEP_INFO_BYTES);
     // The step table, then (for the fused kernel) one (first, count) range per dispatch.
     this.stepCap = this.fused ? FUSED_STEP_CAP : STEP_CAP;
@@ -199,16 +229,28 @@ export class GpuEngine implements Engine {
     this.totals = this.buffer('totals', 16);
     this.stats = this.buffer('stats', this.statsBytes);
     this.layers = this.shapes.map((shape, l) => {
-      const k = shape.fanIn * shape.units * f, u = shape.units * f, a = B * shape.units * f;
+      const k = shape.fanIn * shape.units * f,
+        u = shape.units * f,
+        a = B * shape.units * f;
       const n = (x: string) => `layer${l}.${x}`;
       return {
         shape,
-        W: st.add(n('W'), k), b: st.add(n('b'), u), dW: st.add(n('dW'), k), db: st.add(n('db'), u),
-        sW1: st.add(n('sW1'), k), sW2: st.add(n('sW2'), k), sb1: st.add(n('sb1'), u), sb2: st.add(n('sb2'), u),
-        Z: ac.add(n('Z'), a), A: ac.add(n('A'), a), dA: ac.add(n('dA'), a), dZ: ac.add(n('dZ'), a),
+        W: st.add(n('W'), k),
+        b: st.add(n('b'), u),
+        dW: st.add(n('dW'), k),
+        db: st.add(n('db'), u),
+        sW1: st.add(n('sW1'), k),
+        sW2: st.add(n('sW2'), k),
+        sb1: st.add(n('sb1'), u),
+        sb2: st.add(n('sb2'), u),
+        Z: ac.add(n('Z'), a),
+        A: ac.add(n('A'), a),
+        dA: ac.add(n('dA'), a),
+        dZ: ac.add(n('dZ'), a),
       };
     });
-    const stArena = st.finish(), acArena = ac.finish();
+    const stArena = st.finish(),
+      acArena = ac.finish();
 
     device.pushErrorScope('validation');
     const get = (d: Parameters<PipelineCache['get']>[0]): Promise<Kernel> => this.cache.get(d);
@@ -222,18 +264,33 @@ export class GpuEngine implements Engine {
     const [colsum, softmax] = await Promise.all([get(K.colsumKernel()), get(K.softmaxKernel())]);
     const widest = Math.max(...this.shapes.map((s) => Math.max(s.fanIn, s.units)));
     const scratch = this.transposeScratch(B * widest, Math.max(...this.shapes.map((s) => s.fanIn * s.units)));
-    const matmul = (plan: K.MatmulPlan, bufs: [Slice, Slice, GPUBuffer | Slice, Slice], epilogueBufs: (GPUBuffer | Slice)[] = []) =>
-      this.bindCalls(K.matmulCalls(plan, bufs, scratch(plan), epilogueBufs));
+    const matmul = (
+      plan: K.MatmulPlan,
+      bufs: [Slice, Slice, GPUBuffer | Slice, Slice],
+      epilogueBufs: (GPUBuffer | Slice)[] = [],
+    ) => this.bindCalls(K.matmulCalls(plan, bufs, scratch(plan), epilogueBufs));
     // The activation's forward runs in the epilogue of the layer's product where the plan allows,
     // its derivative in the epilogue of the dX product of the layer above (softmax: its own kernel).
     // On a recorded step, where the plan allows, these epilogues also reduce what they store
     // (`stats`): Z and A of layer l, dA of layer l - 1.
     const epilogue = (kind: K.Epilogue['kind'], l: number, stats = false): K.Epilogue | undefined => {
-      const a = cfg.layers[l].activation, id = ACTIVATION_ID[a.name];
-      return id === ACTIVATION_ID.softmax ? undefined : { kind, act: id, alpha: a.alpha, stats, sat: saturationMode(a) };
+      const a = cfg.layers[l].activation,
+        id = ACTIVATION_ID[a.name];
+      return id === ACTIVATION_ID.softmax
+        ? undefined
+        : { kind, act: id, alpha: a.alpha, stats, sat: saturationMode(a) };
     };
-    const fwdPlan = (l: number, stats = false) => K.matmulPlan('forward', B, this.shapes[l].units, this.shapes[l].fanIn, this.target, epilogue('act', l, stats));
-    const dXPlan = (l: number, stats = false) => K.matmulPlan('dX', B, this.shapes[l].fanIn, this.shapes[l].units, this.target, epilogue('act_grad', l - 1, stats));
+    const fwdPlan = (l: number, stats = false) =>
+      K.matmulPlan('forward', B, this.shapes[l].units, this.shapes[l].fanIn, this.target, epilogue('act', l, stats));
+    const dXPlan = (l: number, stats = false) =>
+      K.matmulPlan(
+        'dX',
+        B,
+        this.shapes[l].fanIn,
+        this.shapes[l].units,
+        this.target,
+        epilogue('act_grad', l - 1, stats),
+      );
     const last = this.layers.length - 1;
     // A recorded step's products, and where their epilogues' statistics go: one partial per
     // workgroup and tensor (Z's then A's for recFwd[l]; for recDX[l], dA of layer l - 1), in a
@@ -241,80 +298,144 @@ export class GpuEngine implements Engine {
     const recFwd = this.shapes.map((_, l) => fwdPlan(l, true));
     const recDX = this.shapes.map((_, l) => (l > 0 ? dXPlan(l, true) : null));
     const epiParts = (plan: K.MatmulPlan | null) => (plan?.stats ? plan.uniforms.groups! : 0);
-    const zPart = recFwd.map((p, l) => (p.stats ? this.reserveParts(epiParts(p) + Math.max(epiParts(p), this.statsGroups(0, this.shapes[l].units))) : -1));
-    const dAPart = recDX.map((p, l) => (p?.stats ? this.reserveParts(Math.max(epiParts(p), this.statsGroups(0, this.shapes[l - 1].units))) : -1));
+    const zPart = recFwd.map((p, l) =>
+      p.stats ? this.reserveParts(epiParts(p) + Math.max(epiParts(p), this.statsGroups(0, this.shapes[l].units))) : -1,
+    );
+    const dAPart = recDX.map((p, l) =>
+      p?.stats ? this.reserveParts(Math.max(epiParts(p), this.statsGroups(0, this.shapes[l - 1].units))) : -1,
+    );
     this.partsCap = this.partsUsed + this.shapes.length * SLOTS_PER_LAYER * K.STATS_MAX_GROUPS;
-    const withPart = (plan: K.MatmulPlan, part: number): K.MatmulPlan => ({ ...plan, uniforms: { ...plan.uniforms, part } });
+    const withPart = (plan: K.MatmulPlan, part: number): K.MatmulPlan => ({
+      ...plan,
+      uniforms: { ...plan.uniforms, part },
+    });
     for (let l = 0; l <= last; l++) {
-      const L = this.layers[l], act = cfg.layers[l].activation, id = ACTIVATION_ID[act.name];
+      const L = this.layers[l],
+        act = cfg.layers[l].activation,
+        id = ACTIVATION_ID[act.name];
       const { fanIn, units } = L.shape;
       const input = l === 0 ? Xb : this.layers[l - 1].A;
       const fwd = fwdPlan(l);
       const forward = await matmul(fwd, [input, L.W, L.b, L.Z], [L.A]);
       if (!fwd.epilogue) {
-        forward.push(id === ACTIVATION_ID.softmax
-          ? this.bind(softmax, [L.Z, L.A], [...groups1d(B), 1], { rows: B, units })
-          : this.bind(await get(K.actForwardKernel(id, act.alpha)), [L.Z, L.A], [...groups1d(B * units), 1], { n: B * units }));
+        forward.push(
+          id === ACTIVATION_ID.softmax
+            ? this.bind(softmax, [L.Z, L.A], [...groups1d(B), 1], { rows: B, units })
+            : this.bind(await get(K.actForwardKernel(id, act.alpha)), [L.Z, L.A], [...groups1d(B * units), 1], {
+                n: B * units,
+              }),
+        );
       }
       const recordForward = recFwd[l].stats
         ? await matmul(withPart(recFwd[l], zPart[l]), [input, L.W, L.b, L.Z], [L.A, this.cur, this.partBuffers()[0]])
         : forward;
       const backward: BoundKernel[] = [];
       if (l !== last && !dXPlan(l + 1).epilogue) {
-        backward.push(this.bind(await get(K.actBackwardKernel(id, act.alpha)), [L.Z, L.dA, L.dZ], [...groups1d(B * units), 1], { n: B * units }));
+        backward.push(
+          this.bind(await get(K.actBackwardKernel(id, act.alpha)), [L.Z, L.dA, L.dZ], [...groups1d(B * units), 1], {
+            n: B * units,
+          }),
+        );
       }
-      backward.push(...await matmul(K.matmulPlan('dW', fanIn, units, B, this.target), [input, L.dZ, dummy, L.dW]));
+      backward.push(...(await matmul(K.matmulPlan('dW', fanIn, units, B, this.target), [input, L.dZ, dummy, L.dW])));
       backward.push(this.bind(colsum, [L.dZ, L.db], [...groups1d(units), 1], { rows: B, cols: units }));
       let recordBackward = backward;
       if (l > 0) {
         const P = this.layers[l - 1];
         const dX = await matmul(dXPlan(l), [L.dZ, L.W, dummy, P.dA], [P.Z, P.dZ]);
         if (recDX[l]!.stats) {
-          recordBackward = [...backward, ...await matmul(withPart(recDX[l]!, dAPart[l]), [L.dZ, L.W, dummy, P.dA], [P.Z, P.dZ, this.cur, this.partBuffers()[0]])];
+          recordBackward = [
+            ...backward,
+            ...(await matmul(
+              withPart(recDX[l]!, dAPart[l]),
+              [L.dZ, L.W, dummy, P.dA],
+              [P.Z, P.dZ, this.cur, this.partBuffers()[0]],
+            )),
+          ];
         }
         backward.push(...dX);
       }
       const k = fanIn * units;
       // The optimizer runs four elements per invocation.
-      const biasUpdate = this.bind(optK, [L.b, L.db, L.sb1, L.sb2, this.cur], [...groups1d(Math.ceil(units / 4)), 1], { n: units, ...opt.u });
-      const update = [this.bind(optK, [L.W, L.dW, L.sW1, L.sW2, this.cur], [...groups1d(Math.ceil(k / 4)), 1], { n: k, ...opt.u }), biasUpdate];
+      const biasUpdate = this.bind(optK, [L.b, L.db, L.sb1, L.sb2, this.cur], [...groups1d(Math.ceil(units / 4)), 1], {
+        n: units,
+        ...opt.u,
+      });
+      const update = [
+        this.bind(optK, [L.W, L.dW, L.sW1, L.sW2, this.cur], [...groups1d(Math.ceil(k / 4)), 1], { n: k, ...opt.u }),
+        biasUpdate,
+      ];
       const sat = saturationMode(act);
       const base = l * SLOTS_PER_LAYER * SLOT_SIZE;
       // A recorded step's optimizer also reduces W, dW and the update (pass 1 of their slots).
-      const groups = K.statsGroups(k, this.hardware), part = this.reserveParts(3 * groups);
-      const recordOpt = async (apply: boolean) => this.bind(await get(K.statsOptimizerKernel(opt.id, apply)),
-        [L.W, L.dW, L.sW1, L.sW2, this.cur, this.partBuffers()[0]], [groups, 1, 1], { n: k, width: 0, groups, part, ...opt.u });
+      const groups = K.statsGroups(k, this.hardware),
+        part = this.reserveParts(3 * groups);
+      const recordOpt = async (apply: boolean) =>
+        this.bind(
+          await get(K.statsOptimizerKernel(opt.id, apply)),
+          [L.W, L.dW, L.sW1, L.sW2, this.cur, this.partBuffers()[0]],
+          [groups, 1, 1],
+          { n: k, width: 0, groups, part, ...opt.u },
+        );
       // Only what layerStats reads is computed: histograms of A, dA and W; the spread of Z; the
       // norms of dW and of the update. Z's, A's and dA's pass 1 ran in a product's epilogue
       // where the plan has `stats`.
-      const zParts = epiParts(recFwd[l]), dAParts = l < last ? epiParts(recDX[l + 1]) : 0;
+      const zParts = epiParts(recFwd[l]),
+        dAParts = l < last ? epiParts(recDX[l + 1]) : 0;
       const stats = [
         ...(zParts
-          ? [...await this.statsAfterPass1(null, 0, units, base, zPart[l], zParts),
-            ...await this.statsAfterPass1(L.A, 0, units, base + SLOT_SIZE, zPart[l] + zParts, zParts)]
-          : [...await this.statsFor(L.Z, 0, 0, units, base, 'spread'), ...await this.statsFor(L.A, sat, 0, units, base + SLOT_SIZE, 'all')]),
+          ? [
+              ...(await this.statsAfterPass1(null, 0, units, base, zPart[l], zParts)),
+              ...(await this.statsAfterPass1(L.A, 0, units, base + SLOT_SIZE, zPart[l] + zParts, zParts)),
+            ]
+          : [
+              ...(await this.statsFor(L.Z, 0, 0, units, base, 'spread')),
+              ...(await this.statsFor(L.A, sat, 0, units, base + SLOT_SIZE, 'all')),
+            ]),
         ...(dAParts
           ? await this.statsAfterPass1(L.dA, 0, units, base + 2 * SLOT_SIZE, dAPart[l + 1], dAParts)
           : await this.statsFor(L.dA, 0, 0, units, base + 2 * SLOT_SIZE, 'all')),
-        ...await this.statsAfterPass1(L.W, k, 0, base + 3 * SLOT_SIZE, part, groups),
-        ...await this.statsAfterPass1(null, k, 0, base + 4 * SLOT_SIZE, part + groups, groups),
-        ...await this.statsAfterPass1(null, k, 0, base + 5 * SLOT_SIZE, part + 2 * groups, groups),
+        ...(await this.statsAfterPass1(L.W, k, 0, base + 3 * SLOT_SIZE, part, groups)),
+        ...(await this.statsAfterPass1(null, k, 0, base + 4 * SLOT_SIZE, part + groups, groups)),
+        ...(await this.statsAfterPass1(null, k, 0, base + 5 * SLOT_SIZE, part + 2 * groups, groups)),
       ];
-      this.kernels.push({ forward, backward, recordForward, recordBackward, update, recordUpdate: [await recordOpt(true), biasUpdate], recordStill: [await recordOpt(false)], stats });
+      this.kernels.push({
+        forward,
+        backward,
+        recordForward,
+        recordBackward,
+        update,
+        recordUpdate: [await recordOpt(true), biasUpdate],
+        recordStill: [await recordOpt(false)],
+        stats,
+      });
     }
-    const outL = this.layers[last], outAct = cfg.layers[last].activation, outId = ACTIVATION_ID[outAct.name];
+    const outL = this.layers[last],
+      outAct = cfg.layers[last].activation,
+      outId = ACTIVATION_ID[outAct.name];
     const lossK = await get(K.lossKernel(LOSS_ID[cfg.loss], outId, outAct.alpha, isFused(cfg.loss, outId)));
     this.lossKernels = [
-      this.bind(lossK, [outL.Z, outL.A, Yb, this.cur, outL.dA, outL.dZ, rowOut], [...groups1d(B), 1], { batch: B, units: outDim }),
+      this.bind(lossK, [outL.Z, outL.A, Yb, this.cur, outL.dA, outL.dZ, rowOut], [...groups1d(B), 1], {
+        batch: B,
+        units: outDim,
+      }),
       this.bind(await get(K.accumulateKernel()), [rowOut, this.cur, this.totals], [1, 1, 1]),
     ];
     const tasks = K.statsTasks(this.slotTasks);
     const taskBuf = this.buffer('stats.tasks', tasks.byteLength);
     writeArray(device, taskBuf, tasks);
     const [p1, p2] = this.partBuffers();
-    this.statsFinal = this.bind(await get(K.statsFinalKernel()), [this.cur, p1, p2, taskBuf, this.stats], [this.slotTasks.length, 1, 1]);
+    this.statsFinal = this.bind(
+      await get(K.statsFinalKernel()),
+      [this.cur, p1, p2, taskBuf, this.stats],
+      [this.slotTasks.length, 1, 1],
+    );
     if (stArena && acArena) {
-      this.fusedKernel = this.bind(await get(fusedDesc(cfg)), [this.layoutBuffer(Xb, Yb, rowOut), X, Y, this.perm, this.table, this.cur, stArena, acArena, this.totals], [1, 1, 1]);
+      this.fusedKernel = this.bind(
+        await get(fusedDesc(cfg)),
+        [this.layoutBuffer(Xb, Yb, rowOut), X, Y, this.perm, this.table, this.cur, stArena, acArena, this.totals],
+        [1, 1, 1],
+      );
     }
     const err = await device.popErrorScope();
     if (err) throw new Error(`GPU setup failed: ${err.message}`);
@@ -325,8 +446,12 @@ export class GpuEngine implements Engine {
    * use: `aFloats` for an A, `bFloats` for a B. One pair serves a whole pass, its products
    * running one after another.
    */
-  private transposeScratch(aFloats: number, bFloats: number): (plan: K.MatmulPlan) => { a: GPUBuffer | null; b: GPUBuffer | null } {
-    let a: GPUBuffer | null = null, b: GPUBuffer | null = null;
+  private transposeScratch(
+    aFloats: number,
+    bFloats: number,
+  ): (plan: K.MatmulPlan) => { a: GPUBuffer | null; b: GPUBuffer | null } {
+    let a: GPUBuffer | null = null,
+      b: GPUBuffer | null = null;
     return (plan) => {
       if (plan.transposeA) a ??= this.buffer('transpose.a', aFloats * 4);
       if (plan.transposeB) b ??= this.buffer('transpose.b', bFloats * 4);
@@ -335,7 +460,9 @@ export class GpuEngine implements Engine {
   }
 
   private bindCalls(calls: K.KernelCall[]): Promise<BoundKernel[]> {
-    return Promise.all(calls.map(async (c) => this.bind(await this.cache.get(c.desc), c.buffers, c.groups, c.uniforms)));
+    return Promise.all(
+      calls.map(async (c) => this.bind(await this.cache.get(c.desc), c.buffers, c.groups, c.uniforms)),
+    );
   }
 
   /** The fused kernel's offsets table (see shaders/fused_step.wgsl) as a uniform buffer. */
@@ -354,13 +481,24 @@ export class GpuEngine implements Engine {
    * The kernels read `x` as vec4s, so it must be whole vec4s (every buffer and slice the engine
    * makes is).
    */
-  private async statsFor(x: Slice, sat: number, n: number, width: number, slot: number, need: 'all' | 'spread'): Promise<BoundKernel[]> {
+  private async statsFor(
+    x: Slice,
+    sat: number,
+    n: number,
+    width: number,
+    slot: number,
+    need: 'all' | 'spread',
+  ): Promise<BoundKernel[]> {
     if (x.size % 16 !== 0) throw new Error(`statistics: a tensor of ${x.size} bytes is not whole vec4s`);
     const groups = this.statsGroups(n, width);
     const part = this.reserveParts(groups);
-    const pass1 = this.bind(await this.cache.get(K.statsPartialKernel(sat, n === 0)),
-      [x, this.cur, this.partBuffers()[0]], [groups, 1, 1], { n, width, groups, part });
-    return [pass1, ...await this.statsAfterPass1(need === 'all' ? x : null, n, width, slot, part, groups)];
+    const pass1 = this.bind(
+      await this.cache.get(K.statsPartialKernel(sat, n === 0)),
+      [x, this.cur, this.partBuffers()[0]],
+      [groups, 1, 1],
+      { n, width, groups, part },
+    );
+    return [pass1, ...(await this.statsAfterPass1(need === 'all' ? x : null, n, width, slot, part, groups))];
   }
 
   /** Workgroups of the statistics passes over a tensor of `n` elements (0: this step's rows × `width`). */
@@ -375,13 +513,26 @@ export class GpuEngine implements Engine {
    * task of `statsFinal`.
    */
   private async statsAfterPass1(
-    histOf: Slice | null, n: number, width: number, slot: number, part: number, parts: number,
+    histOf: Slice | null,
+    n: number,
+    width: number,
+    slot: number,
+    part: number,
+    parts: number,
   ): Promise<BoundKernel[]> {
     const groups = this.statsGroups(n, width);
     this.slotTasks.push({ n, width, slot, groups, part, hist: histOf !== null, parts });
     if (!histOf) return [];
     const [p1, p2] = this.partBuffers();
-    return [this.bind(await this.cache.get(K.statsHistKernel(n === 0)), [histOf, this.cur, p1, p2], [groups, 1, 1], { n, width, groups, part, parts })];
+    return [
+      this.bind(await this.cache.get(K.statsHistKernel(n === 0)), [histOf, this.cur, p1, p2], [groups, 1, 1], {
+        n,
+        width,
+        groups,
+        part,
+        parts,
+      }),
+    ];
   }
 
   /** The index of `count` consecutive partials, reserved for one tensor's statistics. */
@@ -394,7 +545,10 @@ export class GpuEngine implements Engine {
   /** Partials for every large tensor of the model: `partsCap` entries. */
   private partBuffers(): [GPUBuffer, GPUBuffer] {
     if (!this.parts) {
-      this.parts = [this.buffer('stats.part1', this.partsCap * K.STATS_PART1 * 4), this.buffer('stats.part2', this.partsCap * K.STATS_PART2 * 4)];
+      this.parts = [
+        this.buffer('stats.part1', this.partsCap * K.STATS_PART1 * 4),
+        this.buffer('stats.part2', this.partsCap * K.STATS_PART2 * 4),
+      ];
     }
     return this.parts;
   }
@@ -405,8 +559,11 @@ export class GpuEngine implements Engine {
    */
   stepKernels(): string[] {
     const ks = [
-      ...this.head, ...this.kernels.flatMap((L) => L.forward), ...this.lossKernels,
-      ...[...this.kernels].reverse().flatMap((L) => L.backward), ...this.kernels.flatMap((L) => L.update),
+      ...this.head,
+      ...this.kernels.flatMap((L) => L.forward),
+      ...this.lossKernels,
+      ...[...this.kernels].reverse().flatMap((L) => L.backward),
+      ...this.kernels.flatMap((L) => L.update),
     ];
     return ks.map((k) => k.kernel.desc.name);
   }
@@ -418,7 +575,8 @@ export class GpuEngine implements Engine {
     const [lo, hi] = seedKey(cfg.seed);
     const params: GPUBuffer[] = [];
     for (let l = 0; l < this.layers.length; l++) {
-      const L = this.layers[l], { fanIn, units } = L.shape;
+      const L = this.layers[l],
+        { fanIn, units } = L.shape;
       const tensors: [Slice, [number] | [number, number], number, 'kernel_initializer' | 'bias_initializer'][] = [
         [L.W, [fanIn, units], Stream.kernel, 'kernel_initializer'],
         [L.b, [units], Stream.bias, 'bias_initializer'],
@@ -438,7 +596,16 @@ export class GpuEngine implements Engine {
           const kind = s.kind === 'uniform' ? 1 : s.kind === 'normal' ? 2 : 3;
           const [a, b] = s.kind === 'uniform' ? [s.min, s.max] : [s.mean, s.stddev];
           const k = await this.cache.get(K.initKernel(kind));
-          const bound = bind(device, k, [buf], [...groups1d(n), 1], { n, seed_lo: lo, seed_hi: hi, layer: l, stream, a, b, zero: 0 });
+          const bound = bind(device, k, [buf], [...groups1d(n), 1], {
+            n,
+            seed_lo: lo,
+            seed_hi: hi,
+            layer: l,
+            stream,
+            a,
+            b,
+            zero: 0,
+          });
           params.push(bound.params!);
           const pass = enc.beginComputePass();
           dispatch(pass, bound);
@@ -449,7 +616,7 @@ export class GpuEngine implements Engine {
     }
     enc.clearBuffer(this.totals);
     device.queue.submit([enc.finish()]);
-    params.forEach((p) => p.destroy());
+    for (const p of params) p.destroy();
     this.step = 0;
     let record: StepRecord | null = null;
     this.writeChunk(0, 0);
@@ -457,7 +624,9 @@ export class GpuEngine implements Engine {
     const rb = await this.readback.take();
     this.encodeStep(enc0, 0, false, rb);
     device.queue.submit([enc0.finish()]);
-    this.readback.deliver(rb, (raw) => { record = this.parseRecord(0, raw); });
+    this.readback.deliver(rb, (raw) => {
+      record = this.parseRecord(0, raw);
+    });
     await this.readback.drain();
     this.throwIfFailed();
     return record!;
@@ -471,7 +640,8 @@ export class GpuEngine implements Engine {
     const B = this.sched.batch;
     const n = Math.max(1, count);
     const table = new ArrayBuffer((this.stepCap + ranges.length) * STEP_INFO_BYTES);
-    const tu = new Uint32Array(table), tf = new Float32Array(table);
+    const tu = new Uint32Array(table),
+      tf = new Float32Array(table);
     const perm = new Uint32Array(n * B);
     for (let k = 0; k < n; k++) {
       const s = count === 0 ? 1 : from + 1 + k;
@@ -482,7 +652,9 @@ export class GpuEngine implements Engine {
       tu[k * 4 + 2] = count === 0 ? 0 : s;
       tf[k * 4 + 3] = this.cfg.optimizer.name === 'adam' && count > 0 ? adamAlpha(this.cfg.optimizer, s) : 0;
     }
-    ranges.forEach(([first, len], i) => tu.set([first, len, 0, 0], (this.stepCap + i) * 4));
+    ranges.forEach(([first, len], i) => {
+      tu.set([first, len, 0, 0], (this.stepCap + i) * 4);
+    });
     this.device.queue.writeBuffer(this.table, 0, table);
     writeArray(this.device, this.perm, perm);
   }
@@ -494,7 +666,8 @@ export class GpuEngine implements Engine {
     for (const k of this.head) dispatch(pass, k);
     for (const L of this.kernels) for (const k of rb ? L.recordForward : L.forward) dispatch(pass, k);
     for (const k of this.lossKernels) dispatch(pass, k);
-    for (let l = this.kernels.length - 1; l >= 0; l--) for (const k of rb ? this.kernels[l].recordBackward : this.kernels[l].backward) dispatch(pass, k);
+    for (let l = this.kernels.length - 1; l >= 0; l--)
+      for (const k of rb ? this.kernels[l].recordBackward : this.kernels[l].backward) dispatch(pass, k);
     for (const L of this.kernels) {
       const opt = rb ? (update ? L.recordUpdate : L.recordStill) : update ? L.update : [];
       for (const k of opt) dispatch(pass, k);
@@ -515,7 +688,8 @@ export class GpuEngine implements Engine {
   private parseRecord(s: number, raw: Float32Array): StepRecord {
     const t = raw.subarray(this.statsBytes / 4);
     return {
-      step: s, epoch: this.sched.epochAfter(s),
+      step: s,
+      epoch: this.sched.epochAfter(s),
       loss: t[2] > 0 ? t[0] / t[2] : NaN,
       accuracy: t[2] > 0 ? t[1] / t[2] : NaN,
       layers: this.layers.map((_, l) => layerStats(raw, l * SLOTS_PER_LAYER * SLOT_SIZE)),
@@ -528,7 +702,8 @@ export class GpuEngine implements Engine {
     while (this.step < end && !signal?.aborted) {
       this.throwIfFailed();
       const from = this.step;
-      let count = 0, records = 0;
+      let count = 0,
+        records = 0;
       while (from + count < end && count < this.stepCap && records < READBACK_POOL) {
         count++;
         if (this.sched.isRecorded(from + count, end)) records++;
@@ -536,7 +711,7 @@ export class GpuEngine implements Engine {
       // Runs of unrecorded steps go to the fused kernel (small networks) in one dispatch each.
       const plan: { fused: boolean; at: number }[] = [];
       const ranges: [number, number][] = [];
-      for (let k = 0; k < count;) {
+      for (let k = 0; k < count; ) {
         if (this.fusedKernel && !this.sched.isRecorded(from + 1 + k, end)) {
           let j = k;
           while (j < count && !this.sched.isRecorded(from + 1 + j, end)) j++;
@@ -582,8 +757,10 @@ export class GpuEngine implements Engine {
     const enc = this.device.createCommandEncoder();
     let off = 0;
     for (const L of this.layers) {
-      enc.copyBufferToBuffer(L.W.buffer, L.W.offset, rb, off, L.W.size); off += L.W.size;
-      enc.copyBufferToBuffer(L.b.buffer, L.b.offset, rb, off, L.b.size); off += L.b.size;
+      enc.copyBufferToBuffer(L.W.buffer, L.W.offset, rb, off, L.W.size);
+      off += L.W.size;
+      enc.copyBufferToBuffer(L.b.buffer, L.b.offset, rb, off, L.b.size);
+      off += L.b.size;
     }
     this.device.queue.submit([enc.finish()]);
     try {
@@ -591,9 +768,12 @@ export class GpuEngine implements Engine {
       const all = new Float32Array(rb.getMappedRange().slice(0));
       off = 0;
       return this.layers.map((L) => {
-        const k = L.shape.fanIn * L.shape.units, u = L.shape.units;
-        const kernel = all.slice(off / 4, off / 4 + k); off += L.W.size;
-        const bias = all.slice(off / 4, off / 4 + u); off += L.b.size;
+        const k = L.shape.fanIn * L.shape.units,
+          u = L.shape.units;
+        const kernel = all.slice(off / 4, off / 4 + k);
+        off += L.W.size;
+        const bias = all.slice(off / 4, off / 4 + u);
+        off += L.b.size;
         return { kernel, bias };
       });
     } finally {
@@ -605,29 +785,43 @@ export class GpuEngine implements Engine {
   private predictMaxRows(): number {
     const lim = this.device.limits;
     const widest = Math.max(...this.shapes.map((s) => s.units), this.data.inputDim);
-    return Math.max(1, Math.min(PREDICT_ROWS, Math.floor(Math.min(lim.maxStorageBufferBindingSize, lim.maxBufferSize) / (4 * widest))));
+    return Math.max(
+      1,
+      Math.min(PREDICT_ROWS, Math.floor(Math.min(lim.maxStorageBufferBindingSize, lim.maxBufferSize) / (4 * widest))),
+    );
   }
 
   private async buildPredictPlan(rows: number): Promise<PredictPlan> {
-    const { device, cfg } = this;
+    const { cfg } = this;
     const X = this.buffer('predict.X', rows * this.data.inputDim * 4);
     const kernels: BoundKernel[] = [];
     const scratch = this.transposeScratch(rows * Math.max(...this.shapes.map((s) => s.fanIn)), 0);
     let input = X;
-    let Z = X, A = X;
+    let Z = X,
+      A = X;
     for (let l = 0; l < this.layers.length; l++) {
-      const L = this.layers[l], act = cfg.layers[l].activation, id = ACTIVATION_ID[act.name];
+      const L = this.layers[l],
+        act = cfg.layers[l].activation,
+        id = ACTIVATION_ID[act.name];
       const { fanIn, units } = L.shape;
       Z = this.buffer(`predict.Z${l}`, rows * units * 4);
       A = this.buffer(`predict.A${l}`, rows * units * 4);
       const plan = K.matmulPlan('forward', rows, units, fanIn, this.target);
-      kernels.push(...await this.bindCalls(K.matmulCalls(plan, [input, L.W, L.b, Z], scratch(plan))));
-      kernels.push(id === ACTIVATION_ID.softmax
-        ? this.bind(await this.cache.get(K.softmaxKernel()), [Z, A], [...groups1d(rows), 1], { rows, units })
-        : this.bind(await this.cache.get(K.actForwardKernel(id, act.alpha)), [Z, A], [...groups1d(rows * units), 1], { n: rows * units }));
+      kernels.push(...(await this.bindCalls(K.matmulCalls(plan, [input, L.W, L.b, Z], scratch(plan)))));
+      kernels.push(
+        id === ACTIVATION_ID.softmax
+          ? this.bind(await this.cache.get(K.softmaxKernel()), [Z, A], [...groups1d(rows), 1], { rows, units })
+          : this.bind(await this.cache.get(K.actForwardKernel(id, act.alpha)), [Z, A], [...groups1d(rows * units), 1], {
+              n: rows * units,
+            }),
+      );
       input = A;
     }
-    const readback = this.buffer('predict.readback', 2 * rows * this.outDim * 4, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
+    const readback = this.buffer(
+      'predict.readback',
+      2 * rows * this.outDim * 4,
+      GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    );
     return { rows, X, Z, A, kernels, readback };
   }
 
@@ -635,10 +829,15 @@ export class GpuEngine implements Engine {
     const max = this.predictMaxRows();
     const rowsWanted = Math.min(max, Math.max(256, 2 ** Math.ceil(Math.log2(Math.max(1, n)))));
     let plan = this.predictPlans.get(rowsWanted);
-    if (!plan) this.predictPlans.set(rowsWanted, plan = this.buildPredictPlan(rowsWanted));
+    if (!plan) {
+      plan = this.buildPredictPlan(rowsWanted);
+      this.predictPlans.set(rowsWanted, plan);
+    }
     const p = await plan;
-    const inD = this.data.inputDim, out = this.outDim;
-    const z = new Float32Array(n * out), a = new Float32Array(n * out);
+    const inD = this.data.inputDim,
+      out = this.outDim;
+    const z = new Float32Array(n * out),
+      a = new Float32Array(n * out);
     // Each pass computes p.rows rows (the kernels were bound for that); rows past n are never read.
     for (let r0 = 0; r0 < n; r0 += p.rows) {
       const rows = Math.min(p.rows, n - r0);

@@ -33,13 +33,20 @@ export const FUSED_MAX_LAYERS = 16;
 const FUSED_WG = 8;
 
 export function fusedDesc(cfg: RunConfig): KernelDesc {
-  const last = cfg.layers[cfg.layers.length - 1], outId = ACTIVATION_ID[last.activation.name];
+  const last = cfg.layers[cfg.layers.length - 1],
+    outId = ACTIVATION_ID[last.activation.name];
   return {
-    name: 'fused_step', source: fusedWgsl, includes: [activationsWgsl],
+    name: 'fused_step',
+    source: fusedWgsl,
+    includes: [activationsWgsl],
     constants: {
-      WG: ['u32', FUSED_WG], LAYOUT_LEN: ['u32', 3 + 4 * FUSED_MAX_LAYERS],
-      LOSS: ['u32', LOSS_ID[cfg.loss]], OUT_ACT: ['u32', outId], OUT_ALPHA: ['f32', last.activation.alpha],
-      FUSED: ['u32', isFused(cfg.loss, outId) ? 1 : 0], OPT: ['u32', optimizerKind(cfg.optimizer).id],
+      WG: ['u32', FUSED_WG],
+      LAYOUT_LEN: ['u32', 3 + 4 * FUSED_MAX_LAYERS],
+      LOSS: ['u32', LOSS_ID[cfg.loss]],
+      OUT_ACT: ['u32', outId],
+      OUT_ALPHA: ['f32', last.activation.alpha],
+      FUSED: ['u32', isFused(cfg.loss, outId) ? 1 : 0],
+      OPT: ['u32', optimizerKind(cfg.optimizer).id],
     },
     bindings: ['uniform', 'read', 'read', 'read', 'read', 'read', 'rw', 'rw', 'rw'],
   };
@@ -47,7 +54,10 @@ export function fusedDesc(cfg: RunConfig): KernelDesc {
 
 /** The offsets table (layout documented in shaders/fused_step.wgsl), offsets in floats. */
 export function fusedLayout(
-  cfg: RunConfig, inputDim: number, batch: number, layers: LayerBuffers[],
+  cfg: RunConfig,
+  inputDim: number,
+  batch: number,
+  layers: LayerBuffers[],
   io: { Xb: Slice; Yb: Slice; rowOut: Slice },
 ): Uint32Array {
   const words = new Uint32Array(4 * (3 + 4 * FUSED_MAX_LAYERS));
@@ -58,7 +68,8 @@ export function fusedLayout(
   const o = optimizerKind(cfg.optimizer).u;
   fl.set([o.lr, o.c1, o.c2, o.eps], 8);
   layers.forEach((L, l) => {
-    const b = 12 + 16 * l, act = cfg.layers[l].activation;
+    const b = 12 + 16 * l,
+      act = cfg.layers[l].activation;
     words.set([L.shape.fanIn, L.shape.units, ACTIVATION_ID[act.name], 0], b);
     fl[b + 3] = act.alpha;
     words.set([at(L.W), at(L.b), at(L.dW), at(L.db)], b + 4);

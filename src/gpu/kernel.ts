@@ -17,7 +17,11 @@ import type { MatmulTarget } from './kernels';
 export type Binding = 'read' | 'rw' | 'uniform';
 
 /** A range of a buffer: what a binding, a copy or a write addresses (offsets 256-byte aligned). */
-export interface Slice { buffer: GPUBuffer; offset: number; size: number }
+export interface Slice {
+  buffer: GPUBuffer;
+  offset: number;
+  size: number;
+}
 
 export function sliceOf(b: GPUBuffer | Slice): Slice {
   return 'buffer' in b ? b : { buffer: b, offset: 0, size: b.size };
@@ -58,11 +62,18 @@ const MAX_GROUPS = 65535;
  * into every kernel's prelude, never written in WGSL by hand.
  */
 const SHARED_CONSTANTS: Record<string, number> = {
-  SELU_ALPHA, SELU_SCALE, TANH_CLAMP, LOSS_EPSILON: EPSILON,
-  SAT_TANH: SAT_THRESHOLDS.tanh, SAT_SIGMOID_LOW: SAT_THRESHOLDS.sigmoidLow, SAT_SOFTSIGN: SAT_THRESHOLDS.softsign,
+  SELU_ALPHA,
+  SELU_SCALE,
+  TANH_CLAMP,
+  LOSS_EPSILON: EPSILON,
+  SAT_TANH: SAT_THRESHOLDS.tanh,
+  SAT_SIGMOID_LOW: SAT_THRESHOLDS.sigmoidLow,
+  SAT_SOFTSIGN: SAT_THRESHOLDS.softsign,
 };
 
-const COMMON = `${Object.entries(SHARED_CONSTANTS).map(([k, v]) => `const ${k}: f32 = ${floatLiteral(v)};`).join('\n')}
+const COMMON = `${Object.entries(SHARED_CONSTANTS)
+  .map(([k, v]) => `const ${k}: f32 = ${floatLiteral(v)};`)
+  .join('\n')}
 ${stepWgsl}
 fn flat_index(gid: vec3<u32>, nwg: vec3<u32>) -> u32 { return gid.x + gid.y * nwg.x * WG; }
 `;
@@ -105,8 +116,10 @@ export function wantedFeatures(adapter: GPUAdapter): GPUFeatureName[] {
  */
 export function subgroupSizeOf(device: GPUDevice): number | null {
   if (!device.features.has('subgroups')) return null;
-  const info = (device as GPUDevice & { adapterInfo?: { subgroupMinSize?: number; subgroupMaxSize?: number } }).adapterInfo;
-  const min = info?.subgroupMinSize, max = info?.subgroupMaxSize;
+  const info = (device as GPUDevice & { adapterInfo?: { subgroupMinSize?: number; subgroupMaxSize?: number } })
+    .adapterInfo;
+  const min = info?.subgroupMinSize,
+    max = info?.subgroupMaxSize;
   return min && min === max && min >= 4 && min <= 64 ? min : null;
 }
 
@@ -115,7 +128,9 @@ export function subgroupSizeOf(device: GPUDevice): number | null {
  * report true, a hardware GPU false). Unknown counts as hardware, what nearly every user has.
  */
 export function isSoftwareAdapter(device: GPUDevice): boolean {
-  return (device as GPUDevice & { adapterInfo?: { isFallbackAdapter?: boolean } }).adapterInfo?.isFallbackAdapter === true;
+  return (
+    (device as GPUDevice & { adapterInfo?: { isFallbackAdapter?: boolean } }).adapterInfo?.isFallbackAdapter === true
+  );
 }
 
 /**
@@ -146,14 +161,20 @@ export class PipelineCache {
    * buffer bound read-only and writable in one dispatch, even at disjoint ranges; tensors that
    * share an arena buffer therefore all bind as writable storage (which may alias).
    */
-  constructor(readonly device: GPUDevice, readonly writableLayouts = false) {}
+  constructor(
+    readonly device: GPUDevice,
+    readonly writableLayouts = false,
+  ) {}
 
   private static readonly shared = new WeakMap<GPUDevice, [PipelineCache, PipelineCache]>();
 
   /** The cache shared by everything on `device` (engines come and go; compiled pipelines stay). */
   static for(device: GPUDevice, writableLayouts = false): PipelineCache {
     let pair = PipelineCache.shared.get(device);
-    if (!pair) PipelineCache.shared.set(device, pair = [new PipelineCache(device, false), new PipelineCache(device, true)]);
+    if (!pair) {
+      pair = [new PipelineCache(device, false), new PipelineCache(device, true)];
+      PipelineCache.shared.set(device, pair);
+    }
     return pair[writableLayouts ? 1 : 0];
   }
 
@@ -169,7 +190,9 @@ export class PipelineCache {
 
   private async compile(desc: KernelDesc): Promise<Kernel> {
     // Shader access must match the layout, so writable layouts get writable declarations too.
-    const code = this.writableLayouts ? assemble(desc).replaceAll('var<storage, read>', 'var<storage, read_write>') : assemble(desc);
+    const code = this.writableLayouts
+      ? assemble(desc).replaceAll('var<storage, read>', 'var<storage, read_write>')
+      : assemble(desc);
     const device = this.device;
     const module = device.createShaderModule({ label: desc.name, code });
     const info = await module.getCompilationInfo();
@@ -179,10 +202,15 @@ export class PipelineCache {
     if (desc.uniforms && Object.keys(desc.uniforms).length) {
       entries.push({ binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } });
     }
-    desc.bindings.forEach((b, i) => entries.push({
-      binding: i + 1, visibility: GPUShaderStage.COMPUTE,
-      buffer: { type: b === 'uniform' ? 'uniform' : b === 'read' && !this.writableLayouts ? 'read-only-storage' : 'storage' },
-    }));
+    desc.bindings.forEach((b, i) => {
+      entries.push({
+        binding: i + 1,
+        visibility: GPUShaderStage.COMPUTE,
+        buffer: {
+          type: b === 'uniform' ? 'uniform' : b === 'read' && !this.writableLayouts ? 'read-only-storage' : 'storage',
+        },
+      });
+    });
     const layout = device.createBindGroupLayout({ label: desc.name, entries });
     device.pushErrorScope('validation');
     const pipeline = await device.createComputePipelineAsync({
@@ -199,19 +227,23 @@ export class PipelineCache {
 /** `name:line:col: message` and the offending line, for every error. */
 export function formatCompileErrors(name: string, code: string, msgs: readonly GPUCompilationMessage[]): string {
   const lines = code.split('\n');
-  return `WGSL compile error in kernel ${name}:\n` + msgs.map((m) =>
-    `  ${name}:${m.lineNum}:${m.linePos}: ${m.message}\n    ${lines[m.lineNum - 1] ?? ''}`).join('\n');
+  return (
+    `WGSL compile error in kernel ${name}:\n` +
+    msgs.map((m) => `  ${name}:${m.lineNum}:${m.linePos}: ${m.message}\n    ${lines[m.lineNum - 1] ?? ''}`).join('\n')
+  );
 }
 
 /** Packs uniform values in the order the struct declares them; 16-byte aligned size. */
 export function packUniforms(desc: KernelDesc, values: Record<string, number>): ArrayBuffer {
   const fields = Object.entries(desc.uniforms ?? {});
   const buf = new ArrayBuffer(Math.max(16, Math.ceil((fields.length * 4) / 16) * 16));
-  const u = new Uint32Array(buf), f = new Float32Array(buf);
+  const u = new Uint32Array(buf),
+    f = new Float32Array(buf);
   fields.forEach(([k, t], i) => {
     const v = values[k];
     if (v === undefined) throw new Error(`kernel ${desc.name}: missing uniform ${k}`);
-    if (t === 'u32') u[i] = v; else f[i] = v;
+    if (t === 'u32') u[i] = v;
+    else f[i] = v;
   });
   for (const k of Object.keys(values)) {
     if (!(k in (desc.uniforms ?? {}))) throw new Error(`kernel ${desc.name}: unknown uniform ${k}`);
@@ -237,25 +269,39 @@ export interface BoundKernel {
 }
 
 export function bind(
-  device: GPUDevice, kernel: Kernel, buffers: (GPUBuffer | Slice)[], groups: [number, number, number],
+  device: GPUDevice,
+  kernel: Kernel,
+  buffers: (GPUBuffer | Slice)[],
+  groups: [number, number, number],
   uniforms?: Record<string, number>,
 ): BoundKernel {
   const entries: GPUBindGroupEntry[] = [];
   let ub: GPUBuffer | null = null;
   if (kernel.desc.uniforms && Object.keys(kernel.desc.uniforms).length) {
     const data = packUniforms(kernel.desc, uniforms ?? {});
-    ub = device.createBuffer({ label: `${kernel.desc.name}.params`, size: data.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    ub = device.createBuffer({
+      label: `${kernel.desc.name}.params`,
+      size: data.byteLength,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    });
     device.queue.writeBuffer(ub, 0, data);
     entries.push({ binding: 0, resource: { buffer: ub } });
   }
   if (buffers.length !== kernel.desc.bindings.length) {
-    throw new Error(`kernel ${kernel.desc.name}: expected ${kernel.desc.bindings.length} buffers, got ${buffers.length}`);
+    throw new Error(
+      `kernel ${kernel.desc.name}: expected ${kernel.desc.bindings.length} buffers, got ${buffers.length}`,
+    );
   }
   buffers.forEach((b, i) => {
     const s = sliceOf(b);
     entries.push({ binding: i + 1, resource: { buffer: s.buffer, offset: s.offset, size: s.size } });
   });
-  return { kernel, groups, params: ub, bindGroup: device.createBindGroup({ label: kernel.desc.name, layout: kernel.layout, entries }) };
+  return {
+    kernel,
+    groups,
+    params: ub,
+    bindGroup: device.createBindGroup({ label: kernel.desc.name, layout: kernel.layout, entries }),
+  };
 }
 
 export function dispatch(pass: GPUComputePassEncoder, k: BoundKernel): void {
@@ -265,7 +311,12 @@ export function dispatch(pass: GPUComputePassEncoder, k: BoundKernel): void {
 }
 
 /** queue.writeBuffer for any typed array (TypeScript's typed-array generics reject ArrayBufferLike views). */
-export function writeArray(device: GPUDevice, buf: GPUBuffer | Slice, data: Float32Array | Uint32Array, offset = 0): void {
+export function writeArray(
+  device: GPUDevice,
+  buf: GPUBuffer | Slice,
+  data: Float32Array | Uint32Array,
+  offset = 0,
+): void {
   const s = sliceOf(buf);
   device.queue.writeBuffer(s.buffer, s.offset + offset, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
 }

@@ -17,9 +17,9 @@ import matmulNnVec4Wgsl from '../../shaders/matmul_nn_vec4.wgsl?raw';
 import matmulNtVec4Wgsl from '../../shaders/matmul_nt_vec4.wgsl?raw';
 import matmulTiledWgsl from '../../shaders/matmul_tiled.wgsl?raw';
 import matmulTnVec4Wgsl from '../../shaders/matmul_tn_vec4.wgsl?raw';
+import mmStatsWgsl from '../../shaders/mm_stats.wgsl?raw';
 import mmStoreWgsl from '../../shaders/mm_store.wgsl?raw';
 import mmStoreActWgsl from '../../shaders/mm_store_act.wgsl?raw';
-import mmStatsWgsl from '../../shaders/mm_stats.wgsl?raw';
 import mmStoreActGradWgsl from '../../shaders/mm_store_act_grad.wgsl?raw';
 import mmStoreActGradStatsWgsl from '../../shaders/mm_store_act_grad_stats.wgsl?raw';
 import mmStoreActStatsWgsl from '../../shaders/mm_store_act_stats.wgsl?raw';
@@ -56,12 +56,19 @@ const MATMUL_TILE = { WG_X: 8, WG_Y: 8, TM: 8, TN: 8 } as const;
 function matmulKernel(transA: boolean, transB: boolean, bias: boolean): KernelDesc {
   const t = MATMUL_TILE;
   return {
-    name: 'matmul', source: matmulWgsl,
+    name: 'matmul',
+    source: matmulWgsl,
     constants: {
-      WG_X: ['u32', t.WG_X], WG_Y: ['u32', t.WG_Y], TM: ['u32', t.TM], TN: ['u32', t.TN],
-      TRANS_A: ['u32', transA ? 1 : 0], TRANS_B: ['u32', transB ? 1 : 0], BIAS: ['u32', bias ? 1 : 0],
+      WG_X: ['u32', t.WG_X],
+      WG_Y: ['u32', t.WG_Y],
+      TM: ['u32', t.TM],
+      TN: ['u32', t.TN],
+      TRANS_A: ['u32', transA ? 1 : 0],
+      TRANS_B: ['u32', transB ? 1 : 0],
+      BIAS: ['u32', bias ? 1 : 0],
     },
-    uniforms: { M: 'u32', N: 'u32', K: 'u32' }, bindings: ['read', 'read', 'read', 'rw'],
+    uniforms: { M: 'u32', N: 'u32', K: 'u32' },
+    bindings: ['read', 'read', 'read', 'rw'],
   };
 }
 
@@ -102,7 +109,13 @@ export interface MatmulPlan {
  * statistics, Z's and A's (A's saturation in mode `sat`) or dA's, where the kernel is a subgroup
  * kernel (shaders/mm_stats.wgsl); elsewhere the plan leaves that to the statistics passes.
  */
-export interface Epilogue { kind: 'act' | 'act_grad'; act: number; alpha: number; stats?: boolean; sat?: number }
+export interface Epilogue {
+  kind: 'act' | 'act_grad';
+  act: number;
+  alpha: number;
+  stats?: boolean;
+  sat?: number;
+}
 
 /**
  * Rows of dX from which W is transposed for the forward kernel rather than read by the nt kernel:
@@ -126,25 +139,39 @@ const TRANSPOSE_TILE = { WG_X: 8, WG_Y: 8, BLOCK: 4 } as const;
 function transposeKernel(vec4: boolean): KernelDesc {
   const t = TRANSPOSE_TILE;
   return {
-    name: vec4 ? 'transpose_vec4' : 'transpose', source: vec4 ? transposeVec4Wgsl : transposeWgsl,
-    uniforms: { rows: 'u32', cols: 'u32' }, bindings: ['read', 'rw'],
+    name: vec4 ? 'transpose_vec4' : 'transpose',
+    source: vec4 ? transposeVec4Wgsl : transposeWgsl,
+    uniforms: { rows: 'u32', cols: 'u32' },
+    bindings: ['read', 'rw'],
     constants: { WG_X: ['u32', t.WG_X], WG_Y: ['u32', t.WG_Y], BLOCK: ['u32', t.BLOCK] },
   };
 }
 
 /** The transposition of a rows×cols operand into a scratch buffer, ahead of a product. */
-export interface Transposition { desc: KernelDesc; groups: [number, number, number]; uniforms: { rows: number; cols: number }; floats: number }
+export interface Transposition {
+  desc: KernelDesc;
+  groups: [number, number, number];
+  uniforms: { rows: number; cols: number };
+  floats: number;
+}
 
 function transposition(rows: number, cols: number): Transposition {
   const t = TRANSPOSE_TILE;
   return {
-    desc: transposeKernel(rows % 4 === 0 && cols % 4 === 0), groups: [Math.ceil(cols / (t.WG_X * t.BLOCK)), Math.ceil(rows / (t.WG_Y * t.BLOCK)), 1],
-    uniforms: { rows, cols }, floats: rows * cols,
+    desc: transposeKernel(rows % 4 === 0 && cols % 4 === 0),
+    groups: [Math.ceil(cols / (t.WG_X * t.BLOCK)), Math.ceil(rows / (t.WG_Y * t.BLOCK)), 1],
+    uniforms: { rows, cols },
+    floats: rows * cols,
   };
 }
 
 /** One dispatch of a plan: a descriptor, its buffers, workgroups and uniforms. */
-export interface KernelCall { desc: KernelDesc; buffers: (GPUBuffer | Slice)[]; groups: [number, number, number]; uniforms: Record<string, number> }
+export interface KernelCall {
+  desc: KernelDesc;
+  buffers: (GPUBuffer | Slice)[];
+  groups: [number, number, number];
+  uniforms: Record<string, number>;
+}
 
 /**
  * The dispatches of one product, in order, for operands [A, B, bias, out]: the transpositions of
@@ -152,20 +179,32 @@ export interface KernelCall { desc: KernelDesc; buffers: (GPUBuffer | Slice)[]; 
  * transposition's `floats` floats), then the product.
  */
 export function matmulCalls(
-  plan: MatmulPlan, buffers: [GPUBuffer | Slice, GPUBuffer | Slice, GPUBuffer | Slice, GPUBuffer | Slice],
-  scratch: { a?: GPUBuffer | Slice | null; b?: GPUBuffer | Slice | null } = {}, epilogueBuffers: (GPUBuffer | Slice)[] = [],
+  plan: MatmulPlan,
+  buffers: [GPUBuffer | Slice, GPUBuffer | Slice, GPUBuffer | Slice, GPUBuffer | Slice],
+  scratch: { a?: GPUBuffer | Slice | null; b?: GPUBuffer | Slice | null } = {},
+  epilogueBuffers: (GPUBuffer | Slice)[] = [],
 ): KernelCall[] {
   let [a, b] = buffers;
   const [, , bias, out] = buffers;
   const calls: KernelCall[] = [];
-  const transpose = (t: Transposition, from: GPUBuffer | Slice, to: GPUBuffer | Slice | null | undefined, which: string) => {
+  const transpose = (
+    t: Transposition,
+    from: GPUBuffer | Slice,
+    to: GPUBuffer | Slice | null | undefined,
+    which: string,
+  ) => {
     if (!to) throw new Error(`${plan.desc.name}: this product needs a scratch buffer for ${which}ᵀ`);
     calls.push({ desc: t.desc, buffers: [from, to], groups: t.groups, uniforms: t.uniforms });
     return to;
   };
   if (plan.transposeA) a = transpose(plan.transposeA, a, scratch.a, 'A');
   if (plan.transposeB) b = transpose(plan.transposeB, b, scratch.b, 'B');
-  calls.push({ desc: plan.desc, buffers: [a, b, bias, out, ...(plan.epilogue ? epilogueBuffers : [])], groups: plan.groups, uniforms: plan.uniforms });
+  calls.push({
+    desc: plan.desc,
+    buffers: [a, b, bias, out, ...(plan.epilogue ? epilogueBuffers : [])],
+    groups: plan.groups,
+    uniforms: plan.uniforms,
+  });
   return calls;
 }
 
@@ -198,30 +237,52 @@ function nnTile(N: number, sg: number): { TM: number; CN: number } {
  * and dX read X transposed (default TRANSPOSE_MIN_WORK; the kernel tests set 0 to cover the
  * transposed path on small shapes).
  */
-export interface MatmulTarget { subgroupSize: number | null; transposeMinWork?: number; tiles?: boolean }
+export interface MatmulTarget {
+  subgroupSize: number | null;
+  transposeMinWork?: number;
+  tiles?: boolean;
+}
 
 /**
  * A product kernel with its output epilogue (shaders/mm_store*.wgsl): `name` plus the epilogue's
  * suffix, the store's include and bindings after [A, B, bias, out], and BIAS, ACT and ALPHA.
  */
-function productDesc(name: string, source: string, bias: boolean, epi: Epilogue | undefined, constants: KernelDesc['constants'] = {}): KernelDesc {
+function productDesc(
+  name: string,
+  source: string,
+  bias: boolean,
+  epi: Epilogue | undefined,
+  constants: KernelDesc['constants'] = {},
+): KernelDesc {
   const bindings: KernelDesc['bindings'] = ['read', 'read', 'read', 'rw'];
   let includes = [mmStoreWgsl];
   const all = { ...constants, BIAS: ['u32', bias ? 1 : 0] } as NonNullable<KernelDesc['constants']>;
   const uniforms: KernelDesc['uniforms'] = { M: 'u32', N: 'u32', K: 'u32' };
   if (epi) {
     Object.assign(all, { ACT: ['u32', epi.act], ALPHA: ['f32', epi.alpha] });
-    bindings.push(...(epi.kind === 'act' ? ['rw'] as const : ['read', 'rw'] as const));
+    bindings.push(...(epi.kind === 'act' ? (['rw'] as const) : (['read', 'rw'] as const)));
     if (epi.stats) {
       all.SAT = ['u32', epi.sat ?? 0];
       Object.assign(uniforms, { part: 'u32', groups: 'u32' });
-      includes = [activationsWgsl, statsReduceWgsl, mmStatsWgsl, epi.kind === 'act' ? mmStoreActStatsWgsl : mmStoreActGradStatsWgsl];
+      includes = [
+        activationsWgsl,
+        statsReduceWgsl,
+        mmStatsWgsl,
+        epi.kind === 'act' ? mmStoreActStatsWgsl : mmStoreActGradStatsWgsl,
+      ];
       bindings.push('read', 'rw');
     } else {
       includes = [activationsWgsl, epi.kind === 'act' ? mmStoreActWgsl : mmStoreActGradWgsl];
     }
   }
-  return { name: `${name}${epi ? `+${epi.kind}${epi.stats ? '+stats' : ''}` : ''}`, source, includes, constants: all, uniforms, bindings };
+  return {
+    name: `${name}${epi ? `+${epi.kind}${epi.stats ? '+stats' : ''}` : ''}`,
+    source,
+    includes,
+    constants: all,
+    uniforms,
+    bindings,
+  };
 }
 
 /**
@@ -229,13 +290,31 @@ function productDesc(name: string, source: string, bias: boolean, epi: Epilogue 
  * with subgroups when `sg`, matmul_nn_sg (the same) and, with `transA` (X stored transposed),
  * matmul_tn_sg (dW, and forward and dX on a transposed X). `nn`: matmul_nn_sg's tile (nnTile).
  */
-function registerBlockedDesc(bias: boolean, epi: Epilogue | undefined, sg: number | null = null, transA = false, nn: { TM: number; CN: number } = SG_TILE): KernelDesc {
+function registerBlockedDesc(
+  bias: boolean,
+  epi: Epilogue | undefined,
+  sg: number | null = null,
+  transA = false,
+  nn: { TM: number; CN: number } = SG_TILE,
+): KernelDesc {
   if (!sg) {
     const t = VEC4_TILE;
-    return productDesc('matmul_nn_vec4', matmulNnVec4Wgsl, bias, epi, { WG_X: ['u32', t.WG_X], WG_Y: ['u32', t.WG_Y], TM: ['u32', t.NN_TM] });
+    return productDesc('matmul_nn_vec4', matmulNnVec4Wgsl, bias, epi, {
+      WG_X: ['u32', t.WG_X],
+      WG_Y: ['u32', t.WG_Y],
+      TM: ['u32', t.NN_TM],
+    });
   }
   const st = transA ? SG_TILE_TN : nn;
-  return { ...productDesc(`matmul_${transA ? 'tn' : 'nn'}_sg`, matmulNnSgWgsl, bias, epi, { SG: ['u32', sg], TM: ['u32', st.TM], CN: ['u32', st.CN], TRANS_A: ['u32', transA ? 1 : 0] }), enables: ['subgroups'] };
+  return {
+    ...productDesc(`matmul_${transA ? 'tn' : 'nn'}_sg`, matmulNnSgWgsl, bias, epi, {
+      SG: ['u32', sg],
+      TM: ['u32', st.TM],
+      CN: ['u32', st.CN],
+      TRANS_A: ['u32', transA ? 1 : 0],
+    }),
+    enables: ['subgroups'],
+  };
 }
 
 /**
@@ -265,30 +344,60 @@ function tiledDesc(bias: boolean, epi: Epilogue | undefined): KernelDesc {
  * Every other shape takes the general kernel (matmul.wgsl, scalar register blocking).
  */
 export function matmulPlan(
-  form: MatmulForm, M: number, N: number, K: number, target: MatmulTarget, epilogue?: Epilogue,
+  form: MatmulForm,
+  M: number,
+  N: number,
+  K: number,
+  target: MatmulTarget,
+  epilogue?: Epilogue,
 ): MatmulPlan {
   const uniforms = { M, N, K };
   const t = VEC4_TILE;
   const wg = { WG_X: ['u32', t.WG_X], WG_Y: ['u32', t.WG_Y] } as Record<string, ['u32', number]>;
-  const common = { uniforms: { M: 'u32', N: 'u32', K: 'u32' } as const, bindings: ['read', 'read', 'read', 'rw'] as KernelDesc['bindings'] };
+  const common = {
+    uniforms: { M: 'u32', N: 'u32', K: 'u32' } as const,
+    bindings: ['read', 'read', 'read', 'rw'] as KernelDesc['bindings'],
+  };
   const sg = target.subgroupSize;
-  const sgGroups = (st: { TM: number; CN: number }, g: number): [number, number, number] => [Math.ceil(N / 4 / (g * st.CN)), Math.ceil(M / st.TM), 1];
+  const sgGroups = (st: { TM: number; CN: number }, g: number): [number, number, number] => [
+    Math.ceil(N / 4 / (g * st.CN)),
+    Math.ceil(M / st.TM),
+    1,
+  ];
   const nn = sg ? nnTile(N, sg) : undefined;
-  const nnGroups: [number, number, number] = nn ? sgGroups(nn, sg!) : [Math.ceil(N / 8 / t.WG_X), Math.ceil(M / (t.NN_TM * t.WG_Y)), 1];
+  const nnGroups: [number, number, number] = nn
+    ? sgGroups(nn, sg!)
+    : [Math.ceil(N / 8 / t.WG_X), Math.ceil(M / (t.NN_TM * t.WG_Y)), 1];
   // An epilogue fuses only where its kind belongs: `act` after forward, `act_grad` after dX; its
   // statistics only into the subgroup kernels (`statsOk`), whose lanes merge them by subgroup operations.
   const epi = (want: Epilogue['kind'], statsOk = false): Epilogue | undefined =>
-    (epilogue?.kind === want ? { ...epilogue, stats: statsOk && !!epilogue.stats } : undefined);
+    epilogue?.kind === want ? { ...epilogue, stats: statsOk && !!epilogue.stats } : undefined;
   // A register-blocked plan with epilogue `e`: with statistics, their uniforms (one partial per workgroup).
-  const blockedPlan = (desc: KernelDesc, groups: [number, number, number], e: Epilogue | undefined, rest: Partial<MatmulPlan> = {}): MatmulPlan => ({
-    desc, groups, epilogue: !!e, stats: !!e?.stats, ...rest,
+  const blockedPlan = (
+    desc: KernelDesc,
+    groups: [number, number, number],
+    e: Epilogue | undefined,
+    rest: Partial<MatmulPlan> = {},
+  ): MatmulPlan => ({
+    desc,
+    groups,
+    epilogue: !!e,
+    stats: !!e?.stats,
+    ...rest,
     uniforms: e?.stats ? { ...uniforms, part: 0, groups: groups[0] * groups[1] * groups[2] } : uniforms,
   });
   if (target.tiles && N % 4 === 0) {
     const block = 4 * TILED_WG;
     const groups: [number, number, number] = [Math.ceil(N / block), Math.ceil(M / block), 1];
     if (form === 'forward') return { desc: tiledDesc(true, epi('act')), uniforms, groups, epilogue: !!epi('act') };
-    if (form === 'dX') return { desc: tiledDesc(false, epi('act_grad')), uniforms, groups, epilogue: !!epi('act_grad'), transposeB: transposition(N, K) };
+    if (form === 'dX')
+      return {
+        desc: tiledDesc(false, epi('act_grad')),
+        uniforms,
+        groups,
+        epilogue: !!epi('act_grad'),
+        transposeB: transposition(N, K),
+      };
     return { desc: tiledDesc(false, undefined), uniforms, groups, epilogue: false, transposeA: transposition(K, M) };
   }
   // With subgroups, X·W runs as (Xᵀ)ᵀ·W: the kernel reads X transposed (each row of the block
@@ -298,24 +407,37 @@ export function matmulPlan(
   const viaXt = sg !== null && M >= SG_TILE_TN.TM && M * N * K >= (target.transposeMinWork ?? TRANSPOSE_MIN_WORK);
   if (form === 'forward' && N % 4 === 0 && viaXt) {
     const e = epi('act', true);
-    return blockedPlan(registerBlockedDesc(true, e, sg, true), sgGroups(SG_TILE_TN, sg), e, { transposeA: transposition(M, K) });
+    return blockedPlan(registerBlockedDesc(true, e, sg, true), sgGroups(SG_TILE_TN, sg), e, {
+      transposeA: transposition(M, K),
+    });
   }
   if (form === 'forward' && N % 4 === 0) {
     const e = epi('act', sg !== null);
     return blockedPlan(registerBlockedDesc(true, e, sg, false, nn), nnGroups, e);
   }
   if (form === 'dW' && sg && N % 4 === 0) {
-    return { desc: registerBlockedDesc(false, undefined, sg, true), uniforms, groups: sgGroups(SG_TILE_TN, sg), epilogue: false };
+    return {
+      desc: registerBlockedDesc(false, undefined, sg, true),
+      uniforms,
+      groups: sgGroups(SG_TILE_TN, sg),
+      epilogue: false,
+    };
   }
   if (form === 'dW' && M % 4 === 0 && N % 4 === 0) {
-    return { desc: { name: 'matmul_tn_vec4', source: matmulTnVec4Wgsl, constants: wg, ...common }, uniforms,
-      groups: [Math.ceil(N / 8 / t.WG_X), Math.ceil(M / 8 / t.WG_Y), 1], epilogue: false };
+    return {
+      desc: { name: 'matmul_tn_vec4', source: matmulTnVec4Wgsl, constants: wg, ...common },
+      uniforms,
+      groups: [Math.ceil(N / 8 / t.WG_X), Math.ceil(M / 8 / t.WG_Y), 1],
+      epilogue: false,
+    };
   }
   if (form === 'dX' && N % 4 === 0 && viaXt) {
     // dX(M×N) = dZ(M×K)·W(N×K)ᵀ as (dZᵀ)ᵀ·Wt with Wt = Wᵀ (K×N): the forward kernel on both transposed.
     const e = epi('act_grad', true);
-    return blockedPlan(registerBlockedDesc(false, e, sg, true), sgGroups(SG_TILE_TN, sg), e,
-      { transposeA: transposition(M, K), transposeB: transposition(N, K) });
+    return blockedPlan(registerBlockedDesc(false, e, sg, true), sgGroups(SG_TILE_TN, sg), e, {
+      transposeA: transposition(M, K),
+      transposeB: transposition(N, K),
+    });
   }
   if (form === 'dX' && N % 4 === 0 && M >= TRANSPOSE_MIN_ROWS) {
     // dX(M×N) = dZ(M×K)·W(N×K)ᵀ as dZ·Wt with Wt = Wᵀ (K×N): the forward kernel, without bias.
@@ -323,25 +445,45 @@ export function matmulPlan(
     return blockedPlan(registerBlockedDesc(false, e, sg, false, nn), nnGroups, e, { transposeB: transposition(N, K) });
   }
   if (form === 'dX' && K % 4 === 0) {
-    return { desc: { name: 'matmul_nt_vec4', source: matmulNtVec4Wgsl, constants: { ...wg, TM: ['u32', t.NT_TM], TN: ['u32', t.NT_TN] }, ...common }, uniforms,
-      groups: [Math.ceil(N / (t.NT_TN * t.WG_X)), Math.ceil(M / (t.NT_TM * t.WG_Y)), 1], epilogue: false };
+    return {
+      desc: {
+        name: 'matmul_nt_vec4',
+        source: matmulNtVec4Wgsl,
+        constants: { ...wg, TM: ['u32', t.NT_TM], TN: ['u32', t.NT_TN] },
+        ...common,
+      },
+      uniforms,
+      groups: [Math.ceil(N / (t.NT_TN * t.WG_X)), Math.ceil(M / (t.NT_TM * t.WG_Y)), 1],
+      epilogue: false,
+    };
   }
-  return { desc: matmulKernel(form === 'dW', form === 'dX', form === 'forward'), groups: matmulGroups(M, N), uniforms, epilogue: false };
+  return {
+    desc: matmulKernel(form === 'dW', form === 'dX', form === 'forward'),
+    groups: matmulGroups(M, N),
+    uniforms,
+    epilogue: false,
+  };
 }
 
 export function actForwardKernel(act: number, alpha: number): KernelDesc {
   return {
-    name: 'act_forward', source: actForwardWgsl, includes: [activationsWgsl],
+    name: 'act_forward',
+    source: actForwardWgsl,
+    includes: [activationsWgsl],
     constants: { ACT: ['u32', act], ALPHA: ['f32', alpha] },
-    uniforms: { n: 'u32' }, bindings: ['read', 'rw'],
+    uniforms: { n: 'u32' },
+    bindings: ['read', 'rw'],
   };
 }
 
 export function actBackwardKernel(act: number, alpha: number): KernelDesc {
   return {
-    name: 'act_backward', source: actBackwardWgsl, includes: [activationsWgsl],
+    name: 'act_backward',
+    source: actBackwardWgsl,
+    includes: [activationsWgsl],
     constants: { ACT: ['u32', act], ALPHA: ['f32', alpha] },
-    uniforms: { n: 'u32' }, bindings: ['read', 'read', 'rw'],
+    uniforms: { n: 'u32' },
+    bindings: ['read', 'read', 'rw'],
   };
 }
 
@@ -354,23 +496,41 @@ export function colsumKernel(): KernelDesc {
 }
 
 export function gatherKernel(): KernelDesc {
-  return { name: 'gather', source: gatherWgsl, uniforms: { batch: 'u32', width: 'u32' }, bindings: ['read', 'read', 'read', 'rw'] };
+  return {
+    name: 'gather',
+    source: gatherWgsl,
+    uniforms: { batch: 'u32', width: 'u32' },
+    bindings: ['read', 'read', 'read', 'rw'],
+  };
 }
 
 /** `kind`: 1 uniform, 2 normal, 3 truncated normal (see shaders/init.wgsl). */
 export function initKernel(kind: 1 | 2 | 3): KernelDesc {
   return {
-    name: 'init', source: initWgsl, includes: [rngWgsl],
+    name: 'init',
+    source: initWgsl,
+    includes: [rngWgsl],
     constants: { KIND: ['u32', kind] },
     // zero: always 0 (see add_product in shaders/rng.wgsl).
-    uniforms: { n: 'u32', seed_lo: 'u32', seed_hi: 'u32', layer: 'u32', stream: 'u32', a: 'f32', b: 'f32', zero: 'u32' },
+    uniforms: {
+      n: 'u32',
+      seed_lo: 'u32',
+      seed_hi: 'u32',
+      layer: 'u32',
+      stream: 'u32',
+      a: 'f32',
+      b: 'f32',
+      zero: 'u32',
+    },
     bindings: ['rw'],
   };
 }
 
 export function lossKernel(loss: number, act: number, alpha: number, fused: boolean): KernelDesc {
   return {
-    name: 'loss', source: lossWgsl, includes: [activationsWgsl],
+    name: 'loss',
+    source: lossWgsl,
+    includes: [activationsWgsl],
     constants: { LOSS: ['u32', loss], ACT: ['u32', act], ALPHA: ['f32', alpha], FUSED: ['u32', fused ? 1 : 0] },
     uniforms: { batch: 'u32', units: 'u32' },
     bindings: ['read', 'read', 'read', 'read', 'rw', 'rw', 'rw'],
@@ -384,9 +544,15 @@ export function accumulateKernel(): KernelDesc {
 /** The optimizer kernel's id (`OPT`) and uniforms for a configured optimizer. */
 export function optimizerKind(o: OptimizerConfig): { id: number; u: Record<string, number> } {
   switch (o.name) {
-    case 'sgd': return { id: o.momentum === 0 ? 0 : o.nesterov ? 2 : 1, u: { lr: o.learning_rate, c1: o.momentum, c2: 0, eps: 0 } };
-    case 'adam': return { id: 3, u: { lr: o.learning_rate, c1: o.beta_1, c2: o.beta_2, eps: o.epsilon } };
-    case 'rmsprop': return { id: 4, u: { lr: o.learning_rate, c1: 0, c2: o.rho, eps: o.epsilon } };
+    case 'sgd':
+      return {
+        id: o.momentum === 0 ? 0 : o.nesterov ? 2 : 1,
+        u: { lr: o.learning_rate, c1: o.momentum, c2: 0, eps: 0 },
+      };
+    case 'adam':
+      return { id: 3, u: { lr: o.learning_rate, c1: o.beta_1, c2: o.beta_2, eps: o.epsilon } };
+    case 'rmsprop':
+      return { id: 4, u: { lr: o.learning_rate, c1: 0, c2: o.rho, eps: o.epsilon } };
   }
 }
 
@@ -398,7 +564,9 @@ const OPTIMIZER_UNIFORMS = { lr: 'f32', c1: 'f32', c2: 'f32', eps: 'f32' } as co
  */
 export function optimizerKernel(opt: number): KernelDesc {
   return {
-    name: 'optimizer', source: optimizerWgsl, includes: [optimizerUpdateWgsl],
+    name: 'optimizer',
+    source: optimizerWgsl,
+    includes: [optimizerUpdateWgsl],
     constants: { OPT: ['u32', opt] },
     uniforms: { n: 'u32', ...OPTIMIZER_UNIFORMS },
     bindings: ['rw', 'read', 'rw', 'rw', 'read'],
@@ -417,8 +585,16 @@ const STATS_WG = 64;
 const STATS_UNIFORMS = { n: 'u32', width: 'u32', groups: 'u32', part: 'u32' } as const;
 
 function statsConstants(sat: number, perRow: boolean): KernelDesc['constants'] {
-  const slot = Object.fromEntries(Object.entries(SLOT).map(([k, v]) => [`SLOT_${k.toUpperCase()}`, ['u32', v]])) as Record<string, ['u32', number]>;
-  return { ...slot, WG: ['u32', STATS_WG], HIST_BINS: ['u32', HIST_BINS], SAT: ['u32', sat], PER_ROW: ['u32', perRow ? 1 : 0] };
+  const slot = Object.fromEntries(
+    Object.entries(SLOT).map(([k, v]) => [`SLOT_${k.toUpperCase()}`, ['u32', v]]),
+  ) as Record<string, ['u32', number]>;
+  return {
+    ...slot,
+    WG: ['u32', STATS_WG],
+    HIST_BINS: ['u32', HIST_BINS],
+    SAT: ['u32', sat],
+    PER_ROW: ['u32', perRow ? 1 : 0],
+  };
 }
 
 /**
@@ -428,18 +604,24 @@ function statsConstants(sat: number, perRow: boolean): KernelDesc['constants'] {
  */
 export function statsPartialKernel(sat: number, perRow: boolean, full = true): KernelDesc {
   return {
-    name: 'stats_partial', source: statsPartialWgsl, includes: [statsCommonWgsl, statsReadWgsl, statsReduceWgsl],
+    name: 'stats_partial',
+    source: statsPartialWgsl,
+    includes: [statsCommonWgsl, statsReadWgsl, statsReduceWgsl],
     constants: { ...statsConstants(sat, perRow), FULL: ['u32', full ? 1 : 0] },
-    uniforms: STATS_UNIFORMS, bindings: ['read', 'read', 'rw'],
+    uniforms: STATS_UNIFORMS,
+    bindings: ['read', 'read', 'rw'],
   };
 }
 
 /** `parts`: how many partials pass 1 left from `part` (its `groups`, or a product's workgroups: shaders/mm_stats.wgsl). */
 export function statsHistKernel(perRow: boolean): KernelDesc {
   return {
-    name: 'stats_hist', source: statsHistWgsl, includes: [statsCommonWgsl, statsReadWgsl],
+    name: 'stats_hist',
+    source: statsHistWgsl,
+    includes: [statsCommonWgsl, statsReadWgsl],
     constants: statsConstants(0, perRow),
-    uniforms: { ...STATS_UNIFORMS, parts: 'u32' }, bindings: ['read', 'read', 'read', 'rw'],
+    uniforms: { ...STATS_UNIFORMS, parts: 'u32' },
+    bindings: ['read', 'read', 'read', 'rw'],
   };
 }
 
@@ -450,9 +632,12 @@ export function statsHistKernel(perRow: boolean): KernelDesc {
  */
 export function statsOptimizerKernel(opt: number, apply: boolean): KernelDesc {
   return {
-    name: 'stats_optimizer', source: statsOptimizerWgsl, includes: [optimizerUpdateWgsl, statsCommonWgsl, statsReduceWgsl],
+    name: 'stats_optimizer',
+    source: statsOptimizerWgsl,
+    includes: [optimizerUpdateWgsl, statsCommonWgsl, statsReduceWgsl],
     constants: { ...statsConstants(0, false), OPT: ['u32', opt], APPLY: ['u32', apply ? 1 : 0] },
-    uniforms: { ...STATS_UNIFORMS, ...OPTIMIZER_UNIFORMS }, bindings: ['rw', 'read', 'rw', 'rw', 'read', 'rw'],
+    uniforms: { ...STATS_UNIFORMS, ...OPTIMIZER_UNIFORMS },
+    bindings: ['rw', 'read', 'rw', 'rw', 'read', 'rw'],
   };
 }
 
@@ -462,7 +647,8 @@ export function statsOptimizerKernel(opt: number, apply: boolean): KernelDesc {
  */
 export function statsFinalKernel(): KernelDesc {
   return {
-    name: 'stats_final', source: statsFinalWgsl,
+    name: 'stats_final',
+    source: statsFinalWgsl,
     constants: statsConstants(0, false),
     bindings: ['read', 'read', 'read', 'read', 'rw'],
   };
@@ -472,7 +658,15 @@ export function statsFinalKernel(): KernelDesc {
  * One slot of a record for statsFinalKernel: n = 0 counts this step's rows × width; `parts`
  * partials of pass 1 and `groups` of pass 2 (where `hist`), both from `part`.
  */
-export interface SlotTask { n: number; width: number; slot: number; groups: number; part: number; hist: boolean; parts: number }
+export interface SlotTask {
+  n: number;
+  width: number;
+  slot: number;
+  groups: number;
+  part: number;
+  hist: boolean;
+  parts: number;
+}
 
 /** The tasks as statsFinalKernel reads them (struct SlotTask in stats_final.wgsl). */
 export function statsTasks(tasks: readonly SlotTask[]): Uint32Array {

@@ -10,7 +10,10 @@ import { wantedFeatures } from './kernel';
  */
 let pinnedGpu: GPU | null = null;
 
-export interface AcquiredDevice { device: GPUDevice; adapter: string }
+export interface AcquiredDevice {
+  device: GPUDevice;
+  adapter: string;
+}
 
 /** How long a wait for Dawn polls back to back before it polls once a timer tick (ms). */
 const PUMP_SPIN_MS = 0.5;
@@ -31,8 +34,10 @@ export function throttleDawnEventPump(): void {
   if (pumpThrottled) return;
   pumpThrottled = true;
   const immediate = globalThis.setImmediate;
-  const isNative = (fn: unknown) => typeof fn === 'function' && Function.prototype.toString.call(fn).includes('[native code]');
-  let waitStart = 0, lastPoll = -Infinity;
+  const isNative = (fn: unknown) =>
+    typeof fn === 'function' && Function.prototype.toString.call(fn).includes('[native code]');
+  let waitStart = 0,
+    lastPoll = -Infinity;
   const throttled = (fn: (...a: unknown[]) => void, ...args: unknown[]) => {
     if (!isNative(fn)) return immediate(fn, ...args);
     const now = performance.now();
@@ -65,7 +70,13 @@ export async function acquireNodeDevice(): Promise<AcquiredDevice | null> {
   const limits: Record<string, number> = {};
   // Ask for the adapter's full buffer limits: the defaults (128 MiB binding) are far below what
   // most GPUs allow, and a deep 1024-wide network needs more.
-  for (const k of ['maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupStorageSize', 'maxComputeInvocationsPerWorkgroup', 'maxStorageBuffersPerShaderStage'] as const) {
+  for (const k of [
+    'maxStorageBufferBindingSize',
+    'maxBufferSize',
+    'maxComputeWorkgroupStorageSize',
+    'maxComputeInvocationsPerWorkgroup',
+    'maxStorageBuffersPerShaderStage',
+  ] as const) {
     limits[k] = adapter.limits[k];
   }
   const device = await adapter.requestDevice({ requiredLimits: limits, requiredFeatures: wantedFeatures(adapter) });

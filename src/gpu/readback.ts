@@ -16,7 +16,9 @@ export class ReadbackPool {
    * @param onError receives a failed mapping (a lost device): the caller ends the run with it.
    */
   constructor(
-    private readonly make: (bytes: number) => GPUBuffer, readonly bytes: number, readonly capacity: number,
+    private readonly make: (bytes: number) => GPUBuffer,
+    readonly bytes: number,
+    readonly capacity: number,
     private readonly onError: (e: Error) => void,
   ) {}
 
@@ -43,7 +45,9 @@ export class ReadbackPool {
     });
     this.delivery = done;
     this.inFlight.push(done);
-    done.then(() => { this.inFlight = this.inFlight.filter((p) => p !== done); });
+    done.then(() => {
+      this.inFlight = this.inFlight.filter((p) => p !== done);
+    });
   }
 
   /** Resolves when every record handed to `deliver` so far has been parsed. */

@@ -3,7 +3,7 @@
  * shared with the other tensors of a small network (so that one fused kernel reaches them all).
  */
 import type { LayerShape } from '../train/model';
-import { sliceOf, vec4Bytes, type Slice } from './kernel';
+import { type Slice, sliceOf, vec4Bytes } from './kernel';
 
 /** Offsets inside a storage binding must be multiples of this (WebGPU's default minStorageBufferOffsetAlignment). */
 const SLICE_ALIGN = 256;
@@ -15,7 +15,11 @@ const SLICE_ALIGN = 256;
 export class SlicePlanner {
   private readonly pending: Slice[] = [];
   private end = 0;
-  constructor(private readonly make: (label: string, bytes: number) => GPUBuffer, private readonly label: string, private readonly pooled: boolean) {}
+  constructor(
+    private readonly make: (label: string, bytes: number) => GPUBuffer,
+    private readonly label: string,
+    private readonly pooled: boolean,
+  ) {}
 
   add(name: string, bytes: number): Slice {
     const size = vec4Bytes(bytes);
@@ -35,11 +39,19 @@ export class SlicePlanner {
   }
 }
 
-
 /** Every tensor of one dense layer. */
 export interface LayerBuffers {
   shape: LayerShape;
-  W: Slice; b: Slice; dW: Slice; db: Slice;
-  sW1: Slice; sW2: Slice; sb1: Slice; sb2: Slice;
-  Z: Slice; A: Slice; dA: Slice; dZ: Slice;
+  W: Slice;
+  b: Slice;
+  dW: Slice;
+  db: Slice;
+  sW1: Slice;
+  sW2: Slice;
+  sb1: Slice;
+  sb2: Slice;
+  Z: Slice;
+  A: Slice;
+  dA: Slice;
+  dZ: Slice;
 }

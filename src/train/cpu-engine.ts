@@ -3,16 +3,15 @@
  * Float32Arrays, the same schedule, RNG, formulas and statistics as the GPU engine. It is the
  * oracle the GPU is tested against and the CPU side of speed comparisons.
  */
-import { ACTIVATION_ID } from '../core/activations';
+import { ACTIVATION_ID, actDerivative } from '../core/activations';
 import { activate, matmulBias, matmulTransA, matmulTransB } from '../core/cpu/ops';
 import { applyUpdate } from '../core/cpu/optimizers';
 import { targetsFor } from '../core/datasets';
-import { actDerivative } from '../core/activations';
 import { lossForwardBackward } from '../core/losses';
-import { layerStats, normSlot, reduceSlot, saturationMode, SLOT_SIZE, SLOTS_PER_LAYER } from '../core/stats';
+import { layerStats, normSlot, reduceSlot, SLOT_SIZE, SLOTS_PER_LAYER, saturationMode } from '../core/stats';
 import type { Dataset, RunConfig } from '../core/types';
 import type { Engine, LayerWeights, Prediction, StepRecord } from './engine';
-import { checkFits, checkWeights, initialWeightsCpu, layerShapes, type LayerShape } from './model';
+import { checkFits, checkWeights, initialWeightsCpu, type LayerShape, layerShapes } from './model';
 import { Schedule } from './schedule';
 
 /** Memory the CPU backend allows itself before refusing a model. */
@@ -23,12 +22,21 @@ interface LayerState {
   actId: number;
   alpha: number;
   satMode: number;
-  W: Float32Array; b: Float32Array; dW: Float32Array; db: Float32Array;
+  W: Float32Array;
+  b: Float32Array;
+  dW: Float32Array;
+  db: Float32Array;
   /** Optimizer slots for W and b. */
-  mW: Float32Array; vW: Float32Array; mb: Float32Array; vb: Float32Array;
+  mW: Float32Array;
+  vW: Float32Array;
+  mb: Float32Array;
+  vb: Float32Array;
   /** W before the last recorded update, for update_ratio. */
   Wprev: Float32Array;
-  Z: Float32Array; A: Float32Array; dA: Float32Array; dZ: Float32Array;
+  Z: Float32Array;
+  A: Float32Array;
+  dA: Float32Array;
+  dZ: Float32Array;
 }
 
 export class CpuEngine implements Engine {
@@ -49,38 +57,66 @@ export class CpuEngine implements Engine {
   private correct = 0;
   private seen = 0;
 
-  constructor(readonly cfg: RunConfig, readonly data: Dataset) {
+  constructor(
+    readonly cfg: RunConfig,
+    readonly data: Dataset,
+  ) {
     const shapes = layerShapes(cfg);
     this.sched = new Schedule(data.n, cfg.batch_size, cfg.epochs, cfg.seed, cfg.log_every);
     const B = this.sched.batch;
     this.inDim = data.inputDim;
     this.outDim = shapes[shapes.length - 1].units;
-    checkFits(shapes, B, data.n, this.inDim, this.outDim, { maxBinding: CPU_BUDGET_BYTES, maxTotal: CPU_BUDGET_BYTES, where: 'the CPU backend' });
+    checkFits(shapes, B, data.n, this.inDim, this.outDim, {
+      maxBinding: CPU_BUDGET_BYTES,
+      maxTotal: CPU_BUDGET_BYTES,
+      where: 'the CPU backend',
+    });
     this.targets = targetsFor(data.labels, this.outDim);
     this.X = new Float32Array(B * this.inDim);
     this.Y = new Float32Array(B * this.outDim);
     this.layers = shapes.map((shape, l) => {
-      const k = shape.fanIn * shape.units, u = shape.units, act = cfg.layers[l].activation;
+      const k = shape.fanIn * shape.units,
+        u = shape.units,
+        act = cfg.layers[l].activation;
       return {
-        shape, actId: ACTIVATION_ID[act.name], alpha: act.alpha, satMode: saturationMode(act),
-        W: new Float32Array(k), b: new Float32Array(u), dW: new Float32Array(k), db: new Float32Array(u),
-        mW: new Float32Array(k), vW: new Float32Array(k), mb: new Float32Array(u), vb: new Float32Array(u),
+        shape,
+        actId: ACTIVATION_ID[act.name],
+        alpha: act.alpha,
+        satMode: saturationMode(act),
+        W: new Float32Array(k),
+        b: new Float32Array(u),
+        dW: new Float32Array(k),
+        db: new Float32Array(u),
+        mW: new Float32Array(k),
+        vW: new Float32Array(k),
+        mb: new Float32Array(u),
+        vb: new Float32Array(u),
         Wprev: new Float32Array(k),
-        Z: new Float32Array(B * u), A: new Float32Array(B * u), dA: new Float32Array(B * u), dZ: new Float32Array(B * u),
+        Z: new Float32Array(B * u),
+        A: new Float32Array(B * u),
+        dA: new Float32Array(B * u),
+        dZ: new Float32Array(B * u),
       };
     });
     this.stats = new Float64Array(shapes.length * SLOTS_PER_LAYER * SLOT_SIZE);
     this.delta = new Float32Array(Math.max(...this.layers.map((L) => L.W.length)));
   }
 
-  get totalSteps(): number { return this.sched.totalSteps; }
+  get totalSteps(): number {
+    return this.sched.totalSteps;
+  }
 
   async init(weights?: LayerWeights[]): Promise<StepRecord> {
     const w = weights ?? initialWeightsCpu(this.cfg);
     checkWeights(layerShapes(this.cfg), w);
     this.layers.forEach((L, l) => {
-      L.W.set(w[l].kernel); L.b.set(w[l].bias); L.Wprev.set(w[l].kernel);
-      L.mW.fill(0); L.vW.fill(0); L.mb.fill(0); L.vb.fill(0);
+      L.W.set(w[l].kernel);
+      L.b.set(w[l].bias);
+      L.Wprev.set(w[l].kernel);
+      L.mW.fill(0);
+      L.vW.fill(0);
+      L.mb.fill(0);
+      L.vb.fill(0);
     });
     this.step = 0;
     this.resetAccumulators();
@@ -111,10 +147,14 @@ export class CpuEngine implements Engine {
 
   async predict(x: Float32Array, n: number): Promise<Prediction> {
     const out = this.layers[this.layers.length - 1].shape.units;
-    const z = new Float32Array(n * out), a = new Float32Array(n * out);
+    const z = new Float32Array(n * out),
+      a = new Float32Array(n * out);
     // Row blocks of the batch size reuse no training buffers (training state is left untouched).
     const rowsPer = Math.max(1, Math.min(n, 1024));
-    const bufs = this.layers.map((L) => ({ Z: new Float32Array(rowsPer * L.shape.units), A: new Float32Array(rowsPer * L.shape.units) }));
+    const bufs = this.layers.map((L) => ({
+      Z: new Float32Array(rowsPer * L.shape.units),
+      A: new Float32Array(rowsPer * L.shape.units),
+    }));
     for (let r0 = 0; r0 < n; r0 += rowsPer) {
       const rows = Math.min(rowsPer, n - r0);
       let input = x.subarray(r0 * this.inDim, (r0 + rows) * this.inDim);
@@ -134,7 +174,9 @@ export class CpuEngine implements Engine {
 
   /** Forward and backward pass over the rows `idx`; adds the batch's loss to the accumulators. */
   private forwardBackward(idx: Uint32Array): void {
-    const rows = idx.length, inD = this.inDim, outD = this.outDim;
+    const rows = idx.length,
+      inD = this.inDim,
+      outD = this.outDim;
     for (let r = 0; r < rows; r++) {
       const i = idx[r];
       this.X.set(this.data.x.subarray(i * inD, (i + 1) * inD), r * inD);
@@ -147,13 +189,25 @@ export class CpuEngine implements Engine {
       input = L.A;
     }
     const last = this.layers[this.layers.length - 1];
-    const res = lossForwardBackward(this.cfg.loss, last.actId, last.alpha, rows, outD, last.Z, last.A, this.Y, last.dA, last.dZ);
+    const res = lossForwardBackward(
+      this.cfg.loss,
+      last.actId,
+      last.alpha,
+      rows,
+      outD,
+      last.Z,
+      last.A,
+      this.Y,
+      last.dA,
+      last.dZ,
+    );
     this.lossSum += res.lossSum;
     this.correct += res.correct;
     this.seen += rows;
     for (let l = this.layers.length - 1; l >= 0; l--) {
       const L = this.layers[l];
-      const u = L.shape.units, n = rows * u;
+      const u = L.shape.units,
+        n = rows * u;
       if (l !== this.layers.length - 1) {
         for (let i = 0; i < n; i++) L.dZ[i] = L.dA[i] * actDerivative(L.actId, L.alpha, L.Z[i]);
       }
@@ -164,7 +218,9 @@ export class CpuEngine implements Engine {
   }
 
   private resetAccumulators(): void {
-    this.lossSum = 0; this.correct = 0; this.seen = 0;
+    this.lossSum = 0;
+    this.correct = 0;
+    this.seen = 0;
   }
 
   /** Reduces every layer's tensors into slots and names them, then starts a new loss window. */
@@ -184,7 +240,8 @@ export class CpuEngine implements Engine {
       return layerStats(this.stats, base);
     });
     const rec: StepRecord = {
-      step: s, epoch: this.sched.epochAfter(s),
+      step: s,
+      epoch: this.sched.epochAfter(s),
       loss: this.seen ? this.lossSum / this.seen : NaN,
       accuracy: this.seen ? this.correct / this.seen : NaN,
       layers,

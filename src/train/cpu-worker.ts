@@ -16,7 +16,12 @@ export type WorkerRequest =
   | { id: number; op: 'weights' }
   | { id: number; op: 'predict'; x: Float32Array; n: number };
 
-export interface SerializedError { name: string; message: string; path?: string; detail?: string }
+export interface SerializedError {
+  name: string;
+  message: string;
+  path?: string;
+  detail?: string;
+}
 
 export type WorkerReply =
   | { id: number; ok: true; result: unknown; step: number }
@@ -34,7 +39,8 @@ async function handle(req: WorkerRequest): Promise<{ result: unknown; transfer?:
   }
   if (!engine) throw new Error('cpu worker: create must come first');
   switch (req.op) {
-    case 'init': return { result: await engine.init(req.weights) };
+    case 'init':
+      return { result: await engine.init(req.weights) };
     case 'run':
       await engine.run(req.steps, (record) => post({ id: req.id, record }));
       return { result: null };
@@ -57,7 +63,10 @@ self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
   } catch (e) {
     const err = e as Error;
     const error: SerializedError = { name: err.name, message: err.message };
-    if (e instanceof ConfigError) { error.path = e.path; error.detail = e.detail; }
+    if (e instanceof ConfigError) {
+      error.path = e.path;
+      error.detail = e.detail;
+    }
     post({ id: req.id, ok: false, error });
   }
 };

@@ -14,6 +14,17 @@ export async function evaluate(engine: Engine, cfg: RunConfig, data: Dataset): P
   const { z, a } = await engine.predict(data.x, data.n);
   const y = targetsFor(data.labels, out.units);
   const scratch = new Float32Array(z.length);
-  const r = lossForwardBackward(cfg.loss, ACTIVATION_ID[out.activation.name], out.activation.alpha, data.n, out.units, z, a, y, scratch, new Float32Array(z.length));
+  const r = lossForwardBackward(
+    cfg.loss,
+    ACTIVATION_ID[out.activation.name],
+    out.activation.alpha,
+    data.n,
+    out.units,
+    z,
+    a,
+    y,
+    scratch,
+    new Float32Array(z.length),
+  );
   return { loss: r.lossSum / data.n, accuracy: r.correct / data.n };
 }

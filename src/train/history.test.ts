@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { LayerStats } from '../core/stats';
 import { TrainingHistory } from './history';
 
-const rec = (step: number) => ({ step, epoch: 0, loss: 1 / (step + 1), accuracy: 0.5, layers: [{ act_std: step } as unknown as LayerStats] });
+const rec = (step: number) => ({
+  step,
+  epoch: 0,
+  loss: 1 / (step + 1),
+  accuracy: 0.5,
+  layers: [{ act_std: step } as unknown as LayerStats],
+});
 
 describe('TrainingHistory', () => {
   it('keeps columns aligned and bounded, decimating evenly over the whole run', () => {

@@ -11,12 +11,23 @@ import type { StepRecord } from './engine';
 
 /** The scalar statistics charted per layer against step. */
 export const LAYER_SERIES = [
-  'act_mean', 'act_std', 'zero_frac', 'saturated_frac', 'preact_std', 'grad_std',
-  'kernel_grad_norm', 'kernel_norm', 'kernel_std', 'update_ratio',
+  'act_mean',
+  'act_std',
+  'zero_frac',
+  'saturated_frac',
+  'preact_std',
+  'grad_std',
+  'kernel_grad_norm',
+  'kernel_norm',
+  'kernel_std',
+  'update_ratio',
 ] as const satisfies readonly (keyof LayerStats)[];
 export type LayerSeries = (typeof LAYER_SERIES)[number];
 
-export interface TestMetrics { loss: number; accuracy: number }
+export interface TestMetrics {
+  loss: number;
+  accuracy: number;
+}
 
 export class TrainingHistory {
   step: number[] = [];
@@ -39,9 +50,18 @@ export class TrainingHistory {
   constructor(readonly capacity = 4000) {}
 
   clear(): void {
-    this.step = []; this.loss = []; this.accuracy = []; this.testLoss = []; this.testAccuracy = [];
-    this.layers = []; this.initial = null; this.latest = null; this.latestTest = null;
-    this.stride = 1; this.seen = 0; this.version++;
+    this.step = [];
+    this.loss = [];
+    this.accuracy = [];
+    this.testLoss = [];
+    this.testAccuracy = [];
+    this.layers = [];
+    this.initial = null;
+    this.latest = null;
+    this.latestTest = null;
+    this.stride = 1;
+    this.seen = 0;
+    this.version++;
   }
 
   push(r: StepRecord, test?: TestMetrics): void {
@@ -49,7 +69,9 @@ export class TrainingHistory {
     this.latest = r;
     if (test) this.latestTest = test;
     if (this.layers.length !== r.layers.length) {
-      this.layers = r.layers.map(() => Object.fromEntries(LAYER_SERIES.map((k) => [k, []])) as unknown as Record<LayerSeries, number[]>);
+      this.layers = r.layers.map(
+        () => Object.fromEntries(LAYER_SERIES.map((k) => [k, []])) as unknown as Record<LayerSeries, number[]>,
+      );
     }
     this.version++;
     if (this.seen++ % this.stride !== 0) return;
@@ -58,14 +80,19 @@ export class TrainingHistory {
     this.accuracy.push(r.accuracy);
     this.testLoss.push(test ? test.loss : NaN);
     this.testAccuracy.push(test ? test.accuracy : NaN);
-    r.layers.forEach((L, l) => { for (const k of LAYER_SERIES) this.layers[l][k].push(L[k]); });
+    r.layers.forEach((L, l) => {
+      for (const k of LAYER_SERIES) this.layers[l][k].push(L[k]);
+    });
     if (this.step.length >= this.capacity) this.halve();
   }
 
   private halve(): void {
     const keep = <T>(a: T[]) => a.filter((_, i) => i % 2 === 0);
-    this.step = keep(this.step); this.loss = keep(this.loss); this.accuracy = keep(this.accuracy);
-    this.testLoss = keep(this.testLoss); this.testAccuracy = keep(this.testAccuracy);
+    this.step = keep(this.step);
+    this.loss = keep(this.loss);
+    this.accuracy = keep(this.accuracy);
+    this.testLoss = keep(this.testLoss);
+    this.testAccuracy = keep(this.testAccuracy);
     for (const L of this.layers) for (const k of LAYER_SERIES) L[k] = keep(L[k]);
     this.stride *= 2;
   }

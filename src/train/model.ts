@@ -10,7 +10,10 @@ import { Stream } from '../core/rng';
 import type { RunConfig } from '../core/types';
 import type { LayerWeights } from './engine';
 
-export interface LayerShape { fanIn: number; units: number }
+export interface LayerShape {
+  fanIn: number;
+  units: number;
+}
 
 export function layerShapes(cfg: RunConfig): LayerShape[] {
   let fanIn = datasetInputDim(cfg.dataset);
@@ -35,7 +38,13 @@ export function largestTensors(shapes: LayerShape[], batch: number, n: number, i
 }
 
 /** Total bytes: 5 copies of each kernel (W, dW, two optimizer slots, W before the update), 4 activations, the data. */
-export function estimateBytes(shapes: LayerShape[], batch: number, n: number, inputDim: number, outDim: number): number {
+export function estimateBytes(
+  shapes: LayerShape[],
+  batch: number,
+  n: number,
+  inputDim: number,
+  outDim: number,
+): number {
   const params = paramCount(shapes);
   const acts = shapes.reduce((s, l) => s + batch * l.units, 0) * 4 + batch * inputDim;
   return 4 * (params * 5 + acts + n * (inputDim + outDim));
@@ -47,7 +56,11 @@ export function mib(bytes: number): string {
 
 /** Throws a ConfigError naming the first tensor that cannot be held. */
 export function checkFits(
-  shapes: LayerShape[], batch: number, n: number, inputDim: number, outDim: number,
+  shapes: LayerShape[],
+  batch: number,
+  n: number,
+  inputDim: number,
+  outDim: number,
   limits: { maxBinding: number; maxTotal: number; where: string },
 ): void {
   const t = largestTensors(shapes, batch, n, inputDim, outDim);
@@ -55,16 +68,28 @@ export function checkFits(
   const big = shapes.findIndex((s) => s.fanIn * s.units * 4 > limits.maxBinding);
   if (big >= 0) {
     const s = shapes[big];
-    throw new ConfigError(`layers[${big}].units`, `gives a ${s.fanIn}x${s.units} kernel of ${mib(s.fanIn * s.units * 4)}, more than ${limits.where} can bind in one buffer (${mib(limits.maxBinding)})`);
+    throw new ConfigError(
+      `layers[${big}].units`,
+      `gives a ${s.fanIn}x${s.units} kernel of ${mib(s.fanIn * s.units * 4)}, more than ${limits.where} can bind in one buffer (${mib(limits.maxBinding)})`,
+    );
   }
   if (t.activation * 4 > limits.maxBinding) {
-    throw new ConfigError('batch_size', `${batch} gives activations of ${mib(t.activation * 4)}, more than ${limits.where} can bind in one buffer (${mib(limits.maxBinding)})`);
+    throw new ConfigError(
+      'batch_size',
+      `${batch} gives activations of ${mib(t.activation * 4)}, more than ${limits.where} can bind in one buffer (${mib(limits.maxBinding)})`,
+    );
   }
   if (t.data * 4 > limits.maxBinding) {
-    throw new ConfigError('dataset.samples', `${n} samples need ${mib(t.data * 4)}, more than ${limits.where} can bind in one buffer (${mib(limits.maxBinding)})`);
+    throw new ConfigError(
+      'dataset.samples',
+      `${n} samples need ${mib(t.data * 4)}, more than ${limits.where} can bind in one buffer (${mib(limits.maxBinding)})`,
+    );
   }
   if (total > limits.maxTotal) {
-    throw new ConfigError('layers', `need about ${mib(total)} in all, more than ${limits.where} allows (${mib(limits.maxTotal)})`);
+    throw new ConfigError(
+      'layers',
+      `need about ${mib(total)} in all, more than ${limits.where} allows (${mib(limits.maxTotal)})`,
+    );
   }
 }
 
@@ -72,9 +97,16 @@ export function checkFits(
 export function initialWeightsCpu(cfg: RunConfig): LayerWeights[] {
   return layerShapes(cfg).map((s, l) => {
     const layer = cfg.layers[l];
-    const kp = `layers[${l}].kernel_initializer`, bp = `layers[${l}].bias_initializer`;
+    const kp = `layers[${l}].kernel_initializer`,
+      bp = `layers[${l}].bias_initializer`;
     return {
-      kernel: sampleCpu(resolveSampler(layer.kernel_initializer, [s.fanIn, s.units], kp), [s.fanIn, s.units], cfg.seed, l, Stream.kernel),
+      kernel: sampleCpu(
+        resolveSampler(layer.kernel_initializer, [s.fanIn, s.units], kp),
+        [s.fanIn, s.units],
+        cfg.seed,
+        l,
+        Stream.kernel,
+      ),
       bias: sampleCpu(resolveSampler(layer.bias_initializer, [s.units], bp), [s.units], cfg.seed, l, Stream.bias),
     };
   });
@@ -87,10 +119,16 @@ export function checkWeights(shapes: LayerShape[], w: LayerWeights[]): void {
   }
   shapes.forEach((s, l) => {
     if (w[l].kernel.length !== s.fanIn * s.units) {
-      throw new ConfigError(`weights.layers[${l}].kernel`, `must have shape [${s.fanIn}, ${s.units}] for this config, got ${w[l].kernel.length} values`);
+      throw new ConfigError(
+        `weights.layers[${l}].kernel`,
+        `must have shape [${s.fanIn}, ${s.units}] for this config, got ${w[l].kernel.length} values`,
+      );
     }
     if (w[l].bias.length !== s.units) {
-      throw new ConfigError(`weights.layers[${l}].bias`, `must have shape [${s.units}] for this config, got ${w[l].bias.length} values`);
+      throw new ConfigError(
+        `weights.layers[${l}].bias`,
+        `must have shape [${s.units}] for this config, got ${w[l].bias.length} values`,
+      );
     }
   });
 }

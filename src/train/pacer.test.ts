@@ -27,7 +27,10 @@ describe('StepPacer', () => {
 
   it('settles under noise instead of collapsing to one step', () => {
     let seed = 7;
-    const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 40;
+    const rand = () => {
+      seed = (seed * 16807) % 2147483647;
+      return (seed / 2147483647) * 40;
+    };
     expect(drive(35, 3, 200, rand).k).toBeGreaterThan(6);
   });
 });

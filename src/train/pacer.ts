@@ -41,8 +41,12 @@ export class StepPacer {
     const n = this.samples.length;
     const mk = this.samples.reduce((s, [k]) => s + k, 0) / n;
     const mt = this.samples.reduce((s, [, t]) => s + t, 0) / n;
-    let sxx = 0, sxy = 0;
-    for (const [k, t] of this.samples) { sxx += (k - mk) ** 2; sxy += (k - mk) * (t - mt); }
+    let sxx = 0,
+      sxy = 0;
+    for (const [k, t] of this.samples) {
+      sxx += (k - mk) ** 2;
+      sxy += (k - mk) * (t - mt);
+    }
     if (n < 2 || sxx < 1e-6 * mk * mk) return null;
     // Timing noise can make the slope look flat or negative: then treat all time as per-step.
     const perStep = sxy > 0 ? sxy / sxx : mt / mk;

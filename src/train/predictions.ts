@@ -14,7 +14,8 @@ export function classOneProbability(a: Float32Array, n: number, units: number): 
     if (units === 1) {
       p[i] = Math.min(1, Math.max(0, a[i]));
     } else {
-      const a0 = a[i * units], a1 = a[i * units + 1];
+      const a0 = a[i * units],
+        a1 = a[i * units + 1];
       const s = a0 + a1;
       // Softmax outputs sum to 1; for other two-unit outputs fall back to which unit wins.
       p[i] = a0 >= 0 && a1 >= 0 && s > 0 ? a1 / s : a1 > a0 ? 1 : 0;
@@ -34,7 +35,11 @@ export function argmaxRows(a: Float32Array, n: number, units: number): Uint32Arr
   return out;
 }
 
-export interface DigitSample { images: Float32Array; labels: Uint32Array; predicted: Uint32Array }
+export interface DigitSample {
+  images: Float32Array;
+  labels: Uint32Array;
+  predicted: Uint32Array;
+}
 
 /** The first `count` rows of `data` with the engine's predicted classes. */
 export async function predictDigits(engine: Engine, data: Dataset, count: number, units: number): Promise<DigitSample> {

@@ -12,7 +12,13 @@ export class Schedule {
   private permEpoch = -1;
   private perm: Uint32Array = new Uint32Array(0);
 
-  constructor(readonly n: number, batchSize: number, epochs: number, readonly seed: number, readonly logEvery: number) {
+  constructor(
+    readonly n: number,
+    batchSize: number,
+    epochs: number,
+    readonly seed: number,
+    readonly logEvery: number,
+  ) {
     this.batch = Math.min(batchSize, n);
     this.stepsPerEpoch = Math.ceil(n / this.batch);
     this.totalSteps = this.stepsPerEpoch * epochs;

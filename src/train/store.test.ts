@@ -6,16 +6,25 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../core/config';
-import { parseInitializer } from '../core/initializers';
 import { parseCsv } from '../core/datasets/csv';
+import { parseInitializer } from '../core/initializers';
 import type { Dataset, RunConfig } from '../core/types';
 import { CpuEngine } from './cpu-engine';
 import type { EngineOptions } from './create';
-import { PlaygroundStore, type PageState, type StoreDeps } from './store';
+import { type PageState, PlaygroundStore, type StoreDeps } from './store';
 
 const xor = parseConfig({
-  seed: 1, dataset: 'xor', layers: [{ units: 2, activation: 'sigmoid' }, { units: 1, activation: 'sigmoid' }],
-  loss: 'mse', optimizer: { name: 'sgd', learning_rate: 2 }, batch_size: 4, epochs: 600, log_every: 10,
+  seed: 1,
+  dataset: 'xor',
+  layers: [
+    { units: 2, activation: 'sigmoid' },
+    { units: 1, activation: 'sigmoid' },
+  ],
+  loss: 'mse',
+  optimizer: { name: 'sgd', learning_rate: 2 },
+  batch_size: 4,
+  epochs: 600,
+  log_every: 10,
 });
 
 function state(config: RunConfig, over: Partial<PageState> = {}): PageState {
@@ -26,7 +35,9 @@ function deps(over: Partial<StoreDeps> = {}): StoreDeps {
   return {
     acquireDevice: async () => ({ unavailable: 'no WebGPU in Node tests' }),
     createEngine: async (cfg: RunConfig, data: Dataset, _opts: EngineOptions) => new CpuEngine(cfg, data),
-    loadMnist: async () => { throw new Error('no MNIST here'); },
+    loadMnist: async () => {
+      throw new Error('no MNIST here');
+    },
     now: () => performance.now(),
     label: (init) => init.name,
     color: (i) => `c${i}`,
@@ -85,7 +96,11 @@ describe('PlaygroundStore', () => {
     const compare = ['zeros', 'glorot_uniform', 'he_normal'].map((n) => parseInitializer(n, ''));
     const s = new PlaygroundStore(state(xor, { mode: 'compare', compare }), deps());
     await s.start();
-    expect(s.runs.map((r) => [r.label, r.color])).toEqual([['zeros', 'c0'], ['glorot_uniform', 'c1'], ['he_normal', 'c2']]);
+    expect(s.runs.map((r) => [r.label, r.color])).toEqual([
+      ['zeros', 'c0'],
+      ['glorot_uniform', 'c1'],
+      ['he_normal', 'c2'],
+    ]);
     expect(s.runs[0].cfg.layers.every((l) => l.kernel_initializer.name === 'zeros')).toBe(true);
     await s.play();
     await until(s, () => s.phase === 'done');
@@ -101,7 +116,10 @@ describe('PlaygroundStore', () => {
     await s.setConfigDoc({ ...s.configDoc(), batch_size: 0 });
     expect(s.editError).toBe('batch_size must be a positive integer, got 0');
     expect(s.state.config).toBe(xor);
-    const huge = parseConfig({ ...s.configDoc(), layers: [{ units: 40000 }, { units: 40000 }, { units: 1, activation: 'sigmoid' }] });
+    const huge = parseConfig({
+      ...s.configDoc(),
+      layers: [{ units: 40000 }, { units: 40000 }, { units: 1, activation: 'sigmoid' }],
+    });
     await s.setState({ config: huge });
     expect(s.phase).toBe('error');
     expect(s.message).toMatch(/^layers\[1\]\.units gives a 40000x40000 kernel/);
@@ -109,13 +127,23 @@ describe('PlaygroundStore', () => {
   });
 
   it('trains on a CSV file and evaluates its test split', async () => {
-    const rows = Array.from({ length: 200 }, (_, i) => { const x = (i % 20) / 10 - 1, y = Math.floor(i / 20) / 5 - 1; return `${x},${y},${x * y > 0 ? 1 : 0}`; });
-    const csv = parseCsv('x,y,label\n' + rows.join('\n'));
+    const rows = Array.from({ length: 200 }, (_, i) => {
+      const x = (i % 20) / 10 - 1,
+        y = Math.floor(i / 20) / 5 - 1;
+      return `${x},${y},${x * y > 0 ? 1 : 0}`;
+    });
+    const csv = parseCsv(`x,y,label\n${rows.join('\n')}`);
     const s = new PlaygroundStore(state({ ...xor, epochs: 20 }), deps());
     await s.start();
     await s.useCsv({ fileName: 'quad.csv', header: true, data: csv.dataset }, 0.25);
     expect(s.phase).toBe('ready');
-    expect(s.state.config.dataset).toMatchObject({ name: 'random', samples: 200, dim: 2, classes: 2, test_fraction: 0.25 });
+    expect(s.state.config.dataset).toMatchObject({
+      name: 'random',
+      samples: 200,
+      dim: 2,
+      classes: 2,
+      test_fraction: 0.25,
+    });
     expect(s.data!.train.n).toBe(150);
     await s.play();
     await until(s, () => s.phase === 'done');
@@ -134,7 +162,9 @@ describe('PlaygroundStore', () => {
     await s.reset();
     await s.loadWeights(doc);
     expect(s.runs[0].history.initial!.loss).toBeLessThan(0.05);
-    expect(() => s.loadWeights({ ...doc, layers: doc.layers.slice(1) })).toThrow('weights.layers must have 2 layers for this config, got 1');
+    expect(() => s.loadWeights({ ...doc, layers: doc.layers.slice(1) })).toThrow(
+      'weights.layers must have 2 layers for this config, got 1',
+    );
     s.dispose();
   });
 
@@ -142,7 +172,11 @@ describe('PlaygroundStore', () => {
     let lose: (m: string) => void = () => {};
     let devices = 0;
     const fake = deps({
-      acquireDevice: async (onLost) => { lose = onLost; devices++; return { device: {} as GPUDevice, adapter: `fake ${devices}` }; },
+      acquireDevice: async (onLost) => {
+        lose = onLost;
+        devices++;
+        return { device: {} as GPUDevice, adapter: `fake ${devices}` };
+      },
       createEngine: async (cfg, data, opts) => Object.assign(new CpuEngine(cfg, data), { backend: opts.backend }),
     });
     const s = new PlaygroundStore(state(xor, { backend: 'gpu' }), fake);
@@ -168,5 +202,4 @@ describe('PlaygroundStore', () => {
     expect([s.phase, s.backend, s.state.backend, s.gpu.adapter]).toEqual(['ready', 'gpu', 'gpu', 'fake 3']);
     s.dispose();
   });
-
 });

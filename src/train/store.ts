@@ -11,21 +11,21 @@
  * queue; a rebuild bumps a generation number, and every await re-checks it, so stale engines
  * and results are dropped instead of racing the new ones.
  */
-import { pointsExtent, gridInputs, type Extent } from '../charts/boundary-data';
+import { type Extent, gridInputs, pointsExtent } from '../charts/boundary-data';
 import type { ChartRun } from '../charts/types';
 import { configToJSON, parseConfig } from '../core/config';
-import { csvDatasetConfig, splitCsv } from '../core/datasets/csv';
 import { loadDataset } from '../core/datasets';
+import { csvDatasetConfig, splitCsv } from '../core/datasets/csv';
 import { ConfigError } from '../core/errors';
 import type { Dataset, Initializer, RunConfig, SplitDataset } from '../core/types';
 import { decodeWeights, encodeWeights, type WeightsDocument } from '../core/weights-file';
 import type { BackendName, EngineOptions } from './create';
 import type { Engine, StepRecord } from './engine';
 import { evaluate } from './evaluate';
-import { TrainingHistory, type TestMetrics } from './history';
+import { type TestMetrics, TrainingHistory } from './history';
 import { layerShapes } from './model';
 import { StepPacer } from './pacer';
-import { classOneProbability, predictDigits, type DigitSample } from './predictions';
+import { classOneProbability, type DigitSample, predictDigits } from './predictions';
 
 export type Mode = 'single' | 'compare';
 
@@ -63,14 +63,25 @@ export interface RunState extends ChartRun {
 }
 
 /** The model's output over the input plane, and the update it was computed after. */
-export interface BoundaryView { grid: Float32Array; gridSize: number; extent: Extent; step: number }
+export interface BoundaryView {
+  grid: Float32Array;
+  gridSize: number;
+  extent: Extent;
+  step: number;
+}
 
 /** A user's CSV file standing in for the dataset (see src/core/datasets/csv.ts). */
-export interface CsvSource { fileName: string; header: boolean; data: Dataset }
+export interface CsvSource {
+  fileName: string;
+  header: boolean;
+  data: Dataset;
+}
 
 export interface StoreDeps {
   /** A WebGPU device, or why there is none. `onLost` runs if the device is lost later. */
-  acquireDevice(onLost: (message: string) => void): Promise<{ device: GPUDevice; adapter: string } | { unavailable: string }>;
+  acquireDevice(
+    onLost: (message: string) => void,
+  ): Promise<{ device: GPUDevice; adapter: string } | { unavailable: string }>;
   /** Builds an engine (the page runs CPU engines in a worker; tests run them in-thread). */
   createEngine(cfg: RunConfig, data: Dataset, opts: EngineOptions): Promise<Engine>;
   /** Bytes of mnist.bin. */
@@ -117,7 +128,9 @@ export class PlaygroundStore {
 
   /** The page's GPU device when one is ready, for views that share it (atlas, benchmark). */
   get sharedDevice(): { device: GPUDevice; adapter: string } | null {
-    return this.device && this.gpu.status === 'ready' ? { device: this.device, adapter: this.gpu.adapter ?? 'WebGPU' } : null;
+    return this.device && this.gpu.status === 'ready'
+      ? { device: this.device, adapter: this.gpu.adapter ?? 'WebGPU' }
+      : null;
   }
   /** Identifies the current device's lost callback, so a lost old device is ignored. */
   private deviceToken: object | null = null;
@@ -133,7 +146,10 @@ export class PlaygroundStore {
   private mnist: Promise<ArrayBuffer> | null = null;
   private extent: Extent | null = null;
 
-  constructor(initial: PageState, private readonly deps: StoreDeps) {
+  constructor(
+    initial: PageState,
+    private readonly deps: StoreDeps,
+  ) {
     this.state = initial;
   }
 
@@ -166,9 +182,13 @@ export class PlaygroundStore {
     return this.state.backend === 'gpu' && this.gpu.status === 'ready' ? 'gpu' : 'cpu';
   }
 
-  get playing(): boolean { return this.phase === 'playing'; }
+  get playing(): boolean {
+    return this.phase === 'playing';
+  }
 
-  get lead(): RunState | undefined { return this.runs[Math.min(this.primary, this.runs.length - 1)]; }
+  get lead(): RunState | undefined {
+    return this.runs[Math.min(this.primary, this.runs.length - 1)];
+  }
 
   // ---- lifecycle ----
 
@@ -185,7 +205,9 @@ export class PlaygroundStore {
   private async acquire(): Promise<void> {
     const token = {};
     this.deviceToken = token;
-    const got = await this.deps.acquireDevice((msg) => { if (this.deviceToken === token) this.onDeviceLost(msg); });
+    const got = await this.deps.acquireDevice((msg) => {
+      if (this.deviceToken === token) this.onDeviceLost(msg);
+    });
     if ('unavailable' in got) {
       this.gpu = { status: 'unavailable', adapter: null, reason: got.unavailable };
       this.device = null;
@@ -201,13 +223,19 @@ export class PlaygroundStore {
     this.deviceToken = null;
     this.gpu = { status: 'lost', adapter: this.gpu.adapter, reason: msg };
     const usedGpu = this.runs.some((r) => r.engine?.backend === 'gpu');
-    if (!usedGpu) { this.emit(); return; }
+    if (!usedGpu) {
+      this.emit();
+      return;
+    }
     this.loopAbort?.abort();
     this.gen++;
     this.phase = 'lost';
     this.message = `The GPU device was lost: ${msg}. Training stopped; your settings and charts are kept.`;
     this.emit();
-    void this.enqueue(async () => { await this.stopLoop(); this.disposeEngines(); });
+    void this.enqueue(async () => {
+      await this.stopLoop();
+      this.disposeEngines();
+    });
   }
 
   /**
@@ -245,9 +273,11 @@ export class PlaygroundStore {
     this.stateVersion++;
     this.editError = null;
     if (patch.config && this.csv && !this.csvStillApplies(patch.config)) this.csv = null;
-    const rebuild = patch.config !== undefined || (patch.backend !== undefined && patch.backend !== before.backend)
-      || (patch.mode !== undefined && patch.mode !== before.mode)
-      || (patch.compare !== undefined && this.state.mode === 'compare');
+    const rebuild =
+      patch.config !== undefined ||
+      (patch.backend !== undefined && patch.backend !== before.backend) ||
+      (patch.mode !== undefined && patch.mode !== before.mode) ||
+      (patch.compare !== undefined && this.state.mode === 'compare');
     if (patch.target !== undefined) this.recountTargets();
     this.emit();
     return rebuild ? this.rebuildSoon() : Promise.resolve();
@@ -283,16 +313,21 @@ export class PlaygroundStore {
     doc.dataset = csvDatasetConfig(source.data, source.data.n >= 10 ? testFraction : 0);
     const out = doc.layers[doc.layers.length - 1];
     if (source.data.classes > 2) {
-      out.units = source.data.classes; out.activation = 'softmax'; doc.loss = 'categorical_crossentropy';
+      out.units = source.data.classes;
+      out.activation = 'softmax';
+      doc.loss = 'categorical_crossentropy';
     } else if (out.units !== 1 && out.units !== 2) {
-      out.units = 1; out.activation = 'sigmoid'; doc.loss = 'binary_crossentropy';
+      out.units = 1;
+      out.activation = 'sigmoid';
+      doc.loss = 'binary_crossentropy';
     }
     let cfg: RunConfig;
     try {
       cfg = parseConfig(doc);
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
-      this.editError = e.message; this.emit();
+      this.editError = e.message;
+      this.emit();
       return Promise.resolve();
     }
     this.csv = source;
@@ -300,7 +335,8 @@ export class PlaygroundStore {
   }
 
   private csvStillApplies(cfg: RunConfig): boolean {
-    const d = cfg.dataset, c = this.csv!.data;
+    const d = cfg.dataset,
+      c = this.csv!.data;
     return d.name === 'random' && d.samples === c.n && d.dim === c.inputDim && d.classes === c.classes;
   }
 
@@ -321,12 +357,19 @@ export class PlaygroundStore {
     this.message = null;
     const cfg = this.state.config;
     const backend = this.backend;
-    const specs = this.state.mode === 'compare'
-      ? this.state.compare.map((init, i) => ({ init, label: this.deps.label(init), color: this.deps.color(i) }))
-      : [{ init: null, label: 'run', color: this.deps.color(0) }];
+    const specs =
+      this.state.mode === 'compare'
+        ? this.state.compare.map((init, i) => ({ init, label: this.deps.label(init), color: this.deps.color(i) }))
+        : [{ init: null, label: 'run', color: this.deps.color(0) }];
     this.runs = specs.map((s, i) => ({
-      id: `${gen}-${i}`, label: s.label, color: s.color, init: s.init, engine: null, stepsToTarget: null,
-      cfg: s.init ? withKernelInit(cfg, s.init) : cfg, history: new TrainingHistory(),
+      id: `${gen}-${i}`,
+      label: s.label,
+      color: s.color,
+      init: s.init,
+      engine: null,
+      stepsToTarget: null,
+      cfg: s.init ? withKernelInit(cfg, s.init) : cfg,
+      history: new TrainingHistory(),
     }));
     this.primary = Math.min(this.primary, this.runs.length - 1);
     this.boundary = null;
@@ -340,8 +383,10 @@ export class PlaygroundStore {
       if (gen !== this.gen) return;
       this.data = data;
       this.extent = data.train.inputDim === 2 ? pointsExtent(concatPoints(data)) : null;
-      const opts: EngineOptions = backend === 'gpu'
-        ? { backend, device: this.device!, adapter: this.gpu.adapter ?? undefined } : { backend: 'cpu' };
+      const opts: EngineOptions =
+        backend === 'gpu'
+          ? { backend, device: this.device!, adapter: this.gpu.adapter ?? undefined }
+          : { backend: 'cpu' };
       const made = await Promise.allSettled(this.runs.map((r) => this.deps.createEngine(r.cfg, data.train, opts)));
       const failed = made.find((m): m is PromiseRejectedResult => m.status === 'rejected');
       if (gen !== this.gen || failed) {
@@ -349,14 +394,21 @@ export class PlaygroundStore {
         if (failed && gen === this.gen) throw failed.reason;
         return;
       }
-      this.runs.forEach((r, i) => { r.engine = (made[i] as PromiseFulfilledResult<Engine>).value; });
+      this.runs.forEach((r, i) => {
+        r.engine = (made[i] as PromiseFulfilledResult<Engine>).value;
+      });
       const firsts = await Promise.all(this.runs.map((r) => r.engine!.init()));
       if (gen !== this.gen) return;
-      this.runs.forEach((r, i) => this.push(r, firsts[i]));
+      this.runs.forEach((r, i) => {
+        this.push(r, firsts[i]);
+      });
       await this.predict(gen);
       if (gen !== this.gen) return;
       this.phase = 'ready';
-      if (playAfter) { this.playWhenReady = false; this.startLoop(); }
+      if (playAfter) {
+        this.playWhenReady = false;
+        this.startLoop();
+      }
     } catch (e) {
       if (gen !== this.gen) return;
       this.fail(e as Error);
@@ -381,14 +433,20 @@ export class PlaygroundStore {
   }
 
   private disposeEngines(): void {
-    for (const r of this.runs) { r.engine?.dispose(); r.engine = null; }
+    for (const r of this.runs) {
+      r.engine?.dispose();
+      r.engine = null;
+    }
   }
 
   // ---- training ----
 
   play(): Promise<void> {
     return this.enqueue(async () => {
-      if (this.phase === 'building' || this.phase === 'starting') { this.playWhenReady = true; return; }
+      if (this.phase === 'building' || this.phase === 'starting') {
+        this.playWhenReady = true;
+        return;
+      }
       if (this.phase === 'ready' || this.phase === 'paused' || this.phase === 'done') {
         if (this.phase === 'done') this.pastEnd = true;
         this.startLoop();
@@ -427,11 +485,18 @@ export class PlaygroundStore {
     this.loopAbort?.abort();
     return this.enqueue(async () => {
       await this.stopLoop();
-      if (!this.runs.every((r) => r.engine)) { await this.rebuild(++this.gen); return; }
+      if (!this.runs.every((r) => r.engine)) {
+        await this.rebuild(++this.gen);
+        return;
+      }
       const gen = this.gen;
       const firsts = await Promise.all(this.runs.map((r) => r.engine!.init()));
       if (gen !== this.gen) return;
-      this.runs.forEach((r, i) => { r.history.clear(); r.stepsToTarget = null; this.push(r, firsts[i]); });
+      this.runs.forEach((r, i) => {
+        r.history.clear();
+        r.stepsToTarget = null;
+        this.push(r, firsts[i]);
+      });
       this.pastEnd = false;
       this.samplesPerSec = 0;
       await this.predict(gen);
@@ -441,7 +506,11 @@ export class PlaygroundStore {
   }
 
   private canTrain(): boolean {
-    return this.runs.length > 0 && this.runs.every((r) => r.engine) && ['ready', 'paused', 'done', 'playing'].includes(this.phase);
+    return (
+      this.runs.length > 0 &&
+      this.runs.every((r) => r.engine) &&
+      ['ready', 'paused', 'done', 'playing'].includes(this.phase)
+    );
   }
 
   private startLoop(): void {
@@ -466,7 +535,8 @@ export class PlaygroundStore {
     let lastTick = this.deps.now();
     // Predictions and test metrics are side work: on a slow adapter they are spaced out so that
     // they take at most 1/SIDE_WORK_FACTOR of the time.
-    let predictEvery = BOUNDARY_EVERY_MS, evalEvery = EVAL_EVERY_MS;
+    let predictEvery = BOUNDARY_EVERY_MS,
+      evalEvery = EVAL_EVERY_MS;
     while (!signal.aborted && gen === this.gen) {
       const lead = this.runs[0].engine!;
       const total = lead.totalSteps;
@@ -479,10 +549,15 @@ export class PlaygroundStore {
       const tEval = await this.runAll(steps, signal, gen, evalDue);
       if (gen !== this.gen) return;
       const t1 = this.deps.now();
-      if (evalDue) { lastEval = t1; evalEvery = Math.max(EVAL_EVERY_MS, SIDE_WORK_FACTOR * (t1 - tEval)); }
+      if (evalDue) {
+        lastEval = t1;
+        evalEvery = Math.max(EVAL_EVERY_MS, SIDE_WORK_FACTOR * (t1 - tEval));
+      }
       const trainMs = (evalDue ? tEval : t1) - t0;
       this.pacer.observe(steps, trainMs);
-      const rate = (steps * Math.min(this.state.config.batch_size, this.data!.train.n) * this.runs.length) / Math.max(1e-3, (t1 - lastTick) / 1000);
+      const rate =
+        (steps * Math.min(this.state.config.batch_size, this.data!.train.n) * this.runs.length) /
+        Math.max(1e-3, (t1 - lastTick) / 1000);
       this.samplesPerSec = this.samplesPerSec ? 0.8 * this.samplesPerSec + 0.2 * rate : rate;
       if (t1 - lastPredict >= predictEvery) {
         await this.predict(gen);
@@ -509,17 +584,25 @@ export class PlaygroundStore {
    * `steps` updates on every run; the records go into the histories, test metrics on the last.
    * Returns when the training part ended (before the evaluation), for the step-size adaptation.
    */
-  private async runAll(steps: number, signal: AbortSignal | undefined, gen: number, evaluateTest = false): Promise<number> {
+  private async runAll(
+    steps: number,
+    signal: AbortSignal | undefined,
+    gen: number,
+    evaluateTest = false,
+  ): Promise<number> {
     const buffers: StepRecord[][] = this.runs.map(() => []);
     await Promise.all(this.runs.map((r, i) => r.engine!.run(steps, (rec) => buffers[i].push(rec), signal)));
     const trained = this.deps.now();
     if (gen !== this.gen) return trained;
     const test = this.data?.test;
-    const tests: (TestMetrics | undefined)[] = evaluateTest && test
-      ? await Promise.all(this.runs.map((r) => evaluate(r.engine!, r.cfg, test)))
-      : [];
+    const tests: (TestMetrics | undefined)[] =
+      evaluateTest && test ? await Promise.all(this.runs.map((r) => evaluate(r.engine!, r.cfg, test))) : [];
     if (gen !== this.gen) return trained;
-    this.runs.forEach((r, i) => buffers[i].forEach((rec, j) => this.push(r, rec, j === buffers[i].length - 1 ? tests[i] : undefined)));
+    this.runs.forEach((r, i) => {
+      buffers[i].forEach((rec, j) => {
+        this.push(r, rec, j === buffers[i].length - 1 ? tests[i] : undefined);
+      });
+    });
     return trained;
   }
 
@@ -545,7 +628,8 @@ export class PlaygroundStore {
   // ---- predictions ----
 
   private async predict(gen: number): Promise<void> {
-    const run = this.lead, data = this.data;
+    const run = this.lead,
+      data = this.data;
     if (!run?.engine || !data) return;
     const units = run.cfg.layers[run.cfg.layers.length - 1].units;
     const step = run.engine.step;
@@ -574,7 +658,11 @@ export class PlaygroundStore {
       const gen = this.gen;
       const firsts = await Promise.all(this.runs.map((r) => r.engine!.init(w)));
       if (gen !== this.gen) return;
-      this.runs.forEach((r, i) => { r.history.clear(); r.stepsToTarget = null; this.push(r, firsts[i]); });
+      this.runs.forEach((r, i) => {
+        r.history.clear();
+        r.stepsToTarget = null;
+        this.push(r, firsts[i]);
+      });
       await this.predict(gen);
       this.phase = 'paused';
       this.notice = 'Weights loaded: training continues from them.';
@@ -598,6 +686,7 @@ export function withKernelInit(cfg: RunConfig, init: Initializer): RunConfig {
 function concatPoints(d: SplitDataset): Float32Array {
   if (!d.test) return d.train.x;
   const all = new Float32Array(d.train.x.length + d.test.x.length);
-  all.set(d.train.x); all.set(d.test.x, d.train.x.length);
+  all.set(d.train.x);
+  all.set(d.test.x, d.train.x.length);
   return all;
 }

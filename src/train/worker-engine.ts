@@ -15,7 +15,8 @@ type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; onRe
 type Req = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never;
 
 function revive(e: SerializedError): Error {
-  if (e.name === 'ConfigError' && e.path !== undefined && e.detail !== undefined) return new ConfigError(e.path, e.detail);
+  if (e.name === 'ConfigError' && e.path !== undefined && e.detail !== undefined)
+    return new ConfigError(e.path, e.detail);
   const err = new Error(e.message);
   err.name = e.name;
   return err;
@@ -39,7 +40,7 @@ export class WorkerEngine implements Engine {
   static async create(cfg: RunConfig, data: Dataset, makeWorker: () => Worker = defaultWorker): Promise<WorkerEngine> {
     const e = new WorkerEngine(makeWorker());
     try {
-      const info = await e.request({ op: 'create', cfg, data }) as { totalSteps: number; adapter: string };
+      const info = (await e.request({ op: 'create', cfg, data })) as { totalSteps: number; adapter: string };
       e.totalSteps = info.totalSteps;
       return e;
     } catch (err) {
@@ -51,9 +52,15 @@ export class WorkerEngine implements Engine {
   private receive(m: WorkerReply): void {
     const p = this.pending.get(m.id);
     if (!p) return;
-    if ('record' in m) { p.onRecord?.(m.record); return; }
+    if ('record' in m) {
+      p.onRecord?.(m.record);
+      return;
+    }
     this.pending.delete(m.id);
-    if (m.ok) { this.step = m.step; p.resolve(m.result); } else p.reject(revive(m.error));
+    if (m.ok) {
+      this.step = m.step;
+      p.resolve(m.result);
+    } else p.reject(revive(m.error));
   }
 
   private fail(err: Error): void {
@@ -71,7 +78,7 @@ export class WorkerEngine implements Engine {
   }
 
   async init(weights?: LayerWeights[]): Promise<StepRecord> {
-    return await this.request({ op: 'init', weights }) as StepRecord;
+    return (await this.request({ op: 'init', weights })) as StepRecord;
   }
 
   /** The worker's loop is synchronous, so an abort takes effect at the end of this call (the page keeps calls short). */
@@ -81,11 +88,11 @@ export class WorkerEngine implements Engine {
   }
 
   async weights(): Promise<LayerWeights[]> {
-    return await this.request({ op: 'weights' }) as LayerWeights[];
+    return (await this.request({ op: 'weights' })) as LayerWeights[];
   }
 
   async predict(x: Float32Array, n: number): Promise<Prediction> {
-    return await this.request({ op: 'predict', x, n }) as Prediction;
+    return (await this.request({ op: 'predict', x, n })) as Prediction;
   }
 
   dispose(): void {

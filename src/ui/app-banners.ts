@@ -11,20 +11,27 @@ import { StoreController } from './store-controller';
 import { uiStyles } from './styles';
 
 export class AppBanners extends LitElement {
-  static override styles = [uiStyles, css`
+  static override styles = [
+    uiStyles,
+    css`
     :host { display: grid; gap: 6px; }
     .banner { border-radius: 8px; padding: 8px 12px; display: flex; gap: 10px; align-items: center; flex-wrap: wrap; }
     .banner p { margin: 0; flex: 1 1 300px; }
     .note { background: #fff8c5; border: 1px solid #d4a72c; }
     .alert { background: #ffebe9; border: 1px solid #ff8182; }
-  `];
+  `,
+  ];
   static override properties: PropertyDeclarations = { store: { attribute: false }, urlDismissed: { state: true } };
   declare store: PlaygroundStore;
   declare urlDismissed: boolean;
 
   constructor() {
     super();
-    new StoreController(this, () => this.store, (s) => [s.gpu.status, s.gpu.reason, s.phase, s.message, s.urlErrors, s.state.backend]);
+    new StoreController(
+      this,
+      () => this.store,
+      (s) => [s.gpu.status, s.gpu.reason, s.phase, s.message, s.urlErrors, s.state.backend],
+    );
     this.urlDismissed = false;
   }
 
@@ -42,7 +49,9 @@ export class AppBanners extends LitElement {
     if (s.urlErrors.length && !this.urlDismissed) {
       out.push(html`<div class="banner alert" role="alert" id="url-banner"><p><strong>This link's settings could not be used:</strong>
         ${s.urlErrors.join('; ')}. The defaults are shown instead.</p>
-        <button class="small" @click=${() => { this.urlDismissed = true; }}>Dismiss</button></div>`);
+        <button class="small" @click=${() => {
+          this.urlDismissed = true;
+        }}>Dismiss</button></div>`);
     }
     if (s.phase === 'lost') {
       out.push(html`<div class="banner alert" role="alert" id="lost-banner"><p>${s.message}</p>
@@ -59,5 +68,7 @@ export class AppBanners extends LitElement {
 customElements.define('app-banners', AppBanners);
 
 declare global {
-  interface HTMLElementTagNameMap { 'app-banners': AppBanners }
+  interface HTMLElementTagNameMap {
+    'app-banners': AppBanners;
+  }
 }

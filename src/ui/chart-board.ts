@@ -21,7 +21,9 @@ import { StoreController } from './store-controller';
 import { uiStyles } from './styles';
 
 export class ChartBoard extends LitElement {
-  static override styles = [uiStyles, css`
+  static override styles = [
+    uiStyles,
+    css`
     .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 400px), 1fr)); gap: 12px; }
     .cell { min-width: 0; display: flex; flex-direction: column; }
     .cell > :first-child { flex: 1 1 auto; }
@@ -29,14 +31,19 @@ export class ChartBoard extends LitElement {
     .tools { display: flex; justify-content: flex-end; gap: 6px; align-items: center; margin-top: 3px; }
     .tools select { width: auto; font-size: 12px; padding: 1px 4px; }
     .empty { padding: 16px; color: #57606a; font-size: 12.5px; background: #fff; border: 1px dashed #d0d7de; border-radius: 8px; }
-  `];
+  `,
+  ];
   static override properties: PropertyDeclarations = { store: { attribute: false }, series: { state: true } };
   declare store: PlaygroundStore;
   declare series: LayerSeries;
 
   constructor() {
     super();
-    new StoreController(this, () => this.store, (s) => [s.runs, s.boundary, s.digits, s.data, s.primary]);
+    new StoreController(
+      this,
+      () => this.store,
+      (s) => [s.runs, s.boundary, s.digits, s.data, s.primary],
+    );
     this.series = 'act_std';
   }
 
@@ -47,7 +54,13 @@ export class ChartBoard extends LitElement {
     download(exportName(`${s.state.lesson ?? 'experiment'}-${name}`, s.state.config.seed, 'png'), await chartToPng(el));
   }
 
-  private cell(id: string, title: string, chart: TemplateResult, full = false, extra: TemplateResult | typeof nothing = nothing): TemplateResult {
+  private cell(
+    id: string,
+    title: string,
+    chart: TemplateResult,
+    full = false,
+    extra: TemplateResult | typeof nothing = nothing,
+  ): TemplateResult {
     return html`<div class="cell ${full ? 'full' : ''}">
       ${chart}
       <div class="tools">${extra}<button class="small" aria-label="Save the ${title} chart as PNG" @click=${() => this.png(id, id)}>PNG</button></div>
@@ -59,20 +72,37 @@ export class ChartBoard extends LitElement {
     const run = s.lead;
     const at = s.boundary?.step ?? s.digits?.step ?? 0;
     const caption = run ? `${s.runs.length > 1 ? `${run.label} · ` : ''}step ${at}` : '';
-    const picker = s.runs.length > 1 ? html`<label class="inline">run <select aria-label="Run shown"
+    const picker =
+      s.runs.length > 1
+        ? html`<label class="inline">run <select aria-label="Run shown"
         @change=${(e: Event) => s.setPrimary(Number((e.target as HTMLSelectElement).value))}>
-        ${s.runs.map((r, i) => html`<option value=${i} .selected=${i === s.primary}>${r.label}</option>`)}</select></label>` : nothing;
+        ${s.runs.map((r, i) => html`<option value=${i} .selected=${i === s.primary}>${r.label}</option>`)}</select></label>`
+        : nothing;
     const d = s.data;
     if (s.boundary && d) {
-      return this.cell('boundary', 'decision boundary', html`<decision-boundary id="boundary" .grid=${s.boundary.grid} .gridSize=${s.boundary.gridSize}
+      return this.cell(
+        'boundary',
+        'decision boundary',
+        html`<decision-boundary id="boundary" .grid=${s.boundary.grid} .gridSize=${s.boundary.gridSize}
         .extent=${s.boundary.extent} .points=${d.train.x} .labels=${d.train.labels}
-        .testPoints=${d.test?.x ?? null} .testLabels=${d.test?.labels ?? null} caption=${caption}></decision-boundary>`, false, picker);
+        .testPoints=${d.test?.x ?? null} .testLabels=${d.test?.labels ?? null} caption=${caption}></decision-boundary>`,
+        false,
+        picker,
+      );
     }
     if (s.digits) {
-      return this.cell('digits', 'test digits', html`<digit-grid id="digits" .images=${s.digits.images} .labels=${s.digits.labels}
-        .predicted=${s.digits.predicted} max="40" caption=${caption}></digit-grid>`, false, picker);
+      return this.cell(
+        'digits',
+        'test digits',
+        html`<digit-grid id="digits" .images=${s.digits.images} .labels=${s.digits.labels}
+        .predicted=${s.digits.predicted} max="40" caption=${caption}></digit-grid>`,
+        false,
+        picker,
+      );
     }
-    const why = d ? `The inputs have ${d.train.inputDim} features: there is no plane to draw a decision boundary on.` : 'Waiting for data…';
+    const why = d
+      ? `The inputs have ${d.train.inputDim} features: there is no plane to draw a decision boundary on.`
+      : 'Waiting for data…';
     return html`<div class="cell"><div class="empty">${why}</div></div>`;
   }
 
@@ -82,8 +112,14 @@ export class ChartBoard extends LitElement {
       ${this.cell('loss', 'loss', html`<loss-chart id="loss" .runs=${runs}></loss-chart>`)}
       ${this.outputView()}
       ${this.cell('depth', 'depth profile', html`<depth-profile-chart id="depth" .runs=${runs}></depth-profile-chart>`, true)}
-      ${this.cell('series', 'per-layer statistic', html`<layer-series-chart id="series" .runs=${runs} series=${this.series} selectable
-        @series-change=${(e: CustomEvent<LayerSeries>) => { this.series = e.detail; }}></layer-series-chart>`)}
+      ${this.cell(
+        'series',
+        'per-layer statistic',
+        html`<layer-series-chart id="series" .runs=${runs} series=${this.series} selectable
+        @series-change=${(e: CustomEvent<LayerSeries>) => {
+          this.series = e.detail;
+        }}></layer-series-chart>`,
+      )}
       ${this.cell('health', 'unit health', html`<unit-health-chart id="health" .runs=${runs}></unit-health-chart>`)}
       ${this.cell('hist', 'histograms', html`<histogram-grid id="hist" .runs=${runs}></histogram-grid>`, true)}
     </div>`;
@@ -93,5 +129,7 @@ export class ChartBoard extends LitElement {
 customElements.define('chart-board', ChartBoard);
 
 declare global {
-  interface HTMLElementTagNameMap { 'chart-board': ChartBoard }
+  interface HTMLElementTagNameMap {
+    'chart-board': ChartBoard;
+  }
 }

@@ -8,21 +8,24 @@ import { css, html, LitElement, nothing, type PropertyDeclarations, type Templat
 import { ConfigError } from '../core/errors';
 import { INITIALIZER_NAMES, parseInitializer } from '../core/initializers';
 import type { PlaygroundStore, RunState } from '../train/store';
+import { LESSON_INITIALIZERS } from './defaults';
 import { formatInitList, formatInitSpec, parseInitList } from './initializer-spec';
 import { StoreController } from './store-controller';
 import { uiStyles } from './styles';
 import { formatLoss } from './train-bar';
-import { LESSON_INITIALIZERS } from './defaults';
 
 export class ComparePanel extends LitElement {
-  static override styles = [uiStyles, css`
+  static override styles = [
+    uiStyles,
+    css`
     .names { display: flex; flex-wrap: wrap; gap: 2px 12px; margin: 4px 0; }
     .swatch { display: inline-block; width: 12px; height: 12px; border-radius: 3px; vertical-align: -2px; margin-right: 6px; }
     .spec { display: grid; grid-template-columns: 1fr auto; gap: 6px; align-items: end; }
     td.best { font-weight: 700; }
     details summary { cursor: pointer; font-size: 12px; color: #0969da; margin: 4px 0; }
     .target input { width: 7em; }
-  `];
+  `,
+  ];
   static override properties: PropertyDeclarations = { store: { attribute: false }, specError: { state: true } };
   declare store: PlaygroundStore;
   declare specError: string | null;
@@ -75,8 +78,10 @@ export class ComparePanel extends LitElement {
       <details>
         <summary>Choose by name</summary>
         <div class="names" role="group" aria-label="Initializers to compare">
-          ${INITIALIZER_NAMES.map((n) => html`<label class="inline"><input type="checkbox" .checked=${chosen.has(n)}
-            @change=${(e: Event) => this.toggle(n, (e.target as HTMLInputElement).checked)} />${n}</label>`)}
+          ${INITIALIZER_NAMES.map(
+            (n) => html`<label class="inline"><input type="checkbox" .checked=${chosen.has(n)}
+            @change=${(e: Event) => this.toggle(n, (e.target as HTMLInputElement).checked)} />${n}</label>`,
+          )}
         </div>
       </details>
       <div class="spec">
@@ -88,7 +93,10 @@ export class ComparePanel extends LitElement {
       ${this.specError ? html`<p class="error" role="alert">${this.specError}</p>` : nothing}
       <div class="row target" style="margin:6px 0">
         <label class="inline">Target loss <input type="number" min="0" step="any" .value=${String(s.state.target)}
-          @change=${(e: Event) => { const v = Number((e.target as HTMLInputElement).value); if (v > 0) void s.setState({ target: v }); }} /></label>
+          @change=${(e: Event) => {
+            const v = Number((e.target as HTMLInputElement).value);
+            if (v > 0) void s.setState({ target: v });
+          }} /></label>
       </div>
       <table aria-label="Comparison results">
         <thead><tr><th>Kernel initializer</th><th class="num">Loss</th><th class="num">Accuracy</th>
@@ -103,5 +111,7 @@ export class ComparePanel extends LitElement {
 customElements.define('compare-panel', ComparePanel);
 
 declare global {
-  interface HTMLElementTagNameMap { 'compare-panel': ComparePanel }
+  interface HTMLElementTagNameMap {
+    'compare-panel': ComparePanel;
+  }
 }

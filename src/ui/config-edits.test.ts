@@ -1,8 +1,18 @@
 /** @file The editor's edits keep configs valid where one change implies another. */
 import { describe, expect, it } from 'vitest';
 import { configToJSON, parseConfig } from '../core/config';
+import {
+  applyToAll,
+  type Doc,
+  insertLayer,
+  removeLayer,
+  setDataset,
+  setDatasetField,
+  setDepth,
+  setLayerField,
+  setWidth,
+} from './config-edits';
 import { defaultConfig } from './defaults';
-import { applyToAll, insertLayer, removeLayer, setDataset, setDatasetField, setDepth, setLayerField, setWidth, type Doc } from './config-edits';
 
 const base = () => configToJSON(defaultConfig()) as Doc;
 

@@ -14,7 +14,11 @@ export type LayerDoc = Record<string, unknown> & { units: number };
 const clone = (d: Doc): Doc => structuredClone(d);
 
 function actName(a: unknown): string {
-  return typeof a === 'string' ? a : typeof a === 'object' && a !== null ? String((a as { name?: unknown }).name) : 'linear';
+  return typeof a === 'string'
+    ? a
+    : typeof a === 'object' && a !== null
+      ? String((a as { name?: unknown }).name)
+      : 'linear';
 }
 
 /** Classes of a dataset document (the schema's defaults where a field is missing). */
@@ -48,10 +52,13 @@ export function setDataset(doc: Doc, name: DatasetName): Doc {
   const old = d.dataset;
   const ds: Record<string, unknown> = { name };
   if (name !== 'xor' && name !== 'mnist') ds.noise = old.noise ?? 0;
-  if (name === 'random') { ds.dim = old.name === 'random' ? old.dim ?? 16 : 16; ds.classes = old.name === 'random' ? old.classes ?? 2 : 2; }
+  if (name === 'random') {
+    ds.dim = old.name === 'random' ? (old.dim ?? 16) : 16;
+    ds.classes = old.name === 'random' ? (old.classes ?? 2) : 2;
+  }
   if (name === 'mnist') ds.samples = 10000;
-  else if (name !== 'xor') ds.samples = old.name === 'xor' || old.name === 'mnist' ? 500 : old.samples ?? 500;
-  ds.test_fraction = name === 'xor' ? 0 : old.name === 'xor' ? 0.2 : old.test_fraction ?? 0.2;
+  else if (name !== 'xor') ds.samples = old.name === 'xor' || old.name === 'mnist' ? 500 : (old.samples ?? 500);
+  ds.test_fraction = name === 'xor' ? 0 : old.name === 'xor' ? 0.2 : (old.test_fraction ?? 0.2);
   d.dataset = ds;
   return fitOutput(d);
 }
@@ -68,7 +75,12 @@ export function setDepth(doc: Doc, hidden: number): Doc {
   const d = clone(doc);
   const out = d.layers[d.layers.length - 1];
   const h = d.layers.slice(0, -1);
-  const template: LayerDoc = h[h.length - 1] ?? { units: 8, activation: 'relu', kernel_initializer: 'he_normal', bias_initializer: 'zeros' };
+  const template: LayerDoc = h[h.length - 1] ?? {
+    units: 8,
+    activation: 'relu',
+    kernel_initializer: 'he_normal',
+    bias_initializer: 'zeros',
+  };
   while (h.length < hidden) h.push(structuredClone(template));
   h.length = Math.max(0, hidden);
   d.layers = [...h, out];
@@ -78,7 +90,9 @@ export function setDepth(doc: Doc, hidden: number): Doc {
 /** Every hidden layer's width. */
 export function setWidth(doc: Doc, units: number): Doc {
   const d = clone(doc);
-  d.layers.slice(0, -1).forEach((l) => { l.units = units; });
+  d.layers.slice(0, -1).forEach((l) => {
+    l.units = units;
+  });
   return d;
 }
 

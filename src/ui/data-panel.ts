@@ -5,11 +5,11 @@
  */
 import { css, html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { DATASETS } from '../core/config';
-import { CsvError, parseCsv } from '../core/datasets/csv';
 import { DATASET_INFO } from '../core/datasets';
+import { CsvError, parseCsv } from '../core/datasets/csv';
 import type { DatasetName } from '../core/types';
 import type { PlaygroundStore } from '../train/store';
-import { setDataset, setDatasetField, type Doc } from './config-edits';
+import { type Doc, setDataset, setDatasetField } from './config-edits';
 import './data-preview';
 import { firstFile, readText } from './files';
 import { StoreController } from './store-controller';
@@ -18,12 +18,15 @@ import { uiStyles } from './styles';
 const CSV = '__csv';
 
 export class DataPanel extends LitElement {
-  static override styles = [uiStyles, css`
+  static override styles = [
+    uiStyles,
+    css`
     .drop { display: block; border: 1.5px dashed #afb8c1; border-radius: 6px; padding: 8px; margin-top: 8px; font-size: 12px; color: #424a53; }
     .drop.over { border-color: #0969da; background: #f0f6ff; }
     .drop input { margin-top: 4px; max-width: 100%; }
     data-preview { margin-top: 8px; }
-  `];
+  `,
+  ];
   static override properties: PropertyDeclarations = {
     store: { attribute: false },
     csvError: { state: true },
@@ -35,7 +38,11 @@ export class DataPanel extends LitElement {
 
   constructor() {
     super();
-    new StoreController(this, () => this.store, (s) => [s.stateVersion, s.data, s.csv]);
+    new StoreController(
+      this,
+      () => this.store,
+      (s) => [s.stateVersion, s.data, s.csv],
+    );
     this.csvError = null;
     this.over = false;
   }
@@ -50,7 +57,12 @@ export class DataPanel extends LitElement {
     this.edit((d) => setDataset(d, v as DatasetName));
   }
 
-  private field(key: string, label: string, value: number, attrs: { min: number; max?: number; step?: number }): TemplateResult {
+  private field(
+    key: string,
+    label: string,
+    value: number,
+    attrs: { min: number; max?: number; step?: number },
+  ): TemplateResult {
     return html`<label class="field">${label}<input type="number" min=${attrs.min} max=${attrs.max ?? ''} step=${attrs.step ?? 1}
       .value=${String(value)} @change=${(e: Event) => this.edit((d) => setDatasetField(d, key, Number((e.target as HTMLInputElement).value)))} /></label>`;
   }
@@ -92,7 +104,12 @@ export class DataPanel extends LitElement {
       </div>
       <p class="muted">${csv ? `Your file: ${csv.data.n} rows, ${csv.data.inputDim} features, ${csv.data.classes} classes. (A link does not carry the file.)` : DATASET_INFO[d.name].description}</p>
       <label class="drop ${this.over ? 'over' : ''}" @drop=${this.onCsv}
-        @dragover=${(e: DragEvent) => { e.preventDefault(); this.over = true; }} @dragleave=${() => { this.over = false; }}>
+        @dragover=${(e: DragEvent) => {
+          e.preventDefault();
+          this.over = true;
+        }} @dragleave=${() => {
+          this.over = false;
+        }}>
         Your own data: drop a CSV file here (numeric columns, the last one the integer class label; header optional), or choose one:
         <input type="file" accept=".csv,text/csv,text/plain" aria-label="Open a CSV file" @change=${this.onCsv} />
       </label>
@@ -105,5 +122,7 @@ export class DataPanel extends LitElement {
 customElements.define('data-panel', DataPanel);
 
 declare global {
-  interface HTMLElementTagNameMap { 'data-panel': DataPanel }
+  interface HTMLElementTagNameMap {
+    'data-panel': DataPanel;
+  }
 }

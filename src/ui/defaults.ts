@@ -27,7 +27,13 @@ export function defaultConfig(): RunConfig {
 
 /** The seven initializers of the Keras lesson, in its order. */
 export const LESSON_INITIALIZERS = [
-  'zeros', 'random_normal', 'random_uniform', 'glorot_uniform', 'glorot_normal', 'he_uniform', 'he_normal',
+  'zeros',
+  'random_normal',
+  'random_uniform',
+  'glorot_uniform',
+  'glorot_normal',
+  'he_uniform',
+  'he_normal',
 ] as const;
 
 export function defaultCompare(): Initializer[] {
@@ -36,4 +42,3 @@ export function defaultCompare(): Initializer[] {
 
 /** Target loss for "steps to reach": low enough to mean "learned", reachable on the default set. */
 export const DEFAULT_TARGET_LOSS = 0.1;
-

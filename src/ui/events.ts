@@ -13,5 +13,7 @@ export class InitializerChangeEvent extends Event {
 }
 
 declare global {
-  interface HTMLElementEventMap { 'initializer-change': InitializerChangeEvent }
+  interface HTMLElementEventMap {
+    'initializer-change': InitializerChangeEvent;
+  }
 }

@@ -13,23 +13,30 @@ import { uiStyles } from './styles';
 
 /** Fixed parameters of the named VarianceScaling presets, shown as a hint. */
 const PRESET_HINT: Record<string, string> = {
-  glorot_uniform: 'U(±√(6/(fan_in+fan_out)))', glorot_normal: 'N(0, 2/(fan_in+fan_out)), truncated',
-  he_uniform: 'U(±√(6/fan_in))', he_normal: 'N(0, 2/fan_in), truncated',
-  lecun_uniform: 'U(±√(3/fan_in))', lecun_normal: 'N(0, 1/fan_in), truncated',
-  zeros: 'all 0', ones: 'all 1',
+  glorot_uniform: 'U(±√(6/(fan_in+fan_out)))',
+  glorot_normal: 'N(0, 2/(fan_in+fan_out)), truncated',
+  he_uniform: 'U(±√(6/fan_in))',
+  he_normal: 'N(0, 2/fan_in), truncated',
+  lecun_uniform: 'U(±√(3/fan_in))',
+  lecun_normal: 'N(0, 1/fan_in), truncated',
+  zeros: 'all 0',
+  ones: 'all 1',
 };
 
 type Params = Record<string, number | string>;
 
 export class InitializerField extends LitElement {
-  static override styles = [uiStyles, css`
+  static override styles = [
+    uiStyles,
+    css`
     :host { display: block; }
     .params { display: flex; flex-wrap: wrap; gap: 4px 6px; margin-top: 3px; }
     .params label { display: inline-flex; gap: 3px; align-items: center; font-size: 11.5px; color: #424a53; }
     .params input { width: 5.5em; padding: 1px 4px; }
     .params select { width: auto; padding: 1px 4px; }
     .hint { font-size: 11px; color: #57606a; margin-top: 2px; }
-  `];
+  `,
+  ];
   static override properties: PropertyDeclarations = {
     value: { attribute: false },
     label: { type: String },
@@ -93,13 +100,20 @@ export class InitializerField extends LitElement {
   private paramFields(): TemplateResult | typeof nothing {
     const v = this.value;
     switch (v.name) {
-      case 'constant': return this.num('value', v.value);
-      case 'random_normal': case 'truncated_normal': return html`${this.num('mean', v.mean)}${this.num('stddev', v.stddev)}`;
-      case 'random_uniform': return html`${this.num('minval', v.minval)}${this.num('maxval', v.maxval)}`;
-      case 'orthogonal': case 'identity': return this.num('gain', v.gain);
+      case 'constant':
+        return this.num('value', v.value);
+      case 'random_normal':
+      case 'truncated_normal':
+        return html`${this.num('mean', v.mean)}${this.num('stddev', v.stddev)}`;
+      case 'random_uniform':
+        return html`${this.num('minval', v.minval)}${this.num('maxval', v.maxval)}`;
+      case 'orthogonal':
+      case 'identity':
+        return this.num('gain', v.gain);
       case 'variance_scaling':
         return html`${this.num('scale', v.scale)}${this.choice('mode', v.mode, ['fan_in', 'fan_out', 'fan_avg'])}${this.choice('distribution', v.distribution, ['truncated_normal', 'untruncated_normal', 'uniform'])}`;
-      default: return nothing;
+      default:
+        return nothing;
     }
   }
 
@@ -119,5 +133,7 @@ export class InitializerField extends LitElement {
 customElements.define('initializer-field', InitializerField);
 
 declare global {
-  interface HTMLElementTagNameMap { 'initializer-field': InitializerField }
+  interface HTMLElementTagNameMap {
+    'initializer-field': InitializerField;
+  }
 }

@@ -37,7 +37,10 @@ export function initLabel(init: Initializer): string {
 
 /** Parses one text form; throws ConfigError at `path`. */
 export function parseInitSpec(text: string, path: string): Initializer {
-  const [name, ...rest] = text.trim().split(':').map((s) => s.trim());
+  const [name, ...rest] = text
+    .trim()
+    .split(':')
+    .map((s) => s.trim());
   const params: Record<string, unknown> = {};
   for (const kv of rest) {
     const eq = kv.indexOf('=');
@@ -50,7 +53,10 @@ export function parseInitSpec(text: string, path: string): Initializer {
 
 /** Parses a comma-separated list (the compare set); throws ConfigError naming the item. */
 export function parseInitList(text: string, path = 'compare'): Initializer[] {
-  const items = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const items = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (items.length === 0) throw new ConfigError(path, 'must list at least one initializer');
   return items.map((s, i) => parseInitSpec(s, `${path}[${i}]`));
 }

@@ -11,7 +11,16 @@ import { ConfigError, show } from '../core/errors';
 import { initializerToKeras, parseInitializer } from '../core/initializers';
 import type { ActivationName, DatasetConfig, RunConfig } from '../core/types';
 
-export const SUPPORTED_LAYERS = ['InputLayer', 'Dense', 'Activation', 'LeakyReLU', 'ReLU', 'ELU', 'Softmax', 'Flatten'] as const;
+export const SUPPORTED_LAYERS = [
+  'InputLayer',
+  'Dense',
+  'Activation',
+  'LeakyReLU',
+  'ReLU',
+  'ELU',
+  'Softmax',
+  'Flatten',
+] as const;
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -59,7 +68,10 @@ function layerList(doc: unknown): unknown[] {
   const root = typeof doc === 'string' ? parseJson(doc) : doc;
   if (!isObj(root)) throw new ConfigError('model', `must be a JSON object from model.to_json(), got ${show(root)}`);
   if (root.class_name !== 'Sequential') {
-    throw new ConfigError('model.class_name', `must be "Sequential" (functional models are not supported), got ${show(root.class_name)}`);
+    throw new ConfigError(
+      'model.class_name',
+      `must be "Sequential" (functional models are not supported), got ${show(root.class_name)}`,
+    );
   }
   const cfg = root.config;
   const layers = Array.isArray(cfg) ? cfg : isObj(cfg) ? cfg.layers : undefined;
@@ -90,17 +102,29 @@ export function importKerasModel(doc: unknown): ImportedModel {
     const c = isObj(raw.config) ? raw.config : {};
     const setActivation = (name: ActivationName, alpha?: number) => {
       const prev = layers[layers.length - 1];
-      if (!prev) throw new ConfigError(p, `(${cls}) comes before any Dense layer; the playground applies activations to Dense layers`);
+      if (!prev)
+        throw new ConfigError(
+          p,
+          `(${cls}) comes before any Dense layer; the playground applies activations to Dense layers`,
+        );
       if (!open) {
-        throw new ConfigError(p, `(${cls}) follows a Dense whose activation is already ${show(prev.activation)}; the playground has one activation per Dense`);
+        throw new ConfigError(
+          p,
+          `(${cls}) follows a Dense whose activation is already ${show(prev.activation)}; the playground has one activation per Dense`,
+        );
       }
       prev.activation = alpha === undefined ? name : { name, alpha };
       open = false;
     };
     switch (cls) {
       case 'InputLayer': {
-        const shape = c.batch_shape ?? c.batch_input_shape ?? (Array.isArray(c.input_shape) ? [null, ...c.input_shape] : undefined);
-        inputDim = widthOf(shape, `${p}.config.batch_shape`, list[i + 1] !== undefined && isObj(list[i + 1]) && (list[i + 1] as Obj).class_name === 'Flatten');
+        const shape =
+          c.batch_shape ?? c.batch_input_shape ?? (Array.isArray(c.input_shape) ? [null, ...c.input_shape] : undefined);
+        inputDim = widthOf(
+          shape,
+          `${p}.config.batch_shape`,
+          list[i + 1] !== undefined && isObj(list[i + 1]) && (list[i + 1] as Obj).class_name === 'Flatten',
+        );
         return;
       }
       case 'Flatten': {
@@ -113,7 +137,8 @@ export function importKerasModel(doc: unknown): ImportedModel {
         if (typeof units !== 'number' || !Number.isInteger(units) || units < 1) {
           throw new ConfigError(`${p}.config.units`, `must be a positive integer, got ${show(units)}`);
         }
-        if (c.use_bias === false) throw new ConfigError(`${p}.config.use_bias`, '(Dense) is false; every layer here has a bias');
+        if (c.use_bias === false)
+          throw new ConfigError(`${p}.config.use_bias`, '(Dense) is false; every layer here has a bias');
         if (layers.length === 0 && inputDim === null) {
           const bc = isObj(raw.build_config) ? raw.build_config.input_shape : undefined;
           const shape = c.batch_input_shape ?? bc;
@@ -123,10 +148,21 @@ export function importKerasModel(doc: unknown): ImportedModel {
         // Parsed now so that errors point into the model; written back in Keras' serialized form.
         const kernel = parseInitializer(c.kernel_initializer ?? 'glorot_uniform', `${p}.config.kernel_initializer`);
         const bias = parseInitializer(c.bias_initializer ?? 'zeros', `${p}.config.bias_initializer`);
-        for (const k of ['kernel_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'bias_constraint']) {
+        for (const k of [
+          'kernel_regularizer',
+          'bias_regularizer',
+          'activity_regularizer',
+          'kernel_constraint',
+          'bias_constraint',
+        ]) {
           if (c[k] !== null && c[k] !== undefined) notes.push(`${p}.config.${k} is ignored`);
         }
-        layers.push({ units, activation: act, kernel_initializer: initializerToKeras(kernel), bias_initializer: initializerToKeras(bias) });
+        layers.push({
+          units,
+          activation: act,
+          kernel_initializer: initializerToKeras(kernel),
+          bias_initializer: initializerToKeras(bias),
+        });
         open = act === 'linear';
         return;
       }
@@ -139,24 +175,33 @@ export function importKerasModel(doc: unknown): ImportedModel {
       case 'LeakyReLU': {
         // Keras 2 calls the slope alpha, Keras 3 negative_slope; both layers default to 0.3.
         const a = c.negative_slope ?? c.alpha ?? 0.3;
-        if (typeof a !== 'number' || a < 0) throw new ConfigError(`${p}.config.negative_slope`, `must be a non-negative number, got ${show(a)}`);
+        if (typeof a !== 'number' || a < 0)
+          throw new ConfigError(`${p}.config.negative_slope`, `must be a non-negative number, got ${show(a)}`);
         setActivation('leaky_relu', a);
         return;
       }
       case 'ELU': {
         const a = c.alpha ?? 1;
-        if (typeof a !== 'number' || a < 0) throw new ConfigError(`${p}.config.alpha`, `must be a non-negative number, got ${show(a)}`);
+        if (typeof a !== 'number' || a < 0)
+          throw new ConfigError(`${p}.config.alpha`, `must be a non-negative number, got ${show(a)}`);
         setActivation('elu', a);
         return;
       }
       case 'ReLU': {
         const plain = (c.max_value ?? null) === null && (c.negative_slope ?? 0) === 0 && (c.threshold ?? 0) === 0;
-        if (!plain) throw new ConfigError(p, '(ReLU) with max_value, negative_slope or threshold is not supported; use LeakyReLU or a plain ReLU');
+        if (!plain)
+          throw new ConfigError(
+            p,
+            '(ReLU) with max_value, negative_slope or threshold is not supported; use LeakyReLU or a plain ReLU',
+          );
         setActivation('relu');
         return;
       }
       default:
-        throw new ConfigError(p, `is a ${typeof cls === 'string' ? cls : show(cls)} layer, which the playground cannot build; supported: ${SUPPORTED_LAYERS.join(', ')}`);
+        throw new ConfigError(
+          p,
+          `is a ${typeof cls === 'string' ? cls : show(cls)} layer, which the playground cannot build; supported: ${SUPPORTED_LAYERS.join(', ')}`,
+        );
     }
   });
   if (layers.length === 0) throw new ConfigError('model.config.layers', 'has no Dense layer');
@@ -182,8 +227,14 @@ export function configWithModel(base: RunConfig, model: ImportedModel): Record<s
   if (outAct === 'softmax' && out.units >= 2) loss = 'categorical_crossentropy';
   else if (loss === 'categorical_crossentropy') loss = outAct === 'sigmoid' ? 'binary_crossentropy' : 'mse';
   return {
-    seed: base.seed, dataset, layers: model.layers, loss, optimizer: { ...base.optimizer },
-    batch_size: base.batch_size, epochs: base.epochs, log_every: base.log_every,
+    seed: base.seed,
+    dataset,
+    layers: model.layers,
+    loss,
+    optimizer: { ...base.optimizer },
+    batch_size: base.batch_size,
+    epochs: base.epochs,
+    log_every: base.log_every,
   };
 }
 
@@ -195,10 +246,17 @@ function fits(d: DatasetConfig, units: number): boolean {
 function datasetFor(base: DatasetConfig, inputDim: number | null, units: number): DatasetConfig {
   const dim = inputDim ?? datasetInputDim(base);
   if (dim === datasetInputDim(base) && fits(base, units)) return { ...base };
-  if (dim === 784 && units === 10) return { ...base, name: 'mnist', samples: 10000, test_fraction: base.test_fraction || 0.2 };
+  if (dim === 784 && units === 10)
+    return { ...base, name: 'mnist', samples: 10000, test_fraction: base.test_fraction || 0.2 };
   if (dim === 2 && units <= 2) {
     const test_fraction = base.name === 'xor' ? 0.2 : base.test_fraction;
     return { ...base, name: 'circle', samples: 500, test_fraction };
   }
-  return { ...base, name: 'random', dim, classes: Math.max(2, units), samples: base.name === 'xor' ? 500 : base.samples };
+  return {
+    ...base,
+    name: 'random',
+    dim,
+    classes: Math.max(2, units),
+    samples: base.name === 'xor' ? 500 : base.samples,
+  };
 }

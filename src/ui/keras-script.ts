@@ -26,11 +26,16 @@ export function py(v: unknown): string {
   if (typeof v === 'number') return String(v); // 1e-7, 0.5, 2: all valid Python
   if (typeof v === 'string') return JSON.stringify(v);
   if (Array.isArray(v)) return `[${v.map(py).join(', ')}]`;
-  return `{${Object.entries(v as Record<string, unknown>).map(([k, x]) => `${JSON.stringify(k)}: ${py(x)}`).join(', ')}}`;
+  return `{${Object.entries(v as Record<string, unknown>)
+    .map(([k, x]) => `${JSON.stringify(k)}: ${py(x)}`)
+    .join(', ')}}`;
 }
 
 function kwargs(o: Record<string, unknown>): string {
-  return Object.entries(o).filter(([k]) => k !== 'seed').map(([k, v]) => `${k}=${py(v)}`).join(', ');
+  return Object.entries(o)
+    .filter(([k]) => k !== 'seed')
+    .map(([k, v]) => `${k}=${py(v)}`)
+    .join(', ');
 }
 
 function initializer(init: LayerConfig['kernel_initializer']): string {
@@ -42,22 +47,35 @@ function initializer(init: LayerConfig['kernel_initializer']): string {
 function layerLines(l: LayerConfig): string[] {
   const { name, alpha } = l.activation;
   const separate = (name === 'leaky_relu' && alpha !== 0.2) || (name === 'elu' && alpha !== 1);
-  const dense = `    layers.Dense(${l.units}, activation=${py(separate ? 'linear' : name)},\n` +
+  const dense =
+    `    layers.Dense(${l.units}, activation=${py(separate ? 'linear' : name)},\n` +
     `                 kernel_initializer=${initializer(l.kernel_initializer)},\n` +
     `                 bias_initializer=${initializer(l.bias_initializer)}),`;
   if (!separate) return [dense];
-  return [dense, name === 'leaky_relu' ? `    layers.LeakyReLU(negative_slope=${py(alpha)}),` : `    layers.ELU(alpha=${py(alpha)}),`];
+  return [
+    dense,
+    name === 'leaky_relu'
+      ? `    layers.LeakyReLU(negative_slope=${py(alpha)}),`
+      : `    layers.ELU(alpha=${py(alpha)}),`,
+  ];
 }
 
 function optimizer(o: OptimizerConfig): string {
   switch (o.name) {
-    case 'sgd': return `keras.optimizers.SGD(learning_rate=${py(o.learning_rate)}, momentum=${py(o.momentum)}, nesterov=${py(o.nesterov)})`;
-    case 'adam': return `keras.optimizers.Adam(learning_rate=${py(o.learning_rate)}, beta_1=${py(o.beta_1)}, beta_2=${py(o.beta_2)}, epsilon=${py(o.epsilon)})`;
-    case 'rmsprop': return `keras.optimizers.RMSprop(learning_rate=${py(o.learning_rate)}, rho=${py(o.rho)}, epsilon=${py(o.epsilon)})`;
+    case 'sgd':
+      return `keras.optimizers.SGD(learning_rate=${py(o.learning_rate)}, momentum=${py(o.momentum)}, nesterov=${py(o.nesterov)})`;
+    case 'adam':
+      return `keras.optimizers.Adam(learning_rate=${py(o.learning_rate)}, beta_1=${py(o.beta_1)}, beta_2=${py(o.beta_2)}, epsilon=${py(o.epsilon)})`;
+    case 'rmsprop':
+      return `keras.optimizers.RMSprop(learning_rate=${py(o.learning_rate)}, rho=${py(o.rho)}, epsilon=${py(o.epsilon)})`;
   }
 }
 
-const LOSS_NAMES = { mse: 'mean_squared_error', binary_crossentropy: 'binary_crossentropy', categorical_crossentropy: 'categorical_crossentropy' };
+const LOSS_NAMES = {
+  mse: 'mean_squared_error',
+  binary_crossentropy: 'binary_crossentropy',
+  categorical_crossentropy: 'categorical_crossentropy',
+};
 
 /** Python that defines `x` (n × d float32) and `y` (n integer labels) for the dataset. */
 function dataLines(d: DatasetConfig, opts: ScriptOptions): string[] {
@@ -68,7 +86,8 @@ function dataLines(d: DatasetConfig, opts: ScriptOptions): string[] {
       'x, y = data[:, :-1].astype("float32"), data[:, -1].astype(int)',
     ];
   }
-  const n = d.samples, noise = d.noise;
+  const n = d.samples,
+    noise = d.noise;
   switch (d.name) {
     case 'xor':
       return ['x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype="float32")', 'y = np.array([0, 1, 1, 0])'];
@@ -162,9 +181,10 @@ export function kerasScript(cfg: RunConfig, opts: ScriptOptions = {}): string {
   } else {
     lines.push('x_train, y_train = x, y');
   }
-  const encode = out === 1
-    ? (v: string) => `${v}.astype("float32").reshape(-1, 1)`
-    : (v: string) => `keras.utils.to_categorical(${v}, ${out})`;
+  const encode =
+    out === 1
+      ? (v: string) => `${v}.astype("float32").reshape(-1, 1)`
+      : (v: string) => `keras.utils.to_categorical(${v}, ${out})`;
   lines.push(`y_train = ${encode('y_train')}`);
   if (split) lines.push(`y_test = ${encode('y_test')}`);
   lines.push(

@@ -9,21 +9,31 @@ import { StoreController } from './store-controller';
 import { uiStyles } from './styles';
 
 export class LessonPanel extends LitElement {
-  static override styles = [uiStyles, css`
+  static override styles = [
+    uiStyles,
+    css`
     section.card { background: #f6f8fa; }
     .text { font-size: 12.5px; line-height: 1.45; }
-  `];
+  `,
+  ];
   static override properties: PropertyDeclarations = { store: { attribute: false } };
   declare store: PlaygroundStore;
 
   constructor() {
     super();
-    new StoreController(this, () => this.store, (s) => [s.state.lesson]);
+    new StoreController(
+      this,
+      () => this.store,
+      (s) => [s.state.lesson],
+    );
   }
 
   private choose(id: string): void {
     const l = findLesson(id);
-    if (!l) { void this.store.setState({ lesson: null }); return; }
+    if (!l) {
+      void this.store.setState({ lesson: null });
+      return;
+    }
     const { config, compare } = lessonState(l);
     void this.store.setState({ config, compare, mode: l.mode, target: l.target, lesson: l.id });
   }
@@ -45,5 +55,7 @@ export class LessonPanel extends LitElement {
 customElements.define('lesson-panel', LessonPanel);
 
 declare global {
-  interface HTMLElementTagNameMap { 'lesson-panel': LessonPanel }
+  interface HTMLElementTagNameMap {
+    'lesson-panel': LessonPanel;
+  }
 }

@@ -11,20 +11,27 @@ import { uiStyles } from './styles';
 import { formatBytes, summaryRows } from './summary-rows';
 
 export class ModelSummary extends LitElement {
-  static override styles = [uiStyles, css`
+  static override styles = [
+    uiStyles,
+    css`
     :host { display: block; }
     section.card { padding: 8px 10px; }
     .scroll { max-height: var(--summary-max-height, 14em); overflow: auto; }
     table { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 11.5px; }
     th { position: sticky; top: 0; background: #fff; }
     .totals { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 11.5px; margin-top: 4px; }
-  `];
+  `,
+  ];
   static override properties: PropertyDeclarations = { store: { attribute: false } };
   declare store: PlaygroundStore;
 
   constructor() {
     super();
-    new StoreController(this, () => this.store, (s) => [s.stateVersion]);
+    new StoreController(
+      this,
+      () => this.store,
+      (s) => [s.stateVersion],
+    );
   }
 
   override render(): TemplateResult {
@@ -33,7 +40,8 @@ export class ModelSummary extends LitElement {
     const shapes = layerShapes(cfg);
     const total = paramCount(shapes);
     const n = Math.round(cfg.dataset.samples * (1 - cfg.dataset.test_fraction));
-    const inDim = shapes[0].fanIn, outDim = shapes[shapes.length - 1].units;
+    const inDim = shapes[0].fanIn,
+      outDim = shapes[shapes.length - 1].units;
     const train = estimateBytes(shapes, Math.min(cfg.batch_size, n), n, inDim, outDim);
     return html`<section class="card" aria-labelledby="sum-h">
       <h2 id="sum-h">Model: "sequential"</h2>
@@ -59,5 +67,7 @@ export class ModelSummary extends LitElement {
 customElements.define('model-summary', ModelSummary);
 
 declare global {
-  interface HTMLElementTagNameMap { 'model-summary': ModelSummary }
+  interface HTMLElementTagNameMap {
+    'model-summary': ModelSummary;
+  }
 }

@@ -11,7 +11,16 @@ import { ConfigError } from '../core/errors';
 import { initializerToKeras, parseInitializer } from '../core/initializers';
 import type { Activation, Initializer, LayerConfig } from '../core/types';
 import type { PlaygroundStore } from '../train/store';
-import { applyToAll, insertLayer, removeLayer, setDepth, setLayerField, setWidth, type Doc, type LayerField } from './config-edits';
+import {
+  applyToAll,
+  type Doc,
+  insertLayer,
+  type LayerField,
+  removeLayer,
+  setDepth,
+  setLayerField,
+  setWidth,
+} from './config-edits';
 import type { InitializerChangeEvent } from './events';
 import { firstFile, readText } from './files';
 import './initializer-field';
@@ -26,7 +35,9 @@ export const MAX_HIDDEN = 200;
 export const MAX_UNITS = 8192;
 
 export class NetworkEditor extends LitElement {
-  static override styles = [uiStyles, css`
+  static override styles = [
+    uiStyles,
+    css`
     .layer { border-top: 1px solid #eaeef2; padding: 6px 0; display: grid; gap: 4px; }
     .layer .head { display: flex; gap: 6px; align-items: center; flex-wrap: wrap; }
     .layer .name { font-weight: 600; min-width: 5.5em; font-size: 12px; }
@@ -39,7 +50,8 @@ export class NetworkEditor extends LitElement {
     .more { text-align: center; padding: 6px; }
     textarea { min-height: 6em; font-family: ui-monospace, monospace; font-size: 11.5px; }
     details summary { cursor: pointer; font-size: 12px; color: #0969da; margin-top: 8px; }
-  `];
+  `,
+  ];
   static override properties: PropertyDeclarations = {
     store: { attribute: false },
     expanded: { state: true },
@@ -60,7 +72,11 @@ export class NetworkEditor extends LitElement {
 
   constructor() {
     super();
-    new StoreController(this, () => this.store, (s) => [s.stateVersion, s.editError, s.state.mode]);
+    new StoreController(
+      this,
+      () => this.store,
+      (s) => [s.stateVersion, s.editError, s.state.mode],
+    );
     this.expanded = false;
     this.allAct = 'relu';
     this.allKernel = parseInitializer('he_normal', '');
@@ -69,7 +85,9 @@ export class NetworkEditor extends LitElement {
     this.kerasNotes = [];
   }
 
-  private get doc(): Doc { return this.store.configDoc() as Doc; }
+  private get doc(): Doc {
+    return this.store.configDoc() as Doc;
+  }
 
   private edit(f: (d: Doc) => Doc): void {
     void this.store.setConfigDoc(f(this.doc));
@@ -80,8 +98,13 @@ export class NetworkEditor extends LitElement {
   }
 
   private applyAll(): void {
-    this.edit((d) => applyToAll(applyToAll(applyToAll(d, 'activation', this.allAct), 'kernel_initializer', initializerToKeras(this.allKernel)),
-      'bias_initializer', initializerToKeras(this.allBias)));
+    this.edit((d) =>
+      applyToAll(
+        applyToAll(applyToAll(d, 'activation', this.allAct), 'kernel_initializer', initializerToKeras(this.allKernel)),
+        'bias_initializer',
+        initializerToKeras(this.allBias),
+      ),
+    );
   }
 
   private activationControls(l: LayerConfig, i: number, last: boolean): TemplateResult {
@@ -92,9 +115,13 @@ export class NetworkEditor extends LitElement {
         @change=${(e: Event) => set((e.target as HTMLSelectElement).value)}>
         ${names.map((a) => html`<option .selected=${a === l.activation.name}>${a}</option>`)}
       </select>
-      ${l.activation.name === 'leaky_relu' || l.activation.name === 'elu' ? html`<label class="inline">α
+      ${
+        l.activation.name === 'leaky_relu' || l.activation.name === 'elu'
+          ? html`<label class="inline">α
         <input type="number" step="any" min="0" .value=${String(l.activation.alpha)} aria-label="Layer ${i + 1} activation alpha"
-          @change=${(e: Event) => set({ name: l.activation.name, alpha: Number((e.target as HTMLInputElement).value) })} /></label>` : nothing}`;
+          @change=${(e: Event) => set({ name: l.activation.name, alpha: Number((e.target as HTMLInputElement).value) })} /></label>`
+          : nothing
+      }`;
   }
 
   private layerRow(l: LayerConfig, i: number, n: number): TemplateResult {
@@ -105,9 +132,13 @@ export class NetworkEditor extends LitElement {
         <label class="inline">units <input type="number" min="1" max=${MAX_UNITS} .value=${String(l.units)} aria-label="Layer ${i + 1} units"
           @change=${(e: Event) => this.setField(i, 'units', Number((e.target as HTMLInputElement).value))} /></label>
         ${this.activationControls(l, i, last)}
-        ${last ? nothing : html`
+        ${
+          last
+            ? nothing
+            : html`
           <button class="small" title="Insert a copy after this layer" aria-label="Insert a layer after layer ${i + 1}" @click=${() => this.edit((d) => insertLayer(d, i))}>+</button>
-          <button class="small" title="Remove this layer" aria-label="Remove layer ${i + 1}" @click=${() => this.edit((d) => removeLayer(d, i))}>×</button>`}
+          <button class="small" title="Remove this layer" aria-label="Remove layer ${i + 1}" @click=${() => this.edit((d) => removeLayer(d, i))}>×</button>`
+        }
       </div>
       <div class="inits">
         <div><span class="tag">kernel</span>
@@ -124,10 +155,13 @@ export class NetworkEditor extends LitElement {
     const n = layers.length;
     const all = layers.map((l, i) => ({ l, i }));
     if (this.expanded || n <= COLLAPSE_OVER) return all.map(({ l, i }) => this.layerRow(l, i, n));
-    const head = all.slice(0, 4), tail = all.slice(n - 3);
+    const head = all.slice(0, 4),
+      tail = all.slice(n - 3);
     return [
       ...head.map(({ l, i }) => this.layerRow(l, i, n)),
-      html`<div class="more"><button @click=${() => { this.expanded = true; }}>Show all ${n} layers (${n - 7} hidden here)</button></div>`,
+      html`<div class="more"><button @click=${() => {
+        this.expanded = true;
+      }}>Show all ${n} layers (${n - 7} hidden here)</button></div>`,
       ...tail.map(({ l, i }) => this.layerRow(l, i, n)),
     ];
   }
@@ -172,15 +206,21 @@ export class NetworkEditor extends LitElement {
       ${this.store.state.mode === 'compare' ? html`<p class="muted">Comparing initializers: each run replaces every layer's kernel initializer below with its own.</p>` : nothing}
       <div class="all" role="group" aria-label="Apply to all layers">
         <div class="row"><strong>All layers</strong>
-          <select aria-label="Activation for all hidden layers" @change=${(e: Event) => { this.allAct = (e.target as HTMLSelectElement).value; }}>
+          <select aria-label="Activation for all hidden layers" @change=${(e: Event) => {
+            this.allAct = (e.target as HTMLSelectElement).value;
+          }}>
             ${ACTIVATIONS.filter((a) => a !== 'softmax').map((a) => html`<option .selected=${a === this.allAct}>${a}</option>`)}
           </select>
           <button @click=${this.applyAll}>Apply to all layers</button></div>
         <div class="inits" style="display:grid;grid-template-columns:1fr 1fr;gap:4px 8px">
           <div><span class="tag">kernel</span><initializer-field kernel-only .value=${this.allKernel} label="Kernel initializer for all layers"
-            @initializer-change=${(e: InitializerChangeEvent) => { this.allKernel = e.initializer; }}></initializer-field></div>
+            @initializer-change=${(e: InitializerChangeEvent) => {
+              this.allKernel = e.initializer;
+            }}></initializer-field></div>
           <div><span class="tag">bias</span><initializer-field .value=${this.allBias} label="Bias initializer for all layers"
-            @initializer-change=${(e: InitializerChangeEvent) => { this.allBias = e.initializer; }}></initializer-field></div>
+            @initializer-change=${(e: InitializerChangeEvent) => {
+              this.allBias = e.initializer;
+            }}></initializer-field></div>
         </div>
         <p class="muted">Activation goes to the hidden layers (the output's fits the loss); initializers to every layer.</p>
       </div>
@@ -204,5 +244,7 @@ export class NetworkEditor extends LitElement {
 customElements.define('network-editor', NetworkEditor);
 
 declare global {
-  interface HTMLElementTagNameMap { 'network-editor': NetworkEditor }
+  interface HTMLElementTagNameMap {
+    'network-editor': NetworkEditor;
+  }
 }

@@ -8,8 +8,8 @@
  */
 import { css, html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import type { BenchRunningEvent } from '../bench/bench-view';
-import { ConfigError } from '../core/errors';
 import { CsvError, parseCsv } from '../core/datasets/csv';
+import { ConfigError } from '../core/errors';
 import type { PlaygroundStore } from '../train/store';
 import './app-banners';
 import './chart-board';
@@ -28,10 +28,16 @@ import './training-panel';
 import { parseConfigText } from './url-state';
 
 type View = 'playground' | 'atlas' | 'bench';
-const VIEWS: [View, string][] = [['playground', 'Playground'], ['atlas', 'Weight-space atlas'], ['bench', 'Benchmark']];
+const VIEWS: [View, string][] = [
+  ['playground', 'Playground'],
+  ['atlas', 'Weight-space atlas'],
+  ['bench', 'Benchmark'],
+];
 
 export class PlaygroundApp extends LitElement {
-  static override styles = [uiStyles, css`
+  static override styles = [
+    uiStyles,
+    css`
     /* Wide windows: an application layout. Settings and charts scroll separately, the training
        bar stays on top of the charts and the model summary at the bottom of the settings. */
     :host { display: flex; flex-direction: column; height: 100vh; background: #f6f8fa; }
@@ -73,9 +79,14 @@ export class PlaygroundApp extends LitElement {
       header.top { padding: 8px; }
       app-banners { padding: 0 8px; }
     }
-  `];
+  `,
+  ];
   static override properties: PropertyDeclarations = {
-    store: { attribute: false }, dragging: { state: true }, dropError: { state: true }, view: { state: true }, benchRunning: { state: true },
+    store: { attribute: false },
+    dragging: { state: true },
+    dropError: { state: true },
+    view: { state: true },
+    benchRunning: { state: true },
   };
   declare store: PlaygroundStore;
   /** Which page is shown: the playground, the weight-space atlas or the benchmark. */
@@ -87,7 +98,11 @@ export class PlaygroundApp extends LitElement {
 
   constructor() {
     super();
-    new StoreController(this, () => this.store, (s) => [s.state.mode]);
+    new StoreController(
+      this,
+      () => this.store,
+      (s) => [s.state.mode],
+    );
     this.dragging = false;
     this.dropError = null;
     this.view = 'playground';
@@ -154,8 +169,13 @@ export class PlaygroundApp extends LitElement {
         await this.store.useCsv({ fileName: file.name, header: p.header !== null, data: p.dataset });
       } else {
         let doc: Record<string, unknown>;
-        try { doc = JSON.parse(text); } catch (err) { throw new ConfigError(file.name, `is neither CSV nor valid JSON (${(err as Error).message})`); }
-        if (doc.class_name === 'Sequential') await this.store.setConfigDoc(configWithModel(this.store.state.config, importKerasModel(doc)));
+        try {
+          doc = JSON.parse(text);
+        } catch (err) {
+          throw new ConfigError(file.name, `is neither CSV nor valid JSON (${(err as Error).message})`);
+        }
+        if (doc.class_name === 'Sequential')
+          await this.store.setConfigDoc(configWithModel(this.store.state.config, importKerasModel(doc)));
         else if (doc.format === 'mlp-playground-weights') await this.store.loadWeights(doc);
         else await this.store.setState({ config: parseConfigText(text), lesson: null });
       }
@@ -173,18 +193,34 @@ export class PlaygroundApp extends LitElement {
         <h1>WebGPU MLP Playground</h1>
         <p>Build a deep network, choose how its weights start, and watch why initialization matters.</p>
         <nav class="views" role="tablist" aria-label="Pages">
-          ${VIEWS.map(([v, label]) => html`<button type="button" role="tab" aria-selected=${this.view === v ? 'true' : 'false'}
-            @click=${() => this.show(v)}>${label}</button>`)}
+          ${VIEWS.map(
+            ([v, label]) => html`<button type="button" role="tab" aria-selected=${this.view === v ? 'true' : 'false'}
+            @click=${() => this.show(v)}>${label}</button>`,
+          )}
         </nav>
       </header>
       <app-banners .store=${s}></app-banners>
       ${this.dropError ? html`<p class="error" role="alert" style="padding:0 16px">${this.dropError}</p>` : nothing}
-      ${this.opened.has('atlas') ? html`<div class="page" ?hidden=${this.view !== 'atlas'}><atlas-view .device=${s.sharedDevice?.device ?? null}
-        .backend=${s.sharedDevice ? 'gpu' : 'cpu'}></atlas-view></div>` : nothing}
-      ${this.benchRunning && this.view !== 'bench' ? html`<p class="bench-note" role="status">A benchmark is running on the Benchmark page:
-        training here shares the processor and the GPU with it, and would slow both and skew its numbers.</p>` : nothing}
-      ${this.opened.has('bench') ? html`<div class="page" ?hidden=${this.view !== 'bench'}><bench-view .gpu=${s.sharedDevice}
-        @bench-running=${(e: Event) => { this.benchRunning = (e as BenchRunningEvent).running; }}></bench-view></div>` : nothing}
+      ${
+        this.opened.has('atlas')
+          ? html`<div class="page" ?hidden=${this.view !== 'atlas'}><atlas-view .device=${s.sharedDevice?.device ?? null}
+        .backend=${s.sharedDevice ? 'gpu' : 'cpu'}></atlas-view></div>`
+          : nothing
+      }
+      ${
+        this.benchRunning && this.view !== 'bench'
+          ? html`<p class="bench-note" role="status">A benchmark is running on the Benchmark page:
+        training here shares the processor and the GPU with it, and would slow both and skew its numbers.</p>`
+          : nothing
+      }
+      ${
+        this.opened.has('bench')
+          ? html`<div class="page" ?hidden=${this.view !== 'bench'}><bench-view .gpu=${s.sharedDevice}
+        @bench-running=${(e: Event) => {
+          this.benchRunning = (e as BenchRunningEvent).running;
+        }}></bench-view></div>`
+          : nothing
+      }
       <div class="layout" ?hidden=${this.view !== 'playground'}>
         <aside aria-label="Settings">
           <lesson-panel .store=${s}></lesson-panel>
@@ -207,5 +243,7 @@ export class PlaygroundApp extends LitElement {
 customElements.define('playground-app', PlaygroundApp);
 
 declare global {
-  interface HTMLElementTagNameMap { 'playground-app': PlaygroundApp }
+  interface HTMLElementTagNameMap {
+    'playground-app': PlaygroundApp;
+  }
 }

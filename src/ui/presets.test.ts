@@ -30,7 +30,10 @@ describe('lessons', () => {
   it('XOR (2-2-1, sigmoid, mse, sgd) reaches accuracy 1.0 within its epochs with seed 1', async () => {
     const { config, records } = await train('xor');
     expect(config).toMatchObject({ seed: 1, loss: 'mse', optimizer: { name: 'sgd' } });
-    expect(config.layers.map((l) => [l.units, l.activation.name])).toEqual([[2, 'sigmoid'], [1, 'sigmoid']]);
+    expect(config.layers.map((l) => [l.units, l.activation.name])).toEqual([
+      [2, 'sigmoid'],
+      [1, 'sigmoid'],
+    ]);
     expect(config.epochs).toBeLessThanOrEqual(2000);
     const first = records.find((r) => r.accuracy === 1);
     expect(first, 'accuracy 1.0 reached').toBeDefined();

@@ -16,15 +16,20 @@ import { uiStyles } from './styles';
 import { parseConfigText } from './url-state';
 
 export class SharePanel extends LitElement {
-  static override styles = [uiStyles, css`
+  static override styles = [
+    uiStyles,
+    css`
     .actions { display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap: 6px; }
     .actions button, .actions label.button { width: 100%; text-align: center; }
     label.button { display: inline-block; border: 1px solid #afb8c1; border-radius: 6px; background: #f6f8fa; padding: 4px 10px; cursor: pointer; font-size: 13px; }
     label.button:focus-within { outline: 2px solid #0969da; }
     label.button input { position: absolute; opacity: 0; width: 1px; height: 1px; }
-  `];
+  `,
+  ];
   static override properties: PropertyDeclarations = {
-    store: { attribute: false }, error: { state: true }, done: { state: true },
+    store: { attribute: false },
+    error: { state: true },
+    done: { state: true },
   };
   declare store: PlaygroundStore;
   declare error: string | null;
@@ -32,7 +37,11 @@ export class SharePanel extends LitElement {
 
   constructor() {
     super();
-    new StoreController(this, () => this.store, (s) => [s.stateVersion, s.notice, s.phase]);
+    new StoreController(
+      this,
+      () => this.store,
+      (s) => [s.stateVersion, s.notice, s.phase],
+    );
     this.error = null;
     this.done = null;
   }
@@ -78,7 +87,11 @@ export class SharePanel extends LitElement {
     if (!f) return;
     await this.guard(async () => {
       let doc: unknown;
-      try { doc = JSON.parse(await readText(f)); } catch (err) { throw new ConfigError('weights', `is not valid JSON (${(err as Error).message})`); }
+      try {
+        doc = JSON.parse(await readText(f));
+      } catch (err) {
+        throw new ConfigError('weights', `is not valid JSON (${(err as Error).message})`);
+      }
       await this.store.loadWeights(doc);
     }, `Weights loaded from ${f.name}.`);
     input.value = '';
@@ -92,15 +105,17 @@ export class SharePanel extends LitElement {
     const s = this.store;
     const cfg = s.state.config;
     const built = s.runs.length > 0 && s.runs.every((r) => r.engine);
-    const script = () => kerasScript(cfg, {
-      title: findLesson(s.state.lesson)?.title,
-      csvFile: s.csv?.fileName, csvHeader: s.csv?.header,
-    });
+    const script = () =>
+      kerasScript(cfg, {
+        title: findLesson(s.state.lesson)?.title,
+        csvFile: s.csv?.fileName,
+        csvHeader: s.csv?.header,
+      });
     return html`<section class="card" aria-labelledby="share-h">
       <h2 id="share-h">Share and keep</h2>
       <div class="actions">
         <button @click=${this.copyLink}>Copy link</button>
-        <button @click=${() => this.guard(() => download(this.name('json', '-config'), JSON.stringify(configToJSON(cfg), null, 2) + '\n'), 'Config saved.')}>Export config JSON</button>
+        <button @click=${() => this.guard(() => download(this.name('json', '-config'), `${JSON.stringify(configToJSON(cfg), null, 2)}\n`), 'Config saved.')}>Export config JSON</button>
         ${this.file('Import config JSON', '.json,application/json', (e) => this.openConfig(e))}
         <button @click=${() => this.guard(() => download(this.name('py'), script(), 'text/x-python'), 'Keras script saved.')}>Export Keras script</button>
         <button ?disabled=${!built} @click=${() => this.guard(() => download(this.name('csv', '-stats'), statsToCsv(s.runs), 'text/csv'), 'Statistics saved.')}>Export statistics CSV</button>
@@ -116,5 +131,7 @@ export class SharePanel extends LitElement {
 customElements.define('share-panel', SharePanel);
 
 declare global {
-  interface HTMLElementTagNameMap { 'share-panel': SharePanel }
+  interface HTMLElementTagNameMap {
+    'share-panel': SharePanel;
+  }
 }

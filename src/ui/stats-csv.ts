@@ -6,7 +6,10 @@
  */
 import { LAYER_SERIES, type TrainingHistory } from '../train/history';
 
-export interface CsvRun { label: string; history: TrainingHistory }
+export interface CsvRun {
+  label: string;
+  history: TrainingHistory;
+}
 
 const num = (v: number) => (Number.isNaN(v) ? '' : String(v));
 const quote = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
@@ -18,10 +21,17 @@ export function statsToCsv(runs: readonly CsvRun[]): string {
   const rows = [head.join(',')];
   for (const { label, history: h } of runs) {
     for (let i = 0; i < h.step.length; i++) {
-      const row = [quote(label), String(h.step[i]), num(h.loss[i]), num(h.accuracy[i]), num(h.testLoss[i]), num(h.testAccuracy[i])];
+      const row = [
+        quote(label),
+        String(h.step[i]),
+        num(h.loss[i]),
+        num(h.accuracy[i]),
+        num(h.testLoss[i]),
+        num(h.testAccuracy[i]),
+      ];
       for (let l = 0; l < layers; l++) for (const s of LAYER_SERIES) row.push(num(h.layers[l]?.[s][i] ?? NaN));
       rows.push(row.join(','));
     }
   }
-  return rows.join('\n') + '\n';
+  return `${rows.join('\n')}\n`;
 }

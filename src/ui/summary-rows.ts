@@ -4,7 +4,12 @@
 import type { RunConfig } from '../core/types';
 import { layerShapes } from '../train/model';
 
-export interface SummaryRow { name: string; type: string; shape: string; params: number }
+export interface SummaryRow {
+  name: string;
+  type: string;
+  shape: string;
+  params: number;
+}
 
 /** Keras names Dense layers dense, dense_1, dense_2, ... */
 export function summaryRows(cfg: RunConfig): SummaryRow[] {
@@ -22,4 +27,3 @@ export function formatBytes(bytes: number): string {
   if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(2)} MB`;
   return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
 }
-

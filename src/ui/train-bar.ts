@@ -9,8 +9,14 @@ import { StoreController } from './store-controller';
 import { uiStyles } from './styles';
 
 const PHASE_TEXT: Record<string, string> = {
-  starting: 'Starting', building: 'Building', ready: 'Ready', playing: 'Training', paused: 'Paused',
-  done: 'Done', error: 'Stopped', lost: 'GPU lost',
+  starting: 'Starting',
+  building: 'Building',
+  ready: 'Ready',
+  playing: 'Training',
+  paused: 'Paused',
+  done: 'Done',
+  error: 'Stopped',
+  lost: 'GPU lost',
 };
 
 export function formatRate(v: number): string {
@@ -26,7 +32,9 @@ export function formatLoss(v: number | undefined): string {
 }
 
 export class TrainBar extends LitElement {
-  static override styles = [uiStyles, css`
+  static override styles = [
+    uiStyles,
+    css`
     :host { display: block; }
     .bar { display: flex; flex-wrap: wrap; gap: 6px 12px; align-items: center; background: #fff; border: 1px solid #d0d7de;
       border-radius: 8px; padding: 8px 10px; }
@@ -38,7 +46,8 @@ export class TrainBar extends LitElement {
     [role='status'] { flex: 1 1 320px; margin: 0; font-variant-numeric: tabular-nums; font-size: 12.5px; }
     .backend { font-weight: 700; padding: 1px 6px; border-radius: 4px; background: #ddf4ff; color: #0550ae; }
     .backend.cpu { background: #fff8c5; color: #7d4e00; }
-  `];
+  `,
+  ];
   static override properties: PropertyDeclarations = { store: { attribute: false } };
   declare store: PlaygroundStore;
 
@@ -61,7 +70,7 @@ export class TrainBar extends LitElement {
     const test = run?.history.latestTest;
     return html`<p role="status" aria-live="polite" aria-atomic="true" data-backend=${backend.toLowerCase()}
         data-phase=${s.phase} data-step=${step} data-accuracy=${rec?.accuracy ?? ''} data-loss=${rec?.loss ?? ''}>
-      <span class="backend ${backend.toLowerCase()}" title=${s.backend === 'gpu' ? s.gpu.adapter ?? '' : 'CPU backend'}>${backend}</span>
+      <span class="backend ${backend.toLowerCase()}" title=${s.backend === 'gpu' ? (s.gpu.adapter ?? '') : 'CPU backend'}>${backend}</span>
       ${PHASE_TEXT[s.phase]}${s.runs.length > 1 ? ` · ${s.runs.length} runs (${run?.label} shown)` : ''}
       · step ${step.toLocaleString('en-US')} · epoch ${epoch.toLocaleString('en-US')}${perEpoch ? ` of ${s.state.config.epochs.toLocaleString('en-US')}` : ''}
       · loss ${formatLoss(rec?.loss)} · accuracy ${acc}
@@ -77,9 +86,11 @@ export class TrainBar extends LitElement {
     const compare = s.state.mode === 'compare';
     return html`<div class="bar" role="toolbar" aria-label="Training controls">
       <div class="buttons">
-        ${s.playing
-          ? html`<button class="primary play" @click=${() => s.pause()} aria-keyshortcuts="Space">Pause</button>`
-          : html`<button class="primary play" @click=${() => s.play()} ?disabled=${broken} aria-keyshortcuts="Space">${s.phase === 'done' ? 'Continue' : 'Play'}</button>`}
+        ${
+          s.playing
+            ? html`<button class="primary play" @click=${() => s.pause()} aria-keyshortcuts="Space">Pause</button>`
+            : html`<button class="primary play" @click=${() => s.play()} ?disabled=${broken} aria-keyshortcuts="Space">${s.phase === 'done' ? 'Continue' : 'Play'}</button>`
+        }
         <button @click=${() => s.stepOnce()} ?disabled=${busy || broken}>Step</button>
         <button @click=${() => s.reset()} ?disabled=${busy || broken} title="Re-initialize with the same seed">Reset</button>
         <button @click=${() => s.newSeed()} ?disabled=${busy} title="Re-initialize and re-sample with a new seed">New seed</button>
@@ -96,5 +107,7 @@ export class TrainBar extends LitElement {
 customElements.define('train-bar', TrainBar);
 
 declare global {
-  interface HTMLElementTagNameMap { 'train-bar': TrainBar }
+  interface HTMLElementTagNameMap {
+    'train-bar': TrainBar;
+  }
 }

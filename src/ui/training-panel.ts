@@ -24,7 +24,11 @@ export class TrainingPanel extends LitElement {
 
   constructor() {
     super();
-    new StoreController(this, () => this.store, (s) => [s.stateVersion, s.gpu.status]);
+    new StoreController(
+      this,
+      () => this.store,
+      (s) => [s.stateVersion, s.gpu.status],
+    );
   }
 
   private set(key: string, value: unknown): void {
@@ -37,7 +41,12 @@ export class TrainingPanel extends LitElement {
     this.set('optimizer', patch.name ? { name: patch.name } : { ...o, ...patch });
   }
 
-  private num(label: string, value: number, set: (v: number) => void, attrs: { min?: number; max?: number; step?: string } = {}): TemplateResult {
+  private num(
+    label: string,
+    value: number,
+    set: (v: number) => void,
+    attrs: { min?: number; max?: number; step?: string } = {},
+  ): TemplateResult {
     return html`<label class="field">${label}<input type="number" min=${attrs.min ?? ''} max=${attrs.max ?? ''} step=${attrs.step ?? 'any'}
       .value=${String(value)} @change=${(e: Event) => set(Number((e.target as HTMLInputElement).value))} /></label>`;
   }
@@ -59,8 +68,12 @@ export class TrainingPanel extends LitElement {
             ${OPTIMIZERS.map((n) => html`<option .selected=${n === o.name}>${n}</option>`)}
           </select></label>
         ${OPT_PARAMS[o.name].map((k) => this.num(k, o[k] as number, (v) => this.setOpt({ [k]: v }), { min: 0 }))}
-        ${o.name === 'sgd' ? html`<label class="inline"><input type="checkbox" .checked=${o.nesterov}
-          @change=${(e: Event) => this.setOpt({ nesterov: (e.target as HTMLInputElement).checked })} />nesterov</label>` : nothing}
+        ${
+          o.name === 'sgd'
+            ? html`<label class="inline"><input type="checkbox" .checked=${o.nesterov}
+          @change=${(e: Event) => this.setOpt({ nesterov: (e.target as HTMLInputElement).checked })} />nesterov</label>`
+            : nothing
+        }
         ${this.num('Batch size', c.batch_size, (v) => this.set('batch_size', v), { min: 1, step: '1' })}
         ${this.num('Epochs', c.epochs, (v) => this.set('epochs', v), { min: 0, step: '1' })}
         ${this.num('Record every (steps)', c.log_every, (v) => this.set('log_every', v), { min: 1, step: '1' })}
@@ -83,5 +96,7 @@ export class TrainingPanel extends LitElement {
 customElements.define('training-panel', TrainingPanel);
 
 declare global {
-  interface HTMLElementTagNameMap { 'training-panel': TrainingPanel }
+  interface HTMLElementTagNameMap {
+    'training-panel': TrainingPanel;
+  }
 }

@@ -5,15 +5,20 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../core/config';
 import { parseInitializer } from '../core/initializers';
-import { defaultState, decodeUrl, encodeHash, compactConfigJSON } from './url-state';
 import { formatInitSpec, initLabel, parseInitList } from './initializer-spec';
+import { compactConfigJSON, decodeUrl, defaultState, encodeHash } from './url-state';
 
 const deep = parseConfig({
   seed: 42,
   dataset: { name: 'spiral', samples: 300, noise: 0.2, test_fraction: 0.1 },
   layers: [
     ...Array.from({ length: 50 }, () => ({ units: 1024, activation: 'relu', kernel_initializer: 'he_normal' })),
-    { units: 8, activation: { name: 'leaky_relu', alpha: 0.1 }, kernel_initializer: { class_name: 'RandomNormal', config: { stddev: 0.3 } }, bias_initializer: 'ones' },
+    {
+      units: 8,
+      activation: { name: 'leaky_relu', alpha: 0.1 },
+      kernel_initializer: { class_name: 'RandomNormal', config: { stddev: 0.3 } },
+      bias_initializer: 'ones',
+    },
     { units: 2, activation: 'softmax' },
   ],
   loss: 'categorical_crossentropy',
@@ -25,8 +30,15 @@ const deep = parseConfig({
 
 describe('url state', () => {
   it('round-trips every property', () => {
-    const s = { ...defaultState(), config: deep, backend: 'cpu' as const, mode: 'compare' as const,
-      compare: parseInitList('zeros,random_normal:stddev=0.01,variance_scaling:scale=2:mode=fan_in'), target: 0.05, lesson: 'xor' };
+    const s = {
+      ...defaultState(),
+      config: deep,
+      backend: 'cpu' as const,
+      mode: 'compare' as const,
+      compare: parseInitList('zeros,random_normal:stddev=0.01,variance_scaling:scale=2:mode=fan_in'),
+      target: 0.05,
+      lesson: 'xor',
+    };
     const back = decodeUrl(encodeHash(s));
     expect(back.errors).toEqual([]);
     expect(back.state.config).toEqual(deep);
@@ -45,7 +57,13 @@ describe('url state', () => {
   });
 
   it('accepts ?config= with plain JSON and run=1', () => {
-    const json = JSON.stringify({ dataset: 'xor', layers: [{ units: 2, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }] });
+    const json = JSON.stringify({
+      dataset: 'xor',
+      layers: [
+        { units: 2, activation: 'tanh' },
+        { units: 1, activation: 'sigmoid' },
+      ],
+    });
     const { state, errors } = decodeUrl('', `?config=${encodeURIComponent(json)}&run=1`);
     expect(errors).toEqual([]);
     expect(state.config.dataset.name).toBe('xor');
@@ -63,7 +81,9 @@ describe('url state', () => {
     expect(decodeUrl('?config=%7Bnope').errors[0]).toMatch(/^config is not valid JSON/);
     expect(decodeUrl('#c=***').errors[0]).toMatch(/^config is not valid base64url/);
     expect(decodeUrl('#backend=tpu&target=-1').errors).toEqual([
-      'backend must be one of gpu, cpu, got "tpu"', 'target must be a positive number, got "-1"']);
+      'backend must be one of gpu, cpu, got "tpu"',
+      'target must be a positive number, got "-1"',
+    ]);
     expect(decodeUrl('#compare=glorot_uniform,nope').errors[0]).toMatch(/^compare\[1\]\.name must be one of zeros/);
   });
 });

@@ -14,15 +14,22 @@ import { initializerToKeras, parseInitializer } from '../core/initializers';
 import type { Initializer, RunConfig } from '../core/types';
 import type { BackendName } from '../train/create';
 import type { Mode, PageState } from '../train/store';
+
 export type { Mode, PageState };
+
 import { DEFAULT_TARGET_LOSS, defaultCompare, defaultConfig } from './defaults';
 import { formatInitList, parseInitList } from './initializer-spec';
 import { findLesson, LESSONS, lessonState } from './presets';
 
 export function defaultState(): PageState {
   return {
-    config: defaultConfig(), backend: 'gpu', mode: 'single', compare: defaultCompare(),
-    target: DEFAULT_TARGET_LOSS, lesson: null, run: false,
+    config: defaultConfig(),
+    backend: 'gpu',
+    mode: 'single',
+    compare: defaultCompare(),
+    target: DEFAULT_TARGET_LOSS,
+    lesson: null,
+    run: false,
   };
 }
 
@@ -39,27 +46,42 @@ interface Prop<K extends keyof PageState> {
 
 function oneOf<T extends string>(key: string, allowed: readonly T[]) {
   return (s: string): T => {
-    if (!allowed.includes(s as T)) throw new ConfigError(key, `must be one of ${allowed.join(', ')}, got ${JSON.stringify(s)}`);
+    if (!allowed.includes(s as T))
+      throw new ConfigError(key, `must be one of ${allowed.join(', ')}, got ${JSON.stringify(s)}`);
     return s as T;
   };
 }
 
 /** Every property the URL carries. Order decides the order of keys in the hash. */
 export const PROPS: { [K in keyof PageState]: Prop<K> }[keyof PageState][] = [
-  { name: 'config', key: 'c', encode: (c: RunConfig) => toBase64Url(JSON.stringify(compactConfigJSON(c))), decode: (s: string) => parseConfigText(fromBase64Url(s)) },
+  {
+    name: 'config',
+    key: 'c',
+    encode: (c: RunConfig) => toBase64Url(JSON.stringify(compactConfigJSON(c))),
+    decode: (s: string) => parseConfigText(fromBase64Url(s)),
+  },
   { name: 'backend', key: 'backend', encode: (b: BackendName) => b, decode: oneOf('backend', ['gpu', 'cpu'] as const) },
   { name: 'mode', key: 'mode', encode: (m: Mode) => m, decode: oneOf('mode', ['single', 'compare'] as const) },
   { name: 'compare', key: 'compare', encode: formatInitList, decode: (s: string) => parseInitList(s, 'compare') },
   {
-    name: 'target', key: 'target', encode: String,
+    name: 'target',
+    key: 'target',
+    encode: String,
     decode: (s: string) => {
       const v = Number(s);
-      if (!(v > 0) || !Number.isFinite(v)) throw new ConfigError('target', `must be a positive number, got ${JSON.stringify(s)}`);
+      if (!(v > 0) || !Number.isFinite(v))
+        throw new ConfigError('target', `must be a positive number, got ${JSON.stringify(s)}`);
       return v;
     },
   },
   { name: 'lesson', key: 'lesson', encode: (l: string | null) => l ?? '', decode: (s: string) => s || null },
-  { name: 'run', key: 'run', encode: (r: boolean) => (r ? '1' : ''), decode: (s: string) => s === '1' || s === 'true', readOnly: true },
+  {
+    name: 'run',
+    key: 'run',
+    encode: (r: boolean) => (r ? '1' : ''),
+    decode: (s: string) => s === '1' || s === 'true',
+    readOnly: true,
+  },
 ];
 
 /**
@@ -124,7 +146,7 @@ export function encodeHash(state: PageState): string {
     if (p.name !== 'config' && v === (p.encode as (v: unknown) => string)(dflt[p.name])) continue;
     parts.push(`${p.key}=${encodeURIComponent(v)}`);
   }
-  return '#' + parts.join('&');
+  return `#${parts.join('&')}`;
 }
 
 export interface DecodedUrl {
@@ -143,7 +165,9 @@ export function decodeUrl(hash: string, search = ''): DecodedUrl {
   const h = new URLSearchParams(hash.replace(/^#/, ''));
   const q = new URLSearchParams(search.replace(/^\?/, ''));
   const get = (key: string) => q.get(key) ?? h.get(key);
-  const write = <K extends keyof PageState>(name: K, v: PageState[K]) => { state[name] = v; };
+  const write = <K extends keyof PageState>(name: K, v: PageState[K]) => {
+    state[name] = v;
+  };
   for (const p of PROPS) {
     let raw = get(p.key);
     let decode = p.decode as (s: string) => unknown;

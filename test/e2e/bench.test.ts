@@ -12,7 +12,7 @@ import type { ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { BenchOptions } from '../../src/bench/spec';
 import type { BenchResults } from '../../src/bench/types';
-import { CHROMIUM, colouredPixels, launch, screenshotPath, serve, watchedPage, type Watched } from './harness';
+import { CHROMIUM, colouredPixels, launch, screenshotPath, serve, type Watched, watchedPage } from './harness';
 
 let server: ViteDevServer;
 let url: string;
@@ -34,10 +34,19 @@ afterAll(async () => {
 /** Small enough for SwiftShader on a busy 2-core machine; every part and engine still runs. */
 const SMALL: Partial<BenchOptions> = {
   parts: { ceiling: true, products: true, training: true, atlas: false },
-  sizes: [64, 128], rungs: ['xor', 'circle'], repeats: 2, minRepeats: 1, targetMs: 20, budgetMs: 4000,
+  sizes: [64, 128],
+  rungs: ['xor', 'circle'],
+  repeats: 2,
+  minRepeats: 1,
+  targetMs: 20,
+  budgetMs: 4000,
 };
 
-interface ViewState { results: BenchResults | null; error: string; running: boolean }
+interface ViewState {
+  results: BenchResults | null;
+  error: string;
+  running: boolean;
+}
 
 /** Opens the Benchmark page of `w`; `state` reads the view's run, `run` starts one with `options`. */
 async function benchPage(w: Watched) {
@@ -45,20 +54,27 @@ async function benchPage(w: Watched) {
   await w.page.getByRole('tab', { name: 'Benchmark' }).click();
   const view = w.page.locator('bench-view');
   await view.waitFor({ state: 'visible' });
-  const state = () => view.evaluate((el) => {
-    const v = el as unknown as ViewState;
-    return { results: v.results, error: v.error, running: v.running };
-  }) as Promise<ViewState>;
+  const state = () =>
+    view.evaluate((el) => {
+      const v = el as unknown as ViewState;
+      return { results: v.results, error: v.error, running: v.running };
+    }) as Promise<ViewState>;
   const run = async (options: Partial<BenchOptions>) => {
-    await view.evaluate((el, o) => { (el as unknown as { options: unknown }).options = o; }, options);
+    await view.evaluate((el, o) => {
+      (el as unknown as { options: unknown }).options = o;
+    }, options);
     await w.page.getByRole('button', { name: 'Run benchmark' }).click();
   };
   /** The view's state once no run is going on: results, or the error a failed run shows. */
-  const settled = (timeout: number, needResult = true) => vi.waitFor(async () => {
-    const s = await state();
-    if (s.running || (needResult && !s.results && !s.error)) throw new Error('still running');
-    return s;
-  }, { timeout, interval: 500 });
+  const settled = (timeout: number, needResult = true) =>
+    vi.waitFor(
+      async () => {
+        const s = await state();
+        if (s.running || (needResult && !s.results && !s.error)) throw new Error('still running');
+        return s;
+      },
+      { timeout, interval: 500 },
+    );
   return { view, run, settled };
 }
 
@@ -91,11 +107,16 @@ describe.skipIf(!existsSync(CHROMIUM))('benchmark view (SwiftShader)', () => {
       expect(t.status, `${t.rung} ${t.engine}: ${t.reason}`).toBe('ok');
       expect(t.msPerStep! * t.stepsPerSec!).toBeCloseTo(1000, 6);
     }
-    expect(results.training.filter((t) => t.engine.startsWith('ours-gpu')).every((t) => t.dispatchesPerStep! > 0)).toBe(true);
+    expect(results.training.filter((t) => t.engine.startsWith('ours-gpu')).every((t) => t.dispatchesPerStep! > 0)).toBe(
+      true,
+    );
 
     // What the view shows: the product chart, then the training chart; the targets and tables.
     expect(await colouredPixels(w.page, 'bench-view #chart canvas')).toBeGreaterThan(50);
-    await view.locator('label', { hasText: /^chart/ }).locator('select').selectOption('training');
+    await view
+      .locator('label', { hasText: /^chart/ })
+      .locator('select')
+      .selectOption('training');
     expect(await colouredPixels(w.page, 'bench-view #chart canvas')).toBeGreaterThan(50);
     expect(await view.locator('ol > li').count()).toBeGreaterThanOrEqual(4);
     // Whether ours is the fastest in every table, with the cells a peer wins.
@@ -103,7 +124,11 @@ describe.skipIf(!existsSync(CHROMIUM))('benchmark view (SwiftShader)', () => {
     expect(fastest).toMatch(/^\[(met|missed)\] Our engine \(GPU or CPU\) is the fastest in every table/);
     expect(fastest).toMatch(/ours fastest in \d+ of 8 cells with a peer measured/);
     const captions = await view.locator('table caption').allInnerTexts();
-    for (const want of [/forward/, /dX/, /dW/, /[Tt]raining/]) expect(captions.some((c) => want.test(c)), String(want)).toBe(true);
+    for (const want of [/forward/, /dX/, /dW/, /[Tt]raining/])
+      expect(
+        captions.some((c) => want.test(c)),
+        String(want),
+      ).toBe(true);
     await w.page.screenshot({ path: screenshotPath('10-benchmark-run') });
     await view.locator('table').last().scrollIntoViewIfNeeded();
     await w.page.screenshot({ path: screenshotPath('10-benchmark-tables') });
@@ -119,22 +144,34 @@ describe.skipIf(!existsSync(CHROMIUM))('benchmark view (SwiftShader)', () => {
     const csv = await save('Export CSV');
     expect(csv.name).toMatch(/^bench-[\d-]+\.csv$/);
     const lines = csv.text.trim().split('\n');
-    expect(lines[0]).toBe('kind,cell,size_or_batch,engine,status,median_ms,min_ms,max_ms,repeats,iters,gflops,ceiling_fraction,samples_per_s,reason');
+    expect(lines[0]).toBe(
+      'kind,cell,size_or_batch,engine,status,median_ms,min_ms,max_ms,repeats,iters,gflops,ceiling_fraction,samples_per_s,reason',
+    );
     expect(lines).toHaveLength(1 + results.products.length + results.training.length);
     const forward64 = results.products.find((p) => p.form === 'forward' && p.size === 64 && p.engine === 'ours-gpu')!;
-    expect(Number(lines.find((l) => l.startsWith('product,forward,64,ours-gpu,'))!.split(',')[5])).toBe(forward64.timing!.median);
+    expect(Number(lines.find((l) => l.startsWith('product,forward,64,ours-gpu,'))!.split(',')[5])).toBe(
+      forward64.timing!.median,
+    );
     // A visit to the playground and back keeps the run.
     await w.page.getByRole('tab', { name: 'Playground' }).click();
     await w.page.locator('chart-board').waitFor({ state: 'visible' });
     expect(await view.isVisible()).toBe(false);
     await w.page.getByRole('tab', { name: 'Benchmark' }).click();
     await view.waitFor({ state: 'visible' });
-    expect(await view.evaluate((el) => (el as unknown as { results: BenchResults | null }).results?.date)).toBe(results.date);
+    expect(await view.evaluate((el) => (el as unknown as { results: BenchResults | null }).results?.date)).toBe(
+      results.date,
+    );
     expect(await view.locator('table caption').allInnerTexts()).toEqual(captions);
 
     // A narrow window: the chart follows the view's width, and nothing widens the page.
     await w.page.setViewportSize({ width: 420, height: 900 });
-    await vi.waitFor(async () => expect(await view.locator('#chart canvas').evaluate((c) => c.getBoundingClientRect().width)).toBeLessThanOrEqual(420), { timeout: 10_000 });
+    await vi.waitFor(
+      async () =>
+        expect(
+          await view.locator('#chart canvas').evaluate((c) => c.getBoundingClientRect().width),
+        ).toBeLessThanOrEqual(420),
+      { timeout: 10_000 },
+    );
     expect(await w.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(420);
     expect(await colouredPixels(w.page, 'bench-view #chart canvas')).toBeGreaterThan(50);
     await view.locator('#chart').scrollIntoViewIfNeeded();

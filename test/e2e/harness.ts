@@ -8,14 +8,20 @@
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const OUT = fileURLToPath(new URL('../../test-output/', import.meta.url));
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-const BASE_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const BASE_ARGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 export async function serve(): Promise<{ server: ViteDevServer; url: string }> {
   const server = await createServer({
@@ -40,13 +46,18 @@ export function launch(webgpu: boolean): Promise<Browser> {
   });
 }
 
-export interface Watched { page: Page; errors: string[] }
+export interface Watched {
+  page: Page;
+  errors: string[];
+}
 
 /** A page in `context` whose console errors and uncaught exceptions are collected. */
 export async function watchedPage(context: BrowserContext): Promise<Watched> {
   const page = await context.newPage();
   const errors: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   return { page, errors };
 }
@@ -57,26 +68,39 @@ export function screenshotPath(name: string): string {
 }
 
 /** The status line's data attributes. */
-export async function status(page: Page): Promise<{ text: string; backend: string; phase: string; step: number; accuracy: number }> {
+export async function status(
+  page: Page,
+): Promise<{ text: string; backend: string; phase: string; step: number; accuracy: number }> {
   const el = page.getByRole('status');
   const [text, backend, phase, step, accuracy] = await Promise.all([
-    el.innerText(), el.getAttribute('data-backend'), el.getAttribute('data-phase'), el.getAttribute('data-step'), el.getAttribute('data-accuracy'),
+    el.innerText(),
+    el.getAttribute('data-backend'),
+    el.getAttribute('data-phase'),
+    el.getAttribute('data-step'),
+    el.getAttribute('data-accuracy'),
   ]);
-  return { text, backend: backend ?? '', phase: phase ?? '', step: Number(step), accuracy: accuracy ? Number(accuracy) : NaN };
+  return {
+    text: text ?? '',
+    backend: backend ?? '',
+    phase: phase ?? '',
+    step: Number(step),
+    accuracy: accuracy ? Number(accuracy) : NaN,
+  };
 }
 
 /** Pixels of a canvas (inside the shadow roots) that are clearly coloured, i.e. data, not axes or grid. */
 export async function colouredPixels(page: Page, selector: string): Promise<number> {
   const canvases = page.locator(selector);
   let total = 0;
-  for (let i = 0; i < await canvases.count(); i++) {
+  for (let i = 0; i < (await canvases.count()); i++) {
     total += await canvases.nth(i).evaluate((c: HTMLCanvasElement) => {
       const ctx = c.getContext('2d');
       if (!ctx || c.width === 0 || c.height === 0) return 0;
       const d = ctx.getImageData(0, 0, c.width, c.height).data;
       let n = 0;
       for (let p = 0; p < d.length; p += 4) {
-        const max = Math.max(d[p], d[p + 1], d[p + 2]), min = Math.min(d[p], d[p + 1], d[p + 2]);
+        const max = Math.max(d[p], d[p + 1], d[p + 2]),
+          min = Math.min(d[p], d[p + 1], d[p + 2]);
         if (d[p + 3] > 128 && max - min > 60) n++;
       }
       return n;

@@ -10,7 +10,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, colouredPixels, launch, screenshotPath, serve, status, watchedPage, type Watched } from './harness';
+import { CHROMIUM, colouredPixels, launch, screenshotPath, serve, status, type Watched, watchedPage } from './harness';
 
 /** The system Chromium is installed by scripts/ensure.sh; without it these tests are skipped, never downloaded. */
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -35,7 +35,11 @@ afterAll(async () => {
 type Phase = 'ready' | 'playing' | 'paused' | 'done' | 'error' | 'lost' | 'building';
 
 async function waitPhase(page: Page, phases: Phase[], timeout = 90_000): Promise<void> {
-  await page.waitForFunction((p: string[]) => p.includes((globalThis as unknown as { playground?: { phase: string } }).playground?.phase ?? ''), phases as string[], { timeout });
+  await page.waitForFunction(
+    (p: string[]) => p.includes((globalThis as unknown as { playground?: { phase: string } }).playground?.phase ?? ''),
+    phases as string[],
+    { timeout },
+  );
 }
 
 async function open(w: Watched, path = ''): Promise<void> {
@@ -83,10 +87,17 @@ describe.skipIf(!HAVE_CHROMIUM)('playground with WebGPU (SwiftShader)', SLOW, ()
     await w.page.getByRole('combobox', { name: 'Load a lesson' }).selectOption('xor');
     await waitPhase(w.page, ['ready']);
     await w.page.getByRole('button', { name: 'Play' }).click();
-    await w.page.waitForFunction(() => {
-      const el = document.querySelector('playground-app')?.shadowRoot?.querySelector('train-bar')?.shadowRoot?.querySelector('[role="status"]');
-      return el?.getAttribute('data-accuracy') === '1';
-    }, null, { timeout: 150_000 });
+    await w.page.waitForFunction(
+      () => {
+        const el = document
+          .querySelector('playground-app')
+          ?.shadowRoot?.querySelector('train-bar')
+          ?.shadowRoot?.querySelector('[role="status"]');
+        return el?.getAttribute('data-accuracy') === '1';
+      },
+      null,
+      { timeout: 150_000 },
+    );
     const s = await status(w.page);
     expect(s.backend).toBe('gpu');
     expect(s.text).toContain('accuracy 1.000');
@@ -95,13 +106,27 @@ describe.skipIf(!HAVE_CHROMIUM)('playground with WebGPU (SwiftShader)', SLOW, ()
     await w.page.getByRole('button', { name: 'Pause' }).click();
     await waitPhase(w.page, ['paused']);
     await w.page.getByRole('button', { name: 'Step' }).click();
-    await w.page.waitForFunction(() => {
-      const s = (globalThis as unknown as { playground: { boundary: { step: number } | null; runs: { engine: { step: number } }[] } }).playground;
-      return s.boundary?.step === s.runs[0].engine.step;
-    }, null, { timeout: 60_000 });
+    await w.page.waitForFunction(
+      () => {
+        const s = (
+          globalThis as unknown as {
+            playground: { boundary: { step: number } | null; runs: { engine: { step: number } }[] };
+          }
+        ).playground;
+        return s.boundary?.step === s.runs[0].engine.step;
+      },
+      null,
+      { timeout: 60_000 },
+    );
     expect((await status(w.page)).accuracy).toBe(1);
     await w.page.waitForTimeout(300);
-    for (const chart of ['loss-chart', 'decision-boundary', 'depth-profile-chart', 'layer-series-chart', 'histogram-grid']) {
+    for (const chart of [
+      'loss-chart',
+      'decision-boundary',
+      'depth-profile-chart',
+      'layer-series-chart',
+      'histogram-grid',
+    ]) {
       expect(await colouredPixels(w.page, `${chart} canvas`), chart).toBeGreaterThan(50);
     }
     await w.page.screenshot({ path: screenshotPath('2-xor-trained') });
@@ -115,14 +140,20 @@ describe.skipIf(!HAVE_CHROMIUM)('playground with WebGPU (SwiftShader)', SLOW, ()
     expect(png.name).toMatch(/^xor-loss-seed1\.png$/);
     expect(readFileSync(png.path).subarray(1, 4).toString()).toBe('PNG');
     const csv = await save(/Export statistics CSV/);
-    expect(readFileSync(csv.path, 'utf8').split('\n')[0]).toMatch(/^run,step,loss,accuracy,test_loss,test_accuracy,layer0_act_mean/);
+    expect(readFileSync(csv.path, 'utf8').split('\n')[0]).toMatch(
+      /^run,step,loss,accuracy,test_loss,test_accuracy,layer0_act_mean/,
+    );
     const py = readFileSync((await save(/Export Keras script/)).path, 'utf8');
     expect(py).toContain('optimizer=keras.optimizers.SGD(learning_rate=2, momentum=0, nesterov=False),');
     const weights = await save(/Save weights/);
     await w.page.getByRole('button', { name: 'Reset' }).click();
     await waitPhase(w.page, ['ready']);
     await w.page.getByLabel('Load weights').setInputFiles(weights.path);
-    await w.page.waitForFunction(() => (globalThis as unknown as { playground: { notice: string | null } }).playground.notice?.startsWith('Weights loaded'));
+    await w.page.waitForFunction(() =>
+      (globalThis as unknown as { playground: { notice: string | null } }).playground.notice?.startsWith(
+        'Weights loaded',
+      ),
+    );
     expect((await status(w.page)).accuracy).toBe(1);
     expect(w.errors).toEqual([]);
     await w.page.close();
@@ -135,24 +166,43 @@ describe.skipIf(!HAVE_CHROMIUM)('playground with WebGPU (SwiftShader)', SLOW, ()
     await w.page.getByLabel('Batch size').fill('8');
     await w.page.getByLabel('Batch size').press('Enter');
     await w.page.getByRole('combobox', { name: 'Dataset' }).selectOption('spiral');
-    await w.page.waitForFunction(() => (globalThis as unknown as { playground: { state: { config: { dataset: { name: string } } } } }).playground.state.config.dataset.name === 'spiral');
+    await w.page.waitForFunction(
+      () =>
+        (globalThis as unknown as { playground: { state: { config: { dataset: { name: string } } } } }).playground.state
+          .config.dataset.name === 'spiral',
+    );
     await waitPhase(w.page, ['ready']);
     const link = w.page.url();
     expect(link).toContain('#c=');
-    const before = await w.page.evaluate(() => JSON.stringify((globalThis as unknown as { playground: { state: { config: unknown } } }).playground.state.config));
+    const before = await w.page.evaluate(() =>
+      JSON.stringify((globalThis as unknown as { playground: { state: { config: unknown } } }).playground.state.config),
+    );
     const again = await watchedPage(context);
     await open(again, link.slice(url.length));
-    const after = await again.page.evaluate(() => JSON.stringify((globalThis as unknown as { playground: { state: { config: unknown } } }).playground.state.config));
+    const after = await again.page.evaluate(() =>
+      JSON.stringify((globalThis as unknown as { playground: { state: { config: unknown } } }).playground.state.config),
+    );
     expect(after).toBe(before);
     expect(JSON.parse(after)).toMatchObject({ batch_size: 8, dataset: { name: 'spiral' } });
     await expect(again.page.getByLabel('Batch size').inputValue()).resolves.toBe('8');
 
-    const cfg = { dataset: 'xor', layers: [{ units: 3, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }], batch_size: 4, epochs: 50 };
+    const cfg = {
+      dataset: 'xor',
+      layers: [
+        { units: 3, activation: 'tanh' },
+        { units: 1, activation: 'sigmoid' },
+      ],
+      batch_size: 4,
+      epochs: 50,
+    };
     const run = await watchedPage(context);
     await open(run, `?config=${encodeURIComponent(JSON.stringify(cfg))}&run=1`);
     await waitPhase(run.page, ['playing', 'done']);
     expect(run.page.url()).toContain('#c=');
-    for (const x of [w, again, run]) { expect(x.errors).toEqual([]); await x.page.close(); }
+    for (const x of [w, again, run]) {
+      expect(x.errors).toEqual([]);
+      await x.page.close();
+    }
   });
 
   it('opens the defaults with an alert naming the field when the URL is invalid', async () => {
@@ -162,7 +212,11 @@ describe.skipIf(!HAVE_CHROMIUM)('playground with WebGPU (SwiftShader)', SLOW, ()
     await w.page.goto(`${url}?config=${encodeURIComponent(JSON.stringify(bad))}`);
     const alert = w.page.getByRole('alert');
     await expect(alert.innerText()).resolves.toContain('layers[1].units must be a positive integer, got 0');
-    const dataset = await w.page.evaluate(() => (globalThis as unknown as { playground: { state: { config: { dataset: { name: string } } } } }).playground.state.config.dataset.name);
+    const dataset = await w.page.evaluate(
+      () =>
+        (globalThis as unknown as { playground: { state: { config: { dataset: { name: string } } } } }).playground.state
+          .config.dataset.name,
+    );
     expect(dataset).toBe('circle');
     await w.page.goto(`${url}?config=%7Bnot%20json`);
     await expect(w.page.getByRole('alert').innerText()).resolves.toMatch(/config is not valid JSON/);
@@ -173,10 +227,15 @@ describe.skipIf(!HAVE_CHROMIUM)('playground with WebGPU (SwiftShader)', SLOW, ()
 
   it('refuses a network the device cannot hold, naming the field', async () => {
     const w = await watchedPage(context);
-    const huge = { dataset: 'gauss', layers: [{ units: 20000 }, { units: 20000 }, { units: 1, activation: 'sigmoid' }] };
+    const huge = {
+      dataset: 'gauss',
+      layers: [{ units: 20000 }, { units: 20000 }, { units: 1, activation: 'sigmoid' }],
+    };
     await open(w, `?config=${encodeURIComponent(JSON.stringify(huge))}`);
     await waitPhase(w.page, ['error']);
-    await expect(w.page.getByRole('alert').innerText()).resolves.toMatch(/layers\[1\]\.units gives a 20000x20000 kernel of [\d.]+ MiB, more than this GPU can bind/);
+    await expect(w.page.getByRole('alert').innerText()).resolves.toMatch(
+      /layers\[1\]\.units gives a 20000x20000 kernel of [\d.]+ MiB, more than this GPU can bind/,
+    );
     expect(w.errors).toEqual([]);
     await w.page.close();
   });
@@ -184,14 +243,24 @@ describe.skipIf(!HAVE_CHROMIUM)('playground with WebGPU (SwiftShader)', SLOW, ()
   it('shows the depth profile of a deep network', async () => {
     const w = await watchedPage(context);
     const deep = {
-      seed: 1, dataset: { name: 'random', samples: 256, dim: 64 },
-      layers: [...Array.from({ length: 50 }, () => ({ units: 64, activation: 'relu', kernel_initializer: 'glorot_uniform' })), { units: 1, activation: 'sigmoid' }],
-      loss: 'binary_crossentropy', batch_size: 32, log_every: 1,
+      seed: 1,
+      dataset: { name: 'random', samples: 256, dim: 64 },
+      layers: [
+        ...Array.from({ length: 50 }, () => ({ units: 64, activation: 'relu', kernel_initializer: 'glorot_uniform' })),
+        { units: 1, activation: 'sigmoid' },
+      ],
+      loss: 'binary_crossentropy',
+      batch_size: 32,
+      log_every: 1,
     };
     await open(w, `?config=${encodeURIComponent(JSON.stringify(deep))}`);
     expect((await status(w.page)).phase).toBe('ready');
     await w.page.getByRole('button', { name: 'Step' }).click();
-    await w.page.waitForFunction(() => (globalThis as unknown as { playground: { runs: { engine: { step: number } }[] } }).playground.runs[0].engine.step === 1);
+    await w.page.waitForFunction(
+      () =>
+        (globalThis as unknown as { playground: { runs: { engine: { step: number } }[] } }).playground.runs[0].engine
+          .step === 1,
+    );
     const depth = w.page.locator('depth-profile-chart');
     await depth.scrollIntoViewIfNeeded();
     await w.page.waitForTimeout(300);
@@ -209,7 +278,14 @@ describe.skipIf(!HAVE_CHROMIUM)('playground with WebGPU (SwiftShader)', SLOW, ()
     const rows = w.page.getByRole('table', { name: 'Comparison results' }).locator('tbody tr');
     await expect(rows.count()).resolves.toBe(2);
     await w.page.getByRole('button', { name: 'Play' }).click();
-    await w.page.waitForFunction(() => (globalThis as unknown as { playground: { runs: { engine: { step: number } }[] } }).playground.runs.every((r) => r.engine.step >= 20), null, { timeout: 90_000 });
+    await w.page.waitForFunction(
+      () =>
+        (globalThis as unknown as { playground: { runs: { engine: { step: number } }[] } }).playground.runs.every(
+          (r) => r.engine.step >= 20,
+        ),
+      null,
+      { timeout: 90_000 },
+    );
     await w.page.getByRole('button', { name: 'Pause' }).click();
     await waitPhase(w.page, ['paused']);
     expect((await status(w.page)).backend).toBe('gpu');
@@ -224,7 +300,9 @@ describe.skipIf(!HAVE_CHROMIUM)('playground with WebGPU (SwiftShader)', SLOW, ()
     await w.page.getByRole('button', { name: 'Play' }).click();
     await waitPhase(w.page, ['playing']);
     const before = await w.page.url();
-    await w.page.evaluate(() => (globalThis as unknown as { playground: { device: GPUDevice } }).playground.device.destroy());
+    await w.page.evaluate(() =>
+      (globalThis as unknown as { playground: { device: GPUDevice } }).playground.device.destroy(),
+    );
     await waitPhase(w.page, ['lost']);
     await expect(w.page.getByRole('alert').innerText()).resolves.toContain('The GPU device was lost');
     expect(w.page.url()).toBe(before);
@@ -235,13 +313,16 @@ describe.skipIf(!HAVE_CHROMIUM)('playground with WebGPU (SwiftShader)', SLOW, ()
     expect(w.errors.filter((e) => !/destroyed|lost/i.test(e))).toEqual([]);
     await w.page.close();
   });
-
 });
 
 describe.skipIf(!HAVE_CHROMIUM)('playground without WebGPU', SLOW, () => {
   let browser: Browser;
-  beforeAll(async () => { if (HAVE_CHROMIUM) browser = await launch(false); }, 60_000);
-  afterAll(async () => { await browser?.close(); });
+  beforeAll(async () => {
+    if (HAVE_CHROMIUM) browser = await launch(false);
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
 
   it('says so plainly and trains XOR on the CPU backend', async () => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -268,10 +349,16 @@ describe.skipIf(!HAVE_CHROMIUM)('playground without WebGPU', SLOW, () => {
     const w = await watchedPage(ctx);
     await open(w);
     const good = screenshotPath('quadrants').replace(/\.png$/, '.csv');
-    const rows = Array.from({ length: 120 }, (_, i) => { const x = ((i * 37) % 120) / 60 - 1, y = ((i * 53) % 120) / 60 - 1; return `${x},${y},${x * y > 0 ? 1 : 0}`; });
+    const rows = Array.from({ length: 120 }, (_, i) => {
+      const x = ((i * 37) % 120) / 60 - 1,
+        y = ((i * 53) % 120) / 60 - 1;
+      return `${x},${y},${x * y > 0 ? 1 : 0}`;
+    });
     writeFileSync(good, `x,y,label\n${rows.join('\n')}\n`);
     await w.page.getByLabel('Open a CSV file').setInputFiles(good);
-    await w.page.waitForFunction(() => (globalThis as unknown as { playground: { csv: unknown; phase: string } }).playground.csv !== null);
+    await w.page.waitForFunction(
+      () => (globalThis as unknown as { playground: { csv: unknown; phase: string } }).playground.csv !== null,
+    );
     await waitPhase(w.page, ['ready']);
     await expect(w.page.getByRole('combobox', { name: 'Dataset' }).inputValue()).resolves.toBe('__csv');
     await w.page.getByRole('button', { name: 'Play' }).click();
@@ -279,7 +366,9 @@ describe.skipIf(!HAVE_CHROMIUM)('playground without WebGPU', SLOW, () => {
     const bad = good.replace(/quadrants\.csv$/, 'bad.csv');
     writeFileSync(bad, 'x,y,label\n1,2,0\n3,oops,1\n');
     await w.page.getByLabel('Open a CSV file').setInputFiles(bad);
-    await expect(w.page.getByRole('alert').innerText()).resolves.toBe('bad.csv: line 3, column 2: "oops" is not a number');
+    await expect(w.page.getByRole('alert').innerText()).resolves.toBe(
+      'bad.csv: line 3, column 2: "oops" is not a number',
+    );
     expect(w.errors).toEqual([]);
     await ctx.close();
   });
@@ -307,7 +396,9 @@ describe.skipIf(!HAVE_CHROMIUM)('playground without WebGPU', SLOW, () => {
 
   it('names the missing API when the browser has no navigator.gpu at all', async () => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    await ctx.addInitScript(() => Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined, configurable: true }));
+    await ctx.addInitScript(() =>
+      Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined, configurable: true }),
+    );
     const w = await watchedPage(ctx);
     await open(w);
     await expect(w.page.getByRole('note').innerText()).resolves.toContain('This browser does not offer WebGPU');

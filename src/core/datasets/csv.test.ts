@@ -39,7 +39,9 @@ describe('parseCsv', () => {
 
   it('names the line of a short row and of a bad label', () => {
     expect(() => parseCsv('1,2,0\n1,2\n')).toThrow('line 2, column 3: expected 3 columns like the first row, got 2');
-    expect(() => parseCsv('1,2,0\n1,2,0.5\n')).toThrow('line 2, column 3: the class label must be a non-negative integer');
+    expect(() => parseCsv('1,2,0\n1,2,0.5\n')).toThrow(
+      'line 2, column 3: the class label must be a non-negative integer',
+    );
     expect(() => parseCsv('1,2,-1\n')).toThrow('line 1, column 3');
   });
 
@@ -51,12 +53,21 @@ describe('parseCsv', () => {
 });
 
 describe('csv as a run dataset', () => {
-  const csv = parseCsv('f1,f2,f3,label\n' + Array.from({ length: 20 }, (_, i) => `${i},${i * 2},${-i},${i % 3}`).join('\n'));
+  const csv = parseCsv(
+    `f1,f2,f3,label\n${Array.from({ length: 20 }, (_, i) => `${i},${i * 2},${-i},${i % 3}`).join('\n')}`,
+  );
 
   it('stands in as a random dataset of the same shape that parseConfig accepts', () => {
     const dataset = csvDatasetConfig(csv.dataset, 0.25);
     expect(dataset).toMatchObject({ name: 'random', samples: 20, dim: 3, classes: 3, test_fraction: 0.25 });
-    const cfg = parseConfig({ dataset, layers: [{ units: 4, activation: 'relu' }, { units: 3, activation: 'softmax' }], loss: 'categorical_crossentropy' });
+    const cfg = parseConfig({
+      dataset,
+      layers: [
+        { units: 4, activation: 'relu' },
+        { units: 3, activation: 'softmax' },
+      ],
+      loss: 'categorical_crossentropy',
+    });
     expect(cfg.dataset.dim).toBe(3);
   });
 
@@ -64,7 +75,10 @@ describe('csv as a run dataset', () => {
     const { train, test } = splitCsv(csv.dataset, 0.25, 7);
     expect(train.n).toBe(15);
     expect(test!.n).toBe(5);
-    const firsts = [...Array.from({ length: 15 }, (_, i) => train.x[i * 3]), ...Array.from({ length: 5 }, (_, i) => test!.x[i * 3])];
+    const firsts = [
+      ...Array.from({ length: 15 }, (_, i) => train.x[i * 3]),
+      ...Array.from({ length: 5 }, (_, i) => test!.x[i * 3]),
+    ];
     expect(firsts.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
     expect(splitCsv(csv.dataset, 0.25, 7).test!.x).toEqual(test!.x);
     expect(splitCsv(csv.dataset, 0, 7).test).toBeNull();

@@ -13,7 +13,11 @@ import type { Dataset, DatasetConfig, SplitDataset } from '../types';
 
 /** A malformed file: `line` and `column` are 1-based positions in the text as the user sees it. */
 export class CsvError extends Error {
-  constructor(readonly line: number, readonly column: number, detail: string) {
+  constructor(
+    readonly line: number,
+    readonly column: number,
+    detail: string,
+  ) {
     super(column > 0 ? `line ${line}, column ${column}: ${detail}` : `line ${line}: ${detail}`);
     this.name = 'CsvError';
   }
@@ -59,7 +63,11 @@ export function parseCsv(text: string): CsvData {
   const firstCells = lines[first].split(delimiter).map(cell);
   const columns = firstCells.length;
   if (columns < 2) {
-    throw new CsvError(first + 1, 0, `needs at least 2 columns (features, then the class label) separated by commas, got ${columns}`);
+    throw new CsvError(
+      first + 1,
+      0,
+      `needs at least 2 columns (features, then the class label) separated by commas, got ${columns}`,
+    );
   }
   let header: string[] | null = null;
   // A header has no numeric cell; a mixed first line is a data row with an error in it.
@@ -75,7 +83,11 @@ export function parseCsv(text: string): CsvData {
     if (raw.trim() === '' || raw.trimStart().startsWith('#')) continue;
     const cells = raw.split(delimiter).map(cell);
     if (cells.length !== columns) {
-      throw new CsvError(i + 1, Math.min(cells.length, columns) + 1, `expected ${columns} columns like the first row, got ${cells.length}`);
+      throw new CsvError(
+        i + 1,
+        Math.min(cells.length, columns) + 1,
+        `expected ${columns} columns like the first row, got ${cells.length}`,
+      );
     }
     for (let j = 0; j < dim; j++) {
       const c = cells[j];
@@ -86,7 +98,11 @@ export function parseCsv(text: string): CsvData {
     const lc = cells[dim];
     const label = NUMBER.test(lc) ? Number(lc) : NaN;
     if (!Number.isInteger(label) || label < 0) {
-      throw new CsvError(i + 1, columns, `the class label must be a non-negative integer (0, 1, 2, ...), got ${JSON.stringify(lc)}`);
+      throw new CsvError(
+        i + 1,
+        columns,
+        `the class label must be a non-negative integer (0, 1, 2, ...), got ${JSON.stringify(lc)}`,
+      );
     }
     labels.push(label);
     if (labels.length > CSV_MAX_ROWS) throw new CsvError(i + 1, 0, `more than ${CSV_MAX_ROWS} rows`);
@@ -119,7 +135,14 @@ function lineOfRow(lines: string[], first: number, row: number): number {
 
 /** The dataset config that stands for a parsed file (same shape, so parseConfig checks the output layer). */
 export function csvDatasetConfig(ds: Dataset, testFraction = 0): DatasetConfig {
-  return { name: 'random', samples: ds.n, noise: 0, dim: ds.inputDim, classes: ds.classes, test_fraction: testFraction };
+  return {
+    name: 'random',
+    samples: ds.n,
+    noise: 0,
+    dim: ds.inputDim,
+    classes: ds.classes,
+    test_fraction: testFraction,
+  };
 }
 
 /** Splits like `loadDataset`: the last round(n * fraction) rows of the seeded `split` permutation are the test set. */
@@ -131,7 +154,10 @@ export function splitCsv(ds: Dataset, testFraction: number, seed: number): Split
     const d = ds.inputDim;
     const x = new Float32Array(rows.length * d);
     const labels = new Uint32Array(rows.length);
-    rows.forEach((r, i) => { x.set(ds.x.subarray(r * d, r * d + d), i * d); labels[i] = ds.labels[r]; });
+    rows.forEach((r, i) => {
+      x.set(ds.x.subarray(r * d, r * d + d), i * d);
+      labels[i] = ds.labels[r];
+    });
     return { ...ds, x, labels, n: rows.length };
   };
   return { train: pick(perm.subarray(0, ds.n - nTest)), test: pick(perm.subarray(ds.n - nTest)) };

@@ -10,7 +10,13 @@ import type { Dataset, DatasetConfig, DatasetName } from '../types';
 import { DATASET_INFO, decodeMnist, loadDataset, targetsFor } from './index';
 
 const cfg = (name: DatasetName, over: Partial<DatasetConfig> = {}): DatasetConfig => ({
-  name, samples: 500, noise: 0, dim: 2, classes: 2, test_fraction: 0, ...over,
+  name,
+  samples: 500,
+  noise: 0,
+  dim: 2,
+  classes: 2,
+  test_fraction: 0,
+  ...over,
 });
 
 async function train(c: DatasetConfig, seed = 1): Promise<Dataset> {
@@ -35,7 +41,8 @@ describe('xor', () => {
   it('refuses a test split', async () => {
     await expect(loadDataset(cfg('xor', { test_fraction: 0.25 }), 1)).rejects.toThrow(ConfigError);
     await expect(loadDataset(cfg('xor', { test_fraction: 0.25 }), 1)).rejects.toThrow(
-      'dataset.test_fraction must be 0 for xor (it has only 4 points), got 0.25');
+      'dataset.test_fraction must be 0 for xor (it has only 4 points), got 0.25',
+    );
   });
 });
 
@@ -58,11 +65,16 @@ describe('2-D playground sets', () => {
 
   it('circle at noise 0: class 1 inside radius 2.5, class 0 in the ring [3.5, 5]', async () => {
     const ds = await train(cfg('circle', { samples: 2000 }));
-    let maxIn = 0, minOut = Infinity, maxOut = 0;
+    let maxIn = 0,
+      minOut = Infinity,
+      maxOut = 0;
     for (let i = 0; i < ds.n; i++) {
       const r = Math.hypot(ds.x[2 * i], ds.x[2 * i + 1]);
       if (ds.labels[i] === 1) maxIn = Math.max(maxIn, r);
-      else { minOut = Math.min(minOut, r); maxOut = Math.max(maxOut, r); }
+      else {
+        minOut = Math.min(minOut, r);
+        maxOut = Math.max(maxOut, r);
+      }
     }
     expect(maxIn).toBeLessThan(2.5);
     expect(maxIn).toBeGreaterThan(2.45);
@@ -85,7 +97,8 @@ describe('2-D playground sets', () => {
   it('xor2d at noise 0: inside [-5.3, 5.3], 0.3 off both axes, class 1 where x*y >= 0', async () => {
     const ds = await train(cfg('xor2d', { samples: 2000 }));
     for (let i = 0; i < ds.n; i++) {
-      const x = ds.x[2 * i], y = ds.x[2 * i + 1];
+      const x = ds.x[2 * i],
+        y = ds.x[2 * i + 1];
       expect(Math.abs(x)).toBeLessThanOrEqual(5.3 + 1e-6);
       expect(Math.abs(x)).toBeGreaterThanOrEqual(0.3 - 1e-6);
       expect(Math.abs(y)).toBeGreaterThanOrEqual(0.3 - 1e-6);
@@ -94,12 +107,21 @@ describe('2-D playground sets', () => {
   });
 
   it('gauss: class means near (2, 2) and (-2, -2), variance 0.5 at noise 0 and 4 at noise 0.5', async () => {
-    for (const [noise, variance] of [[0, 0.5], [0.5, 4]]) {
+    for (const [noise, variance] of [
+      [0, 0.5],
+      [0.5, 4],
+    ]) {
       const ds = await train(cfg('gauss', { samples: 20000, noise }));
-      const sum = [[0, 0], [0, 0]], sq = [0, 0];
+      const sum = [
+          [0, 0],
+          [0, 0],
+        ],
+        sq = [0, 0];
       for (let i = 0; i < ds.n; i++) {
-        const l = ds.labels[i], c = l === 1 ? 2 : -2;
-        sum[l][0] += ds.x[2 * i]; sum[l][1] += ds.x[2 * i + 1];
+        const l = ds.labels[i],
+          c = l === 1 ? 2 : -2;
+        sum[l][0] += ds.x[2 * i];
+        sum[l][1] += ds.x[2 * i + 1];
         sq[l] += (ds.x[2 * i] - c) ** 2 + (ds.x[2 * i + 1] - c) ** 2;
       }
       const half = ds.n / 2;
@@ -116,7 +138,8 @@ describe('2-D playground sets', () => {
     const ds = await train(cfg('spiral', { samples: 200 }));
     const n1 = 100;
     for (let j = 0; j < n1; j++) {
-      const a = [ds.x[2 * j], ds.x[2 * j + 1]], b = [ds.x[2 * (n1 + j)], ds.x[2 * (n1 + j) + 1]];
+      const a = [ds.x[2 * j], ds.x[2 * j + 1]],
+        b = [ds.x[2 * (n1 + j)], ds.x[2 * (n1 + j) + 1]];
       expect(Math.hypot(a[0], a[1])).toBeCloseTo((j / n1) * 5, 5);
       expect(b[0]).toBeCloseTo(-a[0], 5);
       expect(b[1]).toBeCloseTo(-a[1], 5);
@@ -131,7 +154,9 @@ describe('2-D playground sets', () => {
   it('same seed gives identical data, a different seed different data', async () => {
     for (const name of ['circle', 'xor2d', 'gauss', 'spiral', 'random'] as const) {
       const c = cfg(name, { noise: 0.2, dim: 3, classes: 4 });
-      const a = await train(c, 7), b = await train(c, 7), d = await train(c, 8);
+      const a = await train(c, 7),
+        b = await train(c, 7),
+        d = await train(c, 8);
       expect(new Uint8Array(a.x.buffer)).toEqual(new Uint8Array(b.x.buffer));
       expect(a.labels).toEqual(b.labels);
       expect(a.x).not.toEqual(d.x);
@@ -144,8 +169,13 @@ describe('random', () => {
     const ds = await train(cfg('random', { samples: 20000, dim: 8, classes: 5 }));
     expect([ds.n, ds.inputDim, ds.classes, ds.x.length]).toEqual([20000, 8, 5, 160000]);
     for (let j = 0; j < 8; j++) {
-      let s = 0, s2 = 0;
-      for (let i = 0; i < ds.n; i++) { const v = ds.x[i * 8 + j]; s += v; s2 += v * v; }
+      let s = 0,
+        s2 = 0;
+      for (let i = 0; i < ds.n; i++) {
+        const v = ds.x[i * 8 + j];
+        s += v;
+        s2 += v * v;
+      }
       const mean = s / ds.n;
       expect(Math.abs(mean)).toBeLessThan(0.03); // sd of the mean is 0.007
       expect(Math.abs(s2 / ds.n - mean * mean - 1)).toBeLessThan(0.05); // sd 0.01
@@ -224,8 +254,12 @@ describe('mnist', () => {
   it('loads 10,000 digits in [0, 1] with about 1,000 of each class', async () => {
     const { train: ds } = await loadDataset(cfg('mnist', { samples: 10000 }), 1);
     expect([ds.n, ds.inputDim, ds.classes, ds.x.length]).toEqual([10000, 784, 10, 7840000]);
-    let min = Infinity, max = -Infinity;
-    for (const v of ds.x) { if (v < min) min = v; if (v > max) max = v; }
+    let min = Infinity,
+      max = -Infinity;
+    for (const v of ds.x) {
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
     expect([min, max]).toEqual([0, 1]);
     for (const c of count(ds.labels, 10)) {
       expect(c).toBeGreaterThan(850);
@@ -239,8 +273,9 @@ describe('mnist', () => {
     const bytes = await readFile(binPath);
     const buf = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer;
     const full = decodeMnist(buf);
-    const { train: tr, test } = await loadDataset(cfg('mnist', { samples: 1000, test_fraction: 0.1 }), 3,
-      { mnist: async () => buf });
+    const { train: tr, test } = await loadDataset(cfg('mnist', { samples: 1000, test_fraction: 0.1 }), 3, {
+      mnist: async () => buf,
+    });
     expect([tr.n, test!.n]).toEqual([900, 100]);
     const c = count(new Uint32Array([...tr.labels, ...test!.labels]), 10);
     expect(c).toEqual(count(full.labels.subarray(0, 1000), 10));

@@ -5,7 +5,7 @@
  * data in the browser and the CLI.
  */
 import { ConfigError } from '../errors';
-import { Stream, permutation } from '../rng';
+import { permutation, Stream } from '../rng';
 import type { Dataset, DatasetConfig, DatasetName, SplitDataset } from '../types';
 import { decodeMnist, readMnistFile, takeRows } from './mnist';
 import { makePlane } from './plane';
@@ -15,13 +15,28 @@ import { makeXor } from './xor';
 export { decodeMnist } from './mnist';
 
 /** Shape and purpose of each set; null where it comes from the config (`random`). */
-export const DATASET_INFO: Record<DatasetName, { inputDim: number | null; classes: number | null; description: string }> = {
+export const DATASET_INFO: Record<
+  DatasetName,
+  { inputDim: number | null; classes: number | null; description: string }
+> = {
   xor: { inputDim: 2, classes: 2, description: 'The 4 corners of the unit square labelled by XOR.' },
-  circle: { inputDim: 2, classes: 2, description: 'A disc of radius 2.5 (class 1) inside a ring from 3.5 to 5 (class 0).' },
-  xor2d: { inputDim: 2, classes: 2, description: 'Points in [-5.3, 5.3]^2 off the axes; class 1 in the quadrants where x*y >= 0.' },
+  circle: {
+    inputDim: 2,
+    classes: 2,
+    description: 'A disc of radius 2.5 (class 1) inside a ring from 3.5 to 5 (class 0).',
+  },
+  xor2d: {
+    inputDim: 2,
+    classes: 2,
+    description: 'Points in [-5.3, 5.3]^2 off the axes; class 1 in the quadrants where x*y >= 0.',
+  },
   gauss: { inputDim: 2, classes: 2, description: 'Two Gaussian clusters at (2, 2) (class 1) and (-2, -2) (class 0).' },
   spiral: { inputDim: 2, classes: 2, description: 'Two interleaved spirals of 1.75 turns.' },
-  random: { inputDim: null, classes: null, description: 'N(0, 1) inputs of width `dim` with uniform random labels over `classes`.' },
+  random: {
+    inputDim: null,
+    classes: null,
+    description: 'N(0, 1) inputs of width `dim` with uniform random labels over `classes`.',
+  },
   mnist: { inputDim: 784, classes: 10, description: '10,000 handwritten 28x28 digits, pixels in [0, 1].' },
 };
 
@@ -32,10 +47,15 @@ export interface LoadOptions {
 
 async function generate(cfg: DatasetConfig, seed: number, opts: LoadOptions): Promise<Dataset> {
   switch (cfg.name) {
-    case 'xor': return makeXor();
-    case 'circle': case 'xor2d': case 'gauss': case 'spiral':
+    case 'xor':
+      return makeXor();
+    case 'circle':
+    case 'xor2d':
+    case 'gauss':
+    case 'spiral':
       return makePlane(cfg.name, cfg.samples, cfg.noise, seed);
-    case 'random': return makeRandom(cfg.samples, cfg.dim, cfg.classes, seed);
+    case 'random':
+      return makeRandom(cfg.samples, cfg.dim, cfg.classes, seed);
     case 'mnist': {
       const buf = await (opts.mnist ?? readMnistFile)();
       return takeRows(decodeMnist(buf), cfg.samples);
@@ -63,7 +83,10 @@ function pick(ds: Dataset, rows: Uint32Array): Dataset {
  */
 export async function loadDataset(cfg: DatasetConfig, seed: number, opts: LoadOptions = {}): Promise<SplitDataset> {
   if (cfg.name === 'xor' && cfg.test_fraction > 0) {
-    throw new ConfigError('dataset.test_fraction', `must be 0 for xor (it has only 4 points), got ${cfg.test_fraction}`);
+    throw new ConfigError(
+      'dataset.test_fraction',
+      `must be 0 for xor (it has only 4 points), got ${cfg.test_fraction}`,
+    );
   }
   const ds = await generate(cfg, seed, opts);
   const nTest = Math.round(ds.n * cfg.test_fraction);
@@ -85,10 +108,14 @@ export function targetsFor(labels: Uint32Array, units: number): Float32Array {
   for (let i = 0; i < labels.length; i++) {
     const l = labels[i];
     if (units === 1) {
-      if (l > 1) throw new RangeError(`targetsFor: label ${l} at row ${i} needs more than one output unit (one unit encodes only classes 0 and 1)`);
+      if (l > 1)
+        throw new RangeError(
+          `targetsFor: label ${l} at row ${i} needs more than one output unit (one unit encodes only classes 0 and 1)`,
+        );
       t[i] = l;
     } else {
-      if (l >= units) throw new RangeError(`targetsFor: label ${l} at row ${i} does not fit an output layer of ${units} units`);
+      if (l >= units)
+        throw new RangeError(`targetsFor: label ${l} at row ${i} does not fit an output layer of ${units} units`);
       t[i * units + l] = 1;
     }
   }

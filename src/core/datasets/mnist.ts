@@ -49,7 +49,9 @@ export function takeRows(ds: Dataset, n: number): Dataset {
   return { ...ds, n, x: ds.x.slice(0, n * ds.inputDim), labels: ds.labels.slice(0, n) };
 }
 
-interface BuildModule { buildMnist(opts?: { force?: boolean }): Promise<{ message: string }> }
+interface BuildModule {
+  buildMnist(opts?: { force?: boolean }): Promise<{ message: string }>;
+}
 
 /**
  * Node only: reads public/data/mnist.bin, running scripts/build-mnist.js first when the file

@@ -29,7 +29,9 @@ export function makePlane(name: PlaneName, samples: number, noise: number, seed:
   const x = new Float32Array(n * 2);
   const labels = new Uint32Array(n);
   const put = (i: number, px: number, py: number, cls: number) => {
-    x[2 * i] = px; x[2 * i + 1] = py; labels[i] = cls;
+    x[2 * i] = px;
+    x[2 * i + 1] = py;
+    labels[i] = cls;
   };
 
   switch (name) {
@@ -40,7 +42,8 @@ export function makePlane(name: PlaneName, samples: number, noise: number, seed:
         const inner = i < n1;
         const r = inner ? uni(0, RADIUS * 0.5, i, 0) : uni(RADIUS * 0.7, RADIUS, i, 0);
         const angle = uni(0, 2 * Math.PI, i, 1);
-        const px = r * Math.sin(angle), py = r * Math.cos(angle);
+        const px = r * Math.sin(angle),
+          py = r * Math.cos(angle);
         const qx = px + uni(-RADIUS, RADIUS, i, 2) * noise;
         const qy = py + uni(-RADIUS, RADIUS, i, 3) * noise;
         put(i, px, py, Math.hypot(qx, qy) < RADIUS * 0.5 ? 1 : 0);
@@ -51,8 +54,10 @@ export function makePlane(name: PlaneName, samples: number, noise: number, seed:
       // Uniform on [-5, 5]^2 pushed 0.3 away from both axes; class 1 where x*y >= 0.
       const pad = (v: number) => v + (v > 0 ? 0.3 : -0.3);
       for (let i = 0; i < n; i++) {
-        const px = pad(uni(-5, 5, i, 0)), py = pad(uni(-5, 5, i, 1));
-        const qx = px + uni(-5, 5, i, 2) * noise, qy = py + uni(-5, 5, i, 3) * noise;
+        const px = pad(uni(-5, 5, i, 0)),
+          py = pad(uni(-5, 5, i, 1));
+        const qx = px + uni(-5, 5, i, 2) * noise,
+          qy = py + uni(-5, 5, i, 3) * noise;
         put(i, px, py, qx * qy >= 0 ? 1 : 0);
       }
       break;
@@ -75,8 +80,7 @@ export function makePlane(name: PlaneName, samples: number, noise: number, seed:
         const j = first ? i : i - n1;
         const r = (j / m) * 5;
         const t = ((1.75 * j) / m) * 2 * Math.PI + (first ? 0 : Math.PI);
-        put(i, r * Math.sin(t) + uni(-1, 1, i, 0) * noise, r * Math.cos(t) + uni(-1, 1, i, 1) * noise,
-          first ? 1 : 0);
+        put(i, r * Math.sin(t) + uni(-1, 1, i, 0) * noise, r * Math.cos(t) + uni(-1, 1, i, 1) * noise, first ? 1 : 0);
       }
       break;
     }
