@@ -11,8 +11,10 @@ import { isFused, LOSS_ID, lossForwardBackward } from '../src/core/losses';
 import { seedKey } from '../src/core/rng';
 import { HIST_BINS, normSlot, reduceSlot, SLOT, SLOT_SIZE } from '../src/core/stats';
 import type { Initializer, LossName, OptimizerConfig } from '../src/core/types';
-import { groups1d, subgroupSizeOf } from '../src/gpu/kernel';
+import { groups1d } from '../src/gpu/kernel';
 import * as K from '../src/gpu/kernels';
+import * as P from '../src/gpu/products';
+import { subgroupSizeOf } from '../src/gpu/products';
 import { testDevice } from './gpu-device';
 import { expectClose, KernelRunner, randomArray } from './harness';
 
@@ -23,12 +25,12 @@ afterAll(() => R?.dispose());
 const g1 = (n: number): [number, number, number] => [...groups1d(n), 1];
 // The product kernels without subgroups, and with them where the test device has a fixed size.
 const sgSize = dev ? subgroupSizeOf(dev.device) : null;
-const NO_SUBGROUPS: K.MatmulTarget = { subgroupSize: null };
+const NO_SUBGROUPS: P.MatmulTarget = { subgroupSize: null };
 // With subgroups twice: the default plans, and every forward and dX of 32 rows or more through
 // a transposition (by default only large products take it).
 // And the workgroup-tiled kernels of hardware GPUs (they run on any adapter).
-const TILES: K.MatmulTarget = { subgroupSize: null, tiles: true };
-const targets: K.MatmulTarget[] = [
+const TILES: P.MatmulTarget = { subgroupSize: null, tiles: true };
+const targets: P.MatmulTarget[] = [
   NO_SUBGROUPS,
   TILES,
   ...(sgSize ? [{ subgroupSize: sgSize }, { subgroupSize: sgSize, transposeMinWork: 0 }] : []),
@@ -67,17 +69,17 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
           const dZ = randomArray(M * N, -1, 1, 4);
           const tol = 2e-6 * Math.sqrt(Math.max(Kd, M, N)) * 4;
           const run = async (
-            form: K.MatmulForm,
+            form: P.MatmulForm,
             rows: number,
             cols: number,
             inner: number,
             bufs: [GPUBuffer, GPUBuffer, GPUBuffer, GPUBuffer],
           ) => {
-            const plan = K.matmulPlan(form, rows, cols, inner, target);
+            const plan = P.matmulPlan(form, rows, cols, inner, target);
             // A poisoned scratch: the product must read only what the transposition wrote.
-            const poisoned = (t?: K.Transposition) => (t ? R.buffer(new Float32Array(t.floats).fill(NaN)) : null);
+            const poisoned = (t?: P.Transposition) => (t ? R.buffer(new Float32Array(t.floats).fill(NaN)) : null);
             const scratch = { a: poisoned(plan.transposeA), b: poisoned(plan.transposeB) };
-            for (const c of K.matmulCalls(plan, bufs, scratch))
+            for (const c of P.matmulCalls(plan, bufs, scratch))
               await R.run(c.desc, c.buffers as GPUBuffer[], c.groups, c.uniforms);
             return plan.transposeA || plan.transposeB ? `transpose + ${plan.desc.name}` : plan.desc.name;
           };
@@ -102,40 +104,40 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
         });
       }
     it('uses the vec4 kernels where the shapes allow and the general kernel elsewhere', () => {
-      expect(K.matmulPlan('forward', 3, 8, 5, NO_SUBGROUPS).desc.name).toBe('matmul_nn_vec4');
-      expect(K.matmulPlan('forward', 3, 7, 5, NO_SUBGROUPS).desc.name).toBe('matmul');
-      expect(K.matmulPlan('dX', 3, 7, 8, NO_SUBGROUPS).desc.name).toBe('matmul_nt_vec4');
-      expect(K.matmulPlan('dX', 15, 8, 8, NO_SUBGROUPS).desc.name).toBe('matmul_nt_vec4');
-      const t = K.matmulPlan('dX', 16, 8, 5, NO_SUBGROUPS);
+      expect(P.matmulPlan('forward', 3, 8, 5, NO_SUBGROUPS).desc.name).toBe('matmul_nn_vec4');
+      expect(P.matmulPlan('forward', 3, 7, 5, NO_SUBGROUPS).desc.name).toBe('matmul');
+      expect(P.matmulPlan('dX', 3, 7, 8, NO_SUBGROUPS).desc.name).toBe('matmul_nt_vec4');
+      expect(P.matmulPlan('dX', 15, 8, 8, NO_SUBGROUPS).desc.name).toBe('matmul_nt_vec4');
+      const t = P.matmulPlan('dX', 16, 8, 5, NO_SUBGROUPS);
       expect([t.desc.name, t.transposeB?.desc.name, t.transposeB?.floats]).toEqual(['matmul_nn_vec4', 'transpose', 40]);
-      expect(K.matmulPlan('dX', 16, 8, 8, NO_SUBGROUPS).transposeB).toBeDefined();
-      expect(K.matmulPlan('dW', 8, 12, 3, NO_SUBGROUPS).desc.name).toBe('matmul_tn_vec4');
-      expect(K.matmulPlan('dW', 6, 12, 3, NO_SUBGROUPS).desc.name).toBe('matmul');
-      expect(K.matmulPlan('dX', 3, 7, 5, NO_SUBGROUPS).desc.name).toBe('matmul');
+      expect(P.matmulPlan('dX', 16, 8, 8, NO_SUBGROUPS).transposeB).toBeDefined();
+      expect(P.matmulPlan('dW', 8, 12, 3, NO_SUBGROUPS).desc.name).toBe('matmul_tn_vec4');
+      expect(P.matmulPlan('dW', 6, 12, 3, NO_SUBGROUPS).desc.name).toBe('matmul');
+      expect(P.matmulPlan('dX', 3, 7, 5, NO_SUBGROUPS).desc.name).toBe('matmul');
       const sg8 = { subgroupSize: 8 };
-      expect(K.matmulPlan('forward', 3, 8, 5, sg8).desc.name).toBe('matmul_nn_sg');
-      expect(K.matmulPlan('forward', 3, 8, 5, sg8).desc.enables).toEqual(['subgroups']);
-      expect(K.matmulPlan('dX', 16, 8, 5, sg8).desc.name).toBe('matmul_nn_sg');
+      expect(P.matmulPlan('forward', 3, 8, 5, sg8).desc.name).toBe('matmul_nn_sg');
+      expect(P.matmulPlan('forward', 3, 8, 5, sg8).desc.enables).toEqual(['subgroups']);
+      expect(P.matmulPlan('dX', 16, 8, 5, sg8).desc.name).toBe('matmul_nn_sg');
       // From a block of rows and 256³ multiply-adds on, X (dZ) is read transposed.
-      const f = K.matmulPlan('forward', 32, 8, 5, { ...sg8, transposeMinWork: 0 }),
-        d = K.matmulPlan('dX', 32, 8, 5, { ...sg8, transposeMinWork: 0 });
+      const f = P.matmulPlan('forward', 32, 8, 5, { ...sg8, transposeMinWork: 0 }),
+        d = P.matmulPlan('dX', 32, 8, 5, { ...sg8, transposeMinWork: 0 });
       expect([f.desc.name, f.transposeA?.floats, f.transposeB]).toEqual(['matmul_tn_sg', 32 * 5, undefined]);
       expect([d.desc.name, d.transposeA?.floats, d.transposeB?.floats]).toEqual(['matmul_tn_sg', 32 * 5, 8 * 5]);
-      expect(K.matmulPlan('forward', 256, 256, 256, sg8).transposeA).toBeDefined();
-      expect(K.matmulPlan('forward', 256, 256, 255, sg8).transposeA).toBeUndefined();
-      expect(K.matmulPlan('forward', 16, 4096, 4096, sg8).transposeA).toBeUndefined();
-      expect(K.matmulPlan('dX', 256, 256, 256, sg8).transposeA).toBeDefined();
-      expect(K.matmulPlan('dX', 128, 128, 128, sg8).transposeA).toBeUndefined();
-      expect(K.matmulPlan('dW', 8, 12, 3, sg8).desc.name).toBe('matmul_tn_sg');
+      expect(P.matmulPlan('forward', 256, 256, 256, sg8).transposeA).toBeDefined();
+      expect(P.matmulPlan('forward', 256, 256, 255, sg8).transposeA).toBeUndefined();
+      expect(P.matmulPlan('forward', 16, 4096, 4096, sg8).transposeA).toBeUndefined();
+      expect(P.matmulPlan('dX', 256, 256, 256, sg8).transposeA).toBeDefined();
+      expect(P.matmulPlan('dX', 128, 128, 128, sg8).transposeA).toBeUndefined();
+      expect(P.matmulPlan('dW', 8, 12, 3, sg8).desc.name).toBe('matmul_tn_sg');
       // A hardware GPU: the tiled kernel for every 4-aligned product, dX on Wᵀ, dW on Xᵀ.
-      const tf = K.matmulPlan('forward', 64, 8, 5, TILES),
-        td = K.matmulPlan('dX', 64, 8, 5, TILES),
-        tw = K.matmulPlan('dW', 8, 12, 3, TILES);
+      const tf = P.matmulPlan('forward', 64, 8, 5, TILES),
+        td = P.matmulPlan('dX', 64, 8, 5, TILES),
+        tw = P.matmulPlan('dW', 8, 12, 3, TILES);
       expect([tf.desc.name, tf.transposeA, tf.transposeB]).toEqual(['matmul_tiled', undefined, undefined]);
       expect([td.desc.name, td.transposeA, td.transposeB?.floats]).toEqual(['matmul_tiled', undefined, 8 * 5]);
       expect([tw.desc.name, tw.transposeA?.floats, tw.transposeB]).toEqual(['matmul_tiled', 3 * 8, undefined]);
-      expect(K.matmulPlan('forward', 64, 7, 5, TILES).desc.name).toBe('matmul');
-      expect(K.matmulPlan('dW', 8, 10, 3, sg8).desc.name).toBe('matmul');
+      expect(P.matmulPlan('forward', 64, 7, 5, TILES).desc.name).toBe('matmul');
+      expect(P.matmulPlan('dW', 8, 10, 3, sg8).desc.name).toBe('matmul');
     });
 
     it('splits statistics into more workgroups on a hardware GPU than on a software adapter', () => {
@@ -151,7 +153,7 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
   describe('matmul epilogues', () => {
     // The fused epilogues must give exactly what the product followed by the activation kernels gives.
     const calls = async (
-      plan: K.MatmulPlan,
+      plan: P.MatmulPlan,
       bufs: [GPUBuffer, GPUBuffer, GPUBuffer, GPUBuffer],
       extra: GPUBuffer[] = [],
     ) => {
@@ -159,7 +161,7 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
         a: plan.transposeA ? R.buffer(plan.transposeA.floats) : null,
         b: plan.transposeB ? R.buffer(plan.transposeB.floats) : null,
       };
-      for (const c of K.matmulCalls(plan, bufs, scratch, extra))
+      for (const c of P.matmulCalls(plan, bufs, scratch, extra))
         await R.run(c.desc, c.buffers as GPUBuffer[], c.groups, c.uniforms);
     };
     const acts: [keyof typeof ACTIVATION_ID, number][] = [
@@ -182,7 +184,7 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
             ? 'tiled'
             : !target.subgroupSize
               ? 'nn_vec4'
-              : M >= K.SG_TILE_TN.TM && target.transposeMinWork === 0
+              : M >= P.SG_TILE_TN.TM && target.transposeMinWork === 0
                 ? 'tn_sg'
                 : 'nn_sg';
           it(`${name}: forward + activation and dX + derivative, batch ${M}, fanIn ${Kd}, units ${N}, ${sgName} kernel${target.transposeMinWork === 0 ? ' (always transposed)' : ''}`, async () => {
@@ -191,28 +193,28 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
               W = R.buffer(randomArray(Kd * N, -1, 1, 2)),
               b = R.buffer(randomArray(N, -1, 1, 3));
             // forward: Z(M×N) and A = f(Z)
-            const fused = K.matmulPlan('forward', M, N, Kd, target, { kind: 'act', act: id, alpha });
+            const fused = P.matmulPlan('forward', M, N, Kd, target, { kind: 'act', act: id, alpha });
             expect([fused.desc.name, fused.epilogue]).toEqual([`matmul_${sgName}+act`, true]);
             const Z1 = R.buffer(M * N),
               A1 = R.buffer(M * N),
               Z2 = R.buffer(M * N),
               A2 = R.buffer(M * N);
             await calls(fused, [X, W, b, Z1], [A1]);
-            await calls(K.matmulPlan('forward', M, N, Kd, target), [X, W, b, Z2]);
+            await calls(P.matmulPlan('forward', M, N, Kd, target), [X, W, b, Z2]);
             await R.run(K.actForwardKernel(id, alpha), [Z2, A2], g1(M * N), { n: M * N });
             expect(await R.read(Z1, M * N)).toEqual(await R.read(Z2, M * N));
             expect(await R.read(A1, M * N)).toEqual(await R.read(A2, M * N));
             // dX(M×Kd) = dZ(M×N)·Wᵀ, then dZ of the layer below = dX ⊙ f'(Z below)
             const dZ = R.buffer(randomArray(M * N, -1, 1, 4)),
               Zb = R.buffer(randomArray(M * Kd, -3, 3, 5));
-            const g = K.matmulPlan('dX', M, Kd, N, target, { kind: 'act_grad', act: id, alpha });
+            const g = P.matmulPlan('dX', M, Kd, N, target, { kind: 'act_grad', act: id, alpha });
             expect([g.desc.name, g.epilogue, !!g.transposeB]).toEqual([`matmul_${sgName}+act_grad`, true, true]);
             const dA1 = R.buffer(M * Kd),
               dZb1 = R.buffer(M * Kd),
               dA2 = R.buffer(M * Kd),
               dZb2 = R.buffer(M * Kd);
             await calls(g, [dZ, W, R.buffer(4), dA1], [Zb, dZb1]);
-            await calls(K.matmulPlan('dX', M, Kd, N, target), [dZ, W, R.buffer(4), dA2]);
+            await calls(P.matmulPlan('dX', M, Kd, N, target), [dZ, W, R.buffer(4), dA2]);
             await R.run(K.actBackwardKernel(id, alpha), [Zb, dA2, dZb2], g1(M * Kd), { n: M * Kd });
             expect(await R.read(dA1, M * Kd)).toEqual(await R.read(dA2, M * Kd));
             expect(await R.read(dZb1, M * Kd)).toEqual(await R.read(dZb2, M * Kd));
@@ -236,8 +238,8 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
           const X = R.buffer(randomArray(M * Kd, -1, 1, 6)),
             W = R.buffer(randomArray(Kd * N, -1, 1, 7)),
             b = R.buffer(randomArray(N, -1, 1, 8));
-          const fwd = K.matmulPlan('forward', M, N, Kd, target, { kind: 'act', act, alpha: 0, stats: true, sat });
-          const dX = K.matmulPlan('dX', M, Kd, N, target, { kind: 'act_grad', act, alpha: 0, stats: true });
+          const fwd = P.matmulPlan('forward', M, N, Kd, target, { kind: 'act', act, alpha: 0, stats: true, sat });
+          const dX = P.matmulPlan('dX', M, Kd, N, target, { kind: 'act_grad', act, alpha: 0, stats: true });
           expect([
             fwd.desc.name.endsWith('+act+stats'),
             fwd.stats,
@@ -258,7 +260,7 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
             Z2 = R.buffer(M * N),
             A2 = R.buffer(M * N);
           await calls({ ...fwd, uniforms: { ...fwd.uniforms, part: zAt } }, [X, W, b, Z1], [A1, cur, p1]);
-          await calls(K.matmulPlan('forward', M, N, Kd, target, { kind: 'act', act, alpha: 0 }), [X, W, b, Z2], [A2]);
+          await calls(P.matmulPlan('forward', M, N, Kd, target, { kind: 'act', act, alpha: 0 }), [X, W, b, Z2], [A2]);
           const z = await R.read(Z2, M * N),
             a = await R.read(A2, M * N);
           expect(await R.read(Z1, M * N)).toEqual(z);
@@ -275,7 +277,7 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
             [Zb, dZb1, cur, p1],
           );
           await calls(
-            K.matmulPlan('dX', M, Kd, N, target, { kind: 'act_grad', act, alpha: 0 }),
+            P.matmulPlan('dX', M, Kd, N, target, { kind: 'act_grad', act, alpha: 0 }),
             [dZ, W, R.buffer(4), dA2],
             [Zb, dZb2],
           );
@@ -297,20 +299,20 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
       }
     }
     it("statistics fuse only into the subgroup kernels' epilogues", () => {
-      const act: K.Epilogue = { kind: 'act', act: ACTIVATION_ID.tanh, alpha: 0, stats: true, sat: 1 };
+      const act: P.Epilogue = { kind: 'act', act: ACTIVATION_ID.tanh, alpha: 0, stats: true, sat: 1 };
       for (const target of [NO_SUBGROUPS, TILES]) {
-        const p = K.matmulPlan('forward', 64, 64, 64, target, act);
+        const p = P.matmulPlan('forward', 64, 64, 64, target, act);
         expect([p.epilogue, !!p.stats, p.desc.name.includes('stats')]).toEqual([true, false, false]);
       }
-      expect(K.matmulPlan('forward', 64, 64, 64, { subgroupSize: 8 }, act).stats).toBe(true);
-      expect(K.matmulPlan('dX', 64, 64, 64, { subgroupSize: 8 }, { ...act, kind: 'act_grad' }).stats).toBe(true);
+      expect(P.matmulPlan('forward', 64, 64, 64, { subgroupSize: 8 }, act).stats).toBe(true);
+      expect(P.matmulPlan('dX', 64, 64, 64, { subgroupSize: 8 }, { ...act, kind: 'act_grad' }).stats).toBe(true);
     });
     it('only the forward kernel takes epilogues, each only after its own product', () => {
-      const act: K.Epilogue = { kind: 'act', act: ACTIVATION_ID.tanh, alpha: 0 };
-      expect(K.matmulPlan('forward', 8, 7, 8, NO_SUBGROUPS, act).epilogue).toBe(false); // N % 4 != 0: the general kernel
-      expect(K.matmulPlan('dX', 8, 8, 8, NO_SUBGROUPS, { ...act, kind: 'act_grad' }).epilogue).toBe(false); // batch < 16: nt kernel
-      expect(K.matmulPlan('dX', 64, 8, 8, NO_SUBGROUPS, act).epilogue).toBe(false); // a forward epilogue after dX
-      expect(K.matmulPlan('forward', 8, 8, 8, NO_SUBGROUPS, { ...act, kind: 'act_grad' }).epilogue).toBe(false);
+      const act: P.Epilogue = { kind: 'act', act: ACTIVATION_ID.tanh, alpha: 0 };
+      expect(P.matmulPlan('forward', 8, 7, 8, NO_SUBGROUPS, act).epilogue).toBe(false); // N % 4 != 0: the general kernel
+      expect(P.matmulPlan('dX', 8, 8, 8, NO_SUBGROUPS, { ...act, kind: 'act_grad' }).epilogue).toBe(false); // batch < 16: nt kernel
+      expect(P.matmulPlan('dX', 64, 8, 8, NO_SUBGROUPS, act).epilogue).toBe(false); // a forward epilogue after dX
+      expect(P.matmulPlan('forward', 8, 8, 8, NO_SUBGROUPS, { ...act, kind: 'act_grad' }).epilogue).toBe(false);
     });
   });
 

@@ -9,8 +9,8 @@
  * the bias for the forward form, the op its Dense layer uses).
  */
 import { matmulBias, matmulTransA, matmulTransB } from '../core/cpu/ops';
-import { bind, matmulTargetOf, type PipelineCache, writeArray } from '../gpu/kernel';
-import { type MatmulForm, matmulCalls, matmulPlan } from '../gpu/kernels';
+import { bind, type PipelineCache, writeArray } from '../gpu/kernel';
+import { type MatmulForm, matmulCalls, matmulPlan, matmulTargetOf } from '../gpu/products';
 import { dispatchWorkload } from './ceiling';
 import type { Workload } from './measure';
 import { type TfBackend, type TfModule, useBackend } from './tf';

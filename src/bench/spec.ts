@@ -4,7 +4,7 @@
  */
 import { parseConfig } from '../core/config';
 import type { RunConfig } from '../core/types';
-import type { MatmulForm } from '../gpu/kernels';
+import type { MatmulForm } from '../gpu/products';
 import { layerShapes, paramCount } from '../train/model';
 import { type EngineName, PRODUCT_ENGINES, type RungInfo, TRAIN_ENGINES } from './types';
 

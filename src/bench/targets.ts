@@ -2,7 +2,7 @@
  * @file The issue's performance targets, checked against one run's measurements. Each check
  * says met, missed (and by how much), or not measured (and why), with the figures it used.
  */
-import { SG_TILE_TN } from '../gpu/kernels';
+import { SG_TILE_TN } from '../gpu/products';
 import { ENGINE_LABELS, FORMS, TARGET_SIZE, TINY_RUNGS } from './spec';
 import { pairedShare } from './stats';
 import type { BenchResults, EngineName, ProductMeasurement, TrainMeasurement } from './types';

@@ -4,7 +4,7 @@ import type { AtlasBenchResult } from '../atlas/bench';
  * report and the charts are drawn from, and what the page's Benchmark view exports. Times are
  * milliseconds per iteration (one product, or one training step).
  */
-import type { MatmulForm } from '../gpu/kernels';
+import type { MatmulForm } from '../gpu/products';
 
 /** Engines of the product benchmark. */
 export const PRODUCT_ENGINES = ['ours-gpu', 'tfjs-webgpu', 'tfjs-wasm', 'tfjs-cpu', 'ours-cpu'] as const;

@@ -26,15 +26,15 @@ import {
   bind,
   dispatch,
   groups1d,
-  isSoftwareAdapter,
   type Kernel,
-  matmulTargetOf,
   PipelineCache,
   type Slice,
   vec4Bytes,
   writeArray,
 } from './kernel';
 import * as K from './kernels';
+import * as P from './products';
+import { isSoftwareAdapter, matmulTargetOf } from './products';
 import { ReadbackPool } from './readback';
 import { type LayerBuffers, SlicePlanner } from './slices';
 
@@ -74,7 +74,7 @@ interface LayerKernels {
   /**
    * On a recorded step, instead of `forward` and `backward`: the same, but where the plan allows
    * it the forward product also reduces Z and A into pass 1 of their statistics, and the dX
-   * product dA of the layer below (K.Epilogue.stats).
+   * product dA of the layer below (P.Epilogue.stats).
    */
   recordForward: BoundKernel[];
   recordBackward: BoundKernel[];
@@ -124,7 +124,7 @@ export class GpuEngine implements Engine {
   /** The slots pass 3 writes, gathered while the layers' kernels are bound. */
   private readonly slotTasks: K.SlotTask[] = [];
   /** What the product kernels may use of this device (matmulTargetOf: tiles on hardware, else its fixed subgroup size, if any). */
-  private readonly target: K.MatmulTarget;
+  private readonly target: P.MatmulTarget;
   /** A hardware GPU (not a software adapter): see K.STATS_CHUNK. */
   private readonly hardware: boolean;
 
@@ -265,15 +265,15 @@ export class GpuEngine implements Engine {
     const widest = Math.max(...this.shapes.map((s) => Math.max(s.fanIn, s.units)));
     const scratch = this.transposeScratch(B * widest, Math.max(...this.shapes.map((s) => s.fanIn * s.units)));
     const matmul = (
-      plan: K.MatmulPlan,
+      plan: P.MatmulPlan,
       bufs: [Slice, Slice, GPUBuffer | Slice, Slice],
       epilogueBufs: (GPUBuffer | Slice)[] = [],
-    ) => this.bindCalls(K.matmulCalls(plan, bufs, scratch(plan), epilogueBufs));
+    ) => this.bindCalls(P.matmulCalls(plan, bufs, scratch(plan), epilogueBufs));
     // The activation's forward runs in the epilogue of the layer's product where the plan allows,
     // its derivative in the epilogue of the dX product of the layer above (softmax: its own kernel).
     // On a recorded step, where the plan allows, these epilogues also reduce what they store
     // (`stats`): Z and A of layer l, dA of layer l - 1.
-    const epilogue = (kind: K.Epilogue['kind'], l: number, stats = false): K.Epilogue | undefined => {
+    const epilogue = (kind: P.Epilogue['kind'], l: number, stats = false): P.Epilogue | undefined => {
       const a = cfg.layers[l].activation,
         id = ACTIVATION_ID[a.name];
       return id === ACTIVATION_ID.softmax
@@ -281,9 +281,9 @@ export class GpuEngine implements Engine {
         : { kind, act: id, alpha: a.alpha, stats, sat: saturationMode(a) };
     };
     const fwdPlan = (l: number, stats = false) =>
-      K.matmulPlan('forward', B, this.shapes[l].units, this.shapes[l].fanIn, this.target, epilogue('act', l, stats));
+      P.matmulPlan('forward', B, this.shapes[l].units, this.shapes[l].fanIn, this.target, epilogue('act', l, stats));
     const dXPlan = (l: number, stats = false) =>
-      K.matmulPlan(
+      P.matmulPlan(
         'dX',
         B,
         this.shapes[l].fanIn,
@@ -297,7 +297,7 @@ export class GpuEngine implements Engine {
     // region that also holds its tensor's histogram partials where there are more of those.
     const recFwd = this.shapes.map((_, l) => fwdPlan(l, true));
     const recDX = this.shapes.map((_, l) => (l > 0 ? dXPlan(l, true) : null));
-    const epiParts = (plan: K.MatmulPlan | null) => (plan?.stats ? plan.uniforms.groups! : 0);
+    const epiParts = (plan: P.MatmulPlan | null) => (plan?.stats ? plan.uniforms.groups! : 0);
     const zPart = recFwd.map((p, l) =>
       p.stats ? this.reserveParts(epiParts(p) + Math.max(epiParts(p), this.statsGroups(0, this.shapes[l].units))) : -1,
     );
@@ -305,7 +305,7 @@ export class GpuEngine implements Engine {
       p?.stats ? this.reserveParts(Math.max(epiParts(p), this.statsGroups(0, this.shapes[l - 1].units))) : -1,
     );
     this.partsCap = this.partsUsed + this.shapes.length * SLOTS_PER_LAYER * K.STATS_MAX_GROUPS;
-    const withPart = (plan: K.MatmulPlan, part: number): K.MatmulPlan => ({
+    const withPart = (plan: P.MatmulPlan, part: number): P.MatmulPlan => ({
       ...plan,
       uniforms: { ...plan.uniforms, part },
     });
@@ -337,7 +337,7 @@ export class GpuEngine implements Engine {
           }),
         );
       }
-      backward.push(...(await matmul(K.matmulPlan('dW', fanIn, units, B, this.target), [input, L.dZ, dummy, L.dW])));
+      backward.push(...(await matmul(P.matmulPlan('dW', fanIn, units, B, this.target), [input, L.dZ, dummy, L.dW])));
       backward.push(this.bind(colsum, [L.dZ, L.db], [...groups1d(units), 1], { rows: B, cols: units }));
       let recordBackward = backward;
       if (l > 0) {
@@ -442,14 +442,14 @@ export class GpuEngine implements Engine {
   }
 
   /**
-   * Scratch buffers for the transposed operands of products (see K.matmulCalls), made on first
+   * Scratch buffers for the transposed operands of products (see P.matmulCalls), made on first
    * use: `aFloats` for an A, `bFloats` for a B. One pair serves a whole pass, its products
    * running one after another.
    */
   private transposeScratch(
     aFloats: number,
     bFloats: number,
-  ): (plan: K.MatmulPlan) => { a: GPUBuffer | null; b: GPUBuffer | null } {
+  ): (plan: P.MatmulPlan) => { a: GPUBuffer | null; b: GPUBuffer | null } {
     let a: GPUBuffer | null = null,
       b: GPUBuffer | null = null;
     return (plan) => {
@@ -459,7 +459,7 @@ export class GpuEngine implements Engine {
     };
   }
 
-  private bindCalls(calls: K.KernelCall[]): Promise<BoundKernel[]> {
+  private bindCalls(calls: P.KernelCall[]): Promise<BoundKernel[]> {
     return Promise.all(
       calls.map(async (c) => this.bind(await this.cache.get(c.desc), c.buffers, c.groups, c.uniforms)),
     );
@@ -806,8 +806,8 @@ export class GpuEngine implements Engine {
       const { fanIn, units } = L.shape;
       Z = this.buffer(`predict.Z${l}`, rows * units * 4);
       A = this.buffer(`predict.A${l}`, rows * units * 4);
-      const plan = K.matmulPlan('forward', rows, units, fanIn, this.target);
-      kernels.push(...(await this.bindCalls(K.matmulCalls(plan, [input, L.W, L.b, Z], scratch(plan)))));
+      const plan = P.matmulPlan('forward', rows, units, fanIn, this.target);
+      kernels.push(...(await this.bindCalls(P.matmulCalls(plan, [input, L.W, L.b, Z], scratch(plan)))));
       kernels.push(
         id === ACTIVATION_ID.softmax
           ? this.bind(await this.cache.get(K.softmaxKernel()), [Z, A], [...groups1d(rows), 1], { rows, units })

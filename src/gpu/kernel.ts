@@ -12,7 +12,6 @@ import stepWgsl from '../../shaders/step.wgsl?raw';
 import { SELU_ALPHA, SELU_SCALE, TANH_CLAMP } from '../core/activations';
 import { EPSILON } from '../core/losses';
 import { SAT_THRESHOLDS } from '../core/stats';
-import type { MatmulTarget } from './kernels';
 
 export type Binding = 'read' | 'rw' | 'uniform';
 
@@ -107,40 +106,6 @@ export function assemble(desc: KernelDesc): string {
 /** Optional features the engine uses where the adapter has them: subgroups (see matmulPlan). */
 export function wantedFeatures(adapter: GPUAdapter): GPUFeatureName[] {
   return adapter.features.has('subgroups') ? ['subgroups' as GPUFeatureName] : [];
-}
-
-/**
- * The device's subgroup size when subgroups are enabled and the size is fixed (the adapter's
- * minimum and maximum agree), else null: kernels that make one workgroup one subgroup need it
- * at compile time.
- */
-export function subgroupSizeOf(device: GPUDevice): number | null {
-  if (!device.features.has('subgroups')) return null;
-  const info = (device as GPUDevice & { adapterInfo?: { subgroupMinSize?: number; subgroupMaxSize?: number } })
-    .adapterInfo;
-  const min = info?.subgroupMinSize,
-    max = info?.subgroupMaxSize;
-  return min && min === max && min >= 4 && min <= 64 ? min : null;
-}
-
-/**
- * Whether the device is a software adapter: WebGPU's `isFallbackAdapter` (lavapipe and SwiftShader
- * report true, a hardware GPU false). Unknown counts as hardware, what nearly every user has.
- */
-export function isSoftwareAdapter(device: GPUDevice): boolean {
-  return (
-    (device as GPUDevice & { adapterInfo?: { isFallbackAdapter?: boolean } }).adapterInfo?.isFallbackAdapter === true
-  );
-}
-
-/**
- * The product kernels for this device (kernels.ts, MatmulTarget): the workgroup-tiled kernel on a
- * hardware GPU; on a software adapter, whose invocations are a CPU's SIMD lanes, the register and
- * subgroup kernels (faster there, bench/REPORT.md).
- */
-export function matmulTargetOf(device: GPUDevice): MatmulTarget {
-  const software = isSoftwareAdapter(device);
-  return { subgroupSize: software ? subgroupSizeOf(device) : null, tiles: !software };
 }
 
 function cacheKey(desc: KernelDesc): string {

@@ -36,8 +36,9 @@ describe.skipIf(!HAVE_CHROMIUM)('product kernels in the browser', () => {
       // biome-ignore lint/suspicious/noExplicitAny: modules imported inside the page have no types here
       const imp = new Function('p', 'return import(p)') as (p: string) => Promise<Record<string, any>>;
       const { acquireBrowserDevice } = await imp('/src/gpu/browser-device.ts');
-      const { subgroupSizeOf, matmulTargetOf, PipelineCache, bind, dispatch } = await imp('/src/gpu/kernel.ts');
-      const K = await imp('/src/gpu/kernels.ts');
+      const { PipelineCache, bind, dispatch } = await imp('/src/gpu/kernel.ts');
+      const K = await imp('/src/gpu/products.ts');
+      const { subgroupSizeOf, matmulTargetOf } = K;
       const { matmulBias, matmulTransA, matmulTransB } = await imp('/src/core/cpu/ops.ts');
       const got = await acquireBrowserDevice();
       if (!got.device) return { error: got.unavailable ?? 'no device' };
