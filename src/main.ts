@@ -4,8 +4,8 @@
  * keeps the URL hash in step with the state so the address is always a link to the experiment.
  */
 import { runColor } from './charts/palette';
+import { createEngine } from './engines/create';
 import { acquireBrowserDevice } from './gpu/browser-device';
-import { createEngine } from './train/create';
 import { PlaygroundStore } from './train/store';
 import { WorkerEngine } from './train/worker-engine';
 import { initLabel } from './ui/initializer-spec';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseAtlasArgs } from '../src/atlas/cli';
+import { parseAtlasArgs } from '../src/cli/atlas';
 import { ConfigError } from '../src/core/errors';
 
 const root = fileURLToPath(new URL('..', import.meta.url));

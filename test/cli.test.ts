@@ -14,11 +14,11 @@ import { main } from '../src/cli/main';
 import { parseConfig } from '../src/core/config';
 import { ConfigError } from '../src/core/errors';
 import type { Dataset, RunConfig } from '../src/core/types';
-import { decodeWeights, encodeWeights } from '../src/core/weights-file';
+import type { EngineOptions } from '../src/engines/create';
 import { acquireNodeDevice } from '../src/gpu/node-device';
-import type { EngineOptions } from '../src/train/create';
 import type { Engine } from '../src/train/engine';
 import { initialWeightsCpu, layerShapes } from '../src/train/model';
+import { decodeWeights, encodeWeights } from '../src/train/weights-file';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'bin', 'mlp-playground.js');
@@ -449,8 +449,8 @@ describe('no WebGPU adapter', () => {
  * nothing but JSON on stdout. Skipped where Dawn finds no adapter.
  */
 const gpuMode = vi.hoisted(() => ({ mode: 'ok' as 'ok' | 'error' | 'lost', device: null as GPUDevice | null }));
-vi.mock('../src/train/create', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../src/train/create')>();
+vi.mock('../src/engines/create', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../src/engines/create')>();
   return {
     ...real,
     createEngine: async (cfg: RunConfig, data: Dataset, opts: EngineOptions): Promise<Engine> => {

@@ -4,7 +4,7 @@
  * Errors are `ConfigError`s so the CLI reports them exactly like a bad config (exit 2).
  */
 import { ConfigError, show } from '../core/errors';
-import type { BackendName } from '../train/create';
+import type { BackendName } from '../train/engine';
 
 export const COMMANDS = ['train'] as const;
 
@@ -47,7 +47,7 @@ export interface BenchCommand {
   argv: string[];
 }
 
-/** The atlas command parses its own flags (src/atlas/cli.ts), dispatched like bench. */
+/** The atlas command parses its own flags (src/cli/atlas.ts), dispatched like bench. */
 export interface AtlasCommand {
   command: 'atlas';
   argv: string[];

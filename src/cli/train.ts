@@ -12,10 +12,10 @@ import { parseConfig } from '../core/config';
 import { loadDataset } from '../core/datasets';
 import { ConfigError } from '../core/errors';
 import type { RunConfig } from '../core/types';
-import { decodeWeights, encodeWeights } from '../core/weights-file';
-import { createEngine } from '../train/create';
+import { createEngine } from '../engines/create';
 import type { Engine, LayerWeights, StepRecord } from '../train/engine';
 import { layerShapes } from '../train/model';
+import { decodeWeights, encodeWeights } from '../train/weights-file';
 import type { TrainArgs } from './args';
 import { acquireCliDevice, DeviceGuard, EXIT_NO_ADAPTER } from './device';
 

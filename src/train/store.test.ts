@@ -9,8 +9,8 @@ import { parseConfig } from '../core/config';
 import { parseCsv } from '../core/datasets/csv';
 import { parseInitializer } from '../core/initializers';
 import type { Dataset, RunConfig } from '../core/types';
+import type { EngineOptions } from '../engines/create';
 import { CpuEngine } from './cpu-engine';
-import type { EngineOptions } from './create';
 import { type PageState, PlaygroundStore, type StoreDeps } from './store';
 
 const xor = parseConfig({

@@ -18,14 +18,14 @@ import { loadDataset } from '../core/datasets';
 import { csvDatasetConfig, splitCsv } from '../core/datasets/csv';
 import { ConfigError } from '../core/errors';
 import type { Dataset, Initializer, RunConfig, SplitDataset } from '../core/types';
-import { decodeWeights, encodeWeights, type WeightsDocument } from '../core/weights-file';
-import type { BackendName, EngineOptions } from './create';
-import type { Engine, StepRecord } from './engine';
+import type { EngineOptions } from '../engines/create';
+import type { BackendName, Engine, StepRecord } from './engine';
 import { evaluate } from './evaluate';
 import { type TestMetrics, TrainingHistory } from './history';
 import { layerShapes } from './model';
 import { StepPacer } from './pacer';
 import { classOneProbability, type DigitSample, predictDigits } from './predictions';
+import { decodeWeights, encodeWeights, type WeightsDocument } from './weights-file';
 
 export type Mode = 'single' | 'compare';
 

@@ -6,11 +6,11 @@
  * Browser-safe: no file system here, callers read and write the text.
  */
 
-import type { LayerWeights } from '../train/engine';
-import type { LayerShape } from '../train/model';
-import { configToJSON, datasetInputDim } from './config';
-import { ConfigError, show } from './errors';
-import type { RunConfig } from './types';
+import { configToJSON, datasetInputDim } from '../core/config';
+import { ConfigError, show } from '../core/errors';
+import type { RunConfig } from '../core/types';
+import type { LayerWeights } from './engine';
+import type { LayerShape } from './model';
 
 export const WEIGHTS_FORMAT = 'mlp-playground-weights';
 export const WEIGHTS_VERSION = 1;

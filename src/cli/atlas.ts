@@ -8,15 +8,15 @@
 import { constants } from 'node:fs';
 import { access, readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { acquireCliDevice, DeviceGuard, EXIT_NO_ADAPTER } from '../cli/device';
+import { benchAtlas } from '../atlas/bench';
+import { parseAtlasConfig } from '../atlas/config';
+import { atlasResultJson } from '../atlas/export';
+import { encodePng } from '../atlas/png';
+import { basinImage, type Image, sideBySide, somImage } from '../atlas/render';
+import { type AtlasResult, runAtlas } from '../atlas/run';
 import { ConfigError, show } from '../core/errors';
-import type { BackendName } from '../train/create';
-import { benchAtlas } from './bench';
-import { parseAtlasConfig } from './config';
-import { atlasResultJson } from './export';
-import { encodePng } from './png';
-import { basinImage, type Image, sideBySide, somImage } from './render';
-import { type AtlasResult, runAtlas } from './run';
+import type { BackendName } from '../train/engine';
+import { acquireCliDevice, DeviceGuard, EXIT_NO_ADAPTER } from './device';
 
 export const ATLAS_USAGE = `Usage: mlp-playground atlas --config FILE [--backend gpu|cpu] [--out FILE] [--png FILE]
        mlp-playground atlas --bench [--networks N] [--epochs N] [--cpu-networks N]
