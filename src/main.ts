@@ -6,9 +6,9 @@
 import { runColor } from './charts/palette';
 import { createEngine } from './engines/create';
 import { acquireBrowserDevice } from './gpu/browser-device';
-import { PlaygroundStore } from './train/store';
-import { WorkerEngine } from './train/worker-engine';
 import { initLabel } from './ui/initializer-spec';
+import { PlaygroundStore } from './ui/state/store';
+import { WorkerEngine } from './ui/state/worker-engine';
 import './ui/playground-app';
 import { decodeUrl, encodeHash } from './ui/url-state';
 

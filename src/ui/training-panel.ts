@@ -6,7 +6,7 @@ import { html, LitElement, nothing, type PropertyDeclarations, type TemplateResu
 import { LOSSES, OPTIMIZERS } from '../core/config';
 import type { OptimizerConfig } from '../core/types';
 import type { BackendName } from '../train/engine';
-import type { PlaygroundStore } from '../train/store';
+import type { PlaygroundStore } from './state/store';
 import { StoreController } from './store-controller';
 import { uiStyles } from './styles';
 
