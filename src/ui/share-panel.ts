@@ -21,9 +21,9 @@ export class SharePanel extends LitElement {
     css`
     .actions { display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap: 6px; }
     .actions button, .actions label.button { width: 100%; text-align: center; }
-    label.button { display: inline-block; border: 1px solid #afb8c1; border-radius: 6px; background: #f6f8fa; padding: 4px 10px; cursor: pointer; font-size: 13px; }
+    label.button { position: relative; display: inline-block; border: 1px solid #afb8c1; border-radius: 6px; background: #f6f8fa; padding: 4px 10px; cursor: pointer; font-size: 13px; }
     label.button:focus-within { outline: 2px solid #0969da; }
-    label.button input { position: absolute; opacity: 0; width: 1px; height: 1px; }
+    label.button input { position: absolute; inset: 0; opacity: 0; width: 1px; height: 1px; }
   `,
   ];
   static override properties: PropertyDeclarations = {
