@@ -18,6 +18,7 @@ import './chart-board';
 import './compare-panel';
 import './data-panel';
 import { readText } from './files';
+import { current, type InputMessage, inputMessage } from './input-message';
 import { configWithModel, importKerasModel } from './keras-model';
 import './lesson-panel';
 import './model-summary';
@@ -97,14 +98,14 @@ export class PlaygroundApp extends LitElement {
   /** A benchmark is running on the Benchmark page (which stays mounted while another page shows). */
   declare benchRunning: boolean;
   declare dragging: boolean;
-  declare dropError: string | null;
+  declare dropError: InputMessage | null;
 
   constructor() {
     super();
     new StoreController(
       this,
       () => this.store,
-      (s) => [s.state.mode],
+      (s) => [s.state.mode, s.stateVersion],
     );
     this.dragging = false;
     this.dropError = null;
@@ -195,7 +196,7 @@ export class PlaygroundApp extends LitElement {
       this.dropError = null;
     } catch (err) {
       if (!(err instanceof ConfigError) && !(err instanceof CsvError)) throw err;
-      this.dropError = `${file.name}: ${err.message}`;
+      this.dropError = inputMessage(`${file.name}: ${err.message}`, this.store);
     }
   };
 
@@ -213,7 +214,7 @@ export class PlaygroundApp extends LitElement {
         </nav>
       </header>
       <app-banners .store=${s}></app-banners>
-      ${this.dropError ? html`<p class="error" role="alert" style="padding:0 16px">${this.dropError}</p>` : nothing}
+      ${current(this.dropError, s) ? html`<p class="error" role="alert" style="padding:0 16px">${current(this.dropError, s)}</p>` : nothing}
       ${
         this.opened.has('atlas')
           ? html`<div class="page" ?hidden=${this.view !== 'atlas'}><atlas-view .device=${s.sharedDevice?.device ?? null}

@@ -107,3 +107,33 @@ export function scrollEverythingToEnd(page: Page): Promise<number> {
     return n;
   });
 }
+
+/**
+ * The visible selects (across shadow roots) too narrow for the option they show, as
+ * `host "text"`: the text's width in the select's font, plus its padding and arrow, must fit.
+ */
+export function truncatedSelects(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const ARROW = 20;
+    const out: string[] = [];
+    const measure = document.createElement('canvas').getContext('2d')!;
+    const walk = (root: Document | ShadowRoot) => {
+      for (const el of root.querySelectorAll('*')) {
+        if (el instanceof HTMLSelectElement && el.checkVisibility() && el.selectedOptions.length) {
+          const s = getComputedStyle(el);
+          measure.font = `${s.fontSize} ${s.fontFamily}`;
+          const text = el.selectedOptions[0].text;
+          const need =
+            measure.measureText(text).width +
+            Number.parseFloat(s.paddingLeft) +
+            Number.parseFloat(s.paddingRight) +
+            ARROW;
+          if (need > el.clientWidth + 1) out.push(`${(el.getRootNode() as ShadowRoot).host?.tagName ?? ''} "${text}"`);
+        }
+        if (el.shadowRoot) walk(el.shadowRoot);
+      }
+    };
+    walk(document);
+    return out;
+  });
+}

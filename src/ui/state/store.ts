@@ -24,6 +24,7 @@ import type { Engine, StepRecord } from '../../train/engine';
 import { evaluate } from '../../train/evaluate';
 import { type TestMetrics, TrainingHistory } from '../../train/history';
 import { layerShapes } from '../../train/model';
+import { isLessonConfig } from '../presets';
 import { StepPacer } from './pacer';
 import { classOneProbability, type DigitSample, predictDigits } from './predictions';
 
@@ -109,6 +110,8 @@ export class PlaygroundStore {
   message: string | null = null;
   /** The last edit that parseConfig refused, naming the field; cleared by the next good edit. */
   editError: string | null = null;
+  /** The lesson the config was edited away from (its text stays in view); null when none. */
+  editedLesson: string | null = null;
   /** A short note about the last file action ("weights loaded"). */
   notice: string | null = null;
   /** Problems found in the URL at load (shown once in an alert). */
@@ -270,6 +273,11 @@ export class PlaygroundStore {
   setState(patch: Partial<PageState>): Promise<void> {
     const before = this.state;
     this.state = { ...before, ...patch, run: false };
+    if (patch.lesson !== undefined) this.editedLesson = null;
+    else if (patch.config && before.lesson && !isLessonConfig(before.lesson, patch.config)) {
+      this.state.lesson = null;
+      this.editedLesson = before.lesson;
+    }
     this.stateVersion++;
     this.editError = null;
     if (patch.config && this.csv && !this.csvStillApplies(patch.config)) this.csv = null;
