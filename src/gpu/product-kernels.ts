@@ -37,6 +37,11 @@ export interface Epilogue {
   sat?: number;
 }
 
+/** Compile-time constants of u32 values (booleans as 0 and 1). */
+function u32s(values: Record<string, number | boolean>): NonNullable<KernelDesc['constants']> {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, ['u32', Number(v)]]));
+}
+
 /** The general kernel's register blocking (matmul.wgsl): 8 rows × 8 scalar columns per invocation. */
 export const GENERAL_TILE = { WG_X: 8, WG_Y: 8, TM: 8, TN: 8 } as const;
 
@@ -46,15 +51,7 @@ export function generalDesc(transA: boolean, transB: boolean, bias: boolean): Ke
   return {
     name: 'matmul',
     source: matmulWgsl,
-    constants: {
-      WG_X: ['u32', t.WG_X],
-      WG_Y: ['u32', t.WG_Y],
-      TM: ['u32', t.TM],
-      TN: ['u32', t.TN],
-      TRANS_A: ['u32', transA ? 1 : 0],
-      TRANS_B: ['u32', transB ? 1 : 0],
-      BIAS: ['u32', bias ? 1 : 0],
-    },
+    constants: u32s({ ...t, TRANS_A: transA, TRANS_B: transB, BIAS: bias }),
     uniforms: { M: 'u32', N: 'u32', K: 'u32' },
     bindings: ['read', 'read', 'read', 'rw'],
   };
@@ -111,11 +108,7 @@ function productDesc(
 /** matmul_nn_vec4: X·W (+ bias) for N % 4 == 0, with its epilogue. */
 export function nnVec4Desc(bias: boolean, epi: Epilogue | undefined): KernelDesc {
   const t = VEC4_TILE;
-  return productDesc('matmul_nn_vec4', matmulNnVec4Wgsl, bias, epi, {
-    WG_X: ['u32', t.WG_X],
-    WG_Y: ['u32', t.WG_Y],
-    TM: ['u32', t.NN_TM],
-  });
+  return productDesc('matmul_nn_vec4', matmulNnVec4Wgsl, bias, epi, u32s({ WG_X: t.WG_X, WG_Y: t.WG_Y, TM: t.NN_TM }));
 }
 
 /** A kernel without epilogue or bias: [A, B, unused, out]. */
@@ -123,7 +116,7 @@ function plainDesc(name: string, source: string, constants: Record<string, numbe
   return {
     name,
     source,
-    constants: Object.fromEntries(Object.entries(constants).map(([k, v]) => [k, ['u32', v]])),
+    constants: u32s(constants),
     uniforms: { M: 'u32', N: 'u32', K: 'u32' },
     bindings: ['read', 'read', 'read', 'rw'],
   };
@@ -158,12 +151,13 @@ export function sgDesc(
   tile: SgTile,
 ): KernelDesc {
   return {
-    ...productDesc(`matmul_${transA ? 'tn' : 'nn'}_sg`, matmulNnSgWgsl, bias, epi, {
-      SG: ['u32', sg],
-      TM: ['u32', tile.TM],
-      CN: ['u32', tile.CN],
-      TRANS_A: ['u32', transA ? 1 : 0],
-    }),
+    ...productDesc(
+      `matmul_${transA ? 'tn' : 'nn'}_sg`,
+      matmulNnSgWgsl,
+      bias,
+      epi,
+      u32s({ SG: sg, ...tile, TRANS_A: transA }),
+    ),
     enables: ['subgroups'],
   };
 }
@@ -192,15 +186,13 @@ export function tiledDesc(
   epi: Epilogue | undefined,
 ): KernelDesc {
   const { rows, cols } = tiledBlock(s);
-  return productDesc(`matmul_tiled_${rows}x${cols}`, matmulTiledWgsl, bias, epi, {
-    WG_X: ['u32', s.WG_X],
-    WG_Y: ['u32', s.WG_Y],
-    TM: ['u32', s.TM],
-    CN: ['u32', s.CN],
-    TK: ['u32', s.TK],
-    TRANS_A: ['u32', transA ? 1 : 0],
-    TRANS_B: ['u32', transB ? 1 : 0],
-  });
+  return productDesc(
+    `matmul_tiled_${rows}x${cols}`,
+    matmulTiledWgsl,
+    bias,
+    epi,
+    u32s({ ...s, TRANS_A: transA, TRANS_B: transB }),
+  );
 }
 
 /** The transposition of a rows×cols operand into a scratch buffer, ahead of a product. */

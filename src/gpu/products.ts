@@ -85,8 +85,11 @@ interface Shape {
   N: number;
   K: number;
   caps: ProductCaps;
-  /** The epilogue of `kind` where the request has one, with statistics only where `statsOk`. */
-  epi(kind: Epilogue['kind'], statsOk?: boolean): Epilogue | undefined;
+  /**
+   * The requested epilogue where it belongs after this form (`act` after forward, `act_grad`
+   * after dX, none after dW), with its statistics only where `statsOk`.
+   */
+  epi(statsOk?: boolean): Epilogue | undefined;
 }
 
 interface Variant {
@@ -145,7 +148,7 @@ const VEC4: Variant = {
         groups: [Math.ceil(s.N / 8 / t.WG_X), Math.ceil(s.M / 8 / t.WG_Y), 1],
         epilogue: false,
       };
-    const e = s.epi(s.form === 'forward' ? 'act' : 'act_grad');
+    const e = s.epi();
     return {
       desc: nnVec4Desc(s.form === 'forward', e),
       groups: [Math.ceil(s.N / 8 / t.WG_X), Math.ceil(s.M / (t.NN_TM * t.WG_Y)), 1],
@@ -181,15 +184,7 @@ const SG: Variant = {
     if (!sg || s.N % 4 !== 0) return null;
     if (s.form === 'dW')
       return { desc: sgDesc(false, undefined, sg, true, SG_TILE_TN), groups: sgGroups(s, SG_TILE_TN), epilogue: false };
-    const tile = nnTile(s.N, sg);
-    const e = s.epi(s.form === 'forward' ? 'act' : 'act_grad', true);
-    return {
-      desc: sgDesc(s.form === 'forward', e, sg, false, tile),
-      groups: sgGroups(s, tile),
-      epilogue: !!e,
-      statsFused: !!e?.stats,
-      transposeB: s.form === 'dX' ? transposition(s.N, s.K) : undefined,
-    };
+    return sgProduct(s, sg, false, nnTile(s.N, sg));
   },
 };
 
@@ -202,17 +197,25 @@ const SG_T: Variant = {
   draft(s) {
     const sg = s.caps.subgroupSize;
     if (!sg || s.N % 4 !== 0 || s.form === 'dW') return null;
-    const e = s.epi(s.form === 'forward' ? 'act' : 'act_grad', true);
-    return {
-      desc: sgDesc(s.form === 'forward', e, sg, true, SG_TILE_TN),
-      groups: sgGroups(s, SG_TILE_TN),
-      epilogue: !!e,
-      statsFused: !!e?.stats,
-      transposeA: transposition(s.M, s.K),
-      transposeB: s.form === 'dX' ? transposition(s.N, s.K) : undefined,
-    };
+    return sgProduct(s, sg, true, SG_TILE_TN);
   },
 };
+
+/**
+ * A subgroup plan of forward or dX (on a transposed W): X (dZ) read row by row, or with `transA`
+ * transposed first.
+ */
+function sgProduct(s: Shape, sg: number, transA: boolean, tile: SgTile): Draft {
+  const e = s.epi(true);
+  return {
+    desc: sgDesc(s.form === 'forward', e, sg, transA, tile),
+    groups: sgGroups(s, tile),
+    epilogue: !!e,
+    statsFused: !!e?.stats,
+    transposeA: transA ? transposition(s.M, s.K) : undefined,
+    transposeB: s.form === 'dX' ? transposition(s.N, s.K) : undefined,
+  };
+}
 
 /**
  * The tile shapes of matmul_tiled.wgsl in the family: blocks of 32² to 128², 4×4 to 8×8 outputs
@@ -234,7 +237,7 @@ function tiledVariant(shape: TiledShape): Variant {
     id: `tiled-${rows}x${cols}-${shape.TM}x${4 * shape.CN}`,
     draft(s) {
       if (s.N % 4 !== 0) return null;
-      const e = s.form === 'dW' ? undefined : s.epi(s.form === 'forward' ? 'act' : 'act_grad');
+      const e = s.epi();
       return {
         desc: tiledDesc(shape, s.form === 'dW', s.form === 'dX', s.form === 'forward', e),
         groups: [Math.ceil(s.N / cols), Math.ceil(s.M / rows), 1],
@@ -271,8 +274,9 @@ export function matmulPlan(
   const v = VARIANTS.find((x) => x.id === variant);
   if (!v)
     throw new Error(`unknown product variant ${JSON.stringify(variant)}; variants: ${PRODUCT_VARIANTS.join(', ')}`);
-  const epi = (kind: Epilogue['kind'], statsOk = false): Epilogue | undefined =>
-    epilogue?.kind === kind ? { ...epilogue, stats: statsOk && !!epilogue.stats } : undefined;
+  const kind = { forward: 'act', dX: 'act_grad', dW: null }[form];
+  const epi = (statsOk = false): Epilogue | undefined =>
+    epilogue && epilogue.kind === kind ? { ...epilogue, stats: statsOk && !!epilogue.stats } : undefined;
   const draft = v.draft({ form, M, N, K, caps, epi });
   if (!draft) return null;
   const { statsFused, ...plan } = draft;
