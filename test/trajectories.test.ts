@@ -9,7 +9,7 @@ import { loadDataset } from '../src/core/datasets';
 import type { RunConfig } from '../src/core/types';
 import { GpuEngine } from '../src/gpu/engine';
 import { acquireNodeDevice } from '../src/gpu/node-device';
-import { matmulTargetOf, subgroupSizeOf } from '../src/gpu/products';
+import { subgroupSizeOf } from '../src/gpu/products';
 import { CpuEngine } from '../src/train/cpu-engine';
 import type { Engine, StepRecord } from '../src/train/engine';
 import { initialWeightsCpu } from '../src/train/model';
@@ -119,7 +119,6 @@ describe.skipIf(!dev)('GPU and CPU trajectories agree', () => {
     Object.defineProperty(own.device, 'adapterInfo', {
       value: { ...own.device.adapterInfo, isFallbackAdapter: false },
     });
-    expect(matmulTargetOf(own.device)).toEqual({ subgroupSize: null, tiles: true });
     const cfg = parseConfig({
       seed: 17,
       dataset: { name: 'random', samples: 160, dim: 36, classes: 4 },
@@ -143,7 +142,7 @@ describe.skipIf(!dev)('GPU and CPU trajectories agree', () => {
         .stepKernels()
         .filter((k) => k.startsWith('matmul'))
         .map((k) => k.split('+')[0]),
-    ).toEqual(Array(8).fill('matmul_tiled'));
+    ).toEqual(Array(8).fill('matmul_tiled_64x64'));
     const [cpu, gpu] = [await trajectory(new CpuEngine(cfg, data.train)), await trajectory(gpuE)];
     gpuE.dispose();
     own.device.destroy();

@@ -24,7 +24,7 @@ import statsReadWgsl from '../../shaders/stats_read.wgsl?raw';
 import statsReduceWgsl from '../../shaders/stats_reduce.wgsl?raw';
 import { HIST_BINS, SLOT } from '../core/stats';
 import type { OptimizerConfig } from '../core/types';
-import type { KernelDesc, Slice } from './kernel';
+import type { KernelDesc } from './kernel';
 
 export function actForwardKernel(act: number, alpha: number): KernelDesc {
   return {
