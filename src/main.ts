@@ -4,8 +4,8 @@
  * keeps the URL hash in step with the state so the address is always a link to the experiment.
  */
 import { runColor } from './charts/palette';
+import { createEngine } from './engines/create';
 import { acquireBrowserDevice } from './gpu/browser-device';
-import { createEngine } from './train/create';
 import { initLabel } from './ui/initializer-spec';
 import { PlaygroundStore } from './ui/state/store';
 import { WorkerEngine } from './ui/state/worker-engine';

@@ -7,7 +7,7 @@
 import { configToJSON, parseConfig } from '../core/config';
 import type { Initializer, RunConfig } from '../core/types';
 import { parseInitList } from './initializer-spec';
-import type { Mode } from './state/store';
+import type { Mode } from './state/types';
 
 export interface Lesson {
   id: string;

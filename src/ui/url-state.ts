@@ -12,8 +12,8 @@ import { configToJSON, parseConfig } from '../core/config';
 import { ConfigError } from '../core/errors';
 import { initializerToKeras, parseInitializer } from '../core/initializers';
 import type { Initializer, RunConfig } from '../core/types';
-import type { BackendName } from '../train/create';
-import type { Mode, PageState } from './state/store';
+import type { BackendName } from '../train/engine';
+import type { Mode, PageState } from './state/types';
 
 export type { Mode, PageState };
 
