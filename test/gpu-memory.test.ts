@@ -13,7 +13,8 @@ import { parseInitializer } from '../src/core/initializers';
 import { createEngine } from '../src/engines/create';
 import { acquireNodeDevice } from '../src/gpu/node-device';
 import { LESSON_INITIALIZERS } from '../src/ui/defaults';
-import { type PageState, PlaygroundStore } from '../src/ui/state/store';
+import { PlaygroundStore } from '../src/ui/state/store';
+import type { PageState } from '../src/ui/state/types';
 import { testDevice } from './gpu-device';
 import { type BufferTracker, trackBuffers } from './live-buffers';
 
@@ -47,6 +48,16 @@ const spiral = parseConfig({
   epochs: 4,
   log_every: 1,
 });
+
+/** The atlas' XOR networks (2-2-1 sigmoid, plain SGD). */
+const atlasXor = {
+  dataset: 'xor',
+  layers: [
+    { units: 2, activation: 'sigmoid' },
+    { units: 1, activation: 'sigmoid' },
+  ],
+  optimizer: { name: 'sgd', learning_rate: 2 },
+};
 
 describe.skipIf(!dev)('GPU buffers are all destroyed', () => {
   let tracker: BufferTracker;
@@ -117,15 +128,7 @@ describe.skipIf(!dev)('GPU buffers are all destroyed', () => {
   });
 
   it('by an atlas run: a basin map, and a population with its SOM', async () => {
-    const net = {
-      dataset: 'xor',
-      layers: [
-        { units: 2, activation: 'sigmoid' },
-        { units: 1, activation: 'sigmoid' },
-      ],
-      optimizer: { name: 'sgd', learning_rate: 2 },
-      epochs: 50,
-    };
+    const net = { ...atlasXor, epochs: 50 };
     const axes = [
       { layer: 0, row: 0, col: 0 },
       { layer: 0, bias: 0 },
@@ -162,16 +165,7 @@ describe.skipIf(!dev)('a device lost mid-run', () => {
   it('ends an atlas run with the one message, and its buffers are destroyed all the same', async () => {
     const own = (await acquireNodeDevice())!;
     const tracker = trackBuffers(own.device);
-    const cfg = parseAtlasConfig({
-      dataset: 'xor',
-      layers: [
-        { units: 2, activation: 'sigmoid' },
-        { units: 1, activation: 'sigmoid' },
-      ],
-      epochs: 100_000,
-      mode: 'population',
-      size: 4096,
-    });
+    const cfg = parseAtlasConfig({ ...atlasXor, epochs: 100_000, mode: 'population', size: 4096 });
     const running = runAtlas(cfg, { backend: 'gpu', ...own });
     setTimeout(() => own.device.destroy(), 200);
     await expect(running).rejects.toThrow(/^the GPU device was lost \(/);
