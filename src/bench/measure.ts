@@ -105,7 +105,9 @@ async function calibrate(e: Entry, opts: MeasureOptions, clock: Clock): Promise<
   const maxIters = Math.max(wanted, o.maxIters ?? 100_000);
   const skip = (what: string, per: number): Outcome => ({
     status: 'skipped',
-    reason: `${what} ${fmtMs(per)} per iteration: ${o.minRepeats} repeats of ${floor} would not fit the ${fmtMs(o.budgetMs)} budget`,
+    reason:
+      `${what} ${fmtMs(per)} per iteration: ` +
+      `${o.minRepeats} repeats of ${floor} would not fit the ${fmtMs(o.budgetMs)} budget`,
   });
   if (e.predictedMs !== undefined && e.predictedMs * floor * o.minRepeats > o.budgetMs)
     return skip('predicted', e.predictedMs);

@@ -4,7 +4,10 @@ import type { AtlasBenchResult } from '../atlas/bench';
  * report and the charts are drawn from, and what the page's Benchmark view exports. Times are
  * milliseconds per iteration (one product, or one training step).
  */
+import type { LoadOptions } from '../core/datasets';
 import type { MatmulForm } from '../gpu/products';
+import type { Clock } from './measure';
+import type { TfHandle } from './tf';
 
 /** Engines of the product benchmark. */
 export const PRODUCT_ENGINES = ['ours-gpu', 'tfjs-webgpu', 'tfjs-wasm', 'tfjs-cpu', 'ours-cpu'] as const;
@@ -154,4 +157,17 @@ export interface BenchResults {
   notes: string[];
   /** The weight-space atlas's population benchmark (src/atlas/bench.ts), when run. */
   atlas?: AtlasBenchResult | null;
+}
+
+/** What a run measures with: the host's clock, device, TF.js and data (Node and the page differ). */
+export interface BenchEnv {
+  clock: Clock;
+  /** Our device and its adapter's description; null where there is no WebGPU adapter. */
+  gpu: { device: GPUDevice; adapter: string } | null;
+  tf: TfHandle | null;
+  /** How MNIST is read (the browser fetches it; Node reads the file). */
+  load?: LoadOptions;
+  environment: Environment;
+  /** Lets the host breathe between cells (the page repaints its progress); Node needs none. */
+  pause?: () => Promise<void>;
 }
