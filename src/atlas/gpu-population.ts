@@ -10,20 +10,13 @@
  */
 
 import { ConfigError } from '../core/errors';
+import { drawKindId, drawParams } from '../core/initializers';
 import { seedKey } from '../core/rng';
 import { type Kernel, PipelineCache, writeArray } from '../gpu/kernel';
 import { networkCount, sizeField } from './config';
 import type { AtlasData } from './data';
 import { checked, GpuScope, groupsFor } from './gpu-util';
-import {
-  basinInitial,
-  type DrawBlock,
-  drawBlocks,
-  drawTensorCpu,
-  gpuDrawKind,
-  gpuDrawParams,
-  type TensorDraw,
-} from './init';
+import { basinInitial, type DrawBlock, drawBlocks, drawTensorCpu, type TensorDraw } from './init';
 import { INIT_WG, initKernel, TRAIN_WG, trainKernel } from './kernels';
 import { type RunOptions, throwIfAborted } from './progress';
 import type { AtlasConfig, NetShape, PopulationResult } from './types';
@@ -175,12 +168,12 @@ export class GpuPopulation {
     for (const block of blocks) {
       const [seedLo, seedHi] = seedKey(block.seed);
       for (const t of block.tensors) {
-        const kind = gpuDrawKind(t.sampler);
+        const kind = drawKindId(t.sampler);
         if (kind === null) {
           this.writeCpuDraw(block, t, out, N);
           continue;
         }
-        const [a, b] = gpuDrawParams(t.sampler);
+        const [a, b] = drawParams(t.sampler);
         pass.setBindGroup(
           0,
           scope.bindGroup(init, [out], {
