@@ -4,11 +4,11 @@
  * keeps the URL hash in step with the state so the address is always a link to the experiment.
  */
 import { runColor } from './charts/palette';
+import { createEngine } from './engines/create';
 import { acquireBrowserDevice } from './gpu/browser-device';
-import { createEngine } from './train/create';
-import { PlaygroundStore } from './train/store';
-import { WorkerEngine } from './train/worker-engine';
 import { initLabel } from './ui/initializer-spec';
+import { PlaygroundStore } from './ui/state/store';
+import { WorkerEngine } from './ui/state/worker-engine';
 import './ui/playground-app';
 import { decodeUrl, encodeHash } from './ui/url-state';
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseAtlasArgs } from '../src/atlas/cli';
+import { parseAtlasArgs } from '../src/cli/atlas';
 import { ConfigError } from '../src/core/errors';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -127,7 +127,7 @@ describe('mlp-playground atlas', () => {
       BASIN,
       /^error: --config: cannot read no\/such\.json: no such file$/,
     ],
-    [['atlas', '--config', 'CFG', '--backend', 'tpu'], BASIN, /^error: --backend must be gpu or cpu, got "tpu"$/],
+    [['atlas', '--config', 'CFG', '--backend', 'tpu'], BASIN, /^error: --backend must be one of gpu, cpu, got "tpu"$/],
     [['atlas'], BASIN, /^error: --config is required/],
   ])('rejects bad input with exit 2 and one error line: %j', async (args, doc, message) => {
     const cfg = join(dir, `bad-${Math.random().toString(36).slice(2)}.json`);

@@ -14,11 +14,11 @@ import { main } from '../src/cli/main';
 import { parseConfig } from '../src/core/config';
 import { ConfigError } from '../src/core/errors';
 import type { Dataset, RunConfig } from '../src/core/types';
-import { decodeWeights, encodeWeights } from '../src/core/weights-file';
+import type { EngineOptions } from '../src/engines/create';
 import { acquireNodeDevice } from '../src/gpu/node-device';
-import type { EngineOptions } from '../src/train/create';
 import type { Engine } from '../src/train/engine';
 import { initialWeightsCpu, layerShapes } from '../src/train/model';
+import { decodeWeights, encodeWeights } from '../src/train/weights-file';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'bin', 'mlp-playground.js');
@@ -383,7 +383,11 @@ describe('invalid input: exit 2, one error line naming the field', () => {
       (c) => ['--config', c, '--seed', 'abc'],
       /^error: --seed must be a non-negative integer, got "abc"$/,
     ],
-    ['bad backend', (c) => ['--config', c, '--backend', 'tpu'], /^error: --backend must be gpu or cpu, got "tpu"$/],
+    [
+      'bad backend',
+      (c) => ['--config', c, '--backend', 'tpu'],
+      /^error: --backend must be one of gpu, cpu, got "tpu"$/,
+    ],
     ['missing value', (c) => ['--config', c, '--save'], /^error: --save needs a value$/],
     ['missing --config', () => ['--backend', 'cpu'], /^error: --config is required/],
     [
@@ -449,8 +453,8 @@ describe('no WebGPU adapter', () => {
  * nothing but JSON on stdout. Skipped where Dawn finds no adapter.
  */
 const gpuMode = vi.hoisted(() => ({ mode: 'ok' as 'ok' | 'error' | 'lost', device: null as GPUDevice | null }));
-vi.mock('../src/train/create', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../src/train/create')>();
+vi.mock('../src/engines/create', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../src/engines/create')>();
   return {
     ...real,
     createEngine: async (cfg: RunConfig, data: Dataset, opts: EngineOptions): Promise<Engine> => {

@@ -126,7 +126,7 @@ describe('errors name the field and what is allowed', () => {
       { dataset: { name: 'mnist', samples: 20000 }, layers: [{ units: 10, activation: 'softmax' }] },
       'dataset.samples must be an integer from 1 to 10000, got 20000',
     ],
-    ['noise', withData({ name: 'circle', noise: 0.7 }), 'dataset.noise must be a number >= 0 and <= 0.5, got 0.7'],
+    ['noise', withData({ name: 'circle', noise: 0.7 }), 'dataset.noise must be a number from 0 to 0.5, got 0.7'],
     [
       'dim',
       { dataset: { name: 'random', dim: 0 }, layers: [{ units: 1 }] },
@@ -140,7 +140,7 @@ describe('errors name the field and what is allowed', () => {
     [
       'test_fraction',
       withData({ name: 'circle', test_fraction: 0.95 }),
-      'dataset.test_fraction must be a number >= 0 and <= 0.9, got 0.95',
+      'dataset.test_fraction must be a number from 0 to 0.9, got 0.95',
     ],
     [
       'xor test_fraction',
@@ -229,7 +229,7 @@ describe('errors name the field and what is allowed', () => {
     [
       'zero learning rate',
       withOpt({ name: 'sgd', learning_rate: 0 }),
-      'optimizer.learning_rate must be a number > 0, got 0',
+      'optimizer.learning_rate must be a positive number, got 0',
     ],
     ['momentum of 1', withOpt({ name: 'sgd', momentum: 1 }), 'optimizer.momentum must be a number >= 0 and < 1, got 1'],
     [
@@ -244,7 +244,7 @@ describe('errors name the field and what is allowed', () => {
     ],
     ['beta_1', withOpt({ name: 'adam', beta_1: 1.5 }), 'optimizer.beta_1 must be a number >= 0 and < 1, got 1.5'],
     ['beta_2', withOpt({ name: 'adam', beta_2: -0.1 }), 'optimizer.beta_2 must be a number >= 0 and < 1, got -0.1'],
-    ['epsilon', withOpt({ name: 'adam', epsilon: 0 }), 'optimizer.epsilon must be a number > 0, got 0'],
+    ['epsilon', withOpt({ name: 'adam', epsilon: 0 }), 'optimizer.epsilon must be a positive number, got 0'],
     [
       'adam with rmsprop fields',
       withOpt({ name: 'adam', rho: 0.9 }),
@@ -254,7 +254,7 @@ describe('errors name the field and what is allowed', () => {
     [
       'rmsprop epsilon',
       withOpt({ name: 'rmsprop', epsilon: 'small' }),
-      'optimizer.epsilon must be a number > 0, got "small"',
+      'optimizer.epsilon must be a positive number, got "small"',
     ],
     ['batch_size', { ...base, batch_size: 0 }, 'batch_size must be a positive integer, got 0'],
     ['epochs', { ...base, epochs: -1 }, 'epochs must be a non-negative integer, got -1'],

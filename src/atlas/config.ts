@@ -9,10 +9,11 @@
  *   {"mode": "initializers", "initializers": [...], "scales": [...], "seeds": 4096}
  *   {"mode": "population", "size": 65536, "init": ...}
  */
-import { int, parseConfig } from '../core/config';
+import { parseConfig } from '../core/config';
 import { ConfigError, show } from '../core/errors';
 import { parseInitializer, resolveSampler } from '../core/initializers';
 import type { Initializer } from '../core/types';
+import { int, isObj, knownKeys, num, type Obj, obj, oneOf, positive } from '../core/validate';
 import { netShape } from './network';
 import type {
   AtlasConfig,
@@ -66,39 +67,12 @@ const MODE_KEYS: Record<(typeof MODES)[number], readonly string[]> = {
   population: ['size', 'init'],
 };
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function obj(v: unknown, path: string): Obj {
-  if (!isObj(v)) throw new ConfigError(path, `must be an object, got ${show(v)}`);
-  return v;
-}
-
-function keys(o: Obj, path: string, allowed: readonly string[]): void {
-  for (const k of Object.keys(o)) {
-    if (!allowed.includes(k))
-      throw new ConfigError(path ? `${path}.${k}` : k, `is not a known field; allowed: ${allowed.join(', ')}`);
-  }
-}
-
-function num(v: unknown, path: string, lo: number, hi: number, what: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi)
-    throw new ConfigError(path, `must be ${what}, got ${show(v)}`);
-  return v;
-}
-
-function positive(v: unknown, path: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0)
-    throw new ConfigError(path, `must be a positive number, got ${show(v)}`);
-  return v;
-}
-
 function range(v: unknown, path: string): [number, number] {
   const R = LIMITS.range;
   if (!Array.isArray(v) || v.length !== 2)
     throw new ConfigError(path, `must be [low, high], e.g. [-10, 10], got ${show(v)}`);
-  const lo = num(v[0], `${path}[0]`, -R, R, `a number from ${-R} to ${R}`);
-  const hi = num(v[1], `${path}[1]`, -R, R, `a number from ${-R} to ${R}`);
+  const lo = num(v[0], `${path}[0]`, { min: -R, max: R });
+  const hi = num(v[1], `${path}[1]`, { min: -R, max: R });
   if (!(lo < hi)) throw new ConfigError(path, `must have low < high, got ${show(v)}`);
   return [lo, hi];
 }
@@ -107,7 +81,7 @@ function range(v: unknown, path: string): [number, number] {
 export function parseInitSpec(v: unknown, path: string): InitSpec {
   if (v === undefined) return { kernel: null, bias: null, scale: 1 };
   if (isObj(v) && !('name' in v) && !('class_name' in v)) {
-    keys(v, path, ['kernel', 'bias', 'scale']);
+    knownKeys(v, path, ['kernel', 'bias', 'scale']);
     return {
       kernel: v.kernel === undefined ? null : parseInitializer(v.kernel, `${path}.kernel`),
       bias: v.bias === undefined ? null : parseInitializer(v.bias, `${path}.bias`),
@@ -122,7 +96,7 @@ function parseCriterion(v: unknown): Criterion {
   if (v === undefined) return { kind: 'loss_below', value: 0.01 };
   if (v === 'all_correct') return { kind: 'all_correct' };
   if (isObj(v) && 'loss_below' in v) {
-    keys(v, p, ['loss_below']);
+    knownKeys(v, p, ['loss_below']);
     return { kind: 'loss_below', value: positive(v.loss_below, `${p}.loss_below`) };
   }
   throw new ConfigError(p, `must be "all_correct" or {"loss_below": 0.01}, got ${show(v)}`);
@@ -132,7 +106,7 @@ function parseAxis(v: unknown, i: number, shape: NetShape, dflt: [number, number
   const p = `axes[${i}]`;
   const a = obj(v, p);
   const isBias = 'bias' in a;
-  keys(a, p, isBias ? ['layer', 'bias', 'range'] : ['layer', 'row', 'col', 'range']);
+  knownKeys(a, p, isBias ? ['layer', 'bias', 'range'] : ['layer', 'row', 'col', 'range']);
   const layer = int(a.layer, `${p}.layer`, 0, shape.layers.length - 1);
   const L = shape.layers[layer];
   const r = a.range === undefined ? dflt : range(a.range, `${p}.range`);
@@ -158,7 +132,7 @@ function parseBasin(c: Obj, shape: NetShape): BasinMode {
   const resolution = c.resolution === undefined ? 128 : int(c.resolution, 'resolution', 2, LIMITS.resolution);
   let others: BasinMode['others'];
   if (isObj(c.others) && 'fixed' in c.others) {
-    keys(c.others, 'others', ['fixed']);
+    knownKeys(c.others, 'others', ['fixed']);
     const f = c.others.fixed;
     if (!Array.isArray(f) || f.length !== shape.params) {
       throw new ConfigError(
@@ -166,15 +140,14 @@ function parseBasin(c: Obj, shape: NetShape): BasinMode {
         `must be ${shape.params} numbers (every weight of the network, layer by layer: kernel row-major, then bias), got ${show(f)}`,
       );
     }
-    others = { kind: 'fixed', values: f.map((x, i) => num(x, `others.fixed[${i}]`, -1e6, 1e6, 'a finite number')) };
+    others = { kind: 'fixed', values: f.map((x, i) => num(x, `others.fixed[${i}]`, { min: -1e6, max: 1e6 })) };
   } else {
     others = { kind: 'draw', init: parseInitSpec(c.others, 'others') };
   }
   return { mode: 'basin', axes, resolution, others };
 }
 
-function parseMode(c: Obj, shape: NetShape): AtlasMode {
-  const mode = c.mode;
+function parseMode(c: Obj, mode: (typeof MODES)[number], shape: NetShape): AtlasMode {
   if (mode === 'basin') return parseBasin(c, shape);
   if (mode === 'initializers') {
     const list = c.initializers === undefined ? [...DEFAULT_INITIALIZERS] : c.initializers;
@@ -190,20 +163,17 @@ function parseMode(c: Obj, shape: NetShape): AtlasMode {
       seeds: c.seeds === undefined ? 1024 : int(c.seeds, 'seeds', 1, LIMITS.seeds),
     };
   }
-  if (mode === 'population') {
-    return {
-      mode,
-      size: c.size === undefined ? 4096 : int(c.size, 'size', 1, LIMITS.networks),
-      init: parseInitSpec(c.init, 'init'),
-    };
-  }
-  throw new ConfigError('mode', `must be one of ${MODES.join(', ')}, got ${show(mode)}`);
+  return {
+    mode,
+    size: c.size === undefined ? 4096 : int(c.size, 'size', 1, LIMITS.networks),
+    init: parseInitSpec(c.init, 'init'),
+  };
 }
 
 function parseSom(v: unknown): SomConfig | null {
   if (v === undefined || v === null) return null;
   const s = obj(v, 'som');
-  keys(s, 'som', ['rows', 'cols', 'iterations', 'sigma_start', 'sigma_end']);
+  knownKeys(s, 'som', ['rows', 'cols', 'iterations', 'sigma_start', 'sigma_end']);
   const rows = s.rows === undefined ? 12 : int(s.rows, 'som.rows', 2, LIMITS.somSide);
   const cols = s.cols === undefined ? 12 : int(s.cols, 'som.cols', 2, LIMITS.somSide);
   const iterations = s.iterations === undefined ? 30 : int(s.iterations, 'som.iterations', 1, LIMITS.somIterations);
@@ -255,10 +225,8 @@ function checkDraws(cfg: AtlasConfig, shape: NetShape): void {
 /** Parses and validates an atlas document. Throws ConfigError on the first problem found. */
 export function parseAtlasConfig(doc: unknown): AtlasConfig {
   const c = obj(doc, 'config');
-  const mode = c.mode;
-  if (!(MODES as readonly unknown[]).includes(mode))
-    throw new ConfigError('mode', `must be one of ${MODES.join(', ')}, got ${show(mode)}`);
-  const own = MODE_KEYS[mode as (typeof MODES)[number]];
+  const mode = oneOf(c.mode, 'mode', MODES);
+  const own = MODE_KEYS[mode];
   for (const k of Object.keys(c)) {
     if (COMMON.includes(k) || own.includes(k)) continue;
     const owner = MODES.find((m) => MODE_KEYS[m].includes(k));
@@ -267,15 +235,9 @@ export function parseAtlasConfig(doc: unknown): AtlasConfig {
   }
   // The atlas' narrower choices first, so the message lists what an atlas allows.
   const ds = typeof c.dataset === 'string' ? c.dataset : isObj(c.dataset) ? c.dataset.name : undefined;
-  if (c.dataset !== undefined && !(ATLAS_DATASETS as readonly unknown[]).includes(ds)) {
-    throw new ConfigError(
-      typeof c.dataset === 'string' ? 'dataset' : 'dataset.name',
-      `must be one of ${ATLAS_DATASETS.join(', ')} for an atlas, got ${show(ds)}`,
-    );
-  }
-  if (c.loss !== undefined && !(ATLAS_LOSSES as readonly unknown[]).includes(c.loss)) {
-    throw new ConfigError('loss', `must be one of ${ATLAS_LOSSES.join(', ')} for an atlas, got ${show(c.loss)}`);
-  }
+  if (c.dataset !== undefined)
+    oneOf(ds, typeof c.dataset === 'string' ? 'dataset' : 'dataset.name', ATLAS_DATASETS, ' for an atlas');
+  if (c.loss !== undefined) oneOf(c.loss, 'loss', ATLAS_LOSSES, ' for an atlas');
   const opt = typeof c.optimizer === 'string' ? c.optimizer : isObj(c.optimizer) ? c.optimizer.name : 'sgd';
   if (opt !== 'sgd') {
     throw new ConfigError(
@@ -335,7 +297,7 @@ export function parseAtlasConfig(doc: unknown): AtlasConfig {
     optimizer: run.optimizer as AtlasConfig['optimizer'],
     epochs,
     criterion: parseCriterion(c.criterion),
-    mode: parseMode(c, shape),
+    mode: parseMode(c, mode, shape),
     som: parseSom(c.som),
   };
   const n = networkCount(cfg.mode);

@@ -1,9 +1,9 @@
 /**
- * @file The `bench` command's flags. Strict like the train command's: a mistyped flag stops
- * with one line naming it (a ConfigError, exit 2) instead of silently running a 15-minute
+ * @file The `bench` command's flags. Strict like every command's (src/core/flags.ts): a
+ * mistyped flag stops with one line naming it (exit 2) instead of silently running a 15-minute
  * benchmark with defaults.
  */
-import { ConfigError, show } from '../core/errors';
+import { flagInt, flagList, flagPositive, parseFlags } from '../core/flags';
 import { ALL_ENGINES, type BenchOptions, defaultOptions, PRODUCT_SIZES, RUNGS } from './spec';
 import type { EngineName } from './types';
 
@@ -35,74 +35,34 @@ export interface BenchArgs {
   reportOnly: boolean;
 }
 
-const fail = (m: string) => new ConfigError('', m);
-
-function list<T extends string>(flag: string, raw: string, allowed: readonly T[]): T[] {
-  const items = raw
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  if (items.length === 0) throw fail(`${flag} needs at least one item`);
-  for (const it of items)
-    if (!allowed.includes(it as T)) throw fail(`${flag}: unknown ${show(it)}; allowed: ${allowed.join(', ')}`);
-  return items as T[];
-}
-
-function positive(flag: string, raw: string): number {
-  const v = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : NaN;
-  if (!(v > 0)) throw fail(`${flag} must be a positive number, got ${show(raw)}`);
-  return v;
-}
+const BENCH_FLAGS = {
+  values: ['--max-size', '--budget', '--repeats', '--engines', '--parts', '--rungs', '--out'],
+  switches: ['--quick', '--no-write', '--report-only'],
+};
+const PARTS = ['ceiling', 'products', 'training', 'atlas'] as const;
 
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
-  const values = new Map<string, string>();
-  const flags = new Set<string>();
-  const VALUE = ['--max-size', '--budget', '--repeats', '--engines', '--parts', '--rungs', '--out'];
-  const BOOL = ['--quick', '--no-write', '--report-only'];
-  for (let i = 0; i < argv.length; i++) {
-    const tok = argv[i];
-    const eq = tok.startsWith('--') ? tok.indexOf('=') : -1;
-    const flag = eq > 0 ? tok.slice(0, eq) : tok;
-    if (BOOL.includes(flag)) {
-      if (eq > 0) throw fail(`${flag} takes no value`);
-      flags.add(flag);
-      continue;
-    }
-    if (!VALUE.includes(flag)) throw fail(`unknown flag ${show(flag)}; flags: ${[...VALUE, ...BOOL].join(', ')}`);
-    const v = eq > 0 ? tok.slice(eq + 1) : argv[++i];
-    if (v === undefined || v === '' || (eq < 0 && v.startsWith('--'))) throw fail(`${flag} needs a value`);
-    if (values.has(flag)) throw fail(`${flag} is given twice`);
-    values.set(flag, v);
-  }
+  const { values, switches } = parseFlags(argv, BENCH_FLAGS);
   const maxRaw = values.get('--max-size');
-  const maxSize = maxRaw === undefined ? undefined : positive('--max-size', maxRaw);
-  if (maxSize !== undefined && maxSize < PRODUCT_SIZES[0])
-    throw fail(`--max-size must be at least ${PRODUCT_SIZES[0]}, got ${maxSize}`);
-  const options = defaultOptions({ quick: flags.has('--quick'), maxSize });
+  const maxSize = maxRaw === undefined ? undefined : flagInt('--max-size', maxRaw, PRODUCT_SIZES[0]);
+  const options = defaultOptions({ quick: switches.has('--quick'), maxSize });
   const budget = values.get('--budget');
-  if (budget !== undefined) options.budgetMs = positive('--budget', budget) * 1000;
+  if (budget !== undefined) options.budgetMs = flagPositive('--budget', budget) * 1000;
   const repeats = values.get('--repeats');
   if (repeats !== undefined) {
-    const r = positive('--repeats', repeats);
-    if (!Number.isInteger(r)) throw fail(`--repeats must be an integer, got ${show(repeats)}`);
-    options.repeats = r;
-    options.minRepeats = Math.min(options.minRepeats, r);
+    options.repeats = flagInt('--repeats', repeats, 1);
+    options.minRepeats = Math.min(options.minRepeats, options.repeats);
   }
   const engines = values.get('--engines');
-  if (engines !== undefined) options.engines = list<EngineName>('--engines', engines, ALL_ENGINES);
+  if (engines !== undefined) options.engines = flagList<EngineName>('--engines', engines, ALL_ENGINES);
   const parts = values.get('--parts');
   if (parts !== undefined) {
-    const p = list('--parts', parts, ['ceiling', 'products', 'training', 'atlas'] as const);
-    options.parts = {
-      ceiling: p.includes('ceiling'),
-      products: p.includes('products'),
-      training: p.includes('training'),
-      atlas: p.includes('atlas'),
-    };
+    const p = flagList('--parts', parts, PARTS);
+    options.parts = Object.fromEntries(PARTS.map((part) => [part, p.includes(part)])) as BenchOptions['parts'];
   }
   const rungs = values.get('--rungs');
   if (rungs !== undefined)
-    options.rungs = list(
+    options.rungs = flagList(
       '--rungs',
       rungs,
       RUNGS.map((r) => r.id),
@@ -110,7 +70,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   return {
     options,
     out: values.get('--out') ?? null,
-    write: !flags.has('--no-write'),
-    reportOnly: flags.has('--report-only'),
+    write: !switches.has('--no-write'),
+    reportOnly: switches.has('--report-only'),
   };
 }

@@ -6,8 +6,8 @@
  */
 import { type LoadOptions, loadDataset } from '../core/datasets';
 import type { Dataset } from '../core/types';
+import type { EngineOptions } from '../engines/create';
 import { PipelineCache } from '../gpu/kernel';
-import type { EngineOptions } from '../train/create';
 import type { Engine } from '../train/engine';
 import { measureCeiling, recheckCeiling } from './ceiling';
 import { type Clock, checkAborted, type Entry, type MeasureOptions, measureInterleaved, type Outcome } from './measure';

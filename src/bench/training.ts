@@ -14,7 +14,7 @@
  */
 import { targetsFor } from '../core/datasets';
 import type { Dataset } from '../core/types';
-import { createEngine, type EngineOptions } from '../train/create';
+import { createEngine, type EngineOptions } from '../engines/create';
 import type { Engine } from '../train/engine';
 import { Schedule } from '../train/schedule';
 import type { Workload } from './measure';

@@ -29,7 +29,7 @@ export async function main(argv: string[]): Promise<number> {
     } else if (args.command === 'bench') {
       code = await (await import('../bench/node')).bench(args.argv);
     } else if (args.command === 'atlas') {
-      code = await (await import('../atlas/cli')).atlasMain(args.argv);
+      code = await (await import('./atlas')).atlasMain(args.argv);
     } else {
       code = await train(args);
     }

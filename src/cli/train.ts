@@ -5,60 +5,18 @@
  * stdout carries only JSON records; all human-facing text goes to stderr.
  */
 
-import { constants } from 'node:fs';
-import { access, readFile, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
 import { parseConfig } from '../core/config';
 import { loadDataset } from '../core/datasets';
-import { ConfigError } from '../core/errors';
 import type { RunConfig } from '../core/types';
-import { decodeWeights, encodeWeights } from '../core/weights-file';
-import { createEngine } from '../train/create';
+import { createEngine } from '../engines/create';
 import type { Engine, LayerWeights, StepRecord } from '../train/engine';
 import { layerShapes } from '../train/model';
+import { decodeWeights, encodeWeights } from '../train/weights-file';
 import type { TrainArgs } from './args';
 import { acquireCliDevice, DeviceGuard, EXIT_NO_ADAPTER } from './device';
+import { checkWritable, readJson, writeOutput } from './files';
 
 export { EXIT_NO_ADAPTER, NO_ADAPTER_HELP } from './device';
-
-const input = (message: string) => new ConfigError('', message);
-
-function reason(e: unknown): string {
-  switch ((e as { code?: string }).code) {
-    case 'ENOENT':
-      return 'no such file';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'it is a directory';
-    case 'ENOTDIR':
-      return 'a parent is not a directory';
-    default:
-      return e instanceof Error ? e.message : String(e);
-  }
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/** Reads and parses a JSON input; `flag` names where the path came from in errors. */
-async function readJson(path: string, flag: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = path === '-' ? await readStdin() : await readFile(path, 'utf8');
-  } catch (e) {
-    throw input(`${flag}: cannot read ${path}: ${reason(e)}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw input(`${path === '-' ? 'stdin' : path} is not valid JSON: ${(e as Error).message}`);
-  }
-}
 
 /** Applies the flag overrides to the raw document, so parseConfig validates them like any field. */
 function withOverrides(doc: unknown, args: TrainArgs): unknown {
@@ -136,18 +94,10 @@ async function loadWeights(path: string, cfg: RunConfig): Promise<LayerWeights[]
   return decodeWeights(await readJson(path, '--load'), layerShapes(cfg));
 }
 
-async function checkWritable(path: string): Promise<void> {
-  try {
-    await access(dirname(resolve(path)), constants.W_OK);
-  } catch (e) {
-    throw input(`--save: cannot write ${path}: ${reason(e) === 'no such file' ? 'no such directory' : reason(e)}`);
-  }
-}
-
 export async function train(args: TrainArgs): Promise<number> {
   const cfg = parseConfig(withOverrides(await readJson(args.config, '--config'), args));
   const initial = args.load === undefined ? undefined : await loadWeights(args.load, cfg);
-  if (args.save !== undefined) await checkWritable(args.save);
+  if (args.save !== undefined) await checkWritable('--save', args.save);
   const data = (await loadDataset(cfg.dataset, cfg.seed)).train;
 
   const got: { device?: GPUDevice; adapter?: string } | null = args.backend === 'gpu' ? await acquireCliDevice() : {};
@@ -190,11 +140,7 @@ export async function train(args: TrainArgs): Promise<number> {
 
     if (args.save !== undefined) {
       const doc = encodeWeights(cfg, await guard.watch(engine.weights()));
-      try {
-        await writeFile(args.save, `${JSON.stringify(doc)}\n`);
-      } catch (e) {
-        throw input(`--save: cannot write ${args.save}: ${reason(e)}`);
-      }
+      await writeOutput('--save', args.save, `${JSON.stringify(doc)}\n`);
     }
     const steps = engine.step;
     out.write({

@@ -16,6 +16,7 @@ import type {
   OptimizerConfig,
   RunConfig,
 } from './types';
+import { bool, int, isObj, knownKeys, num, type Obj, obj, oneOf, positive } from './validate';
 
 export const ACTIVATIONS: readonly ActivationName[] = [
   'linear',
@@ -35,69 +36,11 @@ export const DATASETS: readonly DatasetName[] = ['xor', 'circle', 'xor2d', 'gaus
 export const LOSSES: readonly LossName[] = ['mse', 'binary_crossentropy', 'categorical_crossentropy'];
 export const OPTIMIZERS = ['sgd', 'adam', 'rmsprop'] as const;
 
+/** Momentum and decay rates: [0, 1). */
+const UNIT = { min: 0, max: 1, maxOpen: true };
+
 /** Keras' default negative slope of keras.activations.leaky_relu, and elu's alpha. */
 const DEFAULT_ALPHA: Partial<Record<ActivationName, number>> = { leaky_relu: 0.2, elu: 1 };
-
-type Obj = Record<string, unknown>;
-
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function obj(v: unknown, path: string): Obj {
-  if (!isObj(v)) throw new ConfigError(path, `must be an object, got ${show(v)}`);
-  return v;
-}
-
-function noExtraKeys(o: Obj, path: string, allowed: readonly string[]): void {
-  for (const k of Object.keys(o)) {
-    if (!allowed.includes(k)) {
-      throw new ConfigError(path ? `${path}.${k}` : k, `is not a known field; allowed: ${allowed.join(', ')}`);
-    }
-  }
-}
-
-function oneOf<T extends string>(v: unknown, path: string, allowed: readonly T[]): T {
-  if (typeof v !== 'string' || !allowed.includes(v as T)) {
-    throw new ConfigError(path, `must be one of ${allowed.join(', ')}, got ${show(v)}`);
-  }
-  return v as T;
-}
-
-export function int(v: unknown, path: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    const what =
-      min === 1 && max === Number.MAX_SAFE_INTEGER
-        ? 'a positive integer'
-        : min === 0 && max === Number.MAX_SAFE_INTEGER
-          ? 'a non-negative integer'
-          : `an integer from ${min} to ${max}`;
-    throw new ConfigError(path, `must be ${what}, got ${show(v)}`);
-  }
-  return v;
-}
-
-function num(
-  v: unknown,
-  path: string,
-  lo: number,
-  hi: number,
-  opts: { loOpen?: boolean; hiOpen?: boolean } = {},
-): number {
-  const ok =
-    typeof v === 'number' && Number.isFinite(v) && (opts.loOpen ? v > lo : v >= lo) && (opts.hiOpen ? v < hi : v <= hi);
-  if (!ok) {
-    const l = lo === -Infinity ? '' : `${opts.loOpen ? '>' : '>='} ${lo}`;
-    const h = hi === Infinity ? '' : `${opts.hiOpen ? '<' : '<='} ${hi}`;
-    throw new ConfigError(path, `must be a number ${[l, h].filter(Boolean).join(' and ')}, got ${show(v)}`);
-  }
-  return v as number;
-}
-
-function bool(v: unknown, path: string): boolean {
-  if (typeof v !== 'boolean') throw new ConfigError(path, `must be true or false, got ${show(v)}`);
-  return v;
-}
 
 /** `"relu"`, or `{"name": "leaky_relu", "alpha": 0.1}`. */
 export function parseActivation(v: unknown, path: string): Activation {
@@ -106,12 +49,12 @@ export function parseActivation(v: unknown, path: string): Activation {
     return { name, alpha: DEFAULT_ALPHA[name] ?? 0 };
   }
   if (isObj(v)) {
-    noExtraKeys(v, path, ['name', 'alpha']);
+    knownKeys(v, path, ['name', 'alpha']);
     const name = oneOf(v.name, `${path}.name`, ACTIVATIONS);
     if (v.alpha !== undefined && DEFAULT_ALPHA[name] === undefined) {
       throw new ConfigError(`${path}.alpha`, `is only allowed for leaky_relu and elu, not ${name}`);
     }
-    const alpha = v.alpha === undefined ? (DEFAULT_ALPHA[name] ?? 0) : num(v.alpha, `${path}.alpha`, 0, Infinity);
+    const alpha = v.alpha === undefined ? (DEFAULT_ALPHA[name] ?? 0) : num(v.alpha, `${path}.alpha`, { min: 0 });
     return { name, alpha };
   }
   throw new ConfigError(path, `must be one of ${ACTIVATIONS.join(', ')}, got ${show(v)}`);
@@ -120,7 +63,7 @@ export function parseActivation(v: unknown, path: string): Activation {
 function parseDataset(v: unknown): DatasetConfig {
   const p = 'dataset';
   const d = typeof v === 'string' ? { name: v } : obj(v, p);
-  noExtraKeys(d, p, ['name', 'samples', 'noise', 'dim', 'classes', 'test_fraction']);
+  knownKeys(d, p, ['name', 'samples', 'noise', 'dim', 'classes', 'test_fraction']);
   const name = oneOf(d.name, `${p}.name`, DATASETS);
   const defaultSamples = name === 'mnist' ? 10000 : name === 'xor' ? 4 : 500;
   return {
@@ -129,17 +72,17 @@ function parseDataset(v: unknown): DatasetConfig {
       d.samples === undefined
         ? defaultSamples
         : int(d.samples, `${p}.samples`, name === 'xor' ? 4 : 1, name === 'mnist' ? 10000 : 10_000_000),
-    noise: d.noise === undefined ? 0 : num(d.noise, `${p}.noise`, 0, 0.5),
+    noise: d.noise === undefined ? 0 : num(d.noise, `${p}.noise`, { min: 0, max: 0.5 }),
     dim: d.dim === undefined ? 16 : int(d.dim, `${p}.dim`, 1),
     classes: d.classes === undefined ? 2 : int(d.classes, `${p}.classes`, 2, 1000),
-    test_fraction: d.test_fraction === undefined ? 0 : num(d.test_fraction, `${p}.test_fraction`, 0, 0.9),
+    test_fraction: d.test_fraction === undefined ? 0 : num(d.test_fraction, `${p}.test_fraction`, { min: 0, max: 0.9 }),
   };
 }
 
 function parseLayer(v: unknown, i: number, last: boolean): LayerConfig {
   const p = `layers[${i}]`;
   const l = obj(v, p);
-  noExtraKeys(l, p, ['units', 'activation', 'kernel_initializer', 'bias_initializer']);
+  knownKeys(l, p, ['units', 'activation', 'kernel_initializer', 'bias_initializer']);
   const units = int(l.units, `${p}.units`, 1);
   // Keras Dense defaults to a linear activation.
   const activation =
@@ -161,33 +104,32 @@ function parseOptimizer(v: unknown): OptimizerConfig {
   const p = 'optimizer';
   const o = typeof v === 'string' ? { name: v } : obj(v, p);
   const name = oneOf(o.name, `${p}.name`, OPTIMIZERS);
-  const lr = (dflt: number) =>
-    o.learning_rate === undefined ? dflt : num(o.learning_rate, `${p}.learning_rate`, 0, Infinity, { loOpen: true });
-  const eps = () => (o.epsilon === undefined ? 1e-7 : num(o.epsilon, `${p}.epsilon`, 0, Infinity, { loOpen: true }));
+  const lr = (dflt: number) => (o.learning_rate === undefined ? dflt : positive(o.learning_rate, `${p}.learning_rate`));
+  const eps = () => (o.epsilon === undefined ? 1e-7 : positive(o.epsilon, `${p}.epsilon`));
   switch (name) {
     case 'sgd':
-      noExtraKeys(o, p, ['name', 'learning_rate', 'momentum', 'nesterov']);
+      knownKeys(o, p, ['name', 'learning_rate', 'momentum', 'nesterov']);
       return {
         name,
         learning_rate: lr(0.01),
-        momentum: o.momentum === undefined ? 0 : num(o.momentum, `${p}.momentum`, 0, 1, { hiOpen: true }),
+        momentum: o.momentum === undefined ? 0 : num(o.momentum, `${p}.momentum`, UNIT),
         nesterov: o.nesterov === undefined ? false : bool(o.nesterov, `${p}.nesterov`),
       };
     case 'adam':
-      noExtraKeys(o, p, ['name', 'learning_rate', 'beta_1', 'beta_2', 'epsilon']);
+      knownKeys(o, p, ['name', 'learning_rate', 'beta_1', 'beta_2', 'epsilon']);
       return {
         name,
         learning_rate: lr(0.001),
-        beta_1: o.beta_1 === undefined ? 0.9 : num(o.beta_1, `${p}.beta_1`, 0, 1, { hiOpen: true }),
-        beta_2: o.beta_2 === undefined ? 0.999 : num(o.beta_2, `${p}.beta_2`, 0, 1, { hiOpen: true }),
+        beta_1: o.beta_1 === undefined ? 0.9 : num(o.beta_1, `${p}.beta_1`, UNIT),
+        beta_2: o.beta_2 === undefined ? 0.999 : num(o.beta_2, `${p}.beta_2`, UNIT),
         epsilon: eps(),
       };
     case 'rmsprop':
-      noExtraKeys(o, p, ['name', 'learning_rate', 'rho', 'epsilon']);
+      knownKeys(o, p, ['name', 'learning_rate', 'rho', 'epsilon']);
       return {
         name,
         learning_rate: lr(0.001),
-        rho: o.rho === undefined ? 0.9 : num(o.rho, `${p}.rho`, 0, 1, { hiOpen: true }),
+        rho: o.rho === undefined ? 0.9 : num(o.rho, `${p}.rho`, UNIT),
         epsilon: eps(),
       };
   }
@@ -196,7 +138,7 @@ function parseOptimizer(v: unknown): OptimizerConfig {
 /** Parses and validates a run document. Throws ConfigError on the first problem found. */
 export function parseConfig(doc: unknown): RunConfig {
   const c = obj(doc, 'config');
-  noExtraKeys(c, '', ['seed', 'dataset', 'layers', 'loss', 'optimizer', 'batch_size', 'epochs', 'log_every']);
+  knownKeys(c, '', ['seed', 'dataset', 'layers', 'loss', 'optimizer', 'batch_size', 'epochs', 'log_every']);
   const seed = c.seed === undefined ? 1 : int(c.seed, 'seed', 0, Number.MAX_SAFE_INTEGER);
   if (c.dataset === undefined)
     throw new ConfigError('dataset', `is required, e.g. {"name": "xor"}; names: ${DATASETS.join(', ')}`);

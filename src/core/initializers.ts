@@ -13,6 +13,7 @@ import { ConfigError, show } from './errors';
 import { INIT_ID } from './ids';
 import { CounterRng, toNormal, toUniform } from './rng';
 import type { Initializer, InitializerName, Sampler } from './types';
+import { fieldPath, isObj, num, type Obj, oneOf, type Range } from './validate';
 
 /** Every initializer identifier, in the order error messages list them. */
 export const INITIALIZER_NAMES: readonly InitializerName[] = [
@@ -105,85 +106,67 @@ const PARAMS: Record<InitializerName, readonly string[]> = {
  */
 export const TRUNCATION_CORRECTION = 0.87962566103423978;
 
-const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 function lookupName(v: unknown, path: string): InitializerName {
   const name = typeof v === 'string' ? LOOKUP.get(v) : undefined;
   if (!name) throw new ConfigError(path, `must be one of ${INITIALIZER_NAMES.join(', ')}, got ${show(v)}`);
   return name;
 }
 
-function num(params: Record<string, unknown>, key: string, dflt: number, path: string): number {
-  const v = params[key];
-  if (v === undefined) return dflt;
-  if (typeof v !== 'number' || !Number.isFinite(v)) {
-    throw new ConfigError(join(path, key), `must be a number, got ${show(v)}`);
-  }
-  return v;
+/** A parameter's value, or Keras' default where it is missing. */
+function param(params: Obj, key: string, dflt: number, path: string, range?: Range): number {
+  return params[key] === undefined ? dflt : num(params[key], fieldPath(path, key), range);
 }
 
-function positive(params: Record<string, unknown>, key: string, dflt: number, path: string): number {
-  const v = params[key];
-  if (v === undefined) return dflt;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
-    throw new ConfigError(join(path, key), `must be a positive number, got ${show(v)}`);
-  }
-  return v;
-}
+const POSITIVE: Range = { min: 0, minOpen: true };
 
 /**
  * Builds the normalized initializer from its parameters. `params` holds only the parameter
  * keys (plus an ignored `seed`); `path` is where they live, for error messages.
  */
-function build(name: InitializerName, params: Record<string, unknown>, path: string): Initializer {
+function build(name: InitializerName, params: Obj, path: string): Initializer {
   const allowed = PARAMS[name];
   for (const key of Object.keys(params)) {
     if (key === 'seed' || allowed.includes(key)) continue;
     // Keras' constructors reject unknown keyword arguments, and so do the presets' (seed only).
     const accepts = ['seed', ...allowed].join(', ');
-    throw new ConfigError(join(path, key), `is not a parameter of ${name} (it accepts ${accepts})`);
+    throw new ConfigError(fieldPath(path, key), `is not a parameter of ${name} (it accepts ${accepts})`);
   }
   switch (name) {
     case 'zeros':
     case 'ones':
       return { name };
     case 'constant':
-      return { name, value: num(params, 'value', 0, path) };
+      return { name, value: param(params, 'value', 0, path) };
     case 'random_normal':
     case 'truncated_normal':
-      return { name, mean: num(params, 'mean', 0, path), stddev: positive(params, 'stddev', 0.05, path) };
+      return { name, mean: param(params, 'mean', 0, path), stddev: param(params, 'stddev', 0.05, path, POSITIVE) };
     case 'random_uniform': {
       // Explicit zeros are kept: `minval: 0` is a real bound (TensorFlow.js once treated it as unset).
-      const minval = num(params, 'minval', -0.05, path);
-      const maxval = num(params, 'maxval', 0.05, path);
+      const minval = param(params, 'minval', -0.05, path);
+      const maxval = param(params, 'maxval', 0.05, path);
       if (!(minval < maxval)) {
-        throw new ConfigError(join(path, 'minval'), `must be less than maxval (${maxval}), got ${minval}`);
+        throw new ConfigError(fieldPath(path, 'minval'), `must be less than maxval (${maxval}), got ${minval}`);
       }
       return { name, minval, maxval };
     }
     case 'variance_scaling': {
-      const scale = positive(params, 'scale', 1, path);
-      const mode = params.mode ?? 'fan_in';
-      if (typeof mode !== 'string' || !(MODES as readonly string[]).includes(mode)) {
-        throw new ConfigError(join(path, 'mode'), `must be one of ${MODES.join(', ')}, got ${show(mode)}`);
-      }
+      const scale = param(params, 'scale', 1, path, POSITIVE);
+      const mode = oneOf(params.mode ?? 'fan_in', fieldPath(path, 'mode'), MODES);
       const rawDist = params.distribution ?? 'truncated_normal';
       // Keras lower-cases the distribution and maps its legacy 'normal' to 'truncated_normal'.
       const dist = typeof rawDist === 'string' ? rawDist.toLowerCase() : rawDist;
       if (typeof dist !== 'string' || !DISTRIBUTIONS.includes(dist)) {
         throw new ConfigError(
-          join(path, 'distribution'),
+          fieldPath(path, 'distribution'),
           `must be one of ${DISTRIBUTIONS.join(', ')}, got ${show(rawDist)}`,
         );
       }
       const distribution = (dist === 'normal' ? 'truncated_normal' : dist) as Distribution;
-      return { name, scale, mode: mode as Mode, distribution };
+      return { name, scale, mode, distribution };
     }
     case 'orthogonal':
     case 'identity':
-      return { name, gain: num(params, 'gain', 1, path) };
+      return { name, gain: param(params, 'gain', 1, path) };
     default:
       return { name, ...PRESETS[name] };
   }
@@ -199,23 +182,26 @@ function build(name: InitializerName, params: Record<string, unknown>, path: str
  */
 export function parseInitializer(value: unknown, path: string): Initializer {
   if (typeof value === 'string') return build(lookupName(value, path), {}, path);
-  if (!isRecord(value)) {
+  if (!isObj(value)) {
     throw new ConfigError(path, `must be an initializer name or object, got ${show(value)}`);
   }
   if ('class_name' in value) {
     for (const key of Object.keys(value)) {
       if (!['class_name', 'config', 'module', 'registered_name'].includes(key)) {
-        throw new ConfigError(join(path, key), 'is not allowed here (an initializer object has class_name, config)');
+        throw new ConfigError(
+          fieldPath(path, key),
+          'is not allowed here (an initializer object has class_name, config)',
+        );
       }
     }
-    const name = lookupName(value.class_name, join(path, 'class_name'));
+    const name = lookupName(value.class_name, fieldPath(path, 'class_name'));
     const config = value.config ?? {};
-    if (!isRecord(config)) throw new ConfigError(join(path, 'config'), `must be an object, got ${show(config)}`);
-    return build(name, config, join(path, 'config'));
+    if (!isObj(config)) throw new ConfigError(fieldPath(path, 'config'), `must be an object, got ${show(config)}`);
+    return build(name, config, fieldPath(path, 'config'));
   }
   if ('name' in value) {
     const { name, ...params } = value;
-    return build(lookupName(name, join(path, 'name')), params, path);
+    return build(lookupName(name, fieldPath(path, 'name')), params, path);
   }
   throw new ConfigError(path, `must have a class_name or a name, got ${show(value)}`);
 }

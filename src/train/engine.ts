@@ -29,8 +29,11 @@ export interface Prediction {
   a: Float32Array;
 }
 
+/** The backends an engine runs on (src/engines/create.ts builds one for a name). */
+export type BackendName = 'gpu' | 'cpu';
+
 export interface Engine {
-  readonly backend: 'gpu' | 'cpu';
+  readonly backend: BackendName;
   /** Human-readable name of what computes: the GPU adapter, or the CPU backend. */
   readonly adapter: string;
   /** Updates applied so far. */

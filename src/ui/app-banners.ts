@@ -6,7 +6,7 @@
  */
 import { css, html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { WEBGPU_BROWSERS } from '../gpu/browser-device';
-import type { PlaygroundStore } from '../train/store';
+import type { PlaygroundStore } from './state/store';
 import { StoreController } from './store-controller';
 import { uiStyles } from './styles';
 

@@ -15,8 +15,8 @@ import '../charts/layer-series-chart';
 import '../charts/loss-chart';
 import '../charts/unit-health-chart';
 import type { LayerSeries } from '../train/history';
-import type { PlaygroundStore } from '../train/store';
 import { download, exportName } from './files';
+import type { PlaygroundStore } from './state/store';
 import { StoreController } from './store-controller';
 import { uiStyles } from './styles';
 

@@ -7,9 +7,9 @@
 import { css, html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { ConfigError } from '../core/errors';
 import { INITIALIZER_NAMES, parseInitializer } from '../core/initializers';
-import type { PlaygroundStore, RunState } from '../train/store';
 import { LESSON_INITIALIZERS } from './defaults';
 import { formatInitList, formatInitSpec, parseInitList } from './initializer-spec';
+import type { PlaygroundStore, RunState } from './state/store';
 import { StoreController } from './store-controller';
 import { uiStyles } from './styles';
 import { formatLoss } from './train-bar';

@@ -3,8 +3,8 @@
  * and shows its text, which says what to look at.
  */
 import { css, html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
-import type { PlaygroundStore } from '../train/store';
 import { findLesson, LESSONS, lessonState } from './presets';
+import type { PlaygroundStore } from './state/store';
 import { StoreController } from './store-controller';
 import { uiStyles } from './styles';
 

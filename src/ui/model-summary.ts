@@ -5,7 +5,7 @@
  */
 import { css, html, LitElement, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { estimateBytes, layerShapes, paramCount } from '../train/model';
-import type { PlaygroundStore } from '../train/store';
+import type { PlaygroundStore } from './state/store';
 import { StoreController } from './store-controller';
 import { uiStyles } from './styles';
 import { formatBytes, summaryRows } from './summary-rows';

@@ -10,7 +10,6 @@ import { ACTIVATIONS } from '../core/config';
 import { ConfigError } from '../core/errors';
 import { initializerToKeras, parseInitializer } from '../core/initializers';
 import type { Activation, Initializer, LayerConfig } from '../core/types';
-import type { PlaygroundStore } from '../train/store';
 import {
   applyToAll,
   type Doc,
@@ -23,6 +22,7 @@ import {
 } from './config-edits';
 import type { InitializerChangeEvent } from './events';
 import { firstFile, readText } from './files';
+import type { PlaygroundStore } from './state/store';
 import './initializer-field';
 import { configWithModel, importKerasModel } from './keras-model';
 import { StoreController } from './store-controller';

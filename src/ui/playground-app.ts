@@ -10,7 +10,7 @@ import { css, html, LitElement, nothing, type PropertyDeclarations, type Templat
 import type { BenchRunningEvent } from '../bench/bench-view';
 import { CsvError, parseCsv } from '../core/datasets/csv';
 import { ConfigError } from '../core/errors';
-import type { PlaygroundStore } from '../train/store';
+import type { PlaygroundStore } from './state/store';
 import './app-banners';
 import './chart-board';
 import './compare-panel';

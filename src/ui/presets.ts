@@ -6,8 +6,8 @@
  */
 import { parseConfig } from '../core/config';
 import type { Initializer, RunConfig } from '../core/types';
-import type { Mode } from '../train/store';
 import { parseInitList } from './initializer-spec';
+import type { Mode } from './state/store';
 
 export interface Lesson {
   id: string;

@@ -6,10 +6,10 @@
 import { css, html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { configToJSON } from '../core/config';
 import { ConfigError } from '../core/errors';
-import type { PlaygroundStore } from '../train/store';
 import { download, exportName, firstFile, readText } from './files';
 import { kerasScript } from './keras-script';
 import { findLesson } from './presets';
+import type { PlaygroundStore } from './state/store';
 import { statsToCsv } from './stats-csv';
 import { StoreController } from './store-controller';
 import { uiStyles } from './styles';

@@ -4,7 +4,7 @@
  * compared one by one, so a 50-row layer editor does not re-render for every training record.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { PlaygroundStore } from '../train/store';
+import type { PlaygroundStore } from './state/store';
 
 export class StoreController implements ReactiveController {
   private unsubscribe: (() => void) | null = null;

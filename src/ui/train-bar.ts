@@ -4,7 +4,7 @@
  * samples per second. Its text is what a screen reader announces and what the browser tests read.
  */
 import { css, html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
-import type { PlaygroundStore } from '../train/store';
+import type { PlaygroundStore } from './state/store';
 import { StoreController } from './store-controller';
 import { uiStyles } from './styles';
 

@@ -5,8 +5,8 @@
 import { html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { LOSSES, OPTIMIZERS } from '../core/config';
 import type { OptimizerConfig } from '../core/types';
-import type { BackendName } from '../train/create';
-import type { PlaygroundStore } from '../train/store';
+import type { BackendName } from '../train/engine';
+import type { PlaygroundStore } from './state/store';
 import { StoreController } from './store-controller';
 import { uiStyles } from './styles';
 

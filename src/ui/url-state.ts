@@ -12,8 +12,8 @@ import { configToJSON, parseConfig } from '../core/config';
 import { ConfigError } from '../core/errors';
 import { initializerToKeras, parseInitializer } from '../core/initializers';
 import type { Initializer, RunConfig } from '../core/types';
-import type { BackendName } from '../train/create';
-import type { Mode, PageState } from '../train/store';
+import type { BackendName } from '../train/engine';
+import type { Mode, PageState } from './state/store';
 
 export type { Mode, PageState };
 

@@ -5,18 +5,17 @@
  * touched; bad input is a ConfigError (exit 2, one `error:` line), no adapter is exit 3.
  * `--bench` times the GPU against the CPU trainer on 65,536 XOR networks (src/atlas/bench.ts).
  */
-import { constants } from 'node:fs';
-import { access, readFile, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { acquireCliDevice, DeviceGuard, EXIT_NO_ADAPTER } from '../cli/device';
-import { ConfigError, show } from '../core/errors';
-import type { BackendName } from '../train/create';
-import { benchAtlas } from './bench';
-import { parseAtlasConfig } from './config';
-import { atlasResultJson } from './export';
-import { encodePng } from './png';
-import { basinImage, type Image, sideBySide, somImage } from './render';
-import { type AtlasResult, runAtlas } from './run';
+import { benchAtlas } from '../atlas/bench';
+import { LIMITS, parseAtlasConfig } from '../atlas/config';
+import { atlasResultJson } from '../atlas/export';
+import { encodePng } from '../atlas/png';
+import { basinImage, type Image, sideBySide, somImage } from '../atlas/render';
+import { type AtlasResult, runAtlas } from '../atlas/run';
+import { ConfigError } from '../core/errors';
+import { flagInt, flagOneOf, parseFlags } from '../core/flags';
+import type { BackendName } from '../train/engine';
+import { acquireCliDevice, DeviceGuard, EXIT_NO_ADAPTER } from './device';
+import { checkWritable, readJson, writeOutput } from './files';
 
 export const ATLAS_USAGE = `Usage: mlp-playground atlas --config FILE [--backend gpu|cpu] [--out FILE] [--png FILE]
        mlp-playground atlas --bench [--networks N] [--epochs N] [--cpu-networks N]
@@ -45,43 +44,21 @@ export interface AtlasArgs {
   cpuNetworks?: number;
 }
 
-const VALUE_FLAGS = ['--config', '--backend', '--out', '--png', '--networks', '--epochs', '--cpu-networks'] as const;
-type ValueFlag = (typeof VALUE_FLAGS)[number];
+const ATLAS_FLAGS = {
+  values: ['--config', '--backend', '--out', '--png', '--networks', '--epochs', '--cpu-networks'],
+  switches: ['--bench'],
+  listName: 'atlas flags',
+};
 const fail = (message: string) => new ConfigError('', message);
 
 /** Parses the flags after `atlas`; as strict as `train`'s. */
 export function parseAtlasArgs(argv: readonly string[]): AtlasArgs {
-  const values = new Map<ValueFlag, string>();
-  let bench = false;
-  for (let i = 0; i < argv.length; i++) {
-    const tok = argv[i];
-    const eq = tok.startsWith('--') ? tok.indexOf('=') : -1;
-    const flag = eq > 0 ? tok.slice(0, eq) : tok;
-    if (flag === '--bench') {
-      if (eq > 0) throw fail(`--bench takes no value, got ${show(tok.slice(eq + 1))}`);
-      bench = true;
-      continue;
-    }
-    if (!(VALUE_FLAGS as readonly string[]).includes(flag)) {
-      const what = tok.startsWith('-') ? `unknown flag ${show(flag)}` : `unexpected argument ${show(tok)}`;
-      throw fail(`${what}; atlas flags: ${[...VALUE_FLAGS, '--bench'].join(', ')}`);
-    }
-    const f = flag as ValueFlag;
-    const value = eq > 0 ? tok.slice(eq + 1) : argv[i + 1];
-    if (value === undefined || value === '' || (eq < 0 && value.startsWith('--'))) throw fail(`${f} needs a value`);
-    if (eq < 0) i++;
-    if (values.has(f)) throw fail(`${f} is given twice`);
-    values.set(f, value);
-  }
-  const backend = values.get('--backend') ?? 'gpu';
-  if (backend !== 'gpu' && backend !== 'cpu') throw fail(`--backend must be gpu or cpu, got ${show(backend)}`);
-  const count = (f: ValueFlag) => {
-    const raw = values.get(f);
-    if (raw === undefined) return undefined;
-    const v = /^\d+$/.test(raw) ? Number(raw) : NaN;
-    if (!Number.isSafeInteger(v) || v < 1 || v > 1 << 20)
-      throw fail(`${f} must be an integer from 1 to ${1 << 20}, got ${show(raw)}`);
-    return v;
+  const { values, switches } = parseFlags(argv, ATLAS_FLAGS);
+  const bench = switches.has('--bench');
+  const backend = flagOneOf('--backend', values.get('--backend') ?? 'gpu', ['gpu', 'cpu'] as const);
+  const count = (flag: string) => {
+    const raw = values.get(flag);
+    return raw === undefined ? undefined : flagInt(flag, raw, 1, LIMITS.networks);
   };
   const args: AtlasArgs = {
     command: 'atlas',
@@ -105,55 +82,6 @@ export function parseAtlasArgs(argv: readonly string[]): AtlasArgs {
       if (values.has(f)) throw fail(`${f} is only for --bench`);
   }
   return args;
-}
-
-function reason(e: unknown): string {
-  const code = (e as { code?: string }).code;
-  return code === 'ENOENT'
-    ? 'no such file'
-    : code === 'EACCES' || code === 'EPERM'
-      ? 'permission denied'
-      : code === 'EISDIR'
-        ? 'it is a directory'
-        : e instanceof Error
-          ? e.message
-          : String(e);
-}
-
-async function readConfig(path: string): Promise<unknown> {
-  let text: string;
-  try {
-    if (path === '-') {
-      const chunks: Buffer[] = [];
-      for await (const c of process.stdin) chunks.push(c as Buffer);
-      text = Buffer.concat(chunks).toString('utf8');
-    } else {
-      text = await readFile(path, 'utf8');
-    }
-  } catch (e) {
-    throw fail(`--config: cannot read ${path}: ${reason(e)}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw fail(`${path === '-' ? 'stdin' : path} is not valid JSON: ${(e as Error).message}`);
-  }
-}
-
-async function checkWritable(flag: string, path: string): Promise<void> {
-  try {
-    await access(dirname(resolve(path)), constants.W_OK);
-  } catch (e) {
-    throw fail(`${flag}: cannot write ${path}: ${reason(e) === 'no such file' ? 'no such directory' : reason(e)}`);
-  }
-}
-
-async function write(flag: string, path: string, data: string | Uint8Array): Promise<void> {
-  try {
-    await writeFile(path, data);
-  } catch (e) {
-    throw fail(`${flag}: cannot write ${path}: ${reason(e)}`);
-  }
 }
 
 /** The picture --png writes: the basin map (a few pixels per network), else the SOM. */
@@ -191,7 +119,7 @@ export async function atlas(args: AtlasArgs): Promise<number> {
     process.stdout.write(`${JSON.stringify(r)}\n`);
     return 0;
   }
-  const cfg = parseAtlasConfig(await readConfig(args.config!));
+  const cfg = parseAtlasConfig(await readJson(args.config!, '--config'));
   if (args.png !== undefined && cfg.mode.mode !== 'basin' && !cfg.som) {
     throw fail(`--png draws a basin map or a SOM; this config has mode ${cfg.mode.mode} and no som section`);
   }
@@ -206,10 +134,10 @@ export async function atlas(args: AtlasArgs): Promise<number> {
   } else {
     result = await runAtlas(cfg, { backend: 'cpu' });
   }
-  if (args.out !== undefined) await write('--out', args.out, `${JSON.stringify(atlasResultJson(result))}\n`);
+  if (args.out !== undefined) await writeOutput('--out', args.out, `${JSON.stringify(atlasResultJson(result))}\n`);
   if (args.png !== undefined) {
     const img = resultImage(result)!;
-    await write('--png', args.png, encodePng(img.width, img.height, img.rgba));
+    await writeOutput('--png', args.png, encodePng(img.width, img.height, img.rgba));
   }
   const p = result.population;
   process.stdout.write(

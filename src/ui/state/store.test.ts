@@ -5,12 +5,12 @@
  * restart rebuilds with nothing the user configured lost.
  */
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../core/config';
-import { parseCsv } from '../core/datasets/csv';
-import { parseInitializer } from '../core/initializers';
-import type { Dataset, RunConfig } from '../core/types';
-import { CpuEngine } from './cpu-engine';
-import type { EngineOptions } from './create';
+import { parseConfig } from '../../core/config';
+import { parseCsv } from '../../core/datasets/csv';
+import { parseInitializer } from '../../core/initializers';
+import type { Dataset, RunConfig } from '../../core/types';
+import type { EngineOptions } from '../../engines/create';
+import { CpuEngine } from '../../train/cpu-engine';
 import { type PageState, PlaygroundStore, type StoreDeps } from './store';
 
 const xor = parseConfig({

@@ -4,10 +4,10 @@
  * a serialized error), and `run` streams its step records before its reply. WorkerEngine
  * (worker-engine.ts) is the other end.
  */
-import { ConfigError } from '../core/errors';
-import type { Dataset, RunConfig } from '../core/types';
-import { CpuEngine } from './cpu-engine';
-import type { LayerWeights } from './engine';
+import { ConfigError } from '../../core/errors';
+import type { Dataset, RunConfig } from '../../core/types';
+import { CpuEngine } from '../../train/cpu-engine';
+import type { LayerWeights } from '../../train/engine';
 
 export type WorkerRequest =
   | { id: number; op: 'create'; cfg: RunConfig; data: Dataset }
@@ -26,7 +26,7 @@ export interface SerializedError {
 export type WorkerReply =
   | { id: number; ok: true; result: unknown; step: number }
   | { id: number; ok: false; error: SerializedError }
-  | { id: number; record: import('./engine').StepRecord };
+  | { id: number; record: import('../../train/engine').StepRecord };
 
 let engine: CpuEngine | null = null;
 

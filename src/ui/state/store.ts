@@ -11,19 +11,19 @@
  * queue; a rebuild bumps a generation number, and every await re-checks it, so stale engines
  * and results are dropped instead of racing the new ones.
  */
-import { type Extent, gridInputs, pointsExtent } from '../charts/boundary-data';
-import type { ChartRun } from '../charts/types';
-import { configToJSON, parseConfig } from '../core/config';
-import { loadDataset } from '../core/datasets';
-import { csvDatasetConfig, splitCsv } from '../core/datasets/csv';
-import { ConfigError } from '../core/errors';
-import type { Dataset, Initializer, RunConfig, SplitDataset } from '../core/types';
-import { decodeWeights, encodeWeights, type WeightsDocument } from '../core/weights-file';
-import type { BackendName, EngineOptions } from './create';
-import type { Engine, StepRecord } from './engine';
-import { evaluate } from './evaluate';
-import { type TestMetrics, TrainingHistory } from './history';
-import { layerShapes } from './model';
+import { type Extent, gridInputs, pointsExtent } from '../../charts/boundary-data';
+import type { ChartRun } from '../../charts/types';
+import { configToJSON, parseConfig } from '../../core/config';
+import { loadDataset } from '../../core/datasets';
+import { csvDatasetConfig, splitCsv } from '../../core/datasets/csv';
+import { ConfigError } from '../../core/errors';
+import type { Dataset, Initializer, RunConfig, SplitDataset } from '../../core/types';
+import type { EngineOptions } from '../../engines/create';
+import type { BackendName, Engine, StepRecord } from '../../train/engine';
+import { evaluate } from '../../train/evaluate';
+import { type TestMetrics, TrainingHistory } from '../../train/history';
+import { layerShapes } from '../../train/model';
+import { decodeWeights, encodeWeights, type WeightsDocument } from '../../train/weights-file';
 import { StepPacer } from './pacer';
 import { classOneProbability, type DigitSample, predictDigits } from './predictions';
 

@@ -1,11 +1,11 @@
 /**
- * @file One entry point to build an engine for a config, on either backend.
+ * @file One entry point to build an engine for a config, on any backend. It sits above every
+ * backend (the CPU reference in train/, the GPU engine in gpu/), so that none of them imports
+ * another and the layers below never reach up for a backend.
  */
 import type { Dataset, RunConfig } from '../core/types';
-import { CpuEngine } from './cpu-engine';
-import type { Engine } from './engine';
-
-export type BackendName = 'gpu' | 'cpu';
+import { CpuEngine } from '../train/cpu-engine';
+import type { BackendName, Engine } from '../train/engine';
 
 export interface EngineOptions {
   backend: BackendName;

@@ -6,11 +6,12 @@
  * Browser-safe: no file system here, callers read and write the text.
  */
 
-import type { LayerWeights } from '../train/engine';
-import type { LayerShape } from '../train/model';
-import { configToJSON, datasetInputDim } from './config';
-import { ConfigError, show } from './errors';
-import type { RunConfig } from './types';
+import { configToJSON, datasetInputDim } from '../core/config';
+import { ConfigError, show } from '../core/errors';
+import type { RunConfig } from '../core/types';
+import { knownKeys, type Obj, obj } from '../core/validate';
+import type { LayerWeights } from './engine';
+import type { LayerShape } from './model';
 
 export const WEIGHTS_FORMAT = 'mlp-playground-weights';
 export const WEIGHTS_VERSION = 1;
@@ -49,16 +50,11 @@ export function encodeWeights(cfg: RunConfig, weights: readonly LayerWeights[]):
   return { format: WEIGHTS_FORMAT, version: WEIGHTS_VERSION, config: configToJSON(cfg), layers };
 }
 
-type Obj = Record<string, unknown>;
-
+/** An object with only the allowed keys. */
 function record(v: unknown, path: string, keys: readonly string[]): Obj {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-    throw new ConfigError(path, `must be an object, got ${show(v)}`);
-  }
-  for (const k of Object.keys(v)) {
-    if (!keys.includes(k)) throw new ConfigError(`${path}.${k}`, `is not a known field; allowed: ${keys.join(', ')}`);
-  }
-  return v as Obj;
+  const o = obj(v, path);
+  knownKeys(o, path, keys);
+  return o;
 }
 
 const fmt = (shape: readonly unknown[]) => `[${shape.map((d) => (typeof d === 'number' ? d : show(d))).join(', ')}]`;

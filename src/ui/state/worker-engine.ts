@@ -4,10 +4,10 @@
  * so one pending map keyed by request id is all the bookkeeping. A ConfigError thrown in the
  * worker (a model too large for the CPU budget) is rebuilt here, so the page can name the field.
  */
-import { ConfigError } from '../core/errors';
-import type { Dataset, RunConfig } from '../core/types';
+import { ConfigError } from '../../core/errors';
+import type { Dataset, RunConfig } from '../../core/types';
+import type { Engine, LayerWeights, Prediction, StepRecord } from '../../train/engine';
 import type { SerializedError, WorkerReply, WorkerRequest } from './cpu-worker';
-import type { Engine, LayerWeights, Prediction, StepRecord } from './engine';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; onRecord?: (r: StepRecord) => void };
 

@@ -4,8 +4,8 @@
  * metric reads the output (threshold ½ on one unit, argmax on several), so the drawn boundary is
  * the one the accuracy counts.
  */
-import type { Dataset } from '../core/types';
-import type { Engine } from './engine';
+import type { Dataset } from '../../core/types';
+import type { Engine } from '../../train/engine';
 
 /** P(class 1) per row from n × units outputs. */
 export function classOneProbability(a: Float32Array, n: number, units: number): Float32Array {
