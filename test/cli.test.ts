@@ -383,7 +383,11 @@ describe('invalid input: exit 2, one error line naming the field', () => {
       (c) => ['--config', c, '--seed', 'abc'],
       /^error: --seed must be a non-negative integer, got "abc"$/,
     ],
-    ['bad backend', (c) => ['--config', c, '--backend', 'tpu'], /^error: --backend must be one of gpu, cpu, got "tpu"$/],
+    [
+      'bad backend',
+      (c) => ['--config', c, '--backend', 'tpu'],
+      /^error: --backend must be one of gpu, cpu, got "tpu"$/,
+    ],
     ['missing value', (c) => ['--config', c, '--save'], /^error: --save needs a value$/],
     ['missing --config', () => ['--backend', 'cpu'], /^error: --config is required/],
     [
