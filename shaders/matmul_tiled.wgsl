@@ -1,64 +1,103 @@
-// Z = X·W + b for N % 4 == 0 on a hardware GPU (and dX on a transposed W, dW on a transposed X).
-// The classic workgroup-tiled product: a workgroup of WG×WG invocations (TILED_WG in kernels.ts)
-// computes a BLOCK-row × BLOCK-column block of Z (BLOCK = 4·WG), stepping through k in slices of
-// TK = WG; each slice of X (BLOCK × TK) and of W (TK × BLOCK) is loaded once into workgroup memory
-// by the whole workgroup, with neighbouring invocations reading neighbouring addresses, and each
-// invocation then accumulates 4 rows × one vec4 column from it: two vec4 reads of workgroup
-// memory feed 16 multiply-adds. The register and subgroup kernels (matmul_nn_vec4,
-// matmul_nn_sg) are shaped for software adapters, whose lanes are a CPU's SIMD lanes; on a GPU
-// they leave most of the chip idle (bench/nvidia-h200).
+// C(M×N) = op(A)·op(B) (+ bias) for N % 4 == 0, the workgroup-tiled product of GPUs:
+//   forward  Z  = X·W + b     (TRANS_A = 0, TRANS_B = 0, BIAS = 1)
+//   dX       dX = dZ·Wᵀ       (TRANS_B = 1: B is stored N×K)
+//   dW       dW = Xᵀ·dZ       (TRANS_A = 1: A is stored K×M)
+// One source for a family of tile shapes (the variants of products.ts inject the constants): a
+// workgroup of WG_X × WG_Y invocations computes a BM-row × 4·BN4-column block of C, stepping
+// through k in slices of TK. Each slice of op(A) and op(B) is loaded once into workgroup memory
+// by the whole workgroup, neighbouring invocations reading neighbouring addresses of whichever
+// layout the operand has (so dX and dW read Wᵀ and Xᵀ directly, with no transposition pass),
+// and each invocation then accumulates TM rows × CN vec4 columns from it: per step of k,
+// TM / 4 + CN vec4 reads of workgroup memory feed 4·TM·CN multiply-adds. Its rows are
+// contiguous (read as vec4s), its columns strided by WG_X (neighbouring invocations read
+// neighbouring vec4s, and store them so).
 // The output goes through `store` (shaders/mm_store*.wgsl), as in matmul_nn_vec4.
-@group(0) @binding(1) var<storage, read> X: array<f32>;
-@group(0) @binding(2) var<storage, read> W: array<vec4<f32>>;
+@group(0) @binding(1) var<storage, read> A: array<f32>;
+@group(0) @binding(2) var<storage, read> B: array<f32>;
 @group(0) @binding(3) var<storage, read> bias: array<vec4<f32>>;
 
-const TK: u32 = WG;
-const BLOCK: u32 = 4u * WG;
-// Floats of X's slice each invocation loads: BLOCK × TK over WG × WG invocations.
-const X_LOADS: u32 = BLOCK * TK / (WG * WG);
-// Xs[k][r]: rows 4r..4r+3 of the block at column k of the slice; Ws[k][c]: vec4 column c.
-var<workgroup> Xs: array<array<vec4<f32>, WG>, TK>;
-var<workgroup> Ws: array<array<vec4<f32>, WG>, TK>;
+const BM: u32 = TM * WG_Y;
+const BN4: u32 = CN * WG_X;
+const THREADS: u32 = WG_X * WG_Y;
+const_assert TM % 4u == 0u;
+const_assert BM * TK % THREADS == 0u;
+const_assert 4u * BN4 * TK % THREADS == 0u;
 
-@compute @workgroup_size(WG, WG)
-fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
+// As[k][r4]: rows 4·r4 .. 4·r4 + 3 of the block at step k of the slice; Bs[k][c4]: vec4 column c4.
+var<workgroup> As: array<array<vec4<f32>, BM / 4u>, TK>;
+var<workgroup> Bs: array<array<vec4<f32>, BN4>, TK>;
+
+// op(A)[r, k] and op(B)[k, c], 0 past the edges (the block's rows, columns and the last slice).
+fn a_at(r: u32, k: u32) -> f32 {
+  if (r >= P.M || k >= P.K) { return 0.0; }
+  if (TRANS_A == 1u) { return A[k * P.M + r]; }
+  return A[r * P.K + k];
+}
+
+fn b_at(k: u32, c: u32) -> f32 {
+  if (k >= P.K || c >= P.N) { return 0.0; }
+  if (TRANS_B == 1u) { return B[c * P.K + k]; }
+  return B[k * P.N + c];
+}
+
+// Loads the slice from k0: element e of a tile goes to the invocation e % THREADS, ordered along
+// the operand's contiguous dimension in memory.
+fn load_slice(r0: u32, c0: u32, k0: u32, t: u32) {
+  for (var j = 0u; j < BM * TK / THREADS; j++) {
+    let e = t + j * THREADS;
+    var r: u32;
+    var k: u32;
+    if (TRANS_A == 1u) { r = e % BM; k = e / BM; } else { r = e / TK; k = e % TK; }
+    As[k][r / 4u][r % 4u] = a_at(r0 + r, k0 + k);
+  }
+  for (var j = 0u; j < 4u * BN4 * TK / THREADS; j++) {
+    let e = t + j * THREADS;
+    var c: u32;
+    var k: u32;
+    if (TRANS_B == 1u) { c = e / TK; k = e % TK; } else { c = e % (4u * BN4); k = e / (4u * BN4); }
+    Bs[k][c / 4u][c % 4u] = b_at(k0 + k, c0 + c);
+  }
+}
+
+@compute @workgroup_size(WG_X, WG_Y)
+fn main(
+  @builtin(local_invocation_id) lid: vec3<u32>,
+  @builtin(local_invocation_index) t: u32,
+  @builtin(workgroup_id) wid: vec3<u32>,
+  @builtin(num_workgroups) nwg: vec3<u32>,
+) {
   let N4 = P.N / 4u;
-  let tx = lid.x;
-  let ty = lid.y;
-  let t = ty * WG + tx;
-  let r0 = wid.y * BLOCK;
-  let c4 = wid.x * WG + tx;
-  var acc: array<vec4<f32>, 4>;
+  let r0 = wid.y * BM;
+  let c40 = wid.x * BN4;
+  var acc: array<array<vec4<f32>, CN>, TM>;
   for (var k0 = 0u; k0 < P.K; k0 += TK) {
-    // X: BLOCK rows × TK, consecutive invocations along k.
-    for (var j = 0u; j < X_LOADS; j++) {
-      let e = t + j * WG * WG;
-      let r = e / TK;
-      let k = k0 + e % TK;
-      var v = 0.0;
-      if (r0 + r < P.M && k < P.K) { v = X[(r0 + r) * P.K + k]; }
-      Xs[e % TK][r / 4u][r % 4u] = v;
-    }
-    // W: TK rows × WG vec4 columns, one vec4 per invocation.
-    var w = vec4<f32>(0.0);
-    if (k0 + ty < P.K && c4 < N4) { w = W[(k0 + ty) * N4 + c4]; }
-    Ws[ty][tx] = w;
+    load_slice(r0, 4u * c40, k0, t);
     workgroupBarrier();
     for (var k = 0u; k < TK; k++) {
-      let x = Xs[k][ty];
-      let b = Ws[k][tx];
-      acc[0] += x.x * b;
-      acc[1] += x.y * b;
-      acc[2] += x.z * b;
-      acc[3] += x.w * b;
+      var a: array<vec4<f32>, TM / 4u>;
+      for (var q = 0u; q < TM / 4u; q++) { a[q] = As[k][lid.y * (TM / 4u) + q]; }
+      var b: array<vec4<f32>, CN>;
+      for (var j = 0u; j < CN; j++) { b[j] = Bs[k][lid.x + j * WG_X]; }
+      for (var q = 0u; q < TM / 4u; q++) {
+        for (var j = 0u; j < CN; j++) {
+          acc[4u * q][j] = fma(vec4<f32>(a[q].x), b[j], acc[4u * q][j]);
+          acc[4u * q + 1u][j] = fma(vec4<f32>(a[q].y), b[j], acc[4u * q + 1u][j]);
+          acc[4u * q + 2u][j] = fma(vec4<f32>(a[q].z), b[j], acc[4u * q + 2u][j]);
+          acc[4u * q + 3u][j] = fma(vec4<f32>(a[q].w), b[j], acc[4u * q + 3u][j]);
+        }
+      }
     }
     workgroupBarrier();
   }
-  if (c4 >= N4) { return; }
-  var b = vec4<f32>(0.0);
-  if (BIAS == 1u) { b = bias[c4]; }
-  for (var i = 0u; i < 4u; i++) {
-    let r = r0 + ty * 4u + i;
-    if (r < P.M) { store(r * N4 + c4, acc[i] + b); }
+  for (var j = 0u; j < CN; j++) {
+    let c = c40 + lid.x + j * WG_X;
+    if (c >= N4) { continue; }
+    var bv = vec4<f32>(0.0);
+    if (BIAS == 1u) { bv = bias[c]; }
+    for (var i = 0u; i < TM; i++) {
+      let r = r0 + lid.y * TM + i;
+      if (r < P.M) { store(r * N4 + c, acc[i][j] + bv); }
+    }
   }
+  store_done(t, wid.x + wid.y * nwg.x);
 }

@@ -27,9 +27,8 @@ import type { AtlasConfig, PopulationResult } from '../src/atlas/types';
 import { parseConfig } from '../src/core/config';
 import { loadDataset } from '../src/core/datasets';
 import { PipelineCache } from '../src/gpu/kernel';
-import { isSoftwareAdapter } from '../src/gpu/products';
 import { CpuEngine } from '../src/train/cpu-engine';
-import { testDevice } from './gpu-device';
+import { isSoftwareAdapter, testDevice } from './gpu-device';
 import { expectClose } from './harness';
 
 const dev = await testDevice();

@@ -22,3 +22,14 @@ export function testDevice(): Promise<AcquiredDevice | null> {
     });
   return acquired;
 }
+
+/**
+ * Whether the device is a software adapter (WebGPU's `isFallbackAdapter`: lavapipe and
+ * SwiftShader), for tests whose tolerance depends on it: a software adapter evaluates float32
+ * recipes exactly, a hardware GPU may fuse a multiply and an add.
+ */
+export function isSoftwareAdapter(device: GPUDevice): boolean {
+  return (
+    (device as GPUDevice & { adapterInfo?: { isFallbackAdapter?: boolean } }).adapterInfo?.isFallbackAdapter === true
+  );
+}

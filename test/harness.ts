@@ -3,7 +3,9 @@
  * element the kernel forgets to write fails the comparison), dispatches once, reads back.
  */
 import { expect } from 'vitest';
+import { HIST_BINS, reduceSlot, SLOT, SLOT_SIZE } from '../src/core/stats';
 import { bind, dispatch, type KernelDesc, PipelineCache, writeArray } from '../src/gpu/kernel';
+import * as K from '../src/gpu/kernels';
 
 export type Input = Float32Array | Uint32Array | { out: number };
 
@@ -112,4 +114,29 @@ export function expectClose(gpu: ArrayLike<number>, ref: ArrayLike<number>, atol
       `${what}: element ${worst} gpu ${gpu[worst]} vs reference ${ref[worst]} (tolerance ${atol} + ${rtol}·|ref|)`,
     );
   }
+}
+
+/** Pass 3 of the statistics for `tasks` in one dispatch, as the engine runs it for a record. */
+export async function finalPass(R: KernelRunner, [cur, p1, p2, out]: GPUBuffer[], tasks: K.SlotTask[]): Promise<void> {
+  await R.run(K.statsFinalKernel(), [cur, p1, p2, R.buffer(K.statsTasks(tasks)), out], [tasks.length, 1, 1]);
+}
+
+/** A GPU statistics slot against the float64 reference of the first n values of v. */
+export function expectSlot(got: Float32Array, v: Float32Array, n: number, sat: number, hist: boolean): void {
+  const ref = new Float64Array(SLOT_SIZE);
+  reduceSlot(v, n, sat, ref, 0);
+  const f = (k: keyof typeof SLOT) => [got[SLOT[k]], ref[SLOT[k]]];
+  for (const k of ['count', 'zeros', 'saturated', 'min', 'max'] as const) expect(f(k)[0], k).toBe(f(k)[1]);
+  for (const k of ['mean', 'std', 'norm'] as const)
+    expect(Math.abs(f(k)[0] - f(k)[1]), k).toBeLessThan(2e-6 * Math.max(1, Math.abs(f(k)[1])) * Math.log2(n + 2));
+  expect(Math.abs(f('std')[0] - f('std')[1]) / Math.max(f('std')[1], 1e-30), 'std, relative').toBeLessThan(1e-3);
+  if (!hist) return;
+  let histDiff = 0,
+    histSum = 0;
+  for (let i = 0; i < HIST_BINS; i++) {
+    histDiff += Math.abs(got[SLOT.hist + i] - ref[SLOT.hist + i]);
+    histSum += got[SLOT.hist + i];
+  }
+  expect(histSum).toBe(n);
+  expect(histDiff).toBeLessThanOrEqual(2); // a value on a bin edge may round into its neighbour
 }

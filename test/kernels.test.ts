@@ -4,7 +4,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { ACTIVATION_ID, actDerivative, actForward } from '../src/core/activations';
-import { activate, matmulBias, matmulTransA, matmulTransB } from '../src/core/cpu/ops';
+import { activate } from '../src/core/cpu/ops';
 import { adamAlpha, applyUpdate } from '../src/core/cpu/optimizers';
 import { resolveSampler, sampleCpu } from '../src/core/initializers';
 import { isFused, LOSS_ID, lossForwardBackward } from '../src/core/losses';
@@ -13,309 +13,16 @@ import { HIST_BINS, normSlot, reduceSlot, SLOT, SLOT_SIZE } from '../src/core/st
 import type { Initializer, LossName, OptimizerConfig } from '../src/core/types';
 import { groups1d } from '../src/gpu/kernel';
 import * as K from '../src/gpu/kernels';
-import * as P from '../src/gpu/products';
-import { subgroupSizeOf } from '../src/gpu/products';
 import { testDevice } from './gpu-device';
-import { expectClose, KernelRunner, randomArray } from './harness';
+import { expectClose, expectSlot, finalPass, KernelRunner, randomArray } from './harness';
 
 const dev = await testDevice();
 const R = dev ? new KernelRunner(dev.device) : (null as unknown as KernelRunner);
 afterAll(() => R?.dispose());
 
 const g1 = (n: number): [number, number, number] => [...groups1d(n), 1];
-// The product kernels without subgroups, and with them where the test device has a fixed size.
-const sgSize = dev ? subgroupSizeOf(dev.device) : null;
-const NO_SUBGROUPS: P.MatmulTarget = { subgroupSize: null };
-// With subgroups twice: the default plans, and every forward and dX of 32 rows or more through
-// a transposition (by default only large products take it).
-// And the workgroup-tiled kernels of hardware GPUs (they run on any adapter).
-const TILES: P.MatmulTarget = { subgroupSize: null, tiles: true };
-const targets: P.MatmulTarget[] = [
-  NO_SUBGROUPS,
-  TILES,
-  ...(sgSize ? [{ subgroupSize: sgSize }, { subgroupSize: sgSize, transposeMinWork: 0 }] : []),
-];
 
 describe.skipIf(!dev)('kernels vs CPU reference', () => {
-  const shapes: [number, number, number][] = [
-    [1, 1, 1],
-    [3, 17, 5],
-    [17, 3, 255],
-    [64, 64, 64],
-    [255, 17, 513],
-    [513, 255, 3],
-    [1, 513, 17],
-    [100, 33, 1],
-  ];
-
-  describe('matmul', () => {
-    // Shapes hit both the vec4 kernels (dimensions multiples of 4) and the general kernel.
-    const all: [number, number, number][] = [
-      ...shapes,
-      [4, 8, 12],
-      [36, 20, 44],
-      [513, 256, 64],
-      [12, 1024, 4],
-      [7, 12, 16],
-      [33, 12, 7],
-      [40, 516, 3],
-    ];
-    for (const [M, Kd, N] of all)
-      for (const target of targets) {
-        it(`Z = X·W + b, dX = dZ·Wᵀ, dW = Xᵀ·dZ with batch ${M}, fanIn ${Kd}, units ${N}${target.subgroupSize ? `, subgroups of ${target.subgroupSize}` : ''}${target.transposeMinWork === 0 ? ', always transposed' : ''}${target.tiles ? ', tiled' : ''}`, async () => {
-          const X = randomArray(M * Kd, -1, 1, 1),
-            W = randomArray(Kd * N, -1, 1, 2),
-            b = randomArray(N, -1, 1, 3);
-          const dZ = randomArray(M * N, -1, 1, 4);
-          const tol = 2e-6 * Math.sqrt(Math.max(Kd, M, N)) * 4;
-          const run = async (
-            form: P.MatmulForm,
-            rows: number,
-            cols: number,
-            inner: number,
-            bufs: [GPUBuffer, GPUBuffer, GPUBuffer, GPUBuffer],
-          ) => {
-            const plan = P.matmulPlan(form, rows, cols, inner, target);
-            // A poisoned scratch: the product must read only what the transposition wrote.
-            const poisoned = (t?: P.Transposition) => (t ? R.buffer(new Float32Array(t.floats).fill(NaN)) : null);
-            const scratch = { a: poisoned(plan.transposeA), b: poisoned(plan.transposeB) };
-            for (const c of P.matmulCalls(plan, bufs, scratch))
-              await R.run(c.desc, c.buffers as GPUBuffer[], c.groups, c.uniforms);
-            return plan.transposeA || plan.transposeB ? `transpose + ${plan.desc.name}` : plan.desc.name;
-          };
-          // forward: Z(M×N) = X(M×K)·W(K×N) + b
-          const Z = R.buffer(M * N);
-          const k1 = await run('forward', M, N, Kd, [R.buffer(X), R.buffer(W), R.buffer(b), Z]);
-          const Zref = new Float64Array(M * N);
-          matmulBias(M, Kd, N, Float64Array.from(X), Float64Array.from(W), Float64Array.from(b), Zref);
-          expectClose(await R.read(Z, M * N), Zref, tol, 0, `forward (${k1})`);
-          // dX(M×K) = dZ(M×N)·Wᵀ
-          const dX = R.buffer(M * Kd);
-          const k2 = await run('dX', M, Kd, N, [R.buffer(dZ), R.buffer(W), R.buffer(4), dX]);
-          const dXref = new Float64Array(M * Kd);
-          matmulTransB(M, Kd, N, Float64Array.from(dZ), Float64Array.from(W), dXref);
-          expectClose(await R.read(dX, M * Kd), dXref, tol, 0, `dX (${k2})`);
-          // dW(K×N) = Xᵀ·dZ
-          const dW = R.buffer(Kd * N);
-          const k3 = await run('dW', Kd, N, M, [R.buffer(X), R.buffer(dZ), R.buffer(4), dW]);
-          const dWref = new Float64Array(Kd * N);
-          matmulTransA(M, Kd, N, Float64Array.from(X), Float64Array.from(dZ), dWref, null);
-          expectClose(await R.read(dW, Kd * N), dWref, tol, 0, `dW (${k3})`);
-        });
-      }
-    it('uses the vec4 kernels where the shapes allow and the general kernel elsewhere', () => {
-      expect(P.matmulPlan('forward', 3, 8, 5, NO_SUBGROUPS).desc.name).toBe('matmul_nn_vec4');
-      expect(P.matmulPlan('forward', 3, 7, 5, NO_SUBGROUPS).desc.name).toBe('matmul');
-      expect(P.matmulPlan('dX', 3, 7, 8, NO_SUBGROUPS).desc.name).toBe('matmul_nt_vec4');
-      expect(P.matmulPlan('dX', 15, 8, 8, NO_SUBGROUPS).desc.name).toBe('matmul_nt_vec4');
-      const t = P.matmulPlan('dX', 16, 8, 5, NO_SUBGROUPS);
-      expect([t.desc.name, t.transposeB?.desc.name, t.transposeB?.floats]).toEqual(['matmul_nn_vec4', 'transpose', 40]);
-      expect(P.matmulPlan('dX', 16, 8, 8, NO_SUBGROUPS).transposeB).toBeDefined();
-      expect(P.matmulPlan('dW', 8, 12, 3, NO_SUBGROUPS).desc.name).toBe('matmul_tn_vec4');
-      expect(P.matmulPlan('dW', 6, 12, 3, NO_SUBGROUPS).desc.name).toBe('matmul');
-      expect(P.matmulPlan('dX', 3, 7, 5, NO_SUBGROUPS).desc.name).toBe('matmul');
-      const sg8 = { subgroupSize: 8 };
-      expect(P.matmulPlan('forward', 3, 8, 5, sg8).desc.name).toBe('matmul_nn_sg');
-      expect(P.matmulPlan('forward', 3, 8, 5, sg8).desc.enables).toEqual(['subgroups']);
-      expect(P.matmulPlan('dX', 16, 8, 5, sg8).desc.name).toBe('matmul_nn_sg');
-      // From a block of rows and 256³ multiply-adds on, X (dZ) is read transposed.
-      const f = P.matmulPlan('forward', 32, 8, 5, { ...sg8, transposeMinWork: 0 }),
-        d = P.matmulPlan('dX', 32, 8, 5, { ...sg8, transposeMinWork: 0 });
-      expect([f.desc.name, f.transposeA?.floats, f.transposeB]).toEqual(['matmul_tn_sg', 32 * 5, undefined]);
-      expect([d.desc.name, d.transposeA?.floats, d.transposeB?.floats]).toEqual(['matmul_tn_sg', 32 * 5, 8 * 5]);
-      expect(P.matmulPlan('forward', 256, 256, 256, sg8).transposeA).toBeDefined();
-      expect(P.matmulPlan('forward', 256, 256, 255, sg8).transposeA).toBeUndefined();
-      expect(P.matmulPlan('forward', 16, 4096, 4096, sg8).transposeA).toBeUndefined();
-      expect(P.matmulPlan('dX', 256, 256, 256, sg8).transposeA).toBeDefined();
-      expect(P.matmulPlan('dX', 128, 128, 128, sg8).transposeA).toBeUndefined();
-      expect(P.matmulPlan('dW', 8, 12, 3, sg8).desc.name).toBe('matmul_tn_sg');
-      // A hardware GPU: the tiled kernel for every 4-aligned product, dX on Wᵀ, dW on Xᵀ.
-      const tf = P.matmulPlan('forward', 64, 8, 5, TILES),
-        td = P.matmulPlan('dX', 64, 8, 5, TILES),
-        tw = P.matmulPlan('dW', 8, 12, 3, TILES);
-      expect([tf.desc.name, tf.transposeA, tf.transposeB]).toEqual(['matmul_tiled', undefined, undefined]);
-      expect([td.desc.name, td.transposeA, td.transposeB?.floats]).toEqual(['matmul_tiled', undefined, 8 * 5]);
-      expect([tw.desc.name, tw.transposeA?.floats, tw.transposeB]).toEqual(['matmul_tiled', 3 * 8, undefined]);
-      expect(P.matmulPlan('forward', 64, 7, 5, TILES).desc.name).toBe('matmul');
-      expect(P.matmulPlan('dW', 8, 10, 3, sg8).desc.name).toBe('matmul');
-    });
-
-    it('splits statistics into more workgroups on a hardware GPU than on a software adapter', () => {
-      expect([K.statsGroups(512 * 512), K.statsGroups(512 * 512, true)]).toEqual([8, 64]);
-      expect([K.statsGroups(4096, true), K.statsGroups(4097, true), K.statsGroups(1 << 30, true)]).toEqual([
-        1,
-        2,
-        K.STATS_MAX_GROUPS,
-      ]);
-    });
-  });
-
-  describe('matmul epilogues', () => {
-    // The fused epilogues must give exactly what the product followed by the activation kernels gives.
-    const calls = async (
-      plan: P.MatmulPlan,
-      bufs: [GPUBuffer, GPUBuffer, GPUBuffer, GPUBuffer],
-      extra: GPUBuffer[] = [],
-    ) => {
-      const scratch = {
-        a: plan.transposeA ? R.buffer(plan.transposeA.floats) : null,
-        b: plan.transposeB ? R.buffer(plan.transposeB.floats) : null,
-      };
-      for (const c of P.matmulCalls(plan, bufs, scratch, extra))
-        await R.run(c.desc, c.buffers as GPUBuffer[], c.groups, c.uniforms);
-    };
-    const acts: [keyof typeof ACTIVATION_ID, number][] = [
-      ['tanh', 0],
-      ['relu', 0],
-      ['gelu', 0],
-      ['leaky_relu', 0.2],
-    ];
-    for (const [M, Kd, N] of [
-      [64, 36, 20],
-      [33, 12, 8],
-      [40, 516, 8],
-      [20, 12, 8],
-    ] as [number, number, number][]) {
-      for (const [name, alpha] of acts)
-        for (const target of targets) {
-          // With subgroups, from a block of rows on (and here, small as these products are, only
-          // where the target transposes everything), X (dZ) is read transposed: the tn kernel.
-          const sgName = target.tiles
-            ? 'tiled'
-            : !target.subgroupSize
-              ? 'nn_vec4'
-              : M >= P.SG_TILE_TN.TM && target.transposeMinWork === 0
-                ? 'tn_sg'
-                : 'nn_sg';
-          it(`${name}: forward + activation and dX + derivative, batch ${M}, fanIn ${Kd}, units ${N}, ${sgName} kernel${target.transposeMinWork === 0 ? ' (always transposed)' : ''}`, async () => {
-            const id = ACTIVATION_ID[name];
-            const X = R.buffer(randomArray(M * Kd, -1, 1, 1)),
-              W = R.buffer(randomArray(Kd * N, -1, 1, 2)),
-              b = R.buffer(randomArray(N, -1, 1, 3));
-            // forward: Z(M×N) and A = f(Z)
-            const fused = P.matmulPlan('forward', M, N, Kd, target, { kind: 'act', act: id, alpha });
-            expect([fused.desc.name, fused.epilogue]).toEqual([`matmul_${sgName}+act`, true]);
-            const Z1 = R.buffer(M * N),
-              A1 = R.buffer(M * N),
-              Z2 = R.buffer(M * N),
-              A2 = R.buffer(M * N);
-            await calls(fused, [X, W, b, Z1], [A1]);
-            await calls(P.matmulPlan('forward', M, N, Kd, target), [X, W, b, Z2]);
-            await R.run(K.actForwardKernel(id, alpha), [Z2, A2], g1(M * N), { n: M * N });
-            expect(await R.read(Z1, M * N)).toEqual(await R.read(Z2, M * N));
-            expect(await R.read(A1, M * N)).toEqual(await R.read(A2, M * N));
-            // dX(M×Kd) = dZ(M×N)·Wᵀ, then dZ of the layer below = dX ⊙ f'(Z below)
-            const dZ = R.buffer(randomArray(M * N, -1, 1, 4)),
-              Zb = R.buffer(randomArray(M * Kd, -3, 3, 5));
-            const g = P.matmulPlan('dX', M, Kd, N, target, { kind: 'act_grad', act: id, alpha });
-            expect([g.desc.name, g.epilogue, !!g.transposeB]).toEqual([`matmul_${sgName}+act_grad`, true, true]);
-            const dA1 = R.buffer(M * Kd),
-              dZb1 = R.buffer(M * Kd),
-              dA2 = R.buffer(M * Kd),
-              dZb2 = R.buffer(M * Kd);
-            await calls(g, [dZ, W, R.buffer(4), dA1], [Zb, dZb1]);
-            await calls(P.matmulPlan('dX', M, Kd, N, target), [dZ, W, R.buffer(4), dA2]);
-            await R.run(K.actBackwardKernel(id, alpha), [Zb, dA2, dZb2], g1(M * Kd), { n: M * Kd });
-            expect(await R.read(dA1, M * Kd)).toEqual(await R.read(dA2, M * Kd));
-            expect(await R.read(dZb1, M * Kd)).toEqual(await R.read(dZb2, M * Kd));
-          });
-        }
-    }
-    // On a recorded step the subgroup kernels' epilogues also write pass 1 of the statistics of
-    // what they store (Z and A, or dA: shaders/mm_stats.wgsl). Finished by the histogram and
-    // final passes, the slots must be those of this step's rows (rows < M: a short last batch,
-    // whose other rows are computed but not counted), and the outputs those of the plain epilogue.
-    for (const [M, Kd, N, rows] of [
-      [64, 36, 20, 64],
-      [33, 12, 8, 30],
-      [40, 516, 8, 17],
-    ] as const) {
-      for (const target of targets.filter((t) => t.subgroupSize)) {
-        it(`statistics in the epilogues: batch ${M} (${rows} rows this step), fanIn ${Kd}, units ${N}${target.transposeMinWork === 0 ? ' (always transposed)' : ''}`, async () => {
-          const act = ACTIVATION_ID.tanh,
-            sat = 1,
-            cur = R.stepInfo(rows);
-          const X = R.buffer(randomArray(M * Kd, -1, 1, 6)),
-            W = R.buffer(randomArray(Kd * N, -1, 1, 7)),
-            b = R.buffer(randomArray(N, -1, 1, 8));
-          const fwd = P.matmulPlan('forward', M, N, Kd, target, { kind: 'act', act, alpha: 0, stats: true, sat });
-          const dX = P.matmulPlan('dX', M, Kd, N, target, { kind: 'act_grad', act, alpha: 0, stats: true });
-          expect([
-            fwd.desc.name.endsWith('+act+stats'),
-            fwd.stats,
-            dX.desc.name.endsWith('+act_grad+stats'),
-            dX.stats,
-          ]).toEqual([true, true, true, true]);
-          const fParts = fwd.uniforms.groups!,
-            gParts = dX.uniforms.groups!;
-          // Z's partials at 1, A's after them, dA's after those (each region large enough for its histogram's too).
-          const zAt = 1,
-            aAt = zAt + fParts,
-            gAt = aAt + Math.max(fParts, 64),
-            cap = gAt + Math.max(gParts, 64);
-          const p1 = R.buffer(new Float32Array(cap * K.STATS_PART1).fill(NaN)),
-            p2 = R.buffer(cap * K.STATS_PART2);
-          const Z1 = R.buffer(M * N),
-            A1 = R.buffer(M * N),
-            Z2 = R.buffer(M * N),
-            A2 = R.buffer(M * N);
-          await calls({ ...fwd, uniforms: { ...fwd.uniforms, part: zAt } }, [X, W, b, Z1], [A1, cur, p1]);
-          await calls(P.matmulPlan('forward', M, N, Kd, target, { kind: 'act', act, alpha: 0 }), [X, W, b, Z2], [A2]);
-          const z = await R.read(Z2, M * N),
-            a = await R.read(A2, M * N);
-          expect(await R.read(Z1, M * N)).toEqual(z);
-          expect(await R.read(A1, M * N)).toEqual(a);
-          const dZ = R.buffer(randomArray(M * N, -1, 1, 9)),
-            Zb = R.buffer(randomArray(M * Kd, -3, 3, 10));
-          const dA1 = R.buffer(M * Kd),
-            dZb1 = R.buffer(M * Kd),
-            dA2 = R.buffer(M * Kd),
-            dZb2 = R.buffer(M * Kd);
-          await calls(
-            { ...dX, uniforms: { ...dX.uniforms, part: gAt } },
-            [dZ, W, R.buffer(4), dA1],
-            [Zb, dZb1, cur, p1],
-          );
-          await calls(
-            P.matmulPlan('dX', M, Kd, N, target, { kind: 'act_grad', act, alpha: 0 }),
-            [dZ, W, R.buffer(4), dA2],
-            [Zb, dZb2],
-          );
-          const g = await R.read(dA2, M * Kd);
-          expect(await R.read(dA1, M * Kd)).toEqual(g);
-          expect(await R.read(dZb1, M * Kd)).toEqual(await R.read(dZb2, M * Kd));
-          // Passes 2 and 3 as the engine runs them (the tensor's count: this step's rows × width).
-          const slot = async (x: GPUBuffer, width: number, part: number, parts: number, hist: boolean) => {
-            const out = R.buffer(SLOT_SIZE),
-              u = { n: 0, width, groups: K.statsGroups(rows * width), part };
-            if (hist) await R.run(K.statsHistKernel(true), [x, cur, p1, p2], [u.groups, 1, 1], { ...u, parts });
-            await finalPass([cur, p1, p2, out], [{ ...u, slot: 0, hist, parts }]);
-            return R.read(out, SLOT_SIZE);
-          };
-          expectSlot(await slot(Z1, N, zAt, fParts, false), z, rows * N, 0, false);
-          expectSlot(await slot(A1, N, aAt, fParts, true), a, rows * N, sat, true);
-          expectSlot(await slot(dA1, Kd, gAt, gParts, true), g, rows * Kd, 0, true);
-        });
-      }
-    }
-    it("statistics fuse only into the subgroup kernels' epilogues", () => {
-      const act: P.Epilogue = { kind: 'act', act: ACTIVATION_ID.tanh, alpha: 0, stats: true, sat: 1 };
-      for (const target of [NO_SUBGROUPS, TILES]) {
-        const p = P.matmulPlan('forward', 64, 64, 64, target, act);
-        expect([p.epilogue, !!p.stats, p.desc.name.includes('stats')]).toEqual([true, false, false]);
-      }
-      expect(P.matmulPlan('forward', 64, 64, 64, { subgroupSize: 8 }, act).stats).toBe(true);
-      expect(P.matmulPlan('dX', 64, 64, 64, { subgroupSize: 8 }, { ...act, kind: 'act_grad' }).stats).toBe(true);
-    });
-    it('only the forward kernel takes epilogues, each only after its own product', () => {
-      const act: P.Epilogue = { kind: 'act', act: ACTIVATION_ID.tanh, alpha: 0 };
-      expect(P.matmulPlan('forward', 8, 7, 8, NO_SUBGROUPS, act).epilogue).toBe(false); // N % 4 != 0: the general kernel
-      expect(P.matmulPlan('dX', 8, 8, 8, NO_SUBGROUPS, { ...act, kind: 'act_grad' }).epilogue).toBe(false); // batch < 16: nt kernel
-      expect(P.matmulPlan('dX', 64, 8, 8, NO_SUBGROUPS, act).epilogue).toBe(false); // a forward epilogue after dX
-      expect(P.matmulPlan('forward', 8, 8, 8, NO_SUBGROUPS, { ...act, kind: 'act_grad' }).epilogue).toBe(false);
-    });
-  });
-
   describe('activations', () => {
     const names = Object.keys(ACTIVATION_ID).filter((n) => n !== 'softmax') as (keyof typeof ACTIVATION_ID)[];
     const z = randomArray(1027, -9, 9, 5);
@@ -544,7 +251,7 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
           const out = R.buffer(SLOT_SIZE),
             u = { n, width: 0, groups, part: part + k * groups };
           if (hist) await R.run(K.statsHistKernel(false), [W, cur, p1, p2], [groups, 1, 1], { ...u, parts: groups });
-          await finalPass([cur, p1, p2, out], [{ ...u, slot: 0, hist, parts: groups }]);
+          await finalPass(R, [cur, p1, p2, out], [{ ...u, slot: 0, hist, parts: groups }]);
           return R.read(out, SLOT_SIZE);
         };
         // The slots describe the weights the kernel wrote (Adam's may differ from the CPU's in the last bit).
@@ -559,31 +266,6 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
       });
     }
   });
-
-  /** Pass 3 of `tasks` in one dispatch, as the engine runs it for a record. */
-  async function finalPass([cur, p1, p2, out]: GPUBuffer[], tasks: K.SlotTask[]): Promise<void> {
-    await R.run(K.statsFinalKernel(), [cur, p1, p2, R.buffer(K.statsTasks(tasks)), out], [tasks.length, 1, 1]);
-  }
-
-  /** A GPU slot against the float64 reference of the first n values of v. */
-  function expectSlot(got: Float32Array, v: Float32Array, n: number, sat: number, hist: boolean): void {
-    const ref = new Float64Array(SLOT_SIZE);
-    reduceSlot(v, n, sat, ref, 0);
-    const f = (k: keyof typeof SLOT) => [got[SLOT[k]], ref[SLOT[k]]];
-    for (const k of ['count', 'zeros', 'saturated', 'min', 'max'] as const) expect(f(k)[0], k).toBe(f(k)[1]);
-    for (const k of ['mean', 'std', 'norm'] as const)
-      expect(Math.abs(f(k)[0] - f(k)[1]), k).toBeLessThan(2e-6 * Math.max(1, Math.abs(f(k)[1])) * Math.log2(n + 2));
-    expect(Math.abs(f('std')[0] - f('std')[1]) / Math.max(f('std')[1], 1e-30), 'std, relative').toBeLessThan(1e-3);
-    if (!hist) return;
-    let histDiff = 0,
-      histSum = 0;
-    for (let i = 0; i < HIST_BINS; i++) {
-      histDiff += Math.abs(got[SLOT.hist + i] - ref[SLOT.hist + i]);
-      histSum += got[SLOT.hist + i];
-    }
-    expect(histSum).toBe(n);
-    expect(histDiff).toBeLessThanOrEqual(2); // a value on a bin edge may round into its neighbour
-  }
 
   /** A norm-only slot: the norm, the count, 0 elsewhere (no histogram), as the CPU's normSlot. */
   function expectNorm(got: Float32Array, v: Float32Array, n: number): void {
@@ -646,6 +328,7 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
           await R.run(K.statsHistKernel(!!c.perRow), [xb, cur, p1, p2], [groups, 1, 1], { ...u, parts: groups });
           // Pass 3 for two slots in one dispatch: this one, and an empty tensor's in the first slot.
           await finalPass(
+            R,
             [cur, p1, p2, out],
             [
               { n: 0, width: 0, slot: 0, groups: 0, part: 0, hist: false, parts: 0 },
@@ -675,7 +358,7 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
         p1 = R.buffer(groups * K.STATS_PART1),
         p2 = R.buffer(groups * K.STATS_PART2);
       await R.run(K.statsPartialKernel(0, false, need === 'spread'), [xb, cur, p1], [groups, 1, 1], u);
-      await finalPass([cur, p1, p2, out], [{ ...u, slot: 0, hist: false, parts: groups }]);
+      await finalPass(R, [cur, p1, p2, out], [{ ...u, slot: 0, hist: false, parts: groups }]);
       const got = await R.read(out, SLOT_SIZE);
       expect(got[SLOT.count]).toBe(n);
       expect(got[SLOT.norm]).toBeCloseTo(ref[SLOT.norm], 3);

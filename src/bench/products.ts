@@ -9,8 +9,9 @@
  * the bias for the forward form, the op its Dense layer uses).
  */
 import { matmulBias, matmulTransA, matmulTransB } from '../core/cpu/ops';
+import { handPicked } from '../gpu/hand-picked';
 import { bind, type PipelineCache, writeArray } from '../gpu/kernel';
-import { type MatmulForm, matmulCalls, matmulPlan, matmulTargetOf } from '../gpu/products';
+import { chosenPlan, type MatmulForm, matmulCalls, planName, productCapsOf } from '../gpu/products';
 import { dispatchWorkload } from './ceiling';
 import type { Workload } from './measure';
 import { type TfBackend, type TfModule, useBackend } from './tf';
@@ -89,7 +90,7 @@ export async function oursGpuProduct(
       B = upload(inputs.b);
     const bias = form === 'forward' ? upload(inputs.bias) : buffer(4);
     const out = buffer(M * N);
-    const plan = matmulPlan(form, M, N, K, matmulTargetOf(device));
+    const plan = chosenPlan(handPicked(device), productCapsOf(device), form, M, N, K);
     // The transposition the engine does before the product (dX) is part of the timed iteration.
     const scratch = {
       a: plan.transposeA ? buffer(plan.transposeA.floats) : null,
@@ -105,7 +106,7 @@ export async function oursGpuProduct(
     const err = await device.popErrorScope();
     if (err) throw new Error(`${plan.desc.name}: ${err.message}`);
     return {
-      method: plan.transposeA || plan.transposeB ? `transpose + ${plan.desc.name}` : plan.desc.name,
+      method: planName(plan),
       dispatches: ks.length,
       run: dispatchWorkload(device, ks),
       async read() {

@@ -21,6 +21,7 @@ import type { Engine, LayerWeights, Prediction, StepRecord } from '../train/engi
 import { checkFits, checkWeights, type LayerShape, layerShapes } from '../train/model';
 import { Schedule } from '../train/schedule';
 import { fusedDesc, fusedEligible, fusedLayout } from './fused';
+import { handPicked } from './hand-picked';
 import {
   type BoundKernel,
   bind,
@@ -34,7 +35,6 @@ import {
 } from './kernel';
 import * as K from './kernels';
 import * as P from './products';
-import { isSoftwareAdapter, matmulTargetOf } from './products';
 import { ReadbackPool } from './readback';
 import { type LayerBuffers, SlicePlanner } from './slices';
 
@@ -123,8 +123,10 @@ export class GpuEngine implements Engine {
   private statsFinal: BoundKernel | null = null;
   /** The slots pass 3 writes, gathered while the layers' kernels are bound. */
   private readonly slotTasks: K.SlotTask[] = [];
-  /** What the product kernels may use of this device (matmulTargetOf: tiles on hardware, else its fixed subgroup size, if any). */
-  private readonly target: P.MatmulTarget;
+  /** What the product variants may use of this device. */
+  private readonly caps: P.ProductCaps;
+  /** The variant each product runs. */
+  private readonly choices: P.ProductChoices;
   /** A hardware GPU (not a software adapter): see K.STATS_CHUNK. */
   private readonly hardware: boolean;
 
@@ -141,8 +143,10 @@ export class GpuEngine implements Engine {
     readonly adapter: string,
   ) {
     this.shapes = layerShapes(cfg);
-    this.target = matmulTargetOf(device);
-    this.hardware = !isSoftwareAdapter(device);
+    this.caps = P.productCapsOf(device);
+    this.choices = handPicked(device);
+    this.hardware =
+      (device as GPUDevice & { adapterInfo?: { isFallbackAdapter?: boolean } }).adapterInfo?.isFallbackAdapter !== true;
     this.sched = new Schedule(data.n, cfg.batch_size, cfg.epochs, cfg.seed, cfg.log_every);
     this.outDim = this.shapes[this.shapes.length - 1].units;
     const lim = device.limits;
@@ -281,16 +285,9 @@ export class GpuEngine implements Engine {
         : { kind, act: id, alpha: a.alpha, stats, sat: saturationMode(a) };
     };
     const fwdPlan = (l: number, stats = false) =>
-      P.matmulPlan('forward', B, this.shapes[l].units, this.shapes[l].fanIn, this.target, epilogue('act', l, stats));
+      this.plan('forward', B, this.shapes[l].units, this.shapes[l].fanIn, epilogue('act', l, stats));
     const dXPlan = (l: number, stats = false) =>
-      P.matmulPlan(
-        'dX',
-        B,
-        this.shapes[l].fanIn,
-        this.shapes[l].units,
-        this.target,
-        epilogue('act_grad', l - 1, stats),
-      );
+      this.plan('dX', B, this.shapes[l].fanIn, this.shapes[l].units, epilogue('act_grad', l - 1, stats));
     const last = this.layers.length - 1;
     // A recorded step's products, and where their epilogues' statistics go: one partial per
     // workgroup and tensor (Z's then A's for recFwd[l]; for recDX[l], dA of layer l - 1), in a
@@ -337,7 +334,7 @@ export class GpuEngine implements Engine {
           }),
         );
       }
-      backward.push(...(await matmul(P.matmulPlan('dW', fanIn, units, B, this.target), [input, L.dZ, dummy, L.dW])));
+      backward.push(...(await matmul(this.plan('dW', fanIn, units, B), [input, L.dZ, dummy, L.dW])));
       backward.push(this.bind(colsum, [L.dZ, L.db], [...groups1d(units), 1], { rows: B, cols: units }));
       let recordBackward = backward;
       if (l > 0) {
@@ -457,6 +454,11 @@ export class GpuEngine implements Engine {
       if (plan.transposeB) b ??= this.buffer('transpose.b', bFloats * 4);
       return { a, b };
     };
+  }
+
+  /** The plan of the variant chosen for a product on this device. */
+  private plan(form: P.MatmulForm, M: number, N: number, K: number, epilogue?: P.Epilogue): P.MatmulPlan {
+    return P.chosenPlan(this.choices, this.caps, form, M, N, K, epilogue);
   }
 
   private bindCalls(calls: P.KernelCall[]): Promise<BoundKernel[]> {
@@ -806,7 +808,7 @@ export class GpuEngine implements Engine {
       const { fanIn, units } = L.shape;
       Z = this.buffer(`predict.Z${l}`, rows * units * 4);
       A = this.buffer(`predict.A${l}`, rows * units * 4);
-      const plan = P.matmulPlan('forward', rows, units, fanIn, this.target);
+      const plan = this.plan('forward', rows, units, fanIn);
       kernels.push(...(await this.bindCalls(P.matmulCalls(plan, [input, L.W, L.b, Z], scratch(plan)))));
       kernels.push(
         id === ACTIVATION_ID.softmax
