@@ -4,9 +4,10 @@
  * thread and on three (more than this machine's cores: chunks are claimed, not assigned).
  */
 import { describe, expect, it } from 'vitest';
-import { ACTIVATION_ID, actDerivative } from '../src/core/activations';
+import { actDerivative } from '../src/core/activations';
 import { activate, matmulBias, matmulTransA, matmulTransB } from '../src/core/cpu/ops';
 import { applyUpdate } from '../src/core/cpu/optimizers';
+import { ACTIVATION_ID } from '../src/core/ids';
 import type { ActivationName, OptimizerConfig } from '../src/core/types';
 import { Arena, WasmKernels } from '../src/wasm/kernels';
 import { expectClose, randomArray } from './harness';

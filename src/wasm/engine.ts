@@ -4,9 +4,10 @@
  * (assembly/), on every hardware thread where memory can be shared. Same schedule, initial
  * weights, loss and statistics code as the reference, so trajectories agree to float32 rounding.
  */
-import { ACTIVATION_ID } from '../core/activations';
+
 import { adamAlpha } from '../core/cpu/optimizers';
 import { targetsFor } from '../core/datasets';
+import { ACTIVATION_ID } from '../core/ids';
 import { lossForwardBackward } from '../core/losses';
 import { layerStats, normSlot, reduceSlot, SLOT_SIZE, SLOTS_PER_LAYER, saturationMode } from '../core/stats';
 import type { Dataset, OptimizerConfig, RunConfig } from '../core/types';
