@@ -5,9 +5,10 @@
  * kink at 0, and over what width in u the function changes (Infinity for the piecewise-linear
  * ones, which look the same at every scale).
  */
-import { ACTIVATION_ID, actDerivative, actForward } from '../activations';
+import { actDerivative, actForward } from '../activations';
 import { ACTIVATIONS } from '../config';
 import { ConfigError, show } from '../errors';
+import { ACTIVATION_ID } from '../ids';
 import type { Activation, ActivationName } from '../types';
 
 export interface TheoryActivation {
