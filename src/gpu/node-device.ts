@@ -3,6 +3,8 @@
  * `navigator.gpu`'s device to the engine instead, so nothing here is ever bundled for the page.
  */
 import { wantedFeatures } from './kernel';
+import { fileStore } from './tune-store-node';
+import { ProductTuner } from './tuner';
 
 /**
  * Dawn crashes if the object `create([])` returns is garbage-collected while a device lives, so
@@ -80,5 +82,7 @@ export async function acquireNodeDevice(): Promise<AcquiredDevice | null> {
     limits[k] = adapter.limits[k];
   }
   const device = await adapter.requestDevice({ requiredLimits: limits, requiredFeatures: wantedFeatures(adapter) });
+  // The product tuner's choices for this device are kept in the user's cache folder.
+  ProductTuner.for(device, fileStore());
   return { device, adapter: describeAdapter(adapter) };
 }
