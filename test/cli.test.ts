@@ -550,7 +550,7 @@ describe('gpu path with a stand-in engine', () => {
     const r = await runMain();
     expect(r.code).toBe(1);
     expect(json(r.stdout).map((x) => x.step)).toEqual([0]);
-    expect(lines(r.stderr)).toEqual([expect.stringMatching(/^error: the WebGPU device was lost \(destroyed\): /)]);
+    expect(lines(r.stderr)).toEqual([expect.stringMatching(/^error: the GPU device was lost \(/)]);
   });
 });
 

@@ -6,7 +6,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/core/config';
 import { loadDataset } from '../src/core/datasets';
-import type { LayerStats } from '../src/core/stats';
 import type { RunConfig } from '../src/core/types';
 import { GpuEngine } from '../src/gpu/engine';
 import { STATS_CHUNKS } from '../src/gpu/kernels';
@@ -16,14 +15,9 @@ import type { Engine, StepRecord } from '../src/train/engine';
 import { initialWeightsCpu } from '../src/train/model';
 import { testDevice } from './gpu-device';
 import { expectClose } from './harness';
+import { expectSameTrajectory, trajectory } from './trajectory';
 
 const dev = await testDevice();
-
-async function trajectory(e: Engine, steps = e.totalSteps): Promise<StepRecord[]> {
-  const out = [await e.init()];
-  await e.run(steps, (r) => out.push(r));
-  return out;
-}
 
 async function both(
   doc: unknown,
@@ -33,59 +27,6 @@ async function both(
   const cpuE = new CpuEngine(cfg, data.train);
   const gpuE = await GpuEngine.create(cfg, data.train, dev!.device, dev!.adapter);
   return { cfg, cpuE, gpuE, cpu: await trajectory(cpuE), gpu: await trajectory(gpuE) };
-}
-
-const STAT_KEYS: (keyof LayerStats)[] = [
-  'act_mean',
-  'act_std',
-  'act_min',
-  'act_max',
-  'preact_mean',
-  'preact_std',
-  'grad_std',
-  'kernel_grad_norm',
-  'kernel_norm',
-  'kernel_mean',
-  'kernel_std',
-  'update_ratio',
-  'zero_frac',
-  'saturated_frac',
-];
-
-/** Same steps; losses and statistics within `rtol` (float32 drift grows slowly with steps). */
-function expectSameTrajectory(cpu: StepRecord[], gpu: StepRecord[], rtol: number): void {
-  expect(gpu.map((r) => r.step)).toEqual(cpu.map((r) => r.step));
-  expect(gpu.map((r) => r.epoch)).toEqual(cpu.map((r) => r.epoch));
-  expectClose(
-    gpu.map((r) => r.loss),
-    cpu.map((r) => r.loss),
-    1e-6,
-    rtol,
-    'loss',
-  );
-  for (let i = 0; i < cpu.length; i++) {
-    expect(Math.abs(gpu[i].accuracy - cpu[i].accuracy), `accuracy at step ${cpu[i].step}`).toBeLessThanOrEqual(0.02);
-    cpu[i].layers.forEach((L, l) => {
-      for (const k of STAT_KEYS) {
-        const a = gpu[i].layers[l][k] as number,
-          b = L[k] as number;
-        // Scale-aware: compare against the layer's spread, so near-zero means do not demand relative accuracy.
-        const scale = Math.max(
-          Math.abs(b),
-          k.startsWith('act')
-            ? L.act_std
-            : k.startsWith('preact')
-              ? L.preact_std
-              : k.startsWith('kernel_m')
-                ? L.kernel_std
-                : 0,
-          1e-6,
-        );
-        const tol = k.endsWith('_frac') ? 0.02 : rtol * scale + 1e-7;
-        expect(Math.abs(a - b), `step ${cpu[i].step} layer ${l} ${k}: gpu ${a} cpu ${b}`).toBeLessThanOrEqual(tol);
-      }
-    });
-  }
 }
 
 describe.skipIf(!dev)('GPU and CPU trajectories agree', () => {

@@ -19,6 +19,8 @@ import {
   type PropertyValues,
   type TemplateResult,
 } from 'lit';
+import { describeAdapter } from '../gpu/adapter';
+import { acquireBrowserDevice, deviceOn } from '../gpu/browser-device';
 import { AtlasZoomEvent } from './atlas-basin-map';
 import './atlas-basin-map';
 import './atlas-init-table';
@@ -195,26 +197,27 @@ export class AtlasView extends LitElement {
   private async backendFor(): Promise<AtlasBackend> {
     if (this.backend === 'cpu') return { backend: 'cpu' };
     if (this.device)
-      return { backend: 'gpu', device: this.device, adapter: this.adapterName || this.describe(this.adapter) };
+      return {
+        backend: 'gpu',
+        device: this.device,
+        adapter: this.adapterName || (this.adapter ? describeAdapter(this.adapter) : 'WebGPU'),
+      };
     if (!this.ownDevice) {
-      const adapter = this.adapter ?? (await navigator.gpu?.requestAdapter()) ?? null;
-      if (!adapter) {
-        this.message = 'no WebGPU adapter, so the TypeScript trainer ran on the CPU';
+      // A lost device is forgotten: the next run asks for a new one (the run it ended says why).
+      let device: GPUDevice | null = null;
+      const forget = () => {
+        if (this.ownDevice === device) this.ownDevice = null;
+      };
+      const got = this.adapter ? await deviceOn(this.adapter, forget) : await acquireBrowserDevice(forget);
+      if ('unavailable' in got) {
+        this.message = `${got.unavailable}, so the TypeScript trainer ran on the CPU`;
         return { backend: 'cpu' };
       }
-      this.adapterName = this.describe(adapter);
-      const device = await adapter.requestDevice();
-      void device.lost.then(() => {
-        if (this.ownDevice === device) this.ownDevice = null;
-      });
+      this.adapterName = got.adapter;
+      device = got.device;
       this.ownDevice = device;
     }
     return { backend: 'gpu', device: this.ownDevice, adapter: this.adapterName };
-  }
-
-  private describe(a: GPUAdapter | null): string {
-    const i = a?.info;
-    return i ? [i.vendor, i.architecture, i.description].filter((s) => s).join(' / ') || 'WebGPU' : 'WebGPU';
   }
 
   /** The config with the innermost zoom's ranges on the basin axes. */

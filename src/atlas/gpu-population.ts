@@ -11,10 +11,11 @@
 
 import { ConfigError } from '../core/errors';
 import { seedKey } from '../core/rng';
-import { type Kernel, PipelineCache, writeArray } from '../gpu/kernel';
+import { checked } from '../gpu/device-health';
+import { dispatch, groups1d, type Kernel, PipelineCache, writeArray } from '../gpu/kernel';
+import { GpuScope, readBuffer } from '../gpu/scope';
 import { networkCount, sizeField } from './config';
 import type { AtlasData } from './data';
-import { checked, GpuScope, groupsFor } from './gpu-util';
 import {
   basinInitial,
   type DrawBlock,
@@ -47,7 +48,7 @@ export class GpuPopulation {
     readonly device: GPUDevice,
     readonly adapter: string,
   ) {
-    this.cache = new PipelineCache(device);
+    this.cache = PipelineCache.for(device);
   }
 
   /** Trains every network of the config's mode; `initial` overrides the drawn weights (parameter-major). */
@@ -93,7 +94,7 @@ export class GpuPopulation {
       });
 
       const per = epochsPerDispatch(NP, data.samples);
-      const groups = groupsFor(N, TRAIN_WG);
+      const groups: [number, number, number] = [...groups1d(N, TRAIN_WG), 1];
       const windows: [number, number][] = [];
       for (let t = 0; t <= cfg.epochs; t += per) windows.push([t, Math.min(t + per, cfg.epochs + 1)]);
       const fixed = {
@@ -103,8 +104,8 @@ export class GpuPopulation {
         mu: cfg.optimizer.momentum,
         tol: cfg.criterion.kind === 'loss_below' ? cfg.criterion.value : 0,
       };
-      const groupsOf = windows.map(([a, b]) =>
-        scope.bindGroup(train, [dataBuf, state, outcome], { ...fixed, t0: a, t1: b }),
+      const bound = windows.map(([a, b]) =>
+        scope.bind(train, [dataBuf, state, outcome], groups, { ...fixed, t0: a, t1: b }),
       );
       const perSubmit = Math.max(1, Math.floor(EPOCHS_PER_SUBMIT / per));
       let inFlight: Promise<void> | null = null;
@@ -113,11 +114,7 @@ export class GpuPopulation {
         await checked(device, 'atlas training', () => {
           const enc = device.createCommandEncoder();
           const pass = enc.beginComputePass();
-          pass.setPipeline(train.pipeline);
-          for (let k = w; k < Math.min(w + perSubmit, windows.length); k++) {
-            pass.setBindGroup(0, groupsOf[k]);
-            pass.dispatchWorkgroups(...groups);
-          }
+          for (let k = w; k < Math.min(w + perSubmit, windows.length); k++) dispatch(pass, bound[k]);
           pass.end();
           device.queue.submit([enc.finish()]);
         });
@@ -131,7 +128,7 @@ export class GpuPopulation {
       if (inFlight) await inFlight;
       throwIfAborted(opts.signal);
 
-      const raw = new Uint32Array(await scope.read(outcome, N * 16));
+      const raw = new Uint32Array(await readBuffer(device, outcome, N * 16));
       const rawF = new Float32Array(raw.buffer);
       const epoch = new Int32Array(N),
         finalLoss = new Float32Array(N),
@@ -141,7 +138,7 @@ export class GpuPopulation {
         finalLoss[n] = rawF[4 * n + 1];
         finalCorrect[n] = raw[4 * n + 2];
       }
-      const initial = opts.initial ?? new Float32Array(await scope.read(initBuf, NP * N * 4));
+      const initial = opts.initial ?? new Float32Array(await readBuffer(device, initBuf, NP * N * 4));
       return {
         networks: N,
         params: NP,
@@ -171,7 +168,6 @@ export class GpuPopulation {
     N: number,
   ): void {
     const pass = enc.beginComputePass();
-    pass.setPipeline(init.pipeline);
     for (const block of blocks) {
       const [seedLo, seedHi] = seedKey(block.seed);
       for (const t of block.tensors) {
@@ -181,9 +177,10 @@ export class GpuPopulation {
           continue;
         }
         const [a, b] = gpuDrawParams(t.sampler);
-        pass.setBindGroup(
-          0,
-          scope.bindGroup(init, [out], {
+        const groups: [number, number, number] = [...groups1d(block.count * t.size, INIT_WG), 1];
+        dispatch(
+          pass,
+          scope.bind(init, [out], groups, {
             count: N,
             first: block.first,
             networks: block.count,
@@ -199,7 +196,6 @@ export class GpuPopulation {
             zero: 0,
           }),
         );
-        pass.dispatchWorkgroups(...groupsFor(block.count * t.size, INIT_WG));
       }
     }
     pass.end();

@@ -4,9 +4,10 @@
  * final BMUs and prototypes are read back once. The initial prototypes and the cell statistics
  * are the CPU's (cheap, and identical by construction).
  */
-import type { PipelineCache } from '../gpu/kernel';
-import { checked, GpuScope, groupsFor } from './gpu-util';
-import { somKernel } from './kernels';
+import { checked } from '../gpu/device-health';
+import { dispatch, groups1d, type PipelineCache } from '../gpu/kernel';
+import { GpuScope, readBuffer } from '../gpu/scope';
+import { SOM_WG, somKernel } from './kernels';
 import { type SomResult, somCells, somInitial, somInv2s2, uMatrix } from './som';
 import type { SomConfig } from './types';
 
@@ -48,11 +49,8 @@ export async function trainSomGpu(
     await checked(device, 'SOM training', () => {
       const enc = device.createCommandEncoder();
       const pass = enc.beginComputePass();
-      const run = (k: typeof bmuK, buffers: GPUBuffer[], u: Record<string, number>, count: number) => {
-        pass.setPipeline(k.pipeline);
-        pass.setBindGroup(0, scope.bindGroup(k, buffers, u));
-        pass.dispatchWorkgroups(...groupsFor(count, 64));
-      };
+      const run = (k: typeof bmuK, buffers: GPUBuffer[], u: Record<string, number>, count: number) =>
+        dispatch(pass, scope.bind(k, buffers, [...groups1d(count, SOM_WG), 1], u));
       const bmuPass = () => run(bmuK, [bufs.data, bufs.protos, bufs.bmu], { ...base, inv2s2: 0 }, n);
       for (let it = 0; it < cfg.iterations; it++) {
         bmuPass();
@@ -63,8 +61,8 @@ export async function trainSomGpu(
       pass.end();
       device.queue.submit([enc.finish()]);
     });
-    const bmu = new Uint32Array(await scope.read(bufs.bmu, n * 4));
-    const prototypes = new Float32Array(await scope.read(bufs.protos, units * dim * 4));
+    const bmu = new Uint32Array(await readBuffer(device, bufs.bmu, n * 4));
+    const prototypes = new Float32Array(await readBuffer(device, bufs.protos, units * dim * 4));
     return {
       rows,
       cols,

@@ -76,12 +76,15 @@ const SOM = {
   update: { source: somUpdateWgsl, bindings: ['read', 'rw'] },
 } as const;
 
+/** Invocations per workgroup of the SOM kernels. */
+export const SOM_WG = 64;
+
 /** The three batch-SOM kernels, specialized on the vector length. */
 export function somKernel(stage: keyof typeof SOM, dim: number): KernelDesc {
   return {
     name: `som_${stage}`,
     source: SOM[stage].source,
-    constants: { DIM: ['u32', dim], WG: ['u32', 64] },
+    constants: { DIM: ['u32', dim], WG: ['u32', SOM_WG] },
     uniforms: { n: 'u32', units: 'u32', cols: 'u32', chunk: 'u32', chunks: 'u32', inv2s2: 'f32' },
     bindings: [...SOM[stage].bindings],
   };

@@ -3,6 +3,7 @@
  * summarize it for the mode, and train the SOM when the config asks for one. The GPU side takes
  * its `GPUDevice` from the caller (browser or Node), like the engine.
  */
+import { DeviceWatch } from '../gpu/device-health';
 import { PipelineCache } from '../gpu/kernel';
 import { atlasShape } from './config';
 import { trainPopulationCpu } from './cpu-population';
@@ -33,49 +34,50 @@ export interface AtlasBackend {
   adapter?: string;
 }
 
-/** Keeps one population trainer (and its compiled pipelines) per device. */
-const trainers = new WeakMap<GPUDevice, { pop: GpuPopulation; cache: PipelineCache }>();
+/** Keeps one population trainer per device. */
+const trainers = new WeakMap<GPUDevice, GpuPopulation>();
 
-function gpuFor(device: GPUDevice, adapter: string) {
+function trainerFor(device: GPUDevice, adapter: string): GpuPopulation {
   let t = trainers.get(device);
   if (!t) {
-    t = { pop: new GpuPopulation(device, adapter), cache: new PipelineCache(device) };
+    t = new GpuPopulation(device, adapter);
     trainers.set(device, t);
   }
   return t;
 }
 
+/** A lost device or a WebGPU error ends the run with the engine's message (see DeviceWatch). */
 export async function runAtlas(cfg: AtlasConfig, be: AtlasBackend, opts: RunOptions = {}): Promise<AtlasResult> {
   const shape = atlasShape(cfg);
   const data = await atlasData(cfg);
-  let population: PopulationResult;
-  const gpu = be.backend === 'gpu' ? gpuFor(requireDevice(be), be.adapter ?? 'WebGPU') : null;
-  if (gpu) population = await gpu.pop.run(cfg, shape, data, opts);
-  else population = await trainPopulationCpu(cfg, shape, data, initialWeightsCpu(cfg, shape), opts);
-
-  let som: SomResult | null = null;
-  const t0 = performance.now();
-  if (cfg.som) {
-    const args = [
-      cfg.som,
-      population.initial,
-      population.networks,
-      population.params,
-      population.epoch,
-      cfg.seed,
-    ] as const;
-    som = gpu ? await trainSomGpu(be.device!, gpu.cache, ...args) : trainSomCpu(...args);
+  const device = be.backend === 'gpu' ? requireDevice(be) : undefined;
+  const watch = new DeviceWatch(device);
+  try {
+    const population = await watch.watch(
+      device
+        ? trainerFor(device, be.adapter ?? 'WebGPU').run(cfg, shape, data, opts)
+        : trainPopulationCpu(cfg, shape, data, initialWeightsCpu(cfg, shape), opts),
+    );
+    let som: SomResult | null = null;
+    const t0 = performance.now();
+    if (cfg.som) {
+      const { initial, networks, params, epoch } = population;
+      const args = [cfg.som, initial, networks, params, epoch, cfg.seed] as const;
+      som = device ? await watch.watch(trainSomGpu(device, PipelineCache.for(device), ...args)) : trainSomCpu(...args);
+    }
+    return {
+      config: cfg,
+      shape,
+      population,
+      summary: summarize(population.epoch, cfg.epochs),
+      basin: basinMap(cfg, shape, population),
+      table: initializerTable(cfg, population),
+      som,
+      somMs: performance.now() - t0,
+    };
+  } finally {
+    watch.close();
   }
-  return {
-    config: cfg,
-    shape,
-    population,
-    summary: summarize(population.epoch, cfg.epochs),
-    basin: basinMap(cfg, shape, population),
-    table: initializerTable(cfg, population),
-    som,
-    somMs: performance.now() - t0,
-  };
 }
 
 function requireDevice(be: AtlasBackend): GPUDevice {

@@ -7,33 +7,16 @@
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadsUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import type { AcquiredDevice } from '../gpu/adapter';
+import { acquireBrowserDevice } from '../gpu/browser-device';
 import type { BenchEnv } from './ladder';
 import { initBackends, type TfBackend, type TfHandle, type TfModule, tfAdapterInfo } from './tf';
 import type { Environment } from './types';
 
-export function describeAdapterInfo(info: GPUAdapterInfo | undefined): string {
-  const parts = info
-    ? [info.vendor, info.architecture, info.device, info.description].filter((s) => s && s.length > 0)
-    : [];
-  return parts.length ? Array.from(new Set(parts)).join(' / ') : 'WebGPU adapter';
-}
-
-/** A device on the high-performance adapter with its full buffer limits, or null. */
-export async function requestDevice(): Promise<{ device: GPUDevice; adapter: string } | null> {
-  const gpu = typeof navigator !== 'undefined' ? navigator.gpu : undefined;
-  const adapter = await gpu?.requestAdapter({ powerPreference: 'high-performance' });
-  if (!adapter) return null;
-  const requiredLimits: Record<string, number> = {};
-  for (const k of [
-    'maxStorageBufferBindingSize',
-    'maxBufferSize',
-    'maxComputeWorkgroupStorageSize',
-    'maxComputeInvocationsPerWorkgroup',
-    'maxStorageBuffersPerShaderStage',
-  ] as const) {
-    requiredLimits[k] = adapter.limits[k];
-  }
-  return { device: await adapter.requestDevice({ requiredLimits }), adapter: describeAdapterInfo(adapter.info) };
+/** A device on the high-performance adapter, as the page asks for it, or null. */
+async function requestDevice(): Promise<AcquiredDevice | null> {
+  const got = await acquireBrowserDevice();
+  return 'unavailable' in got ? null : got;
 }
 
 /** TF.js and the backends in `wanted` (dynamic imports), or null when it cannot be loaded. */

@@ -13,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { benchAtlas } from '../atlas/bench';
-import { acquireNodeDevice, describeAdapter, throttleDawnEventPump } from '../gpu/node-device';
+import { describeAdapter } from '../gpu/adapter';
+import { acquireNodeDevice, throttleDawnEventPump } from '../gpu/node-device';
 import { BENCH_USAGE, parseBenchArgs } from './args';
 import { type BenchEnv, runBench } from './ladder';
 import {

@@ -27,7 +27,7 @@ export const chartStyles = css`
   .subtitle { margin: 2px 0 0; color: #57606a; font-size: 12px; }
   .controls { display: flex; flex-wrap: wrap; gap: 6px 12px; align-items: center; font-size: 12px; color: #1f2328; }
   .controls label { display: inline-flex; gap: 4px; align-items: center; cursor: pointer; white-space: nowrap; }
-  .controls select { font: inherit; padding: 1px 4px; max-width: 14em; }
+  .controls select { font: inherit; padding: 1px 4px; max-width: 100%; }
   .body { position: relative; margin-top: 8px; min-height: 40px; }
   .note { color: #57606a; font-size: 12px; padding: 24px 0; text-align: center; }
   .legend { display: flex; flex-wrap: wrap; gap: 4px 14px; margin-top: 6px; font-size: 12px; }

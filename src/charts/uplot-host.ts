@@ -57,7 +57,8 @@ export function plotOptions(spec: PlotSpec, width: number, height: number): uPlo
   return {
     width,
     height,
-    padding: [10, 8, 0, 0],
+    // On the right, half of the widest tick label the x axis centres on the plot's end ("1000").
+    padding: [10, 16, 0, 0],
     legend: { show: false },
     cursor: { show: false },
     scales: Object.fromEntries(spec.scales.map((s) => [s.key, scaleOptions(s)])),

@@ -13,8 +13,9 @@ import { basinImage, type Image, sideBySide, somImage } from '../atlas/render';
 import { type AtlasResult, runAtlas } from '../atlas/run';
 import { ConfigError } from '../core/errors';
 import { flagInt, flagOneOf, parseFlags } from '../core/flags';
+import { DeviceWatch } from '../gpu/device-health';
 import type { BackendName } from '../train/engine';
-import { acquireCliDevice, DeviceGuard, EXIT_NO_ADAPTER } from './device';
+import { acquireCliDevice, EXIT_NO_ADAPTER } from './device';
 import { checkWritable, readJson, writeOutput } from './files';
 
 export const ATLAS_USAGE = `Usage: mlp-playground atlas --config FILE [--backend gpu|cpu] [--out FILE] [--png FILE]
@@ -96,7 +97,7 @@ export function resultImage(r: AtlasResult): Image | null {
 
 /** Runs `fn` with the device, failing fast on a lost device or an uncaptured WebGPU error. */
 async function withDevice<T>(got: { device: GPUDevice }, fn: () => Promise<T>): Promise<T> {
-  const guard = new DeviceGuard(got.device);
+  const guard = new DeviceWatch(got.device);
   try {
     return await guard.watch(fn());
   } finally {

@@ -9,11 +9,12 @@ import { parseConfig } from '../core/config';
 import { loadDataset } from '../core/datasets';
 import type { RunConfig } from '../core/types';
 import { createEngine } from '../engines/create';
+import { DeviceWatch } from '../gpu/device-health';
 import type { Engine, LayerWeights, StepRecord } from '../train/engine';
 import { layerShapes } from '../train/model';
 import { decodeWeights, encodeWeights } from '../train/weights-file';
 import type { TrainArgs } from './args';
-import { acquireCliDevice, DeviceGuard, EXIT_NO_ADAPTER } from './device';
+import { acquireCliDevice, EXIT_NO_ADAPTER } from './device';
 import { checkWritable, readJson, writeOutput } from './files';
 
 export { EXIT_NO_ADAPTER, NO_ADAPTER_HELP } from './device';
@@ -102,7 +103,7 @@ export async function train(args: TrainArgs): Promise<number> {
 
   const got: { device?: GPUDevice; adapter?: string } | null = args.backend === 'gpu' ? await acquireCliDevice() : {};
   if (!got) return EXIT_NO_ADAPTER;
-  const guard = new DeviceGuard(got.device);
+  const guard = new DeviceWatch(got.device);
   let engine: Engine | undefined;
   try {
     engine = await guard.watch(

@@ -4,12 +4,9 @@
  * 128 MiB, too little for a deep 1024-wide network) and reports why WebGPU is missing, so the
  * page can say so plainly and fall back to the CPU engine.
  */
-import { wantedFeatures } from './kernel';
 
-export interface AcquiredDevice {
-  device: GPUDevice;
-  adapter: string;
-}
+import { type AcquiredDevice, describeAdapter, requestFullDevice } from './adapter';
+import { lostReason } from './device-health';
 
 /** Browsers that ship WebGPU, for the banner shown when this one does not. */
 export const WEBGPU_BROWSERS = 'Chrome or Edge 113+, Safari 26+, or Firefox 141+ on Windows';
@@ -23,21 +20,6 @@ export function webgpuMissingReason(): string | null {
   }
   return null;
 }
-
-/** Vendor, architecture, device and description where the browser tells them. */
-export function describeAdapter(a: GPUAdapter): string {
-  const i = a.info;
-  const parts = i ? [i.vendor, i.architecture, i.device, i.description].filter((s) => s && s.length > 0) : [];
-  return parts.length ? Array.from(new Set(parts)).join(' / ') : 'WebGPU adapter';
-}
-
-const LIMITS = [
-  'maxStorageBufferBindingSize',
-  'maxBufferSize',
-  'maxComputeWorkgroupStorageSize',
-  'maxComputeInvocationsPerWorkgroup',
-  'maxStorageBuffersPerShaderStage',
-] as const;
 
 /**
  * A device on the high-performance adapter, or null with the reason when there is none.
@@ -58,14 +40,20 @@ export async function acquireBrowserDevice(
     return {
       unavailable: 'WebGPU is present but the browser offers no GPU adapter (it may be disabled or blocklisted)',
     };
-  const requiredLimits: Record<string, number> = {};
-  for (const k of LIMITS) requiredLimits[k] = adapter.limits[k];
+  return deviceOn(adapter, onLost);
+}
+
+/** A device on `adapter` with its full buffer limits and the features the engine uses. */
+export async function deviceOn(
+  adapter: GPUAdapter,
+  onLost?: (message: string) => void,
+): Promise<AcquiredDevice | { unavailable: string }> {
   let device: GPUDevice;
   try {
-    device = await adapter.requestDevice({ requiredLimits, requiredFeatures: wantedFeatures(adapter) });
+    device = await requestFullDevice(adapter);
   } catch (e) {
     return { unavailable: `the WebGPU adapter refused a device (${(e as Error).message})` };
   }
-  device.lost.then((info) => onLost?.(info.message || `the GPU device was lost (${info.reason})`));
+  device.lost.then((info) => onLost?.(lostReason(info)));
   return { device, adapter: describeAdapter(adapter) };
 }

@@ -20,6 +20,7 @@ import type { Dataset, RunConfig } from '../core/types';
 import type { Engine, LayerWeights, Prediction, StepRecord } from '../train/engine';
 import { checkFits, checkWeights, type LayerShape, layerShapes } from '../train/model';
 import { Schedule } from '../train/schedule';
+import { DeviceWatch } from './device-health';
 import { fusedDesc, fusedEligible, fusedLayout } from './fused';
 import {
   type BoundKernel,
@@ -29,12 +30,12 @@ import {
   type Kernel,
   PipelineCache,
   type Slice,
-  vec4Bytes,
   writeArray,
 } from './kernel';
 import * as K from './kernels';
 import * as P from './products';
 import { ReadbackPool } from './readback';
+import { GpuScope } from './scope';
 import { type LayerBuffers, SlicePlanner } from './slices';
 import { networkShapes, ProductTuner } from './tuner';
 
@@ -48,9 +49,6 @@ const FUSED_STEP_CAP = 4096;
 const READBACK_POOL = 8;
 /** Bytes of one StepInfo (shaders/step.wgsl). */
 const STEP_INFO_BYTES = 16;
-
-/** Read at call time: in Node the GPU* globals exist only once a device has been acquired. */
-const storageUsage = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
 
 /** Which variant each product runs and the statistics passes' chunk (kernels.ts, statsGroups). */
 export type EngineChoices = P.ProductChoices & { statsChunk: number };
@@ -104,7 +102,8 @@ export class GpuEngine implements Engine {
   private readonly sched: Schedule;
   private readonly shapes: LayerShape[];
   private cache!: PipelineCache;
-  private readonly owned: GPUBuffer[] = [];
+  /** Every buffer of the engine: dispose() destroys them all. */
+  private readonly scope: GpuScope;
   private readonly outDim: number;
   private layers: LayerBuffers[] = [];
   private kernels: LayerKernels[] = [];
@@ -117,8 +116,8 @@ export class GpuEngine implements Engine {
   private stats!: GPUBuffer;
   private readonly statsBytes: number;
   private readonly readback: ReadbackPool;
-  private readonly health: { failure: Error | null } = { failure: null };
-  private readonly onError: (ev: Event) => void;
+  /** A lost device, an uncaptured error or a failed read-back: the first ends every call after it. */
+  private readonly watch: DeviceWatch;
   private readonly predictPlans = new Map<number, Promise<PredictPlan>>();
   private parts: [GPUBuffer, GPUBuffer] | null = null;
   private partsUsed = 0;
@@ -173,6 +172,8 @@ export class GpuEngine implements Engine {
     readonly device: GPUDevice,
     readonly adapter: string,
   ) {
+    this.scope = new GpuScope(device);
+    this.watch = new DeviceWatch(device);
     this.shapes = layerShapes(cfg);
     this.caps = P.productCapsOf(device);
     this.sched = new Schedule(data.n, cfg.batch_size, cfg.epochs, cfg.seed, cfg.log_every);
@@ -188,52 +189,30 @@ export class GpuEngine implements Engine {
       (bytes) => this.buffer('readback', bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST),
       this.statsBytes + 16,
       READBACK_POOL,
-      (e) => {
-        this.health.failure ??= e;
-      },
+      (e) => this.watch.fail(e),
     );
-    // The device outlives engines (the page rebuilds them): its handlers hold only `health`,
-    // and dispose() removes the error listener, so disposed engines are not kept alive.
-    const health = this.health;
-    device.lost.then((info) => {
-      health.failure ??= new Error(
-        info.reason === 'destroyed'
-          ? 'the GPU device was destroyed while the engine was using it'
-          : `the GPU device was lost (${info.message || info.reason}); restart the run`,
-      );
-    });
-    this.onError = (ev: Event) => {
-      health.failure ??= new Error(`GPU error: ${(ev as GPUUncapturedErrorEvent).error.message}`);
-    };
-    device.addEventListener('uncapturederror', this.onError);
   }
 
   get totalSteps(): number {
     return this.sched.totalSteps;
   }
 
-  private buffer(label: string, bytes: number, usage = storageUsage()): GPUBuffer {
-    const b = this.device.createBuffer({ label, size: vec4Bytes(bytes), usage });
-    this.owned.push(b);
-    return b;
+  private buffer(label: string, bytes: number, usage?: GPUBufferUsageFlags): GPUBuffer {
+    return this.scope.buffer(label, bytes, usage);
   }
 
-  /** Binds a kernel and takes ownership of its uniform buffer. */
+  /** Binds a kernel; its uniform buffer is the engine's. */
   private bind(
     kernel: Kernel,
     buffers: (GPUBuffer | Slice)[],
     groups: [number, number, number],
     uniforms?: Record<string, number>,
   ): BoundKernel {
-    const b = bind(this.device, kernel, buffers, groups, uniforms);
-    if (b.params) this.owned.push(b.params);
-    return b;
+    return this.scope.bind(kernel, buffers, groups, uniforms);
   }
 
   private upload(label: string, data: Float32Array | Uint32Array): GPUBuffer {
-    const b = this.buffer(label, data.byteLength);
-    writeArray(this.device, b, data);
-    return b;
+    return this.scope.upload(label, data);
   }
 
   private async build(): Promise<void> {
@@ -891,12 +870,11 @@ export class GpuEngine implements Engine {
   }
 
   private throwIfFailed(): void {
-    if (this.health.failure) throw this.health.failure;
+    this.watch.throwIfFailed();
   }
 
   dispose(): void {
-    this.device.removeEventListener('uncapturederror', this.onError);
-    for (const b of this.owned) b.destroy();
-    this.owned.length = 0;
+    this.watch.close();
+    this.scope.dispose();
   }
 }

@@ -2,20 +2,17 @@
  * @file WebGPU in Node through the `webgpu` package (Dawn). Node-only: the browser passes
  * `navigator.gpu`'s device to the engine instead, so nothing here is ever bundled for the page.
  */
-import { wantedFeatures } from './kernel';
+import { type AcquiredDevice, describeAdapter, requestFullDevice } from './adapter';
 import { fileStore } from './tune-store-node';
 import { ProductTuner } from './tuner';
+
+export type { AcquiredDevice };
 
 /**
  * Dawn crashes if the object `create([])` returns is garbage-collected while a device lives, so
  * it is pinned here for the life of the process.
  */
 let pinnedGpu: GPU | null = null;
-
-export interface AcquiredDevice {
-  device: GPUDevice;
-  adapter: string;
-}
 
 /** How long a wait for Dawn polls back to back before it polls once a timer tick (ms). */
 const PUMP_SPIN_MS = 0.5;
@@ -51,13 +48,6 @@ export function throttleDawnEventPump(): void {
   globalThis.setImmediate = Object.assign(throttled, immediate) as typeof setImmediate;
 }
 
-/** Describes an adapter for reports: vendor, architecture, device and description where known. */
-export function describeAdapter(a: GPUAdapter): string {
-  const i = a.info;
-  const parts = [i.vendor, i.architecture, i.device, i.description].filter((s) => s && s.length > 0);
-  return parts.length ? Array.from(new Set(parts)).join(' / ') : 'unknown WebGPU adapter';
-}
-
 /** Returns a device on the best adapter Dawn finds, or null when there is none. */
 export async function acquireNodeDevice(): Promise<AcquiredDevice | null> {
   process.env.XDG_RUNTIME_DIR ??= '/tmp';
@@ -69,19 +59,7 @@ export async function acquireNodeDevice(): Promise<AcquiredDevice | null> {
   }
   const adapter = await pinnedGpu.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) return null;
-  const limits: Record<string, number> = {};
-  // Ask for the adapter's full buffer limits: the defaults (128 MiB binding) are far below what
-  // most GPUs allow, and a deep 1024-wide network needs more.
-  for (const k of [
-    'maxStorageBufferBindingSize',
-    'maxBufferSize',
-    'maxComputeWorkgroupStorageSize',
-    'maxComputeInvocationsPerWorkgroup',
-    'maxStorageBuffersPerShaderStage',
-  ] as const) {
-    limits[k] = adapter.limits[k];
-  }
-  const device = await adapter.requestDevice({ requiredLimits: limits, requiredFeatures: wantedFeatures(adapter) });
+  const device = await requestFullDevice(adapter);
   // The product tuner's choices for this device are kept in the user's cache folder.
   ProductTuner.for(device, fileStore());
   return { device, adapter: describeAdapter(adapter) };

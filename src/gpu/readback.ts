@@ -31,6 +31,9 @@ export class ReadbackPool {
   /** Maps `rb` (already copied into by submitted work) and calls `parse` with its contents, in order. */
   deliver(rb: GPUBuffer, parse: (data: Float32Array) => void): void {
     const mapped = rb.mapAsync(GPUMapMode.READ);
+    // Handled below, in order; until then a rejection (the buffer destroyed by dispose, the device
+    // lost) must not count as unhandled.
+    mapped.catch(() => {});
     const done = this.delivery.then(async () => {
       try {
         await mapped;

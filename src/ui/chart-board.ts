@@ -42,7 +42,7 @@ export class ChartBoard extends LitElement {
     new StoreController(
       this,
       () => this.store,
-      (s) => [s.runs, s.boundary, s.digits, s.data, s.primary],
+      (s) => [s.runs, s.boundary, s.digits, s.data, s.primary, s.phase],
     );
     this.series = 'act_std';
   }
@@ -100,10 +100,20 @@ export class ChartBoard extends LitElement {
         picker,
       );
     }
-    const why = d
-      ? `The inputs have ${d.train.inputDim} features: there is no plane to draw a decision boundary on.`
-      : 'Waiting for data…';
-    return html`<div class="cell"><div class="empty">${why}</div></div>`;
+    return html`<div class="cell"><div class="empty">${this.noOutputReason()}</div></div>`;
+  }
+
+  /** Why the output cell is empty: said for what is actually the case, never guessed from the data alone. */
+  private noOutputReason(): string {
+    const s = this.store,
+      d = s.data;
+    if (s.phase === 'error' || s.phase === 'lost')
+      return 'The network is not built (see the message above), so there is no model output to draw.';
+    if (s.phase === 'building' || s.phase === 'starting')
+      return 'Building the network: its decision boundary (or predicted digits) appears when it is ready.';
+    if (!d) return 'Waiting for data…';
+    if (d.train.inputDim === 2 || d.train.inputDim === 784) return 'Predicting…';
+    return `The inputs have ${d.train.inputDim} features: there is no plane to draw a decision boundary on.`;
   }
 
   override render(): TemplateResult {

@@ -9,7 +9,9 @@ import { ConfigError } from '../core/errors';
 import { INITIALIZER_NAMES, parseInitializer } from '../core/initializers';
 import { LESSON_INITIALIZERS } from './defaults';
 import { formatInitList, formatInitSpec, parseInitList } from './initializer-spec';
-import type { PlaygroundStore, RunState } from './state/store';
+import { current, type InputMessage, inputMessage } from './input-message';
+import type { PlaygroundStore } from './state/store';
+import type { RunState } from './state/types';
 import { StoreController } from './store-controller';
 import { uiStyles } from './styles';
 import { formatLoss } from './train-bar';
@@ -28,7 +30,7 @@ export class ComparePanel extends LitElement {
   ];
   static override properties: PropertyDeclarations = { store: { attribute: false }, specError: { state: true } };
   declare store: PlaygroundStore;
-  declare specError: string | null;
+  declare specError: InputMessage | null;
 
   constructor() {
     super();
@@ -49,7 +51,7 @@ export class ComparePanel extends LitElement {
       void this.store.setState({ compare: list });
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
-      this.specError = e.message;
+      this.specError = inputMessage(e.message, this.store);
     }
   }
 
@@ -86,11 +88,11 @@ export class ComparePanel extends LitElement {
       </details>
       <div class="spec">
         <label class="field">Compared list (name:param=value, comma-separated)
-          <input type="text" .value=${formatInitList(s.state.compare)} aria-invalid=${this.specError ? 'true' : 'false'}
+          <input type="text" .value=${formatInitList(s.state.compare)} aria-invalid=${current(this.specError, s) ? 'true' : 'false'}
             @change=${(e: Event) => this.setSpec((e.target as HTMLInputElement).value)} /></label>
         <button @click=${() => void s.setState({ compare: LESSON_INITIALIZERS.map((n) => parseInitializer(n, '')) })}>The Keras lesson's seven</button>
       </div>
-      ${this.specError ? html`<p class="error" role="alert">${this.specError}</p>` : nothing}
+      ${current(this.specError, s) ? html`<p class="error" role="alert">${current(this.specError, s)}</p>` : nothing}
       <div class="row target" style="margin:6px 0">
         <label class="inline">Target loss <input type="number" min="0" step="any" .value=${String(s.state.target)}
           @change=${(e: Event) => {

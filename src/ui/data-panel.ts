@@ -12,6 +12,7 @@ import { type Doc, setDataset, setDatasetField } from './config-edits';
 import type { PlaygroundStore } from './state/store';
 import './data-preview';
 import { firstFile, readText } from './files';
+import { current, type InputMessage, inputMessage } from './input-message';
 import { StoreController } from './store-controller';
 import { uiStyles } from './styles';
 
@@ -33,7 +34,7 @@ export class DataPanel extends LitElement {
     over: { state: true },
   };
   declare store: PlaygroundStore;
-  declare csvError: string | null;
+  declare csvError: InputMessage | null;
   declare over: boolean;
 
   constructor() {
@@ -80,7 +81,7 @@ export class DataPanel extends LitElement {
       await this.store.useCsv({ fileName: f.name, header: parsed.header !== null, data: parsed.dataset });
     } catch (err) {
       if (!(err instanceof CsvError)) throw err;
-      this.csvError = `${f.name}: ${err.message}`;
+      this.csvError = inputMessage(`${f.name}: ${err.message}`, this.store);
     }
   }
 
@@ -113,7 +114,7 @@ export class DataPanel extends LitElement {
         Your own data: drop a CSV file here (numeric columns, the last one the integer class label; header optional), or choose one:
         <input type="file" accept=".csv,text/csv,text/plain" aria-label="Open a CSV file" @change=${this.onCsv} />
       </label>
-      ${this.csvError ? html`<p class="error" role="alert">${this.csvError}</p>` : nothing}
+      ${current(this.csvError, s) ? html`<p class="error" role="alert">${current(this.csvError, s)}</p>` : nothing}
       <data-preview .data=${s.data}></data-preview>
     </section>`;
   }

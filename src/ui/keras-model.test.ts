@@ -231,6 +231,23 @@ describe('importKerasModel', () => {
     );
   });
 
+  it('names an unsupported layer before reading the input shape it would need (a CNN)', () => {
+    const cnn = {
+      class_name: 'Sequential',
+      config: {
+        layers: [
+          { class_name: 'InputLayer', config: { batch_shape: [null, 28, 28, 1] } },
+          { class_name: 'Conv2D', config: { filters: 8, kernel_size: [3, 3] } },
+          { class_name: 'Flatten', config: {} },
+          { class_name: 'Dense', config: { units: 10, activation: 'softmax' } },
+        ],
+      },
+    };
+    expect(() => importKerasModel(cnn)).toThrow(
+      /^model\.layers\[1\] is a Conv2D layer, which the playground cannot build/,
+    );
+  });
+
   it('names the layer of a bad activation, initializer or stacked activation', () => {
     const dense = (config: Record<string, unknown>) => ({ class_name: 'Dense', config: { units: 1, ...config } });
     const seq = (...layers: unknown[]) => ({ class_name: 'Sequential', config: { layers } });

@@ -87,9 +87,26 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** Reads a Keras Sequential model. Throws ConfigError naming `model.layers[i]` and the class. */
+/** The refusal of the first layer of a class the playground has no equivalent for, if any. */
+function firstUnsupported(list: unknown[]): ConfigError | null {
+  const i = list.findIndex((raw) => isObj(raw) && !(SUPPORTED_LAYERS as readonly unknown[]).includes(raw.class_name));
+  if (i < 0) return null;
+  const cls = (list[i] as Obj).class_name;
+  return new ConfigError(
+    `model.layers[${i}]`,
+    `is a ${typeof cls === 'string' ? cls : show(cls)} layer, which the playground cannot build; supported: ${SUPPORTED_LAYERS.join(', ')}`,
+  );
+}
+
+/**
+ * Reads a Keras Sequential model. Throws ConfigError naming `model.layers[i]` and the class. An
+ * unsupported class is named before anything else is read: a CNN's image input would otherwise be
+ * refused first, with advice (add a Flatten) that cannot help.
+ */
 export function importKerasModel(doc: unknown): ImportedModel {
   const list = layerList(doc);
+  const unsupported = firstUnsupported(list);
+  if (unsupported) throw unsupported;
   const layers: LayerDoc[] = [];
   const notes: string[] = [];
   let inputDim: number | null = null;
@@ -198,10 +215,7 @@ export function importKerasModel(doc: unknown): ImportedModel {
         return;
       }
       default:
-        throw new ConfigError(
-          p,
-          `is a ${typeof cls === 'string' ? cls : show(cls)} layer, which the playground cannot build; supported: ${SUPPORTED_LAYERS.join(', ')}`,
-        );
+        throw firstUnsupported([raw]) ?? new ConfigError(p, `has an unknown class ${show(cls)}`);
     }
   });
   if (layers.length === 0) throw new ConfigError('model.config.layers', 'has no Dense layer');

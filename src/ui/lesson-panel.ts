@@ -24,7 +24,7 @@ export class LessonPanel extends LitElement {
     new StoreController(
       this,
       () => this.store,
-      (s) => [s.state.lesson],
+      (s) => [s.state.lesson, s.editedLesson],
     );
   }
 
@@ -40,6 +40,7 @@ export class LessonPanel extends LitElement {
 
   override render(): TemplateResult {
     const current = findLesson(this.store.state.lesson);
+    const edited = current ? undefined : findLesson(this.store.editedLesson);
     return html`<section class="card" aria-labelledby="lesson-h">
       <h2 id="lesson-h">Lessons</h2>
       <label class="field">Load a lesson
@@ -48,6 +49,7 @@ export class LessonPanel extends LitElement {
           ${LESSONS.map((l) => html`<option value=${l.id} .selected=${l.id === current?.id}>${l.title}</option>`)}
         </select></label>
       ${current ? html`<p class="text">${current.text}</p>` : nothing}
+      ${edited ? html`<p class="text"><span class="muted">Edited from the lesson “${edited.title}”:</span> ${edited.text}</p>` : nothing}
     </section>`;
   }
 }

@@ -22,6 +22,7 @@ import {
 } from './config-edits';
 import type { InitializerChangeEvent } from './events';
 import { firstFile, readText } from './files';
+import { current, type InputMessage, inputMessage } from './input-message';
 import type { PlaygroundStore } from './state/store';
 import './initializer-field';
 import { configWithModel, importKerasModel } from './keras-model';
@@ -67,8 +68,8 @@ export class NetworkEditor extends LitElement {
   declare allAct: string;
   declare allKernel: Initializer;
   declare allBias: Initializer;
-  declare kerasError: string | null;
-  declare kerasNotes: string[];
+  declare kerasError: InputMessage | null;
+  declare kerasNotes: InputMessage | null;
 
   constructor() {
     super();
@@ -82,7 +83,7 @@ export class NetworkEditor extends LitElement {
     this.allKernel = parseInitializer('he_normal', '');
     this.allBias = parseInitializer('zeros', '');
     this.kerasError = null;
-    this.kerasNotes = [];
+    this.kerasNotes = null;
   }
 
   private get doc(): Doc {
@@ -170,12 +171,12 @@ export class NetworkEditor extends LitElement {
     try {
       const model = importKerasModel(text);
       this.kerasError = null;
-      this.kerasNotes = model.notes;
       await this.store.setConfigDoc(configWithModel(this.store.state.config, model));
-      if (this.store.editError) this.kerasError = this.store.editError;
+      if (this.store.editError) this.kerasError = inputMessage(this.store.editError, this.store);
+      else if (model.notes.length) this.kerasNotes = inputMessage(model.notes.join('; '), this.store);
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
-      this.kerasError = e.message;
+      this.kerasError = inputMessage(e.message, this.store);
     }
   }
 
@@ -234,8 +235,8 @@ export class NetworkEditor extends LitElement {
           <button @click=${() => this.importKeras((this.renderRoot.querySelector('#keras') as HTMLTextAreaElement).value)}>Build network</button>
           <label class="inline">or open a file <input type="file" accept=".json,application/json" @change=${this.onKerasFile} /></label>
         </div>
-        ${this.kerasError ? html`<p class="error" role="alert">${this.kerasError}</p>` : nothing}
-        ${this.kerasNotes.length ? html`<p class="muted">${this.kerasNotes.join('; ')}</p>` : nothing}
+        ${current(this.kerasError, this.store) ? html`<p class="error" role="alert">${current(this.kerasError, this.store)}</p>` : nothing}
+        ${current(this.kerasNotes, this.store) ? html`<p class="muted">${current(this.kerasNotes, this.store)}</p>` : nothing}
       </details>
     </section>`;
   }

@@ -1,8 +1,10 @@
 /**
- * @file <playground-app>: the page's frame. Settings on the left (lesson, data, network with the
- * model summary pinned below it, training, sharing), training controls and charts on the right;
- * one column on narrow windows, the training controls first and pinned. It owns no state: every view gets the store and subscribes
- * to the part it shows. Files dropped anywhere on the page go where they belong (a CSV becomes
+ * @file <playground-app>: the page's frame, exactly as tall as the window (it scrolls inside
+ * itself). Settings on the left (lesson, data, network, training, sharing) with the model summary
+ * below them, training controls and charts on the right; one column on narrow windows, the
+ * training controls first and pinned. The training controls come first in the focus order, a few
+ * Tab stops from the top. It owns no state: every view gets the store and subscribes to the part
+ * it shows. Files dropped anywhere on the page go where they belong (a CSV becomes
  * the dataset, a Keras model builds the network, a weights file loads, a config replaces the
  * config), and Space plays or pauses when no field has focus.
  */
@@ -16,6 +18,7 @@ import './chart-board';
 import './compare-panel';
 import './data-panel';
 import { readText } from './files';
+import { current, type InputMessage, inputMessage } from './input-message';
 import { configWithModel, importKerasModel } from './keras-model';
 import './lesson-panel';
 import './model-summary';
@@ -38,47 +41,48 @@ export class PlaygroundApp extends LitElement {
   static override styles = [
     uiStyles,
     css`
-    /* Wide windows: an application layout. Settings and charts scroll separately, the training
-       bar stays on top of the charts and the model summary at the bottom of the settings. */
-    :host { display: flex; flex-direction: column; height: 100vh; background: #f6f8fa; }
+    /* The app is exactly the window: it scrolls inside itself and never makes the document
+       taller (a page scrolled past its end into blank space loses the UI). Positioned, with its
+       overflow clipped, so nothing positioned inside can escape into the document either. */
+    :host { display: flex; flex-direction: column; height: 100vh; height: 100dvh; overflow: hidden; position: relative;
+      background: #f6f8fa; }
     header.top { display: flex; align-items: baseline; gap: 6px 16px; flex-wrap: wrap; padding: 10px 16px 6px; }
     header.top h1 { font-size: 18px; margin: 0; }
     header.top p { margin: 0; color: #57606a; font-size: 12.5px; }
     nav.views { display: flex; gap: 4px; margin-left: auto; }
     nav.views button[aria-selected='true'] { background: #1f2328; color: #fff; border-color: #1f2328; }
-    .page { padding: 8px 16px 16px; overflow: auto; }
+    .page { flex: 1 1 auto; min-height: 0; padding: 8px 16px 16px; overflow: auto; overscroll-behavior: contain; }
     [hidden] { display: none !important; }
     app-banners { padding: 0 16px; }
     .bench-note { margin: 0 16px; padding: 6px 10px; border: 1px solid #d4a72c; border-radius: 6px; background: #fff8c5; font-size: 13px; }
+    /* Wide windows: settings and charts scroll separately, the training bar stays above the
+       charts and the model summary below the settings, beside them, never over them. */
     .layout { flex: 1 1 auto; min-height: 0; display: grid; grid-template-columns: minmax(340px, 400px) minmax(0, 1fr);
       grid-template-rows: auto minmax(0, 1fr); grid-template-areas: 'aside bar' 'aside main'; gap: 10px 12px; padding: 8px 16px 0; }
     train-bar { grid-area: bar; z-index: 3; }
-    aside { grid-area: aside; display: flex; flex-direction: column; gap: 10px; overflow: auto; min-height: 0; padding: 0 4px 0 0;
-      overscroll-behavior: contain; }
-    aside > * { flex: none; }
-    model-summary { position: sticky; bottom: 0; z-index: 2; margin-top: auto; --summary-max-height: 24vh;
-      box-shadow: 0 -6px 8px rgba(246, 248, 250, 0.95); }
-    main { grid-area: main; display: flex; flex-direction: column; gap: 12px; min-width: 0; min-height: 0; overflow: auto; padding-bottom: 16px; }
+    aside { grid-area: aside; display: flex; flex-direction: column; gap: 8px; min-height: 0; }
+    .settings { flex: 1 1 auto; min-height: 0; overflow: auto; overscroll-behavior: contain; display: flex; flex-direction: column;
+      gap: 10px; padding: 0 4px 8px 0; }
+    .settings > * { flex: none; }
+    model-summary { flex: none; --summary-max-height: 18vh; margin-bottom: 8px; }
+    main { grid-area: main; display: flex; flex-direction: column; gap: 12px; min-width: 0; min-height: 0; overflow: auto;
+      overscroll-behavior: contain; padding-bottom: 16px; }
     main > * { flex: none; }
-    /* Narrow windows: one column, the training bar first and pinned to the top while scrolling. */
+    /* Narrow windows: one column that scrolls as a whole inside the app, the training bar first
+       and pinned to its top. */
     @media (max-width: 900px) {
-      :host { height: auto; min-height: 100vh; display: block; }
-      .layout { grid-template-columns: minmax(0, 1fr); grid-template-rows: none; grid-template-areas: 'bar' 'aside' 'main'; padding: 8px; }
+      /* The pinned bar's height (kept by barHeight below) is declared as scroll padding: content
+         scrolled under it counts as out of view, and focus never scrolls a control beneath it. */
+      :host { display: block; overflow-y: auto; overscroll-behavior: contain; scroll-padding-top: var(--train-bar-height, 0px); }
+      .layout { display: flex; flex-direction: column; padding: 8px; }
       train-bar { position: sticky; top: 0; box-shadow: 0 4px 8px rgba(246, 248, 250, 0.95); }
-      aside, main { overflow: visible; padding: 0; }
-      model-summary { position: static; box-shadow: none; }
+      aside, .settings, main { overflow: visible; padding: 0; }
+      .page { overflow: visible; padding: 8px; }
       header.top { padding: 8px; }
       app-banners { padding: 0 8px; }
     }
     .drop-note { position: fixed; inset: 0; background: rgba(9, 105, 218, 0.08); border: 3px dashed #0969da; z-index: 10;
       display: grid; place-items: center; font-size: 18px; color: #0550ae; pointer-events: none; }
-    @media (max-width: 900px) {
-      .layout { grid-template-columns: minmax(0, 1fr); padding: 8px; }
-      aside { position: static; max-height: none; overflow: visible; padding-right: 0; }
-      model-summary { position: static; box-shadow: none; }
-      header.top { padding: 8px; }
-      app-banners { padding: 0 8px; }
-    }
   `,
   ];
   static override properties: PropertyDeclarations = {
@@ -94,14 +98,14 @@ export class PlaygroundApp extends LitElement {
   /** A benchmark is running on the Benchmark page (which stays mounted while another page shows). */
   declare benchRunning: boolean;
   declare dragging: boolean;
-  declare dropError: string | null;
+  declare dropError: InputMessage | null;
 
   constructor() {
     super();
     new StoreController(
       this,
       () => this.store,
-      (s) => [s.state.mode],
+      (s) => [s.state.mode, s.stateVersion],
     );
     this.dragging = false;
     this.dropError = null;
@@ -122,6 +126,15 @@ export class PlaygroundApp extends LitElement {
     this.view = view;
   }
 
+  /** Keeps --train-bar-height, the pinned bar's height on narrow windows, in step with the bar. */
+  private barHeight = new ResizeObserver((entries) => {
+    this.style.setProperty('--train-bar-height', `${Math.ceil(entries[0].borderBoxSize[0].blockSize)}px`);
+  });
+
+  protected override firstUpdated(): void {
+    this.barHeight.observe(this.renderRoot.querySelector('train-bar')!);
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener('keydown', this.onKey);
@@ -132,6 +145,7 @@ export class PlaygroundApp extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.barHeight.disconnect();
     window.removeEventListener('keydown', this.onKey);
     window.removeEventListener('dragover', this.onDragOver);
     window.removeEventListener('dragleave', this.onDragLeave);
@@ -182,7 +196,7 @@ export class PlaygroundApp extends LitElement {
       this.dropError = null;
     } catch (err) {
       if (!(err instanceof ConfigError) && !(err instanceof CsvError)) throw err;
-      this.dropError = `${file.name}: ${err.message}`;
+      this.dropError = inputMessage(`${file.name}: ${err.message}`, this.store);
     }
   };
 
@@ -200,7 +214,7 @@ export class PlaygroundApp extends LitElement {
         </nav>
       </header>
       <app-banners .store=${s}></app-banners>
-      ${this.dropError ? html`<p class="error" role="alert" style="padding:0 16px">${this.dropError}</p>` : nothing}
+      ${current(this.dropError, s) ? html`<p class="error" role="alert" style="padding:0 16px">${current(this.dropError, s)}</p>` : nothing}
       ${
         this.opened.has('atlas')
           ? html`<div class="page" ?hidden=${this.view !== 'atlas'}><atlas-view .device=${s.sharedDevice?.device ?? null}
@@ -222,15 +236,17 @@ export class PlaygroundApp extends LitElement {
           : nothing
       }
       <div class="layout" ?hidden=${this.view !== 'playground'}>
+        <train-bar .store=${s}></train-bar>
         <aside aria-label="Settings">
-          <lesson-panel .store=${s}></lesson-panel>
-          <data-panel .store=${s}></data-panel>
-          <network-editor .store=${s}></network-editor>
-          <training-panel .store=${s}></training-panel>
-          <share-panel .store=${s}></share-panel>
+          <div class="settings">
+            <lesson-panel .store=${s}></lesson-panel>
+            <data-panel .store=${s}></data-panel>
+            <network-editor .store=${s}></network-editor>
+            <training-panel .store=${s}></training-panel>
+            <share-panel .store=${s}></share-panel>
+          </div>
           <model-summary .store=${s}></model-summary>
         </aside>
-        <train-bar .store=${s}></train-bar>
         <main>
           ${s.state.mode === 'compare' ? html`<compare-panel .store=${s}></compare-panel>` : nothing}
           <chart-board .store=${s}></chart-board>

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { loadDataset } from '../core/datasets';
 import { CpuEngine } from '../train/cpu-engine';
 import type { StepRecord } from '../train/engine';
-import { findLesson, LESSONS, lessonState } from './presets';
+import { findLesson, isLessonConfig, LESSONS, lessonState } from './presets';
 
 async function train(id: string) {
   const { config } = lessonState(findLesson(id)!);
@@ -51,5 +51,15 @@ describe('lessons', () => {
       expect(out.kernel[u]).toBe(out.kernel[0]);
     }
     expect(records[records.length - 1].accuracy).toBeLessThan(1);
+  });
+
+  it('tells a lesson config from one edited away from it (a new seed is still the lesson)', () => {
+    for (const l of LESSONS) {
+      const { config } = lessonState(l);
+      expect(isLessonConfig(l.id, config), l.id).toBe(true);
+      expect(isLessonConfig(l.id, { ...config, seed: config.seed + 1 }), l.id).toBe(true);
+      expect(isLessonConfig(l.id, { ...config, batch_size: config.batch_size + 1 }), l.id).toBe(false);
+    }
+    expect(isLessonConfig('no-such-lesson', lessonState(LESSONS[0]).config)).toBe(false);
   });
 });

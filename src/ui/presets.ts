@@ -4,10 +4,10 @@
  * parsed when applied, so a lesson can never drift from what parseConfig accepts
  * (presets.test.ts parses every one and trains the XOR lesson on the CPU engine).
  */
-import { parseConfig } from '../core/config';
+import { configToJSON, parseConfig } from '../core/config';
 import type { Initializer, RunConfig } from '../core/types';
 import { parseInitList } from './initializer-spec';
-import type { Mode } from './state/store';
+import type { Mode } from './state/types';
 
 export interface Lesson {
   id: string;
@@ -146,6 +146,18 @@ export const LESSONS: readonly Lesson[] = [
     target: 0.5,
   },
 ];
+
+/**
+ * Whether `cfg` is still the lesson's network and training (the seed aside: a new seed repeats
+ * the lesson with other draws). A config edited away from it is the user's own experiment, and
+ * the link and the Keras script stop naming the lesson.
+ */
+export function isLessonConfig(id: string, cfg: RunConfig): boolean {
+  const lesson = findLesson(id);
+  if (!lesson) return false;
+  const own = lessonState(lesson).config;
+  return JSON.stringify(configToJSON({ ...cfg, seed: own.seed })) === JSON.stringify(configToJSON(own));
+}
 
 export function findLesson(id: string | null): Lesson | undefined {
   return LESSONS.find((l) => l.id === id);

@@ -7,6 +7,7 @@ import { css, html, LitElement, nothing, type PropertyDeclarations, type Templat
 import { configToJSON } from '../core/config';
 import { ConfigError } from '../core/errors';
 import { download, exportName, firstFile, readText } from './files';
+import { current, type InputMessage, inputMessage } from './input-message';
 import { kerasScript } from './keras-script';
 import { findLesson } from './presets';
 import type { PlaygroundStore } from './state/store';
@@ -21,9 +22,9 @@ export class SharePanel extends LitElement {
     css`
     .actions { display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap: 6px; }
     .actions button, .actions label.button { width: 100%; text-align: center; }
-    label.button { display: inline-block; border: 1px solid #afb8c1; border-radius: 6px; background: #f6f8fa; padding: 4px 10px; cursor: pointer; font-size: 13px; }
+    label.button { position: relative; display: inline-block; border: 1px solid #afb8c1; border-radius: 6px; background: #f6f8fa; padding: 4px 10px; cursor: pointer; font-size: 13px; }
     label.button:focus-within { outline: 2px solid #0969da; }
-    label.button input { position: absolute; opacity: 0; width: 1px; height: 1px; }
+    label.button input { position: absolute; inset: 0; opacity: 0; width: 1px; height: 1px; }
   `,
   ];
   static override properties: PropertyDeclarations = {
@@ -32,8 +33,8 @@ export class SharePanel extends LitElement {
     done: { state: true },
   };
   declare store: PlaygroundStore;
-  declare error: string | null;
-  declare done: string | null;
+  declare error: InputMessage | null;
+  declare done: InputMessage | null;
 
   constructor() {
     super();
@@ -55,10 +56,10 @@ export class SharePanel extends LitElement {
     try {
       await f();
       this.error = null;
-      this.done = okText;
+      this.done = inputMessage(okText, this.store);
     } catch (e) {
       this.done = null;
-      this.error = e instanceof ConfigError ? e.message : (e as Error).message;
+      this.error = inputMessage(e instanceof ConfigError ? e.message : (e as Error).message, this.store);
     }
   }
 
@@ -122,8 +123,8 @@ export class SharePanel extends LitElement {
         <button ?disabled=${!built} @click=${() => this.guard(async () => download(this.name('json', '-weights'), JSON.stringify(await s.saveWeights())), 'Weights saved.')}>Save weights</button>
         ${this.file('Load weights', '.json,application/json', (e) => this.openWeights(e))}
       </div>
-      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
-      ${this.done ? html`<p class="muted">${this.done}</p>` : nothing}
+      ${current(this.error, s) ? html`<p class="error" role="alert">${current(this.error, s)}</p>` : nothing}
+      ${current(this.done, s) ? html`<p class="muted">${current(this.done, s)}</p>` : nothing}
     </section>`;
   }
 }

@@ -13,7 +13,7 @@ import { ConfigError } from '../core/errors';
 import { initializerToKeras, parseInitializer } from '../core/initializers';
 import type { Initializer, RunConfig } from '../core/types';
 import type { BackendName } from '../train/engine';
-import type { Mode, PageState } from './state/store';
+import type { Mode, PageState } from './state/types';
 
 export type { Mode, PageState };
 

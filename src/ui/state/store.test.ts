@@ -11,7 +11,8 @@ import { parseInitializer } from '../../core/initializers';
 import type { Dataset, RunConfig } from '../../core/types';
 import type { EngineOptions } from '../../engines/create';
 import { CpuEngine } from '../../train/cpu-engine';
-import { type PageState, PlaygroundStore, type StoreDeps } from './store';
+import { PlaygroundStore } from './store';
+import type { PageState, StoreDeps } from './types';
 
 const xor = parseConfig({
   seed: 1,

@@ -12,87 +12,21 @@
  * and results are dropped instead of racing the new ones.
  */
 import { type Extent, gridInputs, pointsExtent } from '../../charts/boundary-data';
-import type { ChartRun } from '../../charts/types';
 import { configToJSON, parseConfig } from '../../core/config';
 import { loadDataset } from '../../core/datasets';
 import { csvDatasetConfig, splitCsv } from '../../core/datasets/csv';
 import { ConfigError } from '../../core/errors';
-import type { Dataset, Initializer, RunConfig, SplitDataset } from '../../core/types';
+import type { Initializer, RunConfig, SplitDataset } from '../../core/types';
 import type { EngineOptions } from '../../engines/create';
 import type { BackendName, Engine, StepRecord } from '../../train/engine';
 import { evaluate } from '../../train/evaluate';
 import { type TestMetrics, TrainingHistory } from '../../train/history';
 import { layerShapes } from '../../train/model';
 import { decodeWeights, encodeWeights, type WeightsDocument } from '../../train/weights-file';
+import { isLessonConfig } from '../presets';
 import { StepPacer } from './pacer';
 import { classOneProbability, type DigitSample, predictDigits } from './predictions';
-
-export type Mode = 'single' | 'compare';
-
-/** Everything a link carries (see src/ui/url-state.ts for its encoding). */
-export interface PageState {
-  config: RunConfig;
-  backend: BackendName;
-  mode: Mode;
-  /** Kernel initializers trained side by side in compare mode. */
-  compare: Initializer[];
-  /** Loss a run must reach to count in "steps to target". */
-  target: number;
-  /** Id of the lesson the config came from, for its text; null when none. */
-  lesson: string | null;
-  /** Start training once loaded (read from the URL, never written back). */
-  run: boolean;
-}
-
-export type Phase = 'starting' | 'building' | 'ready' | 'playing' | 'paused' | 'done' | 'error' | 'lost';
-
-export interface GpuInfo {
-  status: 'pending' | 'ready' | 'unavailable' | 'lost';
-  /** The adapter's description when ready. */
-  adapter: string | null;
-  /** Why there is no usable GPU, when unavailable or lost. */
-  reason: string | null;
-}
-
-export interface RunState extends ChartRun {
-  engine: Engine | null;
-  /** The compared kernel initializer; null for the single run. */
-  init: Initializer | null;
-  /** First recorded step whose loss was at or below the target. */
-  stepsToTarget: number | null;
-}
-
-/** The model's output over the input plane, and the update it was computed after. */
-export interface BoundaryView {
-  grid: Float32Array;
-  gridSize: number;
-  extent: Extent;
-  step: number;
-}
-
-/** A user's CSV file standing in for the dataset (see src/core/datasets/csv.ts). */
-export interface CsvSource {
-  fileName: string;
-  header: boolean;
-  data: Dataset;
-}
-
-export interface StoreDeps {
-  /** A WebGPU device, or why there is none. `onLost` runs if the device is lost later. */
-  acquireDevice(
-    onLost: (message: string) => void,
-  ): Promise<{ device: GPUDevice; adapter: string } | { unavailable: string }>;
-  /** Builds an engine (the page runs CPU engines in a worker; tests run them in-thread). */
-  createEngine(cfg: RunConfig, data: Dataset, opts: EngineOptions): Promise<Engine>;
-  /** Bytes of mnist.bin. */
-  loadMnist(): Promise<ArrayBuffer>;
-  /** Milliseconds, monotonic. */
-  now(): number;
-  /** Run labels for compare mode (initializer text); kept out of the store to keep it UI-free. */
-  label(init: Initializer): string;
-  /** Run colours by index. */
-  color(i: number): string;
-}
+import type { BoundaryView, CsvSource, GpuInfo, PageState, Phase, RunState, StoreDeps } from './types';
 
 const BOUNDARY_EVERY_MS = 250;
 const EVAL_EVERY_MS = 1000;
@@ -109,6 +43,8 @@ export class PlaygroundStore {
   message: string | null = null;
   /** The last edit that parseConfig refused, naming the field; cleared by the next good edit. */
   editError: string | null = null;
+  /** The lesson the config was edited away from (its text stays in view); null when none. */
+  editedLesson: string | null = null;
   /** A short note about the last file action ("weights loaded"). */
   notice: string | null = null;
   /** Problems found in the URL at load (shown once in an alert). */
@@ -270,6 +206,11 @@ export class PlaygroundStore {
   setState(patch: Partial<PageState>): Promise<void> {
     const before = this.state;
     this.state = { ...before, ...patch, run: false };
+    if (patch.lesson !== undefined) this.editedLesson = null;
+    else if (patch.config && before.lesson && !isLessonConfig(before.lesson, patch.config)) {
+      this.state.lesson = null;
+      this.editedLesson = before.lesson;
+    }
     this.stateVersion++;
     this.editError = null;
     if (patch.config && this.csv && !this.csvStillApplies(patch.config)) this.csv = null;

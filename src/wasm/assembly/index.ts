@@ -1,0 +1,9 @@
+// The module's exports. Memory is imported (shared between threads where the host allows it);
+// nothing here allocates: every buffer is laid out by the engine from `heapBase` up.
+export { ceiling } from './ceiling';
+export { activate, elementChunks, optimize, softmaxRows } from './elementwise';
+export { GEMM_SCRATCH, gemm, gemmChunks } from './gemm';
+
+export function heapBase(): usize {
+  return __heap_base;
+}

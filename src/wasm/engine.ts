@@ -1,0 +1,360 @@
+/**
+ * @file The CPU engine in WebAssembly: the TypeScript reference's training step (src/train/
+ * cpu-engine.ts) with its products, activation epilogues and optimizer updates in SIMD kernels
+ * (assembly/), on every hardware thread where memory can be shared. Same schedule, initial
+ * weights, loss and statistics code as the reference, so trajectories agree to float32 rounding.
+ */
+import { ACTIVATION_ID } from '../core/activations';
+import { adamAlpha } from '../core/cpu/optimizers';
+import { targetsFor } from '../core/datasets';
+import { lossForwardBackward } from '../core/losses';
+import { layerStats, normSlot, reduceSlot, SLOT_SIZE, SLOTS_PER_LAYER, saturationMode } from '../core/stats';
+import type { Dataset, OptimizerConfig, RunConfig } from '../core/types';
+import { CPU_BUDGET_BYTES } from '../train/cpu-engine';
+import type { Engine, LayerWeights, Prediction, StepRecord } from '../train/engine';
+import { checkFits, checkWeights, initialWeightsCpu, type LayerShape, layerShapes } from '../train/model';
+import { Schedule } from '../train/schedule';
+import { Arena, type ThreadOptions, WasmKernels } from './kernels';
+
+/** Rows per block of `predict` (its buffers are its own: training state is left untouched). */
+const PREDICT_ROWS = 256;
+const SOFTMAX = ACTIVATION_ID.softmax;
+
+/** Byte offsets of one layer's tensors in the engine's memory. */
+interface LayerBuffers {
+  W: number;
+  b: number;
+  dW: number;
+  db: number;
+  mW: number;
+  vW: number;
+  mb: number;
+  vb: number;
+  Wprev: number;
+  Z: number;
+  A: number;
+  dA: number;
+  dZ: number;
+}
+
+interface LayerState {
+  shape: LayerShape;
+  actId: number;
+  alpha: number;
+  satMode: number;
+  at: LayerBuffers;
+  /** Views of the tensors the host reads or writes (weights, statistics, loss). */
+  W: Float32Array;
+  b: Float32Array;
+  dW: Float32Array;
+  Wprev: Float32Array;
+  Z: Float32Array;
+  A: Float32Array;
+  dA: Float32Array;
+  dZ: Float32Array;
+}
+
+/** The optimizer as assembly/elementwise.ts `optimize` takes it: a kind and four parameters. */
+function optimizerCall(o: OptimizerConfig, t: number): [number, number[]] {
+  switch (o.name) {
+    case 'sgd':
+      if (o.momentum === 0) return [0, [o.learning_rate, 0, 0, 0]];
+      return [o.nesterov ? 2 : 1, [o.learning_rate, o.momentum, 0, 0]];
+    case 'adam':
+      return [3, [adamAlpha(o, t), o.beta_1, o.beta_2, o.epsilon]];
+    case 'rmsprop':
+      return [4, [o.learning_rate, o.rho, o.epsilon, 0]];
+  }
+}
+
+export class WasmEngine implements Engine {
+  readonly backend = 'cpu' as const;
+  readonly adapter: string;
+  step = 0;
+  private readonly sched: Schedule;
+  private readonly inDim: number;
+  private readonly outDim: number;
+  private readonly targets: Float32Array;
+  private readonly stats: Float64Array;
+  private readonly delta: Float32Array;
+  private lossSum = 0;
+  private correct = 0;
+  private seen = 0;
+
+  private constructor(
+    readonly cfg: RunConfig,
+    readonly data: Dataset,
+    private readonly k: WasmKernels,
+    private readonly layers: LayerState[],
+    private readonly io: { X: number; Y: number; pX: number; pZ: number; pA: [number, number] },
+  ) {
+    const shapes = layers.map((L) => L.shape);
+    this.sched = new Schedule(data.n, cfg.batch_size, cfg.epochs, cfg.seed, cfg.log_every);
+    this.inDim = data.inputDim;
+    this.outDim = shapes[shapes.length - 1].units;
+    this.targets = targetsFor(data.labels, this.outDim);
+    this.stats = new Float64Array(shapes.length * SLOTS_PER_LAYER * SLOT_SIZE);
+    this.delta = new Float32Array(Math.max(...shapes.map((s) => s.fanIn * s.units)));
+    this.adapter =
+      k.threads > 1
+        ? `CPU (WebAssembly SIMD, ${k.threads} threads)`
+        : `CPU (WebAssembly SIMD, one thread: ${k.oneThreadReason})`;
+  }
+
+  static async create(cfg: RunConfig, data: Dataset, opts: ThreadOptions = {}): Promise<WasmEngine> {
+    const shapes = layerShapes(cfg);
+    const B = Math.min(cfg.batch_size, data.n);
+    const outDim = shapes[shapes.length - 1].units;
+    checkFits(shapes, B, data.n, data.inputDim, outDim, {
+      maxBinding: CPU_BUDGET_BYTES,
+      maxTotal: CPU_BUDGET_BYTES,
+      where: 'the CPU backend',
+    });
+    const arena = new Arena();
+    const widest = Math.max(...shapes.map((s) => s.units));
+    const io = {
+      X: arena.floats(B * data.inputDim),
+      Y: arena.floats(B * outDim),
+      pX: arena.floats(PREDICT_ROWS * data.inputDim),
+      pZ: arena.floats(PREDICT_ROWS * widest),
+      pA: [arena.floats(PREDICT_ROWS * widest), arena.floats(PREDICT_ROWS * widest)] as [number, number],
+    };
+    const at = shapes.map((s): LayerBuffers => {
+      const kernel = s.fanIn * s.units,
+        act = B * s.units;
+      const [W, dW, mW, vW, Wprev] = [0, 1, 2, 3, 4].map(() => arena.floats(kernel));
+      const [b, db, mb, vb] = [0, 1, 2, 3].map(() => arena.floats(s.units));
+      const [Z, A, dA, dZ] = [0, 1, 2, 3].map(() => arena.floats(act));
+      return { W, b, dW, db, mW, vW, mb, vb, Wprev, Z, A, dA, dZ };
+    });
+    const k = await WasmKernels.create(arena, opts);
+    const layers = shapes.map((shape, l): LayerState => {
+      const act = cfg.layers[l].activation,
+        kernel = shape.fanIn * shape.units,
+        n = B * shape.units,
+        p = at[l];
+      return {
+        shape,
+        actId: ACTIVATION_ID[act.name],
+        alpha: act.alpha,
+        satMode: saturationMode(act),
+        at: p,
+        W: k.f32(p.W, kernel),
+        b: k.f32(p.b, shape.units),
+        dW: k.f32(p.dW, kernel),
+        Wprev: k.f32(p.Wprev, kernel),
+        Z: k.f32(p.Z, n),
+        A: k.f32(p.A, n),
+        dA: k.f32(p.dA, n),
+        dZ: k.f32(p.dZ, n),
+      };
+    });
+    return new WasmEngine(cfg, data, k, layers, io);
+  }
+
+  get totalSteps(): number {
+    return this.sched.totalSteps;
+  }
+
+  async init(weights?: LayerWeights[]): Promise<StepRecord> {
+    const w = weights ?? initialWeightsCpu(this.cfg);
+    checkWeights(layerShapes(this.cfg), w);
+    this.layers.forEach((L, l) => {
+      L.W.set(w[l].kernel);
+      L.b.set(w[l].bias);
+      L.Wprev.set(w[l].kernel);
+      const { mW, vW, mb, vb } = L.at;
+      for (const [at, n] of [
+        [mW, L.W.length],
+        [vW, L.W.length],
+        [mb, L.b.length],
+        [vb, L.b.length],
+      ])
+        this.k.f32(at, n).fill(0);
+    });
+    this.step = 0;
+    this.resetAccumulators();
+    this.forwardBackward(this.sched.rowsOf(1));
+    return this.record(0);
+  }
+
+  async run(steps: number, onRecord: (r: StepRecord) => void, signal?: AbortSignal): Promise<void> {
+    const end = this.step + steps;
+    while (this.step < end) {
+      if (signal?.aborted) return;
+      const s = this.step + 1;
+      this.forwardBackward(this.sched.rowsOf(s));
+      const recorded = this.sched.isRecorded(s, end);
+      if (recorded) for (const L of this.layers) L.Wprev.set(L.W);
+      const [kind, params] = optimizerCall(this.cfg.optimizer, s);
+      for (const L of this.layers) {
+        const p = L.at;
+        this.k.optimize(kind, L.W.length, p.W, p.dW, p.mW, p.vW, params);
+        this.k.optimize(kind, L.b.length, p.b, p.db, p.mb, p.vb, params);
+      }
+      this.step = s;
+      if (recorded) onRecord(this.record(s));
+    }
+  }
+
+  async weights(): Promise<LayerWeights[]> {
+    return this.layers.map((L) => ({ kernel: L.W.slice(), bias: L.b.slice() }));
+  }
+
+  async predict(x: Float32Array, n: number): Promise<Prediction> {
+    const out = this.outDim,
+      io = this.io;
+    const z = new Float32Array(n * out),
+      a = new Float32Array(n * out);
+    for (let r0 = 0; r0 < n; r0 += PREDICT_ROWS) {
+      const rows = Math.min(PREDICT_ROWS, n - r0);
+      this.k.f32(io.pX, rows * this.inDim).set(x.subarray(r0 * this.inDim, (r0 + rows) * this.inDim));
+      let input = io.pX;
+      this.layers.forEach((L, l) => {
+        const A = io.pA[l % 2];
+        this.forwardLayer(L, rows, input, io.pZ, A);
+        input = A;
+      });
+      z.set(this.k.f32(io.pZ, rows * out), r0 * out);
+      a.set(this.k.f32(input, rows * out), r0 * out);
+    }
+    return { z, a };
+  }
+
+  dispose(): void {
+    this.k.dispose();
+  }
+
+  /** Z = input·W + b and A = f(Z) for `rows` rows. */
+  private forwardLayer(L: LayerState, rows: number, input: number, Z: number, A: number): void {
+    const { fanIn, units } = L.shape;
+    this.k.gemm({
+      rows,
+      cols: units,
+      inner: fanIn,
+      a: input,
+      aRow: fanIn,
+      aStep: 1,
+      b: L.at.W,
+      bStep: units,
+      bCol: 1,
+      c: Z,
+      cRow: units,
+      bias: L.at.b,
+      epilogue: 'forward',
+      act: L.actId,
+      alpha: L.alpha,
+      out2: A,
+    });
+    if (L.actId === SOFTMAX) this.k.exports.softmaxRows(rows, units, Z, A);
+  }
+
+  /** Forward and backward pass over the rows `idx`; adds the batch's loss to the accumulators. */
+  private forwardBackward(idx: Uint32Array): void {
+    const rows = idx.length,
+      inD = this.inDim,
+      outD = this.outDim;
+    const X = this.k.f32(this.io.X, rows * inD),
+      Y = this.k.f32(this.io.Y, rows * outD);
+    for (let r = 0; r < rows; r++) {
+      const i = idx[r];
+      X.set(this.data.x.subarray(i * inD, (i + 1) * inD), r * inD);
+      Y.set(this.targets.subarray(i * outD, (i + 1) * outD), r * outD);
+    }
+    let input = this.io.X;
+    for (const L of this.layers) {
+      this.forwardLayer(L, rows, input, L.at.Z, L.at.A);
+      input = L.at.A;
+    }
+    const last = this.layers[this.layers.length - 1];
+    const res = lossForwardBackward(
+      this.cfg.loss,
+      last.actId,
+      last.alpha,
+      rows,
+      outD,
+      last.Z,
+      last.A,
+      Y,
+      last.dA,
+      last.dZ,
+    );
+    this.lossSum += res.lossSum;
+    this.correct += res.correct;
+    this.seen += rows;
+    for (let l = this.layers.length - 1; l >= 0; l--) this.backwardLayer(l, rows);
+  }
+
+  /** dW and db of layer l from its dZ; then dA and dZ of the layer below (dZ in dX's epilogue). */
+  private backwardLayer(l: number, rows: number): void {
+    const L = this.layers[l];
+    const { fanIn, units } = L.shape;
+    const input = l === 0 ? this.io.X : this.layers[l - 1].at.A;
+    this.k.gemm({
+      rows: fanIn,
+      cols: units,
+      inner: rows,
+      a: input,
+      aRow: 1,
+      aStep: fanIn,
+      b: L.at.dZ,
+      bStep: units,
+      bCol: 1,
+      c: L.at.dW,
+      cRow: units,
+      colsum: L.at.db,
+    });
+    if (l === 0) return;
+    const below = this.layers[l - 1];
+    this.k.gemm({
+      rows,
+      cols: fanIn,
+      inner: units,
+      a: L.at.dZ,
+      aRow: units,
+      aStep: 1,
+      b: L.at.W,
+      bStep: 1,
+      bCol: units,
+      c: below.at.dA,
+      cRow: fanIn,
+      epilogue: 'backward',
+      act: below.actId,
+      alpha: below.alpha,
+      out2: below.at.dZ,
+      z: below.at.Z,
+    });
+  }
+
+  private resetAccumulators(): void {
+    this.lossSum = 0;
+    this.correct = 0;
+    this.seen = 0;
+  }
+
+  /** Reduces every layer's tensors into slots and names them, then starts a new loss window. */
+  private record(s: number): StepRecord {
+    const rows = this.sched.batchOf(Math.max(1, s)).rows;
+    const layers = this.layers.map((L, l) => {
+      const base = l * SLOTS_PER_LAYER * SLOT_SIZE;
+      const n = rows * L.shape.units;
+      reduceSlot(L.Z, n, 0, this.stats, base);
+      reduceSlot(L.A, n, L.satMode, this.stats, base + SLOT_SIZE);
+      reduceSlot(L.dA, n, 0, this.stats, base + 2 * SLOT_SIZE);
+      reduceSlot(L.W, L.W.length, 0, this.stats, base + 3 * SLOT_SIZE);
+      normSlot(L.dW, L.dW.length, this.stats, base + 4 * SLOT_SIZE);
+      for (let i = 0; i < L.W.length; i++) this.delta[i] = L.W[i] - L.Wprev[i];
+      normSlot(this.delta, L.W.length, this.stats, base + 5 * SLOT_SIZE);
+      return layerStats(this.stats, base);
+    });
+    const rec: StepRecord = {
+      step: s,
+      epoch: this.sched.epochAfter(s),
+      loss: this.seen ? this.lossSum / this.seen : NaN,
+      accuracy: this.seen ? this.correct / this.seen : NaN,
+      layers,
+    };
+    this.resetAccumulators();
+    return rec;
+  }
+}

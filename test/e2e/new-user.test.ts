@@ -1,0 +1,221 @@
+/**
+ * @file The playground as a new user meets it (issue 14), in headless Chromium: the layout at
+ * 1280×800 and 420×800 (the document never taller than the window, every visible control
+ * reachable, the training controls a few Tab stops from the top), on every page and in the
+ * states a user reaches. These run without WebGPU (the CPU backend in its worker): layout does
+ * not depend on the backend, and the CPU builds at once where SwiftShader takes seconds.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import type { ViteDevServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, launch, screenshotPath, serve, type Watched, watchedPage } from './harness';
+import { documentOverflow, scrollEverythingToEnd, truncatedSelects, unreachableControls } from './layout';
+
+const HAVE_CHROMIUM = existsSync(CHROMIUM);
+const SLOW = { timeout: 300_000 };
+
+let server: ViteDevServer;
+let url: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!HAVE_CHROMIUM) return;
+  ({ server, url } = await serve());
+  browser = await launch(false);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const SIZES = [
+  { width: 1280, height: 800 },
+  { width: 420, height: 800 },
+];
+
+async function waitPhase(page: Page, phases: string[], timeout = 90_000): Promise<void> {
+  await page.waitForFunction(
+    (p: string[]) => p.includes((globalThis as unknown as { playground?: { phase: string } }).playground?.phase ?? ''),
+    phases,
+    { timeout },
+  );
+}
+
+async function openPage(width: number, height: number, path = ''): Promise<Watched> {
+  const context = await browser.newContext({ viewport: { width, height } });
+  const w = await watchedPage(context);
+  await w.page.goto(url + path);
+  await waitPhase(w.page, ['ready', 'error', 'playing', 'done']);
+  return w;
+}
+
+/** The layout checks at the current scroll positions, then with every scroller at its end. */
+async function expectSoundLayout(page: Page, what: string): Promise<void> {
+  for (const where of ['top', 'scrolled to the end']) {
+    if (where !== 'top') await scrollEverythingToEnd(page);
+    const overflow = await documentOverflow(page);
+    expect.soft(overflow.height, `${what}, ${where}: document taller than the window`).toBeLessThanOrEqual(0);
+    expect.soft(overflow.width, `${what}, ${where}: document wider than the window`).toBeLessThanOrEqual(0);
+    expect.soft(await unreachableControls(page), `${what}, ${where}: controls covered`).toEqual([]);
+  }
+}
+
+describe.skipIf(!HAVE_CHROMIUM)('layout: the app fits the window and covers none of its controls', SLOW, () => {
+  for (const { width, height } of SIZES) {
+    it(`at ${width}×${height}: the playground, a compare lesson, the atlas and the benchmark page`, async () => {
+      const w = await openPage(width, height);
+      const page = w.page;
+      await expectSoundLayout(page, 'default experiment');
+      // Scrolling past the end of a column must not scroll the document.
+      await page.mouse.move(width < 900 ? width / 2 : 200, height - 100);
+      for (let i = 0; i < 20; i++) await page.mouse.wheel(0, 400);
+      expect((await documentOverflow(page)).scrollY, 'the wheel scrolled the document').toBe(0);
+      await page.screenshot({ path: screenshotPath(`layout-default-${width}`) });
+
+      await page.getByRole('combobox', { name: 'Load a lesson' }).selectOption('relu30');
+      await waitPhase(page, ['ready']);
+      await expectSoundLayout(page, 'the 30-layer ReLU lesson');
+
+      for (const tab of ['Weight-space atlas', 'Benchmark']) {
+        await page.getByRole('tab', { name: tab }).click();
+        await page.waitForTimeout(500);
+        await expectSoundLayout(page, `the ${tab} page`);
+        await page.screenshot({ path: screenshotPath(`layout-${tab.split(' ')[0].toLowerCase()}-${width}`) });
+      }
+      expect(w.errors).toEqual([]);
+      await page.context().close();
+    });
+  }
+
+  it('puts the training controls within a few Tab stops of the top', async () => {
+    const w = await openPage(1280, 800);
+    const focused = () =>
+      w.page.evaluate(() => {
+        let el = document.activeElement;
+        while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+        return (el as HTMLElement | null)?.innerText?.trim() ?? '';
+      });
+    const stops: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      await w.page.keyboard.press('Tab');
+      stops.push(await focused());
+    }
+    expect(stops).toContain('Play');
+    await w.page.context().close();
+  });
+});
+
+/** The text of the cell where the decision boundary goes. */
+function outputCellText(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const board = document.querySelector('playground-app')?.shadowRoot?.querySelector('chart-board');
+    return (board?.shadowRoot?.querySelector('.cell:nth-child(2)') as HTMLElement | null)?.innerText ?? '';
+  });
+}
+
+/** A small Keras CNN (Conv2D on 28×28×1), as `model.to_json()` writes it in Keras 3. */
+const KERAS_CNN = {
+  class_name: 'Sequential',
+  config: {
+    name: 'sequential',
+    layers: [
+      { class_name: 'InputLayer', config: { batch_shape: [null, 28, 28, 1], name: 'input_layer' } },
+      { class_name: 'Conv2D', config: { filters: 8, kernel_size: [3, 3], activation: 'relu', name: 'conv2d' } },
+      { class_name: 'Flatten', config: { name: 'flatten' } },
+      { class_name: 'Dense', config: { units: 10, activation: 'softmax', name: 'dense' } },
+    ],
+  },
+};
+
+describe.skipIf(!HAVE_CHROMIUM)('messages say what is true', SLOW, () => {
+  it('the boundary cell after a refused network, a Keras CNN, and an error gone with its cause', async () => {
+    const huge = {
+      dataset: 'circle',
+      layers: [...Array.from({ length: 10 }, () => ({ units: 8192 })), { units: 1, activation: 'sigmoid' }],
+    };
+    const w = await openPage(1280, 800, `?config=${encodeURIComponent(JSON.stringify(huge))}`);
+    const page = w.page;
+    await waitPhase(page, ['error']);
+    expect(await outputCellText(page)).not.toMatch(/no plane/);
+    expect(await outputCellText(page)).toMatch(/not built/);
+    await page.getByLabel('Units per hidden layer').fill('8');
+    await page.getByLabel('Units per hidden layer').press('Enter');
+    await waitPhase(page, ['ready']);
+
+    await page.getByText('Build from a Keras model').click();
+    await page.getByLabel('Keras model JSON').fill(JSON.stringify(KERAS_CNN));
+    await page.getByRole('button', { name: 'Build network' }).click();
+    const kerasAlert = page.getByRole('alert').filter({ hasText: 'model.layers' });
+    await expect(kerasAlert.innerText()).resolves.toMatch(/model\.layers\[1\] is a Conv2D layer/);
+
+    const csv = screenshotPath('two-blobs').replace(/\.png$/, '.csv');
+    const rows = Array.from({ length: 40 }, (_, i) => `${(i % 2) * 4 + (i % 7) / 7},${(i % 5) / 5},${i % 2}`);
+    writeFileSync(csv, `x,y,label\n${rows.join('\n')}\n`);
+    await page.getByLabel('Open a CSV file').setInputFiles(csv);
+    await waitPhase(page, ['ready']);
+    expect(await kerasAlert.count()).toBe(0);
+    expect(await outputCellText(page)).not.toMatch(/no plane|not built/);
+    expect(w.errors).toEqual([]);
+    await page.context().close();
+  });
+});
+
+describe.skipIf(!HAVE_CHROMIUM)('small things', SLOW, () => {
+  it('no tick label clipped at a chart edge, no run name cut in a picker', async () => {
+    // 100 steps: the x axes end on a tick ("100"), centred on the plots' right ends.
+    const xor = {
+      dataset: 'xor',
+      layers: [
+        { units: 4, activation: 'tanh' },
+        { units: 1, activation: 'sigmoid' },
+      ],
+    };
+    const cfg = encodeURIComponent(JSON.stringify({ ...xor, batch_size: 4, epochs: 100, log_every: 5 }));
+    const w = await openPage(1280, 800, `?config=${cfg}#mode=compare&compare=random_normal:stddev=0.01,glorot_uniform`);
+    const page = w.page;
+    await page.getByRole('button', { name: 'Play' }).click();
+    await waitPhase(page, ['done']);
+    await page.waitForTimeout(300);
+    expect(await truncatedSelects(page)).toEqual([]);
+    // A tick label centred on the plot's right end must fit the canvas: no ink in its last columns.
+    const inkAtRightEdge = await page.evaluate(() => {
+      const out: string[] = [];
+      const walk = (root: Document | ShadowRoot) => {
+        for (const el of root.querySelectorAll('*')) {
+          if (el instanceof HTMLCanvasElement && el.closest('.uplot')) {
+            const ctx = el.getContext('2d')!;
+            const d = ctx.getImageData(el.width - 2, 0, 2, el.height).data;
+            for (let p = 0; p < d.length; p += 4)
+              if (d[p + 3] > 100) out.push((el.getRootNode() as ShadowRoot).host.tagName);
+          }
+          if (el.shadowRoot) walk(el.shadowRoot);
+        }
+      };
+      walk(document);
+      return [...new Set(out)];
+    });
+    expect(inkAtRightEdge).toEqual([]);
+    expect(w.errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('drops the lesson from the link and the Keras script once the network is edited away from it', async () => {
+    const w = await openPage(1280, 800, '#lesson=xor');
+    const page = w.page;
+    expect(page.url()).toContain('lesson=xor');
+    await page.getByLabel('Layer 1 units').fill('3');
+    await page.getByLabel('Layer 1 units').press('Enter');
+    await page.waitForFunction(() => !location.hash.includes('lesson='));
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export Keras script' }).click(),
+    ]);
+    const script = readFileSync((await download.path())!, 'utf8');
+    expect(script.split('\n')[0]).not.toContain('XOR');
+    await expect(page.getByRole('combobox', { name: 'Load a lesson' }).inputValue()).resolves.toBe('');
+    expect(w.errors).toEqual([]);
+    await page.context().close();
+  });
+});

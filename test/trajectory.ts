@@ -1,0 +1,73 @@
+/**
+ * @file Whole training runs compared step by step: an engine's records against the TypeScript
+ * reference's, losses and statistics within a tolerance scaled to each layer's spread.
+ */
+import { expect } from 'vitest';
+import type { LayerStats } from '../src/core/stats';
+import type { Engine, StepRecord } from '../src/train/engine';
+import { expectClose } from './harness';
+
+/** The step-0 record and every record of a run to the end (or `steps` updates). */
+export async function trajectory(e: Engine, steps = e.totalSteps): Promise<StepRecord[]> {
+  const out = [await e.init()];
+  await e.run(steps, (r) => out.push(r));
+  return out;
+}
+
+const STAT_KEYS: (keyof LayerStats)[] = [
+  'act_mean',
+  'act_std',
+  'act_min',
+  'act_max',
+  'preact_mean',
+  'preact_std',
+  'grad_std',
+  'kernel_grad_norm',
+  'kernel_norm',
+  'kernel_mean',
+  'kernel_std',
+  'update_ratio',
+  'zero_frac',
+  'saturated_frac',
+];
+
+/**
+ * `got` (an engine under test) has the reference's steps, losses and statistics within `rtol`
+ * (float32 drift grows slowly with steps).
+ */
+export function expectSameTrajectory(ref: StepRecord[], got: StepRecord[], rtol: number): void {
+  expect(got.map((r) => r.step)).toEqual(ref.map((r) => r.step));
+  expect(got.map((r) => r.epoch)).toEqual(ref.map((r) => r.epoch));
+  expectClose(
+    got.map((r) => r.loss),
+    ref.map((r) => r.loss),
+    1e-6,
+    rtol,
+    'loss',
+  );
+  for (let i = 0; i < ref.length; i++) {
+    expect(Math.abs(got[i].accuracy - ref[i].accuracy), `accuracy at step ${ref[i].step}`).toBeLessThanOrEqual(0.02);
+    ref[i].layers.forEach((L, l) => {
+      for (const k of STAT_KEYS) {
+        const a = got[i].layers[l][k] as number,
+          b = L[k] as number;
+        // Scale-aware: compare against the layer's spread, so near-zero means do not demand relative accuracy.
+        const scale = Math.max(
+          Math.abs(b),
+          k.startsWith('act')
+            ? L.act_std
+            : k.startsWith('preact')
+              ? L.preact_std
+              : k.startsWith('kernel_m')
+                ? L.kernel_std
+                : 0,
+          1e-6,
+        );
+        const tol = k.endsWith('_frac') ? 0.02 : rtol * scale + 1e-7;
+        expect(Math.abs(a - b), `step ${ref[i].step} layer ${l} ${k}: got ${a} reference ${b}`).toBeLessThanOrEqual(
+          tol,
+        );
+      }
+    });
+  }
+}

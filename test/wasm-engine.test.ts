@@ -1,0 +1,230 @@
+/**
+ * @file The WebAssembly CPU engine against the TypeScript reference engine: whole training runs
+ * agree step by step (losses and every statistic) on one thread and on three, initial weights
+ * are the reference's draws, predictions match, records land where the schedule says.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../src/core/config';
+import { loadDataset } from '../src/core/datasets';
+import { ConfigError } from '../src/core/errors';
+import { CpuEngine } from '../src/train/cpu-engine';
+import { initialWeightsCpu } from '../src/train/model';
+import { WasmEngine } from '../src/wasm/engine';
+import { expectClose } from './harness';
+import { expectSameTrajectory, trajectory } from './trajectory';
+
+async function compare(doc: unknown, threads: number, rtol: number) {
+  const cfg = parseConfig(doc);
+  const data = await loadDataset(cfg.dataset, cfg.seed);
+  const wasm = await WasmEngine.create(cfg, data.train, { threads });
+  try {
+    const ref = await trajectory(new CpuEngine(cfg, data.train));
+    const got = await trajectory(wasm);
+    expectSameTrajectory(ref, got, rtol);
+    return { ref, got, wasm };
+  } finally {
+    wasm.dispose();
+  }
+}
+
+const RUNS: [string, unknown, number][] = [
+  [
+    'XOR 2-2-1 sigmoid, mse, sgd (the Keras lesson)',
+    {
+      seed: 3,
+      dataset: { name: 'xor' },
+      layers: [
+        { units: 2, activation: 'sigmoid' },
+        { units: 1, activation: 'sigmoid' },
+      ],
+      loss: 'mse',
+      optimizer: { name: 'sgd', learning_rate: 2 },
+      batch_size: 4,
+      epochs: 300,
+      log_every: 25,
+    },
+    1e-4,
+  ],
+  [
+    'circle, short last batch, relu + sigmoid with BCE from logits, adam',
+    {
+      seed: 5,
+      dataset: { name: 'circle', samples: 500, noise: 0.1 },
+      layers: [
+        { units: 8, activation: 'relu', kernel_initializer: 'he_uniform' },
+        { units: 8, activation: 'relu' },
+        { units: 1, activation: 'sigmoid' },
+      ],
+      loss: 'binary_crossentropy',
+      optimizer: { name: 'adam', learning_rate: 0.01 },
+      batch_size: 32,
+      epochs: 12,
+      log_every: 16,
+    },
+    2e-4,
+  ],
+  [
+    'deep random net: 12 tanh layers of 32, softmax + categorical crossentropy, rmsprop',
+    {
+      seed: 7,
+      dataset: { name: 'random', samples: 256, dim: 32, classes: 4 },
+      layers: [
+        ...Array.from({ length: 12 }, () => ({ units: 32, activation: 'tanh' })),
+        { units: 4, activation: 'softmax' },
+      ],
+      loss: 'categorical_crossentropy',
+      optimizer: { name: 'rmsprop', learning_rate: 0.001 },
+      batch_size: 64,
+      epochs: 50,
+      log_every: 20,
+    },
+    3e-3,
+  ],
+  [
+    'wide layers (chunks on every thread), leaky relu, sigmoid, elu, sgd with momentum',
+    {
+      seed: 13,
+      dataset: { name: 'random', samples: 300, dim: 513, classes: 10 },
+      layers: [
+        { units: 255, activation: 'leaky_relu', kernel_initializer: 'he_normal' },
+        { units: 130, activation: 'sigmoid' },
+        { units: 17, activation: 'elu' },
+        { units: 10, activation: 'softmax' },
+      ],
+      loss: 'categorical_crossentropy',
+      optimizer: { name: 'sgd', learning_rate: 0.05, momentum: 0.9 },
+      batch_size: 129,
+      epochs: 2,
+      log_every: 2,
+    },
+    1e-3,
+  ],
+  [
+    'selu + lecun_normal, gelu, swish, softplus, softsign; mse on one-hot targets; nesterov',
+    {
+      seed: 11,
+      dataset: { name: 'spiral', samples: 200, noise: 0.1 },
+      layers: [
+        { units: 16, activation: 'selu', kernel_initializer: 'lecun_normal' },
+        { units: 16, activation: 'gelu', kernel_initializer: { class_name: 'RandomNormal', config: { stddev: 0.3 } } },
+        { units: 16, activation: 'swish', kernel_initializer: 'orthogonal' },
+        { units: 9, activation: 'softplus' },
+        { units: 7, activation: 'softsign' },
+        { units: 2, activation: 'softmax' },
+      ],
+      loss: 'mse',
+      optimizer: { name: 'sgd', learning_rate: 0.05, momentum: 0.9, nesterov: true },
+      batch_size: 50,
+      epochs: 60,
+      log_every: 30,
+    },
+    1e-3,
+  ],
+  [
+    'MNIST subset, 784-64-10, adam',
+    {
+      seed: 2,
+      dataset: { name: 'mnist', samples: 1000 },
+      layers: [
+        { units: 64, activation: 'relu', kernel_initializer: 'he_normal' },
+        { units: 10, activation: 'softmax' },
+      ],
+      loss: 'categorical_crossentropy',
+      optimizer: { name: 'adam' },
+      batch_size: 100,
+      epochs: 20,
+      log_every: 50,
+    },
+    1e-3,
+  ],
+];
+
+for (const threads of [1, 3]) {
+  describe(`WebAssembly engine against the TypeScript reference, ${threads} thread(s)`, () => {
+    for (const [name, doc, rtol] of RUNS) {
+      it(name, async () => {
+        const { wasm } = await compare(doc, threads, rtol);
+        expect(wasm.adapter).toBe(
+          threads > 1
+            ? `CPU (WebAssembly SIMD, ${threads} threads)`
+            : 'CPU (WebAssembly SIMD, one thread: one thread asked for)',
+        );
+      });
+    }
+  });
+}
+
+describe('WebAssembly engine', () => {
+  it('starts from the reference initializers exactly and predicts what the reference predicts', async () => {
+    const cfg = parseConfig({
+      seed: 99,
+      dataset: { name: 'random', samples: 600, dim: 17, classes: 3 },
+      layers: [
+        { units: 33, activation: 'tanh', kernel_initializer: 'orthogonal', bias_initializer: 'random_uniform' },
+        { units: 9, activation: 'relu', kernel_initializer: 'he_uniform' },
+        { units: 3, activation: 'softmax', kernel_initializer: 'truncated_normal' },
+      ],
+      loss: 'categorical_crossentropy',
+      batch_size: 64,
+      epochs: 1,
+    });
+    const data = await loadDataset(cfg.dataset, cfg.seed);
+    const wasm = await WasmEngine.create(cfg, data.train, { threads: 2 });
+    const ref = new CpuEngine(cfg, data.train);
+    try {
+      await Promise.all([wasm.init(), ref.init()]);
+      const w = await wasm.weights();
+      initialWeightsCpu(cfg).forEach((l, i) => {
+        expect(w[i].kernel).toEqual(l.kernel);
+        expect(w[i].bias).toEqual(l.bias);
+      });
+      await wasm.run(5, () => {});
+      await ref.run(5, () => {});
+      // 600 rows: more than one block of predict's own buffers.
+      const [got, want] = await Promise.all([wasm.predict(data.train.x, 600), ref.predict(data.train.x, 600)]);
+      expectClose(got.z, want.z, 1e-5, 1e-4, 'z');
+      expectClose(got.a, want.a, 1e-6, 1e-4, 'a');
+    } finally {
+      wasm.dispose();
+    }
+  });
+
+  it('records at log_every, the end of a call and the last step', async () => {
+    const cfg = parseConfig({
+      seed: 1,
+      dataset: { name: 'xor' },
+      layers: [
+        { units: 3, activation: 'tanh' },
+        { units: 1, activation: 'sigmoid' },
+      ],
+      batch_size: 2,
+      epochs: 10,
+      log_every: 7,
+    });
+    const data = await loadDataset(cfg.dataset, cfg.seed);
+    const e = await WasmEngine.create(cfg, data.train);
+    const steps: number[] = [];
+    await e.init();
+    await e.run(5, (r) => steps.push(r.step));
+    await e.run(e.totalSteps - 5, (r) => steps.push(r.step));
+    expect(steps).toEqual([5, 7, 14, 20]);
+    e.dispose();
+  });
+
+  it('refuses a model beyond the CPU budget before allocating, naming the field', async () => {
+    const units = 20_000;
+    const cfg = parseConfig({
+      dataset: { name: 'random', dim: units, samples: 2, classes: 2 },
+      layers: [{ units }, { units: 1, activation: 'sigmoid' }],
+    });
+    const data = {
+      name: 'random' as const,
+      x: new Float32Array(0),
+      labels: new Uint32Array(2),
+      n: 2,
+      inputDim: units,
+      classes: 2,
+    };
+    await expect(WasmEngine.create(cfg, data)).rejects.toBeInstanceOf(ConfigError);
+  });
+});
