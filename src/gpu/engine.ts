@@ -9,11 +9,12 @@
  * totals into a pooled mappable buffer, and the record is parsed when that buffer maps: the
  * training loop itself never waits for a read-back.
  */
-import { ACTIVATION_ID } from '../core/activations';
+
 import { adamAlpha } from '../core/cpu/optimizers';
 import { targetsFor } from '../core/datasets';
-import { resolveSampler, sampleCpu } from '../core/initializers';
-import { isFused, LOSS_ID } from '../core/losses';
+import { ACTIVATION_ID, LOSS_ID } from '../core/ids';
+import { drawKindId, drawParams, resolveSampler, sampleCpu } from '../core/initializers';
+import { isFused } from '../core/losses';
 import { Stream, seedKey } from '../core/rng';
 import { layerStats, SLOT_SIZE, SLOTS_PER_LAYER, saturationMode } from '../core/stats';
 import type { Dataset, RunConfig } from '../core/types';
@@ -597,13 +598,11 @@ export class GpuEngine implements Engine {
           continue;
         }
         const s = resolveSampler(cfg.layers[l][key], shape, `layers[${l}].${key}`);
-        if (s.kind === 'constant') {
-          writeArray(device, buf, new Float32Array(n).fill(s.value));
-        } else if (s.kind === 'orthogonal' || s.kind === 'identity') {
+        const kind = drawKindId(s);
+        if (kind === null) {
           writeArray(device, buf, sampleCpu(s, shape, cfg.seed, l, stream));
         } else {
-          const kind = s.kind === 'uniform' ? 1 : s.kind === 'normal' ? 2 : 3;
-          const [a, b] = s.kind === 'uniform' ? [s.min, s.max] : [s.mean, s.stddev];
+          const [a, b] = drawParams(s);
           const k = await this.cache.get(K.initKernel(kind));
           const bound = bind(device, k, [buf], [...groups1d(n), 1], {
             n,

@@ -2,8 +2,9 @@
  * @file Loss and accuracy of the current weights on a held-out set: the engine predicts (on its
  * backend), the loss is taken with the same CPU formulas the engines use.
  */
-import { ACTIVATION_ID } from '../core/activations';
+
 import { targetsFor } from '../core/datasets';
+import { ACTIVATION_ID } from '../core/ids';
 import { lossForwardBackward } from '../core/losses';
 import type { Dataset, RunConfig } from '../core/types';
 import type { Engine } from './engine';

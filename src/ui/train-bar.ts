@@ -70,7 +70,7 @@ export class TrainBar extends LitElement {
     const test = run?.history.latestTest;
     return html`<p role="status" aria-live="polite" aria-atomic="true" data-backend=${backend.toLowerCase()}
         data-phase=${s.phase} data-step=${step} data-accuracy=${rec?.accuracy ?? ''} data-loss=${rec?.loss ?? ''}>
-      <span class="backend ${backend.toLowerCase()}" title=${s.backend === 'gpu' ? (s.gpu.adapter ?? '') : 'CPU backend'}>${backend}</span>
+      <span class="backend ${backend.toLowerCase()}" title=${s.backend === 'gpu' ? (s.gpu.adapter ?? '') : (engine?.adapter ?? 'CPU backend')}>${backend}</span>
       ${PHASE_TEXT[s.phase]}${s.runs.length > 1 ? ` · ${s.runs.length} runs (${run?.label} shown)` : ''}
       · step ${step.toLocaleString('en-US')} · epoch ${epoch.toLocaleString('en-US')}${perEpoch ? ` of ${s.state.config.epochs.toLocaleString('en-US')}` : ''}
       · loss ${formatLoss(rec?.loss)} · accuracy ${acc}

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import type { ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACTIVATION_ID } from '../../src/core/activations';
+import { ACTIVATION_ID } from '../../src/core/ids';
 import { CHROMIUM, launch, serve } from './harness';
 
 const HAVE_CHROMIUM = existsSync(CHROMIUM);

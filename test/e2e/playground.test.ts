@@ -339,9 +339,38 @@ describe.skipIf(!HAVE_CHROMIUM)('playground without WebGPU', SLOW, () => {
     const s = await status(w.page);
     expect(s.text).toMatch(/^CPU/);
     expect(s.text).toContain('accuracy 1.000');
+    // The page is cross-origin isolated, so the WebAssembly engine runs on every hardware thread.
+    const threads = await w.page.evaluate(() => (crossOriginIsolated ? navigator.hardwareConcurrency : 0));
+    expect(threads).toBeGreaterThan(0);
+    await expect(w.page.locator('[role=status] .backend').getAttribute('title')).resolves.toBe(
+      threads > 1
+        ? `CPU (WebAssembly SIMD, ${threads} threads)`
+        : 'CPU (WebAssembly SIMD, one thread: one thread asked for)',
+    );
     await w.page.screenshot({ path: screenshotPath('7-no-webgpu-cpu') });
     expect(w.errors).toEqual([]);
     await ctx.close();
+  });
+
+  it('without cross-origin isolation trains on one thread and says why', async () => {
+    const plain = await serve({ isolated: false });
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const w = await watchedPage(ctx);
+      await w.page.goto(`${plain.url}#lesson=xor`);
+      await waitPhase(w.page, ['ready']);
+      expect(await w.page.evaluate(() => crossOriginIsolated)).toBe(false);
+      await w.page.getByRole('button', { name: 'Play' }).click();
+      await waitPhase(w.page, ['done'], 120_000);
+      expect((await status(w.page)).text).toContain('accuracy 1.000');
+      await expect(w.page.locator('[role=status] .backend').getAttribute('title')).resolves.toBe(
+        'CPU (WebAssembly SIMD, one thread: the page is not cross-origin isolated)',
+      );
+      expect(w.errors).toEqual([]);
+    } finally {
+      await ctx.close();
+      await plain.server.close();
+    }
   });
 
   it('trains on a CSV file the user opens, and names the line and column of a bad one', async () => {
