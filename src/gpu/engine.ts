@@ -23,7 +23,6 @@ import { checkFits, checkWeights, type LayerShape, layerShapes } from '../train/
 import { Schedule } from '../train/schedule';
 import { DeviceWatch } from './device-health';
 import { fusedDesc, fusedEligible, fusedLayout } from './fused';
-import { handPicked } from './hand-picked';
 import {
   type BoundKernel,
   bind,
@@ -39,6 +38,7 @@ import * as P from './products';
 import { ReadbackPool } from './readback';
 import { GpuScope } from './scope';
 import { type LayerBuffers, SlicePlanner } from './slices';
+import { networkShapes, ProductTuner } from './tuner';
 
 /**
  * Steps encoded into one command buffer at most: enough to amortize a submit, few enough to keep
@@ -50,6 +50,17 @@ const FUSED_STEP_CAP = 4096;
 const READBACK_POOL = 8;
 /** Bytes of one StepInfo (shaders/step.wgsl). */
 const STEP_INFO_BYTES = 16;
+
+/** Which variant each product runs and the statistics passes' chunk (kernels.ts, statsGroups). */
+export type EngineChoices = P.ProductChoices & { statsChunk: number };
+
+export interface GpuEngineOptions {
+  signal?: AbortSignal;
+  /** Trials of the product tuner done, of trials to do, while the engine is built. */
+  onProgress?(done: number, total: number): void;
+  /** Fixed choices instead of the tuner's (tests force variants with it). */
+  products?: EngineChoices;
+}
 
 /** Forward-only buffers and kernels for `predict`, built on first use. */
 interface PredictPlan {
@@ -125,14 +136,34 @@ export class GpuEngine implements Engine {
   private readonly slotTasks: K.SlotTask[] = [];
   /** What the product variants may use of this device. */
   private readonly caps: P.ProductCaps;
-  /** The variant each product runs. */
-  private readonly choices: P.ProductChoices;
-  /** A hardware GPU (not a software adapter): see K.STATS_CHUNK. */
-  private readonly hardware: boolean;
+  /** The variant each product runs, and the statistics passes' chunk: measured (tuner.ts) or given. */
+  private choices!: EngineChoices;
 
-  static async create(cfg: RunConfig, data: Dataset, device: GPUDevice, adapter: string): Promise<GpuEngine> {
+  /**
+   * An engine for `cfg` on `device`. First the product tuner times the variants of the network's
+   * products that this device has no measurement for (reporting its trials through
+   * `opts.onProgress`, cancelled by `opts.signal`); `opts.products` skips it with a fixed choice.
+   */
+  static async create(
+    cfg: RunConfig,
+    data: Dataset,
+    device: GPUDevice,
+    adapter: string,
+    opts: GpuEngineOptions = {},
+  ): Promise<GpuEngine> {
     const e = new GpuEngine(cfg, data, device, adapter);
-    await e.build();
+    try {
+      e.choices =
+        opts.products ??
+        (await ProductTuner.for(device).choices(networkShapes(e.shapes, e.sched.batch), {
+          signal: opts.signal,
+          onProgress: opts.onProgress,
+        }));
+      await e.build();
+    } catch (err) {
+      e.dispose();
+      throw err;
+    }
     return e;
   }
 
@@ -146,9 +177,6 @@ export class GpuEngine implements Engine {
     this.watch = new DeviceWatch(device);
     this.shapes = layerShapes(cfg);
     this.caps = P.productCapsOf(device);
-    this.choices = handPicked(device);
-    this.hardware =
-      (device as GPUDevice & { adapterInfo?: { isFallbackAdapter?: boolean } }).adapterInfo?.isFallbackAdapter !== true;
     this.sched = new Schedule(data.n, cfg.batch_size, cfg.epochs, cfg.seed, cfg.log_every);
     this.outDim = this.shapes[this.shapes.length - 1].units;
     const lim = device.limits;
@@ -345,7 +373,7 @@ export class GpuEngine implements Engine {
       const sat = saturationMode(act);
       const base = l * SLOTS_PER_LAYER * SLOT_SIZE;
       // A recorded step's optimizer also reduces W, dW and the update (pass 1 of their slots).
-      const groups = K.statsGroups(k, this.hardware),
+      const groups = K.statsGroups(k, this.choices.statsChunk),
         part = this.reserveParts(3 * groups);
       const recordOpt = async (apply: boolean) =>
         this.bind(
@@ -485,7 +513,7 @@ export class GpuEngine implements Engine {
 
   /** Workgroups of the statistics passes over a tensor of `n` elements (0: this step's rows × `width`). */
   private statsGroups(n: number, width: number): number {
-    return K.statsGroups(n === 0 ? this.sched.batch * width : n, this.hardware);
+    return K.statsGroups(n === 0 ? this.sched.batch * width : n, this.choices.statsChunk);
   }
 
   /**
