@@ -4,7 +4,7 @@
 
 fn store(i: u32, z: vec4<f32>) {
   Z[i] = z;
-  Aout[i] = vec4<f32>(act_f(ACT, ALPHA, z.x), act_f(ACT, ALPHA, z.y), act_f(ACT, ALPHA, z.z), act_f(ACT, ALPHA, z.w));
+  Aout[i] = act_f4(ACT, ALPHA, z);
 }
 
 // No statistics here (see mm_stats.wgsl).

@@ -7,7 +7,7 @@
 fn store(i: u32, g: vec4<f32>) {
   dAout[i] = g;
   let z = Zin[i];
-  dZout[i] = g * vec4<f32>(act_df(ACT, ALPHA, z.x), act_df(ACT, ALPHA, z.y), act_df(ACT, ALPHA, z.z), act_df(ACT, ALPHA, z.w));
+  dZout[i] = g * act_df4(ACT, ALPHA, z);
 }
 
 // No statistics here (see mm_stats.wgsl).

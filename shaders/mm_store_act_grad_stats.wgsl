@@ -11,10 +11,10 @@ var<private> g_stats: Acc = ACC_NEW;
 fn store(i: u32, g: vec4<f32>) {
   dAout[i] = g;
   let z = Zin[i];
-  dZout[i] = g * vec4<f32>(act_df(ACT, ALPHA, z.x), act_df(ACT, ALPHA, z.y), act_df(ACT, ALPHA, z.z), act_df(ACT, ALPHA, z.w));
+  dZout[i] = g * act_df4(ACT, ALPHA, z);
   if (counted(i)) {
     var gs = g_stats;
-    acc_add(&gs, g, counted_vec4s, true, 0u);
+    acc_add(&gs, g, counted_vec4s, true, SATURATION_NONE);
     g_stats = gs;
     counted_vec4s++;
   }

@@ -11,13 +11,13 @@ var<private> a_stats: Acc = ACC_NEW;
 
 fn store(i: u32, z: vec4<f32>) {
   Z[i] = z;
-  let a = vec4<f32>(act_f(ACT, ALPHA, z.x), act_f(ACT, ALPHA, z.y), act_f(ACT, ALPHA, z.z), act_f(ACT, ALPHA, z.w));
+  let a = act_f4(ACT, ALPHA, z);
   Aout[i] = a;
   if (counted(i)) {
     // acc_add takes function-space pointers: the private accumulators go through locals.
     var zs = z_stats;
     var ast = a_stats;
-    acc_add(&zs, z, counted_vec4s, true, 0u);
+    acc_add(&zs, z, counted_vec4s, true, SATURATION_NONE);
     acc_add(&ast, a, counted_vec4s, true, SAT);
     z_stats = zs;
     a_stats = ast;

@@ -11,8 +11,11 @@
 // criterion (NEVER_EPOCH if none yet), and the loss and correct count of the last epoch run.
 // Epoch t evaluates the weights after t updates, then updates them unless t = P.epochs, so the
 // last dispatch runs t = P.epochs too and its loss is that of the final weights.
-// CRITERION: 0 loss below P.tol, 1 every sample on the right side of 0.5. SAMPLES, ROW (floats
-// per data row: inputs then the 0/1 label) and INV (1 / SAMPLES in f32) are generated constants.
+// CRITERION (CRITERION_*): the loss below P.tol, or every sample on the right side of 0.5.
+// SAMPLES, ROW (floats per data row: inputs then the 0/1 label) and INV (1 / SAMPLES in f32) are
+// generated constants. The math is the layer kernels' own: the activations, the loss's per-value
+// pieces (loss_row.wgsl) and the optimizer update (optimizer_step.wgsl), called from the
+// generated code.
 struct Outcome { epoch: u32, loss: f32, correct: u32, pad: u32 }
 
 @group(0) @binding(1) var<storage, read> data: array<f32>;
@@ -20,24 +23,6 @@ struct Outcome { epoch: u32, loss: f32, correct: u32, pad: u32 }
 @group(0) @binding(3) var<storage, read_write> outcome: array<Outcome>;
 
 const NEVER_EPOCH: u32 = 0xffffffffu;
-
-// f'(z), taken from a = f(z) where that is act_df's own formula (sigmoid, tanh): one exp fewer.
-fn dact(id: u32, alpha: f32, z: f32, a: f32) -> f32 {
-  if (id == 1u) { return a * (1.0 - a); }
-  if (id == 2u) { return 1.0 - a * a; }
-  return act_df(id, alpha, z);
-}
-
-// act_f's sigmoid without its branch, which SIMD hardware (and lavapipe) would run both sides
-// of: for z >= 0 this is 1 / (1 + exp(-z)), for z < 0 exp(z) / (1 + exp(z)), the very same
-// float operations as sigmoid_f, so the result is bit-identical with one exp instead of two.
-fn sigm(z: f32) -> f32 {
-  let e = exp(-abs(z));
-  return select(e, 1.0, z >= 0.0) / (1.0 + e);
-}
-
-// Binary cross-entropy from the logit: log(1 + e^-|x|) + max(x, 0) (loss.wgsl's formula).
-fn softplus(x: f32) -> f32 { return max(x, 0.0) + log(1.0 + exp(-abs(x))); }
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
@@ -50,7 +35,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     let r = epoch_pass();
     let loss = r.x / f32(SAMPLES);
     let correct = u32(r.y);
-    let met = select(correct == SAMPLES, loss < P.tol, CRITERION == 0u);
+    let met = select(correct == SAMPLES, loss < P.tol, CRITERION == CRITERION_LOSS_BELOW);
     if (out.epoch == NEVER_EPOCH && met) { out.epoch = t; }
     if (t < P.epochs) { update(); }
     out.loss = loss;

@@ -32,9 +32,9 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
     let old = w[q];
     let gi = g[q];
     let nw = step4(q, old, gi);
-    acc_add(&aw, nw, j, true, 0u);
-    acc_add(&ag, gi, j, false, 0u);
-    acc_add(&au, nw - old, j, false, 0u);
+    acc_add(&aw, nw, j, true, SATURATION_NONE);
+    acc_add(&ag, gi, j, false, SATURATION_NONE);
+    acc_add(&au, nw - old, j, false, SATURATION_NONE);
   }
   var pw = acc_part(aw, blocks, true);
   var pg = acc_part(ag, blocks, false);
@@ -48,9 +48,9 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
     let nw = step4(q, old, gi);
     for (var c = 0u; c < 4u; c++) {
       if (4u * q + c < end) {
-        part_add(&pw, nw[c], true, 0u);
-        part_add(&pg, gi[c], false, 0u);
-        part_add(&pu, nw[c] - old[c], false, 0u);
+        part_add(&pw, nw[c], true, SATURATION_NONE);
+        part_add(&pg, gi[c], false, SATURATION_NONE);
+        part_add(&pu, nw[c] - old[c], false, SATURATION_NONE);
       }
     }
   }

@@ -9,11 +9,11 @@
 // kernel's time over the plain optimizer's from 3.3 to 1.1–1.4 ms for the 8×512 network on
 // lavapipe); the other fields keep their starting values.
 
-// The saturation test of mode `mode` (ids from src/core/stats.ts; 0: none).
+// The saturation test of mode `mode` (SATURATION_*; src/core/stats.ts `saturated`).
 fn is_saturated(mode: u32, a: f32) -> bool {
-  if (mode == 1u) { return abs(a) > SAT_TANH; }
-  if (mode == 2u) { return a < SAT_SIGMOID_LOW || a > 1.0 - SAT_SIGMOID_LOW; }
-  if (mode == 3u) { return abs(a) > SAT_SOFTSIGN; }
+  if (mode == SATURATION_TANH) { return abs(a) > SATURATION_LIMIT_TANH; }
+  if (mode == SATURATION_SIGMOID) { return a < SATURATION_LIMIT_SIGMOID_LOW || a > 1.0 - SATURATION_LIMIT_SIGMOID_LOW; }
+  if (mode == SATURATION_SOFTSIGN) { return abs(a) > SATURATION_LIMIT_SOFTSIGN; }
   return false;
 }
 

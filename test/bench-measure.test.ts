@@ -1,6 +1,13 @@
+/**
+ * @file How the benchmark measures, and that it measures honestly: warm-up outside the clock,
+ * repeats interleaved across engines (on a fake clock), the host's settling and a GPU's re-warm
+ * untimed, budgets; every GPU workload synchronized with the device before the clock stops, and
+ * the same work for every engine of a cell. Also the CPU product workload and the CPU ceiling.
+ */
 import { describe, expect, it } from 'vitest';
 import { dispatchWorkload, fmaKernel } from '../src/bench/ceiling';
-import { type Clock, type MeasureOptions, measureInterleaved, type Workload } from '../src/bench/measure';
+import { measureCpuCeiling } from '../src/bench/cpu-ceiling';
+import { type MeasureOptions, measureInterleaved, type Workload } from '../src/bench/measure';
 import {
   maxRelError,
   oursCpuProduct,
@@ -11,7 +18,8 @@ import {
 import { FORMS, RUNGS, rungConfig } from '../src/bench/spec';
 import { median, quantile, summarize } from '../src/bench/stats';
 import { oursTrainWorkload } from '../src/bench/training';
-import { matmulBias } from '../src/core/cpu/ops';
+import type { Clock } from '../src/bench/types';
+import { matmulBias, matmulTransA, matmulTransB } from '../src/core/cpu/ops';
 import { loadDataset } from '../src/core/datasets';
 import { PipelineCache } from '../src/gpu/kernel';
 import { GpuScope } from '../src/gpu/scope';
@@ -260,13 +268,29 @@ describe('measureInterleaved', () => {
 });
 
 describe('workloads', () => {
-  it('our CPU product workload computes the product it times', async () => {
-    const inputs = productInputs('forward', 8, 12, 4, 3);
-    const w = oursCpuProduct('forward', 8, 12, 4, inputs);
-    await w.run(2);
-    const ref = new Float32Array(8 * 12);
-    matmulBias(8, 4, 12, inputs.a, inputs.b, inputs.bias, ref);
-    expect(maxRelError(await w.read(), ref)).toBe(0);
+  it('our CPU product workload computes the product it times, in each form', async () => {
+    const [M, N, K] = [9, 13, 5];
+    for (const form of ['forward', 'dX', 'dW'] as const) {
+      const inputs = productInputs(form, M, N, K, 3);
+      const w = await oursCpuProduct(form, M, N, K, inputs);
+      try {
+        await w.run(2);
+        const ref = new Float32Array(M * N);
+        if (form === 'forward') matmulBias(M, K, N, inputs.a, inputs.b, inputs.bias, ref);
+        else if (form === 'dX') matmulTransB(M, N, K, inputs.a, inputs.b, ref);
+        else matmulTransA(K, M, N, inputs.a, inputs.b, ref, null);
+        expect(maxRelError(await w.read(), ref), form).toBeLessThan(1e-6);
+      } finally {
+        w.dispose();
+      }
+    }
+  });
+
+  it('the CPU ceiling is measured on every thread of the CPU engine and on one', async () => {
+    const c = await measureCpuCeiling(undefined, 2);
+    expect(c.gflops).toBeGreaterThan(0);
+    expect(c.oneThread).toBeGreaterThan(0);
+    expect(c.threads).toBeGreaterThanOrEqual(1);
   });
 });
 

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { chartColumns, charts } from '../src/bench/charts';
+import { cpuTargets } from '../src/bench/cpu-targets';
 import { extractHistory } from '../src/bench/history';
 import { crossover, markdownReport } from '../src/bench/report';
 import { serializeResults, toCsv } from '../src/bench/results-file';
@@ -89,6 +90,47 @@ describe('SVG line chart', () => {
 });
 
 describe('targets', () => {
+  it("the CPU engine's targets: the 8×512 step, the 1024³ products against TF.js wasm and the CPU ceiling, the tiny networks", () => {
+    // 2·1024³ FLOPs = 2.147 GFLOP: 40 ms is 54 GFLOP/s, 25% of a 200 GFLOP/s ceiling is 43 ms.
+    const r = results(
+      [
+        product('ours-cpu', 'forward', 1024, 40),
+        product('ours-cpu', 'dX', 1024, 42),
+        product('ours-cpu', 'dW', 1024, 60),
+        product('tfjs-wasm', 'forward', 1024, 50),
+      ],
+      [
+        step('ours-cpu', 'mnist-8x512', 100),
+        step('ts-cpu', 'mnist-8x512', 600),
+        step('tfjs-wasm', 'mnist-8x512', 900),
+        step('ours-cpu', 'xor', 0.003),
+        step('ts-cpu', 'xor', 0.004),
+        step('ours-cpu', 'circle', 0.08),
+        step('ts-cpu', 'circle', 0.07),
+      ],
+    );
+    r.cpuCeiling = { gflops: 200, threads: 2, oneThread: 100 };
+    const [stepT, products, tiny] = cpuTargets(r);
+    expect(stepT.status).toBe('missed');
+    expect(stepT.details).toEqual([
+      'ours 100 ms vs the TypeScript engine 600 ms per step: 6.00×',
+      'ours 100 ms vs TF.js wasm 900 ms per step: 9.00×, missed (needs 1.11× more)',
+    ]);
+    expect(products.status).toBe('missed');
+    expect(products.details[0]).toMatch(
+      /^forward: 40\.00 ms, 53\.7 GFLOP\/s; 1\.25× faster than TF\.js wasm's forward \(50\.00 ms\); 27% of/,
+    );
+    expect(products.details[2]).toMatch(
+      /^dW: 60\.00 ms, .*missed, 1\.20× slower than .*18% of .*: missed, needs 1\.40× more$/,
+    );
+    expect(tiny.status).toBe('missed');
+    expect(tiny.details[1]).toBe(
+      'circle: ours 0.080 ms vs the TypeScript engine 0.070 ms per step: missed, 1.14× slower',
+    );
+    r.training = r.training.map((t) => (t.engine === 'tfjs-wasm' ? step('tfjs-wasm', 'mnist-8x512', 1000) : t));
+    expect(cpuTargets(r)[0].status).toBe('met');
+  });
+
   // 2·1024³ FLOPs = 2.147 GFLOP: 20 ms is 107 GFLOP/s, 40 ms is 54 GFLOP/s.
   const target1 = (ours: number, tf: number, ceiling: number) =>
     evaluateTargets(

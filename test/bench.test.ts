@@ -1,3 +1,8 @@
+/**
+ * @file The benchmark's flags and a tiny smoke run of the ladder on our CPU engine (and the GPU
+ * where an adapter exists) that checks the shape of the results. No TF.js here: it takes seconds
+ * to load. How it measures: bench-measure.test.ts; what it reports: bench-report.test.ts.
+ */
 import { describe, expect, it } from 'vitest';
 import { parseBenchArgs } from '../src/bench/args';
 import { fmaFlops, measureCeiling } from '../src/bench/ceiling';

@@ -11,17 +11,10 @@
  * any of the deliberately wrong derivatives the sanity assertions plug in.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  ACTIVATION_ID,
-  actDerivative,
-  actForward,
-  erf,
-  SELU_ALPHA,
-  SELU_SCALE,
-  sigmoid,
-} from '../src/core/activations';
+import { actDerivative, actForward, erf, SELU_ALPHA, SELU_SCALE, sigmoid } from '../src/core/activations';
 import { activate, matmulBias, matmulTransA, matmulTransB } from '../src/core/cpu/ops';
 import { adamAlpha, applyUpdate } from '../src/core/cpu/optimizers';
+import { ACTIVATION_ID } from '../src/core/ids';
 import { EPSILON, isFused, lossForwardBackward, softmaxBackward } from '../src/core/losses';
 import type { ActivationName, LossName, OptimizerConfig } from '../src/core/types';
 

@@ -3,11 +3,12 @@
  * 17, 255, 513: none a multiple of the tiles) and NaN-poisoned outputs.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { ACTIVATION_ID, actDerivative, actForward } from '../src/core/activations';
+import { actDerivative, actForward } from '../src/core/activations';
 import { activate } from '../src/core/cpu/ops';
 import { adamAlpha, applyUpdate } from '../src/core/cpu/optimizers';
-import { resolveSampler, sampleCpu } from '../src/core/initializers';
-import { isFused, LOSS_ID, lossForwardBackward } from '../src/core/losses';
+import { ACTIVATION_ID, LOSS_ID } from '../src/core/ids';
+import { drawKindId, drawParams, resolveSampler, sampleCpu } from '../src/core/initializers';
+import { isFused, lossForwardBackward } from '../src/core/losses';
 import { seedKey } from '../src/core/rng';
 import { HIST_BINS, normSlot, reduceSlot, SLOT, SLOT_SIZE } from '../src/core/stats';
 import type { Initializer, LossName, OptimizerConfig } from '../src/core/types';
@@ -399,14 +400,8 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
         const s = resolveSampler(init, shape);
         const ref = sampleCpu(s, shape, 12345, 3, 0);
         const out = R.buffer(n);
-        const kind = s.kind === 'uniform' ? 1 : s.kind === 'normal' ? 2 : 3;
-        const [a, b] =
-          s.kind === 'uniform'
-            ? [s.min, s.max]
-            : s.kind === 'normal' || s.kind === 'truncated_normal'
-              ? [s.mean, s.stddev]
-              : [0, 0];
-        await R.run(K.initKernel(kind), [out], g1(n), {
+        const [a, b] = drawParams(s);
+        await R.run(K.initKernel(drawKindId(s)!), [out], g1(n), {
           n,
           seed_lo: lo,
           seed_hi: hi,

@@ -5,8 +5,8 @@
  * epilogues reduce against the CPU's slots.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { ACTIVATION_ID } from '../src/core/activations';
 import { matmulBias, matmulTransA, matmulTransB } from '../src/core/cpu/ops';
+import { ACTIVATION_ID } from '../src/core/ids';
 import { SLOT_SIZE } from '../src/core/stats';
 import { groups1d } from '../src/gpu/kernel';
 import * as K from '../src/gpu/kernels';

@@ -10,21 +10,14 @@
  */
 
 import { ConfigError } from '../core/errors';
+import { drawKindId, drawParams } from '../core/initializers';
 import { seedKey } from '../core/rng';
 import { checked } from '../gpu/device-health';
 import { dispatch, groups1d, type Kernel, PipelineCache, writeArray } from '../gpu/kernel';
 import { GpuScope, readBuffer } from '../gpu/scope';
 import { networkCount, sizeField } from './config';
 import type { AtlasData } from './data';
-import {
-  basinInitial,
-  type DrawBlock,
-  drawBlocks,
-  drawTensorCpu,
-  gpuDrawKind,
-  gpuDrawParams,
-  type TensorDraw,
-} from './init';
+import { basinInitial, type DrawBlock, drawBlocks, drawTensorCpu, type TensorDraw } from './init';
 import { INIT_WG, initKernel, TRAIN_WG, trainKernel } from './kernels';
 import { type RunOptions, throwIfAborted } from './progress';
 import type { AtlasConfig, NetShape, PopulationResult } from './types';
@@ -171,12 +164,12 @@ export class GpuPopulation {
     for (const block of blocks) {
       const [seedLo, seedHi] = seedKey(block.seed);
       for (const t of block.tensors) {
-        const kind = gpuDrawKind(t.sampler);
+        const kind = drawKindId(t.sampler);
         if (kind === null) {
           this.writeCpuDraw(block, t, out, N);
           continue;
         }
-        const [a, b] = gpuDrawParams(t.sampler);
+        const [a, b] = drawParams(t.sampler);
         const groups: [number, number, number] = [...groups1d(block.count * t.size, INIT_WG), 1];
         dispatch(
           pass,

@@ -168,34 +168,3 @@ export function initialWeightsCpu(cfg: AtlasConfig, shape: NetShape): Float32Arr
   for (const block of drawBlocks(cfg, shape)) for (const t of block.tensors) drawTensorCpu(block, t, networks, out);
   return out;
 }
-
-/** Whether the GPU kernel draws this sampler itself (orthogonal and identity are drawn on the CPU). */
-export function gpuDrawKind(s: Sampler): number | null {
-  switch (s.kind) {
-    case 'constant':
-      return 0;
-    case 'uniform':
-      return 1;
-    case 'normal':
-      return 2;
-    case 'truncated_normal':
-      return 3;
-    default:
-      return null;
-  }
-}
-
-/** The two float parameters the GPU kernel receives for a sampler (see shaders/population_init.wgsl). */
-export function gpuDrawParams(s: Sampler): [number, number] {
-  switch (s.kind) {
-    case 'constant':
-      return [s.value, 0];
-    case 'uniform':
-      return [s.min, s.max];
-    case 'normal':
-    case 'truncated_normal':
-      return [s.mean, s.stddev];
-    default:
-      return [0, 0];
-  }
-}

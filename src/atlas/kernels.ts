@@ -2,14 +2,14 @@
  * @file Descriptors of the atlas kernels, in the engine's `KernelDesc` form (src/gpu/kernel.ts):
  * the static WGSL under shaders/, the shared pieces, the generated constants and uniforms.
  */
-import activationsWgsl from '../../shaders/activations.wgsl?raw';
 import initWgsl from '../../shaders/population_init.wgsl?raw';
 import trainWgsl from '../../shaders/population_train.wgsl?raw';
-import rngWgsl from '../../shaders/rng.wgsl?raw';
 import somAccumulateWgsl from '../../shaders/som_accumulate.wgsl?raw';
 import somBmuWgsl from '../../shaders/som_bmu.wgsl?raw';
 import somUpdateWgsl from '../../shaders/som_update.wgsl?raw';
+import { CRITERION_ID, optimizerId } from '../core/ids';
 import type { KernelDesc } from '../gpu/kernel';
+import { INIT_DRAW_INCLUDES, LOSS_MATH_INCLUDES, optimizerStepWgsl } from '../gpu/kernels';
 import type { AtlasData } from './data';
 import type { AtlasConfig, NetShape } from './types';
 import { invSamples, networkWgsl } from './wgsl-net';
@@ -29,13 +29,14 @@ export function trainKernel(cfg: AtlasConfig, shape: NetShape, data: AtlasData):
     // The generated source is part of the name, hence of the pipeline cache key.
     name: `population_train:${hash(net)}`,
     source: `${trainWgsl}\n${net}`,
-    includes: [activationsWgsl],
+    includes: [...LOSS_MATH_INCLUDES, optimizerStepWgsl('f32')],
     constants: {
       WG: ['u32', TRAIN_WG],
       SAMPLES: ['u32', samples],
       ROW: ['u32', shape.inputDim + 1],
       INV: ['f32', invSamples(samples)],
-      CRITERION: ['u32', cfg.criterion.kind === 'loss_below' ? 0 : 1],
+      CRITERION: ['u32', CRITERION_ID[cfg.criterion.kind]],
+      OPT: ['u32', optimizerId(cfg.optimizer)],
     },
     uniforms: { count: 'u32', t0: 'u32', t1: 'u32', epochs: 'u32', lr: 'f32', mu: 'f32', tol: 'f32' },
     bindings: ['read', 'rw', 'rw'],
@@ -49,7 +50,7 @@ export function initKernel(): KernelDesc {
   return {
     name: 'population_init',
     source: initWgsl,
-    includes: [rngWgsl],
+    includes: INIT_DRAW_INCLUDES,
     constants: { WG: ['u32', INIT_WG] },
     uniforms: {
       count: 'u32',

@@ -3,7 +3,7 @@
  * by the CPU trainer, the generated WGSL, the exports and the SOM: layer by layer, the kernel
  * (row-major, fanIn × units, as the engine stores it) then the bias.
  */
-import { ACTIVATION_ID } from '../core/activations';
+import { ACTIVATION_ID } from '../core/ids';
 import type { LayerConfig } from '../core/types';
 import type { AxisSpec, NetShape } from './types';
 

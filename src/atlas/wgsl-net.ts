@@ -1,12 +1,13 @@
 /**
  * @file Generates the network-specific half of shaders/population_train.wgsl: one small MLP
  * unrolled into straight-line WGSL. Every weight, gradient and velocity is a private scalar
- * indexed only by constants, so the compiler keeps them in registers; activation ids are
- * literals, so act_f/act_df's switches fold away (sigmoid takes the branch-free `sigm`). The expressions are written in the order the
- * CPU trainer (cpu-population.ts) evaluates them: a unit's input is bias + x_0·w + x_1·w + ...,
- * a hidden unit's delta is (d_0·w + d_1·w + ...) · f'(z).
+ * indexed only by constants, so the compiler keeps them in registers. The math is the layer
+ * kernels' own WGSL (activations.wgsl, loss_math.wgsl, optimizer_step.wgsl) called with
+ * constant ids (`ACT_TANH`, `LOSS_MSE`, `OPT`), so their switches fold away. The expressions are
+ * written in the order the CPU trainer (cpu-population.ts) evaluates them: a unit's input is
+ * bias + x_0·w + x_1·w + ..., a hidden unit's delta is (d_0·w + d_1·w + ...) · f'(z).
  */
-import { ACTIVATION_ID } from '../core/activations';
+import { wgslIdName, wgslIdNameOf } from '../core/ids';
 import type { AtlasData } from './data';
 import type { AtlasConfig, NetShape } from './types';
 
@@ -52,27 +53,30 @@ export function networkWgsl(cfg: AtlasConfig, shape: NetShape, data: AtlasData):
   const D = shape.inputDim;
   const input = (l: number, i: number) => (l === 0 ? `x${i}` : `a${l - 1}_${i}`);
   const body: string[] = [];
+  // A layer's activation id, and with its alpha as act_f's and act_df_at's first arguments.
+  const actId = (Ly: NetShape['layers'][number]) => wgslIdNameOf('ACT', Ly.actId);
+  const act = (Ly: NetShape['layers'][number]) => `${actId(Ly)}, ${lit(Ly.act.alpha)}`;
   L.forEach((Ly, l) => {
-    const act = `${Ly.actId}u, ${lit(Ly.act.alpha)}`;
     for (const j of range(Ly.units)) {
       const terms = range(Ly.fanIn)
         .map((i) => ` + ${input(l, i)} * w${Ly.kernelOffset + i * Ly.units + j}`)
         .join('');
       body.push(`  let z${l}_${j} = w${Ly.biasOffset + j}${terms};`);
-      const f = Ly.actId === ACTIVATION_ID.sigmoid ? `sigm(z${l}_${j})` : `act_f(${act}, z${l}_${j})`;
-      body.push(`  let a${l}_${j} = ${f};`);
+      body.push(`  let a${l}_${j} = act_f(${act(Ly)}, z${l}_${j});`);
     }
   });
   const zo = `z${last}_0`,
     ao = `a${last}_0`;
-  if (cfg.loss === 'mse') {
-    body.push(`  let diff = ${ao} - y;`, '  let ls = diff * diff;');
-    body.push(
-      `  let d${last}_0 = 2.0 * diff * INV * dact(${L[last].actId}u, ${lit(L[last].act.alpha)}, ${zo}, ${ao});`,
-    );
-  } else {
-    body.push(`  let ls = softplus(${zo}) - ${zo} * y;`, `  let d${last}_0 = (${ao} - y) * INV;`);
-  }
+  // loss_math.wgsl over the one output: inv = INV, rows = SAMPLES (the mean is over the samples).
+  const loss = wgslIdName('LOSS', cfg.loss),
+    values = `${ao}, y, INV, f32(SAMPLES)`;
+  body.push(`  let ls = loss_term(${loss}, ${actId(L[last])}, ${zo}, ${ao}, y, 0.0);`);
+  // Binary cross-entropy after the sigmoid (config.ts admits no other) is fused with it: (p − y) / n.
+  body.push(
+    cfg.loss === 'mse'
+      ? `  let d${last}_0 = loss_grad(${loss}, ${values}) * act_df_at(${act(L[last])}, ${zo}, ${ao});`
+      : `  let d${last}_0 = fused_grad(${loss}, ${values});`,
+  );
   for (let l = last; l >= 0; l--) {
     const Ly = L[l];
     for (const j of range(Ly.units)) body.push(`  g${Ly.biasOffset + j} += d${l}_${j};`);
@@ -86,9 +90,7 @@ export function networkWgsl(cfg: AtlasConfig, shape: NetShape, data: AtlasData):
         const sum = range(Ly.units)
           .map((j) => `d${l}_${j} * w${Ly.kernelOffset + i * Ly.units + j}`)
           .join(' + ');
-        body.push(
-          `  let d${l - 1}_${i} = (${sum}) * dact(${Pv.actId}u, ${lit(Pv.act.alpha)}, z${l - 1}_${i}, a${l - 1}_${i});`,
-        );
+        body.push(`  let d${l - 1}_${i} = (${sum}) * act_df_at(${act(Pv)}, z${l - 1}_${i}, a${l - 1}_${i});`);
       }
     }
   }
@@ -101,14 +103,13 @@ export function networkWgsl(cfg: AtlasConfig, shape: NetShape, data: AtlasData):
 
   out.push(epochPass(data));
 
-  // Keras SGD, as src/core/cpu/optimizers.ts and cpu-population.ts.
-  const upd = range(NP).map((p) => {
-    if (!momentum) return `  w${p} = w${p} - P.lr * g${p};`;
-    if (cfg.optimizer.nesterov)
-      return `  { let st = P.lr * g${p}; v${p} = P.mu * v${p} - st; w${p} = w${p} + (P.mu * v${p} - st); }`;
-    return `  v${p} = P.mu * v${p} - P.lr * g${p};\n  w${p} = w${p} + v${p};`;
-  });
-  out.push(`fn update() {\n${upd.join('\n')}\n}`);
+  // Keras SGD (optimizer_step.wgsl's OPT), as cpu-population.ts computes it.
+  const upd = range(NP).map((p) =>
+    momentum
+      ? `  { let r = opt_update(OPT, h, w${p}, g${p}, v${p}, 0.0); w${p} = r.w; v${p} = r.s1; }`
+      : `  w${p} = opt_update(OPT, h, w${p}, g${p}, 0.0, 0.0).w;`,
+  );
+  out.push(`fn update() {\n  let h = OptHyper(P.lr, P.mu, 0.0, 0.0, 0.0);\n${upd.join('\n')}\n}`);
   return out.join('\n');
 }
 

@@ -10,9 +10,9 @@
  * generator is the one loop below.
  */
 import { type BoundKernel, bind, dispatch, type KernelDesc, PipelineCache } from '../gpu/kernel';
-import { type Clock, type MeasureOptions, measureInterleaved } from './measure';
+import { type MeasureOptions, measureInterleaved } from './measure';
 import { toTiming } from './stats';
-import type { Ceiling, CeilingVariant } from './types';
+import type { Ceiling, CeilingVariant, Clock } from './types';
 
 /** Invocations per workgroup and workgroups per dispatch: wide enough for any adapter's cores. */
 const WG_SIZE = 64;

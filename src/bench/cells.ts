@@ -200,12 +200,12 @@ export async function trainingCell(
   const entries: Entry[] = [];
   const ours = new Map<TrainEngine, Engine>();
   const build = async (engine: TrainEngine): Promise<TrainWorkload> => {
-    if (engine !== 'ours-gpu' && engine !== 'ours-gpu-stats' && engine !== 'ours-cpu')
-      return tfTrainWorkload(env.tf!.tf, TF_OF[engine]!, rung, data);
-    const opts: EngineOptions =
-      engine === 'ours-cpu'
-        ? { backend: 'cpu' }
-        : { backend: 'gpu', device: env.gpu!.device, adapter: env.gpu!.adapter };
+    const tb = TF_OF[engine];
+    if (tb) return tfTrainWorkload(env.tf!.tf, tb, rung, data);
+    // 'ts-cpu' is our TypeScript reference engine, the CPU engine before the WebAssembly one.
+    const opts: EngineOptions = onGpu(engine)
+      ? { backend: 'gpu', device: env.gpu!.device, adapter: env.gpu!.adapter }
+      : { backend: 'cpu', cpu: engine === 'ts-cpu' ? 'typescript' : 'wasm' };
     const o = await oursTrainWorkload(rung, data, opts, engine === 'ours-gpu-stats' ? 1 : NO_RECORDS);
     ours.set(engine, o.engine);
     return o;
@@ -244,7 +244,7 @@ export async function trainingCell(
       };
       const engineOf = ours.get(engine);
       // A longer span where steps are cheap (fused engines may issue one dispatch for many steps).
-      if (engineOf && engine !== 'ours-cpu')
+      if (engineOf && onGpu(engine))
         meas.dispatchesPerStep = await countDispatchesPerStep(engineOf, engine === 'ours-gpu-stats', ms < 50 ? 32 : 2);
       record(engine, meas);
     }

@@ -10,11 +10,12 @@ import type { Dataset } from '../core/types';
 import { PipelineCache } from '../gpu/kernel';
 import { measureCeiling, recheckCeiling } from './ceiling';
 import { type CellContext, onGpu, Predictor, productCell, rewarm, trainingCell } from './cells';
+import { measureCpuCeiling, recheckCpuCeiling } from './cpu-ceiling';
 import { checkAborted, type MeasureOptions, measureInterleaved } from './measure';
 import { oursGpuProduct, productInputs } from './products';
 import { type BenchOptions, RUNGS, type Rung, rungConfig, rungInfo, TARGET_SIZE } from './spec';
 import { toTiming } from './stats';
-import type { BenchEnv, BenchResults, Ceiling, ProductMeasurement, TrainMeasurement } from './types';
+import type { BenchEnv, BenchResults, Ceiling, CpuCeiling, ProductMeasurement, TrainMeasurement } from './types';
 import { PRODUCT_ENGINES, TRAIN_ENGINES } from './types';
 import { REPORT_WORDS } from './words';
 
@@ -61,7 +62,7 @@ function planRun(env: BenchEnv, opts: BenchOptions, cb: BenchCallbacks): Run {
   const again =
     opts.parts.products && !!env.gpu && opts.engines.includes('ours-gpu') && opts.sizes.includes(TARGET_SIZE);
   const total =
-    (opts.parts.ceiling ? 1 : 0) +
+    (opts.parts.ceiling ? 2 : 0) +
     (opts.parts.products ? opts.sizes.length * opts.forms.length : 0) +
     (opts.parts.training ? rungs.length : 0) +
     (again ? opts.forms.length : 0);
@@ -76,9 +77,24 @@ async function progress(run: Run, phase: BenchProgress['phase'], label: string):
 
 async function ceilingPhase(run: Run): Promise<Ceiling | null> {
   const { gpu, clock } = run.env;
-  if (!run.opts.parts.ceiling || !gpu) return null;
-  await progress(run, 'ceiling', 'adapter ceiling (FMA kernel)');
-  const ceiling = await measureCeiling(gpu.device, clock, run.ceilingOptions, run.signal);
+  if (!run.opts.parts.ceiling) return null;
+  let ceiling: Ceiling | null = null;
+  if (gpu) {
+    await progress(run, 'ceiling', 'adapter ceiling (FMA kernel)');
+    ceiling = await measureCeiling(gpu.device, clock, run.ceilingOptions, run.signal);
+  }
+  run.done++;
+  return ceiling;
+}
+
+/** The CPU's ceiling, where our CPU engine runs (cpu-ceiling.ts). */
+async function cpuCeilingPhase(run: Run): Promise<CpuCeiling | null> {
+  if (!run.opts.parts.ceiling) return null;
+  let ceiling: CpuCeiling | null = null;
+  if (run.opts.engines.includes('ours-cpu')) {
+    await progress(run, 'ceiling', 'CPU ceiling (WebAssembly SIMD multiply-adds on every thread)');
+    ceiling = await measureCpuCeiling(run.signal);
+  }
   run.done++;
   return ceiling;
 }
@@ -163,11 +179,18 @@ async function againPhase(run: Run, products: ProductMeasurement[]): Promise<voi
   }
 }
 
-/** Fractions of the ceiling, once it is final (the best seen over the run). */
-function ceilingFractions(ceiling: Ceiling | null, products: ProductMeasurement[], training: TrainMeasurement[]): void {
-  if (!ceiling || ceiling.gflops <= 0) return;
-  for (const m of [...products, ...training])
-    if (m.gflops !== undefined && onGpu(m.engine)) m.ceilingFraction = m.gflops / ceiling.gflops;
+/**
+ * Fractions of the ceilings, once they are final (the best seen over the run): the adapter's for
+ * the engines on the GPU, the CPU's for our CPU engine.
+ */
+function ceilingFractions(
+  ceilings: { gpu: Ceiling | null; cpu: CpuCeiling | null },
+  measurements: (ProductMeasurement | TrainMeasurement)[],
+): void {
+  for (const m of measurements) {
+    const ceiling = onGpu(m.engine) ? ceilings.gpu : m.engine === 'ours-cpu' ? ceilings.cpu : null;
+    if (m.gflops !== undefined && ceiling && ceiling.gflops > 0) m.ceilingFraction = m.gflops / ceiling.gflops;
+  }
 }
 
 function runNotes(env: BenchEnv, training: TrainMeasurement[]): string[] {
@@ -184,6 +207,7 @@ export async function runBench(env: BenchEnv, opts: BenchOptions, cb: BenchCallb
   const t0 = env.clock.now();
   const run = planRun(env, opts, cb);
   const ceiling = await ceilingPhase(run);
+  const cpuCeiling = await cpuCeilingPhase(run);
   const recheck = (when: string) =>
     ceiling && env.gpu && recheckCeiling(ceiling, when, env.gpu.device, env.clock, run.ceilingOptions, run.signal);
   const products = await productsPhase(run);
@@ -191,7 +215,9 @@ export async function runBench(env: BenchEnv, opts: BenchOptions, cb: BenchCallb
   const training = await trainingPhase(run);
   await againPhase(run, products);
   if (opts.parts.training) await recheck('at the end');
-  ceilingFractions(ceiling, products, training);
+  if (cpuCeiling && (opts.parts.products || opts.parts.training))
+    await recheckCpuCeiling(cpuCeiling, 'at the end', run.signal);
+  ceilingFractions({ gpu: ceiling, cpu: cpuCeiling }, [...products, ...training]);
   const notes = runNotes(env, training);
   await progress(run, 'done', 'finished');
   return {
@@ -201,6 +227,7 @@ export async function runBench(env: BenchEnv, opts: BenchOptions, cb: BenchCallb
     options: { ...opts },
     environment: env.environment,
     ceiling,
+    cpuCeiling,
     products,
     rungs: run.rungs.map(rungInfo),
     training,

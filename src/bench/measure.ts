@@ -12,17 +12,7 @@
  * the budget (a first step that compiles forty pipelines says nothing about the next ones).
  */
 import { type Summary, summarize } from './stats';
-
-/** Milliseconds from an arbitrary origin (performance.now in Node and in the browser). */
-export interface Clock {
-  now(): number;
-  /**
-   * Runs before every timed repeat, untimed: the host's chance to collect garbage and let the
-   * previous engine's background threads fall idle, so that neither lands in the next engine's
-   * repeat, where a software adapter's threads need those cores.
-   */
-  settle?(): void | Promise<void>;
-}
+import type { Clock } from './types';
 
 /** Something to time. */
 export interface Workload {

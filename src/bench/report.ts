@@ -4,6 +4,7 @@
  * preserved History section), so the page could render the same text.
  */
 import { charts } from './charts';
+import { cpuTargets } from './cpu-targets';
 import { NOISY_SPREAD } from './format';
 import { baselineHistory } from './history';
 import { ENGINE_LABELS, FORMS, GPU_REWARM_MS, TARGET_SIZE, TINY_RUNGS } from './spec';
@@ -92,6 +93,21 @@ function ceiling(r: BenchResults): string[] {
   return [words.fill('ceiling', values), ''];
 }
 
+/** The CPU's ceiling, where our CPU engine ran (cpu-ceiling.ts). */
+function cpuCeiling(r: BenchResults): string[] {
+  const c = r.cpuCeiling;
+  if (!c) return [];
+  const checks = (c.checks ?? []).map((check) => `${check.when}: ${check.gflops.toFixed(1)}`).join(', ');
+  const rechecks = (c.checks?.length ?? 0) > 1 ? ` ${words.fill('cpu-ceiling-rechecks', { checks })}` : '';
+  const values = {
+    gflops: c.gflops.toFixed(1),
+    threads: `${c.threads} thread${c.threads > 1 ? 's' : ''}`,
+    one: c.oneThread.toFixed(1),
+    rechecks,
+  };
+  return [words.fill('cpu-ceiling', values), ''];
+}
+
 function targetLines(t: TargetCheck): string[] {
   return [
     `${t.id}. ${t.title}: ${STATUS_MARK[t.status]}`,
@@ -106,7 +122,7 @@ function targets(r: BenchResults): string[] {
   return [
     words.fill('targets'),
     '',
-    ...evaluateTargets(r).flatMap(targetLines),
+    ...[...evaluateTargets(r), ...cpuTargets(r)].flatMap(targetLines),
     ...(atlas ? targetLines(atlas) : []),
     '',
     words.fill('fastest', { status: STATUS_MARK[fastest.status] }),
@@ -262,6 +278,7 @@ const SECTIONS: Section[] = [
   intro,
   machine,
   ceiling,
+  cpuCeiling,
   targets,
   atlas,
   products,

@@ -34,14 +34,23 @@ export function productTable(r: BenchResults, form: string): Table {
   const es = engines(r.products, PRODUCT_ENGINES);
   const sizes = [...new Set(r.products.filter((p) => p.form === form).map((p) => p.size))];
   return {
-    head: ['n', ...es.map((e) => ENGINE_LABELS[e]), 'ours GPU % ceiling'],
+    head: [
+      'n',
+      ...es.map((e) => ENGINE_LABELS[e]),
+      'ours GPU % ceiling',
+      ...(r.cpuCeiling ? ['ours CPU % CPU ceiling'] : []),
+    ],
     rows: sizes.map((n) => {
       const get = (e: EngineName) => r.products.find((p) => p.form === form && p.size === n && p.engine === e);
-      const g = get('ours-gpu');
+      const fraction = (e: EngineName) => {
+        const f = get(e)?.ceilingFraction;
+        return f !== undefined ? pct(f) : '';
+      };
       return [
         String(n),
         ...es.map((e) => cellProduct(get(e))),
-        g?.ceilingFraction !== undefined ? pct(g.ceilingFraction) : '',
+        fraction('ours-gpu'),
+        ...(r.cpuCeiling ? [fraction('ours-cpu')] : []),
       ];
     }),
   };

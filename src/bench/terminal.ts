@@ -2,6 +2,8 @@
  * @file What `npm run bench` prints: the tables, the targets and the total time, and the one
  * line of key figures a History entry starts from.
  */
+
+import { cpuTargets } from './cpu-targets';
 import { fmtMs } from './format';
 import { FORMS, TINY_RUNGS } from './spec';
 import { productTable, statsTable, textTable, trainTable } from './tables';
@@ -42,7 +44,7 @@ export function terminalReport(r: BenchResults): string {
   }
   const fastest = fastestCheck(r);
   parts.push(`fastest in the table: [${fastest.status}]\n${fastest.details.map((d) => `  ${d}`).join('\n')}`);
-  parts.push(`targets:\n${evaluateTargets(r).map(targetText).join('\n')}`);
+  parts.push(`targets:\n${[...evaluateTargets(r), ...cpuTargets(r)].map(targetText).join('\n')}`);
   parts.push(`total ${(r.durationS / 60).toFixed(1)} min`);
   return `${parts.join('\n\n')}\n`;
 }
@@ -53,6 +55,8 @@ export function keyFigures(r: BenchResults): string {
   const t = (e: string, id: string) => r.training.find((x) => x.engine === e && x.rung === id);
   const bits: string[] = [];
   if (r.ceiling) bits.push(`ceiling ${r.ceiling.gflops.toFixed(1)} GFLOP/s`);
+  if (r.cpuCeiling)
+    bits.push(`CPU ceiling ${r.cpuCeiling.gflops.toFixed(1)} GFLOP/s (${r.cpuCeiling.threads} threads)`);
   const f = p('ours-gpu', 'forward', 1024);
   if (f?.status === 'ok') {
     const all = FORMS.map((fm) => p('ours-gpu', fm, 1024))

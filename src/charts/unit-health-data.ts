@@ -4,6 +4,7 @@
  * 0, so no gradient passes), sigmoid/tanh/softsign units saturate (output at a rail, gradient
  * near 0). The engine measures both; the layer's activation picks the one that matters.
  */
+import { SATURATION_ID } from '../core/ids';
 import { saturationMode } from '../core/stats';
 import type { ChartRun } from './types';
 
@@ -23,7 +24,7 @@ export function unitHealth(run: ChartRun): HealthBar[] {
   if (!rec) return [];
   return rec.layers.map((L, l) => {
     const act = run.cfg.layers[l]?.activation;
-    const kind: HealthKind = act && saturationMode(act) !== 0 ? 'saturated' : 'dead';
+    const kind: HealthKind = act && saturationMode(act) !== SATURATION_ID.none ? 'saturated' : 'dead';
     const v = kind === 'saturated' ? L.saturated_frac : L.zero_frac;
     return { layer: l, activation: act?.name ?? '?', kind, frac: Number.isFinite(v) ? Math.min(1, Math.max(0, v)) : 0 };
   });

@@ -1,25 +1,17 @@
 /**
  * @file Activation functions and their derivatives, the CPU half. shaders/activations.wgsl is
  * the GPU half and uses the same formulas (the same stable branches, the same erf
- * approximation), so the two agree to float32 rounding. The numeric ids below are injected
- * into WGSL as pipeline-overridable constants; they are defined only here.
+ * approximation), so the two agree to float32 rounding. The ids come from src/core/ids.ts, the
+ * table the WGSL's names come from too.
  */
-import type { ActivationName, Floats } from './types';
+import { ACTIVATION_ID } from './ids';
+import type { Floats } from './types';
 
-export const ACTIVATION_ID: Record<ActivationName, number> = {
-  linear: 0,
-  sigmoid: 1,
-  tanh: 2,
-  relu: 3,
-  leaky_relu: 4,
-  elu: 5,
-  selu: 6,
-  gelu: 7,
-  softplus: 8,
-  softsign: 9,
-  swish: 10,
-  softmax: 11,
-};
+/**
+ * The ids as a binding of this module: the switches below run per element, and in Node (Vite's
+ * module runner) every read of an imported binding is a getter call on the module's namespace.
+ */
+const ACT = ACTIVATION_ID;
 
 /** SELU constants (Klambauer et al. 2017), as in Keras. */
 export const SELU_ALPHA = 1.6732632423543772;
@@ -48,30 +40,30 @@ export function sigmoid(z: number): number {
 /** f(z). Not for softmax, which is a row operation (see softmaxRow). */
 export function actForward(id: number, alpha: number, z: number): number {
   switch (id) {
-    case 0:
+    case ACT.linear:
       return z;
-    case 1:
+    case ACT.sigmoid:
       return sigmoid(z);
-    case 2:
+    case ACT.tanh:
       return Math.tanh(Math.max(-TANH_CLAMP, Math.min(TANH_CLAMP, z)));
-    case 3:
+    case ACT.relu:
       // biome-ignore lint/complexity/useMathMinMax: NaN gives 0, as WGSL's max(z, 0.0) does on Vulkan (maxnum)
       return z > 0 ? z : 0;
-    case 4:
+    case ACT.leaky_relu:
       return z > 0 ? z : alpha * z;
-    case 5:
+    case ACT.elu:
       return z > 0 ? z : alpha * (Math.exp(z) - 1);
-    case 6:
+    case ACT.selu:
       return z > 0 ? SELU_SCALE * z : SELU_SCALE * SELU_ALPHA * (Math.exp(z) - 1);
     // erf rounded to float32 first, as on the GPU: where it is exactly -1 the output is exactly 0,
     // which the zero_frac statistic counts.
-    case 7:
+    case ACT.gelu:
       return 0.5 * z * (1 + Math.fround(erf(z * Math.SQRT1_2)));
-    case 8:
+    case ACT.softplus:
       return Math.max(z, 0) + Math.log(1 + Math.exp(-Math.abs(z)));
-    case 9:
+    case ACT.softsign:
       return z / (1 + Math.abs(z));
-    case 10:
+    case ACT.swish:
       return z * sigmoid(z);
     default:
       throw new Error(`actForward: unknown activation id ${id}`);
@@ -81,33 +73,33 @@ export function actForward(id: number, alpha: number, z: number): number {
 /** f'(z). At the kink of relu-like functions the derivative is taken from the left (0, alpha), as TensorFlow does. */
 export function actDerivative(id: number, alpha: number, z: number): number {
   switch (id) {
-    case 0:
+    case ACT.linear:
       return 1;
-    case 1: {
+    case ACT.sigmoid: {
       const s = sigmoid(z);
       return s * (1 - s);
     }
-    case 2: {
+    case ACT.tanh: {
       const t = Math.tanh(Math.max(-TANH_CLAMP, Math.min(TANH_CLAMP, z)));
       return 1 - t * t;
     }
-    case 3:
+    case ACT.relu:
       return z > 0 ? 1 : 0;
-    case 4:
+    case ACT.leaky_relu:
       return z > 0 ? 1 : alpha;
-    case 5:
+    case ACT.elu:
       return z > 0 ? 1 : alpha * Math.exp(z);
-    case 6:
+    case ACT.selu:
       return z > 0 ? SELU_SCALE : SELU_SCALE * SELU_ALPHA * Math.exp(z);
-    case 7:
+    case ACT.gelu:
       return 0.5 * (1 + erf(z * Math.SQRT1_2)) + z * Math.exp(-0.5 * z * z) * 0.3989422804014327;
-    case 8:
+    case ACT.softplus:
       return sigmoid(z);
-    case 9: {
+    case ACT.softsign: {
       const d = 1 + Math.abs(z);
       return 1 / (d * d);
     }
-    case 10: {
+    case ACT.swish: {
       const s = sigmoid(z);
       return s + z * s * (1 - s);
     }

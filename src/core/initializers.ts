@@ -10,6 +10,7 @@
  */
 
 import { ConfigError, show } from './errors';
+import { INIT_ID } from './ids';
 import { CounterRng, toNormal, toUniform } from './rng';
 import type { Initializer, InitializerName, Sampler } from './types';
 import { fieldPath, isObj, num, type Obj, oneOf, type Range } from './validate';
@@ -457,4 +458,27 @@ export function householderQr(a: Float64Array, m: number, k: number): { q: Float
     }
   }
   return { q, rDiag };
+}
+
+/**
+ * The draw a kernel makes for `s` (INIT_ID; shaders/init_draw.wgsl), or null for the samplers
+ * drawn on the CPU and uploaded (orthogonal and identity: a QR decomposition is no GPU work).
+ */
+export function drawKindId(s: Sampler): number | null {
+  return s.kind === 'orthogonal' || s.kind === 'identity' ? null : INIT_ID[s.kind];
+}
+
+/** The two numbers a kernel's draw takes for `s`: the constant; min and max; mean and stddev. */
+export function drawParams(s: Sampler): [number, number] {
+  switch (s.kind) {
+    case 'constant':
+      return [s.value, 0];
+    case 'uniform':
+      return [s.min, s.max];
+    case 'normal':
+    case 'truncated_normal':
+      return [s.mean, s.stddev];
+    default:
+      return [0, 0];
+  }
 }

@@ -9,10 +9,10 @@
  * is still reported (for the `grad_std` statistic), with p clipped to [1e-7, 1 - 1e-7] as Keras
  * clips probabilities.
  */
-import { ACTIVATION_ID, actDerivative } from './activations';
+import { actDerivative } from './activations';
+import { ACTIVATION_ID } from './ids';
 import type { Floats, LossName } from './types';
 
-export const LOSS_ID: Record<LossName, number> = { mse: 0, binary_crossentropy: 1, categorical_crossentropy: 2 };
 export const EPSILON = 1e-7;
 
 /** How the output layer's dZ is obtained: fused with the loss, or dA times f'(z) (or the softmax Jacobian). */

@@ -8,6 +8,7 @@
  * WGSL, never written there by hand. `layerStats` turns the six slots of a layer into the named
  * record the CLI prints and the charts draw.
  */
+import { SATURATION_ID } from './ids';
 import type { Activation } from './types';
 
 export const HIST_BINS = 32;
@@ -21,27 +22,29 @@ export const SLOTS_PER_LAYER = TENSORS.length;
 /** Thresholds of `saturated_frac` (injected into the WGSL as well). */
 export const SAT_THRESHOLDS = { tanh: 0.99, sigmoidLow: 0.01, softsign: 0.9 } as const;
 
-/** Saturation tests, by id (0: none): tanh |a| > 0.99, sigmoid outside [0.01, 0.99], softsign |a| > 0.9. */
+/** The saturation test of an activation's output (SATURATION_ID): tanh, sigmoid and softsign saturate, others not. */
 export function saturationMode(act: Activation): number {
   switch (act.name) {
     case 'tanh':
-      return 1;
     case 'sigmoid':
-      return 2;
     case 'softsign':
-      return 3;
+      return SATURATION_ID[act.name];
     default:
-      return 0;
+      return SATURATION_ID.none;
   }
 }
 
+/** The ids as a binding of this module (`saturated` runs per element: see ACT in activations.ts). */
+const SATURATION = SATURATION_ID;
+
+/** tanh |a| > 0.99, sigmoid outside [0.01, 0.99], softsign |a| > 0.9 (SAT_THRESHOLDS). */
 export function saturated(mode: number, a: number): boolean {
   switch (mode) {
-    case 1:
+    case SATURATION.tanh:
       return Math.abs(a) > SAT_THRESHOLDS.tanh;
-    case 2:
+    case SATURATION.sigmoid:
       return a < SAT_THRESHOLDS.sigmoidLow || a > 1 - SAT_THRESHOLDS.sigmoidLow;
-    case 3:
+    case SATURATION.softsign:
       return Math.abs(a) > SAT_THRESHOLDS.softsign;
     default:
       return false;
@@ -73,7 +76,7 @@ export function reduceSlot(
     if (v < min) min = v;
     if (v > max) max = v;
     if (v === 0) zeros++;
-    if (satMode !== 0 && saturated(satMode, v)) sat++;
+    if (satMode !== SATURATION.none && saturated(satMode, v)) sat++;
   }
   if (n === 0) {
     min = 0;

@@ -9,11 +9,12 @@
  * totals into a pooled mappable buffer, and the record is parsed when that buffer maps: the
  * training loop itself never waits for a read-back.
  */
-import { ACTIVATION_ID } from '../core/activations';
+
 import { adamAlpha } from '../core/cpu/optimizers';
 import { targetsFor } from '../core/datasets';
-import { resolveSampler, sampleCpu } from '../core/initializers';
-import { isFused, LOSS_ID } from '../core/losses';
+import { ACTIVATION_ID, LOSS_ID } from '../core/ids';
+import { drawKindId, drawParams, resolveSampler, sampleCpu } from '../core/initializers';
+import { isFused } from '../core/losses';
 import { Stream, seedKey } from '../core/rng';
 import { layerStats, SLOT_SIZE, SLOTS_PER_LAYER, saturationMode } from '../core/stats';
 import type { Dataset, RunConfig } from '../core/types';
@@ -22,7 +23,6 @@ import { checkFits, checkWeights, type LayerShape, layerShapes } from '../train/
 import { Schedule } from '../train/schedule';
 import { DeviceWatch } from './device-health';
 import { fusedDesc, fusedEligible, fusedLayout } from './fused';
-import { handPicked } from './hand-picked';
 import {
   type BoundKernel,
   bind,
@@ -38,6 +38,7 @@ import * as P from './products';
 import { ReadbackPool } from './readback';
 import { GpuScope } from './scope';
 import { type LayerBuffers, SlicePlanner } from './slices';
+import { networkShapes, ProductTuner } from './tuner';
 
 /**
  * Steps encoded into one command buffer at most: enough to amortize a submit, few enough to keep
@@ -49,6 +50,17 @@ const FUSED_STEP_CAP = 4096;
 const READBACK_POOL = 8;
 /** Bytes of one StepInfo (shaders/step.wgsl). */
 const STEP_INFO_BYTES = 16;
+
+/** Which variant each product runs and the statistics passes' chunk (kernels.ts, statsGroups). */
+export type EngineChoices = P.ProductChoices & { statsChunk: number };
+
+export interface GpuEngineOptions {
+  signal?: AbortSignal;
+  /** Trials of the product tuner done, of trials to do, while the engine is built. */
+  onProgress?(done: number, total: number): void;
+  /** Fixed choices instead of the tuner's (tests force variants with it). */
+  products?: EngineChoices;
+}
 
 /** Forward-only buffers and kernels for `predict`, built on first use. */
 interface PredictPlan {
@@ -124,14 +136,34 @@ export class GpuEngine implements Engine {
   private readonly slotTasks: K.SlotTask[] = [];
   /** What the product variants may use of this device. */
   private readonly caps: P.ProductCaps;
-  /** The variant each product runs. */
-  private readonly choices: P.ProductChoices;
-  /** A hardware GPU (not a software adapter): see K.STATS_CHUNK. */
-  private readonly hardware: boolean;
+  /** The variant each product runs, and the statistics passes' chunk: measured (tuner.ts) or given. */
+  private choices!: EngineChoices;
 
-  static async create(cfg: RunConfig, data: Dataset, device: GPUDevice, adapter: string): Promise<GpuEngine> {
+  /**
+   * An engine for `cfg` on `device`. First the product tuner times the variants of the network's
+   * products that this device has no measurement for (reporting its trials through
+   * `opts.onProgress`, cancelled by `opts.signal`); `opts.products` skips it with a fixed choice.
+   */
+  static async create(
+    cfg: RunConfig,
+    data: Dataset,
+    device: GPUDevice,
+    adapter: string,
+    opts: GpuEngineOptions = {},
+  ): Promise<GpuEngine> {
     const e = new GpuEngine(cfg, data, device, adapter);
-    await e.build();
+    try {
+      e.choices =
+        opts.products ??
+        (await ProductTuner.for(device).choices(networkShapes(e.shapes, e.sched.batch), {
+          signal: opts.signal,
+          onProgress: opts.onProgress,
+        }));
+      await e.build();
+    } catch (err) {
+      e.dispose();
+      throw err;
+    }
     return e;
   }
 
@@ -145,9 +177,6 @@ export class GpuEngine implements Engine {
     this.watch = new DeviceWatch(device);
     this.shapes = layerShapes(cfg);
     this.caps = P.productCapsOf(device);
-    this.choices = handPicked(device);
-    this.hardware =
-      (device as GPUDevice & { adapterInfo?: { isFallbackAdapter?: boolean } }).adapterInfo?.isFallbackAdapter !== true;
     this.sched = new Schedule(data.n, cfg.batch_size, cfg.epochs, cfg.seed, cfg.log_every);
     this.outDim = this.shapes[this.shapes.length - 1].units;
     const lim = device.limits;
@@ -344,7 +373,7 @@ export class GpuEngine implements Engine {
       const sat = saturationMode(act);
       const base = l * SLOTS_PER_LAYER * SLOT_SIZE;
       // A recorded step's optimizer also reduces W, dW and the update (pass 1 of their slots).
-      const groups = K.statsGroups(k, this.hardware),
+      const groups = K.statsGroups(k, this.choices.statsChunk),
         part = this.reserveParts(3 * groups);
       const recordOpt = async (apply: boolean) =>
         this.bind(
@@ -484,7 +513,7 @@ export class GpuEngine implements Engine {
 
   /** Workgroups of the statistics passes over a tensor of `n` elements (0: this step's rows × `width`). */
   private statsGroups(n: number, width: number): number {
-    return K.statsGroups(n === 0 ? this.sched.batch * width : n, this.hardware);
+    return K.statsGroups(n === 0 ? this.sched.batch * width : n, this.choices.statsChunk);
   }
 
   /**
@@ -569,13 +598,11 @@ export class GpuEngine implements Engine {
           continue;
         }
         const s = resolveSampler(cfg.layers[l][key], shape, `layers[${l}].${key}`);
-        if (s.kind === 'constant') {
-          writeArray(device, buf, new Float32Array(n).fill(s.value));
-        } else if (s.kind === 'orthogonal' || s.kind === 'identity') {
+        const kind = drawKindId(s);
+        if (kind === null) {
           writeArray(device, buf, sampleCpu(s, shape, cfg.seed, l, stream));
         } else {
-          const kind = s.kind === 'uniform' ? 1 : s.kind === 'normal' ? 2 : 3;
-          const [a, b] = s.kind === 'uniform' ? [s.min, s.max] : [s.mean, s.stddev];
+          const [a, b] = drawParams(s);
           const k = await this.cache.get(K.initKernel(kind));
           const bound = bind(device, k, [buf], [...groups1d(n), 1], {
             n,

@@ -3,14 +3,13 @@
  * dispatch (shaders/fused_step.wgsl), reaching every tensor through two arenas and an offsets
  * table. Small networks are dominated by per-dispatch overhead, not arithmetic.
  */
-import activationsWgsl from '../../shaders/activations.wgsl?raw';
 import fusedWgsl from '../../shaders/fused_step.wgsl?raw';
-import { ACTIVATION_ID } from '../core/activations';
-import { isFused, LOSS_ID } from '../core/losses';
+import { ACTIVATION_ID, LOSS_ID } from '../core/ids';
+import { isFused } from '../core/losses';
 import type { RunConfig } from '../core/types';
 import type { LayerShape } from '../train/model';
 import type { KernelDesc, Slice } from './kernel';
-import { optimizerKind } from './kernels';
+import { LOSS_INCLUDES, optimizerKind, optimizerStepWgsl } from './kernels';
 import type { LayerBuffers } from './slices';
 
 /**
@@ -38,7 +37,7 @@ export function fusedDesc(cfg: RunConfig): KernelDesc {
   return {
     name: 'fused_step',
     source: fusedWgsl,
-    includes: [activationsWgsl],
+    includes: [...LOSS_INCLUDES, optimizerStepWgsl('f32')],
     constants: {
       WG: ['u32', FUSED_WG],
       LAYOUT_LEN: ['u32', 3 + 4 * FUSED_MAX_LAYERS],
@@ -66,7 +65,7 @@ export function fusedLayout(
   words.set([layers.length, inputDim, layers[layers.length - 1].shape.units, batch], 0);
   words.set([at(io.Xb), at(io.Yb), at(io.rowOut), 0], 4);
   const o = optimizerKind(cfg.optimizer).u;
-  fl.set([o.lr, o.c1, o.c2, o.eps], 8);
+  fl.set([o.lr, o.decay1, o.decay2, o.eps], 8);
   layers.forEach((L, l) => {
     const b = 12 + 16 * l,
       act = cfg.layers[l].activation;

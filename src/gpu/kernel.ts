@@ -10,8 +10,9 @@
  */
 import stepWgsl from '../../shaders/step.wgsl?raw';
 import { SELU_ALPHA, SELU_SCALE, TANH_CLAMP } from '../core/activations';
+import { wgslIdConstants } from '../core/ids';
 import { EPSILON } from '../core/losses';
-import { SAT_THRESHOLDS } from '../core/stats';
+import { HIST_BINS, SAT_THRESHOLDS, SLOT } from '../core/stats';
 
 export type Binding = 'read' | 'rw' | 'uniform';
 
@@ -58,20 +59,28 @@ const MAX_GROUPS = 65535;
 
 /**
  * Numbers both the TypeScript reference and the WGSL use, defined once in src/core and injected
- * into every kernel's prelude, never written in WGSL by hand.
+ * into every kernel's prelude, never written in WGSL by hand: the ids of src/core/ids.ts
+ * (`ACT_RELU`, `LOSS_MSE`, `OPT_ADAM`, ...), the statistics slot's layout (`SLOT_MEAN`, ...,
+ * `HIST_BINS`), and the formulas' constants.
  */
-const SHARED_CONSTANTS: Record<string, number> = {
+const SHARED_U32: [string, number][] = [
+  ...wgslIdConstants(),
+  ...Object.entries(SLOT).map(([name, offset]): [string, number] => [`SLOT_${name.toUpperCase()}`, offset]),
+  ['HIST_BINS', HIST_BINS],
+];
+const SHARED_F32: Record<string, number> = {
   SELU_ALPHA,
   SELU_SCALE,
   TANH_CLAMP,
   LOSS_EPSILON: EPSILON,
-  SAT_TANH: SAT_THRESHOLDS.tanh,
-  SAT_SIGMOID_LOW: SAT_THRESHOLDS.sigmoidLow,
-  SAT_SOFTSIGN: SAT_THRESHOLDS.softsign,
+  SATURATION_LIMIT_TANH: SAT_THRESHOLDS.tanh,
+  SATURATION_LIMIT_SIGMOID_LOW: SAT_THRESHOLDS.sigmoidLow,
+  SATURATION_LIMIT_SOFTSIGN: SAT_THRESHOLDS.softsign,
 };
 
-const COMMON = `${Object.entries(SHARED_CONSTANTS)
-  .map(([k, v]) => `const ${k}: f32 = ${floatLiteral(v)};`)
+const COMMON = `${SHARED_U32.map(([name, v]) => `const ${name}: u32 = ${v}u;`).join('\n')}
+${Object.entries(SHARED_F32)
+  .map(([name, v]) => `const ${name}: f32 = ${floatLiteral(v)};`)
   .join('\n')}
 ${stepWgsl}
 fn flat_index(gid: vec3<u32>, nwg: vec3<u32>) -> u32 { return gid.x + gid.y * nwg.x * WG; }
@@ -103,9 +112,12 @@ export function assemble(desc: KernelDesc): string {
   return [...enables, lines.join('\n'), COMMON, ...(desc.includes ?? []), desc.source].join('\n');
 }
 
-/** Optional features the engine uses where the adapter has them: subgroups (see matmulPlan). */
+/**
+ * Optional features the engine uses where the adapter has them: subgroups (the subgroup product
+ * variants) and timestamp queries (the tuner's clock, trial-timer.ts).
+ */
 export function wantedFeatures(adapter: GPUAdapter): GPUFeatureName[] {
-  return adapter.features.has('subgroups') ? ['subgroups' as GPUFeatureName] : [];
+  return (['subgroups', 'timestamp-query'] as GPUFeatureName[]).filter((f) => adapter.features.has(f));
 }
 
 function cacheKey(desc: KernelDesc): string {

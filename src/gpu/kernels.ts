@@ -10,11 +10,16 @@ import activationsWgsl from '../../shaders/activations.wgsl?raw';
 import colsumWgsl from '../../shaders/colsum.wgsl?raw';
 import gatherWgsl from '../../shaders/gather.wgsl?raw';
 import initWgsl from '../../shaders/init.wgsl?raw';
+import initDrawWgsl from '../../shaders/init_draw.wgsl?raw';
 import lossWgsl from '../../shaders/loss.wgsl?raw';
+import lossMathWgsl from '../../shaders/loss_math.wgsl?raw';
+import lossRowWgsl from '../../shaders/loss_row.wgsl?raw';
 import optimizerWgsl from '../../shaders/optimizer.wgsl?raw';
+import optimizerStepSource from '../../shaders/optimizer_step.wgsl?raw';
 import optimizerUpdateWgsl from '../../shaders/optimizer_update.wgsl?raw';
 import rngWgsl from '../../shaders/rng.wgsl?raw';
 import softmaxWgsl from '../../shaders/softmax.wgsl?raw';
+import softmaxRowWgsl from '../../shaders/softmax_row.wgsl?raw';
 import statsCommonWgsl from '../../shaders/stats_common.wgsl?raw';
 import statsFinalWgsl from '../../shaders/stats_final.wgsl?raw';
 import statsHistWgsl from '../../shaders/stats_hist.wgsl?raw';
@@ -22,7 +27,8 @@ import statsOptimizerWgsl from '../../shaders/stats_optimizer.wgsl?raw';
 import statsPartialWgsl from '../../shaders/stats_partial.wgsl?raw';
 import statsReadWgsl from '../../shaders/stats_read.wgsl?raw';
 import statsReduceWgsl from '../../shaders/stats_reduce.wgsl?raw';
-import { HIST_BINS, SLOT } from '../core/stats';
+import { optimizerId, SATURATION_ID } from '../core/ids';
+import { HIST_BINS } from '../core/stats';
 import type { OptimizerConfig } from '../core/types';
 import type { KernelDesc } from './kernel';
 
@@ -49,7 +55,13 @@ export function actBackwardKernel(act: number, alpha: number): KernelDesc {
 }
 
 export function softmaxKernel(): KernelDesc {
-  return { name: 'softmax', source: softmaxWgsl, uniforms: { rows: 'u32', units: 'u32' }, bindings: ['read', 'rw'] };
+  return {
+    name: 'softmax',
+    source: softmaxWgsl,
+    includes: [softmaxRowWgsl],
+    uniforms: { rows: 'u32', units: 'u32' },
+    bindings: ['read', 'rw'],
+  };
 }
 
 export function colsumKernel(): KernelDesc {
@@ -65,12 +77,15 @@ export function gatherKernel(): KernelDesc {
   };
 }
 
-/** `kind`: 1 uniform, 2 normal, 3 truncated normal (see shaders/init.wgsl). */
-export function initKernel(kind: 1 | 2 | 3): KernelDesc {
+/** The shared pieces of an initializer's draw (shaders/init_draw.wgsl), for this kernel and the atlas's. */
+export const INIT_DRAW_INCLUDES = [rngWgsl, initDrawWgsl];
+
+/** `kind`: the draw (INIT_ID, src/core/initializers.ts drawKindId). */
+export function initKernel(kind: number): KernelDesc {
   return {
     name: 'init',
     source: initWgsl,
-    includes: [rngWgsl],
+    includes: INIT_DRAW_INCLUDES,
     constants: { KIND: ['u32', kind] },
     // zero: always 0 (see add_product in shaders/rng.wgsl).
     uniforms: {
@@ -87,11 +102,16 @@ export function initKernel(kind: 1 | 2 | 3): KernelDesc {
   };
 }
 
+/** The loss over values (shaders/loss_math.wgsl) and what it calls: the atlas's generated code uses these. */
+export const LOSS_MATH_INCLUDES = [activationsWgsl, lossMathWgsl];
+/** The loss over a row of the output layer (shaders/loss_row.wgsl): the loss kernel's and the fused step's. */
+export const LOSS_INCLUDES = [...LOSS_MATH_INCLUDES, softmaxRowWgsl, lossRowWgsl];
+
 export function lossKernel(loss: number, act: number, alpha: number, fused: boolean): KernelDesc {
   return {
     name: 'loss',
     source: lossWgsl,
-    includes: [activationsWgsl],
+    includes: LOSS_INCLUDES,
     constants: { LOSS: ['u32', loss], ACT: ['u32', act], ALPHA: ['f32', alpha], FUSED: ['u32', fused ? 1 : 0] },
     uniforms: { batch: 'u32', units: 'u32' },
     bindings: ['read', 'read', 'read', 'read', 'rw', 'rw', 'rw'],
@@ -102,32 +122,35 @@ export function accumulateKernel(): KernelDesc {
   return { name: 'accumulate', source: accumulateWgsl, bindings: ['read', 'read', 'rw'] };
 }
 
-/** The optimizer kernel's id (`OPT`) and uniforms for a configured optimizer. */
-export function optimizerKind(o: OptimizerConfig): { id: number; u: Record<string, number> } {
+/**
+ * The optimizer update's shared piece (shaders/optimizer_step.wgsl) over values of `valueType`:
+ * vec4<f32> for the optimizer kernels, f32 for the fused step and the atlas.
+ */
+export function optimizerStepWgsl(valueType: 'f32' | 'vec4<f32>'): string {
+  return `alias OptValue = ${valueType};\n${optimizerStepSource}`;
+}
+
+/** The update (`OPT`) and hyperparameter uniforms of a configured optimizer (OptHyper in shaders/optimizer_step.wgsl). */
+export function optimizerKind(o: OptimizerConfig): { id: number; u: Record<keyof typeof OPTIMIZER_UNIFORMS, number> } {
+  const id = optimizerId(o);
   switch (o.name) {
     case 'sgd':
-      return {
-        id: o.momentum === 0 ? 0 : o.nesterov ? 2 : 1,
-        u: { lr: o.learning_rate, c1: o.momentum, c2: 0, eps: 0 },
-      };
+      return { id, u: { lr: o.learning_rate, decay1: o.momentum, decay2: 0, eps: 0 } };
     case 'adam':
-      return { id: 3, u: { lr: o.learning_rate, c1: o.beta_1, c2: o.beta_2, eps: o.epsilon } };
+      return { id, u: { lr: o.learning_rate, decay1: o.beta_1, decay2: o.beta_2, eps: o.epsilon } };
     case 'rmsprop':
-      return { id: 4, u: { lr: o.learning_rate, c1: 0, c2: o.rho, eps: o.epsilon } };
+      return { id, u: { lr: o.learning_rate, decay1: 0, decay2: o.rho, eps: o.epsilon } };
   }
 }
 
-const OPTIMIZER_UNIFORMS = { lr: 'f32', c1: 'f32', c2: 'f32', eps: 'f32' } as const;
+const OPTIMIZER_UNIFORMS = { lr: 'f32', decay1: 'f32', decay2: 'f32', eps: 'f32' } as const;
 
-/**
- * `opt`: 0 sgd, 1 momentum, 2 nesterov, 3 adam, 4 rmsprop. Four elements per invocation:
- * dispatch ceil(n / 4) invocations, over tensors of whole vec4s.
- */
+/** Four elements per invocation: dispatch ceil(n / 4) invocations, over tensors of whole vec4s. */
 export function optimizerKernel(opt: number): KernelDesc {
   return {
     name: 'optimizer',
     source: optimizerWgsl,
-    includes: [optimizerUpdateWgsl],
+    includes: [optimizerStepWgsl('vec4<f32>'), optimizerUpdateWgsl],
     constants: { OPT: ['u32', opt] },
     uniforms: { n: 'u32', ...OPTIMIZER_UNIFORMS },
     bindings: ['rw', 'read', 'rw', 'rw', 'read'],
@@ -146,13 +169,8 @@ const STATS_WG = 64;
 const STATS_UNIFORMS = { n: 'u32', width: 'u32', groups: 'u32', part: 'u32' } as const;
 
 function statsConstants(sat: number, perRow: boolean): KernelDesc['constants'] {
-  const slot = Object.fromEntries(
-    Object.entries(SLOT).map(([k, v]) => [`SLOT_${k.toUpperCase()}`, ['u32', v]]),
-  ) as Record<string, ['u32', number]>;
   return {
-    ...slot,
     WG: ['u32', STATS_WG],
-    HIST_BINS: ['u32', HIST_BINS],
     SAT: ['u32', sat],
     PER_ROW: ['u32', perRow ? 1 : 0],
   };
@@ -180,7 +198,7 @@ export function statsHistKernel(perRow: boolean): KernelDesc {
     name: 'stats_hist',
     source: statsHistWgsl,
     includes: [statsCommonWgsl, statsReadWgsl],
-    constants: statsConstants(0, perRow),
+    constants: statsConstants(SATURATION_ID.none, perRow),
     uniforms: { ...STATS_UNIFORMS, parts: 'u32' },
     bindings: ['read', 'read', 'read', 'rw'],
   };
@@ -195,8 +213,8 @@ export function statsOptimizerKernel(opt: number, apply: boolean): KernelDesc {
   return {
     name: 'stats_optimizer',
     source: statsOptimizerWgsl,
-    includes: [optimizerUpdateWgsl, statsCommonWgsl, statsReduceWgsl],
-    constants: { ...statsConstants(0, false), OPT: ['u32', opt], APPLY: ['u32', apply ? 1 : 0] },
+    includes: [optimizerStepWgsl('vec4<f32>'), optimizerUpdateWgsl, statsCommonWgsl, statsReduceWgsl],
+    constants: { ...statsConstants(SATURATION_ID.none, false), OPT: ['u32', opt], APPLY: ['u32', apply ? 1 : 0] },
     uniforms: { ...STATS_UNIFORMS, ...OPTIMIZER_UNIFORMS },
     bindings: ['rw', 'read', 'rw', 'rw', 'read', 'rw'],
   };
@@ -210,7 +228,7 @@ export function statsFinalKernel(): KernelDesc {
   return {
     name: 'stats_final',
     source: statsFinalWgsl,
-    constants: statsConstants(0, false),
+    constants: statsConstants(SATURATION_ID.none, false),
     bindings: ['read', 'read', 'read', 'read', 'rw'],
   };
 }
@@ -235,21 +253,20 @@ export function statsTasks(tasks: readonly SlotTask[]): Uint32Array {
 }
 
 /**
- * Elements per workgroup above which a tensor's statistics are split over several workgroups.
- * On a software adapter large: it has a couple of threads, and per-workgroup costs (the barrier
- * tree, pass 2's serial read of every partial) dominated at 4096 (8×512 network: pass 1 of every
- * record 34 ms at 4096, 21 ms at 32768 on lavapipe). On a hardware GPU small: each invocation's
- * loads wait on memory one after another, so a pass over 256K elements in 8 workgroups took
- * ~70 µs on an H200 (7 ms of statistics per 16×1024 step, bench/nvidia-h200); 4096 gives 64.
+ * Elements per workgroup above which a tensor's statistics are split over several workgroups:
+ * the candidates the tuner times on the device (stats-chunk.ts). Few large workgroups suit an
+ * adapter with a couple of threads, where per-workgroup costs dominate (the barrier tree, pass
+ * 2's serial read of every partial); many small ones a GPU, where each invocation's loads wait
+ * on memory one after another. STATS_CHUNKS[0] serves where nothing was measured (kernel tests).
  */
-export const STATS_CHUNK = { software: 32768, hardware: 4096 } as const;
+export const STATS_CHUNKS = [32768, 16384, 8192, 4096, 2048] as const;
 /** Most workgroups one tensor's statistics use (passes 2 and 3 sum their partials serially). */
 export const STATS_MAX_GROUPS = 64;
 /** Floats per pass-1 and pass-2 partial. */
 export const STATS_PART1 = 8;
 export const STATS_PART2 = HIST_BINS;
 
-/** Workgroups for the statistics of a tensor of `maxCount` elements (`hardware`: see STATS_CHUNK). */
-export function statsGroups(maxCount: number, hardware = false): number {
-  return Math.min(STATS_MAX_GROUPS, Math.max(1, Math.ceil(maxCount / STATS_CHUNK[hardware ? 'hardware' : 'software'])));
+/** Workgroups for the statistics of a tensor of `maxCount` elements, `chunk` elements each (STATS_CHUNKS). */
+export function statsGroups(maxCount: number, chunk: number = STATS_CHUNKS[0]): number {
+  return Math.min(STATS_MAX_GROUPS, Math.max(1, Math.ceil(maxCount / chunk)));
 }

@@ -3,10 +3,11 @@
  * Float32Arrays, the same schedule, RNG, formulas and statistics as the GPU engine. It is the
  * oracle the GPU is tested against and the CPU side of speed comparisons.
  */
-import { ACTIVATION_ID, actDerivative } from '../core/activations';
+import { actDerivative } from '../core/activations';
 import { activate, matmulBias, matmulTransA, matmulTransB } from '../core/cpu/ops';
 import { applyUpdate } from '../core/cpu/optimizers';
 import { targetsFor } from '../core/datasets';
+import { ACTIVATION_ID } from '../core/ids';
 import { lossForwardBackward } from '../core/losses';
 import { layerStats, normSlot, reduceSlot, SLOT_SIZE, SLOTS_PER_LAYER, saturationMode } from '../core/stats';
 import type { Dataset, RunConfig } from '../core/types';
