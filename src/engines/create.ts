@@ -5,9 +5,10 @@
  */
 import type { Dataset, RunConfig } from '../core/types';
 import { CpuEngine } from '../train/cpu-engine';
-import type { BackendName, Engine } from '../train/engine';
+import type { BackendName, BuildOptions, Engine } from '../train/engine';
 
-export interface EngineOptions {
+/** Which backend, its device, and (BuildOptions) a signal that cancels the build and its progress. */
+export interface EngineOptions extends BuildOptions {
   backend: BackendName;
   /** Required for 'gpu': the engine never acquires a device itself (browser and Node hand theirs in). */
   device?: GPUDevice;
@@ -16,8 +17,9 @@ export interface EngineOptions {
 }
 
 export async function createEngine(cfg: RunConfig, data: Dataset, opts: EngineOptions): Promise<Engine> {
-  if (opts.backend === 'cpu') return new CpuEngine(cfg, data);
+  const build = { signal: opts.signal, onProgress: opts.onProgress };
+  if (opts.backend === 'cpu') return CpuEngine.create(cfg, data, build);
   if (!opts.device) throw new Error('createEngine: the gpu backend needs a GPUDevice');
   const { GpuEngine } = await import('../gpu/engine');
-  return GpuEngine.create(cfg, data, opts.device, opts.adapter ?? 'WebGPU');
+  return GpuEngine.create(cfg, data, opts.device, opts.adapter ?? 'WebGPU', build);
 }

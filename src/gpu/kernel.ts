@@ -117,7 +117,8 @@ export function wantedFeatures(adapter: GPUAdapter): GPUFeatureName[] {
   return adapter.features.has('subgroups') ? ['subgroups' as GPUFeatureName] : [];
 }
 
-function cacheKey(desc: KernelDesc): string {
+/** What the pipeline cache knows a kernel by: its name and constants. */
+export function cacheKey(desc: KernelDesc): string {
   return `${desc.name}|${JSON.stringify(desc.constants ?? {})}`;
 }
 

@@ -160,8 +160,8 @@ export function optimizerKernel(opt: number): KernelDesc {
 /**
  * Workgroup size of the statistics kernels (at least HIST_BINS). A software adapter runs a
  * workgroup's lane groups as coroutines on one thread, and every barrier of the tree reductions
- * switches through all of them: at 256 a 256K-element pass took 1.2 ms on lavapipe, at 64 0.6 ms
- * (32 measured alike). 64 is also a common reduction size on GPUs.
+ * switches through all of them, so smaller workgroups reduce faster there, down to 64 (32 no
+ * faster: bench/REPORT.md history). 64 is also a common reduction size on GPUs.
  */
 const STATS_WG = 64;
 
@@ -255,10 +255,9 @@ export function statsTasks(tasks: readonly SlotTask[]): Uint32Array {
 /**
  * Elements per workgroup above which a tensor's statistics are split over several workgroups.
  * On a software adapter large: it has a couple of threads, and per-workgroup costs (the barrier
- * tree, pass 2's serial read of every partial) dominated at 4096 (8×512 network: pass 1 of every
- * record 34 ms at 4096, 21 ms at 32768 on lavapipe). On a hardware GPU small: each invocation's
- * loads wait on memory one after another, so a pass over 256K elements in 8 workgroups took
- * ~70 µs on an H200 (7 ms of statistics per 16×1024 step, bench/nvidia-h200); 4096 gives 64.
+ * tree, pass 2's serial read of every partial) dominate smaller chunks. On a hardware GPU small:
+ * each invocation's loads wait on memory one after another, so a 256K-element tensor needs 64
+ * workgroups to fill the chip rather than 8 (bench/nvidia-h200, and bench/REPORT.md history).
  */
 export const STATS_CHUNK = { software: 32768, hardware: 4096 } as const;
 /** Most workgroups one tensor's statistics use (passes 2 and 3 sum their partials serially). */
