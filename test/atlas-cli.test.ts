@@ -2,43 +2,15 @@
  * @file The `atlas` command, spawned as a user runs it: a CPU run writes its result and its
  * PNG, bad input is exit 2 with one `error:` line, no adapter is exit 3; flag parsing in-process.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAtlasArgs } from '../src/cli/atlas';
 import { ConfigError } from '../src/core/errors';
+import { runCli } from './cli-process';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const bin = join(root, 'bin', 'mlp-playground.js');
-
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], env: Record<string, string> = {}): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      cwd: root,
-      env: { ...process.env, XDG_RUNTIME_DIR: '/tmp', MLP_DEBUG: '', ...env },
-    });
-    let stdout = '',
-      stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => {
-      stdout += s;
-    });
-    child.stderr.setEncoding('utf8').on('data', (s: string) => {
-      stderr += s;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end('');
-  });
-}
+const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, { env });
 
 /** Our `error:` lines (Dawn prints its own warnings to stderr too); the last line must be one. */
 function errors(s: string): string[] {

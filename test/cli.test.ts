@@ -4,11 +4,9 @@
  * there uses `--backend cpu`. The GPU path's failure handling runs in-process with a stand-in
  * engine on a real device, and the weights format is checked directly.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli/main';
 import { parseConfig } from '../src/core/config';
@@ -19,35 +17,7 @@ import { acquireNodeDevice } from '../src/gpu/node-device';
 import type { Engine } from '../src/train/engine';
 import { initialWeightsCpu, layerShapes } from '../src/train/model';
 import { decodeWeights, encodeWeights } from '../src/train/weights-file';
-
-const root = fileURLToPath(new URL('..', import.meta.url));
-const bin = join(root, 'bin', 'mlp-playground.js');
-
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], opts: { env?: Record<string, string>; input?: string } = {}): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      cwd: root,
-      env: { ...process.env, XDG_RUNTIME_DIR: '/tmp', MLP_DEBUG: '', ...opts.env },
-    });
-    let stdout = '',
-      stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => {
-      stdout += s;
-    });
-    child.stderr.setEncoding('utf8').on('data', (s: string) => {
-      stderr += s;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(opts.input ?? '');
-  });
-}
+import { runCli as cli, type CliResult as Result } from './cli-process';
 
 const lines = (s: string) => s.split('\n').filter((l) => l.length > 0);
 const json = (s: string) => lines(s).map((l) => JSON.parse(l) as Record<string, unknown>);

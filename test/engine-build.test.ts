@@ -1,12 +1,14 @@
 /**
- * @file Building an engine (createEngine's BuildOptions): progress by phase, from nothing done to
- * all of it, on either backend; an aborted signal rejects with an AbortError, promptly (before the
+ * @file Building an engine (createEngine's BuildOptions): progress by phase, in order, from
+ * nothing done to all of it, on either backend; an aborted signal rejects with an AbortError, promptly (before the
  * kernels it was compiling are done), and leaves no GPU buffer behind.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/core/config';
 import { loadDataset } from '../src/core/datasets';
 import { createEngine } from '../src/engines/create';
+import { GpuEngine } from '../src/gpu/engine';
+import { STATS_CHUNKS } from '../src/gpu/kernels';
 import { acquireNodeDevice } from '../src/gpu/node-device';
 import type { BuildProgress } from '../src/train/engine';
 import { testDevice } from './gpu-device';
@@ -59,13 +61,14 @@ describe.skipIf(!dev)('building a GPU engine', () => {
   });
   afterEach(() => tracker.stop());
 
-  it('reports the kernels compiled, then the layers bound, each from 0 to all of them', async () => {
+  it("reports the tuner's trials, then the kernels compiled and the layers bound, each from 0 to all of them", async () => {
     const reports: BuildProgress[] = [];
     const engine = await createEngine(cfg, data, { backend: 'gpu', ...dev!, onProgress: (p) => reports.push(p) });
     try {
-      // Every kernel first, then every layer.
+      // The phases in order: trials (where this device has products not yet measured), kernels, layers.
       const phases = reports.map((r) => r.phase);
-      expect(phases).toEqual([...phases.filter((p) => p === 'kernels'), ...phases.filter((p) => p === 'layers')]);
+      const inOrder = (['trials', 'kernels', 'layers'] as const).flatMap((phase) => phases.filter((p) => p === phase));
+      expect(phases).toEqual(inOrder);
       // At least the products, the activation and loss kernels, the optimizer and the statistics.
       expect(expectCountsUp(reports, 'kernels')).toBeGreaterThan(5);
       expect(expectCountsUp(reports, 'layers')).toBe(3);
@@ -84,7 +87,8 @@ describe.skipIf(!dev)('building a GPU engine', () => {
   });
 
   it('aborted while compiling, rejects before the compilations end and destroys what it made', async () => {
-    // A device of its own: nothing compiled yet, so compiling takes a while.
+    // A device of its own: nothing compiled yet, so compiling takes a while (and fixed product
+    // choices: no trials to compile them first).
     const own = (await acquireNodeDevice())!;
     const ownTracker = trackBuffers(own.device);
     // A compilation starts with its shader module and ends with its pipeline.
@@ -102,9 +106,8 @@ describe.skipIf(!dev)('building a GPU engine', () => {
     };
     try {
       const controller = new AbortController();
-      const made = createEngine(cfg, data, {
-        backend: 'gpu',
-        ...own,
+      const made = GpuEngine.create(cfg, data, own.device, own.adapter, {
+        products: { variantFor: () => 'general', statsChunk: STATS_CHUNKS[0] },
         signal: controller.signal,
         onProgress: (p) => {
           if (p.phase === 'kernels' && p.done === 0) controller.abort();

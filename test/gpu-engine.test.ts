@@ -6,10 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/core/config';
 import { loadDataset } from '../src/core/datasets';
 import { ConfigError } from '../src/core/errors';
-import { GpuEngine } from '../src/gpu/engine';
+import { type EngineChoices, GpuEngine } from '../src/gpu/engine';
 import { PipelineCache } from '../src/gpu/kernel';
-import { subgroupSizeOf } from '../src/gpu/products';
+import { STATS_CHUNKS } from '../src/gpu/kernels';
+import { chosenPlan, type ProductChoices, productCapsOf } from '../src/gpu/products';
+import { ProductTuner } from '../src/gpu/tuner';
 import { CpuEngine } from '../src/train/cpu-engine';
+import { layerShapes } from '../src/train/model';
 import { testDevice } from './gpu-device';
 import { expectClose, randomArray } from './harness';
 
@@ -47,8 +50,7 @@ describe.skipIf(!dev)('GPU engine edges', () => {
     gpu.dispose();
   });
 
-  it('runs every product of 4-aligned layers on the subgroup kernel where the device has fixed subgroups', async () => {
-    const sg = subgroupSizeOf(dev!.device);
+  it('runs every product on the variant the tuner chose for it on this device, or on a variant it is given', async () => {
     const cfg = parseConfig({
       seed: 2,
       dataset: { name: 'random', dim: 16, samples: 64, classes: 10 },
@@ -61,23 +63,39 @@ describe.skipIf(!dev)('GPU engine edges', () => {
       loss: 'categorical_crossentropy',
     });
     const data = await loadDataset(cfg.dataset, cfg.seed);
-    const gpu = await GpuEngine.create(cfg, data.train, dev!.device, dev!.adapter);
-    const products = gpu.stepKernels().filter((k) => k.startsWith('matmul'));
-    gpu.dispose();
-    // Forward and dW of the two 32-wide layers; dX of the second layer and of the output layer
-    // (into 32-wide activations, through a transposed W); the 10-unit output layer's forward
-    // and dW take the general kernel.
-    const count = (name: string) => products.filter((k) => k.split('+')[0] === name).length;
-    if (sg) {
-      // Batch 32 is a whole block of rows, but these products are too small to be worth
-      // transposing X (dZ) for: only dW reads it transposed.
-      expect(count('matmul_tn_sg')).toBe(2);
-      expect(count('matmul_nn_sg')).toBe(2 + 2);
-    } else {
-      expect(count('matmul_nn_vec4')).toBe(2 + 2);
-      expect(count('matmul_tn_vec4')).toBe(2);
-    }
-    expect(count('matmul')).toBe(2);
+    const shapes = layerShapes(cfg);
+    // The products of a step in the order the step runs them: forward up, then dW and dX down.
+    const order = [
+      ...shapes.map((s) => ({ form: 'forward' as const, m: 32, n: s.units, k: s.fanIn })),
+      ...shapes
+        .map((s, l) => [
+          { form: 'dW' as const, m: s.fanIn, n: s.units, k: 32 },
+          ...(l > 0 ? [{ form: 'dX' as const, m: 32, n: s.fanIn, k: s.units }] : []),
+        ])
+        .reverse()
+        .flat(),
+    ];
+    const caps = productCapsOf(dev!.device);
+    // Each product's dispatches: the transpositions it needs, then its kernel.
+    const kernelsOf = (choices: ProductChoices) =>
+      order.flatMap((s) => {
+        const p = chosenPlan(choices, caps, s.form, s.m, s.n, s.k);
+        return [p.transposeA, p.transposeB].flatMap((x) => (x ? [x.desc.name] : [])).concat(p.desc.name.split('+')[0]);
+      });
+    const productsRun = async (engine: GpuEngine) => {
+      const names = engine.stepKernels().filter((k) => /^(matmul|transpose)/.test(k));
+      engine.dispose();
+      return names.map((n) => n.split('+')[0]);
+    };
+    const tuned = await productsRun(await GpuEngine.create(cfg, data.train, dev!.device, dev!.adapter));
+    const chosen = await ProductTuner.for(dev!.device).choices(order);
+    expect(tuned).toEqual(kernelsOf(chosen));
+    const tiled: EngineChoices = { variantFor: () => 'tiled-32x32-4x4', statsChunk: STATS_CHUNKS[0] };
+    const forced = await productsRun(
+      await GpuEngine.create(cfg, data.train, dev!.device, dev!.adapter, { products: tiled }),
+    );
+    // The 10-unit output layer's forward and dW cannot take the tiled kernel: the general one does.
+    expect(forced).toEqual(order.map((s) => (s.n % 4 === 0 ? 'matmul_tiled_32x32' : 'matmul')));
   });
 
   it('reports WGSL compile errors with the kernel name and line numbers', async () => {

@@ -8,8 +8,10 @@ import { actDerivative } from '../src/core/activations';
 import { activate, matmulBias, matmulTransA, matmulTransB } from '../src/core/cpu/ops';
 import { applyUpdate } from '../src/core/cpu/optimizers';
 import { ACTIVATION_ID } from '../src/core/ids';
+import { layerStats, normSlot, reduceSlot, SLOT_SIZE, SLOTS_PER_LAYER } from '../src/core/stats';
 import type { ActivationName, OptimizerConfig } from '../src/core/types';
 import { Arena, WasmKernels } from '../src/wasm/kernels';
+import { RecordStats } from '../src/wasm/stats';
 import { expectClose, randomArray } from './harness';
 
 /** A kernels instance with room for `floats`, and a helper that places arrays in its memory. */
@@ -181,6 +183,59 @@ describe('WebAssembly row operations', () => {
       expectClose(get(1, rows * units), A, 1e-7, 1e-6, 'softmax');
     } finally {
       k.dispose();
+    }
+  });
+});
+
+describe('WebAssembly statistics', () => {
+  it('are the reference slots to the last bit, for every saturation mode, on one thread and on three', async () => {
+    for (const threads of [1, 3]) {
+      for (const [rows, units, fanIn, satMode] of [
+        [1, 1, 1, 0],
+        [3, 17, 5, 1],
+        [37, 255, 33, 2],
+        [300, 513, 100, 3],
+      ]) {
+        const act = rows * units,
+          kernel = fanIn * units;
+        const arena = new Arena();
+        const stats = new RecordStats(arena, 1);
+        const at = [act, act, act, kernel, kernel, kernel].map((n) => arena.floats(n));
+        const k = await WasmKernels.create(arena, { threads });
+        try {
+          stats.prepare(k);
+          // Zeros, values past every saturation threshold, and a constant tensor (no spread: one bin).
+          const Z = randomArray(act, -3, 3, rows).map((v, i) => (i % 7 === 0 ? 0 : v));
+          const A = Z.map((v) => Math.tanh(v) * (satMode === 2 ? 0.5 : 1) + (satMode === 2 ? 0.5 : 0));
+          const dA = new Float32Array(act).fill(0.25);
+          const W = randomArray(kernel, -1, 1, units),
+            dW = randomArray(kernel, -1e-3, 1e-3, fanIn),
+            Wprev = W.map((v, i) => v + dW[i]);
+          [Z, A, dA, W, dW, Wprev].forEach((x, i) => {
+            k.f32(at[i], x.length).set(x);
+          });
+          const got = stats.reduce(
+            k,
+            [{ Z: at[0], A: at[1], dA: at[2], W: at[3], dW: at[4], Wprev: at[5], units, kernel, satMode }],
+            rows,
+          );
+          const ref = new Float64Array(SLOTS_PER_LAYER * SLOT_SIZE);
+          reduceSlot(Z, act, 0, ref, 0);
+          reduceSlot(A, act, satMode, ref, SLOT_SIZE);
+          reduceSlot(dA, act, 0, ref, 2 * SLOT_SIZE);
+          reduceSlot(W, kernel, 0, ref, 3 * SLOT_SIZE);
+          normSlot(dW, kernel, ref, 4 * SLOT_SIZE);
+          normSlot(
+            W.map((v, i) => v - Wprev[i]),
+            kernel,
+            ref,
+            5 * SLOT_SIZE,
+          );
+          expect(got[0], `${rows}×${units} mode ${satMode}, ${threads} thread(s)`).toEqual(layerStats(ref, 0));
+        } finally {
+          k.dispose();
+        }
+      }
     }
   });
 });

@@ -4,14 +4,14 @@
  *   dX       dX(M×N) = dZ(M×K)·W(N×K)ᵀ
  *   dW       dW(M×N) = X(K×M)ᵀ·dZ(K×N)
  * Inputs are uploaded once and stay on the device; an iteration is one product. Our GPU kernel
- * is the one `matmulPlan` picks for the engine, dispatched back to back in one pass per submit;
+ * is the variant the tuner keeps for the shape (src/gpu/tuner.ts), dispatched back to back in one pass per submit;
  * TF.js gets the same shapes through `tf.matMul`'s transpose flags (and `tf.fused.matMul` with
  * the bias for the forward form, the op its Dense layer uses).
  */
 import { matmulBias, matmulTransA, matmulTransB } from '../core/cpu/ops';
-import { handPicked } from '../gpu/hand-picked';
 import { bind, type PipelineCache, writeArray } from '../gpu/kernel';
-import { chosenPlan, type MatmulForm, matmulCalls, planName, productCapsOf } from '../gpu/products';
+import { chosenPlan, type MatmulForm, matmulCalls, planName } from '../gpu/products';
+import { ProductTuner } from '../gpu/tuner';
 import { dispatchWorkload } from './ceiling';
 import type { Workload } from './measure';
 import { type TfBackend, type TfModule, useBackend } from './tf';
@@ -90,7 +90,9 @@ export async function oursGpuProduct(
       B = upload(inputs.b);
     const bias = form === 'forward' ? upload(inputs.bias) : buffer(4);
     const out = buffer(M * N);
-    const plan = chosenPlan(handPicked(device), productCapsOf(device), form, M, N, K);
+    // The variant the tuner keeps for this shape on this device, as the engine would run it.
+    const tuner = ProductTuner.for(device);
+    const plan = chosenPlan(await tuner.choices([{ form, m: M, n: N, k: K }]), tuner.caps, form, M, N, K);
     // The transposition the engine does before the product (dX) is part of the timed iteration.
     const scratch = {
       a: plan.transposeA ? buffer(plan.transposeA.floats) : null,

@@ -569,7 +569,7 @@ export function markdownReport(r: BenchResults, history: string | null): string 
     o.push('## Matrix products of a dense layer', '');
     o.push(
       'Square n×n×n products in the three shapes of a dense layer: forward Z = X·W + b, dX = dZ·Wᵀ, dW = Xᵀ·dZ. ' +
-        'Cells: ms per product (GFLOP/s). Ours runs the kernel `matmulPlan` picks, data resident on the device, many dispatches per submit, ' +
+        'Cells: ms per product (GFLOP/s). Ours runs the variant the tuner keeps for the shape on this adapter (`mlp-playground tune`), data resident on the device, many dispatches per submit, ' +
         'timed to `onSubmittedWorkDone`; TF.js runs `tf.matMul` with the transpose flags (`tf.fused.matMul` with the bias for forward) on resident tensors and syncs once per repeat by reading the last result.' +
         (r.products.some((p) => p.again)
           ? ` Our GPU engine's ${TARGET_SIZE}³ cells are measured again at the end of the run; the tables show the ladder's reading, target 1 the faster of the two against the ceiling (see Targets).`

@@ -44,7 +44,7 @@ export interface ProductMeasurement {
   form: MatmulForm;
   /** Square size n: M = N = K = n. */
   size: number;
-  /** (M×K)·(K×N) → M×N, in the engine's matmulPlan convention. */
+  /** (M×K)·(K×N) → M×N, in the convention of matmulPlan (src/gpu/products.ts). */
   shape: { M: number; N: number; K: number };
   engine: ProductEngine;
   /** 2·M·N·K. */

@@ -11,6 +11,7 @@ export const COMMANDS = ['train'] as const;
 export const USAGE = `Usage: mlp-playground train --config FILE [options]
        mlp-playground bench [--quick] [--max-size N] [...]   (bench --help for its options)
        mlp-playground atlas --config FILE [--backend gpu|cpu] [--out FILE] [--png FILE]   (atlas --help for its options)
+       mlp-playground theory --activation NAME --weight-variance X [...] | --config FILE   (theory --help)
 
 Trains the MLP described by a run config and prints JSON Lines to stdout: the step-0 record,
 one record per logged step, then a {"done": true, ...} summary.
@@ -53,7 +54,13 @@ export interface AtlasCommand {
   argv: string[];
 }
 
-export type Args = { command: 'help' } | TrainArgs | BenchCommand | AtlasCommand;
+/** The theory command parses its own flags (src/cli/theory.ts), dispatched like bench. */
+export interface TheoryCommand {
+  command: 'theory';
+  argv: string[];
+}
+
+export type Args = { command: 'help' } | TrainArgs | BenchCommand | AtlasCommand | TheoryCommand;
 
 const TRAIN_FLAGS = {
   values: ['--config', '--backend', '--seed', '--epochs', '--log-every', '--save', '--load'],
@@ -66,6 +73,7 @@ const fail = (message: string) => new ConfigError('', message);
 export function parseArgs(argv: readonly string[]): Args {
   if (argv[0] === 'bench') return { command: 'bench', argv: argv.slice(1) };
   if (argv[0] === 'atlas') return { command: 'atlas', argv: argv.slice(1) };
+  if (argv[0] === 'theory') return { command: 'theory', argv: argv.slice(1) };
   if (argv.includes('--help') || argv.includes('-h')) return { command: 'help' };
   const [command, ...rest] = argv;
   if (command === undefined) throw fail(`a command is required: ${COMMANDS.join(', ')} (--help for usage)`);

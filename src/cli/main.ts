@@ -30,6 +30,8 @@ export async function main(argv: string[]): Promise<number> {
       code = await (await import('../bench/node')).bench(args.argv);
     } else if (args.command === 'atlas') {
       code = await (await import('./atlas')).atlasMain(args.argv);
+    } else if (args.command === 'theory') {
+      code = await (await import('./theory')).theoryMain(args.argv);
     } else {
       code = await train(args);
     }

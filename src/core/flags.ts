@@ -66,6 +66,13 @@ export function flagPositive(flag: string, raw: string): number {
   return v;
 }
 
+/** A finite decimal number at least `min` (`0.05`, `.5`, `1e-3`). */
+export function flagNumber(flag: string, raw: string, min: number): number {
+  const v = /^\+?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(raw) ? Number(raw) : NaN;
+  if (!(Number.isFinite(v) && v >= min)) throw fail(`${flag} must be a number >= ${min}, got ${show(raw)}`);
+  return v;
+}
+
 export function flagOneOf<T extends string>(flag: string, raw: string, allowed: readonly T[]): T {
   if (!allowed.includes(raw as T)) throw fail(`${flag} must be one of ${allowed.join(', ')}, got ${show(raw)}`);
   return raw as T;

@@ -1,11 +1,12 @@
 /**
  * @file One entry point to build an engine for a config, on any backend. It sits above every
- * backend (the CPU reference in train/, the GPU engine in gpu/), so that none of them imports
+ * backend (the WebAssembly CPU engine in wasm/, the GPU engine in gpu/), so that none of them imports
  * another and the layers below never reach up for a backend.
  */
 import type { Dataset, RunConfig } from '../core/types';
-import { CpuEngine } from '../train/cpu-engine';
 import type { BackendName, BuildOptions, Engine } from '../train/engine';
+import { layerShapes } from '../train/model';
+import { WasmEngine } from '../wasm/engine';
 
 /** Which backend, its device, and (BuildOptions) a signal that cancels the build and its progress. */
 export interface EngineOptions extends BuildOptions {
@@ -18,8 +19,24 @@ export interface EngineOptions extends BuildOptions {
 
 export async function createEngine(cfg: RunConfig, data: Dataset, opts: EngineOptions): Promise<Engine> {
   const build = { signal: opts.signal, onProgress: opts.onProgress };
-  if (opts.backend === 'cpu') return CpuEngine.create(cfg, data, build);
+  if (opts.backend === 'cpu') return cpuEngine(cfg, data, build);
   if (!opts.device) throw new Error('createEngine: the gpu backend needs a GPUDevice');
   const { GpuEngine } = await import('../gpu/engine');
   return GpuEngine.create(cfg, data, opts.device, opts.adapter ?? 'WebGPU', build);
+}
+
+/**
+ * The CPU engine, with BuildOptions honoured around its one step of work (its memory and
+ * threads): an aborted signal before or during it rejects, and its layers are reported made.
+ */
+async function cpuEngine(cfg: RunConfig, data: Dataset, { signal, onProgress }: BuildOptions): Promise<Engine> {
+  signal?.throwIfAborted();
+  const engine = await WasmEngine.create(cfg, data);
+  if (signal?.aborted) {
+    engine.dispose();
+    signal.throwIfAborted();
+  }
+  const layers = layerShapes(cfg).length;
+  onProgress?.({ phase: 'layers', done: layers, total: layers });
+  return engine;
 }

@@ -18,7 +18,6 @@ import { Schedule } from '../train/schedule';
 import { Binder, compileKernels } from './compile';
 import { checked, DeviceWatch } from './device-health';
 import { fusedEligible } from './fused';
-import { handPicked } from './hand-picked';
 import { initializeWeights } from './initial-weights';
 import { type BoundKernel, dispatch, PipelineCache } from './kernel';
 import * as K from './kernels';
@@ -30,6 +29,7 @@ import { allocateTensors, type NetworkTensors } from './slices';
 import { StatsPlan } from './stats-plan';
 import { bindStep, planStep, type StepPlan, type StepPlanContext, stepCalls } from './step-plan';
 import { StepTable } from './step-table';
+import { networkShapes, ProductTuner } from './tuner';
 
 /**
  * Steps encoded into one command buffer at most: enough to amortize a submit, few enough to keep
@@ -37,6 +37,14 @@ import { StepTable } from './step-table';
  */
 const STEP_CAP = 256;
 const FUSED_STEP_CAP = 4096;
+
+/** Which variant each product runs and the statistics passes' chunk (kernels.ts, statsGroups). */
+export type EngineChoices = P.ProductChoices & { statsChunk: number };
+
+export interface GpuEngineOptions extends BuildOptions {
+  /** Fixed choices instead of the tuner's (tests force variants with it). */
+  products?: EngineChoices;
+}
 
 export class GpuEngine implements Engine {
   readonly backend = 'gpu' as const;
@@ -50,11 +58,9 @@ export class GpuEngine implements Engine {
   private readonly watch: DeviceWatch;
   /** What the product variants may use of this device. */
   private readonly caps: P.ProductCaps;
-  /** The variant each product runs. */
-  private readonly choices: P.ProductChoices;
-  /** A hardware GPU (not a software adapter): see K.STATS_CHUNK. */
-  private readonly hardware: boolean;
-  // What build() makes.
+  // What create() and build() make.
+  /** The variant each product runs, and the statistics passes' chunk: measured (tuner.ts) or given. */
+  private choices!: EngineChoices;
   private cache!: PipelineCache;
   private tensors!: NetworkTensors;
   private table!: StepTable;
@@ -64,17 +70,29 @@ export class GpuEngine implements Engine {
   private plan!: StepPlan<BoundKernel>;
   private predictor!: Predictor;
 
-  /** Builds an engine (see BuildOptions); a failed or aborted build leaves no buffer behind. */
+  /**
+   * An engine for `cfg` on `device`. First the product tuner times the variants of the network's
+   * products that this device has no measurement for (its `trials` phase); `options.products`
+   * skips it with a fixed choice. Then the build (see BuildOptions); a failed or aborted build
+   * leaves no buffer behind.
+   */
   static async create(
     cfg: RunConfig,
     data: Dataset,
     device: GPUDevice,
     adapter: string,
-    options: BuildOptions = {},
+    options: GpuEngineOptions = {},
   ): Promise<GpuEngine> {
-    options.signal?.throwIfAborted();
+    const { signal, onProgress } = options;
+    signal?.throwIfAborted();
     const engine = new GpuEngine(cfg, data, device, adapter);
     try {
+      engine.choices =
+        options.products ??
+        (await ProductTuner.for(device).choices(networkShapes(engine.shapes, engine.sched.batch), {
+          signal,
+          onProgress: (done, total) => onProgress?.({ phase: 'trials', done, total }),
+        }));
       await checked(device, 'GPU setup failed', () => engine.build(options));
       options.signal?.throwIfAborted();
     } catch (e) {
@@ -93,9 +111,6 @@ export class GpuEngine implements Engine {
     this.shapes = layerShapes(cfg);
     this.activations = cfg.layers.map((L) => L.activation);
     this.caps = P.productCapsOf(device);
-    this.choices = handPicked(device);
-    this.hardware =
-      (device as GPUDevice & { adapterInfo?: { isFallbackAdapter?: boolean } }).adapterInfo?.isFallbackAdapter !== true;
     this.sched = new Schedule(data.n, cfg.batch_size, cfg.epochs, cfg.seed, cfg.log_every);
     const lim = device.limits;
     checkFits(this.shapes, this.sched.batch, data.n, data.inputDim, this.shapes[this.shapes.length - 1].units, {
@@ -124,17 +139,17 @@ export class GpuEngine implements Engine {
     this.table = new StepTable(scope, this.sched, this.cfg.optimizer, fused ? FUSED_STEP_CAP : STEP_CAP);
     this.totals = scope.buffer('totals', 16);
     const products = planProducts(this.planProduct, shapes, activations, batch);
-    const onReadbackError = (e: Error) => this.watch.fail(e);
-    const epilogues = epilogueStats(products);
     this.stats = new StatsPlan(
       scope,
       this.table.cur,
-      this.tensors.layers,
-      activations,
-      epilogues,
-      batch,
-      this.hardware,
-      onReadbackError,
+      {
+        layers: this.tensors.layers,
+        activations,
+        epilogues: epilogueStats(products),
+        batch,
+        chunk: this.choices.statsChunk,
+      },
+      (e) => this.watch.fail(e),
     );
     const plan = planStep(scope, this.stepContext(products));
     const kernels = await compileKernels(

@@ -253,20 +253,20 @@ export function statsTasks(tasks: readonly SlotTask[]): Uint32Array {
 }
 
 /**
- * Elements per workgroup above which a tensor's statistics are split over several workgroups.
- * On a software adapter large: it has a couple of threads, and per-workgroup costs (the barrier
- * tree, pass 2's serial read of every partial) dominate smaller chunks. On a hardware GPU small:
- * each invocation's loads wait on memory one after another, so a 256K-element tensor needs 64
- * workgroups to fill the chip rather than 8 (bench/nvidia-h200, and bench/REPORT.md history).
+ * Elements per workgroup above which a tensor's statistics are split over several workgroups:
+ * the candidates the tuner times on the device (stats-chunk.ts). Few large workgroups suit an
+ * adapter with a couple of threads, where per-workgroup costs dominate (the barrier tree, pass
+ * 2's serial read of every partial); many small ones a GPU, where each invocation's loads wait
+ * on memory one after another. STATS_CHUNKS[0] serves where nothing was measured (kernel tests).
  */
-export const STATS_CHUNK = { software: 32768, hardware: 4096 } as const;
+export const STATS_CHUNKS = [32768, 16384, 8192, 4096, 2048] as const;
 /** Most workgroups one tensor's statistics use (passes 2 and 3 sum their partials serially). */
 export const STATS_MAX_GROUPS = 64;
 /** Floats per pass-1 and pass-2 partial. */
 export const STATS_PART1 = 8;
 export const STATS_PART2 = HIST_BINS;
 
-/** Workgroups for the statistics of a tensor of `maxCount` elements (`hardware`: see STATS_CHUNK). */
-export function statsGroups(maxCount: number, hardware = false): number {
-  return Math.min(STATS_MAX_GROUPS, Math.max(1, Math.ceil(maxCount / STATS_CHUNK[hardware ? 'hardware' : 'software'])));
+/** Workgroups for the statistics of a tensor of `maxCount` elements, `chunk` elements each (STATS_CHUNKS). */
+export function statsGroups(maxCount: number, chunk: number = STATS_CHUNKS[0]): number {
+  return Math.min(STATS_MAX_GROUPS, Math.max(1, Math.ceil(maxCount / chunk)));
 }

@@ -51,6 +51,17 @@ export interface EpilogueStats {
   dX: number;
 }
 
+/** The network whose statistics are planned. */
+export interface StatsNetwork {
+  layers: LayerBuffers[];
+  activations: Activation[];
+  epilogues: EpilogueStats[];
+  /** Rows per batch. */
+  batch: number;
+  /** Elements per workgroup of the passes over a tensor (K.statsGroups). */
+  chunk: number;
+}
+
 export class StatsPlan {
   /** Pass 1's partials (K.STATS_PART1 floats each) and pass 2's (K.STATS_PART2), indexed alike. */
   readonly part1: GPUBuffer;
@@ -65,21 +76,19 @@ export class StatsPlan {
   private readonly dXParts: number[] = [];
   private readonly optimizerParts: { part: number; groups: number }[] = [];
   private used = 0;
+  private readonly batch: number;
+  private readonly chunk: number;
 
-  /**
-   * @param hardware a hardware GPU, which splits tensors into smaller chunks (K.STATS_CHUNK).
-   * @param onReadbackError receives a read-back that failed (a lost device).
-   */
+  /** @param onReadbackError receives a read-back that failed (a lost device). */
   constructor(
     scope: GpuScope,
     private readonly cur: GPUBuffer,
-    layers: LayerBuffers[],
-    activations: Activation[],
-    epilogues: EpilogueStats[],
-    private readonly batch: number,
-    private readonly hardware: boolean,
+    network: StatsNetwork,
     onReadbackError: (e: Error) => void,
   ) {
+    const { layers, activations, epilogues } = network;
+    this.batch = network.batch;
+    this.chunk = network.chunk;
     this.sources = layers.map((L, l) =>
       this.layoutLayer(L, l, saturationMode(activations[l]), epilogues[l], epilogues[l + 1]?.dX ?? 0),
     );
@@ -163,7 +172,7 @@ export class StatsPlan {
 
   /** Workgroups of the passes over a tensor of `n` elements (0: this step's rows × `width`). */
   private groupsFor(n: number, width: number): number {
-    return K.statsGroups(n === 0 ? this.batch * width : n, this.hardware);
+    return K.statsGroups(n === 0 ? this.batch * width : n, this.chunk);
   }
 
   /**

@@ -11,7 +11,7 @@ import { ACTIVATION_ID, SATURATION_ID } from '../core/ids';
 import { lossForwardBackward } from '../core/losses';
 import { layerStats, normSlot, reduceSlot, SLOT_SIZE, SLOTS_PER_LAYER, saturationMode } from '../core/stats';
 import type { Dataset, RunConfig } from '../core/types';
-import type { BuildOptions, Engine, LayerWeights, Prediction, StepRecord } from './engine';
+import type { Engine, LayerWeights, Prediction, StepRecord } from './engine';
 import { checkFits, checkWeights, initialWeightsCpu, type LayerShape, layerShapes } from './model';
 import { Schedule } from './schedule';
 
@@ -57,17 +57,6 @@ export class CpuEngine implements Engine {
   private lossSum = 0;
   private correct = 0;
   private seen = 0;
-
-  /**
-   * Builds an engine as createEngine does for every backend (BuildOptions): there is nothing to
-   * compile, so an aborted signal is checked once and the layers are reported once they exist.
-   */
-  static async create(cfg: RunConfig, data: Dataset, { signal, onProgress }: BuildOptions = {}): Promise<CpuEngine> {
-    signal?.throwIfAborted();
-    const engine = new CpuEngine(cfg, data);
-    onProgress?.({ phase: 'layers', done: engine.layers.length, total: engine.layers.length });
-    return engine;
-  }
 
   constructor(
     readonly cfg: RunConfig,

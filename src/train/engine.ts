@@ -30,10 +30,11 @@ export interface Prediction {
 }
 
 /**
- * A phase of building an engine: `kernels`, its pipelines compiled (most of the time on a first
- * build); `layers`, each layer's dispatches bound to its buffers.
+ * A phase of building an engine, in order: `trials`, the GPU's product tuner timing kernel
+ * variants on a device it has not measured (src/gpu/tuner.ts); `kernels`, its pipelines
+ * compiled; `layers`, each layer's dispatches bound to its buffers (or made, on the CPU).
  */
-export type BuildPhase = 'kernels' | 'layers';
+export type BuildPhase = 'trials' | 'kernels' | 'layers';
 
 /** How far building an engine has got: `done` of the phase's `total`, reported as each one is done. */
 export interface BuildProgress {

@@ -85,7 +85,7 @@ export class TrainingPanel extends LitElement {
         <label class="field">Backend
           <select @change=${(e: Event) => void s.setState({ backend: (e.target as HTMLSelectElement).value as BackendName })}>
             <option value="gpu" .selected=${s.state.backend === 'gpu'} ?disabled=${!gpuOk}>GPU (WebGPU)${gpuOk ? '' : ' — unavailable'}</option>
-            <option value="cpu" .selected=${s.state.backend === 'cpu' || !gpuOk}>CPU (TypeScript)</option>
+            <option value="cpu" .selected=${s.state.backend === 'cpu' || !gpuOk}>CPU (WebAssembly)</option>
           </select></label>
       </div>
       <p class="muted">Record every N steps: statistics are reduced on the ${s.backend === 'gpu' ? 'GPU' : 'CPU'} at those steps; fewer records train faster.</p>

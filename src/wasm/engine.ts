@@ -9,13 +9,14 @@ import { adamAlpha } from '../core/cpu/optimizers';
 import { targetsFor } from '../core/datasets';
 import { ACTIVATION_ID } from '../core/ids';
 import { lossForwardBackward } from '../core/losses';
-import { layerStats, normSlot, reduceSlot, SLOT_SIZE, SLOTS_PER_LAYER, saturationMode } from '../core/stats';
+import { saturationMode } from '../core/stats';
 import type { Dataset, OptimizerConfig, RunConfig } from '../core/types';
 import { CPU_BUDGET_BYTES } from '../train/cpu-engine';
 import type { Engine, LayerWeights, Prediction, StepRecord } from '../train/engine';
 import { checkFits, checkWeights, initialWeightsCpu, type LayerShape, layerShapes } from '../train/model';
 import { Schedule } from '../train/schedule';
 import { Arena, type ThreadOptions, WasmKernels } from './kernels';
+import { RecordStats, type SlotSources } from './stats';
 
 /** Rows per block of `predict` (its buffers are its own: training state is left untouched). */
 const PREDICT_ROWS = 256;
@@ -76,8 +77,7 @@ export class WasmEngine implements Engine {
   private readonly inDim: number;
   private readonly outDim: number;
   private readonly targets: Float32Array;
-  private readonly stats: Float64Array;
-  private readonly delta: Float32Array;
+  private readonly sources: SlotSources[];
   private lossSum = 0;
   private correct = 0;
   private seen = 0;
@@ -88,14 +88,17 @@ export class WasmEngine implements Engine {
     private readonly k: WasmKernels,
     private readonly layers: LayerState[],
     private readonly io: { X: number; Y: number; pX: number; pZ: number; pA: [number, number] },
+    private readonly stats: RecordStats,
   ) {
     const shapes = layers.map((L) => L.shape);
     this.sched = new Schedule(data.n, cfg.batch_size, cfg.epochs, cfg.seed, cfg.log_every);
     this.inDim = data.inputDim;
     this.outDim = shapes[shapes.length - 1].units;
     this.targets = targetsFor(data.labels, this.outDim);
-    this.stats = new Float64Array(shapes.length * SLOTS_PER_LAYER * SLOT_SIZE);
-    this.delta = new Float32Array(Math.max(...shapes.map((s) => s.fanIn * s.units)));
+    this.sources = layers.map(({ at, shape, satMode }) => ({
+      ...{ Z: at.Z, A: at.A, dA: at.dA, W: at.W, dW: at.dW, Wprev: at.Wprev },
+      ...{ units: shape.units, kernel: shape.fanIn * shape.units, satMode },
+    }));
     this.adapter =
       k.threads > 1
         ? `CPU (WebAssembly SIMD, ${k.threads} threads)`
@@ -128,7 +131,9 @@ export class WasmEngine implements Engine {
       const [Z, A, dA, dZ] = [0, 1, 2, 3].map(() => arena.floats(act));
       return { W, b, dW, db, mW, vW, mb, vb, Wprev, Z, A, dA, dZ };
     });
+    const stats = new RecordStats(arena, shapes.length);
     const k = await WasmKernels.create(arena, opts);
+    stats.prepare(k);
     const layers = shapes.map((shape, l): LayerState => {
       const act = cfg.layers[l].activation,
         kernel = shape.fanIn * shape.units,
@@ -150,7 +155,7 @@ export class WasmEngine implements Engine {
         dZ: k.f32(p.dZ, n),
       };
     });
-    return new WasmEngine(cfg, data, k, layers, io);
+    return new WasmEngine(cfg, data, k, layers, io, stats);
   }
 
   get totalSteps(): number {
@@ -336,18 +341,7 @@ export class WasmEngine implements Engine {
   /** Reduces every layer's tensors into slots and names them, then starts a new loss window. */
   private record(s: number): StepRecord {
     const rows = this.sched.batchOf(Math.max(1, s)).rows;
-    const layers = this.layers.map((L, l) => {
-      const base = l * SLOTS_PER_LAYER * SLOT_SIZE;
-      const n = rows * L.shape.units;
-      reduceSlot(L.Z, n, 0, this.stats, base);
-      reduceSlot(L.A, n, L.satMode, this.stats, base + SLOT_SIZE);
-      reduceSlot(L.dA, n, 0, this.stats, base + 2 * SLOT_SIZE);
-      reduceSlot(L.W, L.W.length, 0, this.stats, base + 3 * SLOT_SIZE);
-      normSlot(L.dW, L.dW.length, this.stats, base + 4 * SLOT_SIZE);
-      for (let i = 0; i < L.W.length; i++) this.delta[i] = L.W[i] - L.Wprev[i];
-      normSlot(this.delta, L.W.length, this.stats, base + 5 * SLOT_SIZE);
-      return layerStats(this.stats, base);
-    });
+    const layers = this.stats.reduce(this.k, this.sources, rows);
     const rec: StepRecord = {
       step: s,
       epoch: this.sched.epochAfter(s),

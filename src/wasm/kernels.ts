@@ -11,7 +11,9 @@ import { type PoolOp, ThreadPool } from './pool';
 const RESERVED = 65536;
 const PAGE = 65536;
 /** A product of fewer multiply-adds runs on the calling thread alone (waking helpers costs more). */
-const PARALLEL_MIN_MACS = 1 << 17;
+const PARALLEL_MIN_MACS = 1 << 20;
+/** Element-wise work over fewer elements runs on the calling thread alone. */
+const PARALLEL_MIN_ELEMENTS = 1 << 16;
 /** Most threads an engine uses: past this, the ladder's products have too few chunks to share. */
 const MAX_THREADS = 16;
 
@@ -20,8 +22,12 @@ export class Arena {
   bytes = RESERVED;
   /** Room for `n` floats, 64-byte aligned (a cache line), so vector loads never straddle one. */
   floats(n: number): number {
+    return this.take(n * 4);
+  }
+
+  take(bytes: number): number {
     const at = this.bytes;
-    this.bytes += Math.ceil((n * 4) / 64) * 64;
+    this.bytes += Math.ceil(bytes / 64) * 64;
     return at;
   }
 }
@@ -63,6 +69,10 @@ interface KernelExports {
   softmaxRows(rows: number, units: number, z: number, out: number): void;
   activate(n: number, act: number, alpha: number, z: number, out: number): void;
   ceiling(iters: number, seed: number): number;
+  SLOT_TASK: WebAssembly.Global;
+  KIND_NORM: WebAssembly.Global;
+  KIND_DELTA_NORM: WebAssembly.Global;
+  STATS_LAYOUT_BYTES: WebAssembly.Global;
 }
 
 export interface ThreadOptions {
@@ -151,7 +161,15 @@ export class WasmKernels {
   /** Optimizer update of n elements: kind and parameters as assembly/elementwise.ts `optimize` takes them. */
   optimize(kind: number, n: number, w: number, g: number, s1: number, s2: number, params: number[]): void {
     const chunks = this.exports.elementChunks(n);
-    this.dispatch('optimize', chunks, [kind, n, w, g, s1, s2, ...params], chunks > 1);
+    this.dispatch('optimize', chunks, [kind, n, w, g, s1, s2, ...params], n >= PARALLEL_MIN_ELEMENTS);
+  }
+
+  /**
+   * Reduces `count` statistics slots described by the task table at `tasks` (assembly/stats.ts),
+   * one slot per chunk; `elements` (their total length) decides whether helpers are worth waking.
+   */
+  reduceSlots(tasks: number, count: number, layout: number, elements: number): void {
+    this.dispatch('reduceSlots', count, [tasks, layout], elements >= PARALLEL_MIN_ELEMENTS);
   }
 
   private dispatch(op: PoolOp, chunks: number, argv: number[], parallel: boolean): void {

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
+import { CROSS_ORIGIN_ISOLATION } from '../../vite.config';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const OUT = fileURLToPath(new URL('../../test-output/', import.meta.url));
@@ -23,11 +24,16 @@ const BASE_ARGS = [
   '--no-first-run',
 ];
 
-export async function serve(): Promise<{ server: ViteDevServer; url: string }> {
+/** Serves the page as `npm start` does: cross-origin isolated unless `isolated` is false. */
+export async function serve({ isolated = true } = {}): Promise<{ server: ViteDevServer; url: string }> {
   const server = await createServer({
     root: ROOT,
     configFile: false,
-    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, watch: null },
+    server: {
+      ...{ host: '127.0.0.1', port: 0, strictPort: false, hmr: false, watch: null },
+      headers: isolated ? CROSS_ORIGIN_ISOLATION : {},
+    },
+    worker: { format: 'es' },
     logLevel: 'silent',
     // Pre-bundle the page's dependencies up front: discovering them on first load would make
     // Vite reload the page in the middle of a test.

@@ -81,12 +81,10 @@ describe.skipIf(!HAVE_CHROMIUM)('product kernels in the browser', () => {
         device.queue.submit([enc.finish()]);
       };
       const results: { name: string; err: number }[] = [];
-      // Every variant the device can run, forced, on two shapes of ragged edges.
+      // Every variant the device can run, forced, on a shape of ragged edges: rows and k that no
+      // tile divides, and outputs wider than a 64-column block.
       for (const variant of PRODUCT_VARIANTS)
-        for (const [M, Kd, N] of [
-          [37, 20, 12],
-          [64, 64, 68],
-        ]) {
+        for (const [M, Kd, N] of [[37, 20, 68]]) {
           const X = rand(M * Kd),
             W = rand(Kd * N),
             b = rand(N),
@@ -209,12 +207,9 @@ describe.skipIf(!HAVE_CHROMIUM)('product kernels in the browser', () => {
       return { subgroupSize: sg, variants: PRODUCT_VARIANTS as string[], results, stats };
     }, ACTIVATION_ID.tanh);
     expect(out.error).toBeUndefined();
-    // Every variant ran (the subgroup ones where the adapter has a fixed subgroup size), each form
-    // on both shapes where it takes the form.
+    // Every variant ran (the subgroup ones where the adapter has a fixed subgroup size), each form it takes.
     const ran = new Set(out.results!.map((r) => r.name.split(' ')[0]));
     expect([...ran]).toEqual(out.variants!.filter((v) => out.subgroupSize || !v.startsWith('sg')));
-    for (const v of ran)
-      expect(out.results!.filter((r) => r.name.startsWith(`${v} `)).length, v).toBeGreaterThanOrEqual(2);
     for (const r of out.results!) expect(r.err, r.name).toBeLessThan(1e-4);
     if (out.subgroupSize)
       expect(out.stats!.map((r) => r.name)).toEqual([
@@ -228,5 +223,5 @@ describe.skipIf(!HAVE_CHROMIUM)('product kernels in the browser', () => {
       `browser products: subgroups of ${out.subgroupSize}, ${out.results!.map((r) => `${r.name} ${r.err.toExponential(1)}`).join(', ')}`,
     );
     await page.close();
-  }, 120_000);
+  }, 300_000);
 });

@@ -1,13 +1,14 @@
 /**
- * @file The CPU engine in a Web Worker, so that a big CPU model never freezes the page. The
+ * @file The CPU engine (WebAssembly, with helper threads of its own where the page is
+ * cross-origin isolated) in a Web Worker, so that a big CPU model never freezes the page. The
  * protocol is a request id, an op and its arguments; each request gets one reply (the result or
  * a serialized error), and `run` streams its step records before its reply. WorkerEngine
  * (worker-engine.ts) is the other end.
  */
 import { ConfigError } from '../../core/errors';
 import type { Dataset, RunConfig } from '../../core/types';
-import { CpuEngine } from '../../train/cpu-engine';
 import type { LayerWeights } from '../../train/engine';
+import { WasmEngine } from '../../wasm/engine';
 
 export type WorkerRequest =
   | { id: number; op: 'create'; cfg: RunConfig; data: Dataset }
@@ -28,13 +29,14 @@ export type WorkerReply =
   | { id: number; ok: false; error: SerializedError }
   | { id: number; record: import('../../train/engine').StepRecord };
 
-let engine: CpuEngine | null = null;
+let engine: WasmEngine | null = null;
 
 const post = (m: WorkerReply, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
 
 async function handle(req: WorkerRequest): Promise<{ result: unknown; transfer?: Transferable[] }> {
   if (req.op === 'create') {
-    engine = new CpuEngine(req.cfg, req.data);
+    engine?.dispose();
+    engine = await WasmEngine.create(req.cfg, req.data);
     return { result: { totalSteps: engine.totalSteps, adapter: engine.adapter } };
   }
   if (!engine) throw new Error('cpu worker: create must come first');

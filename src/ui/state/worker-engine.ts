@@ -24,7 +24,8 @@ function revive(e: SerializedError): Error {
 
 export class WorkerEngine implements Engine {
   readonly backend = 'cpu' as const;
-  adapter = 'CPU (TypeScript, in a Web Worker)';
+  /** The engine's own description, once the worker has built it. */
+  adapter = 'CPU';
   step = 0;
   totalSteps = 0;
   private nextId = 1;
@@ -42,6 +43,7 @@ export class WorkerEngine implements Engine {
     try {
       const info = (await e.request({ op: 'create', cfg, data })) as { totalSteps: number; adapter: string };
       e.totalSteps = info.totalSteps;
+      e.adapter = info.adapter;
       return e;
     } catch (err) {
       e.dispose();

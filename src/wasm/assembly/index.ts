@@ -3,6 +3,7 @@
 export { ceiling } from './ceiling';
 export { activate, elementChunks, optimize, softmaxRows } from './elementwise';
 export { GEMM_SCRATCH, gemm, gemmChunks } from './gemm';
+export { KIND_DELTA_NORM, KIND_NORM, reduceSlots, SLOT_TASK, STATS_LAYOUT_BYTES } from './stats';
 
 export function heapBase(): usize {
   return __heap_base;
