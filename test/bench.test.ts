@@ -7,6 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseBenchArgs } from '../src/bench/args';
 import { fmaFlops, measureCeiling } from '../src/bench/ceiling';
+import { measureCpuCeiling } from '../src/bench/cpu-ceiling';
+import { cpuTargets } from '../src/bench/cpu-targets';
 import { runBench } from '../src/bench/ladder';
 import { type Clock, type MeasureOptions, measureInterleaved, type Workload } from '../src/bench/measure';
 import { maxRelError, oursCpuProduct, productInputs } from '../src/bench/products';
@@ -24,7 +26,7 @@ import { median, pairedShare, quantile, summarize } from '../src/bench/stats';
 import { escapeXml, lineChartSvg, logTicks, scaleValue } from '../src/bench/svg';
 import { evaluateTargets, fastestCheck } from '../src/bench/targets';
 import type { BenchResults, ProductMeasurement, TrainMeasurement } from '../src/bench/types';
-import { matmulBias } from '../src/core/cpu/ops';
+import { matmulBias, matmulTransA, matmulTransB } from '../src/core/cpu/ops';
 import { testDevice } from './gpu-device';
 
 describe('statistics', () => {
@@ -420,6 +422,47 @@ function results(products: ProductMeasurement[], training: TrainMeasurement[], c
 }
 
 describe('targets', () => {
+  it("the CPU engine's targets: the 8×512 step, the 1024³ products against TF.js wasm and the CPU ceiling, the tiny networks", () => {
+    // 2·1024³ FLOPs = 2.147 GFLOP: 40 ms is 54 GFLOP/s, 25% of a 200 GFLOP/s ceiling is 43 ms.
+    const r = results(
+      [
+        product('ours-cpu', 'forward', 1024, 40),
+        product('ours-cpu', 'dX', 1024, 42),
+        product('ours-cpu', 'dW', 1024, 60),
+        product('tfjs-wasm', 'forward', 1024, 50),
+      ],
+      [
+        step('ours-cpu', 'mnist-8x512', 100),
+        step('ts-cpu', 'mnist-8x512', 600),
+        step('tfjs-wasm', 'mnist-8x512', 900),
+        step('ours-cpu', 'xor', 0.003),
+        step('ts-cpu', 'xor', 0.004),
+        step('ours-cpu', 'circle', 0.08),
+        step('ts-cpu', 'circle', 0.07),
+      ],
+    );
+    r.cpuCeiling = { gflops: 200, threads: 2, oneThread: 100 };
+    const [stepT, products, tiny] = cpuTargets(r);
+    expect(stepT.status).toBe('missed');
+    expect(stepT.details).toEqual([
+      'ours 100 ms vs the TypeScript engine 600 ms per step: 6.00×',
+      'ours 100 ms vs TF.js wasm 900 ms per step: 9.00×, missed (needs 1.11× more)',
+    ]);
+    expect(products.status).toBe('missed');
+    expect(products.details[0]).toMatch(
+      /^forward: 40\.00 ms, 53\.7 GFLOP\/s; 1\.25× faster than TF\.js wasm's forward \(50\.00 ms\); 27% of/,
+    );
+    expect(products.details[2]).toMatch(
+      /^dW: 60\.00 ms, .*missed, 1\.20× slower than .*18% of .*: missed, needs 1\.40× more$/,
+    );
+    expect(tiny.status).toBe('missed');
+    expect(tiny.details[1]).toBe(
+      'circle: ours 0.080 ms vs the TypeScript engine 0.070 ms per step: missed, 1.14× slower',
+    );
+    r.training = r.training.map((t) => (t.engine === 'tfjs-wasm' ? step('tfjs-wasm', 'mnist-8x512', 1000) : t));
+    expect(cpuTargets(r)[0].status).toBe('met');
+  });
+
   // 2·1024³ FLOPs = 2.147 GFLOP: 20 ms is 107 GFLOP/s, 40 ms is 54 GFLOP/s.
   it('target 1 is met only when every form beats TF.js 2× and reaches half the ceiling', () => {
     const met = results(
@@ -636,13 +679,29 @@ describe('flags', () => {
 });
 
 describe('workloads', () => {
-  it('our CPU product workload computes the product it times', async () => {
-    const inputs = productInputs('forward', 8, 12, 4, 3);
-    const w = oursCpuProduct('forward', 8, 12, 4, inputs);
-    await w.run(2);
-    const ref = new Float32Array(8 * 12);
-    matmulBias(8, 4, 12, inputs.a, inputs.b, inputs.bias, ref);
-    expect(maxRelError(await w.read(), ref)).toBe(0);
+  it('our CPU product workload computes the product it times, in each form', async () => {
+    const [M, N, K] = [9, 13, 5];
+    for (const form of ['forward', 'dX', 'dW'] as const) {
+      const inputs = productInputs(form, M, N, K, 3);
+      const w = await oursCpuProduct(form, M, N, K, inputs);
+      try {
+        await w.run(2);
+        const ref = new Float32Array(M * N);
+        if (form === 'forward') matmulBias(M, K, N, inputs.a, inputs.b, inputs.bias, ref);
+        else if (form === 'dX') matmulTransB(M, N, K, inputs.a, inputs.b, ref);
+        else matmulTransA(K, M, N, inputs.a, inputs.b, ref, null);
+        expect(maxRelError(await w.read(), ref), form).toBeLessThan(1e-6);
+      } finally {
+        w.dispose();
+      }
+    }
+  });
+
+  it('the CPU ceiling is measured on every thread of the CPU engine and on one', async () => {
+    const c = await measureCpuCeiling(undefined, 2);
+    expect(c.gflops).toBeGreaterThan(0);
+    expect(c.oneThread).toBeGreaterThan(0);
+    expect(c.threads).toBeGreaterThanOrEqual(1);
   });
 });
 

@@ -10,6 +10,7 @@ import type { EngineOptions } from '../engines/create';
 import { PipelineCache } from '../gpu/kernel';
 import type { Engine } from '../train/engine';
 import { measureCeiling, recheckCeiling } from './ceiling';
+import { measureCpuCeiling, recheckCpuCeiling } from './cpu-ceiling';
 import { type Clock, checkAborted, type Entry, type MeasureOptions, measureInterleaved, type Outcome } from './measure';
 import {
   maxRelError,
@@ -34,6 +35,7 @@ import { countDispatchesPerStep, oursTrainWorkload, type TrainWorkload, tfTrainW
 import type {
   BenchResults,
   Ceiling,
+  CpuCeiling,
   EngineName,
   Environment,
   ProductEngine,
@@ -155,7 +157,7 @@ export async function runBench(env: BenchEnv, opts: BenchOptions, cb: BenchCallb
   const again =
     opts.parts.products && env.gpu && productEngines.includes('ours-gpu') && opts.sizes.includes(TARGET_SIZE);
   const total =
-    (opts.parts.ceiling ? 1 : 0) +
+    (opts.parts.ceiling ? 2 : 0) +
     (opts.parts.products ? opts.sizes.length * opts.forms.length : 0) +
     (opts.parts.training ? rungs.length : 0) +
     (again ? opts.forms.length : 0);
@@ -171,8 +173,15 @@ export async function runBench(env: BenchEnv, opts: BenchOptions, cb: BenchCallb
   if (opts.parts.ceiling && env.gpu) {
     await progress('ceiling', 'adapter ceiling (FMA kernel)');
     ceiling = await measureCeiling(env.gpu.device, clock, ceilingOpts, signal);
-    done++;
   }
+  if (opts.parts.ceiling) done++;
+  const onCpu = opts.engines.includes('ours-cpu');
+  let cpuCeiling: CpuCeiling | null = null;
+  if (opts.parts.ceiling && onCpu) {
+    await progress('ceiling', 'CPU ceiling (WebAssembly SIMD multiply-adds on every thread)');
+    cpuCeiling = await measureCpuCeiling(signal);
+  }
+  if (opts.parts.ceiling) done++;
 
   const products: ProductMeasurement[] = [];
   if (opts.parts.products) {
@@ -205,7 +214,7 @@ export async function runBench(env: BenchEnv, opts: BenchOptions, cb: BenchCallb
                 engine === 'ours-gpu'
                   ? await oursGpuProduct(env.gpu!.device, cache!, form, M, N, K, inputs)
                   : engine === 'ours-cpu'
-                    ? oursCpuProduct(form, M, N, K, inputs)
+                    ? await oursCpuProduct(form, M, N, K, inputs)
                     : await tfProduct(env.tf!.tf, tb!, form, M, N, K, inputs);
               workloads.set(engine, w);
               entries.push({
@@ -296,10 +305,10 @@ export async function runBench(env: BenchEnv, opts: BenchOptions, cb: BenchCallb
           }
           try {
             let w: TrainWorkload;
-            if (engine === 'ours-gpu' || engine === 'ours-gpu-stats' || engine === 'ours-cpu') {
+            if (engine.startsWith('ours-') || engine === 'ts-cpu') {
               const opts: EngineOptions =
-                engine === 'ours-cpu'
-                  ? { backend: 'cpu' }
+                engine === 'ours-cpu' || engine === 'ts-cpu'
+                  ? { backend: 'cpu', cpu: engine === 'ts-cpu' ? 'typescript' : 'wasm' }
                   : { backend: 'gpu', device: env.gpu!.device, adapter: env.gpu!.adapter };
               const o = await oursTrainWorkload(rung, data, opts, engine === 'ours-gpu-stats' ? 1 : NO_RECORDS);
               ours.set(engine, o.engine);
@@ -413,12 +422,20 @@ export async function runBench(env: BenchEnv, opts: BenchOptions, cb: BenchCallb
   }
   if (ceiling && env.gpu && opts.parts.training)
     await recheckCeiling(ceiling, 'at the end', env.gpu.device, clock, ceilingOpts, signal);
+  if (cpuCeiling && (opts.parts.products || opts.parts.training))
+    await recheckCpuCeiling(cpuCeiling, 'at the end', signal);
   // Fractions of the ceiling once it is final (the best seen over the run).
   if (ceiling && ceiling.gflops > 0) {
     for (const p of products)
       if (p.gflops !== undefined && onGpu(p.engine)) p.ceilingFraction = p.gflops / ceiling.gflops;
     for (const t of training)
       if (t.gflops !== undefined && onGpu(t.engine)) t.ceilingFraction = t.gflops / ceiling.gflops;
+  }
+  if (cpuCeiling && cpuCeiling.gflops > 0) {
+    for (const p of products)
+      if (p.gflops !== undefined && p.engine === 'ours-cpu') p.ceilingFraction = p.gflops / cpuCeiling.gflops;
+    for (const t of training)
+      if (t.gflops !== undefined && t.engine === 'ours-cpu') t.ceilingFraction = t.gflops / cpuCeiling.gflops;
   }
   if (env.tf) {
     for (const [b, why] of Object.entries(env.tf.missing)) notes.push(`TF.js ${b} backend unavailable: ${why}`);
@@ -439,6 +456,7 @@ export async function runBench(env: BenchEnv, opts: BenchOptions, cb: BenchCallb
     options: { ...opts },
     environment: env.environment,
     ceiling,
+    cpuCeiling,
     products,
     rungs: rungs.map(rungInfo),
     training,

@@ -4,6 +4,7 @@
  * section), so the page could render the same text.
  */
 
+import { cpuTargets } from './cpu-targets';
 import { ENGINE_COLORS, ENGINE_LABELS, FORMS, GPU_REWARM_MS, TARGET_SIZE, TINY_RUNGS } from './spec';
 import { pairedShare } from './stats';
 import { type ChartSeries, lineChartSvg } from './svg';
@@ -45,14 +46,23 @@ function productTable(r: BenchResults, form: string): Table {
   const es = engines(r.products, PRODUCT_ENGINES);
   const sizes = [...new Set(r.products.filter((p) => p.form === form).map((p) => p.size))];
   return {
-    head: ['n', ...es.map((e) => ENGINE_LABELS[e]), 'ours GPU % ceiling'],
+    head: [
+      'n',
+      ...es.map((e) => ENGINE_LABELS[e]),
+      'ours GPU % ceiling',
+      ...(r.cpuCeiling ? ['ours CPU % CPU ceiling'] : []),
+    ],
     rows: sizes.map((n) => {
       const get = (e: EngineName) => r.products.find((p) => p.form === form && p.size === n && p.engine === e);
-      const g = get('ours-gpu');
+      const frac = (e: EngineName) => {
+        const f = get(e)?.ceilingFraction;
+        return f !== undefined ? pct(f) : '';
+      };
       return [
         String(n),
         ...es.map((e) => cellProduct(get(e))),
-        g?.ceilingFraction !== undefined ? pct(g.ceilingFraction) : '',
+        frac('ours-gpu'),
+        ...(r.cpuCeiling ? [frac('ours-cpu')] : []),
       ];
     }),
   };
@@ -376,7 +386,7 @@ export function terminalReport(r: BenchResults): string {
   const fastest = fastestCheck(r);
   parts.push(`fastest in the table: [${fastest.status}]\n${fastest.details.map((d) => `  ${d}`).join('\n')}`);
   parts.push(
-    `targets:\n${evaluateTargets(r)
+    `targets:\n${[...evaluateTargets(r), ...cpuTargets(r)]
       .map(
         (t) =>
           `  ${t.id}. [${t.status}] ${t.title}\n${[...t.details, ...t.why.map((w) => `why: ${w}`)].map((d) => `       ${d}`).join('\n')}`,
@@ -393,6 +403,8 @@ export function keyFigures(r: BenchResults): string {
   const t = (e: string, id: string) => r.training.find((x) => x.engine === e && x.rung === id);
   const bits: string[] = [];
   if (r.ceiling) bits.push(`ceiling ${r.ceiling.gflops.toFixed(1)} GFLOP/s`);
+  if (r.cpuCeiling)
+    bits.push(`CPU ceiling ${r.cpuCeiling.gflops.toFixed(1)} GFLOP/s (${r.cpuCeiling.threads} threads)`);
   const f = p('ours-gpu', 'forward', 1024);
   if (f?.status === 'ok') {
     const all = FORMS.map((fm) => p('ours-gpu', fm, 1024))
@@ -514,8 +526,19 @@ export function markdownReport(r: BenchResults, history: string | null): string 
       '',
     );
   }
+  if (r.cpuCeiling) {
+    const c = r.cpuCeiling;
+    o.push("## The CPU's ceiling", '');
+    o.push(
+      `The same measure for the CPU: WebAssembly SIMD multiply-add chains in registers (12 chains of four lanes; WebAssembly SIMD has no fused multiply-add, so each step is a multiply and an add), run by every thread of our CPU engine at once, reach **${c.gflops.toFixed(1)} GFLOP/s** with ${c.threads} thread${c.threads > 1 ? 's' : ''} (one thread alone: ${c.oneThread.toFixed(1)}). Our CPU engine's figures are also shown as a fraction of it.` +
+        (c.checks && c.checks.length > 1
+          ? ` Measured again during the run (${c.checks.map((x) => `${x.when}: ${x.gflops.toFixed(1)}`).join(', ')} GFLOP/s); the best seen counts.`
+          : ''),
+      '',
+    );
+  }
   o.push('## Targets', '');
-  for (const t of evaluateTargets(r)) {
+  for (const t of [...evaluateTargets(r), ...cpuTargets(r)]) {
     o.push(`${t.id}. ${t.title}: ${STATUS_MARK[t.status]}`);
     for (const d of t.details) o.push(`   - ${d}`);
     for (const w of t.why) o.push(`   - why: ${w}`);

@@ -19,26 +19,26 @@ export interface TargetCheck {
   why: string[];
 }
 
-const x2 = (v: number) => `${v >= 10 ? v.toFixed(0) : v.toFixed(2)}×`;
-const pct = (v: number) => `${(v * 100).toFixed(v < 0.1 ? 1 : 0)}%`;
+export const x2 = (v: number) => `${v >= 10 ? v.toFixed(0) : v.toFixed(2)}×`;
+export const pct = (v: number) => `${(v * 100).toFixed(v < 0.1 ? 1 : 0)}%`;
 const fmtN = (v: number) => (Number.isInteger(v) ? String(v) : v < 1 ? v.toPrecision(2) : v.toFixed(1));
-const ms = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(2) : v.toPrecision(2));
+export const ms = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(2) : v.toPrecision(2));
 
-function product(r: BenchResults, engine: string, form: string, size: number): ProductMeasurement | undefined {
+export function product(r: BenchResults, engine: string, form: string, size: number): ProductMeasurement | undefined {
   return r.products.find((p) => p.engine === engine && p.form === form && p.size === size);
 }
 
-function train(r: BenchResults, engine: string, rung: string): TrainMeasurement | undefined {
+export function train(r: BenchResults, engine: string, rung: string): TrainMeasurement | undefined {
   return r.training.find((t) => t.engine === engine && t.rung === rung);
 }
 
-const okMs = (m: { status: string; timing?: { median: number } } | undefined) =>
+export const okMs = (m: { status: string; timing?: { median: number } } | undefined) =>
   m?.status === 'ok' ? m.timing!.median : undefined;
-const notOk = (m: { status: string; reason?: string } | undefined, name: string) =>
+export const notOk = (m: { status: string; reason?: string } | undefined, name: string) =>
   `${name} ${m ? `${m.status}: ${m.reason ?? ''}` : 'not run'}`;
 
 /** Folds per-item verdicts into one status. */
-function fold(verdicts: Array<boolean | null>): TargetStatus {
+export function fold(verdicts: Array<boolean | null>): TargetStatus {
   const measured = verdicts.filter((v): v is boolean => v !== null);
   if (measured.length === 0) return 'not measured';
   if (measured.some((v) => !v)) return 'missed';
@@ -307,7 +307,8 @@ export function fastestCheck(r: BenchResults): TargetCheck {
       );
     }
   for (const info of r.rungs) {
-    const cell = r.training.filter((t) => t.rung === info.id && t.engine !== 'ours-gpu-stats');
+    // Neither our GPU engine's recording twin nor our former (TypeScript) CPU engine is a peer.
+    const cell = r.training.filter((t) => t.rung === info.id && t.engine !== 'ours-gpu-stats' && t.engine !== 'ts-cpu');
     judge(
       info.id,
       cell.map((t) => ({ engine: t.engine, ms: okMs(t) })),

@@ -10,7 +10,10 @@ import type { MatmulForm } from '../gpu/products';
 export const PRODUCT_ENGINES = ['ours-gpu', 'tfjs-webgpu', 'tfjs-wasm', 'tfjs-cpu', 'ours-cpu'] as const;
 export type ProductEngine = (typeof PRODUCT_ENGINES)[number];
 
-/** Engines of the training ladder; `ours-gpu-stats` is the GPU engine recording statistics every step. */
+/**
+ * Engines of the training ladder; `ours-gpu-stats` is the GPU engine recording statistics every
+ * step; `ts-cpu` the TypeScript reference engine, our CPU engine before the WebAssembly one.
+ */
 export const TRAIN_ENGINES = [
   'ours-gpu',
   'ours-gpu-stats',
@@ -18,6 +21,7 @@ export const TRAIN_ENGINES = [
   'tfjs-wasm',
   'tfjs-cpu',
   'ours-cpu',
+  'ts-cpu',
 ] as const;
 export type TrainEngine = (typeof TRAIN_ENGINES)[number];
 
@@ -53,7 +57,7 @@ export interface ProductMeasurement {
   reason?: string;
   timing?: Timing;
   gflops?: number;
-  /** gflops / the measured adapter ceiling (GPU engines only). */
+  /** gflops / the measured ceiling: the adapter's for GPU engines, the CPU's for ours CPU. */
   ceilingFraction?: number;
   /** Which kernel or op did the work (e.g. matmul_nn_vec4, tf.fused.matMul). */
   method?: string;
@@ -104,6 +108,17 @@ export interface Ceiling {
   checks?: Array<{ when: string; gflops: number }>;
 }
 
+/** The CPU's multiply-add ceiling in WebAssembly SIMD (cpu-ceiling.ts). */
+export interface CpuCeiling {
+  /** Best GFLOP/s with every thread of our CPU engine at once. */
+  gflops: number;
+  threads: number;
+  /** Best GFLOP/s of one thread alone. */
+  oneThread: number;
+  /** The all-threads figure each time it was measured. */
+  checks?: Array<{ when: string; gflops: number }>;
+}
+
 export interface Machine {
   cpu: string;
   cores: number;
@@ -148,6 +163,8 @@ export interface BenchResults {
   options: Record<string, unknown>;
   environment: Environment;
   ceiling: Ceiling | null;
+  /** The CPU's ceiling, measured where our CPU engine runs. */
+  cpuCeiling?: CpuCeiling | null;
   products: ProductMeasurement[];
   rungs: RungInfo[];
   training: TrainMeasurement[];

@@ -4,6 +4,7 @@
  * another and the layers below never reach up for a backend.
  */
 import type { Dataset, RunConfig } from '../core/types';
+import { CpuEngine } from '../train/cpu-engine';
 import type { BackendName, BuildOptions, Engine } from '../train/engine';
 import { layerShapes } from '../train/model';
 import { WasmEngine } from '../wasm/engine';
@@ -15,23 +16,31 @@ export interface EngineOptions extends BuildOptions {
   device?: GPUDevice;
   /** Name of the adapter behind `device`, for reports. */
   adapter?: string;
+  /** Which CPU engine: the WebAssembly one (default) or the TypeScript reference (for comparisons). */
+  cpu?: 'wasm' | 'typescript';
 }
 
 export async function createEngine(cfg: RunConfig, data: Dataset, opts: EngineOptions): Promise<Engine> {
   const build = { signal: opts.signal, onProgress: opts.onProgress };
-  if (opts.backend === 'cpu') return cpuEngine(cfg, data, build);
+  if (opts.backend === 'cpu') return cpuEngine(cfg, data, opts.cpu ?? 'wasm', build);
   if (!opts.device) throw new Error('createEngine: the gpu backend needs a GPUDevice');
   const { GpuEngine } = await import('../gpu/engine');
   return GpuEngine.create(cfg, data, opts.device, opts.adapter ?? 'WebGPU', build);
 }
 
 /**
- * The CPU engine, with BuildOptions honoured around its one step of work (its memory and
- * threads): an aborted signal before or during it rejects, and its layers are reported made.
+ * A CPU engine, with BuildOptions honoured around its one step of work (its memory, and the
+ * WebAssembly engine's threads): an aborted signal before or during it rejects, and its layers
+ * are reported made.
  */
-async function cpuEngine(cfg: RunConfig, data: Dataset, { signal, onProgress }: BuildOptions): Promise<Engine> {
+async function cpuEngine(
+  cfg: RunConfig,
+  data: Dataset,
+  which: 'wasm' | 'typescript',
+  { signal, onProgress }: BuildOptions,
+): Promise<Engine> {
   signal?.throwIfAborted();
-  const engine = await WasmEngine.create(cfg, data);
+  const engine = which === 'typescript' ? new CpuEngine(cfg, data) : await WasmEngine.create(cfg, data);
   if (signal?.aborted) {
     engine.dispose();
     signal.throwIfAborted();
