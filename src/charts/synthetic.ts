@@ -89,6 +89,7 @@ export function syntheticRecord(regime: Regime, layers: number, step: number, ac
       update_ratio: 1e-3 * (1 - 0.8 * t) * (1 + 0.1 * w),
       kernel_hist: normalHist(0, kstd, 256),
       grad_hist: normalHist(0, gradStd, 512),
+      max_unit_diff: kstd * 4,
     });
   }
   const loss = 0.69 * Math.exp(-step / (regime === 'healthy' ? 600 : 3000)) + 0.04 + 0.01 * wiggle(step, 1);

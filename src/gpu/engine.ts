@@ -116,6 +116,8 @@ export class GpuEngine implements Engine {
   private totals!: GPUBuffer;
   private stats!: GPUBuffer;
   private readonly statsBytes: number;
+  /** Each layer's maxUnitDiff as float bits (atomicMax), read back after the slots and the loss totals. */
+  private unitDiff!: GPUBuffer;
   private readonly readback: ReadbackPool;
   /** A lost device, an uncaptured error or a failed read-back: the first ends every call after it. */
   private readonly watch: DeviceWatch;
@@ -188,7 +190,7 @@ export class GpuEngine implements Engine {
     this.statsBytes = this.shapes.length * SLOTS_PER_LAYER * SLOT_SIZE * 4;
     this.readback = new ReadbackPool(
       (bytes) => this.buffer('readback', bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST),
-      this.statsBytes + 16,
+      this.statsBytes + 16 + this.shapes.length * 4,
       READBACK_POOL,
       (e) => this.watch.fail(e),
     );
@@ -240,6 +242,7 @@ export class GpuEngine implements Engine {
     this.perm = this.buffer('perm', this.stepCap * B * 4);
     this.totals = this.buffer('totals', 16);
     this.stats = this.buffer('stats', this.statsBytes);
+    this.unitDiff = this.buffer('stats.unitDiff', this.shapes.length * 4);
     this.layers = this.shapes.map((shape, l) => {
       const k = shape.fanIn * shape.units * f,
         u = shape.units * f,
@@ -403,6 +406,11 @@ export class GpuEngine implements Engine {
         ...(await this.statsAfterPass1(L.W, k, 0, base + 3 * SLOT_SIZE, part, groups)),
         ...(await this.statsAfterPass1(null, k, 0, base + 4 * SLOT_SIZE, part + groups, groups)),
         ...(await this.statsAfterPass1(null, k, 0, base + 5 * SLOT_SIZE, part + 2 * groups, groups)),
+        this.bind(await get(K.unitDiffKernel()), [L.W, this.unitDiff], [...groups1d(fanIn), 1], {
+          rows: fanIn,
+          cols: units,
+          index: l,
+        }),
       ];
       this.kernels.push({
         forward,
@@ -670,6 +678,7 @@ export class GpuEngine implements Engine {
   /** One training step into `enc`: forward, loss, backward, and (unless `update` is false) the optimizer; statistics when `rb` is given. */
   private encodeStep(enc: GPUCommandEncoder, local: number, update: boolean, rb: GPUBuffer | null): void {
     enc.copyBufferToBuffer(this.table, local * STEP_INFO_BYTES, this.cur, 0, STEP_INFO_BYTES);
+    if (rb) enc.clearBuffer(this.unitDiff);
     const pass = enc.beginComputePass();
     for (const k of this.head) dispatch(pass, k);
     for (const L of this.kernels) for (const k of rb ? L.recordForward : L.forward) dispatch(pass, k);
@@ -688,19 +697,21 @@ export class GpuEngine implements Engine {
     if (rb) {
       enc.copyBufferToBuffer(this.stats, 0, rb, 0, this.statsBytes);
       enc.copyBufferToBuffer(this.totals, 0, rb, this.statsBytes, 16);
+      enc.copyBufferToBuffer(this.unitDiff, 0, rb, this.statsBytes + 16, this.shapes.length * 4);
       enc.clearBuffer(this.totals);
     }
   }
 
-  /** Parses one record's read-back: the layers' slots, then the loss totals. */
+  /** Parses one record's read-back: the layers' slots, the loss totals, then the layers' maxUnitDiff. */
   private parseRecord(s: number, raw: Float32Array): StepRecord {
     const t = raw.subarray(this.statsBytes / 4);
+    const unitDiff = t.subarray(4);
     return {
       step: s,
       epoch: this.sched.epochAfter(s),
       loss: t[2] > 0 ? t[0] / t[2] : NaN,
       accuracy: t[2] > 0 ? t[1] / t[2] : NaN,
-      layers: this.layers.map((_, l) => layerStats(raw, l * SLOTS_PER_LAYER * SLOT_SIZE)),
+      layers: this.layers.map((_, l) => layerStats(raw, l * SLOTS_PER_LAYER * SLOT_SIZE, unitDiff[l])),
     };
   }
 
