@@ -50,8 +50,8 @@ describe.skipIf(!dev)('product tuner', () => {
       expect(chosen[0].ms).toBeGreaterThan(0);
       expect(choices.variantFor(s.form, s.m, s.n, s.k)).toBe(chosen[0].variant);
     }
-    // One report per trial (and per statistics chunk), counting up to the total.
-    const total = trials.length + STATS_CHUNKS.length;
+    // Two reports per candidate of each shape (compiled, timed) and one per statistics chunk, counting up to the total.
+    const total = 2 * trials.length + STATS_CHUNKS.length;
     expect(progress.map(([d]) => d)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
     expect(new Set(progress.map(([, t]) => t))).toEqual(new Set([total]));
     expect(STATS_CHUNKS).toContain(choices.statsChunk);

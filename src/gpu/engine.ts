@@ -54,6 +54,14 @@ const STEP_INFO_BYTES = 16;
 /** Which variant each product runs and the statistics passes' chunk (kernels.ts, statsGroups). */
 export type EngineChoices = P.ProductChoices & { statsChunk: number };
 
+/**
+ * The choices of a network the fused kernel steps (fusedEligible): its per-layer products run
+ * only on recorded steps and are a few workgroups each, their time the dispatch's on any adapter,
+ * so they are not tuned; the general kernel takes every shape, and every tensor's statistics fit
+ * one workgroup.
+ */
+const SMALL_NETWORK: EngineChoices = { variantFor: () => 'general', statsChunk: K.STATS_CHUNKS[0] };
+
 export interface GpuEngineOptions {
   signal?: AbortSignal;
   /** Trials of the product tuner done, of trials to do, while the engine is built. */
@@ -142,7 +150,8 @@ export class GpuEngine implements Engine {
   /**
    * An engine for `cfg` on `device`. First the product tuner times the variants of the network's
    * products that this device has no measurement for (reporting its trials through
-   * `opts.onProgress`, cancelled by `opts.signal`); `opts.products` skips it with a fixed choice.
+   * `opts.onProgress`, cancelled by `opts.signal`), unless the network is small enough for the
+   * fused kernel (SMALL_NETWORK) or `opts.products` fixes the choice.
    */
   static async create(
     cfg: RunConfig,
@@ -153,12 +162,15 @@ export class GpuEngine implements Engine {
   ): Promise<GpuEngine> {
     const e = new GpuEngine(cfg, data, device, adapter);
     try {
+      const small = fusedEligible(e.shapes, e.sched.batch, data.inputDim);
       e.choices =
         opts.products ??
-        (await ProductTuner.for(device).choices(networkShapes(e.shapes, e.sched.batch), {
-          signal: opts.signal,
-          onProgress: opts.onProgress,
-        }));
+        (small
+          ? SMALL_NETWORK
+          : await ProductTuner.for(device).choices(networkShapes(e.shapes, e.sched.batch), {
+              signal: opts.signal,
+              onProgress: opts.onProgress,
+            }));
       await e.build();
     } catch (err) {
       e.dispose();
