@@ -9,9 +9,8 @@ import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-si
 import wasmThreadsUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { AcquiredDevice } from '../gpu/adapter';
 import { acquireBrowserDevice } from '../gpu/browser-device';
-import type { BenchEnv } from './ladder';
 import { initBackends, type TfBackend, type TfHandle, type TfModule, tfAdapterInfo } from './tf';
-import type { Environment } from './types';
+import type { BenchEnv, Environment } from './types';
 
 /** A device on the high-performance adapter, as the page asks for it, or null. */
 async function requestDevice(): Promise<AcquiredDevice | null> {

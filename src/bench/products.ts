@@ -8,10 +8,10 @@
  * TF.js gets the same shapes through `tf.matMul`'s transpose flags (and `tf.fused.matMul` with
  * the bias for the forward form, the op its Dense layer uses).
  */
-import { matmulBias, matmulTransA, matmulTransB } from '../core/cpu/ops';
 import { bind, type PipelineCache, writeArray } from '../gpu/kernel';
 import { chosenPlan, type MatmulForm, matmulCalls, planName } from '../gpu/products';
 import { ProductTuner } from '../gpu/tuner';
+import { Arena, type GemmArgs, WasmKernels } from '../wasm/kernels';
 import { dispatchWorkload } from './ceiling';
 import type { Workload } from './measure';
 import { type TfBackend, type TfModule, useBackend } from './tf';
@@ -133,31 +133,43 @@ export async function oursGpuProduct(
   }
 }
 
-/** Our CPU reference ops (src/core/cpu/ops.ts), called exactly as the CPU engine calls them. */
-export function oursCpuProduct(
+/**
+ * Our CPU engine's product (src/wasm/): the WebAssembly kernel on every thread, operands in the
+ * engine's memory, called as the engine calls it (the forward product with its bias and a linear
+ * activation's epilogue, which also stores A, as a dense layer does).
+ */
+export async function oursCpuProduct(
   form: MatmulForm,
   M: number,
   N: number,
   K: number,
   inputs: ProductInputs,
-): ProductWorkload {
-  const out = new Float32Array(M * N);
-  const { a, b, bias } = inputs;
-  const once =
+): Promise<ProductWorkload> {
+  const arena = new Arena();
+  const [a, b, bias, out, act] = [inputs.a.length, inputs.b.length, N, M * N, M * N].map((n) => arena.floats(n));
+  const k = await WasmKernels.create(arena);
+  k.f32(a, inputs.a.length).set(inputs.a);
+  k.f32(b, inputs.b.length).set(inputs.b);
+  k.f32(bias, N).set(inputs.bias);
+  const shape = { rows: M, cols: N, inner: K, c: out, cRow: N };
+  // Operands as operandShapes lays them out: forward a M×K, b K×N; dX a M×K, b N×K; dW a K×M, b K×N.
+  const args: GemmArgs =
     form === 'forward'
-      ? () => matmulBias(M, K, N, a, b, bias, out)
+      ? { ...shape, a, aRow: K, aStep: 1, b, bStep: N, bCol: 1, bias, epilogue: 'forward', act: 0, out2: act }
       : form === 'dX'
-        ? () => matmulTransB(M, N, K, a, b, out)
-        : () => matmulTransA(K, M, N, a, b, out, null);
+        ? { ...shape, a, aRow: K, aStep: 1, b, bStep: 1, bCol: K }
+        : { ...shape, a, aRow: 1, aStep: M, b, bStep: N, bCol: 1 };
   return {
-    method: form === 'forward' ? 'matmulBias' : form === 'dX' ? 'matmulTransB' : 'matmulTransA',
+    method: `WebAssembly SIMD gemm, ${k.threads} thread${k.threads > 1 ? 's' : ''}`,
     async run(iters) {
-      for (let i = 0; i < iters; i++) once();
+      for (let i = 0; i < iters; i++) k.gemm(args);
     },
     async read() {
-      return out.slice();
+      return k.f32(out, M * N).slice();
     },
-    dispose() {},
+    dispose() {
+      k.dispose();
+    },
   };
 }
 

@@ -101,7 +101,7 @@ describe.skipIf(!existsSync(CHROMIUM))('benchmark view (SwiftShader)', () => {
       expect(p.gflops, cell).toBeCloseTo(p.flops / p.timing!.median / 1e6, 6);
       if (p.engine !== 'ours-cpu') expect(p.maxRelErrorVsCpu, cell).toBeLessThan(1e-4);
     }
-    const trainEngines = [...productEngines, 'ours-gpu-stats'];
+    const trainEngines = [...productEngines, 'ours-gpu-stats', 'ts-cpu'];
     expect(results.training).toHaveLength(2 * trainEngines.length);
     for (const t of results.training) {
       expect(t.status, `${t.rung} ${t.engine}: ${t.reason}`).toBe('ok');

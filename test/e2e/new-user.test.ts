@@ -219,3 +219,80 @@ describe.skipIf(!HAVE_CHROMIUM)('small things', SLOW, () => {
     await page.context().close();
   });
 });
+
+/** The training-set accuracy the status line, the boundary's caption and (in compare mode) the table's shown run report, in %. */
+async function reportedTrainAccuracies(
+  page: Page,
+): Promise<{ status: string; boundary: string; table: string | null }> {
+  const status = await page.getByRole('status').innerText();
+  const caption = await page.locator('decision-boundary .subtitle').innerText();
+  const table = page.getByRole('table', { name: 'Comparison results' });
+  let tableText: string | null = null;
+  if (await table.count()) {
+    const shown = await page.evaluate(
+      () => (globalThis as unknown as { playground: { lead: { label: string } } }).playground.lead.label,
+    );
+    const row = table.locator('tbody tr').filter({ hasText: shown }).first();
+    tableText = (await row.locator('td').nth(4).innerText()).trim();
+  }
+  return {
+    status: /training set(?: \([^)]*\))?: loss [\d.e+-]+, accuracy ([\d.]+%)/.exec(status)?.[1] ?? 'missing',
+    boundary: /training set accuracy ([\d.]+%)/.exec(caption)?.[1] ?? 'missing',
+    table: tableText,
+  };
+}
+
+describe.skipIf(!HAVE_CHROMIUM)('numbers that agree, and the boundary of three classes', SLOW, () => {
+  it('reports the training set accuracy once, the same in the status line, the boundary and the table', async () => {
+    const w = await openPage(1280, 800);
+    const page = w.page;
+    const first = await reportedTrainAccuracies(page);
+    expect(first.boundary).toBe(first.status);
+    expect(await page.getByRole('status').innerText()).toMatch(/recent batches: loss [\d.]+, accuracy [\d.]+%/);
+
+    await page.getByRole('combobox', { name: 'Load a lesson' }).selectOption('relu30');
+    await waitPhase(page, ['ready']);
+    await page.getByRole('button', { name: 'Play' }).click();
+    await page.waitForFunction(
+      () =>
+        (globalThis as unknown as { playground: { runs: { engine: { step: number } }[] } }).playground.runs[0].engine
+          .step > 60,
+      null,
+      { timeout: 60_000 },
+    );
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await waitPhase(page, ['paused']);
+    const trained = await reportedTrainAccuracies(page);
+    expect(trained.boundary).toBe(trained.status);
+    expect(trained.table).toBe(trained.status);
+    expect(w.errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('colours three classes each in its own colour, with a legend', async () => {
+    const cfg = {
+      dataset: { name: 'random', samples: 300, dim: 2, classes: 3 },
+      layers: [
+        { units: 16, activation: 'relu' },
+        { units: 3, activation: 'softmax' },
+      ],
+      loss: 'categorical_crossentropy',
+    };
+    const w = await openPage(1280, 800, `?config=${encodeURIComponent(JSON.stringify(cfg))}`);
+    const page = w.page;
+    await page.locator('decision-boundary canvas').waitFor();
+    const legend = await page.locator('decision-boundary .legend').innerText();
+    expect(legend).toMatch(/class 0[\s\S]*class 1[\s\S]*class 2/);
+    // Class 2 is green (CLASS_COLORS[2]): its points and region, nowhere if classes merge into two.
+    const green = await page.locator('decision-boundary canvas').evaluate((c: HTMLCanvasElement) => {
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let p = 0; p < d.length; p += 4) if (d[p + 1] > d[p] + 30 && d[p + 1] > d[p + 2] + 10) n++;
+      return n;
+    });
+    expect(green).toBeGreaterThan(200);
+    await page.locator('decision-boundary').screenshot({ path: screenshotPath('boundary-three-classes') });
+    expect(w.errors).toEqual([]);
+    await page.context().close();
+  });
+});

@@ -57,7 +57,7 @@ describe.skipIf(!HAVE_CHROMIUM)('playground with WebGPU (SwiftShader)', SLOW, ()
     const s = await status(w.page);
     expect(s.backend).toBe('gpu');
     expect(s.phase).toBe('ready');
-    expect(s.text).toMatch(/step 0 · epoch 0 of 200 · loss [\d.]+ · accuracy [\d.]+/);
+    expect(s.text).toMatch(/step 0 · epoch 0 of 200 · recent batches: loss [\d.]+, accuracy [\d.]+%/);
     await expect(w.page.getByRole('heading', { name: 'Model: "sequential"' }).isVisible()).resolves.toBe(true);
     await w.page.screenshot({ path: screenshotPath('1-default-1280x800') });
     expect(w.errors).toEqual([]);
@@ -100,7 +100,7 @@ describe.skipIf(!HAVE_CHROMIUM)('playground with WebGPU (SwiftShader)', SLOW, ()
     );
     const s = await status(w.page);
     expect(s.backend).toBe('gpu');
-    expect(s.text).toContain('accuracy 1.000');
+    expect(s.text).toContain('accuracy 100%');
     expect(s.text).toMatch(/^GPU/);
     // One more step while paused also redraws the decision boundary for the trained weights.
     await w.page.getByRole('button', { name: 'Pause' }).click();
@@ -338,7 +338,7 @@ describe.skipIf(!HAVE_CHROMIUM)('playground without WebGPU', SLOW, () => {
     await waitPhase(w.page, ['done'], 120_000);
     const s = await status(w.page);
     expect(s.text).toMatch(/^CPU/);
-    expect(s.text).toContain('accuracy 1.000');
+    expect(s.text).toContain('training set: loss 0.0');
     // The page is cross-origin isolated, so the WebAssembly engine runs on every hardware thread.
     const threads = await w.page.evaluate(() => (crossOriginIsolated ? navigator.hardwareConcurrency : 0));
     expect(threads).toBeGreaterThan(0);
@@ -362,7 +362,7 @@ describe.skipIf(!HAVE_CHROMIUM)('playground without WebGPU', SLOW, () => {
       expect(await w.page.evaluate(() => crossOriginIsolated)).toBe(false);
       await w.page.getByRole('button', { name: 'Play' }).click();
       await waitPhase(w.page, ['done'], 120_000);
-      expect((await status(w.page)).text).toContain('accuracy 1.000');
+      expect((await status(w.page)).text).toContain('training set: loss 0.0');
       await expect(w.page.locator('[role=status] .backend').getAttribute('title')).resolves.toBe(
         'CPU (WebAssembly SIMD, one thread: the page is not cross-origin isolated)',
       );
@@ -413,8 +413,8 @@ describe.skipIf(!HAVE_CHROMIUM)('playground without WebGPU', SLOW, () => {
     await expect(rows.first().innerText()).resolves.toContain('zeros');
     await w.page.getByRole('button', { name: 'Play' }).click();
     await waitPhase(w.page, ['done']);
-    await expect(rows.nth(3).innerText()).resolves.toMatch(/glorot_uniform\s+[\d.]+\s+1\.000\s+[\d,]+/);
-    await expect(rows.first().innerText()).resolves.toMatch(/zeros\s+0\.2500\s+0\.500\s+not yet/);
+    await expect(rows.nth(3).innerText()).resolves.toMatch(/glorot_uniform\s+[\d.]+\s+100%\s+[\d.]+\s+100%\s+[\d,]+/);
+    await expect(rows.first().innerText()).resolves.toMatch(/zeros\s+0\.2500\s+50%\s+0\.2500\s+50%\s+not yet/);
     expect(await colouredPixels(w.page, 'loss-chart canvas')).toBeGreaterThan(50);
     await w.page.screenshot({ path: screenshotPath('3-compare-mode') });
     await w.page.locator('depth-profile-chart').scrollIntoViewIfNeeded();
