@@ -113,8 +113,8 @@ describe.skipIf(!dev)('GPU engine edges', () => {
     const data = await loadDataset(cfg.dataset, cfg.seed);
     let reports = 0;
     const gpu = await GpuEngine.create(cfg, data.train, dev!.device, dev!.adapter, {
-      onProgress: () => {
-        reports++;
+      onProgress: (p) => {
+        if (p.phase === 'trials') reports++;
       },
     });
     const products = gpu.stepKernels().filter((k) => k.startsWith('matmul'));

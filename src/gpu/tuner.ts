@@ -58,6 +58,8 @@ export interface TuneOptions {
   retime?: boolean;
   /** Each shape's trials once it is chosen. */
   onTrials?(trials: Trial[]): void;
+  /** How long to compile candidates before timing only those compiled (default COMPILE_BUDGET_MS). */
+  compileBudgetMs?: number;
 }
 
 /**
@@ -148,7 +150,7 @@ export class ProductTuner {
     const tick = () => opts.onProgress?.(++done, total);
     const timer = trialTimer(this.device, Math.max(STATS_CHUNKS.length, ...sizes));
     try {
-      const compiled = await this.compile(todo, opts.signal, tick);
+      const compiled = await this.compile(todo, opts.compileBudgetMs ?? COMPILE_BUDGET_MS, opts.signal, tick);
       for (const s of todo) {
         opts.signal?.throwIfAborted();
         const trials = await this.trial(s, compiled, timer, opts.signal, tick);
@@ -171,15 +173,20 @@ export class ProductTuner {
 
   /**
    * Compiles the candidates of `shapes`, one variant at a time (every shape's plan of it at
-   * once), until COMPILE_BUDGET_MS has passed: the `shapeKey variant` pairs compiled. The
-   * general kernel, first, is always compiled.
+   * once), until `budgetMs` has passed: the `shapeKey variant` pairs compiled. The general
+   * kernel, first, is always compiled.
    */
-  private async compile(shapes: readonly ProductShape[], signal: AbortSignal | undefined, tick: () => void) {
+  private async compile(
+    shapes: readonly ProductShape[],
+    budgetMs: number,
+    signal: AbortSignal | undefined,
+    tick: () => void,
+  ): Promise<Set<string>> {
     const compiled = new Set<string>();
     const t0 = performance.now();
     for (const variant of PRODUCT_VARIANTS) {
       const takers = shapes.filter((s) => this.candidates(s).includes(variant));
-      if (compiled.size && performance.now() - t0 > COMPILE_BUDGET_MS) {
+      if (compiled.size && performance.now() - t0 > budgetMs) {
         for (const _ of takers) tick();
         continue;
       }
