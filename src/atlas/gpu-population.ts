@@ -31,7 +31,7 @@ const EPOCHS_PER_SUBMIT = 400;
 const NEVER_U32 = 0xffffffff;
 
 /** How many epochs one dispatch runs for a network of `params` on `samples` rows. */
-export function epochsPerDispatch(params: number, samples: number): number {
+function epochsPerDispatch(params: number, samples: number): number {
   return Math.max(1, Math.min(MAX_EPOCHS_PER_DISPATCH, Math.floor(DISPATCH_BUDGET / (params * samples))));
 }
 

@@ -19,7 +19,7 @@ async function requestDevice(): Promise<AcquiredDevice | null> {
 }
 
 /** TF.js and the backends in `wanted` (dynamic imports), or null when it cannot be loaded. */
-export async function loadTfBrowser(wanted: readonly TfBackend[]): Promise<TfHandle | null> {
+async function loadTfBrowser(wanted: readonly TfBackend[]): Promise<TfHandle | null> {
   let tf: TfModule;
   try {
     tf = (await import('@tensorflow/tfjs')) as unknown as TfModule;

@@ -86,13 +86,13 @@ export function dispatchWorkload(
   };
 }
 
-export interface CeilingShape {
+interface CeilingShape {
   chains: number;
   width: 1 | 4;
 }
 
 /** Variants tried: scalar and vec4 accumulators, from few to many independent chains. */
-export const CEILING_VARIANTS: CeilingShape[] = [
+const CEILING_VARIANTS: CeilingShape[] = [
   { width: 1, chains: 8 },
   { width: 1, chains: 16 },
   { width: 1, chains: 32 },

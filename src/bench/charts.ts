@@ -142,7 +142,7 @@ export function charts(r: BenchResults): Chart[] {
 }
 
 /** Column-wise chart data (uPlot's layout): x values and one y column per engine, null where missing. */
-export interface ChartColumns {
+interface ChartColumns {
   x: number[];
   xLabel: string;
   series: Array<{ engine: EngineName; label: string; color: string; y: Array<number | null> }>;

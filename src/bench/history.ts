@@ -6,7 +6,7 @@ import { keyFigures } from './terminal';
 import type { BenchResults } from './types';
 import { REPORT_WORDS } from './words';
 
-export const HISTORY_HEADING = '## History';
+const HISTORY_HEADING = '## History';
 
 /** The History section of an existing report (kept verbatim), or null. */
 export function extractHistory(md: string | null): string | null {

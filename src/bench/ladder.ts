@@ -27,7 +27,7 @@ export interface BenchProgress {
   label: string;
 }
 
-export interface BenchCallbacks {
+interface BenchCallbacks {
   onProgress?: (p: BenchProgress) => void;
   /** Every measurement as soon as it is known (the view's table and chart grow with them). */
   onProduct?: (m: ProductMeasurement) => void;

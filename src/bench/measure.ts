@@ -70,7 +70,7 @@ export interface Entry {
 }
 
 /** A repeat this long or longer gets only the minimum number of repeats. */
-export const SLOW_REPEAT_MS = 1000;
+const SLOW_REPEAT_MS = 1000;
 
 const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toPrecision(3)} ms`);
 

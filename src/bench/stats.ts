@@ -49,7 +49,7 @@ export function summarize(samples: readonly number[], warmup = 0): Summary {
 }
 
 /** Geometric mean of positive values (for averaging speed ratios); NaN when empty. */
-export function geomean(xs: readonly number[]): number {
+function _geomean(xs: readonly number[]): number {
   if (xs.length === 0) return NaN;
   return Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
 }

@@ -48,7 +48,7 @@ export function scaleValue(v: number, d0: number, d1: number, r0: number, r1: nu
 }
 
 /** Domain covering [min, max]: whole decades on a log axis, 5% padding on a linear one. */
-export function niceDomain(min: number, max: number, log: boolean): [number, number] {
+function niceDomain(min: number, max: number, log: boolean): [number, number] {
   if (!(min <= max)) return log ? [1, 10] : [0, 1];
   if (log) {
     const lo = 10 ** Math.floor(Math.log10(min)),
@@ -73,7 +73,7 @@ export function logTicks(d0: number, d1: number): number[] {
   return out;
 }
 
-export function linearTicks(d0: number, d1: number, count = 5): number[] {
+function linearTicks(d0: number, d1: number, count = 5): number[] {
   const raw = (d1 - d0) / count;
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? raw;

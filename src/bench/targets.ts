@@ -9,7 +9,7 @@ import { pairedShare } from './stats';
 import type { BenchResults, EngineName, ProductMeasurement, TrainMeasurement } from './types';
 import { TARGET_WORDS as words } from './words';
 
-export type TargetStatus = 'met' | 'missed' | 'not measured' | 'met where measured';
+type TargetStatus = 'met' | 'missed' | 'not measured' | 'met where measured';
 
 export interface TargetCheck {
   id: number;

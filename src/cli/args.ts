@@ -6,7 +6,7 @@ import { ConfigError, show } from '../core/errors';
 import { flagInt, flagOneOf, parseFlags } from '../core/flags';
 import type { BackendName } from '../train/engine';
 
-export const COMMANDS = ['train'] as const;
+const COMMANDS = ['train'] as const;
 
 export const USAGE = `Usage: mlp-playground train --config FILE [options]
        mlp-playground bench [--quick] [--max-size N] [...]   (bench --help for its options)
@@ -44,30 +44,30 @@ export interface TrainArgs {
 }
 
 /** The bench command parses its own flags (src/bench/args.ts), so it is dispatched before COMMANDS. */
-export interface BenchCommand {
+interface BenchCommand {
   command: 'bench';
   argv: string[];
 }
 
 /** The atlas command parses its own flags (src/cli/atlas.ts), dispatched like bench. */
-export interface AtlasCommand {
+interface AtlasCommand {
   command: 'atlas';
   argv: string[];
 }
 
 /** The theory command parses its own flags (src/cli/theory.ts), dispatched like bench. */
-export interface TheoryCommand {
+interface TheoryCommand {
   command: 'theory';
   argv: string[];
 }
 
 /** The tune command parses its own flags (src/cli/tune.ts), dispatched like bench. */
-export interface TuneCommand {
+interface TuneCommand {
   command: 'tune';
   argv: string[];
 }
 
-export type Args = { command: 'help' } | TrainArgs | BenchCommand | AtlasCommand | TheoryCommand | TuneCommand;
+type Args = { command: 'help' } | TrainArgs | BenchCommand | AtlasCommand | TheoryCommand | TuneCommand;
 
 const TRAIN_FLAGS = {
   values: ['--config', '--backend', '--seed', '--epochs', '--log-every', '--save', '--load'],

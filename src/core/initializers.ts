@@ -238,7 +238,7 @@ export function initializerToKeras(init: Initializer): { class_name: string; con
 }
 
 /** Keras' `compute_fans` for the shapes a Dense layer has: kernel [fan_in, units], bias [units]. */
-export function computeFans(shape: readonly number[]): { fanIn: number; fanOut: number } {
+function computeFans(shape: readonly number[]): { fanIn: number; fanOut: number } {
   return shape.length === 1 ? { fanIn: shape[0], fanOut: shape[0] } : { fanIn: shape[0], fanOut: shape[1] };
 }
 
@@ -293,7 +293,7 @@ export function resolveSampler(init: Initializer, shape: [number] | [number, num
 }
 
 /** Redraws before a truncated normal gives up and clamps (the chance of reaching it is 0.0455^16). */
-export const TRUNCATED_ATTEMPTS = 16;
+const TRUNCATED_ATTEMPTS = 16;
 
 /**
  * Draws a tensor on the CPU: row-major, element e = row * cols + col. This is the reference the
@@ -410,7 +410,7 @@ function orthogonal(
  * Reduced QR of a column-major (m, k) matrix, m >= k, by Householder reflections in float64.
  * Overwrites `a`. Returns thin Q (column-major, m x k) and R's diagonal.
  */
-export function householderQr(a: Float64Array, m: number, k: number): { q: Float64Array; rDiag: Float64Array } {
+function householderQr(a: Float64Array, m: number, k: number): { q: Float64Array; rDiag: Float64Array } {
   const vs = new Float64Array(m * k); // reflector j lives in vs[j*m + j .. j*m + m), unit length
   const rDiag = new Float64Array(k);
   for (let j = 0; j < k; j++) {
