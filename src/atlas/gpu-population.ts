@@ -10,8 +10,8 @@
  */
 
 import { ConfigError } from '../core/errors';
-import { drawKindId, drawParams } from '../core/initializers';
 import { seedKey } from '../core/rng';
+import { drawKindId, drawParams } from '../core/sampling';
 import { checked } from '../gpu/device-health';
 import { dispatch, groups1d, type Kernel, PipelineCache, writeArray } from '../gpu/kernel';
 import { GpuScope, readBuffer } from '../gpu/scope';

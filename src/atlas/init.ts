@@ -13,8 +13,9 @@
  * A basin map draws the non-axis weights once, with the config's seed (network 0's draw), and
  * sets its two axes on a grid of cell centres.
  */
-import { resolveSampler, sampleCpu } from '../core/initializers';
+import { resolveSampler } from '../core/initializers';
 import { Stream } from '../core/rng';
+import { sampleCpu } from '../core/sampling';
 import type { Initializer, Sampler } from '../core/types';
 import { networkCount } from './config';
 import { paramIndex } from './network';

@@ -5,8 +5,9 @@
  */
 import { datasetInputDim } from '../core/config';
 import { ConfigError } from '../core/errors';
-import { resolveSampler, sampleCpu } from '../core/initializers';
+import { resolveSampler } from '../core/initializers';
 import { Stream } from '../core/rng';
+import { sampleCpu } from '../core/sampling';
 import type { RunConfig } from '../core/types';
 import type { LayerWeights } from './engine';
 
