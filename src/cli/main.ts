@@ -32,6 +32,8 @@ export async function main(argv: string[]): Promise<number> {
       code = await (await import('./atlas')).atlasMain(args.argv);
     } else if (args.command === 'theory') {
       code = await (await import('./theory')).theoryMain(args.argv);
+    } else if (args.command === 'tune') {
+      code = await (await import('./tune')).tuneMain(args.argv);
     } else {
       code = await train(args);
     }
