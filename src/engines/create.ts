@@ -6,7 +6,7 @@
 import type { Dataset, RunConfig } from '../core/types';
 import { CpuEngine } from '../train/cpu-engine';
 import type { BackendName, Engine } from '../train/engine';
-import { WasmEngine } from '../wasm/engine';
+import { createCpuEngine } from '../wasm/create';
 
 export interface EngineOptions {
   backend: BackendName;
@@ -14,13 +14,15 @@ export interface EngineOptions {
   device?: GPUDevice;
   /** Name of the adapter behind `device`, for reports. */
   adapter?: string;
-  /** Which CPU engine: the WebAssembly one (default) or the TypeScript reference (for comparisons). */
+  /**
+   * Which CPU engine: the WebAssembly one (default; the TypeScript one for tiny networks, see
+   * wasm/create.ts) or the TypeScript reference always (for comparisons).
+   */
   cpu?: 'wasm' | 'typescript';
 }
 
 export async function createEngine(cfg: RunConfig, data: Dataset, opts: EngineOptions): Promise<Engine> {
-  if (opts.backend === 'cpu')
-    return opts.cpu === 'typescript' ? new CpuEngine(cfg, data) : WasmEngine.create(cfg, data);
+  if (opts.backend === 'cpu') return opts.cpu === 'typescript' ? new CpuEngine(cfg, data) : createCpuEngine(cfg, data);
   if (!opts.device) throw new Error('createEngine: the gpu backend needs a GPUDevice');
   const { GpuEngine } = await import('../gpu/engine');
   return GpuEngine.create(cfg, data, opts.device, opts.adapter ?? 'WebGPU');
