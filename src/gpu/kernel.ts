@@ -120,7 +120,8 @@ export function wantedFeatures(adapter: GPUAdapter): GPUFeatureName[] {
   return (['subgroups', 'timestamp-query'] as GPUFeatureName[]).filter((f) => adapter.features.has(f));
 }
 
-function cacheKey(desc: KernelDesc): string {
+/** What the pipeline cache knows a kernel by: its name and constants. */
+export function cacheKey(desc: KernelDesc): string {
   return `${desc.name}|${JSON.stringify(desc.constants ?? {})}`;
 }
 

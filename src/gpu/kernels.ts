@@ -160,8 +160,8 @@ export function optimizerKernel(opt: number): KernelDesc {
 /**
  * Workgroup size of the statistics kernels (at least HIST_BINS). A software adapter runs a
  * workgroup's lane groups as coroutines on one thread, and every barrier of the tree reductions
- * switches through all of them: at 256 a 256K-element pass took 1.2 ms on lavapipe, at 64 0.6 ms
- * (32 measured alike). 64 is also a common reduction size on GPUs.
+ * switches through all of them, so smaller workgroups reduce faster there, down to 64 (32 no
+ * faster: bench/REPORT.md history). 64 is also a common reduction size on GPUs.
  */
 const STATS_WG = 64;
 
