@@ -51,12 +51,13 @@ describe.skipIf(!dev)('GPU engine edges', () => {
   });
 
   it('runs every product on the variant the tuner chose for it on this device, or on a variant it is given', async () => {
+    // 64 rows × 68 units: too large for the fused kernel, whose networks are not tuned (below).
     const cfg = parseConfig({
       seed: 2,
       dataset: { name: 'random', dim: 16, samples: 64, classes: 10 },
-      batch_size: 32,
+      batch_size: 64,
       layers: [
-        { units: 32, activation: 'relu' },
+        { units: 68, activation: 'relu' },
         { units: 32, activation: 'tanh' },
         { units: 10, activation: 'softmax' },
       ],
@@ -66,11 +67,11 @@ describe.skipIf(!dev)('GPU engine edges', () => {
     const shapes = layerShapes(cfg);
     // The products of a step in the order the step runs them: forward up, then dW and dX down.
     const order = [
-      ...shapes.map((s) => ({ form: 'forward' as const, m: 32, n: s.units, k: s.fanIn })),
+      ...shapes.map((s) => ({ form: 'forward' as const, m: 64, n: s.units, k: s.fanIn })),
       ...shapes
         .map((s, l) => [
-          { form: 'dW' as const, m: s.fanIn, n: s.units, k: 32 },
-          ...(l > 0 ? [{ form: 'dX' as const, m: 32, n: s.fanIn, k: s.units }] : []),
+          { form: 'dW' as const, m: s.fanIn, n: s.units, k: 64 },
+          ...(l > 0 ? [{ form: 'dX' as const, m: 64, n: s.fanIn, k: s.units }] : []),
         ])
         .reverse()
         .flat(),
@@ -96,6 +97,29 @@ describe.skipIf(!dev)('GPU engine edges', () => {
     );
     // The 10-unit output layer's forward and dW cannot take the tiled kernel: the general one does.
     expect(forced).toEqual(order.map((s) => (s.n % 4 === 0 ? 'matmul_tiled_32x32' : 'matmul')));
+  });
+
+  it('runs a network small enough for the fused kernel on the general kernel, without tuning', async () => {
+    const cfg = parseConfig({
+      seed: 2,
+      dataset: { name: 'circle', samples: 64 },
+      layers: [
+        { units: 8, activation: 'tanh' },
+        { units: 1, activation: 'sigmoid' },
+      ],
+      loss: 'binary_crossentropy',
+      batch_size: 16,
+    });
+    const data = await loadDataset(cfg.dataset, cfg.seed);
+    let reports = 0;
+    const gpu = await GpuEngine.create(cfg, data.train, dev!.device, dev!.adapter, {
+      onProgress: (p) => {
+        if (p.phase === 'trials') reports++;
+      },
+    });
+    const products = gpu.stepKernels().filter((k) => k.startsWith('matmul'));
+    gpu.dispose();
+    expect([reports, new Set(products.map((k) => k.split('+')[0]))]).toEqual([0, new Set(['matmul'])]);
   });
 
   it('reports WGSL compile errors with the kernel name and line numbers', async () => {

@@ -137,11 +137,9 @@ describe.skipIf(!dev)('GPU and CPU trajectories agree', () => {
       const data = await loadDataset(cfg.dataset, cfg.seed);
       const products = { variantFor: () => variant, statsChunk };
       const gpuE = await GpuEngine.create(cfg, data.train, dev!.device, dev!.adapter, { products });
-      // The forward and dW products of the three layers, dX of the upper two, where the variant can take them.
+      // The variant under test runs in the step (where it can take a product), else this compares nothing new.
       const ran = gpuE.stepKernels().filter((k) => k.startsWith('matmul'));
-      expect(ran.length).toBe(8);
-      if (variant !== 'general')
-        expect(ran.filter((k) => k.split('+')[0] !== 'matmul').length).toBeGreaterThanOrEqual(5);
+      if (variant !== 'general') expect(ran.some((k) => k.split('+')[0] !== 'matmul')).toBe(true);
       const [cpu, gpu] = [await trajectory(new CpuEngine(cfg, data.train)), await trajectory(gpuE)];
       gpuE.dispose();
       expectSameTrajectory(cpu, gpu, 1e-3);

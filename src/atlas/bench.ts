@@ -14,7 +14,7 @@ import { GpuPopulation } from './gpu-population';
 import { initialWeightsCpu } from './init';
 import type { AtlasConfig } from './types';
 
-export interface AtlasBenchOptions {
+interface AtlasBenchOptions {
   networks?: number;
   epochs?: number;
   /** Networks the CPU trains (the first ones of the same population). */
@@ -43,7 +43,7 @@ export interface AtlasBenchResult {
 }
 
 /** The benchmark population: XOR 2-2-1 sigmoid, MSE, SGD, every weight uniform in [-1, 1]. */
-export function benchConfig(networks: number, epochs: number): AtlasConfig {
+function benchConfig(networks: number, epochs: number): AtlasConfig {
   const u = { name: 'random_uniform', minval: -1, maxval: 1 };
   return parseAtlasConfig({
     seed: 1,

@@ -15,7 +15,7 @@ import type { SomConfig } from './types';
 const SUMS_BUDGET = 1 << 22;
 
 /** Vectors per chunk of the accumulation, so that units × chunks invocations share the work. */
-export function somChunking(n: number, units: number, dim: number): { chunk: number; chunks: number } {
+function somChunking(n: number, units: number, dim: number): { chunk: number; chunks: number } {
   const chunks = Math.max(1, Math.min(Math.ceil(n / 1024), Math.floor(SUMS_BUDGET / (units * (dim + 1)))));
   const chunk = Math.ceil(n / chunks);
   return { chunk, chunks: Math.ceil(n / chunk) };

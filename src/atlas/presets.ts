@@ -10,7 +10,7 @@ const XOR_221 = [
   { units: 1, activation: 'sigmoid', kernel_initializer: U(1), bias_initializer: U(1) },
 ];
 
-export interface AtlasPreset {
+interface AtlasPreset {
   id: string;
   title: string;
   config: Record<string, unknown>;

@@ -15,7 +15,7 @@ import { CounterRng, Stream } from '../core/rng';
 import type { SomConfig } from './types';
 
 /** Counter stream of the SOM's initial picks (apart from the engine's streams in src/core/rng.ts). */
-export const SOM_STREAM = Stream.som;
+const SOM_STREAM = Stream.som;
 
 export interface SomResult {
   rows: number;
@@ -32,7 +32,7 @@ export interface SomResult {
 }
 
 /** σ of iteration `it` (0-based): geometric from sigma_start to sigma_end. */
-export function somSigma(cfg: SomConfig, it: number): number {
+function somSigma(cfg: SomConfig, it: number): number {
   if (cfg.iterations === 1) return cfg.sigma_end;
   return cfg.sigma_start * (cfg.sigma_end / cfg.sigma_start) ** (it / (cfg.iterations - 1));
 }
@@ -85,7 +85,7 @@ export function somBmu(
 }
 
 /** One batch update of `protos` in place from the BMUs. */
-export function somUpdate(
+function somUpdate(
   data: Float32Array,
   n: number,
   dim: number,

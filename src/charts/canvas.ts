@@ -23,6 +23,23 @@ export function fitCanvas(canvas: HTMLCanvasElement, width: number, height: numb
   return ctx;
 }
 
+/**
+ * Writes `rgba` (width × height pixels) into `canvas`, sized to exactly that: an image shown at
+ * its own resolution, or a tile drawn scaled with drawImage. Without a canvas, makes one.
+ */
+export function putPixels(
+  canvas: HTMLCanvasElement | null,
+  rgba: Uint8ClampedArray<ArrayBuffer>,
+  width: number,
+  height: number,
+): HTMLCanvasElement {
+  const c = canvas ?? document.createElement('canvas');
+  if (c.width !== width) c.width = width;
+  if (c.height !== height) c.height = height;
+  c.getContext('2d')!.putImageData(new ImageData(rgba, width, height), 0, 0);
+  return c;
+}
+
 export interface Rect {
   x: number;
   y: number;

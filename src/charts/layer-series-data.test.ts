@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { pushSynthetic, syntheticRun } from '../../test/fixtures/synthetic-runs';
 import { LAYER_SERIES } from '../train/history';
 import { depthLegend, layerSeriesModel, MAX_LAYER_LEGEND, SERIES_INFO } from './layer-series-data';
 import { layerColor } from './palette';
-import { pushSynthetic, syntheticRun } from './synthetic';
 
 function run(layers: number, records: number) {
   const r = syntheticRun('a', 'tanh', '#0072B2', 'vanishing', layers);

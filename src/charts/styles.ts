@@ -51,3 +51,6 @@ export const chartStyles = css`
   .caption { margin-top: 4px; color: #57606a; font-size: 11.5px; }
   canvas { display: block; }
 `;
+
+/** Charts whose body is one canvas, centred when narrower than the card. */
+export const centredCanvasStyles = [chartStyles, css`canvas { margin: 0 auto; }`];

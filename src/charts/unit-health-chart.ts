@@ -8,7 +8,7 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { RunsChartElement } from './base';
-import { axesLines, FONT, fitCanvas, hatch, type Rect, xLabel, yAxis } from './canvas';
+import { axesLines, FONT, hatch, type Rect, xLabel, yAxis } from './canvas';
 import { legend } from './legend';
 import { HEALTH_COLORS, INK, MUTED } from './palette';
 import { formatPercent, niceTicks } from './scale';
@@ -59,13 +59,11 @@ export class UnitHealthChart extends RunsChartElement {
   }
 
   protected draw(): void {
-    const canvas = this.renderRoot.querySelector('canvas');
     const m = this.model;
-    if (!canvas || !m) return;
     const W = this.bodyWidth,
       H = this.height;
-    const ctx = fitCanvas(canvas, W, H);
-    if (m.layers === 0) return;
+    const ctx = m && this.fitBodyCanvas(W, H);
+    if (!ctx || !m || m.layers === 0) return;
     const r: Rect = { x: 58, y: 14, w: W - 66, h: H - 14 - 40 };
     const ticks = niceTicks(0, m.yMax, 4);
     yAxis(ctx, r, 0, m.yMax, ticks, formatPercent, 'units failed (%)');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pushSynthetic, syntheticRun } from './synthetic';
+import { pushSynthetic, syntheticRun } from '../../test/fixtures/synthetic-runs';
 import { healthAxisMax, healthModel, healthSummary, unitHealth } from './unit-health-data';
 
 describe('unitHealth', () => {

@@ -114,7 +114,7 @@ export function normSlot(x: Float32Array, n: number, out: Float32Array | Float64
 }
 
 /** Bin of v in [min, max] with 32 equal bins; the maximum falls in the last. Same formula in WGSL. */
-export function histBin(v: number, min: number, scale: number): number {
+function histBin(v: number, min: number, scale: number): number {
   return Math.min(HIST_BINS - 1, Math.max(0, Math.floor((v - min) * scale)));
 }
 
