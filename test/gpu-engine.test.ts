@@ -99,6 +99,48 @@ describe.skipIf(!dev)('GPU engine edges', () => {
     expect(forced).toEqual(order.map((s) => (s.n % 4 === 0 ? 'matmul_tiled_32x32' : 'matmul')));
   });
 
+  it("reports the units' symmetry as the CPU does: exactly 0 while zero-initialized units stay copies", async () => {
+    const network = (kernel_initializer: string) =>
+      parseConfig({
+        seed: 3,
+        dataset: { name: 'xor' },
+        layers: [
+          { units: 5, activation: 'sigmoid', kernel_initializer },
+          { units: 300, activation: 'tanh', kernel_initializer },
+          { units: 1, activation: 'sigmoid', kernel_initializer },
+        ],
+        loss: 'mse',
+        optimizer: { name: 'sgd', learning_rate: 2 },
+        batch_size: 4,
+        epochs: 30,
+        log_every: 10,
+      });
+    // Then the same network from random weights: the 5 × 300 kernel's 5 rows of 300, 300 rows of 1.
+    const zeros = network('zeros'),
+      random = network('glorot_uniform');
+    for (const cfg of [zeros, random]) {
+      const data = await loadDataset(cfg.dataset, cfg.seed);
+      const gpu = await GpuEngine.create(cfg, data.train, dev!.device, dev!.adapter);
+      const cpu = new CpuEngine(cfg, data.train);
+      try {
+        const [g, c] = [[await gpu.init()], [await cpu.init()]];
+        await gpu.run(30, (r) => g.push(r));
+        await cpu.run(30, (r) => c.push(r));
+        const diffs = (rs: typeof g) => rs.map((r) => r.layers.map((L) => L.max_unit_diff));
+        if (cfg === zeros)
+          expect(
+            diffs(g)
+              .flat()
+              .every((d) => d === 0),
+          ).toBe(true);
+        else expect(Math.min(...diffs(g).map((d) => d[1]))).toBeGreaterThan(0.01);
+        expectClose(diffs(g).flat(), diffs(c).flat(), 1e-6, 1e-5, 'max_unit_diff');
+      } finally {
+        gpu.dispose();
+      }
+    }
+  });
+
   it('runs a network small enough for the fused kernel on the general kernel, without tuning', async () => {
     const cfg = parseConfig({
       seed: 2,

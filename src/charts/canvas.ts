@@ -105,6 +105,14 @@ export function xLabel(ctx: CanvasRenderingContext2D, r: Rect, y: number, label:
 }
 
 /** Diagonal white hatching over a rectangle: marks "saturated" independently of colour. */
+/** White horizontal stripes over a filled bar (the "identical units" pattern). */
+export function stripes(ctx: CanvasRenderingContext2D, x: number, y: number, w: number, h: number): void {
+  ctx.save();
+  ctx.fillStyle = 'rgba(255,255,255,0.85)';
+  for (let d = y + h - 4; d > y; d -= 4) ctx.fillRect(x, d, w, Math.min(2, d - y));
+  ctx.restore();
+}
+
 export function hatch(ctx: CanvasRenderingContext2D, x: number, y: number, w: number, h: number): void {
   ctx.save();
   ctx.beginPath();
