@@ -24,7 +24,10 @@ const shapes: ProductShape[] = [
 ];
 
 /** A tuning on a fresh tuner over `store`: its trials, progress reports and choices. */
-async function tune(store: TuneStore, opts: { retime?: boolean; signal?: AbortSignal; shapes?: ProductShape[] } = {}) {
+async function tune(
+  store: TuneStore,
+  opts: { retime?: boolean; signal?: AbortSignal; shapes?: ProductShape[]; compileBudgetMs?: number } = {},
+) {
   const tuner = new ProductTuner(dev!.device, store);
   const trials: Trial[] = [];
   const progress: [number, number][] = [];
@@ -40,7 +43,7 @@ const cached = (store: TuneStore) => store.read().then((t) => JSON.parse(t!));
 
 describe.skipIf(!dev)('product tuner', () => {
   it('times every variant that can take each shape and keeps the fastest', async () => {
-    const { tuner, trials, progress, choices } = await tune(memoryStore());
+    const { tuner, trials, progress, choices } = await tune(memoryStore(), { compileBudgetMs: Infinity });
     for (const s of shapes) {
       const table = trials.filter((t) => shapeKey(t) === shapeKey(s));
       expect(table.map((t) => t.variant)).toEqual(productVariants(s.form, s.m, s.n, s.k, tuner.caps));
@@ -50,11 +53,18 @@ describe.skipIf(!dev)('product tuner', () => {
       expect(chosen[0].ms).toBeGreaterThan(0);
       expect(choices.variantFor(s.form, s.m, s.n, s.k)).toBe(chosen[0].variant);
     }
-    // One report per trial (and per statistics chunk), counting up to the total.
-    const total = trials.length + STATS_CHUNKS.length;
+    // Two reports per candidate of each shape (compiled, timed) and one per statistics chunk, counting up to the total.
+    const total = 2 * trials.length + STATS_CHUNKS.length;
     expect(progress.map(([d]) => d)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
     expect(new Set(progress.map(([, t]) => t))).toEqual(new Set([total]));
     expect(STATS_CHUNKS).toContain(choices.statsChunk);
+  });
+
+  it('times only the variants it compiled within its compile budget, the general kernel at least', async () => {
+    // Compiled variant by variant: a budget spent at once leaves the first, the general kernel.
+    const { trials, choices } = await tune(memoryStore(), { compileBudgetMs: 0 });
+    expect(new Set(trials.map((t) => t.variant))).toEqual(new Set(['general']));
+    for (const s of shapes) expect(choices.variantFor(s.form, s.m, s.n, s.k)).toBe('general');
   });
 
   it('keeps its choices per adapter and kernel version, and a second tuner reuses them without timing', async () => {

@@ -4,9 +4,12 @@
  * against TF.js wasm's forward product and the CPU's measured ceiling, and the tiny networks no
  * slower than before. Same form as targets.ts: met or missed by how much, with the figures used.
  */
+
+import { fmtMsShort as ms, pct, times as x2 } from './format';
 import { TARGET_SIZE, TINY_RUNGS } from './spec';
-import { fold, ms, notOk, okMs, pct, product, type TargetCheck, train, x2 } from './targets';
+import { fold, notOk, okMs, product, type TargetCheck, train } from './targets';
 import type { BenchResults } from './types';
+import { TARGET_WORDS as words } from './words';
 
 const STEP_RUNG = 'mnist-8x512';
 
@@ -28,18 +31,18 @@ function stepTarget(r: BenchResults): TargetCheck {
       continue;
     }
     verdicts.push(p / o >= factor);
-    details.push(
-      `ours ${ms(o)} ms vs ${label} ${ms(p)} ms per step: ${x2(p / o)}${p / o >= factor ? '' : `, missed (needs ${x2((factor * o) / p)} more)`}`,
-    );
+    const miss = p / o >= factor ? '' : `, missed (needs ${x2((factor * o) / p)} more)`;
+    details.push(`ours ${ms(o)} ms vs ${label} ${ms(p)} ms per step: ${x2(p / o)}${miss}`);
   }
   const why: string[] = [];
-  if (ours?.ceilingFraction !== undefined && r.cpuCeiling)
-    why.push(
-      `the step runs at ${ours.gflops!.toFixed(1)} GFLOP/s, ${pct(ours.ceilingFraction)} of the CPU's ${r.cpuCeiling.gflops.toFixed(1)} GFLOP/s ceiling (${r.cpuCeiling.threads} threads)`,
-    );
+  if (ours?.ceilingFraction !== undefined && r.cpuCeiling) {
+    const { gflops, threads } = r.cpuCeiling;
+    const values = { gflops: ours.gflops!.toFixed(1), fraction: pct(ours.ceilingFraction), ceiling: gflops.toFixed(1) };
+    why.push(words.fill('target-6-ceiling', { ...values, threads }));
+  }
   return {
     id: 6,
-    title: 'Our CPU engine: the 8×512 MNIST step ≥ 5× the TypeScript engine and ≥ 10× TF.js wasm',
+    title: words.fill('target-6'),
     status: fold(verdicts),
     details,
     why,
@@ -58,25 +61,33 @@ function productTarget(r: BenchResults): TargetCheck {
     const o = okMs(ours);
     if (o === undefined || t === undefined || !ceiling) {
       verdicts.push(null);
-      details.push(
-        `${form}: ${o === undefined ? notOk(ours, 'ours CPU') : t === undefined ? notOk(tf, 'TF.js wasm forward') : 'no CPU ceiling measured'}`,
-      );
+      const missing =
+        o === undefined
+          ? notOk(ours, 'ours CPU')
+          : t === undefined
+            ? notOk(tf, 'TF.js wasm forward')
+            : 'no CPU ceiling measured';
+      details.push(`${form}: ${missing}`);
       continue;
     }
     const fraction = ours!.gflops! / ceiling;
     verdicts.push(o <= t && fraction >= 0.25);
+    const vsTf = o <= t ? `${x2(t / o)} faster than` : `missed, ${x2(o / t)} slower than`;
+    const miss = fraction >= 0.25 ? '' : `: missed, needs ${x2(0.25 / fraction)} more`;
     details.push(
-      `${form}: ${ms(o)} ms, ${ours!.gflops!.toFixed(1)} GFLOP/s; ${o <= t ? `${x2(t / o)} faster than` : `missed, ${x2(o / t)} slower than`} TF.js wasm's forward (${ms(t)} ms); ${pct(fraction)} of the ${ceiling.toFixed(1)} GFLOP/s CPU ceiling${fraction >= 0.25 ? '' : `: missed, needs ${x2(0.25 / fraction)} more`}`,
+      `${form}: ${ms(o)} ms, ${ours!.gflops!.toFixed(1)} GFLOP/s; ${vsTf} TF.js wasm's forward (${ms(t)} ms); ` +
+        `${pct(fraction)} of the ${ceiling.toFixed(1)} GFLOP/s CPU ceiling${miss}`,
     );
   }
   const why: string[] = [];
-  if (r.cpuCeiling)
-    why.push(
-      `the ceiling: ${r.cpuCeiling.threads} threads at once ${r.cpuCeiling.gflops.toFixed(1)} GFLOP/s, one thread ${r.cpuCeiling.oneThread.toFixed(1)} (${x2(r.cpuCeiling.gflops / r.cpuCeiling.oneThread)}); WebAssembly SIMD has no fused multiply-add, so a multiply and an add are two instructions at two per cycle each`,
-    );
+  const c = r.cpuCeiling;
+  if (c) {
+    const values = { threads: c.threads, gflops: c.gflops.toFixed(1), one: c.oneThread.toFixed(1) };
+    why.push(words.fill('target-7-ceiling', { ...values, ratio: x2(c.gflops / c.oneThread) }));
+  }
   return {
     id: 7,
-    title: `Our CPU engine: every ${TARGET_SIZE}³ product ≥ TF.js wasm's forward product and ≥ 25% of the CPU ceiling`,
+    title: words.fill('target-7', { size: TARGET_SIZE }),
     status: fold(verdicts),
     details,
     why,
@@ -98,13 +109,12 @@ function tinyTarget(r: BenchResults): TargetCheck {
       continue;
     }
     verdicts.push(o <= p);
-    details.push(
-      `${rung}: ours ${ms(o)} ms vs the TypeScript engine ${ms(p)} ms per step: ${o <= p ? `${x2(p / o)} faster` : `missed, ${x2(o / p)} slower`}`,
-    );
+    const verdict = o <= p ? `${x2(p / o)} faster` : `missed, ${x2(o / p)} slower`;
+    details.push(`${rung}: ours ${ms(o)} ms vs the TypeScript engine ${ms(p)} ms per step: ${verdict}`);
   }
   return {
     id: 8,
-    title: 'Our CPU engine: the tiny networks (XOR, circle) no slower than the TypeScript engine',
+    title: words.fill('target-8'),
     status: fold(verdicts),
     details,
     why: [],

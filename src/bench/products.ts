@@ -27,7 +27,7 @@ export interface ProductWorkload extends Workload {
 }
 
 /** Operand sizes of a form: A's rows×cols, B's rows×cols. */
-export function operandShapes(
+function operandShapes(
   form: MatmulForm,
   M: number,
   N: number,
@@ -44,7 +44,7 @@ export function operandShapes(
 }
 
 /** Inputs of one product: uniform values in [-1, 1) from a small LCG (independent of the engine's RNG). */
-export interface ProductInputs {
+interface ProductInputs {
   a: Float32Array;
   b: Float32Array;
   bias: Float32Array;

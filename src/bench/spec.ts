@@ -166,7 +166,10 @@ export interface BenchOptions {
   targetMs: number;
   /** Milliseconds one engine may spend on one cell (warm-up included). */
   budgetMs: number;
-  /** Steps per timed window of the GPU engine without statistics, at least: its one end-of-call record is spread over them. */
+  /**
+   * Steps per timed window of the GPU engine without statistics, at least: its one end-of-call
+   * record is spread over them.
+   */
   minGpuSteps: number;
   quick: boolean;
 }

@@ -1,10 +1,12 @@
-import type { AtlasBenchResult } from '../atlas/bench';
 /**
  * @file The shape of a benchmark run's results: what `bench/results.json` holds, what the
  * report and the charts are drawn from, and what the page's Benchmark view exports. Times are
  * milliseconds per iteration (one product, or one training step).
  */
+import type { AtlasBenchResult } from '../atlas/bench';
+import type { LoadOptions } from '../core/datasets';
 import type { MatmulForm } from '../gpu/products';
+import type { TfHandle } from './tf';
 
 /** Engines of the product benchmark. */
 export const PRODUCT_ENGINES = ['ours-gpu', 'tfjs-webgpu', 'tfjs-wasm', 'tfjs-cpu', 'ours-cpu'] as const;
@@ -171,4 +173,28 @@ export interface BenchResults {
   notes: string[];
   /** The weight-space atlas's population benchmark (src/atlas/bench.ts), when run. */
   atlas?: AtlasBenchResult | null;
+}
+
+/** Milliseconds from an arbitrary origin (performance.now in Node and in the browser). */
+export interface Clock {
+  now(): number;
+  /**
+   * Runs before every timed repeat, untimed: the host's chance to collect garbage and let the
+   * previous engine's background threads fall idle, so that neither lands in the next engine's
+   * repeat, where a software adapter's threads need those cores.
+   */
+  settle?(): void | Promise<void>;
+}
+
+/** What a run measures with: the host's clock, device, TF.js and data (Node and the page differ). */
+export interface BenchEnv {
+  clock: Clock;
+  /** Our device and its adapter's description; null where there is no WebGPU adapter. */
+  gpu: { device: GPUDevice; adapter: string } | null;
+  tf: TfHandle | null;
+  /** How MNIST is read (the browser fetches it; Node reads the file). */
+  load?: LoadOptions;
+  environment: Environment;
+  /** Lets the host breathe between cells (the page repaints its progress); Node needs none. */
+  pause?: () => Promise<void>;
 }

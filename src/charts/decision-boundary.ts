@@ -11,7 +11,7 @@
  *
  *   <decision-boundary .grid=${probs} .gridSize=${64} .extent=${ext} .points=${x} .labels=${y}></decision-boundary>
  */
-import { type CSSResultGroup, css, html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
+import { type CSSResultGroup, html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { FrameElement } from './base';
 import {
   classHeatmapPixels,
@@ -21,14 +21,14 @@ import {
   type Extent,
   heatmapPixels,
 } from './boundary-data';
-import { FONT, fitCanvas, LABEL_FONT, type Rect } from './canvas';
+import { FONT, LABEL_FONT, putPixels, type Rect } from './canvas';
 import { legend } from './legend';
 import { classColor, INK, MUTED } from './palette';
 import { formatPercent, formatTick, niceTicks } from './scale';
-import { chartStyles } from './styles';
+import { centredCanvasStyles } from './styles';
 
 export class DecisionBoundary extends FrameElement {
-  static override styles: CSSResultGroup = [chartStyles, css`canvas { margin: 0 auto; }`];
+  static override styles: CSSResultGroup = centredCanvasStyles;
   static override properties: PropertyDeclarations = {
     grid: { attribute: false },
     classes: { attribute: false },
@@ -120,13 +120,10 @@ export class DecisionBoundary extends FrameElement {
   }
 
   protected draw(): void {
-    const canvas = this.renderRoot.querySelector('canvas');
-    if (!canvas) return;
     const m = { l: 44, r: 10, t: 8, b: 38 };
     const side = Math.max(80, Math.min(this.bodyWidth - m.l - m.r, this.height - m.t - m.b));
-    const W = side + m.l + m.r,
-      H = side + m.t + m.b;
-    const ctx = fitCanvas(canvas, W, H);
+    const ctx = this.fitBodyCanvas(side + m.l + m.r, side + m.t + m.b);
+    if (!ctx) return;
     const r: Rect = { x: m.l, y: m.t, w: side, h: side };
     const e = this.extent;
     if (!e) return;
@@ -147,12 +144,9 @@ export class DecisionBoundary extends FrameElement {
 
   private drawHeat(ctx: CanvasRenderingContext2D, r: Rect): void {
     const g = this.gridSize;
-    this.heat ??= document.createElement('canvas');
-    this.heat.width = g;
-    this.heat.height = g;
     const K = this.classes;
     const pixels = K > 2 ? classHeatmapPixels(this.grid!, g, K) : heatmapPixels(this.grid!, g);
-    this.heat.getContext('2d')!.putImageData(new ImageData(pixels, g, g), 0, 0);
+    this.heat = putPixels(this.heat, pixels, g, g);
     ctx.save();
     ctx.imageSmoothingEnabled = true;
     ctx.imageSmoothingQuality = 'high';

@@ -6,7 +6,7 @@
  * puts a number and a word on that slope.
  */
 import type { StepRecord } from '../train/engine';
-import { type Cell, clean, joinTables, type Table } from './columns';
+import { type Cell, clean, joinTables, type Table, zeroFloor } from './columns';
 import { INK, MUTED } from './palette';
 import { formatValue } from './scale';
 import type { LegendItem, PlotModel, SeriesSpec } from './spec';
@@ -19,9 +19,16 @@ export const PROFILE_INFO: Record<ProfileKey, { title: string; axis: string; dir
   grad_std: { title: 'Backward: gradient std per layer', axis: 'std of ∂loss/∂activation, log', direction: 'backward' },
 };
 
-/** One value per layer from a record, null where it cannot go on a log axis. */
-export function profile(rec: StepRecord | null | undefined, key: ProfileKey): (number | null)[] {
-  return rec ? rec.layers.map((L) => clean(L[key], true)) : [];
+/**
+ * One value per layer from a record, null where it cannot go on a log axis; exact zeros at
+ * `floor` when one is given (zeroFloor).
+ */
+export function profile(
+  rec: StepRecord | null | undefined,
+  key: ProfileKey,
+  floor: number | null = null,
+): (number | null)[] {
+  return rec ? rec.layers.map((L) => clean(L[key] === 0 && floor ? floor : L[key], true)) : [];
 }
 
 /**
@@ -77,13 +84,15 @@ export function depthProfileModel(runs: readonly ChartRun[], key: ProfileKey): P
   const pad = (p: (number | null)[]): Cell[] => x.map((_, i) => (i < p.length ? p[i] : undefined));
   const tables: Table[] = [];
   const series: SeriesSpec[] = [];
+  const records = runs.flatMap((r) => [r.history.initial, r.history.latest]);
+  const floor = zeroFloor(records.map((rec) => rec?.layers.map((L) => L[key]) ?? []));
   if (key === 'act_std' && n > 0) {
     // Unit std is what variance-preserving initializers aim for: a reference to read levels against.
     tables.push({ x, ys: [x.map(() => 1)] });
     series.push({ label: 'std = 1', color: MUTED, scale: 'y', width: 1, dash: [2, 4], spanGaps: true, points: false });
   }
   for (const r of runs) {
-    tables.push({ x, ys: [pad(profile(r.history.initial, key)), pad(profile(r.history.latest, key))] });
+    tables.push({ x, ys: [pad(profile(r.history.initial, key, floor)), pad(profile(r.history.latest, key, floor))] });
     series.push(
       {
         label: `${r.label} at init`,
@@ -109,7 +118,7 @@ export function depthProfileModel(runs: readonly ChartRun[], key: ProfileKey): P
     spec: {
       scales: [
         { key: 'x', log: false, range: [0.5, Math.max(1, n) + 0.5] },
-        { key: 'y', log: true },
+        { key: 'y', log: true, ...(floor ? { zeroAt: floor } : {}) },
       ],
       axes: [
         { scale: 'x', label: 'layer (1 = first hidden)', side: 'bottom', format: 'int', grid: true },

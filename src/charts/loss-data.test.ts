@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { pushSynthetic, syntheticRun } from '../../test/fixtures/synthetic-runs';
 import { lossAxisLabel, lossModel, lossSubtitle } from './loss-data';
-import { pushSynthetic, syntheticRun } from './synthetic';
 
 function runs(n: number, records: number) {
   const rs = Array.from({ length: n }, (_, i) =>

@@ -30,8 +30,11 @@ export function runColor(i: number): string {
   return RUN_COLORS[((i % RUN_COLORS.length) + RUN_COLORS.length) % RUN_COLORS.length];
 }
 
-/** Dead (relu-like units stuck at 0) vs saturated (sigmoid/tanh/softsign units at their rails). */
-export const HEALTH_COLORS = { dead: '#D55E00', saturated: '#0072B2' } as const;
+/**
+ * Dead (relu-like units stuck at 0), saturated (sigmoid/tanh/softsign units at their rails) and
+ * identical (units that are copies of one another).
+ */
+export const HEALTH_COLORS = { dead: '#D55E00', saturated: '#0072B2', identical: '#882255' } as const;
 
 /**
  * Classes of the 2-D datasets: the Okabe–Ito orange/blue pair for two, then the rest of the set

@@ -11,7 +11,7 @@ export function lostReason(info: GPUDeviceLostInfo): string {
 }
 
 /** The one message for a lost device. */
-export function deviceLostMessage(info: GPUDeviceLostInfo): string {
+function deviceLostMessage(info: GPUDeviceLostInfo): string {
   return `the GPU device was lost (${lostReason(info)})`;
 }
 

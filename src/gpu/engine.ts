@@ -41,6 +41,14 @@ const FUSED_STEP_CAP = 4096;
 /** Which variant each product runs and the statistics passes' chunk (kernels.ts, statsGroups). */
 export type EngineChoices = P.ProductChoices & { statsChunk: number };
 
+/**
+ * The choices of a network the fused kernel steps (fusedEligible): its per-layer products run
+ * only on recorded steps and are a few workgroups each, their time the dispatch's on any adapter,
+ * so they are not tuned; the general kernel takes every shape, and every tensor's statistics fit
+ * one workgroup.
+ */
+const SMALL_NETWORK: EngineChoices = { variantFor: () => 'general', statsChunk: K.STATS_CHUNKS[0] };
+
 export interface GpuEngineOptions extends BuildOptions {
   /** Fixed choices instead of the tuner's (tests force variants with it). */
   products?: EngineChoices;
@@ -72,9 +80,9 @@ export class GpuEngine implements Engine {
 
   /**
    * An engine for `cfg` on `device`. First the product tuner times the variants of the network's
-   * products that this device has no measurement for (its `trials` phase); `options.products`
-   * skips it with a fixed choice. Then the build (see BuildOptions); a failed or aborted build
-   * leaves no buffer behind.
+   * products that this device has no measurement for (its `trials` phase), unless the network is
+   * small enough for the fused kernel (SMALL_NETWORK) or `options.products` fixes the choice.
+   * Then the build (see BuildOptions); a failed or aborted build leaves no buffer behind.
    */
   static async create(
     cfg: RunConfig,
@@ -87,12 +95,15 @@ export class GpuEngine implements Engine {
     signal?.throwIfAborted();
     const engine = new GpuEngine(cfg, data, device, adapter);
     try {
+      const small = fusedEligible(engine.shapes, engine.sched.batch, data.inputDim);
       engine.choices =
         options.products ??
-        (await ProductTuner.for(device).choices(networkShapes(engine.shapes, engine.sched.batch), {
-          signal,
-          onProgress: (done, total) => onProgress?.({ phase: 'trials', done, total }),
-        }));
+        (small
+          ? SMALL_NETWORK
+          : await ProductTuner.for(device).choices(networkShapes(engine.shapes, engine.sched.batch), {
+              signal,
+              onProgress: (done, total) => onProgress?.({ phase: 'trials', done, total }),
+            }));
       await checked(device, 'GPU setup failed', () => engine.build(options));
       signal?.throwIfAborted();
     } catch (e) {

@@ -4,8 +4,9 @@
  * float32 rounding), computed on the CPU and uploaded where it is not (orthogonal, identity),
  * or given; the optimizer slots cleared.
  */
-import { drawKindId, drawParams, resolveSampler, sampleCpu } from '../core/initializers';
+import { resolveSampler } from '../core/initializers';
 import { Stream, seedKey } from '../core/rng';
+import { drawKindId, drawParams, sampleCpu } from '../core/sampling';
 import type { RunConfig } from '../core/types';
 import type { LayerWeights } from '../train/engine';
 import { dispatch, groups1d, type PipelineCache, type Slice, writeArray } from './kernel';

@@ -27,6 +27,7 @@ import statsOptimizerWgsl from '../../shaders/stats_optimizer.wgsl?raw';
 import statsPartialWgsl from '../../shaders/stats_partial.wgsl?raw';
 import statsReadWgsl from '../../shaders/stats_read.wgsl?raw';
 import statsReduceWgsl from '../../shaders/stats_reduce.wgsl?raw';
+import unitDiffWgsl from '../../shaders/unit_diff.wgsl?raw';
 import { optimizerId, SATURATION_ID } from '../core/ids';
 import { HIST_BINS } from '../core/stats';
 import type { OptimizerConfig } from '../core/types';
@@ -66,6 +67,16 @@ export function softmaxKernel(): KernelDesc {
 
 export function colsumKernel(): KernelDesc {
   return { name: 'colsum', source: colsumWgsl, uniforms: { rows: 'u32', cols: 'u32' }, bindings: ['read', 'rw'] };
+}
+
+/** maxUnitDiff of a (rows, cols) kernel into out[index] (an atomic u32 per layer, cleared before). */
+export function unitDiffKernel(): KernelDesc {
+  return {
+    name: 'unit_diff',
+    source: unitDiffWgsl,
+    uniforms: { rows: 'u32', cols: 'u32', index: 'u32' },
+    bindings: ['read', 'rw'],
+  };
 }
 
 export function gatherKernel(): KernelDesc {

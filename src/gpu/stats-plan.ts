@@ -5,14 +5,16 @@
  * product plan fuses it (Z and A in the forward product, dA in the dX product of the layer
  * above), in the recording optimizer (W, dW, the update), or as a pass of its own; pass 2, the
  * histogram, only where a record reads one (A, dA, W); pass 3 writes every slot in one dispatch.
- * This plan decides where each tensor's partials go, owns the partial buffers, the slots and
- * the pool of buffers records are read back through, and turns a read-back into a record.
+ * Beside the slots, each layer's units' symmetry (maxUnitDiff, shaders/unit_diff.wgsl) goes
+ * into a float of its own. This plan decides where each tensor's partials go, owns the partial
+ * buffers, the slots and the pool of buffers records are read back through, and turns a
+ * read-back into a record.
  */
 import { SATURATION_ID } from '../core/ids';
 import { layerStats, SLOT_SIZE, SLOTS_PER_LAYER, saturationMode } from '../core/stats';
 import type { Activation } from '../core/types';
 import type { StepRecord } from '../train/engine';
-import type { Slice } from './kernel';
+import { groups1d, type Slice } from './kernel';
 import * as K from './kernels';
 import type { KernelCall } from './products';
 import { ReadbackPool } from './readback';
@@ -69,7 +71,10 @@ export class StatsPlan {
   /** Every layer's slots, SLOTS_PER_LAYER per layer, as pass 3 writes them. */
   readonly slots: GPUBuffer;
   readonly slotBytes: number;
+  /** Each layer's maxUnitDiff as float bits (unit_diff.wgsl folds with atomicMax), zero between records. */
+  readonly unitDiff: GPUBuffer;
   readonly readback: ReadbackPool;
+  private readonly layers: LayerBuffers[];
   private readonly tasks: GPUBuffer;
   private readonly sources: SlotSource[][];
   private readonly forwardParts: number[] = [];
@@ -87,6 +92,7 @@ export class StatsPlan {
     onReadbackError: (e: Error) => void,
   ) {
     const { layers, activations, epilogues } = network;
+    this.layers = layers;
     this.batch = network.batch;
     this.chunk = network.chunk;
     this.sources = layers.map((L, l) =>
@@ -96,10 +102,11 @@ export class StatsPlan {
     this.part2 = scope.buffer('stats.part2', this.used * K.STATS_PART2 * 4);
     this.slotBytes = layers.length * SLOTS_PER_LAYER * SLOT_SIZE * 4;
     this.slots = scope.buffer('stats', this.slotBytes);
+    this.unitDiff = scope.buffer('stats.unitDiff', layers.length * 4);
     this.tasks = scope.upload('stats.tasks', K.statsTasks(this.sources.flat()));
     this.readback = new ReadbackPool(
       (bytes) => scope.buffer('readback', bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST),
-      this.slotBytes + 16,
+      this.slotBytes + 16 + layers.length * 4,
       READBACK_POOL,
       onReadbackError,
     );
@@ -120,23 +127,35 @@ export class StatsPlan {
     return this.optimizerParts[l];
   }
 
-  /** Passes 1 and 2 of layer l's slots that neither an epilogue nor the optimizer ran, in order. */
+  /**
+   * Passes 1 and 2 of layer l's slots that neither an epilogue nor the optimizer ran, in order,
+   * then the layer's maxUnitDiff.
+   */
   passes(l: number): KernelCall[] {
-    return this.sources[l].flatMap((s) => {
-      const uniforms = { n: s.n, width: s.width, groups: s.groups, part: s.part };
-      const perRow = s.n === 0;
-      const calls: KernelCall[] = [];
-      if (s.ownPass && s.tensor) {
-        const desc = K.statsPartialKernel(s.sat, perRow);
-        calls.push({ desc, buffers: [s.tensor, this.cur, this.part1], groups: [s.groups, 1, 1], uniforms });
-      }
-      if (s.hist && s.tensor) {
-        const desc = K.statsHistKernel(perRow);
-        const buffers = [s.tensor, this.cur, this.part1, this.part2];
-        calls.push({ desc, buffers, groups: [s.groups, 1, 1], uniforms: { ...uniforms, parts: s.parts } });
-      }
-      return calls;
-    });
+    const { fanIn, units } = this.layers[l].shape;
+    const unitDiff: KernelCall = {
+      desc: K.unitDiffKernel(),
+      buffers: [this.layers[l].W, this.unitDiff],
+      groups: [...groups1d(fanIn), 1],
+      uniforms: { rows: fanIn, cols: units, index: l },
+    };
+    return this.sources[l]
+      .flatMap((s) => {
+        const uniforms = { n: s.n, width: s.width, groups: s.groups, part: s.part };
+        const perRow = s.n === 0;
+        const calls: KernelCall[] = [];
+        if (s.ownPass && s.tensor) {
+          const desc = K.statsPartialKernel(s.sat, perRow);
+          calls.push({ desc, buffers: [s.tensor, this.cur, this.part1], groups: [s.groups, 1, 1], uniforms });
+        }
+        if (s.hist && s.tensor) {
+          const desc = K.statsHistKernel(perRow);
+          const buffers = [s.tensor, this.cur, this.part1, this.part2];
+          calls.push({ desc, buffers, groups: [s.groups, 1, 1], uniforms: { ...uniforms, parts: s.parts } });
+        }
+        return calls;
+      })
+      .concat(unitDiff);
   }
 
   /** Pass 3 of every slot of the network, after every layer's passes. */
@@ -145,21 +164,24 @@ export class StatsPlan {
     return { desc: K.statsFinalKernel(), buffers, groups: [this.sources.flat().length, 1, 1], uniforms: {} };
   }
 
-  /** Copies the slots and the loss totals into `rb` (then clears the totals for the next record). */
+  /** Copies the slots, the loss totals and the units' symmetry into `rb` (then clears the totals and the symmetry for the next record). */
   encodeReadback(enc: GPUCommandEncoder, totals: GPUBuffer, rb: GPUBuffer): void {
     enc.copyBufferToBuffer(this.slots, 0, rb, 0, this.slotBytes);
     enc.copyBufferToBuffer(totals, 0, rb, this.slotBytes, 16);
+    enc.copyBufferToBuffer(this.unitDiff, 0, rb, this.slotBytes + 16, this.layers.length * 4);
     enc.clearBuffer(totals);
+    enc.clearBuffer(this.unitDiff);
   }
 
-  /** A record from a read-back: the layers' slots, then the loss totals (summed loss, correct, rows). */
+  /** A record from a read-back: the layers' slots, the loss totals (summed loss, correct, rows), the layers' maxUnitDiff. */
   parse(raw: Float32Array): Pick<StepRecord, 'loss' | 'accuracy' | 'layers'> {
     const totals = raw.subarray(this.slotBytes / 4);
+    const unitDiff = totals.subarray(4);
     const rows = totals[2];
     return {
       loss: rows > 0 ? totals[0] / rows : NaN,
       accuracy: rows > 0 ? totals[1] / rows : NaN,
-      layers: this.sources.map((_, l) => layerStats(raw, l * SLOTS_PER_LAYER * SLOT_SIZE)),
+      layers: this.sources.map((_, l) => layerStats(raw, l * SLOTS_PER_LAYER * SLOT_SIZE, unitDiff[l])),
     };
   }
 

@@ -9,7 +9,15 @@ import { applyUpdate } from '../core/cpu/optimizers';
 import { targetsFor } from '../core/datasets';
 import { ACTIVATION_ID, SATURATION_ID } from '../core/ids';
 import { lossForwardBackward } from '../core/losses';
-import { layerStats, normSlot, reduceSlot, SLOT_SIZE, SLOTS_PER_LAYER, saturationMode } from '../core/stats';
+import {
+  layerStats,
+  maxUnitDiff,
+  normSlot,
+  reduceSlot,
+  SLOT_SIZE,
+  SLOTS_PER_LAYER,
+  saturationMode,
+} from '../core/stats';
 import type { Dataset, RunConfig } from '../core/types';
 import type { Engine, LayerWeights, Prediction, StepRecord } from './engine';
 import { checkFits, checkWeights, initialWeightsCpu, type LayerShape, layerShapes } from './model';
@@ -238,7 +246,7 @@ export class CpuEngine implements Engine {
       normSlot(L.dW, L.dW.length, this.stats, base + 4 * SLOT_SIZE);
       for (let i = 0; i < L.W.length; i++) this.delta[i] = L.W[i] - L.Wprev[i];
       normSlot(this.delta, L.W.length, this.stats, base + 5 * SLOT_SIZE);
-      return layerStats(this.stats, base);
+      return layerStats(this.stats, base, maxUnitDiff(L.W, L.shape.fanIn, L.shape.units));
     });
     const rec: StepRecord = {
       step: s,

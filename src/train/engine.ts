@@ -34,7 +34,7 @@ export interface Prediction {
  * variants on a device it has not measured (src/gpu/tuner.ts); `kernels`, its pipelines
  * compiled; `layers`, each layer's dispatches bound to its buffers (or made, on the CPU).
  */
-export type BuildPhase = 'trials' | 'kernels' | 'layers';
+type BuildPhase = 'trials' | 'kernels' | 'layers';
 
 /** How far building an engine has got: `done` of the phase's `total`, reported as each one is done. */
 export interface BuildProgress {

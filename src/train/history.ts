@@ -21,6 +21,7 @@ export const LAYER_SERIES = [
   'kernel_norm',
   'kernel_std',
   'update_ratio',
+  'max_unit_diff',
 ] as const satisfies readonly (keyof LayerStats)[];
 export type LayerSeries = (typeof LAYER_SERIES)[number];
 

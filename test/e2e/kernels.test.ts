@@ -28,9 +28,44 @@ afterAll(async () => {
 });
 
 describe.skipIf(!HAVE_CHROMIUM)('product kernels in the browser', () => {
+  it("keeps the tuner's choices in localStorage, so a reloaded page does not time them again", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${url}test/fixtures/blank.html`);
+    const tuneOnce = () =>
+      page.evaluate(async () => {
+        // biome-ignore lint/suspicious/noExplicitAny: modules imported inside the page have no types here
+        const imp = new Function('p', 'return import(p)') as (p: string) => Promise<Record<string, any>>;
+        const { acquireBrowserDevice } = await imp('/src/gpu/browser-device.ts');
+        const { ProductTuner } = await imp('/src/gpu/tuner.ts');
+        const got = await acquireBrowserDevice();
+        if (!got.device) return { error: got.unavailable ?? 'no device' };
+        let trials = 0;
+        const choices = await ProductTuner.for(got.device).choices([{ form: 'forward', m: 32, n: 16, k: 8 }], {
+          onTrials: (t: unknown[]) => {
+            trials += t.length;
+          },
+        });
+        got.device.destroy();
+        return {
+          trials,
+          variant: choices.variantFor('forward', 32, 16, 8),
+          kept: localStorage.getItem('mlp-playground.tune'),
+        };
+      });
+    await page.evaluate(() => localStorage.removeItem('mlp-playground.tune'));
+    const first = await tuneOnce();
+    expect(first.error).toBeUndefined();
+    expect(first.trials).toBeGreaterThan(1);
+    expect(first.kept).toContain(`"forward 32x16x8"`);
+    await page.goto(`${url}test/fixtures/blank.html?again`);
+    const second = await tuneOnce();
+    expect([second.trials, second.variant]).toEqual([0, first.variant]);
+    await page.close();
+  }, 300_000);
+
   it('forward (with its activation epilogue), dX (with the derivative) and dW match the CPU reference', async () => {
     const page = await browser.newPage();
-    await page.goto(url);
+    await page.goto(`${url}test/fixtures/blank.html`);
     const out = await page.evaluate(async (tanh: number) => {
       // Built from a string: the test file's own transform would rewrite a literal import().
       // biome-ignore lint/suspicious/noExplicitAny: modules imported inside the page have no types here

@@ -9,7 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import type { ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, launch, screenshotPath, serve, type Watched, watchedPage } from './harness';
+import { CHROMIUM, colouredPixels, launch, screenshotPath, serve, type Watched, watchedPage } from './harness';
 import { documentOverflow, scrollEverythingToEnd, truncatedSelects, unreachableControls } from './layout';
 
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -292,6 +292,36 @@ describe.skipIf(!HAVE_CHROMIUM)('numbers that agree, and the boundary of three c
     });
     expect(green).toBeGreaterThan(200);
     await page.locator('decision-boundary').screenshot({ path: screenshotPath('boundary-three-classes') });
+    expect(w.errors).toEqual([]);
+    await page.context().close();
+  });
+});
+
+describe.skipIf(!HAVE_CHROMIUM)('the zero-initialization lesson tells its story', SLOW, () => {
+  it('draws the zeros, names the identical units, and charts their symmetry over steps', async () => {
+    const w = await openPage(1280, 800, '#lesson=zeros');
+    const page = w.page;
+    // At initialization every std in the network is exactly 0: drawn on the floor, not left out.
+    const depth = page.locator('depth-profile-chart');
+    await depth.scrollIntoViewIfNeeded();
+    await page.waitForTimeout(300);
+    expect(await colouredPixels(page, 'depth-profile-chart canvas')).toBeGreaterThan(50);
+    await expect(page.locator('depth-profile-chart .subtitle').innerText()).resolves.toContain(
+      'exactly 0 sits on the axis floor, marked 0',
+    );
+    // Four hidden units that are one: three add nothing.
+    const health = page.locator('unit-health-chart .subtitle');
+    await expect(health.innerText()).resolves.toMatch(/worst L1 75\s% identical/);
+
+    await page.getByRole('button', { name: 'Play' }).click();
+    await waitPhase(page, ['done']);
+    await page.locator('layer-series-chart select').first().selectOption('max_unit_diff');
+    await page.locator('layer-series-chart').scrollIntoViewIfNeeded();
+    await page.waitForTimeout(300);
+    // The hidden layer's line lies on the floor (0) at every step: its units never differ.
+    expect(await colouredPixels(page, 'layer-series-chart canvas')).toBeGreaterThan(50);
+    await expect(health.innerText()).resolves.toMatch(/75\s% identical/);
+    await page.screenshot({ path: screenshotPath('zeros-lesson-trained') });
     expect(w.errors).toEqual([]);
     await page.context().close();
   });
