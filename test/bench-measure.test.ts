@@ -8,13 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { dispatchWorkload, fmaKernel } from '../src/bench/ceiling';
 import { measureCpuCeiling } from '../src/bench/cpu-ceiling';
 import { type MeasureOptions, measureInterleaved, type Workload } from '../src/bench/measure';
-import {
-  maxRelError,
-  oursCpuProduct,
-  oursGpuProduct,
-  type ProductWorkload,
-  productInputs,
-} from '../src/bench/products';
+import { maxRelError, oursCpuProduct, oursGpuProduct, type ProductWorkload, productCase } from '../src/bench/products';
 import { FORMS, RUNGS, rungConfig } from '../src/bench/spec';
 import { median, quantile, summarize } from '../src/bench/stats';
 import { oursTrainWorkload } from '../src/bench/training';
@@ -271,8 +265,9 @@ describe('workloads', () => {
   it('our CPU product workload computes the product it times, in each form', async () => {
     const [M, N, K] = [9, 13, 5];
     for (const form of ['forward', 'dX', 'dW'] as const) {
-      const inputs = productInputs(form, M, N, K, 3);
-      const w = await oursCpuProduct(form, M, N, K, inputs);
+      const c = productCase(form, { M, N, K }, 3);
+      const { inputs } = c;
+      const w = await oursCpuProduct(c);
       try {
         await w.run(2);
         const ref = new Float32Array(M * N);
@@ -344,7 +339,7 @@ describe.skipIf(!dev)('measurements are honest', () => {
     const workloads: [string, () => Promise<{ run(iters: number): Promise<void>; dispose?(): void }>][] = [
       ...FORMS.map((f): [string, () => Promise<ProductWorkload>] => [
         `product ${f}`,
-        () => oursGpuProduct(device, cache, f, 64, 64, 64, productInputs(f, 64, 64, 64)),
+        () => oursGpuProduct(device, cache, productCase(f, { M: 64, N: 64, K: 64 }, 1)),
       ]),
       ['training xor, no statistics', () => oursTrainWorkload(rung('xor'), xor, gpu, 1e9)],
       ['training circle, statistics every step', () => oursTrainWorkload(rung('circle'), circle, gpu, 1)],

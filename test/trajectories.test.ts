@@ -3,10 +3,12 @@
  * statistics within float32 tolerance, step for step; the GPU draws the CPU's initial weights;
  * zero initialization never breaks the symmetry between hidden units.
  */
+
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/core/config';
 import { loadDataset } from '../src/core/datasets';
 import type { RunConfig } from '../src/core/types';
+import { XOR_LESSON } from '../src/core/xor-lesson';
 import { GpuEngine } from '../src/gpu/engine';
 import { STATS_CHUNKS } from '../src/gpu/kernels';
 import { subgroupSizeOf } from '../src/gpu/products';
@@ -32,14 +34,8 @@ async function both(
 describe.skipIf(!dev)('GPU and CPU trajectories agree', () => {
   it('XOR 2-2-1 sigmoid, mse, sgd (the Keras lesson), 300 epochs', async () => {
     const { cpu, gpu } = await both({
+      ...XOR_LESSON,
       seed: 3,
-      dataset: { name: 'xor' },
-      layers: [
-        { units: 2, activation: 'sigmoid' },
-        { units: 1, activation: 'sigmoid' },
-      ],
-      loss: 'mse',
-      optimizer: { name: 'sgd', learning_rate: 2 },
       batch_size: 4,
       epochs: 300,
       log_every: 25,

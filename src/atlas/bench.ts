@@ -7,6 +7,7 @@
  * the same work: no early stopping), so by default it trains the first `cpuNetworks` networks
  * and its time is scaled to the full population; pass cpuNetworks = networks to time it all.
  */
+import { XOR_LESSON } from '../core/xor-lesson';
 import { atlasShape, parseAtlasConfig } from './config';
 import { trainPopulationCpu } from './cpu-population';
 import { atlasData } from './data';
@@ -46,14 +47,8 @@ export interface AtlasBenchResult {
 function benchConfig(networks: number, epochs: number): AtlasConfig {
   const u = { name: 'random_uniform', minval: -1, maxval: 1 };
   return parseAtlasConfig({
+    ...XOR_LESSON,
     seed: 1,
-    dataset: 'xor',
-    layers: [
-      { units: 2, activation: 'sigmoid' },
-      { units: 1, activation: 'sigmoid' },
-    ],
-    loss: 'mse',
-    optimizer: { name: 'sgd', learning_rate: 2 },
     epochs,
     criterion: { loss_below: 0.01 },
     mode: 'population',

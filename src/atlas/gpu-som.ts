@@ -8,8 +8,7 @@ import { checked } from '../gpu/device-health';
 import { dispatch, groups1d, type PipelineCache } from '../gpu/kernel';
 import { GpuScope, readBuffer } from '../gpu/scope';
 import { SOM_WG, somKernel } from './kernels';
-import { type SomResult, somCells, somInitial, somInv2s2, uMatrix } from './som';
-import type { SomConfig } from './types';
+import { type SomInput, type SomResult, somInitial, somInv2s2, somResult } from './som';
 
 /** Floats the per-chunk sums may take: bounds chunks × units × (dim + 1). */
 const SUMS_BUDGET = 1 << 22;
@@ -21,16 +20,8 @@ function somChunking(n: number, units: number, dim: number): { chunk: number; ch
   return { chunk, chunks: Math.ceil(n / chunk) };
 }
 
-export async function trainSomGpu(
-  device: GPUDevice,
-  cache: PipelineCache,
-  cfg: SomConfig,
-  data: Float32Array,
-  n: number,
-  dim: number,
-  epoch: Int32Array,
-  seed: number,
-): Promise<SomResult> {
+export async function trainSomGpu(device: GPUDevice, cache: PipelineCache, input: SomInput): Promise<SomResult> {
+  const { cfg, data, n, dim, seed } = input;
   const { rows, cols } = cfg,
     units = rows * cols;
   const [bmuK, accK, updK] = await Promise.all(
@@ -63,15 +54,7 @@ export async function trainSomGpu(
     });
     const bmu = new Uint32Array(await readBuffer(device, bufs.bmu, n * 4));
     const prototypes = new Float32Array(await readBuffer(device, bufs.protos, units * dim * 4));
-    return {
-      rows,
-      cols,
-      dim,
-      prototypes,
-      bmu,
-      ...somCells(bmu, epoch, units),
-      umatrix: uMatrix(prototypes, rows, cols, dim),
-    };
+    return somResult(input, prototypes, bmu);
   } finally {
     scope.dispose();
   }

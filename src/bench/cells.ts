@@ -9,14 +9,7 @@ import type { EngineOptions } from '../engines/create';
 import type { PipelineCache } from '../gpu/kernel';
 import type { Engine } from '../train/engine';
 import { type Entry, type MeasureOptions, measureInterleaved, type Outcome } from './measure';
-import {
-  maxRelError,
-  oursCpuProduct,
-  oursGpuProduct,
-  type ProductWorkload,
-  productInputs,
-  tfProduct,
-} from './products';
+import { maxRelError, oursCpuProduct, oursGpuProduct, type ProductWorkload, productCase, tfProduct } from './products';
 import { type BenchOptions, GPU_REWARM_MS, productShape, type Rung, rungInfo } from './spec';
 import { toTiming } from './stats';
 import type { TfBackend } from './tf';
@@ -93,7 +86,7 @@ export async function productCell(
   const { M, N, K } = shape;
   const flops = 2 * M * N * K;
   // The same operands for every engine: their results are compared with our CPU engine's.
-  const inputs = productInputs(form, M, N, K, n);
+  const c = productCase(form, shape, n);
   const workloads = new Map<ProductEngine, ProductWorkload>();
   const results = new Map<ProductEngine, ProductMeasurement>();
   const entries: Entry[] = [];
@@ -101,10 +94,10 @@ export async function productCell(
     results.set(engine, { form, size: n, shape, engine, flops, status: 'skipped', ...extra });
   const build = (engine: ProductEngine): Promise<ProductWorkload> | ProductWorkload =>
     engine === 'ours-gpu'
-      ? oursGpuProduct(env.gpu!.device, cache!, form, M, N, K, inputs)
+      ? oursGpuProduct(env.gpu!.device, cache!, c)
       : engine === 'ours-cpu'
-        ? oursCpuProduct(form, M, N, K, inputs)
-        : tfProduct(env.tf!.tf, TF_OF[engine]!, form, M, N, K, inputs);
+        ? oursCpuProduct(c)
+        : tfProduct(env.tf!.tf, TF_OF[engine]!, c);
   try {
     for (const engine of engines) {
       const key = `${engine}|${form}`;

@@ -12,7 +12,7 @@ import { measureCeiling, recheckCeiling } from './ceiling';
 import { type CellContext, onGpu, Predictor, productCell, rewarm, trainingCell } from './cells';
 import { measureCpuCeiling, recheckCpuCeiling } from './cpu-ceiling';
 import { checkAborted, type MeasureOptions, measureInterleaved } from './measure';
-import { oursGpuProduct, productInputs } from './products';
+import { oursGpuProduct, productCase } from './products';
 import { type BenchOptions, RUNGS, type Rung, rungConfig, rungInfo, TARGET_SIZE } from './spec';
 import { toTiming } from './stats';
 import type { BenchEnv, BenchResults, Ceiling, CpuCeiling, ProductMeasurement, TrainMeasurement } from './types';
@@ -165,8 +165,7 @@ async function againPhase(run: Run, products: ProductMeasurement[]): Promise<voi
       (x) => x.engine === 'ours-gpu' && x.form === form && x.size === TARGET_SIZE && x.status === 'ok',
     );
     if (p) {
-      const { M, N, K } = p.shape;
-      const w = await oursGpuProduct(device, cache, form, M, N, K, productInputs(form, M, N, K, TARGET_SIZE));
+      const w = await oursGpuProduct(device, cache, productCase(form, p.shape, TARGET_SIZE));
       try {
         const entry = { key: 'ours-gpu', workload: w, warmupIters: 2, ...rewarm('ours-gpu') };
         const o = (await measureInterleaved([entry], run.measure, run.env.clock, run.signal)).get('ours-gpu');

@@ -3,13 +3,16 @@
  *   forward  Z(M×N) = X(M×K)·W(K×N) + b
  *   dX       dX(M×N) = dZ(M×K)·W(N×K)ᵀ
  *   dW       dW(M×N) = X(K×M)ᵀ·dZ(K×N)
- * Inputs are uploaded once and stay on the device; an iteration is one product. Our GPU kernel
- * is the variant the tuner keeps for the shape (src/gpu/tuner.ts), dispatched back to back in one pass per submit;
- * TF.js gets the same shapes through `tf.matMul`'s transpose flags (and `tf.fused.matMul` with
- * the bias for the forward form, the op its Dense layer uses).
+ * Every engine takes the same `ProductCase` (form, shape and operands). Inputs are uploaded once
+ * and stay on the device; an iteration is one product. Our GPU kernel is the variant the tuner
+ * keeps for the shape (src/gpu/tuner.ts), dispatched back to back in one pass per submit; TF.js
+ * gets the same shapes through `tf.matMul`'s transpose flags (and `tf.fused.matMul` with the bias
+ * for the forward form, the op its Dense layer uses).
  */
-import { bind, type PipelineCache, writeArray } from '../gpu/kernel';
+import { checked } from '../gpu/device-health';
+import type { PipelineCache } from '../gpu/kernel';
 import { chosenPlan, type MatmulForm, matmulCalls, planName } from '../gpu/products';
+import { GpuScope, readBuffer } from '../gpu/scope';
 import { ProductTuner } from '../gpu/tuner';
 import { Arena, type GemmArgs, WasmKernels } from '../wasm/kernels';
 import { dispatchWorkload } from './ceiling';
@@ -50,7 +53,7 @@ interface ProductInputs {
   bias: Float32Array;
 }
 
-export function productInputs(form: MatmulForm, M: number, N: number, K: number, seed = 1): ProductInputs {
+function productInputs(form: MatmulForm, M: number, N: number, K: number, seed: number): ProductInputs {
   const s = operandShapes(form, M, N, K);
   let x = seed >>> 0 || 1;
   const fill = (n: number) => {
@@ -64,71 +67,57 @@ export function productInputs(form: MatmulForm, M: number, N: number, K: number,
   return { a: fill(s.a[0] * s.a[1]), b: fill(s.b[0] * s.b[1]), bias: fill(N) };
 }
 
+/** One product to time: its form, (M×K)·(K×N) shape and operands, the same for every engine. */
+export interface ProductCase {
+  form: MatmulForm;
+  M: number;
+  N: number;
+  K: number;
+  inputs: ProductInputs;
+}
+
+/** The case of `form` at `shape`, its operands drawn from `seed`. */
+export function productCase(form: MatmulForm, shape: { M: number; N: number; K: number }, seed: number): ProductCase {
+  const { M, N, K } = shape;
+  return { form, M, N, K, inputs: productInputs(form, M, N, K, seed) };
+}
+
 export async function oursGpuProduct(
   device: GPUDevice,
   cache: PipelineCache,
-  form: MatmulForm,
-  M: number,
-  N: number,
-  K: number,
-  inputs: ProductInputs,
+  c: ProductCase,
 ): Promise<ProductWorkload> {
-  const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
-  const made: GPUBuffer[] = [];
-  const buffer = (floats: number) => {
-    const b = device.createBuffer({ size: Math.max(16, floats * 4), usage });
-    made.push(b);
-    return b;
-  };
-  const upload = (data: Float32Array) => {
-    const b = buffer(data.length);
-    writeArray(device, b, data);
-    return b;
-  };
+  const { form, M, N, K, inputs } = c;
+  const scope = new GpuScope(device);
   try {
-    const A = upload(inputs.a),
-      B = upload(inputs.b);
-    const bias = form === 'forward' ? upload(inputs.bias) : buffer(4);
-    const out = buffer(M * N);
+    const A = scope.upload('A', inputs.a),
+      B = scope.upload('B', inputs.b);
+    const bias = form === 'forward' ? scope.upload('bias', inputs.bias) : scope.buffer('bias', 16);
+    const out = scope.buffer('out', M * N * 4);
     // The variant the tuner keeps for this shape on this device, as the engine would run it.
     const tuner = ProductTuner.for(device);
     const plan = chosenPlan(await tuner.choices([{ form, m: M, n: N, k: K }]), tuner.caps, form, M, N, K);
     // The transposition the engine does before the product (dX) is part of the timed iteration.
     const scratch = {
-      a: plan.transposeA ? buffer(plan.transposeA.floats) : null,
-      b: plan.transposeB ? buffer(plan.transposeB.floats) : null,
+      a: plan.transposeA ? scope.buffer('scratch.a', plan.transposeA.floats * 4) : null,
+      b: plan.transposeB ? scope.buffer('scratch.b', plan.transposeB.floats * 4) : null,
     };
-    device.pushErrorScope('validation');
-    const ks = await Promise.all(
-      matmulCalls(plan, [A, B, bias, out], scratch).map(async (c) =>
-        bind(device, await cache.get(c.desc), c.buffers, c.groups, c.uniforms),
+    const ks = await checked(device, plan.desc.name, () =>
+      Promise.all(
+        matmulCalls(plan, [A, B, bias, out], scratch).map(async (call) =>
+          scope.bind(await cache.get(call.desc), call.buffers, call.groups, call.uniforms),
+        ),
       ),
     );
-    for (const k of ks) if (k.params) made.push(k.params);
-    const err = await device.popErrorScope();
-    if (err) throw new Error(`${plan.desc.name}: ${err.message}`);
     return {
       method: planName(plan),
       dispatches: ks.length,
       run: dispatchWorkload(device, ks),
-      async read() {
-        const rb = device.createBuffer({ size: M * N * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-        try {
-          const enc = device.createCommandEncoder();
-          enc.copyBufferToBuffer(out, 0, rb, 0, M * N * 4);
-          device.queue.submit([enc.finish()]);
-          await rb.mapAsync(GPUMapMode.READ);
-          return new Float32Array(rb.getMappedRange().slice(0));
-        } finally {
-          rb.destroy();
-        }
-      },
-      dispose() {
-        for (const b of made) b.destroy();
-      },
+      read: async () => new Float32Array(await readBuffer(device, out, M * N * 4)),
+      dispose: () => scope.dispose(),
     };
   } catch (e) {
-    for (const b of made) b.destroy();
+    scope.dispose();
     throw e;
   }
 }
@@ -138,13 +127,8 @@ export async function oursGpuProduct(
  * engine's memory, called as the engine calls it (the forward product with its bias and a linear
  * activation's epilogue, which also stores A, as a dense layer does).
  */
-export async function oursCpuProduct(
-  form: MatmulForm,
-  M: number,
-  N: number,
-  K: number,
-  inputs: ProductInputs,
-): Promise<ProductWorkload> {
+export async function oursCpuProduct(c: ProductCase): Promise<ProductWorkload> {
+  const { form, M, N, K, inputs } = c;
   const arena = new Arena();
   const [a, b, bias, out, act] = [inputs.a.length, inputs.b.length, N, M * N, M * N].map((n) => arena.floats(n));
   const k = await WasmKernels.create(arena);
@@ -177,15 +161,8 @@ export async function oursCpuProduct(
  * A TF.js product on `backend`: operands are uploaded (and, on webgpu, moved to the device by
  * the warm-up); `run` issues `iters` products and synchronizes once by reading the last result.
  */
-export async function tfProduct(
-  tf: TfModule,
-  backend: TfBackend,
-  form: MatmulForm,
-  M: number,
-  N: number,
-  K: number,
-  inputs: ProductInputs,
-): Promise<ProductWorkload> {
+export async function tfProduct(tf: TfModule, backend: TfBackend, c: ProductCase): Promise<ProductWorkload> {
+  const { form, M, N, K, inputs } = c;
   await useBackend(tf, backend);
   const s = operandShapes(form, M, N, K);
   const a = tf.tensor2d(inputs.a, s.a),

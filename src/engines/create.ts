@@ -7,7 +7,7 @@ import type { Dataset, RunConfig } from '../core/types';
 import { CpuEngine } from '../train/cpu-engine';
 import type { BackendName, BuildOptions, Engine } from '../train/engine';
 import { layerShapes } from '../train/model';
-import { WasmEngine } from '../wasm/engine';
+import { createCpuEngine } from '../wasm/create';
 
 /** Which backend, its device, and (BuildOptions) a signal that cancels the build and its progress. */
 export interface EngineOptions extends BuildOptions {
@@ -16,7 +16,10 @@ export interface EngineOptions extends BuildOptions {
   device?: GPUDevice;
   /** Name of the adapter behind `device`, for reports. */
   adapter?: string;
-  /** Which CPU engine: the WebAssembly one (default) or the TypeScript reference (for comparisons). */
+  /**
+   * Which CPU engine: the WebAssembly one (default; the TypeScript one for tiny networks, see
+   * wasm/create.ts) or the TypeScript reference always (for comparisons).
+   */
   cpu?: 'wasm' | 'typescript';
 }
 
@@ -40,7 +43,7 @@ async function cpuEngine(
   { signal, onProgress }: BuildOptions,
 ): Promise<Engine> {
   signal?.throwIfAborted();
-  const engine = which === 'typescript' ? new CpuEngine(cfg, data) : await WasmEngine.create(cfg, data);
+  const engine = which === 'typescript' ? new CpuEngine(cfg, data) : await createCpuEngine(cfg, data);
   if (signal?.aborted) {
     engine.dispose();
     signal.throwIfAborted();

@@ -64,6 +64,20 @@ export class DeviceWatch {
     return Promise.race([p, this.failed]);
   }
 
+  /**
+   * `work`'s result, or the device's failure, once `work` has ended too: its `finally` blocks
+   * (which destroy its buffers) have run before the caller hears of the failure. A lost device
+   * ends every pending WebGPU call (read-backs reject, queues drain), so the wait is short.
+   */
+  async settle<T>(work: Promise<T>): Promise<T> {
+    try {
+      return await this.watch(work);
+    } catch (e) {
+      await work.catch(() => {});
+      throw e;
+    }
+  }
+
   /** From here on a loss is expected (the owner is done, or destroys the device itself). */
   close(): void {
     this.closed = true;

@@ -105,7 +105,7 @@ export class GpuEngine implements Engine {
               onProgress: (done, total) => onProgress?.({ phase: 'trials', done, total }),
             }));
       await checked(device, 'GPU setup failed', () => engine.build(options));
-      options.signal?.throwIfAborted();
+      signal?.throwIfAborted();
     } catch (e) {
       engine.dispose();
       throw e;

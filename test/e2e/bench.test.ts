@@ -92,6 +92,9 @@ describe.skipIf(!existsSync(CHROMIUM))('benchmark view (SwiftShader)', () => {
     expect([...results.environment.tfjsBackends].sort()).toEqual(['cpu', 'wasm', 'webgpu']);
     expect(results.ceiling!.gflops).toBeGreaterThan(0);
     expect(results.ceiling!.dispatchUs).toBeGreaterThan(0);
+    // The CPU's ceiling, measured by the CPU engine's threads (the page is cross-origin isolated).
+    expect(results.cpuCeiling!.gflops).toBeGreaterThan(0);
+    expect(results.cpuCeiling!.threads).toBe(await w.page.evaluate(() => navigator.hardwareConcurrency));
     const productEngines = ['ours-gpu', 'ours-cpu', 'tfjs-webgpu', 'tfjs-wasm', 'tfjs-cpu'];
     expect(results.products).toHaveLength(3 * 2 * productEngines.length);
     for (const p of results.products) {
