@@ -121,7 +121,7 @@ export class PlaygroundApp extends LitElement {
     if (view === this.view) return;
     if (view !== 'playground' && this.store.playing) await this.store.pause();
     if (view === 'atlas') await import('../atlas/atlas-view');
-    if (view === 'bench') await import('../bench/bench-view');
+    if (view === 'bench') await import('./bench-page');
     this.opened.add(view);
     this.view = view;
   }
@@ -229,10 +229,10 @@ export class PlaygroundApp extends LitElement {
       }
       ${
         this.opened.has('bench')
-          ? html`<div class="page" ?hidden=${this.view !== 'bench'}><bench-view .gpu=${s.sharedDevice}
+          ? html`<div class="page" ?hidden=${this.view !== 'bench'}><bench-page .store=${s}
         @bench-running=${(e: Event) => {
           this.benchRunning = (e as BenchRunningEvent).running;
-        }}></bench-view></div>`
+        }}></bench-page></div>`
           : nothing
       }
       <div class="layout" ?hidden=${this.view !== 'playground'}>
