@@ -19,6 +19,7 @@ export default defineConfig({
   worker: { format: 'es' },
   test: {
     include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
+    globalSetup: ['test/global-setup.ts'],
     // Dawn is a native addon: run test files in child processes, not worker threads.
     pool: 'forks',
     testTimeout: 120_000,

@@ -20,8 +20,9 @@ const BM: u32 = TM * WG_Y;
 const BN4: u32 = CN * WG_X;
 const THREADS: u32 = WG_X * WG_Y;
 const_assert TM % 4u == 0u;
-const_assert BM * TK % THREADS == 0u;
-const_assert 4u * BN4 * TK % THREADS == 0u;
+// vec4s of the A and B slices each invocation loads (the last of them for some only).
+const A_LOADS: u32 = (BM * TK / 4u + THREADS - 1u) / THREADS;
+const B_LOADS: u32 = (BN4 * TK + THREADS - 1u) / THREADS;
 
 // As[k][r4]: rows 4·r4 .. 4·r4 + 3 of the block at step k of the slice; Bs[k][c4]: vec4 column c4.
 var<workgroup> As: array<array<vec4<f32>, BM / 4u>, TK>;
@@ -40,22 +41,27 @@ fn b_at(k: u32, c: u32) -> f32 {
   return B[k * P.N + c];
 }
 
-// Loads the slice from k0: element e of a tile goes to the invocation e % THREADS, ordered along
-// the operand's contiguous dimension in memory.
+// Loads the slice from k0 as whole vec4s of workgroup memory (4 rows of A, or 4 columns of B, at
+// one step of k): vec4 e of a tile goes to the invocation e % THREADS, neighbouring invocations
+// along the operand's contiguous dimension in memory.
 fn load_slice(r0: u32, c0: u32, k0: u32, t: u32) {
-  for (var j = 0u; j < BM * TK / THREADS; j++) {
+  for (var j = 0u; j < A_LOADS; j++) {
     let e = t + j * THREADS;
-    var r: u32;
+    if (e >= BM * TK / 4u) { break; }
+    var r4: u32;
     var k: u32;
-    if (TRANS_A == 1u) { r = e % BM; k = e / BM; } else { r = e / TK; k = e % TK; }
-    As[k][r / 4u][r % 4u] = a_at(r0 + r, k0 + k);
+    if (TRANS_A == 1u) { r4 = e % (BM / 4u); k = e / (BM / 4u); } else { r4 = e / TK; k = e % TK; }
+    let r = r0 + 4u * r4;
+    As[k][r4] = vec4<f32>(a_at(r, k0 + k), a_at(r + 1u, k0 + k), a_at(r + 2u, k0 + k), a_at(r + 3u, k0 + k));
   }
-  for (var j = 0u; j < 4u * BN4 * TK / THREADS; j++) {
+  for (var j = 0u; j < B_LOADS; j++) {
     let e = t + j * THREADS;
-    var c: u32;
+    if (e >= BN4 * TK) { break; }
+    var c4: u32;
     var k: u32;
-    if (TRANS_B == 1u) { c = e / TK; k = e % TK; } else { c = e % (4u * BN4); k = e / (4u * BN4); }
-    Bs[k][c / 4u][c % 4u] = b_at(k0 + k, c0 + c);
+    if (TRANS_B == 1u) { c4 = e / TK; k = e % TK; } else { c4 = e % BN4; k = e / BN4; }
+    let c = c0 + 4u * c4;
+    Bs[k][c4] = vec4<f32>(b_at(k0 + k, c), b_at(k0 + k, c + 1u), b_at(k0 + k, c + 2u), b_at(k0 + k, c + 3u));
   }
 }
 

@@ -19,8 +19,8 @@ fn stat_chunk(n: u32, g: u32) -> vec2<u32> {
 // Histogram bin of v in [lo, hi]: the same formula as histBin in stats.ts. The whole float
 // 0..HIST_BINS-1 becomes an integer by adding 2^23 (it lands in the low mantissa bits, exactly)
 // and subtracting that float's bits, instead of u32(): WGSL's conversion saturates, and on
-// lavapipe the clamps around it and x86's missing unsigned conversion made the histogram pass
-// 2.6× slower.
+// lavapipe the clamps around it and x86's missing unsigned conversion were most of the
+// histogram pass (bench/REPORT.md history).
 fn hist_bin(v: f32, lo: f32, scale: f32) -> u32 {
   return bitcast<u32>(clamp(floor((v - lo) * scale), 0.0, f32(HIST_BINS - 1u)) + 8388608.0) - 0x4B000000u;
 }

@@ -3,7 +3,7 @@
 // injected as the SLOT_* constants). The spread merges the chunks' M2 with Chan's formula (zero
 // where pass 1 skipped it); without a histogram (pass 2 skipped: tensors whose histogram is not
 // read) the histogram is 0. One dispatch instead of one per slot: on a software adapter each
-// dispatch has a fixed cost (~20–40 µs) larger than this pass's work.
+// dispatch has a fixed cost larger than this pass's work.
 struct SlotTask {
   n: u32,      // element count, or 0: this step's rows times `width`
   width: u32,

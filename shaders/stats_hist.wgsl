@@ -7,8 +7,8 @@
 // Each invocation counts in registers, four 8-bit counters to a u32 word (word b / 4, byte
 // b % 4 of bin b), and adds them into 32-bit totals before a byte can overflow. On a SIMD
 // adapter an atomic add to a shared histogram is one locked instruction per lane; these
-// counters cost a few vector instructions per element (the pass measured 1.35× faster on
-// lavapipe). The totals of the workgroup's invocations meet in workgroup memory.
+// counters cost a few vector instructions per element. The totals of the workgroup's
+// invocations meet in workgroup memory.
 @group(0) @binding(1) var<storage, read> x: array<vec4<f32>>;
 @group(0) @binding(2) var<storage, read> cur: StepInfo;
 @group(0) @binding(3) var<storage, read> part1: array<array<f32, 8>>;

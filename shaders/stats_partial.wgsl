@@ -11,9 +11,9 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
   let range = stat_chunk(stat_count(), wid.x);
   let start = range.x;
   let end = range.y;
-  // One vec4 per invocation and iteration into vec4 accumulators (fewer loads and less loop
-  // overhead, both measured on lavapipe). The chunk's last partial block (fewer than 4·WG
-  // elements) goes to a plain strided loop.
+  // One vec4 per invocation and iteration into vec4 accumulators: fewer loads and less loop
+  // overhead. The chunk's last partial block (fewer than 4·WG elements) goes to a plain
+  // strided loop.
   var a = acc_new();
   let blocks = (end - start) / (4u * WG);
   for (var j = 0u; j < blocks; j++) {

@@ -5,9 +5,8 @@
 // sum of squared deviations from the chunk's own mean, is accumulated with Welford's update and
 // merged with Chan's formula (numerically stable in one pass), so the spread needs no second
 // pass over the tensor. full = false accumulates the sum of squares and the count only (tensors
-// of which only the norm is read: the recording optimizer's dW and update, where it cut that
-// kernel's time over the plain optimizer's from 3.3 to 1.1–1.4 ms for the 8×512 network on
-// lavapipe); the other fields keep their starting values.
+// of which only the norm is read: the recording optimizer's dW and update, most of whose cost
+// beyond the plain optimizer's the other fields were); the other fields keep their starting values.
 
 // The saturation test of mode `mode` (SATURATION_*; src/core/stats.ts `saturated`).
 fn is_saturated(mode: u32, a: f32) -> bool {

@@ -2,7 +2,7 @@
 // operand in the other layout (W before dX = dZ·Wᵀ; with subgroups, X or dZ before the tn
 // kernel, see matmulPlan): a transposition moves rows·cols floats, far less than the product's
 // multiply-adds. Each invocation moves a BLOCK×BLOCK block (edges guarded), which amortizes the
-// index arithmetic (4×4: 0.6 ms for 512×512 on lavapipe, one element per invocation 1.7 ms).
+// index arithmetic over 16 elements.
 // Shapes of multiples of 4 take transpose_vec4.wgsl.
 @group(0) @binding(1) var<storage, read> A: array<f32>;
 @group(0) @binding(2) var<storage, read_write> T: array<f32>;

@@ -273,14 +273,8 @@ describe('CPU population', () => {
       data[n + i] = (i % 10) / 10;
     }
     const epoch = Int32Array.from({ length: n }, (_, i) => (i < 100 ? 3 : -1));
-    const som = trainSomCpu(
-      { rows: 3, cols: 3, iterations: 20, sigma_start: 1.5, sigma_end: 0.3 },
-      data,
-      n,
-      2,
-      epoch,
-      1,
-    );
+    const cfg = { rows: 3, cols: 3, iterations: 20, sigma_start: 1.5, sigma_end: 0.3 };
+    const som = trainSomCpu({ cfg, data, n, dim: 2, epoch, seed: 1 });
     const cellsA = new Set(Array.from(som.bmu.subarray(0, 100))),
       cellsB = new Set(Array.from(som.bmu.subarray(100)));
     expect([...cellsA].some((c) => cellsB.has(c))).toBe(false);

@@ -291,17 +291,9 @@ describe.skipIf(!dev)('GPU population', () => {
     const shape = atlasShape(cfg);
     const init = initialWeightsCpu(cfg, shape);
     const epoch = Int32Array.from({ length: 3000 }, (_, i) => (i % 3 === 0 ? -1 : 5));
-    const cpu = trainSomCpu(cfg.som!, init, 3000, shape.params, epoch, cfg.seed);
-    const gpu = await trainSomGpu(
-      dev!.device,
-      new PipelineCache(dev!.device),
-      cfg.som!,
-      init,
-      3000,
-      shape.params,
-      epoch,
-      cfg.seed,
-    );
+    const input = { cfg: cfg.som!, data: init, n: 3000, dim: shape.params, epoch, seed: cfg.seed };
+    const cpu = trainSomCpu(input);
+    const gpu = await trainSomGpu(dev!.device, new PipelineCache(dev!.device), input);
     expectClose(gpu.prototypes, cpu.prototypes, 1e-3, 1e-3, 'prototypes');
     let same = 0;
     for (let i = 0; i < 3000; i++) if (gpu.bmu[i] === cpu.bmu[i]) same++;

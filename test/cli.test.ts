@@ -40,6 +40,7 @@ const STATS = [
   'kernel_mean',
   'kernel_std',
   'update_ratio',
+  'max_unit_diff',
 ] as const;
 const HISTS = ['act_hist', 'kernel_hist', 'grad_hist'] as const;
 

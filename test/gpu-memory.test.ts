@@ -4,12 +4,14 @@
  * compare of seven initializers, an atlas run, and a device lost mid-run. Buffers are counted
  * by wrapping the device's createBuffer and each buffer's destroy (test/live-buffers.ts).
  */
+
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseAtlasConfig } from '../src/atlas/config';
 import { runAtlas } from '../src/atlas/run';
 import { parseConfig } from '../src/core/config';
 import { loadDataset } from '../src/core/datasets';
 import { parseInitializer } from '../src/core/initializers';
+import { XOR_LESSON } from '../src/core/xor-lesson';
 import { createEngine } from '../src/engines/create';
 import { acquireNodeDevice } from '../src/gpu/node-device';
 import { LESSON_INITIALIZERS } from '../src/ui/defaults';
@@ -48,16 +50,6 @@ const spiral = parseConfig({
   epochs: 4,
   log_every: 1,
 });
-
-/** The atlas' XOR networks (2-2-1 sigmoid, plain SGD). */
-const atlasXor = {
-  dataset: 'xor',
-  layers: [
-    { units: 2, activation: 'sigmoid' },
-    { units: 1, activation: 'sigmoid' },
-  ],
-  optimizer: { name: 'sgd', learning_rate: 2 },
-};
 
 describe.skipIf(!dev)('GPU buffers are all destroyed', () => {
   let tracker: BufferTracker;
@@ -128,7 +120,7 @@ describe.skipIf(!dev)('GPU buffers are all destroyed', () => {
   });
 
   it('by an atlas run: a basin map, and a population with its SOM', async () => {
-    const net = { ...atlasXor, epochs: 50 };
+    const net = { ...XOR_LESSON, epochs: 50 };
     const axes = [
       { layer: 0, row: 0, col: 0 },
       { layer: 0, bias: 0 },
@@ -165,7 +157,7 @@ describe.skipIf(!dev)('a device lost mid-run', () => {
   it('ends an atlas run with the one message, and its buffers are destroyed all the same', async () => {
     const own = (await acquireNodeDevice())!;
     const tracker = trackBuffers(own.device);
-    const cfg = parseAtlasConfig({ ...atlasXor, epochs: 100_000, mode: 'population', size: 4096 });
+    const cfg = parseAtlasConfig({ ...XOR_LESSON, epochs: 100_000, mode: 'population', size: 4096 });
     const running = runAtlas(cfg, { backend: 'gpu', ...own });
     setTimeout(() => own.device.destroy(), 200);
     await expect(running).rejects.toThrow(/^the GPU device was lost \(/);

@@ -3,12 +3,14 @@
  * statistics within float32 tolerance, step for step; the GPU draws the CPU's initial weights;
  * zero initialization never breaks the symmetry between hidden units.
  */
+
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/core/config';
 import { loadDataset } from '../src/core/datasets';
 import type { RunConfig } from '../src/core/types';
+import { XOR_LESSON } from '../src/core/xor-lesson';
 import { GpuEngine } from '../src/gpu/engine';
-import { acquireNodeDevice } from '../src/gpu/node-device';
+import { STATS_CHUNKS } from '../src/gpu/kernels';
 import { subgroupSizeOf } from '../src/gpu/products';
 import { CpuEngine } from '../src/train/cpu-engine';
 import type { Engine, StepRecord } from '../src/train/engine';
@@ -32,14 +34,8 @@ async function both(
 describe.skipIf(!dev)('GPU and CPU trajectories agree', () => {
   it('XOR 2-2-1 sigmoid, mse, sgd (the Keras lesson), 300 epochs', async () => {
     const { cpu, gpu } = await both({
+      ...XOR_LESSON,
       seed: 3,
-      dataset: { name: 'xor' },
-      layers: [
-        { units: 2, activation: 'sigmoid' },
-        { units: 1, activation: 'sigmoid' },
-      ],
-      loss: 'mse',
-      optimizer: { name: 'sgd', learning_rate: 2 },
       batch_size: 4,
       epochs: 300,
       log_every: 25,
@@ -89,9 +85,8 @@ describe.skipIf(!dev)('GPU and CPU trajectories agree', () => {
     expectSameTrajectory(cpu, gpu, 3e-3);
   });
 
-  it('wide layers whose forward and dX products read X (dZ) transposed where the device has subgroups', async () => {
-    // 64 × 512 × 512 multiply-adds: large enough for the transposed path (matmulPlan).
-    const { cpu, gpu, gpuE } = await both({
+  it('wide layers, on the product variants the tuner keeps for them on this device', async () => {
+    const { cpu, gpu } = await both({
       seed: 13,
       dataset: { name: 'random', samples: 128, dim: 512, classes: 10 },
       layers: [
@@ -105,49 +100,46 @@ describe.skipIf(!dev)('GPU and CPU trajectories agree', () => {
       epochs: 3,
       log_every: 2,
     });
-    const kernels = (gpuE as GpuEngine).stepKernels();
-    if (subgroupSizeOf(dev!.device))
-      expect(kernels.filter((k) => k.startsWith('transpose')).length).toBeGreaterThanOrEqual(3);
     expect(cpu.at(-1)!.step).toBe(6);
     expectSameTrajectory(cpu, gpu, 1e-3);
   });
 
-  it('the kernels of a hardware GPU (workgroup tiles, X and W transposed for dW and dX; smaller statistics chunks) train as the CPU does', async () => {
-    // The test adapter is a software one; a device of its own that reads as hardware makes the
-    // engine plan what it plans on a real GPU.
-    const own = (await acquireNodeDevice())!;
-    Object.defineProperty(own.device, 'adapterInfo', {
-      value: { ...own.device.adapterInfo, isFallbackAdapter: false },
+  // Each family of product variants forced on every product (the tuner picks per device what
+  // runs; each must train as the CPU does), some with the statistics split over many small
+  // workgroups: 64 × 132 activations and a 36 × 132 kernel span several at a chunk of 2048.
+  const forced: [string, number][] = [
+    ['tiled-64x64-4x4', 2048],
+    ['tiled-128x128-8x8', STATS_CHUNKS[0]],
+    ['vec4', 2048],
+    ['general', STATS_CHUNKS[0]],
+    ...(subgroupSizeOf(dev!.device) ? ([['sg-t', 2048]] as [string, number][]) : []),
+  ];
+  for (const [variant, statsChunk] of forced)
+    it(`every product on ${variant} (statistics in chunks of ${statsChunk}) trains as the CPU does`, async () => {
+      const cfg = parseConfig({
+        seed: 17,
+        dataset: { name: 'random', samples: 160, dim: 36, classes: 4 },
+        layers: [
+          { units: 132, activation: 'relu', kernel_initializer: 'he_normal' },
+          { units: 20, activation: 'tanh' },
+          { units: 4, activation: 'softmax' },
+        ],
+        loss: 'categorical_crossentropy',
+        optimizer: { name: 'adam', learning_rate: 0.01 },
+        batch_size: 64,
+        epochs: 3,
+        log_every: 2,
+      });
+      const data = await loadDataset(cfg.dataset, cfg.seed);
+      const products = { variantFor: () => variant, statsChunk };
+      const gpuE = await GpuEngine.create(cfg, data.train, dev!.device, dev!.adapter, { products });
+      // The variant under test runs in the step (where it can take a product), else this compares nothing new.
+      const ran = gpuE.stepKernels().filter((k) => k.startsWith('matmul'));
+      if (variant !== 'general') expect(ran.some((k) => k.split('+')[0] !== 'matmul')).toBe(true);
+      const [cpu, gpu] = [await trajectory(new CpuEngine(cfg, data.train)), await trajectory(gpuE)];
+      gpuE.dispose();
+      expectSameTrajectory(cpu, gpu, 1e-3);
     });
-    const cfg = parseConfig({
-      seed: 17,
-      dataset: { name: 'random', samples: 160, dim: 36, classes: 4 },
-      // 64 × 132 activations and a 36 × 132 kernel: their statistics span several workgroups on a hardware GPU (K.STATS_CHUNK).
-      layers: [
-        { units: 132, activation: 'relu', kernel_initializer: 'he_normal' },
-        { units: 20, activation: 'tanh' },
-        { units: 4, activation: 'softmax' },
-      ],
-      loss: 'categorical_crossentropy',
-      optimizer: { name: 'adam', learning_rate: 0.01 },
-      batch_size: 64,
-      epochs: 3,
-      log_every: 2,
-    });
-    const data = await loadDataset(cfg.dataset, cfg.seed);
-    const gpuE = await GpuEngine.create(cfg, data.train, own.device, own.adapter);
-    // Every product: forward and dW of the three layers, dX of the upper two (their widths are multiples of 4).
-    expect(
-      gpuE
-        .stepKernels()
-        .filter((k) => k.startsWith('matmul'))
-        .map((k) => k.split('+')[0]),
-    ).toEqual(Array(8).fill('matmul_tiled_64x64'));
-    const [cpu, gpu] = [await trajectory(new CpuEngine(cfg, data.train)), await trajectory(gpuE)];
-    gpuE.dispose();
-    own.device.destroy();
-    expectSameTrajectory(cpu, gpu, 1e-3);
-  });
 
   it('selu + lecun_normal, gelu, swish; mse on one-hot targets; nesterov momentum', async () => {
     const { cpu, gpu } = await both({

@@ -27,6 +27,7 @@ const STAT_KEYS: (keyof LayerStats)[] = [
   'kernel_mean',
   'kernel_std',
   'update_ratio',
+  'max_unit_diff',
   'zero_frac',
   'saturated_frac',
 ];

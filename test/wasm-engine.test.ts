@@ -9,6 +9,7 @@ import { loadDataset } from '../src/core/datasets';
 import { ConfigError } from '../src/core/errors';
 import { CpuEngine } from '../src/train/cpu-engine';
 import { initialWeightsCpu } from '../src/train/model';
+import { createCpuEngine, forwardMacs } from '../src/wasm/create';
 import { WasmEngine } from '../src/wasm/engine';
 import { expectClose } from './harness';
 import { expectSameTrajectory, trajectory } from './trajectory';
@@ -209,6 +210,19 @@ describe('WebAssembly engine', () => {
     await e.run(e.totalSteps - 5, (r) => steps.push(r.step));
     expect(steps).toEqual([5, 7, 14, 20]);
     e.dispose();
+  });
+
+  it('the CPU backend takes the WebAssembly engine, except for networks too small for it to pay', async () => {
+    for (const [doc, engine] of [
+      [RUNS[0][1], CpuEngine],
+      [RUNS[1][1], WasmEngine],
+    ] as const) {
+      const cfg = parseConfig(doc);
+      const data = await loadDataset(cfg.dataset, cfg.seed);
+      const e = await createCpuEngine(cfg, data.train);
+      expect(e, `${forwardMacs(cfg, data.train)} forward multiply-adds per step`).toBeInstanceOf(engine);
+      e.dispose();
+    }
   });
 
   it('refuses a model beyond the CPU budget before allocating, naming the field', async () => {

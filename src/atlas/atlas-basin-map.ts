@@ -13,6 +13,7 @@ import {
   type PropertyValues,
   type TemplateResult,
 } from 'lit';
+import { putPixels } from '../charts/canvas';
 import { FAIL_RGB, css as rgb } from './colormap';
 import { epochRampCss } from './histogram-svg';
 import { basinImage } from './render';
@@ -32,7 +33,7 @@ export class AtlasZoomEvent extends Event {
 
 const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(3));
 
-export class AtlasBasinMap extends LitElement {
+class AtlasBasinMap extends LitElement {
   static override styles = [
     atlasStyles,
     css`
@@ -76,10 +77,7 @@ export class AtlasBasinMap extends LitElement {
   toBlob(scale = Math.max(1, Math.floor(512 / (this.map?.resolution ?? 512)))): Promise<Blob | null> {
     if (!this.map) return Promise.resolve(null);
     const img = basinImage(this.map, this.epochs, scale);
-    const c = document.createElement('canvas');
-    c.width = img.width;
-    c.height = img.height;
-    c.getContext('2d')!.putImageData(new ImageData(img.rgba, img.width, img.height), 0, 0);
+    const c = putPixels(null, img.rgba, img.width, img.height);
     return new Promise((res) => c.toBlob(res, 'image/png'));
   }
 
@@ -88,7 +86,7 @@ export class AtlasBasinMap extends LitElement {
     const canvas = this.renderRoot.querySelector<HTMLCanvasElement>('canvas.map');
     if (!canvas || !this.map) return;
     const img = basinImage(this.map, this.epochs);
-    canvas.getContext('2d')!.putImageData(new ImageData(img.rgba, img.width, img.height), 0, 0);
+    putPixels(canvas, img.rgba, img.width, img.height);
   }
 
   /** Fraction (0..1, left to right and bottom to top) of the pointer within the frame. */

@@ -19,7 +19,7 @@ const COLUMNS: { key: Key; label: string; num: boolean }[] = [
 ];
 
 /** Compares two rows on `key`; missing values (no converged network, NaN loss) sort last. */
-export function compareRows(a: TableRow, b: TableRow, key: Key, dir: 1 | -1): number {
+function compareRows(a: TableRow, b: TableRow, key: Key, dir: 1 | -1): number {
   const va = a[key],
     vb = b[key];
   const missing = (v: unknown) => v === null || (typeof v === 'number' && Number.isNaN(v));
@@ -28,7 +28,7 @@ export function compareRows(a: TableRow, b: TableRow, key: Key, dir: 1 | -1): nu
   return c * dir;
 }
 
-export class AtlasInitTable extends LitElement {
+class AtlasInitTable extends LitElement {
   static override styles = [
     atlasStyles,
     css`

@@ -12,6 +12,7 @@ import {
   type PropertyValues,
   type TemplateResult,
 } from 'lit';
+import { putPixels } from '../charts/canvas';
 import { EMPTY_RGB, heightColor, css as rgb, viridis } from './colormap';
 import { somImage } from './render';
 import type { SomResult } from './som';
@@ -20,7 +21,7 @@ import { atlasStyles } from './styles';
 const ramp = (f: (t: number) => readonly [number, number, number]) =>
   `linear-gradient(to right, ${Array.from({ length: 11 }, (_, i) => `${rgb(f(i / 10))} ${i * 10}%`).join(', ')})`;
 
-export class AtlasSom extends LitElement {
+class AtlasSom extends LitElement {
   static override styles = [
     atlasStyles,
     css`
@@ -53,7 +54,7 @@ export class AtlasSom extends LitElement {
     for (const kind of ['success', 'umatrix'] as const) {
       const c = this.renderRoot.querySelector<HTMLCanvasElement>(`canvas.${kind}`);
       const img = somImage(this.som, kind);
-      c?.getContext('2d')?.putImageData(new ImageData(img.rgba, img.width, img.height), 0, 0);
+      if (c) putPixels(c, img.rgba, img.width, img.height);
     }
   }
 

@@ -33,7 +33,7 @@ import { type AtlasBackend, type AtlasResult, runAtlas } from './run';
 import { atlasStyles } from './styles';
 import type { AtlasConfig } from './types';
 
-export class AtlasDoneEvent extends Event {
+class AtlasDoneEvent extends Event {
   static readonly type = 'atlas-done';
   constructor(readonly result: AtlasResult) {
     super(AtlasDoneEvent.type, { bubbles: true, composed: true });
@@ -52,7 +52,7 @@ function download(name: string, data: Blob): void {
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
-export class AtlasView extends LitElement {
+class AtlasView extends LitElement {
   static override styles = [
     atlasStyles,
     css`

@@ -7,6 +7,7 @@
  * the same work: no early stopping), so by default it trains the first `cpuNetworks` networks
  * and its time is scaled to the full population; pass cpuNetworks = networks to time it all.
  */
+import { XOR_LESSON } from '../core/xor-lesson';
 import { atlasShape, parseAtlasConfig } from './config';
 import { trainPopulationCpu } from './cpu-population';
 import { atlasData } from './data';
@@ -14,7 +15,7 @@ import { GpuPopulation } from './gpu-population';
 import { initialWeightsCpu } from './init';
 import type { AtlasConfig } from './types';
 
-export interface AtlasBenchOptions {
+interface AtlasBenchOptions {
   networks?: number;
   epochs?: number;
   /** Networks the CPU trains (the first ones of the same population). */
@@ -43,17 +44,11 @@ export interface AtlasBenchResult {
 }
 
 /** The benchmark population: XOR 2-2-1 sigmoid, MSE, SGD, every weight uniform in [-1, 1]. */
-export function benchConfig(networks: number, epochs: number): AtlasConfig {
+function benchConfig(networks: number, epochs: number): AtlasConfig {
   const u = { name: 'random_uniform', minval: -1, maxval: 1 };
   return parseAtlasConfig({
+    ...XOR_LESSON,
     seed: 1,
-    dataset: 'xor',
-    layers: [
-      { units: 2, activation: 'sigmoid' },
-      { units: 1, activation: 'sigmoid' },
-    ],
-    loss: 'mse',
-    optimizer: { name: 'sgd', learning_rate: 2 },
     epochs,
     criterion: { loss_below: 0.01 },
     mode: 'population',

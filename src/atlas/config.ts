@@ -27,8 +27,8 @@ import type {
   SomConfig,
 } from './types';
 
-export const ATLAS_DATASETS: readonly AtlasDatasetName[] = ['xor', 'circle', 'xor2d', 'gauss', 'spiral'];
-export const ATLAS_LOSSES = ['mse', 'binary_crossentropy'] as const;
+const ATLAS_DATASETS: readonly AtlasDatasetName[] = ['xor', 'circle', 'xor2d', 'gauss', 'spiral'];
+const ATLAS_LOSSES = ['mse', 'binary_crossentropy'] as const;
 export const MODES = ['basin', 'initializers', 'population'] as const;
 
 /** Limits that keep one run within a browser tab and the default WebGPU binding size (128 MiB). */
@@ -47,7 +47,7 @@ export const LIMITS = {
 } as const;
 
 /** Kernel initializers an initializer table compares when the config names none. */
-export const DEFAULT_INITIALIZERS = [
+const DEFAULT_INITIALIZERS = [
   'glorot_uniform',
   'glorot_normal',
   'he_uniform',
@@ -58,7 +58,7 @@ export const DEFAULT_INITIALIZERS = [
   'random_uniform',
   'orthogonal',
 ] as const;
-export const DEFAULT_SCALES = [0.25, 0.5, 1, 2, 4];
+const DEFAULT_SCALES = [0.25, 0.5, 1, 2, 4];
 
 const COMMON = ['seed', 'dataset', 'layers', 'loss', 'optimizer', 'epochs', 'criterion', 'mode', 'som'];
 const MODE_KEYS: Record<(typeof MODES)[number], readonly string[]> = {

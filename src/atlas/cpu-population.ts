@@ -32,7 +32,7 @@ function softplus(x: number): number {
   return f(Math.max(x, 0) + f(Math.log(f(1 + f(Math.exp(-Math.abs(x)))))));
 }
 
-export interface NetworkOutcome {
+interface NetworkOutcome {
   epoch: number;
   finalLoss: number;
   finalCorrect: number;

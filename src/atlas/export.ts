@@ -9,15 +9,15 @@ import type { AtlasResult } from './run';
 import type { BasinMap, TableRow } from './summary';
 import type { AtlasConfig } from './types';
 
-export const ATLAS_FORMAT = 'mlp-playground-atlas';
+const ATLAS_FORMAT = 'mlp-playground-atlas';
 
 /** Initial weights a population export lists at most (beyond, a JSON file of hundreds of MB). */
-export const MAX_EXPORTED_WEIGHTS = 1 << 21;
+const MAX_EXPORTED_WEIGHTS = 1 << 21;
 
 const finite = (v: number) => (Number.isFinite(v) ? v : null);
 
 /** The config in canonical JSON (initializers in Keras' form). */
-export function atlasConfigJson(cfg: AtlasConfig): Record<string, unknown> {
+function atlasConfigJson(cfg: AtlasConfig): Record<string, unknown> {
   const init = (i: AtlasConfig['layers'][number]['kernel_initializer'] | null) =>
     i ? initializerToKeras(i) : undefined;
   const m = cfg.mode;

@@ -10,8 +10,8 @@
  */
 
 import { ConfigError } from '../core/errors';
-import { drawKindId, drawParams } from '../core/initializers';
 import { seedKey } from '../core/rng';
+import { drawKindId, drawParams } from '../core/sampling';
 import { checked } from '../gpu/device-health';
 import { dispatch, groups1d, type Kernel, PipelineCache, writeArray } from '../gpu/kernel';
 import { GpuScope, readBuffer } from '../gpu/scope';
@@ -31,7 +31,7 @@ const EPOCHS_PER_SUBMIT = 400;
 const NEVER_U32 = 0xffffffff;
 
 /** How many epochs one dispatch runs for a network of `params` on `samples` rows. */
-export function epochsPerDispatch(params: number, samples: number): number {
+function epochsPerDispatch(params: number, samples: number): number {
   return Math.max(1, Math.min(MAX_EPOCHS_PER_DISPATCH, Math.floor(DISPATCH_BUDGET / (params * samples))));
 }
 

@@ -8,29 +8,20 @@ import { checked } from '../gpu/device-health';
 import { dispatch, groups1d, type PipelineCache } from '../gpu/kernel';
 import { GpuScope, readBuffer } from '../gpu/scope';
 import { SOM_WG, somKernel } from './kernels';
-import { type SomResult, somCells, somInitial, somInv2s2, uMatrix } from './som';
-import type { SomConfig } from './types';
+import { type SomInput, type SomResult, somInitial, somInv2s2, somResult } from './som';
 
 /** Floats the per-chunk sums may take: bounds chunks × units × (dim + 1). */
 const SUMS_BUDGET = 1 << 22;
 
 /** Vectors per chunk of the accumulation, so that units × chunks invocations share the work. */
-export function somChunking(n: number, units: number, dim: number): { chunk: number; chunks: number } {
+function somChunking(n: number, units: number, dim: number): { chunk: number; chunks: number } {
   const chunks = Math.max(1, Math.min(Math.ceil(n / 1024), Math.floor(SUMS_BUDGET / (units * (dim + 1)))));
   const chunk = Math.ceil(n / chunks);
   return { chunk, chunks: Math.ceil(n / chunk) };
 }
 
-export async function trainSomGpu(
-  device: GPUDevice,
-  cache: PipelineCache,
-  cfg: SomConfig,
-  data: Float32Array,
-  n: number,
-  dim: number,
-  epoch: Int32Array,
-  seed: number,
-): Promise<SomResult> {
+export async function trainSomGpu(device: GPUDevice, cache: PipelineCache, input: SomInput): Promise<SomResult> {
+  const { cfg, data, n, dim, seed } = input;
   const { rows, cols } = cfg,
     units = rows * cols;
   const [bmuK, accK, updK] = await Promise.all(
@@ -63,15 +54,7 @@ export async function trainSomGpu(
     });
     const bmu = new Uint32Array(await readBuffer(device, bufs.bmu, n * 4));
     const prototypes = new Float32Array(await readBuffer(device, bufs.protos, units * dim * 4));
-    return {
-      rows,
-      cols,
-      dim,
-      prototypes,
-      bmu,
-      ...somCells(bmu, epoch, units),
-      umatrix: uMatrix(prototypes, rows, cols, dim),
-    };
+    return somResult(input, prototypes, bmu);
   } finally {
     scope.dispose();
   }

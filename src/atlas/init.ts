@@ -13,8 +13,9 @@
  * A basin map draws the non-axis weights once, with the config's seed (network 0's draw), and
  * sets its two axes on a grid of cell centres.
  */
-import { resolveSampler, sampleCpu } from '../core/initializers';
+import { resolveSampler } from '../core/initializers';
 import { Stream } from '../core/rng';
+import { sampleCpu } from '../core/sampling';
 import type { Initializer, Sampler } from '../core/types';
 import { networkCount } from './config';
 import { paramIndex } from './network';
@@ -62,7 +63,7 @@ export interface DrawBlock {
 }
 
 /** The tensors of one network under `spec` (null fields: the layers' own initializers). */
-export function tensorDraws(cfg: AtlasConfig, shape: NetShape, spec: InitSpec): TensorDraw[] {
+function tensorDraws(cfg: AtlasConfig, shape: NetShape, spec: InitSpec): TensorDraw[] {
   return shape.layers.flatMap((L, l): TensorDraw[] => {
     const k: Initializer = spec.kernel ?? cfg.layers[l].kernel_initializer;
     const b: Initializer = spec.bias ?? cfg.layers[l].bias_initializer;
@@ -128,7 +129,7 @@ export function axisValues(range: [number, number], res: number): Float64Array {
 }
 
 /** The one parameter vector a basin map's non-axis weights take. */
-export function basinBase(cfg: AtlasConfig, shape: NetShape, m: BasinMode): Float32Array {
+function basinBase(cfg: AtlasConfig, shape: NetShape, m: BasinMode): Float32Array {
   if (m.others.kind === 'fixed') return Float32Array.from(m.others.values);
   const base = new Float32Array(shape.params);
   for (const t of tensorDraws(cfg, shape, m.others.init))

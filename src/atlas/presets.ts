@@ -4,13 +4,15 @@
  * to answer in seconds.
  */
 
+import { XOR_LESSON } from '../core/xor-lesson';
+
 const U = (r: number) => ({ name: 'random_uniform', minval: -r, maxval: r });
 const XOR_221 = [
   { units: 2, activation: 'sigmoid', kernel_initializer: U(1), bias_initializer: U(1) },
   { units: 1, activation: 'sigmoid', kernel_initializer: U(1), bias_initializer: U(1) },
 ];
 
-export interface AtlasPreset {
+interface AtlasPreset {
   id: string;
   title: string;
   config: Record<string, unknown>;
@@ -41,14 +43,8 @@ export const ATLAS_PRESETS: readonly AtlasPreset[] = [
     id: 'xor-initializers',
     title: 'XOR 2-2-1: which initializer, at which scale, converges',
     config: {
+      ...XOR_LESSON,
       seed: 1,
-      dataset: { name: 'xor' },
-      layers: [
-        { units: 2, activation: 'sigmoid' },
-        { units: 1, activation: 'sigmoid' },
-      ],
-      loss: 'mse',
-      optimizer: { name: 'sgd', learning_rate: 2 },
       epochs: 1000,
       criterion: 'all_correct',
       mode: 'initializers',

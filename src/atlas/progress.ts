@@ -10,7 +10,7 @@ export interface RunOptions {
 }
 
 /** An AbortError, as fetch and the DOM raise it. */
-export function abortError(): Error {
+function abortError(): Error {
   const e = new Error('the atlas run was cancelled');
   e.name = 'AbortError';
   return e;

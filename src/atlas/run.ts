@@ -53,7 +53,7 @@ export async function runAtlas(cfg: AtlasConfig, be: AtlasBackend, opts: RunOpti
   const device = be.backend === 'gpu' ? requireDevice(be) : undefined;
   const watch = new DeviceWatch(device);
   try {
-    const population = await watch.watch(
+    const population = await watch.settle(
       device
         ? trainerFor(device, be.adapter ?? 'WebGPU').run(cfg, shape, data, opts)
         : trainPopulationCpu(cfg, shape, data, initialWeightsCpu(cfg, shape), opts),
@@ -62,8 +62,8 @@ export async function runAtlas(cfg: AtlasConfig, be: AtlasBackend, opts: RunOpti
     const t0 = performance.now();
     if (cfg.som) {
       const { initial, networks, params, epoch } = population;
-      const args = [cfg.som, initial, networks, params, epoch, cfg.seed] as const;
-      som = device ? await watch.watch(trainSomGpu(device, PipelineCache.for(device), ...args)) : trainSomCpu(...args);
+      const input = { cfg: cfg.som, data: initial, n: networks, dim: params, epoch, seed: cfg.seed };
+      som = device ? await watch.settle(trainSomGpu(device, PipelineCache.for(device), input)) : trainSomCpu(input);
     }
     return {
       config: cfg,

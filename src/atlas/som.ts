@@ -15,7 +15,7 @@ import { CounterRng, Stream } from '../core/rng';
 import type { SomConfig } from './types';
 
 /** Counter stream of the SOM's initial picks (apart from the engine's streams in src/core/rng.ts). */
-export const SOM_STREAM = Stream.som;
+const SOM_STREAM = Stream.som;
 
 export interface SomResult {
   rows: number;
@@ -32,7 +32,7 @@ export interface SomResult {
 }
 
 /** σ of iteration `it` (0-based): geometric from sigma_start to sigma_end. */
-export function somSigma(cfg: SomConfig, it: number): number {
+function somSigma(cfg: SomConfig, it: number): number {
   if (cfg.iterations === 1) return cfg.sigma_end;
   return cfg.sigma_start * (cfg.sigma_end / cfg.sigma_start) ** (it / (cfg.iterations - 1));
 }
@@ -85,7 +85,7 @@ export function somBmu(
 }
 
 /** One batch update of `protos` in place from the BMUs. */
-export function somUpdate(
+function somUpdate(
   data: Float32Array,
   n: number,
   dim: number,
@@ -168,15 +168,26 @@ export function somCells(
   return { count, success };
 }
 
-/** Trains the map on the CPU. `data` is parameter-major (n vectors of `dim`); `epoch` colours the cells. */
-export function trainSomCpu(
-  cfg: SomConfig,
-  data: Float32Array,
-  n: number,
-  dim: number,
-  epoch: Int32Array,
-  seed: number,
-): SomResult {
+/** What a map trains on: `data` parameter-major (n vectors of `dim`); `epoch` colours the cells. */
+export interface SomInput {
+  cfg: SomConfig;
+  data: Float32Array;
+  n: number;
+  dim: number;
+  epoch: Int32Array;
+  seed: number;
+}
+
+/** The trained map from its final prototypes and best-matching units, on either backend. */
+export function somResult({ cfg, dim, epoch }: SomInput, prototypes: Float32Array, bmu: Uint32Array): SomResult {
+  const { rows, cols } = cfg;
+  const cells = somCells(bmu, epoch, rows * cols);
+  return { rows, cols, dim, prototypes, bmu, ...cells, umatrix: uMatrix(prototypes, rows, cols, dim) };
+}
+
+/** Trains the map on the CPU. */
+export function trainSomCpu(input: SomInput): SomResult {
+  const { cfg, data, n, dim, seed } = input;
   const { rows, cols } = cfg,
     units = rows * cols;
   const protos = somInitial(data, n, dim, units, seed);
@@ -186,13 +197,5 @@ export function trainSomCpu(
     somUpdate(data, n, dim, bmu, protos, rows, cols, somInv2s2(cfg, it));
   }
   somBmu(data, n, dim, protos, units, bmu);
-  return {
-    rows,
-    cols,
-    dim,
-    prototypes: protos,
-    bmu,
-    ...somCells(bmu, epoch, units),
-    umatrix: uMatrix(protos, rows, cols, dim),
-  };
+  return somResult(input, protos, bmu);
 }

@@ -10,7 +10,7 @@ import { paramIndex, paramName } from './network';
 import type { AtlasConfig, BasinMode, NetShape, PopulationResult } from './types';
 
 /** Bins of every epoch histogram, over [0, epochs]. */
-export const HISTOGRAM_BINS = 20;
+const HISTOGRAM_BINS = 20;
 
 export interface OutcomeSummary {
   networks: number;
@@ -76,7 +76,7 @@ export function initializerTable(cfg: AtlasConfig, r: PopulationResult): TableRo
   return rows;
 }
 
-export interface BasinAxis {
+interface BasinAxis {
   name: string;
   param: number;
   range: [number, number];

@@ -7,10 +7,10 @@ import type { Activation, DatasetConfig, Initializer, LayerConfig } from '../cor
 
 /** Datasets an atlas can train on: the four-point XOR and the small 2-D sets. */
 export type AtlasDatasetName = 'xor' | 'circle' | 'xor2d' | 'gauss' | 'spiral';
-export type AtlasLoss = 'mse' | 'binary_crossentropy';
+type AtlasLoss = 'mse' | 'binary_crossentropy';
 
 /** Plain SGD (momentum 0), heavy-ball momentum, or Nesterov momentum, as Keras' SGD. */
-export interface AtlasOptimizer {
+interface AtlasOptimizer {
   name: 'sgd';
   learning_rate: number;
   momentum: number;
@@ -46,7 +46,7 @@ export interface BasinMode {
   others: { kind: 'draw'; init: InitSpec } | { kind: 'fixed'; values: number[] };
 }
 
-export interface InitializersMode {
+interface InitializersMode {
   mode: 'initializers';
   /** Kernel initializers compared, each at every scale; biases use the layers' bias initializers. */
   initializers: Initializer[];
@@ -55,7 +55,7 @@ export interface InitializersMode {
   seeds: number;
 }
 
-export interface PopulationMode {
+interface PopulationMode {
   mode: 'population';
   size: number;
   init: InitSpec;

@@ -20,7 +20,7 @@ function lit(v: number): string {
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 /** Sets of at most this many samples are compiled into the kernel as literals. */
-export const INLINE_SAMPLES = 16;
+const INLINE_SAMPLES = 16;
 
 export function networkWgsl(cfg: AtlasConfig, shape: NetShape, data: AtlasData): string {
   const NP = shape.params;

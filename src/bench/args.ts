@@ -28,7 +28,7 @@ Options:
   --report-only      measure nothing: rewrite REPORT.md, the charts (and results.json's layout) from DIR/results.json
 `;
 
-export interface BenchArgs {
+interface BenchArgs {
   options: BenchOptions;
   out: string | null;
   write: boolean;

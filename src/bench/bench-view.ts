@@ -13,10 +13,12 @@ import { css, html, LitElement, nothing, type PropertyValues, unsafeCSS } from '
 import uPlot from 'uplot';
 import uplotCss from 'uplot/dist/uPlot.min.css?inline';
 import { browserEnv } from './browser-env';
+import { chartColumns } from './charts';
 import { type BenchProgress, runBench } from './ladder';
-import { chartColumns, reportTables, toCsv } from './report';
+import { toCsv } from './results-file';
 import { type BenchOptions, defaultOptions, PRODUCT_SIZES, RUNGS, rungInfo } from './spec';
 import { shortNumber } from './svg';
+import { reportTables } from './tables';
 import { evaluateTargets, fastestCheck, type TargetCheck } from './targets';
 import type { BenchResults, ProductMeasurement, TrainMeasurement } from './types';
 

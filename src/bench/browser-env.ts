@@ -9,9 +9,8 @@ import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-si
 import wasmThreadsUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { AcquiredDevice } from '../gpu/adapter';
 import { acquireBrowserDevice } from '../gpu/browser-device';
-import type { BenchEnv } from './ladder';
 import { initBackends, type TfBackend, type TfHandle, type TfModule, tfAdapterInfo } from './tf';
-import type { Environment } from './types';
+import type { BenchEnv, Environment } from './types';
 
 /** A device on the high-performance adapter, as the page asks for it, or null. */
 async function requestDevice(): Promise<AcquiredDevice | null> {
@@ -20,7 +19,7 @@ async function requestDevice(): Promise<AcquiredDevice | null> {
 }
 
 /** TF.js and the backends in `wanted` (dynamic imports), or null when it cannot be loaded. */
-export async function loadTfBrowser(wanted: readonly TfBackend[]): Promise<TfHandle | null> {
+async function loadTfBrowser(wanted: readonly TfBackend[]): Promise<TfHandle | null> {
   let tf: TfModule;
   try {
     tf = (await import('@tensorflow/tfjs')) as unknown as TfModule;

@@ -10,8 +10,9 @@
  * generator is the one loop below.
  */
 import { type BoundKernel, bind, dispatch, type KernelDesc, PipelineCache } from '../gpu/kernel';
-import { type Clock, type MeasureOptions, measureInterleaved } from './measure';
-import type { Ceiling, CeilingVariant, Timing } from './types';
+import { type MeasureOptions, measureInterleaved } from './measure';
+import { toTiming } from './stats';
+import type { Ceiling, CeilingVariant, Clock } from './types';
 
 /** Invocations per workgroup and workgroups per dispatch: wide enough for any adapter's cores. */
 const WG_SIZE = 64;
@@ -61,24 +62,10 @@ export function fmaFlops(chains: number, loops: number, groups = GROUPS, width =
   return groups * WG_SIZE * loops * chains * width * 2;
 }
 
-function toTiming(o: {
-  samples: number[];
-  iters: number;
-  warmupMs: number;
-  summary: { median: number; min: number; max: number };
-}): Timing {
-  return {
-    median: o.summary.median,
-    min: o.summary.min,
-    max: o.summary.max,
-    repeats: o.samples.length,
-    iters: o.iters,
-    samples: o.samples,
-    warmupMs: o.warmupMs,
-  };
-}
-
-/** Dispatches `k` (one kernel, or a sequence as one iteration) `iters` times in one pass per submit, then waits for the queue. */
+/**
+ * Dispatches `k` (one kernel, or a sequence as one iteration) `iters` times in one pass per
+ * submit, then waits for the queue.
+ */
 export function dispatchWorkload(
   device: GPUDevice,
   k: BoundKernel | BoundKernel[],
@@ -99,13 +86,13 @@ export function dispatchWorkload(
   };
 }
 
-export interface CeilingShape {
+interface CeilingShape {
   chains: number;
   width: 1 | 4;
 }
 
 /** Variants tried: scalar and vec4 accumulators, from few to many independent chains. */
-export const CEILING_VARIANTS: CeilingShape[] = [
+const CEILING_VARIANTS: CeilingShape[] = [
   { width: 1, chains: 8 },
   { width: 1, chains: 16 },
   { width: 1, chains: 32 },

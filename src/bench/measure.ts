@@ -12,17 +12,7 @@
  * the budget (a first step that compiles forty pipelines says nothing about the next ones).
  */
 import { type Summary, summarize } from './stats';
-
-/** Milliseconds from an arbitrary origin (performance.now in Node and in the browser). */
-export interface Clock {
-  now(): number;
-  /**
-   * Runs before every timed repeat, untimed: the host's chance to collect garbage and let the
-   * previous engine's background threads fall idle, so that neither lands in the next engine's
-   * repeat, where a software adapter's threads need those cores.
-   */
-  settle?(): void | Promise<void>;
-}
+import type { Clock } from './types';
 
 /** Something to time. */
 export interface Workload {
@@ -80,7 +70,7 @@ export interface Entry {
 }
 
 /** A repeat this long or longer gets only the minimum number of repeats. */
-export const SLOW_REPEAT_MS = 1000;
+const SLOW_REPEAT_MS = 1000;
 
 const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toPrecision(3)} ms`);
 
@@ -105,7 +95,9 @@ async function calibrate(e: Entry, opts: MeasureOptions, clock: Clock): Promise<
   const maxIters = Math.max(wanted, o.maxIters ?? 100_000);
   const skip = (what: string, per: number): Outcome => ({
     status: 'skipped',
-    reason: `${what} ${fmtMs(per)} per iteration: ${o.minRepeats} repeats of ${floor} would not fit the ${fmtMs(o.budgetMs)} budget`,
+    reason:
+      `${what} ${fmtMs(per)} per iteration: ` +
+      `${o.minRepeats} repeats of ${floor} would not fit the ${fmtMs(o.budgetMs)} budget`,
   });
   if (e.predictedMs !== undefined && e.predictedMs * floor * o.minRepeats > o.budgetMs)
     return skip('predicted', e.predictedMs);

@@ -16,18 +16,15 @@ import { benchAtlas } from '../atlas/bench';
 import { describeAdapter } from '../gpu/adapter';
 import { acquireNodeDevice, throttleDawnEventPump } from '../gpu/node-device';
 import { BENCH_USAGE, parseBenchArgs } from './args';
-import { type BenchEnv, runBench } from './ladder';
-import {
-  charts,
-  extractHistory,
-  keyFigures,
-  loadNote,
-  markdownReport,
-  serializeResults,
-  terminalReport,
-} from './report';
+import { charts } from './charts';
+import { extractHistory, loadNote } from './history';
+import { runBench } from './ladder';
+import { markdownReport } from './report';
+import { serializeResults } from './results-file';
+import { keyFigures, terminalReport } from './terminal';
 import { initBackends, type TfBackend, type TfHandle, type TfModule, tfAdapterInfo } from './tf';
-import type { BenchResults, Environment, Machine } from './types';
+import type { BenchEnv, BenchResults, Environment, Machine } from './types';
+import { REPORT_WORDS } from './words';
 
 /** Dawn's GPU object for TF.js, alive for the whole process (Dawn crashes if it is collected while a device lives). */
 let tfGpu: GPU | null = null;
@@ -151,7 +148,8 @@ async function atlasOnly(dir: string, writeFiles: boolean): Promise<number> {
     cpuNetworks: 8192,
   });
   process.stdout.write(
-    `atlas: GPU ${results.atlas.gpu_ms.toFixed(0)} ms, CPU ${results.atlas.cpu_ms_full.toFixed(0)} ms (scaled), ${results.atlas.speedup.toFixed(1)}×\n`,
+    `atlas: GPU ${results.atlas.gpu_ms.toFixed(0)} ms, CPU ${results.atlas.cpu_ms_full.toFixed(0)} ms (scaled), ` +
+      `${results.atlas.speedup.toFixed(1)}×\n`,
   );
   if (writeFiles) {
     await write(join(dir, 'results.json'), serializeResults(results));
@@ -219,9 +217,12 @@ export async function bench(argv: string[]): Promise<number> {
         `bench: [${p.done}/${p.total}] ${p.phase} ${p.label} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`,
       ),
   });
-  results.notes.push(
-    `Before every timed repeat (untimed): ${gc ? 'a full garbage collection, then ' : ''}a ${SETTLE_MS} ms pause, so that neither one engine's garbage nor its background threads (V8's, TF.js wasm's pool) land in another's repeat${gc ? '' : ' (V8 refused to expose its garbage collector)'}. Dawn's event pump polls from a timer during long waits instead of spinning the main thread (src/gpu/node-device.ts).`,
-  );
+  const settleNote = {
+    gc: gc ? 'a full garbage collection, then ' : '',
+    settleMs: SETTLE_MS,
+    noGc: gc ? '' : ' (V8 refused to expose its garbage collector)',
+  };
+  results.notes.push(REPORT_WORDS.fill('note-settle', settleNote));
   if (o.parts.atlas && acquired) {
     process.stderr.write('bench: atlas population (65,536 XOR networks × 1,000 epochs)\n');
     results.atlas = await benchAtlas(acquired.device, acquired.adapter, {

@@ -3,15 +3,18 @@
  *   forward  Z(M×N) = X(M×K)·W(K×N) + b
  *   dX       dX(M×N) = dZ(M×K)·W(N×K)ᵀ
  *   dW       dW(M×N) = X(K×M)ᵀ·dZ(K×N)
- * Inputs are uploaded once and stay on the device; an iteration is one product. Our GPU kernel
- * is the one `matmulPlan` picks for the engine, dispatched back to back in one pass per submit;
- * TF.js gets the same shapes through `tf.matMul`'s transpose flags (and `tf.fused.matMul` with
- * the bias for the forward form, the op its Dense layer uses).
+ * Every engine takes the same `ProductCase` (form, shape and operands). Inputs are uploaded once
+ * and stay on the device; an iteration is one product. Our GPU kernel is the variant the tuner
+ * keeps for the shape (src/gpu/tuner.ts), dispatched back to back in one pass per submit; TF.js
+ * gets the same shapes through `tf.matMul`'s transpose flags (and `tf.fused.matMul` with the bias
+ * for the forward form, the op its Dense layer uses).
  */
-import { matmulBias, matmulTransA, matmulTransB } from '../core/cpu/ops';
-import { handPicked } from '../gpu/hand-picked';
-import { bind, type PipelineCache, writeArray } from '../gpu/kernel';
-import { chosenPlan, type MatmulForm, matmulCalls, planName, productCapsOf } from '../gpu/products';
+import { checked } from '../gpu/device-health';
+import type { PipelineCache } from '../gpu/kernel';
+import { chosenPlan, type MatmulForm, matmulCalls, planName } from '../gpu/products';
+import { GpuScope, readBuffer } from '../gpu/scope';
+import { ProductTuner } from '../gpu/tuner';
+import { Arena, type GemmArgs, WasmKernels } from '../wasm/kernels';
 import { dispatchWorkload } from './ceiling';
 import type { Workload } from './measure';
 import { type TfBackend, type TfModule, useBackend } from './tf';
@@ -27,7 +30,7 @@ export interface ProductWorkload extends Workload {
 }
 
 /** Operand sizes of a form: A's rows×cols, B's rows×cols. */
-export function operandShapes(
+function operandShapes(
   form: MatmulForm,
   M: number,
   N: number,
@@ -44,13 +47,13 @@ export function operandShapes(
 }
 
 /** Inputs of one product: uniform values in [-1, 1) from a small LCG (independent of the engine's RNG). */
-export interface ProductInputs {
+interface ProductInputs {
   a: Float32Array;
   b: Float32Array;
   bias: Float32Array;
 }
 
-export function productInputs(form: MatmulForm, M: number, N: number, K: number, seed = 1): ProductInputs {
+function productInputs(form: MatmulForm, M: number, N: number, K: number, seed: number): ProductInputs {
   const s = operandShapes(form, M, N, K);
   let x = seed >>> 0 || 1;
   const fill = (n: number) => {
@@ -64,98 +67,93 @@ export function productInputs(form: MatmulForm, M: number, N: number, K: number,
   return { a: fill(s.a[0] * s.a[1]), b: fill(s.b[0] * s.b[1]), bias: fill(N) };
 }
 
+/** One product to time: its form, (M×K)·(K×N) shape and operands, the same for every engine. */
+export interface ProductCase {
+  form: MatmulForm;
+  M: number;
+  N: number;
+  K: number;
+  inputs: ProductInputs;
+}
+
+/** The case of `form` at `shape`, its operands drawn from `seed`. */
+export function productCase(form: MatmulForm, shape: { M: number; N: number; K: number }, seed: number): ProductCase {
+  const { M, N, K } = shape;
+  return { form, M, N, K, inputs: productInputs(form, M, N, K, seed) };
+}
+
 export async function oursGpuProduct(
   device: GPUDevice,
   cache: PipelineCache,
-  form: MatmulForm,
-  M: number,
-  N: number,
-  K: number,
-  inputs: ProductInputs,
+  c: ProductCase,
 ): Promise<ProductWorkload> {
-  const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
-  const made: GPUBuffer[] = [];
-  const buffer = (floats: number) => {
-    const b = device.createBuffer({ size: Math.max(16, floats * 4), usage });
-    made.push(b);
-    return b;
-  };
-  const upload = (data: Float32Array) => {
-    const b = buffer(data.length);
-    writeArray(device, b, data);
-    return b;
-  };
+  const { form, M, N, K, inputs } = c;
+  const scope = new GpuScope(device);
   try {
-    const A = upload(inputs.a),
-      B = upload(inputs.b);
-    const bias = form === 'forward' ? upload(inputs.bias) : buffer(4);
-    const out = buffer(M * N);
-    const plan = chosenPlan(handPicked(device), productCapsOf(device), form, M, N, K);
+    const A = scope.upload('A', inputs.a),
+      B = scope.upload('B', inputs.b);
+    const bias = form === 'forward' ? scope.upload('bias', inputs.bias) : scope.buffer('bias', 16);
+    const out = scope.buffer('out', M * N * 4);
+    // The variant the tuner keeps for this shape on this device, as the engine would run it.
+    const tuner = ProductTuner.for(device);
+    const plan = chosenPlan(await tuner.choices([{ form, m: M, n: N, k: K }]), tuner.caps, form, M, N, K);
     // The transposition the engine does before the product (dX) is part of the timed iteration.
     const scratch = {
-      a: plan.transposeA ? buffer(plan.transposeA.floats) : null,
-      b: plan.transposeB ? buffer(plan.transposeB.floats) : null,
+      a: plan.transposeA ? scope.buffer('scratch.a', plan.transposeA.floats * 4) : null,
+      b: plan.transposeB ? scope.buffer('scratch.b', plan.transposeB.floats * 4) : null,
     };
-    device.pushErrorScope('validation');
-    const ks = await Promise.all(
-      matmulCalls(plan, [A, B, bias, out], scratch).map(async (c) =>
-        bind(device, await cache.get(c.desc), c.buffers, c.groups, c.uniforms),
+    const ks = await checked(device, plan.desc.name, () =>
+      Promise.all(
+        matmulCalls(plan, [A, B, bias, out], scratch).map(async (call) =>
+          scope.bind(await cache.get(call.desc), call.buffers, call.groups, call.uniforms),
+        ),
       ),
     );
-    for (const k of ks) if (k.params) made.push(k.params);
-    const err = await device.popErrorScope();
-    if (err) throw new Error(`${plan.desc.name}: ${err.message}`);
     return {
       method: planName(plan),
       dispatches: ks.length,
       run: dispatchWorkload(device, ks),
-      async read() {
-        const rb = device.createBuffer({ size: M * N * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-        try {
-          const enc = device.createCommandEncoder();
-          enc.copyBufferToBuffer(out, 0, rb, 0, M * N * 4);
-          device.queue.submit([enc.finish()]);
-          await rb.mapAsync(GPUMapMode.READ);
-          return new Float32Array(rb.getMappedRange().slice(0));
-        } finally {
-          rb.destroy();
-        }
-      },
-      dispose() {
-        for (const b of made) b.destroy();
-      },
+      read: async () => new Float32Array(await readBuffer(device, out, M * N * 4)),
+      dispose: () => scope.dispose(),
     };
   } catch (e) {
-    for (const b of made) b.destroy();
+    scope.dispose();
     throw e;
   }
 }
 
-/** Our CPU reference ops (src/core/cpu/ops.ts), called exactly as the CPU engine calls them. */
-export function oursCpuProduct(
-  form: MatmulForm,
-  M: number,
-  N: number,
-  K: number,
-  inputs: ProductInputs,
-): ProductWorkload {
-  const out = new Float32Array(M * N);
-  const { a, b, bias } = inputs;
-  const once =
+/**
+ * Our CPU engine's product (src/wasm/): the WebAssembly kernel on every thread, operands in the
+ * engine's memory, called as the engine calls it (the forward product with its bias and a linear
+ * activation's epilogue, which also stores A, as a dense layer does).
+ */
+export async function oursCpuProduct(c: ProductCase): Promise<ProductWorkload> {
+  const { form, M, N, K, inputs } = c;
+  const arena = new Arena();
+  const [a, b, bias, out, act] = [inputs.a.length, inputs.b.length, N, M * N, M * N].map((n) => arena.floats(n));
+  const k = await WasmKernels.create(arena);
+  k.f32(a, inputs.a.length).set(inputs.a);
+  k.f32(b, inputs.b.length).set(inputs.b);
+  k.f32(bias, N).set(inputs.bias);
+  const shape = { rows: M, cols: N, inner: K, c: out, cRow: N };
+  // Operands as operandShapes lays them out: forward a M×K, b K×N; dX a M×K, b N×K; dW a K×M, b K×N.
+  const args: GemmArgs =
     form === 'forward'
-      ? () => matmulBias(M, K, N, a, b, bias, out)
+      ? { ...shape, a, aRow: K, aStep: 1, b, bStep: N, bCol: 1, bias, epilogue: 'forward', act: 0, out2: act }
       : form === 'dX'
-        ? () => matmulTransB(M, N, K, a, b, out)
-        : () => matmulTransA(K, M, N, a, b, out, null);
+        ? { ...shape, a, aRow: K, aStep: 1, b, bStep: 1, bCol: K }
+        : { ...shape, a, aRow: 1, aStep: M, b, bStep: N, bCol: 1 };
   return {
-    method: form === 'forward' ? 'matmulBias' : form === 'dX' ? 'matmulTransB' : 'matmulTransA',
+    method: `WebAssembly SIMD gemm, ${k.threads} thread${k.threads > 1 ? 's' : ''}`,
     async run(iters) {
-      for (let i = 0; i < iters; i++) once();
+      for (let i = 0; i < iters; i++) k.gemm(args);
     },
     async read() {
-      return out.slice();
+      return k.f32(out, M * N).slice();
     },
-    dispose() {},
+    dispose() {
+      k.dispose();
+    },
   };
 }
 
@@ -163,15 +161,8 @@ export function oursCpuProduct(
  * A TF.js product on `backend`: operands are uploaded (and, on webgpu, moved to the device by
  * the warm-up); `run` issues `iters` products and synchronizes once by reading the last result.
  */
-export async function tfProduct(
-  tf: TfModule,
-  backend: TfBackend,
-  form: MatmulForm,
-  M: number,
-  N: number,
-  K: number,
-  inputs: ProductInputs,
-): Promise<ProductWorkload> {
+export async function tfProduct(tf: TfModule, backend: TfBackend, c: ProductCase): Promise<ProductWorkload> {
+  const { form, M, N, K, inputs } = c;
   await useBackend(tf, backend);
   const s = operandShapes(form, M, N, K);
   const a = tf.tensor2d(inputs.a, s.a),

@@ -166,7 +166,10 @@ export interface BenchOptions {
   targetMs: number;
   /** Milliseconds one engine may spend on one cell (warm-up included). */
   budgetMs: number;
-  /** Steps per timed window of the GPU engine without statistics, at least: its one end-of-call record is spread over them. */
+  /**
+   * Steps per timed window of the GPU engine without statistics, at least: its one end-of-call
+   * record is spread over them.
+   */
   minGpuSteps: number;
   quick: boolean;
 }
@@ -213,6 +216,7 @@ export const ENGINE_LABELS: Record<EngineName, string> = {
   'tfjs-webgpu': 'TF.js webgpu',
   'tfjs-wasm': 'TF.js wasm',
   'tfjs-cpu': 'TF.js cpu',
+  'ts-cpu': 'TypeScript CPU',
 };
 
 /** One colour per engine (Okabe–Ito), the same in the report's SVGs and the page's chart. */
@@ -223,4 +227,5 @@ export const ENGINE_COLORS: Record<EngineName, string> = {
   'tfjs-webgpu': '#009e73',
   'tfjs-wasm': '#e69f00',
   'tfjs-cpu': '#cc79a7',
+  'ts-cpu': '#999999',
 };

@@ -3,6 +3,7 @@
  * scheduler hiccup or a neighbour's compile job moves the mean, not the median. Warm-up samples
  * (pipeline compilation, first upload, JIT) are dropped before anything is summarized.
  */
+import type { Timing } from './types';
 
 export interface Summary {
   /** Median of the kept samples. */
@@ -48,7 +49,7 @@ export function summarize(samples: readonly number[], warmup = 0): Summary {
 }
 
 /** Geometric mean of positive values (for averaging speed ratios); NaN when empty. */
-export function geomean(xs: readonly number[]): number {
+function _geomean(xs: readonly number[]): number {
   if (xs.length === 0) return NaN;
   return Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
 }
@@ -63,4 +64,10 @@ export function geomean(xs: readonly number[]): number {
 export function pairedShare(withX: readonly number[], withoutX: readonly number[]): number | undefined {
   if (withX.length !== withoutX.length || withX.length < 3) return undefined;
   return median(withX.map((w, i) => (w - withoutX[i]) / w));
+}
+
+/** A measured outcome's figures as results.json keeps them. */
+export function toTiming(o: { samples: number[]; iters: number; warmupMs: number; summary: Summary }): Timing {
+  const { median, min, max } = o.summary;
+  return { median, min, max, repeats: o.samples.length, iters: o.iters, samples: o.samples, warmupMs: o.warmupMs };
 }

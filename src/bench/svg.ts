@@ -48,7 +48,7 @@ export function scaleValue(v: number, d0: number, d1: number, r0: number, r1: nu
 }
 
 /** Domain covering [min, max]: whole decades on a log axis, 5% padding on a linear one. */
-export function niceDomain(min: number, max: number, log: boolean): [number, number] {
+function niceDomain(min: number, max: number, log: boolean): [number, number] {
   if (!(min <= max)) return log ? [1, 10] : [0, 1];
   if (log) {
     const lo = 10 ** Math.floor(Math.log10(min)),
@@ -73,7 +73,7 @@ export function logTicks(d0: number, d1: number): number[] {
   return out;
 }
 
-export function linearTicks(d0: number, d1: number, count = 5): number[] {
+function linearTicks(d0: number, d1: number, count = 5): number[] {
   const raw = (d1 - d0) / count;
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? raw;
@@ -123,7 +123,8 @@ export function lineChartSvg(spec: ChartSpec): string {
   const yt = yLog ? logTicks(y0, y1) : linearTicks(y0, y1);
   const o: string[] = [];
   o.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="system-ui, sans-serif" font-size="11">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}"` +
+      ' font-family="system-ui, sans-serif" font-size="11">',
   );
   o.push(`<title>${escapeXml(spec.title)}</title>`);
   o.push(`<rect width="${W}" height="${H}" fill="#fff"/>`);
@@ -140,10 +141,12 @@ export function lineChartSvg(spec: ChartSpec): string {
   for (const v of xt) o.push(`<text x="${f1(X(v))}" y="${m.t + ph + 15}" data-v="${v}">${escapeXml(xf(v))}</text>`);
   o.push('</g>');
   o.push(
-    `<text x="${m.l + pw / 2}" y="${H - 8}" text-anchor="middle" font-weight="600">${escapeXml(spec.xLabel)}${xLog ? ' (log)' : ''}</text>`,
+    `<text x="${m.l + pw / 2}" y="${H - 8}" text-anchor="middle" font-weight="600">` +
+      `${escapeXml(spec.xLabel)}${xLog ? ' (log)' : ''}</text>`,
   );
   o.push(
-    `<text transform="translate(14 ${m.t + ph / 2}) rotate(-90)" text-anchor="middle" font-weight="600">${escapeXml(spec.yLabel)}${yLog ? ' (log)' : ''}</text>`,
+    `<text transform="translate(14 ${m.t + ph / 2}) rotate(-90)" text-anchor="middle" font-weight="600">` +
+      `${escapeXml(spec.yLabel)}${yLog ? ' (log)' : ''}</text>`,
   );
   for (const h of spec.hlines ?? []) {
     if (yLog && h.y <= 0) continue;
@@ -173,7 +176,8 @@ export function lineChartSvg(spec: ChartSpec): string {
   spec.series.forEach((s, i) => {
     const y = m.t + 8 + i * 16;
     o.push(
-      `<line x1="${lx}" x2="${lx + 18}" y1="${y}" y2="${y}" stroke="${s.color}" stroke-width="2"${s.dash ? ' stroke-dasharray="6 4"' : ''}/>`,
+      `<line x1="${lx}" x2="${lx + 18}" y1="${y}" y2="${y}" stroke="${s.color}" stroke-width="2"` +
+        `${s.dash ? ' stroke-dasharray="6 4"' : ''}/>`,
     );
     o.push(`<text x="${lx + 24}" y="${y + 4}">${escapeXml(s.label)}</text>`);
   });

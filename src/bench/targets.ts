@@ -3,11 +3,13 @@
  * says met, missed (and by how much), or not measured (and why), with the figures it used.
  */
 import { SG_TILE_TN } from '../gpu/products';
+import { fmtCount as fmtN, fmtMsShort as ms, pct, times as x2 } from './format';
 import { ENGINE_LABELS, FORMS, TARGET_SIZE, TINY_RUNGS } from './spec';
 import { pairedShare } from './stats';
 import type { BenchResults, EngineName, ProductMeasurement, TrainMeasurement } from './types';
+import { TARGET_WORDS as words } from './words';
 
-export type TargetStatus = 'met' | 'missed' | 'not measured' | 'met where measured';
+type TargetStatus = 'met' | 'missed' | 'not measured' | 'met where measured';
 
 export interface TargetCheck {
   id: number;
@@ -19,26 +21,21 @@ export interface TargetCheck {
   why: string[];
 }
 
-const x2 = (v: number) => `${v >= 10 ? v.toFixed(0) : v.toFixed(2)}×`;
-const pct = (v: number) => `${(v * 100).toFixed(v < 0.1 ? 1 : 0)}%`;
-const fmtN = (v: number) => (Number.isInteger(v) ? String(v) : v < 1 ? v.toPrecision(2) : v.toFixed(1));
-const ms = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(2) : v.toPrecision(2));
-
-function product(r: BenchResults, engine: string, form: string, size: number): ProductMeasurement | undefined {
+export function product(r: BenchResults, engine: string, form: string, size: number): ProductMeasurement | undefined {
   return r.products.find((p) => p.engine === engine && p.form === form && p.size === size);
 }
 
-function train(r: BenchResults, engine: string, rung: string): TrainMeasurement | undefined {
+export function train(r: BenchResults, engine: string, rung: string): TrainMeasurement | undefined {
   return r.training.find((t) => t.engine === engine && t.rung === rung);
 }
 
-const okMs = (m: { status: string; timing?: { median: number } } | undefined) =>
+export const okMs = (m: { status: string; timing?: { median: number } } | undefined) =>
   m?.status === 'ok' ? m.timing!.median : undefined;
-const notOk = (m: { status: string; reason?: string } | undefined, name: string) =>
+export const notOk = (m: { status: string; reason?: string } | undefined, name: string) =>
   `${name} ${m ? `${m.status}: ${m.reason ?? ''}` : 'not run'}`;
 
 /** Folds per-item verdicts into one status. */
-function fold(verdicts: Array<boolean | null>): TargetStatus {
+export function fold(verdicts: Array<boolean | null>): TargetStatus {
   const measured = verdicts.filter((v): v is boolean => v !== null);
   if (measured.length === 0) return 'not measured';
   if (measured.some((v) => !v)) return 'missed';
@@ -80,39 +77,27 @@ function target1(r: BenchResults): TargetCheck {
         spread.push(`${form} ${ms(o)} and ${ms(again)} ms (${pct(Math.max(o, again) / best - 1)} apart)`);
       const f = ours!.flops / (best * 1e6) / ceiling;
       vsCeiling = f >= 0.5;
-      parts.push(
-        `${pct(f)} of the ${ceiling.toFixed(1)} GFLOP/s ceiling${again !== undefined ? ` (measured again at the end of the run: ${ms(again)} ms; the faster taken)` : ''}${vsCeiling ? '' : `: missed, needs ${x2(0.5 / f)} more`}`,
-      );
+      const measuredAgain =
+        again === undefined ? '' : ` (measured again at the end of the run: ${ms(again)} ms; the faster taken)`;
+      const miss = vsCeiling ? '' : `: missed, needs ${x2(0.5 / f)} more`;
+      parts.push(`${pct(f)} of the ${ceiling.toFixed(1)} GFLOP/s ceiling${measuredAgain}${miss}`);
     } else parts.push('no ceiling measured');
     verdicts.push(vsTf === false || vsCeiling === false ? false : vsTf && vsCeiling ? true : null);
     details.push(parts.join('; '));
   }
   const why: string[] = [];
-  if (spread.length)
-    why.push(
-      `the two readings of a cell, minutes apart, differ: ${spread.join('; ')}. The same kernel on the same inputs: the machine's speed changed between them (other work)`,
-    );
+  if (spread.length) why.push(words.fill('target-1-spread', { cells: spread.join('; ') }));
   const tfF = product(r, 'tfjs-webgpu', 'forward', 1024),
     ourF = product(r, 'ours-gpu', 'forward', 1024);
   if (ceiling && tfF?.status === 'ok' && ourF?.status === 'ok') {
-    why.push(
-      `at 1024³ TF.js webgpu reaches ${pct(tfF.gflops! / ceiling)} of the FMA ceiling and ours ${pct(ourF.gflops! / ceiling)}: ` +
-        'the gap to the ceiling is what the kernel spends besides multiply-adds (operand loads, address arithmetic), not launch cost',
-    );
-    if (/llvmpipe/i.test(r.environment.adapter ?? '')) {
-      // Read off the adapter's generated code (GALLIVM_DEBUG=asm, Mesa 25.0): see REPORT.md's history.
-      why.push(
-        'on llvmpipe every storage load inside a loop is one scalar load per SIMD lane behind a bounds check ' +
-          '(8–12 instructions per float with the lane-mask test, even for vec4 loads and for addresses that are the same in every lane), while an FMA ' +
-          `of 8 lanes is 2 instructions (3 with the loop's mask); the ceiling kernel loads nothing. The subgroup kernel (${SG_TILE_TN.TM} rows × ${4 * SG_TILE_TN.CN} columns per lane, ` +
-          "X shared by shuffles and read transposed, so that a block's rows are contiguous across lanes) loads far fewer floats per multiply-add " +
-          'than the 8×8 vec4 kernel, but its accumulators live in spilled registers (kernel sweeps in the history). Forward and dX pay a transposition of X (dZ) first',
-      );
-    }
+    why.push(words.fill('target-1-gap', { tf: pct(tfF.gflops! / ceiling), ours: pct(ourF.gflops! / ceiling) }));
+    // Read off the adapter's generated code (GALLIVM_DEBUG=asm, Mesa 25.0): see REPORT.md's history.
+    if (/llvmpipe/i.test(r.environment.adapter ?? ''))
+      why.push(words.fill('target-1-llvmpipe', { rows: SG_TILE_TN.TM, columns: 4 * SG_TILE_TN.CN }));
   }
   return {
     id: 1,
-    title: 'Our 1024³ product is ≥ 2× TF.js webgpu and ≥ 50% of the measured ceiling',
+    title: words.fill('target-1'),
     status: fold(verdicts),
     details,
     why,
@@ -135,9 +120,8 @@ function target2(r: BenchResults): TargetCheck {
   if (a !== undefined && t !== undefined) {
     const s = t / a;
     verdicts.push(s >= 3);
-    details.push(
-      `step with statistics ${ms(a)} ms vs TF.js webgpu ${ms(t)} ms: ${x2(s)}${s >= 3 ? '' : ` (missed, needs ${x2(3 / s)} more)`}`,
-    );
+    const miss = s >= 3 ? '' : ` (missed, needs ${x2(3 / s)} more)`;
+    details.push(`step with statistics ${ms(a)} ms vs TF.js webgpu ${ms(t)} ms: ${x2(s)}${miss}`);
   } else {
     verdicts.push(null);
     details.push(a === undefined ? notOk(on, 'ours GPU + stats') : notOk(tf, 'TF.js webgpu'));
@@ -150,10 +134,15 @@ function target2(r: BenchResults): TargetCheck {
     verdicts.push(share <= 0.1);
     const a0 = on!.timing!.min,
       b0 = off!.timing!.min;
+    const ratio = (a / b).toFixed(2);
+    const how = paired !== undefined ? ", paired by round (the median of each round's share)" : '';
+    const miss = share <= 0.1 ? '' : ` (missed, ${pct(share - 0.1)} over)`;
     details.push(
-      `statistics: ${pct(Math.max(0, share))} of the step${paired !== undefined ? ", paired by round (the median of each round's share)" : ''}${share <= 0.1 ? '' : ` (missed, ${pct(share - 0.1)} over)`}` +
-        `; ${ms(a)} ms with vs ${ms(b)} ms without by medians (ratio ${(a / b).toFixed(2)}), ${pct(Math.max(0, byMedians))}` +
-        `; from the fastest repeats ${ms(a0)} vs ${ms(b0)} ms, ${pct(Math.max(0, (a0 - b0) / a0))}`,
+      [
+        `statistics: ${pct(Math.max(0, share))} of the step${how}${miss}`,
+        `${ms(a)} ms with vs ${ms(b)} ms without by medians (ratio ${ratio}), ${pct(Math.max(0, byMedians))}`,
+        `from the fastest repeats ${ms(a0)} vs ${ms(b0)} ms, ${pct(Math.max(0, (a0 - b0) / a0))}`,
+      ].join('; '),
     );
   } else {
     verdicts.push(null);
@@ -171,20 +160,28 @@ function target2(r: BenchResults): TargetCheck {
       launches = r.ceiling?.dispatchUs
         ? ((on.dispatchesPerStep - off.dispatchesPerStep) * r.ceiling.dispatchUs) / 1000
         : undefined;
+    const rest = launches !== undefined && cost > launches ? words.fill('target-2-rest') : '';
+    const launchCost =
+      launches === undefined
+        ? ''
+        : words.fill('target-2-launches', { us: r.ceiling!.dispatchUs!.toFixed(0), ms: ms(launches), rest });
     why.push(
-      `recording adds ${fmtN(on.dispatchesPerStep - off.dispatchesPerStep)} dispatches per step (${fmtN(off.dispatchesPerStep)} → ${fmtN(on.dispatchesPerStep)}) and costs about ${ms(cost)} ms per step (that share of the step)` +
-        (launches !== undefined
-          ? `; at ${r.ceiling!.dispatchUs!.toFixed(0)} µs per empty dispatch the launches alone are ${ms(launches)} ms${cost > launches ? ", the rest is the reductions' work" : ''}`
-          : ''),
+      words.fill('target-2-dispatches', {
+        added: fmtN(on.dispatchesPerStep - off.dispatchesPerStep),
+        without: fmtN(off.dispatchesPerStep),
+        with: fmtN(on.dispatchesPerStep),
+        ms: ms(cost),
+        launches: launchCost,
+      }),
     );
   }
   if (a !== undefined && on?.gflops !== undefined && r.ceiling)
     why.push(
-      `the step with statistics runs at ${on.gflops.toFixed(1)} GFLOP/s, ${pct(on.gflops / r.ceiling.gflops)} of the ceiling`,
+      words.fill('target-2-ceiling', { gflops: on.gflops.toFixed(1), fraction: pct(on.gflops / r.ceiling.gflops) }),
     );
   return {
     id: 2,
-    title: 'Our 8×512 training step with statistics is ≥ 3× TF.js webgpu, and statistics cost ≤ 10% of the step',
+    title: words.fill('target-2'),
     status: fold(verdicts),
     details,
     why,
@@ -208,8 +205,9 @@ function target3(r: BenchResults): TargetCheck {
     const slower = a / b;
     verdicts.push(slower <= 2);
     const rel = slower >= 1 ? `GPU ${x2(slower)} slower` : `GPU ${x2(1 / slower)} faster`;
+    const miss = slower <= 2 ? '' : ` (missed, needs ${x2(slower / 2)} less GPU time per step)`;
     details.push(
-      `${rung}: GPU ${(1000 / a).toFixed(0)} steps/s vs CPU ${(1000 / b).toFixed(0)} steps/s: ${rel}${slower <= 2 ? '' : ` (missed, needs ${x2(slower / 2)} less GPU time per step)`}`,
+      `${rung}: GPU ${(1000 / a).toFixed(0)} steps/s vs CPU ${(1000 / b).toFixed(0)} steps/s: ${rel}${miss}`,
     );
   }
   const why: string[] = [];
@@ -220,22 +218,21 @@ function target3(r: BenchResults): TargetCheck {
     if (g?.status !== 'ok' || c?.status !== 'ok' || g.dispatchesPerStep === undefined) continue;
     const launchMs = us ? (g.dispatchesPerStep * us) / 1000 : undefined;
     const share = launchMs !== undefined ? launchMs / g.msPerStep! : undefined;
+    const launches =
+      launchMs === undefined
+        ? ''
+        : `, ${ms(launchMs)} ms of launch cost at ${us!.toFixed(0)} µs per empty dispatch` +
+          ` (${pct(Math.min(1, share!))} of the ${ms(g.msPerStep!)} ms GPU step)`;
+    const cause =
+      share === undefined ? '' : `: ${words.fill(share >= 0.5 ? 'target-3-launch-bound' : 'target-3-work-bound')}`;
     why.push(
-      `${rung}: a GPU step issues ${fmtN(g.dispatchesPerStep)} dispatches` +
-        (launchMs !== undefined
-          ? `, ${ms(launchMs)} ms of launch cost at ${us!.toFixed(0)} µs per empty dispatch (${pct(Math.min(1, share!))} of the ${ms(g.msPerStep!)} ms GPU step)`
-          : '') +
-        `; the whole CPU step takes ${ms(c.msPerStep!)} ms` +
-        (share === undefined
-          ? ''
-          : share >= 0.5
-            ? ': fixed per-dispatch cost, not arithmetic, sets the GPU time'
-            : ": the rest of the GPU step is the kernels' own (serial) work and the per-call synchronization"),
+      `${rung}: a GPU step issues ${fmtN(g.dispatchesPerStep)} dispatches${launches}` +
+        `; the whole CPU step takes ${ms(c.msPerStep!)} ms${cause}`,
     );
   }
   return {
     id: 3,
-    title: 'Tiny networks: our GPU is not slower than our CPU by more than 2×',
+    title: words.fill('target-3'),
     status: fold(verdicts),
     details,
     why,
@@ -257,13 +254,12 @@ function target4(r: BenchResults): TargetCheck {
       continue;
     }
     verdicts.push(a <= b);
-    details.push(
-      `${info.id}: ours ${ms(a)} ms vs TF.js cpu ${ms(b)} ms per step: ${a <= b ? `${x2(b / a)} faster` : `missed, ${x2(a / b)} slower`}`,
-    );
+    const verdict = a <= b ? `${x2(b / a)} faster` : `missed, ${x2(a / b)} slower`;
+    details.push(`${info.id}: ours ${ms(a)} ms vs TF.js cpu ${ms(b)} ms per step: ${verdict}`);
   }
   return {
     id: 4,
-    title: 'Our CPU engine is at least as fast as TF.js cpu on every rung',
+    title: words.fill('target-4'),
     status: fold(verdicts),
     details,
     why: [],
@@ -290,12 +286,13 @@ export function fastestCheck(r: BenchResults): TargetCheck {
     verdicts.push(best.ms <= peer.ms);
     if (best.ms <= peer.ms) return;
     const gpu = ours.find((t) => t.engine === 'ours-gpu');
-    lost.push(
-      `${cell}: ${ENGINE_LABELS[peer.engine]} ${ms(peer.ms)} ms, ${ENGINE_LABELS[best.engine]} ${ms(best.ms)} ms (${x2(best.ms / peer.ms)} slower)` +
-        (gpu && us && gpu.dispatches
-          ? `; our GPU's ${gpu.dispatches} dispatch${gpu.dispatches > 1 ? 'es' : ''} would take ${ms((gpu.dispatches * us) / 1000)} ms empty (${us.toFixed(0)} µs each on this adapter)`
-          : ''),
-    );
+    const launches =
+      gpu && us && gpu.dispatches
+        ? `; our GPU's ${gpu.dispatches} dispatch${gpu.dispatches > 1 ? 'es' : ''} would take ` +
+          `${ms((gpu.dispatches * us) / 1000)} ms empty (${us.toFixed(0)} µs each on this adapter)`
+        : '';
+    const both = `${ENGINE_LABELS[peer.engine]} ${ms(peer.ms)} ms, ${ENGINE_LABELS[best.engine]} ${ms(best.ms)} ms`;
+    lost.push(`${cell}: ${both} (${x2(best.ms / peer.ms)} slower)${launches}`);
   };
   const sizes = [...new Set(r.products.map((p) => p.size))].sort((a, b) => a - b);
   for (const form of FORMS)
@@ -307,20 +304,23 @@ export function fastestCheck(r: BenchResults): TargetCheck {
       );
     }
   for (const info of r.rungs) {
-    const cell = r.training.filter((t) => t.rung === info.id && t.engine !== 'ours-gpu-stats');
+    // Neither our GPU engine's recording twin nor our former (TypeScript) CPU engine is a peer.
+    const cell = r.training.filter((t) => t.rung === info.id && t.engine !== 'ours-gpu-stats' && t.engine !== 'ts-cpu');
     judge(
       info.id,
       cell.map((t) => ({ engine: t.engine, ms: okMs(t) })),
     );
   }
-  if (verdicts.length)
+  if (verdicts.length) {
+    const faster = lost.length ? '; a peer is faster in:' : '';
     details.push(
-      `ours fastest in ${verdicts.filter(Boolean).length} of ${verdicts.length} cells with a peer measured${lost.length ? '; a peer is faster in:' : ''}`,
+      `ours fastest in ${verdicts.filter(Boolean).length} of ${verdicts.length} cells with a peer measured${faster}`,
     );
+  }
   details.push(...lost);
   return {
     id: 0,
-    title: 'Our engine (GPU or CPU) is the fastest in every table',
+    title: words.fill('fastest'),
     status: fold(verdicts),
     details,
     why: [],
@@ -329,4 +329,22 @@ export function fastestCheck(r: BenchResults): TargetCheck {
 
 export function evaluateTargets(r: BenchResults): TargetCheck[] {
   return [target1(r), target2(r), target3(r), target4(r)];
+}
+
+/** Target 5, where the run has the atlas' figures: the GPU population at least 20× our CPU population. */
+export function atlasTarget(r: BenchResults): TargetCheck | null {
+  const a = r.atlas;
+  if (!a) return null;
+  const count = (n: number) => n.toLocaleString('en-US');
+  const timed =
+    a.cpu_networks === a.networks ? 'all networks' : `${count(a.cpu_networks)} networks timed, scaled to all`;
+  const gpu = (a.gpu_ms / 1000).toFixed(2),
+    cpu = (a.cpu_ms_full / 1000).toFixed(1);
+  return {
+    id: 5,
+    title: words.fill('target-5', { networks: count(a.networks), epochs: count(a.epochs) }),
+    status: a.speedup >= 20 ? 'met' : 'missed',
+    details: [`GPU ${gpu} s vs CPU ${cpu} s (${timed}): ${a.speedup.toFixed(1)}×`],
+    why: [],
+  };
 }

@@ -1,16 +1,21 @@
-import type { AtlasBenchResult } from '../atlas/bench';
 /**
  * @file The shape of a benchmark run's results: what `bench/results.json` holds, what the
  * report and the charts are drawn from, and what the page's Benchmark view exports. Times are
  * milliseconds per iteration (one product, or one training step).
  */
+import type { AtlasBenchResult } from '../atlas/bench';
+import type { LoadOptions } from '../core/datasets';
 import type { MatmulForm } from '../gpu/products';
+import type { TfHandle } from './tf';
 
 /** Engines of the product benchmark. */
 export const PRODUCT_ENGINES = ['ours-gpu', 'tfjs-webgpu', 'tfjs-wasm', 'tfjs-cpu', 'ours-cpu'] as const;
 export type ProductEngine = (typeof PRODUCT_ENGINES)[number];
 
-/** Engines of the training ladder; `ours-gpu-stats` is the GPU engine recording statistics every step. */
+/**
+ * Engines of the training ladder; `ours-gpu-stats` is the GPU engine recording statistics every
+ * step; `ts-cpu` the TypeScript reference engine, our CPU engine before the WebAssembly one.
+ */
 export const TRAIN_ENGINES = [
   'ours-gpu',
   'ours-gpu-stats',
@@ -18,6 +23,7 @@ export const TRAIN_ENGINES = [
   'tfjs-wasm',
   'tfjs-cpu',
   'ours-cpu',
+  'ts-cpu',
 ] as const;
 export type TrainEngine = (typeof TRAIN_ENGINES)[number];
 
@@ -44,7 +50,7 @@ export interface ProductMeasurement {
   form: MatmulForm;
   /** Square size n: M = N = K = n. */
   size: number;
-  /** (M×K)·(K×N) → M×N, in the engine's matmulPlan convention. */
+  /** (M×K)·(K×N) → M×N, in the convention of matmulPlan (src/gpu/products.ts). */
   shape: { M: number; N: number; K: number };
   engine: ProductEngine;
   /** 2·M·N·K. */
@@ -53,7 +59,7 @@ export interface ProductMeasurement {
   reason?: string;
   timing?: Timing;
   gflops?: number;
-  /** gflops / the measured adapter ceiling (GPU engines only). */
+  /** gflops / the measured ceiling: the adapter's for GPU engines, the CPU's for ours CPU. */
   ceilingFraction?: number;
   /** Which kernel or op did the work (e.g. matmul_nn_vec4, tf.fused.matMul). */
   method?: string;
@@ -104,6 +110,17 @@ export interface Ceiling {
   checks?: Array<{ when: string; gflops: number }>;
 }
 
+/** The CPU's multiply-add ceiling in WebAssembly SIMD (cpu-ceiling.ts). */
+export interface CpuCeiling {
+  /** Best GFLOP/s with every thread of our CPU engine at once. */
+  gflops: number;
+  threads: number;
+  /** Best GFLOP/s of one thread alone. */
+  oneThread: number;
+  /** The all-threads figure each time it was measured. */
+  checks?: Array<{ when: string; gflops: number }>;
+}
+
 export interface Machine {
   cpu: string;
   cores: number;
@@ -148,10 +165,36 @@ export interface BenchResults {
   options: Record<string, unknown>;
   environment: Environment;
   ceiling: Ceiling | null;
+  /** The CPU's ceiling, measured where our CPU engine runs. */
+  cpuCeiling?: CpuCeiling | null;
   products: ProductMeasurement[];
   rungs: RungInfo[];
   training: TrainMeasurement[];
   notes: string[];
   /** The weight-space atlas's population benchmark (src/atlas/bench.ts), when run. */
   atlas?: AtlasBenchResult | null;
+}
+
+/** Milliseconds from an arbitrary origin (performance.now in Node and in the browser). */
+export interface Clock {
+  now(): number;
+  /**
+   * Runs before every timed repeat, untimed: the host's chance to collect garbage and let the
+   * previous engine's background threads fall idle, so that neither lands in the next engine's
+   * repeat, where a software adapter's threads need those cores.
+   */
+  settle?(): void | Promise<void>;
+}
+
+/** What a run measures with: the host's clock, device, TF.js and data (Node and the page differ). */
+export interface BenchEnv {
+  clock: Clock;
+  /** Our device and its adapter's description; null where there is no WebGPU adapter. */
+  gpu: { device: GPUDevice; adapter: string } | null;
+  tf: TfHandle | null;
+  /** How MNIST is read (the browser fetches it; Node reads the file). */
+  load?: LoadOptions;
+  environment: Environment;
+  /** Lets the host breathe between cells (the page repaints its progress); Node needs none. */
+  pause?: () => Promise<void>;
 }

@@ -16,6 +16,7 @@ import {
   type PropertyValues,
   type TemplateResult,
 } from 'lit';
+import { fitCanvas } from './canvas';
 import { type FrameClient, nextFrame, runsKey, unwatchFrames, watchFrames } from './frame';
 import { chartStyles } from './styles';
 import type { ChartRun } from './types';
@@ -79,6 +80,12 @@ export abstract class FrameElement extends LitElement {
 
   /** Paints the canvases for the current properties; runs after render, inside a frame. */
   protected abstract draw(): void;
+
+  /** The chart's canvas sized to width × height CSS pixels (see fitCanvas), or null before it is rendered. */
+  protected fitBodyCanvas(width: number, height: number): CanvasRenderingContext2D | null {
+    const canvas = this.renderRoot.querySelector('canvas');
+    return canvas ? fitCanvas(canvas, width, height) : null;
+  }
 
   /** The common figure. `body` must not be re-rendered by Lit where a plot library owns it. */
   protected frame(

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { contourSegments, gridAccuracy, gridInputs, heatmapPixels, pointsExtent, probColor } from './boundary-data';
+import {
+  classHeatmapPixels,
+  classMargin,
+  classTint,
+  contourSegments,
+  gridInputs,
+  heatmapPixels,
+  pointsExtent,
+  probColor,
+} from './boundary-data';
 
 const ext = { xmin: -2, xmax: 2, ymin: 0, ymax: 4 };
 
@@ -38,14 +47,29 @@ describe('contourSegments', () => {
   });
 });
 
-describe('pointsExtent and gridAccuracy', () => {
+describe('pointsExtent', () => {
   it('pads the points into a square extent', () => {
     const e = pointsExtent(new Float32Array([0, 0, 2, 1]), 0);
     expect(e).toEqual({ xmin: 0, xmax: 2, ymin: -0.5, ymax: 1.5 });
   });
-  it('scores points by the cell they fall in', () => {
-    const grid = [0, 1, 0, 1]; // 2×2: left column class 0, right column class 1
-    const pts = new Float32Array([-1, 1, 1, 1, 1, 3]);
-    expect(gridAccuracy(grid, 2, ext, pts, [0, 1, 0])).toBeCloseTo(2 / 3);
+});
+
+describe('K-class grids', () => {
+  it('colour each cell by its most probable class, white where the classes tie', () => {
+    expect(classTint(2, 1 / 3, 3)).toEqual([255, 255, 255]);
+    const sure = [classTint(0, 1, 3), classTint(1, 1, 3), classTint(2, 1, 3)];
+    expect(new Set(sure.map(String)).size).toBe(3);
+    // Paler as the winner is less sure: every channel moves towards white.
+    for (const [i, v] of classTint(2, 0.6, 3).entries()) expect(v).toBeGreaterThanOrEqual(sure[2][i]);
+    // 1×1 grid of 3 classes, class 2 sure.
+    expect(Array.from(classHeatmapPixels([0, 0, 1], 1, 3).slice(0, 3))).toEqual(sure[2]);
+  });
+
+  it('outline each class by where it leads the best other class', () => {
+    // 2×2 grid, 3 classes: class 0 in the bottom row, class 2 in the top row.
+    const probs = [0.8, 0.1, 0.1, 0.7, 0.2, 0.1, 0.1, 0.2, 0.7, 0.2, 0.1, 0.7];
+    expect(Array.from(classMargin(probs, 2, 3, 0))).toEqual([0.7, 0.5, -0.6, -0.5].map((v) => Math.fround(v)));
+    expect(contourSegments(classMargin(probs, 2, 3, 0), 2, 0)).toHaveLength(1);
+    expect(contourSegments(classMargin(probs, 2, 3, 1), 2, 0)).toHaveLength(0);
   });
 });

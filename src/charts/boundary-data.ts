@@ -1,10 +1,11 @@
 /**
  * @file Pixels of <decision-boundary> and the grid the page must predict on. One convention,
  * here only: the grid is G×G cell centres, row-major, row 0 at ymin, column 0 at xmin, so
- * `grid[r * G + c]` is P(class 1) at (xmin + (c + ½)·dx, ymin + (r + ½)·dy). `gridInputs`
- * produces exactly these points for `engine.predict`.
+ * `grid[r * G + c]` is P(class 1) at (xmin + (c + ½)·dx, ymin + (r + ½)·dy) for two classes,
+ * and `grid[(r * G + c) * K + k]` is P(class k) for K ≥ 3. `gridInputs` produces exactly these
+ * points for `engine.predict`.
  */
-import { CLASS_COLORS, hexToRgb } from './palette';
+import { CLASS_COLORS, classColor, hexToRgb } from './palette';
 
 export interface Extent {
   xmin: number;
@@ -77,29 +78,51 @@ export function heatmapPixels(grid: ArrayLike<number>, g: number): Uint8ClampedA
   return px;
 }
 
-/** Share of points whose predicted class (grid cell they fall in, p > ½) matches their label. */
-export function gridAccuracy(
-  grid: ArrayLike<number>,
-  g: number,
-  extent: Extent,
-  points: Float32Array,
-  labels: ArrayLike<number>,
-): number | null {
-  const n = Math.min(labels.length, Math.floor(points.length / 2));
-  if (n === 0 || grid.length < g * g) return null;
-  let ok = 0;
-  for (let i = 0; i < n; i++) {
-    const c = Math.min(
-      g - 1,
-      Math.max(0, Math.floor(((points[2 * i] - extent.xmin) / (extent.xmax - extent.xmin)) * g)),
-    );
-    const r = Math.min(
-      g - 1,
-      Math.max(0, Math.floor(((points[2 * i + 1] - extent.ymin) / (extent.ymax - extent.ymin)) * g)),
-    );
-    if ((grid[r * g + c] > 0.5 ? 1 : 0) === labels[i]) ok++;
+/**
+ * Background colour (0–255 RGB) of a cell whose most probable class is k with probability p, of
+ * K classes: the class's tint, faded to white as p falls to 1/K (where the classes tie).
+ */
+export function classTint(k: number, p: number, K: number): [number, number, number] {
+  const t = Number.isFinite(p) ? Math.min(1, Math.max(0, (p - 1 / K) / (1 - 1 / K))) : 0;
+  const c = hexToRgb(classColor(k)).map((v) => 1 - (1 - v) * TINT);
+  return c.map((v) => Math.round(255 * (1 + (v - 1) * t))) as [number, number, number];
+}
+
+/** RGBA pixels of a K-class grid (K probabilities per cell), rows as in heatmapPixels. */
+export function classHeatmapPixels(probs: ArrayLike<number>, g: number, K: number): Uint8ClampedArray<ArrayBuffer> {
+  const px = new Uint8ClampedArray(g * g * 4);
+  for (let r = 0; r < g; r++)
+    for (let c = 0; c < g; c++) {
+      const { k, p } = winner(probs, (r * g + c) * K, K);
+      const [R, G, B] = classTint(k, p, K);
+      const o = ((g - 1 - r) * g + c) * 4;
+      px[o] = R;
+      px[o + 1] = G;
+      px[o + 2] = B;
+      px[o + 3] = 255;
+    }
+  return px;
+}
+
+/** The most probable class of the K probabilities at `o` (the first, on a tie, as argmax) and its probability. */
+function winner(probs: ArrayLike<number>, o: number, K: number): { k: number; p: number } {
+  let k = 0;
+  for (let j = 1; j < K; j++) if (probs[o + j] > probs[o + k]) k = j;
+  return { k, p: probs[o + k] };
+}
+
+/**
+ * Per cell, how far class k leads the best other class (P(k) − max other P): positive where k
+ * wins, so its 0-contour (contourSegments at level 0) outlines class k's region.
+ */
+export function classMargin(probs: ArrayLike<number>, g: number, K: number, k: number): Float32Array {
+  const m = new Float32Array(g * g);
+  for (let i = 0; i < g * g; i++) {
+    let other = -Infinity;
+    for (let j = 0; j < K; j++) if (j !== k) other = Math.max(other, probs[i * K + j]);
+    m[i] = probs[i * K + k] - other;
   }
-  return ok / n;
+  return m;
 }
 
 /**

@@ -23,6 +23,23 @@ export function fitCanvas(canvas: HTMLCanvasElement, width: number, height: numb
   return ctx;
 }
 
+/**
+ * Writes `rgba` (width × height pixels) into `canvas`, sized to exactly that: an image shown at
+ * its own resolution, or a tile drawn scaled with drawImage. Without a canvas, makes one.
+ */
+export function putPixels(
+  canvas: HTMLCanvasElement | null,
+  rgba: Uint8ClampedArray<ArrayBuffer>,
+  width: number,
+  height: number,
+): HTMLCanvasElement {
+  const c = canvas ?? document.createElement('canvas');
+  if (c.width !== width) c.width = width;
+  if (c.height !== height) c.height = height;
+  c.getContext('2d')!.putImageData(new ImageData(rgba, width, height), 0, 0);
+  return c;
+}
+
 export interface Rect {
   x: number;
   y: number;
@@ -88,6 +105,14 @@ export function xLabel(ctx: CanvasRenderingContext2D, r: Rect, y: number, label:
 }
 
 /** Diagonal white hatching over a rectangle: marks "saturated" independently of colour. */
+/** White horizontal stripes over a filled bar (the "identical units" pattern). */
+export function stripes(ctx: CanvasRenderingContext2D, x: number, y: number, w: number, h: number): void {
+  ctx.save();
+  ctx.fillStyle = 'rgba(255,255,255,0.85)';
+  for (let d = y + h - 4; d > y; d -= 4) ctx.fillRect(x, d, w, Math.min(2, d - y));
+  ctx.restore();
+}
+
 export function hatch(ctx: CanvasRenderingContext2D, x: number, y: number, w: number, h: number): void {
   ctx.save();
   ctx.beginPath();

@@ -3,8 +3,9 @@
  *
  * uPlot treats `null` as a gap (the line breaks) and `undefined` as "no sample here" (the line
  * runs across). So: a NaN or infinite value (no test evaluation, a diverged loss) becomes null,
- * and so does any value ≤ 0 on a log axis, where it has no position; where several runs are
- * joined on one x column, a step that one run did not record is undefined for that run.
+ * and so does any value ≤ 0 on a log axis, where it has no position, except exact zeros that a
+ * chart puts on its axis floor (zeroFloor); where several runs are joined on one x column, a step
+ * that one run did not record is undefined for that run.
  */
 
 export type Cell = number | null | undefined;
@@ -20,6 +21,28 @@ export function cleanColumn(col: ArrayLike<number>, log = false): (number | null
   const out = new Array<number | null>(col.length);
   for (let i = 0; i < col.length; i++) out[i] = clean(col[i], log);
   return out;
+}
+
+/**
+ * Where exact zeros go on a log axis, which has no 0: a decade below the decade of the smallest
+ * positive value of `cols` (10⁻³ when none is positive), or null when no value is exactly 0. A
+ * zero that is the point (units that are copies, a signal that is gone) must show, not vanish.
+ */
+export function zeroFloor(cols: readonly ArrayLike<number>[]): number | null {
+  let zero = false,
+    least = Infinity;
+  for (const c of cols)
+    for (let i = 0; i < c.length; i++) {
+      if (c[i] === 0) zero = true;
+      else if (c[i] > 0 && c[i] < least) least = c[i];
+    }
+  if (!zero) return null;
+  return Number.isFinite(least) ? 10 ** (Math.floor(Math.log10(least) + 1e-9) - 1) : 1e-3;
+}
+
+/** `col` with its exact zeros moved to `floor` (none moved when floor is null). */
+export function onFloor(col: ArrayLike<number>, floor: number | null): ArrayLike<number> {
+  return floor === null ? col : Array.from(col, (v) => (v === 0 ? floor : v));
 }
 
 /** One run's columns: its x values and any number of y columns aligned with them. */

@@ -56,7 +56,13 @@ export class DepthProfileChart extends RunsChartElement {
     const step = Math.max(0, ...this.runs.map((r) => r.history.latest?.step ?? 0));
     const subtitle = empty
       ? 'Waiting for data…'
-      : `Std per layer at step ${step} (solid) and at initialization (dashed${this.theory.size ? '; dotted: as the mean-field theory predicts it' : ''}). Flat is healthy; a straight fall on this log axis is a vanishing signal, a rise an exploding one.`;
+      : `Std per layer at step ${step} (solid) and at initialization (dashed${
+          this.theory.size ? '; dotted: as the mean-field theory predicts it' : ''
+        }). Flat is healthy; a straight fall on this log axis is a vanishing signal, a rise an exploding one.${
+          this.models.some((m) => m.spec.scales.some((s) => s.zeroAt))
+            ? ' A std of exactly 0 sits on the axis floor, marked 0.'
+            : ''
+        }`;
     const body = html`<div class="panels">
       ${KEYS.map(
         (k, i) => html`<div class="panel">

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { pushSynthetic, syntheticRun } from '../../test/fixtures/synthetic-runs';
 import { depthProfileModel, perLayerFactor, profile, verdict, verdictLines } from './depth-profile-data';
-import { pushSynthetic, syntheticRun } from './synthetic';
 
 function run(regime: 'vanishing' | 'healthy' | 'exploding', layers = 12, color = '#0072B2') {
   const r = syntheticRun(regime, regime, color, regime, layers);

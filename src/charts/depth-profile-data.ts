@@ -7,7 +7,7 @@
  * theory's prediction of the activation std at initialization, with each run's χ₁ and phase.
  */
 import type { StepRecord } from '../train/engine';
-import { type Cell, clean, joinTables, type Table } from './columns';
+import { type Cell, clean, joinTables, type Table, zeroFloor } from './columns';
 import { INK, MUTED } from './palette';
 import { formatValue } from './scale';
 import type { LegendItem, PlotModel, SeriesSpec } from './spec';
@@ -20,9 +20,16 @@ export const PROFILE_INFO: Record<ProfileKey, { title: string; axis: string; dir
   grad_std: { title: 'Backward: gradient std per layer', axis: 'std of ∂loss/∂activation, log', direction: 'backward' },
 };
 
-/** One value per layer from a record, null where it cannot go on a log axis. */
-export function profile(rec: StepRecord | null | undefined, key: ProfileKey): (number | null)[] {
-  return rec ? rec.layers.map((L) => clean(L[key], true)) : [];
+/**
+ * One value per layer from a record, null where it cannot go on a log axis; exact zeros at
+ * `floor` when one is given (zeroFloor).
+ */
+export function profile(
+  rec: StepRecord | null | undefined,
+  key: ProfileKey,
+  floor: number | null = null,
+): (number | null)[] {
+  return rec ? rec.layers.map((L) => clean(L[key] === 0 && floor ? floor : L[key], true)) : [];
 }
 
 /**
@@ -95,6 +102,8 @@ export function depthProfileModel(
   const pad = (p: (number | null)[]): Cell[] => x.map((_, i) => (i < p.length ? p[i] : undefined));
   const tables: Table[] = [];
   const series: SeriesSpec[] = [];
+  const records = runs.flatMap((r) => [r.history.initial, r.history.latest]);
+  const floor = zeroFloor(records.map((rec) => rec?.layers.map((L) => L[key]) ?? []));
   if (key === 'act_std' && n > 0) {
     // Unit std is what variance-preserving initializers aim for: a reference to read levels against.
     tables.push({ x, ys: [x.map(() => 1)] });
@@ -104,7 +113,7 @@ export function depthProfileModel(
   const predicted = (r: ChartRun) => (key === 'act_std' ? theory.get(r.id)?.actStd : undefined);
   for (const r of runs) {
     const prediction = predicted(r);
-    const ys = [pad(profile(r.history.initial, key)), pad(profile(r.history.latest, key))];
+    const ys = [pad(profile(r.history.initial, key, floor)), pad(profile(r.history.latest, key, floor))];
     if (prediction) ys.push(pad(prediction.map((v) => (v === null ? null : clean(v, true)))));
     tables.push({ x, ys });
     series.push(
@@ -144,7 +153,7 @@ export function depthProfileModel(
     spec: {
       scales: [
         { key: 'x', log: false, range: [0.5, Math.max(1, n) + 0.5] },
-        { key: 'y', log: true },
+        { key: 'y', log: true, ...(floor ? { zeroAt: floor } : {}) },
       ],
       axes: [
         { scale: 'x', label: 'layer (1 = first hidden)', side: 'bottom', format: 'int', grid: true },

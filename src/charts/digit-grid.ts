@@ -5,18 +5,18 @@
  *
  *   <digit-grid .images=${x} .labels=${y} .predicted=${yhat} max="60"></digit-grid>
  */
-import { type CSSResultGroup, css, html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
+import { type CSSResultGroup, html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { FrameElement } from './base';
-import { fitCanvas } from './canvas';
+import { putPixels } from './canvas';
 import { DIGIT, digitLayout, digitPixels, digitScore } from './digit-data';
 import { legend } from './legend';
-import { chartStyles } from './styles';
+import { centredCanvasStyles } from './styles';
 
 const RIGHT = '#009E73';
 const WRONG = '#D55E00';
 
 export class DigitGrid extends FrameElement {
-  static override styles: CSSResultGroup = [chartStyles, css`canvas { margin: 0 auto; }`];
+  static override styles: CSSResultGroup = centredCanvasStyles;
   static override properties: PropertyDeclarations = {
     images: { attribute: false },
     labels: { attribute: false },
@@ -69,22 +69,16 @@ export class DigitGrid extends FrameElement {
   }
 
   protected draw(): void {
-    const canvas = this.renderRoot.querySelector('canvas');
-    if (!canvas) return;
     const n = this.count;
     const L = digitLayout(n, this.bodyWidth, this.max);
-    const ctx = fitCanvas(canvas, L.cols * L.cell, Math.max(1, L.rows * L.cell));
-    if (n === 0) return;
-    this.tile ??= document.createElement('canvas');
-    this.tile.width = DIGIT;
-    this.tile.height = DIGIT;
-    const tctx = this.tile.getContext('2d')!;
+    const ctx = this.fitBodyCanvas(L.cols * L.cell, Math.max(1, L.rows * L.cell));
+    if (!ctx || n === 0) return;
     const size = DIGIT * L.scale;
     ctx.imageSmoothingEnabled = false;
     for (let i = 0; i < n; i++) {
       const x = (i % L.cols) * L.cell + 6,
         y = Math.floor(i / L.cols) * L.cell + 6;
-      tctx.putImageData(new ImageData(digitPixels(this.images!, i), DIGIT, DIGIT), 0, 0);
+      this.tile = putPixels(this.tile, digitPixels(this.images!, i), DIGIT, DIGIT);
       ctx.drawImage(this.tile, x, y, size, size);
       const ok = this.labels![i] === this.predicted![i];
       ctx.strokeStyle = ok ? RIGHT : WRONG;

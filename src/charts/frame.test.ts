@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { pushSynthetic, syntheticRun } from '../../test/fixtures/synthetic-runs';
 import { nextFrame, runsKey, unwatchFrames, watchFrames } from './frame';
-import { pushSynthetic, syntheticRun } from './synthetic';
 
 /** A hand-cranked requestAnimationFrame. */
 let queue: FrameRequestCallback[] = [];

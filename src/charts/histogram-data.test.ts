@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { pushSynthetic, syntheticRun } from '../../test/fixtures/synthetic-runs';
 import { histPanels, histRange, normalizeHist } from './histogram-data';
-import { pushSynthetic, syntheticRun } from './synthetic';
 
 const area = (d: { x0: number[]; x1: number[]; d: number[] }) =>
   d.d.reduce((s, v, i) => s + v * (d.x1[i] - d.x0[i]), 0);

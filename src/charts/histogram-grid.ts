@@ -7,7 +7,7 @@
  */
 import { html, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { RunsChartElement, toggle } from './base';
-import { FONT, fitCanvas, LABEL_FONT } from './canvas';
+import { FONT, LABEL_FONT } from './canvas';
 import {
   type Density,
   HIST_INFO,
@@ -90,12 +90,11 @@ export class HistogramGrid extends RunsChartElement {
   }
 
   protected draw(): void {
-    const canvas = this.renderRoot.querySelector('canvas');
-    if (!canvas) return;
     const n = this.panels.length;
     const cols = Math.max(1, Math.min(n, Math.floor(this.bodyWidth / PANEL_MIN_W)));
     const rows = Math.ceil(n / cols);
-    const ctx = fitCanvas(canvas, this.bodyWidth, Math.max(1, rows * PANEL_H));
+    const ctx = this.fitBodyCanvas(this.bodyWidth, Math.max(1, rows * PANEL_H));
+    if (!ctx) return;
     const pw = this.bodyWidth / cols;
     this.panels.forEach((p, i) => {
       drawPanel(ctx, p, (i % cols) * pw, Math.floor(i / cols) * PANEL_H, pw - 8, PANEL_H - 6, layerColor(p.layer, n));

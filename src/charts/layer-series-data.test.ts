@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { pushSynthetic, syntheticRun } from '../../test/fixtures/synthetic-runs';
 import { LAYER_SERIES } from '../train/history';
 import { depthLegend, layerSeriesModel, MAX_LAYER_LEGEND, SERIES_INFO } from './layer-series-data';
 import { layerColor } from './palette';
-import { pushSynthetic, syntheticRun } from './synthetic';
 
 function run(layers: number, records: number) {
   const r = syntheticRun('a', 'tanh', '#0072B2', 'vanishing', layers);
@@ -19,12 +19,19 @@ describe('layerSeriesModel', () => {
     expect(m.spec.series[4].label).toBe('L5 (out) sigmoid');
   });
 
-  it('puts norms on log axes with non-positive values dropped, fractions on a 0–100 % axis', () => {
+  it('puts norms on log axes with negative values dropped and zeros on a floor marked 0, fractions on a 0–100 % axis', () => {
     const r = run(3, 4);
     r.history.layers[1].grad_std[2] = 0;
+    r.history.layers[1].grad_std[3] = -1;
     const m = layerSeriesModel(r, 'grad_std', true);
     expect(m.spec.scales[1].log).toBe(true);
-    expect(m.data[2][2]).toBeNull();
+    const floor = m.spec.scales[1].zeroAt!;
+    // A decade below the smallest positive value's decade.
+    const least = Math.min(...r.history.layers.flatMap((L) => L.grad_std.filter((v) => v > 0)));
+    expect(floor).toBe(10 ** (Math.floor(Math.log10(least)) - 1));
+    expect(m.data[2][2]).toBe(floor);
+    expect(m.data[2][3]).toBeNull();
+    expect(layerSeriesModel(run(3, 4), 'grad_std', true).spec.scales[1].zeroAt).toBeUndefined();
     const f = layerSeriesModel(r, 'zero_frac', true);
     expect(f.spec.scales[1]).toEqual({ key: 'y', log: false, range: [0, 1] });
     expect(f.spec.axes[1].format).toBe('percent');

@@ -6,7 +6,7 @@
  */
 
 import { LAYER_SERIES, type LayerSeries } from '../train/history';
-import { cleanColumn, joinTables } from './columns';
+import { cleanColumn, joinTables, onFloor, zeroFloor } from './columns';
 import { layerColor } from './palette';
 import type { LegendItem, PlotModel, Ramp, SeriesSpec } from './spec';
 import type { ChartRun } from './types';
@@ -32,7 +32,16 @@ export const SERIES_INFO: Record<LayerSeries, SeriesInfo> = {
   kernel_norm: { title: 'Kernel norm', axis: '‖W‖ (Frobenius)', log: true, percent: false },
   kernel_std: { title: 'Kernel std', axis: 'std of kernel entries', log: true, percent: false },
   update_ratio: { title: 'Update ratio', axis: '‖ΔW‖ / ‖W‖ per update', log: true, percent: false },
+  max_unit_diff: {
+    title: 'Unit symmetry',
+    axis: 'largest Δw between units',
+    log: true,
+    percent: false,
+  },
 };
+
+/** Series that compare a layer's units with each other, meaningless for a one-unit layer (its line is left out). */
+const BETWEEN_UNITS: readonly LayerSeries[] = ['max_unit_diff'];
 
 export function isLayerSeries(s: string | null | undefined): s is LayerSeries {
   return (LAYER_SERIES as readonly string[]).includes(s ?? '');
@@ -84,7 +93,12 @@ export function layerSeriesModel(
   const useLog = log && info.log;
   const h = run?.history;
   const n = h?.layers.length ?? 0;
-  const ys = h ? h.layers.map((L) => cleanColumn(L[series], useLog)) : [];
+  const shown = (l: number) => !BETWEEN_UNITS.includes(series) || (run?.cfg.layers[l]?.units ?? 2) > 1;
+  const raw = h ? h.layers.map((L, l) => (shown(l) ? L[series] : [])) : [];
+  const floor = useLog ? zeroFloor(raw) : null;
+  const ys = h
+    ? h.layers.map((L, l) => cleanColumn(shown(l) ? onFloor(L[series], floor) : L[series].map(() => NaN), useLog))
+    : [];
   const spec: SeriesSpec[] = ys.map((_, l) => ({
     label: run ? layerLabel(run, l, n) : `L${l + 1}`,
     color: layerColor(l, n),
@@ -93,13 +107,14 @@ export function layerSeriesModel(
     spanGaps: false,
     points: false,
   }));
-  const { legend, ramp } = run ? depthLegend(run, n) : { legend: [], ramp: undefined };
+  const { legend: all, ramp } = run ? depthLegend(run, n) : { legend: [], ramp: undefined };
+  const legend = ramp ? all : all.filter((_, l) => shown(l));
   const who = run ? (runCount > 1 ? `${run.label} (showing 1 of ${runCount} runs)` : run.label) : 'No run';
   return {
     spec: {
       scales: [
         { key: 'x', log: false },
-        { key: 'y', log: useLog, range: info.percent ? [0, 1] : undefined },
+        { key: 'y', log: useLog, range: info.percent ? [0, 1] : undefined, ...(floor ? { zeroAt: floor } : {}) },
       ],
       axes: [
         { scale: 'x', label: 'step (updates)', side: 'bottom', format: 'int', grid: true },
@@ -116,7 +131,7 @@ export function layerSeriesModel(
     data: joinTables([{ x: h?.step ?? [], ys }]),
     legend,
     ramp,
-    subtitle: `${who} · ${n} layers, coloured by depth`,
+    subtitle: `${who} · ${n} layers, coloured by depth${floor ? ' · exact zeros on the axis floor, marked 0' : ''}`,
     empty: !h || h.step.length === 0,
   };
 }

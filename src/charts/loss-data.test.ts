@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { pushSynthetic, syntheticRun } from '../../test/fixtures/synthetic-runs';
 import { lossAxisLabel, lossModel, lossSubtitle } from './loss-data';
-import { pushSynthetic, syntheticRun } from './synthetic';
 
 function runs(n: number, records: number) {
   const rs = Array.from({ length: n }, (_, i) =>
@@ -66,7 +66,7 @@ describe('lossModel', () => {
   it('names the loss with its unit and summarises the latest record', () => {
     const rs = runs(1, 6);
     expect(lossAxisLabel(rs)).toBe('BCE loss (nats)');
-    expect(lossSubtitle(rs)).toMatch(/^run 0 · step 50 · loss [\d.]+, accuracy [\d.]+%/);
+    expect(lossSubtitle(rs)).toMatch(/^run 0 · step 50 · batches: loss [\d.]+, accuracy [\d.]+%/);
     expect(lossSubtitle(runs(2, 2))).toBe('2 runs compared · up to step 10');
   });
 });

@@ -76,10 +76,10 @@ export function lossModel(runs: readonly ChartRun[], logLoss: boolean): PlotMode
   }
   const legend: LegendItem[] =
     runs.length > 1 ? runs.map((r) => ({ label: r.label, color: r.color, style: 'fill' as const })) : [];
-  legend.push({ label: 'loss', color: INK, style: 'line' });
-  if (anyTest) legend.push({ label: 'test loss', color: INK, style: 'dashed' });
-  legend.push({ label: 'accuracy (right axis)', color: withAlpha(INK, 0.6), style: 'thin' });
-  if (anyTest) legend.push({ label: 'test accuracy', color: withAlpha(INK, 0.6), style: 'dotted' });
+  legend.push({ label: 'batch loss', color: INK, style: 'line' });
+  if (anyTest) legend.push({ label: 'test set loss', color: INK, style: 'dashed' });
+  legend.push({ label: 'batch accuracy (right axis)', color: withAlpha(INK, 0.6), style: 'thin' });
+  if (anyTest) legend.push({ label: 'test set accuracy', color: withAlpha(INK, 0.6), style: 'dotted' });
   return {
     spec: {
       scales: [
@@ -117,7 +117,10 @@ export function lossSubtitle(runs: readonly ChartRun[]): string {
   const r = runs[0];
   const last = r.history.latest;
   if (!last) return `${r.label} · waiting for the first record`;
-  const t = r.history.latestTest;
-  const test = t ? ` · test loss ${formatValue(t.loss)}, accuracy ${formatPercent(t.accuracy)}` : '';
-  return `${r.label} · step ${last.step} · loss ${formatValue(last.loss)}, accuracy ${formatPercent(last.accuracy)}${test}`;
+  const ev = r.history.evaluation;
+  const at = ev && ev.step !== last.step ? ` (step ${ev.step})` : '';
+  const sets = ev
+    ? ` · training set${at}: accuracy ${formatPercent(ev.train.accuracy)}${ev.test ? `, test set ${formatPercent(ev.test.accuracy)}` : ''}`
+    : '';
+  return `${r.label} · step ${last.step} · batches: loss ${formatValue(last.loss)}, accuracy ${formatPercent(last.accuracy)}${sets}`;
 }

@@ -30,11 +30,23 @@ export function runColor(i: number): string {
   return RUN_COLORS[((i % RUN_COLORS.length) + RUN_COLORS.length) % RUN_COLORS.length];
 }
 
-/** Dead (relu-like units stuck at 0) vs saturated (sigmoid/tanh/softsign units at their rails). */
-export const HEALTH_COLORS = { dead: '#D55E00', saturated: '#0072B2' } as const;
+/**
+ * Dead (relu-like units stuck at 0), saturated (sigmoid/tanh/softsign units at their rails) and
+ * identical (units that are copies of one another).
+ */
+export const HEALTH_COLORS = { dead: '#D55E00', saturated: '#0072B2', identical: '#882255' } as const;
 
-/** The two classes of the 2-D datasets (the Okabe–Ito orange/blue pair). */
-export const CLASS_COLORS = ['#E69F00', '#0072B2'] as const;
+/**
+ * Classes of the 2-D datasets: the Okabe–Ito orange/blue pair for two, then the rest of the set
+ * (its yellow, pale on white, last); `classColor` spreads hues for more classes than these.
+ */
+export const CLASS_COLORS = ['#E69F00', '#0072B2', '#009E73', '#D55E00', '#CC79A7', '#56B4E9', '#000000', '#F0E442'];
+
+/** Colour of class k: CLASS_COLORS, then hues spaced by the golden angle (distinct, never repeating). */
+export function classColor(k: number): string {
+  if (k < CLASS_COLORS.length) return CLASS_COLORS[Math.max(0, k)];
+  return rgbToHex(oklchToSrgb(0.6, 0.14, (k * 137.508) % 360));
+}
 
 /** Ink for text and axes, grid lines, and a neutral for "initial" or "not applicable" marks. */
 export const INK = '#1f2328';

@@ -13,6 +13,8 @@ export interface ScaleSpec {
   log: boolean;
   /** A fixed range; otherwise it follows the data (decade-snapped on log scales). */
   range?: [number, number];
+  /** On a log scale: where exact zeros are drawn (zeroFloor), at the bottom; its tick reads "0". */
+  zeroAt?: number;
 }
 
 export interface AxisSpec {
@@ -42,7 +44,17 @@ export interface PlotSpec {
 }
 
 /** How a legend entry's swatch is drawn. */
-export type SwatchStyle = 'line' | 'thin' | 'dashed' | 'dotted' | 'fill' | 'faint' | 'hatch' | 'dot' | 'ring';
+export type SwatchStyle =
+  | 'line'
+  | 'thin'
+  | 'dashed'
+  | 'dotted'
+  | 'fill'
+  | 'faint'
+  | 'hatch'
+  | 'stripes'
+  | 'dot'
+  | 'ring';
 
 export interface LegendItem {
   label: string;

@@ -36,7 +36,11 @@ export const chartStyles = css`
   .swatch.thin { border-top-width: 1.5px; }
   .swatch.dashed { border-top-style: dashed; }
   .swatch.dotted { border-top: 2px dotted var(--c); }
-  .swatch.fill, .swatch.faint, .swatch.hatch { width: 14px; height: 10px; border: none; background: var(--c); }
+  .swatch.fill, .swatch.faint, .swatch.hatch, .swatch.stripes { width: 14px; height: 10px; border: none; background: var(--c); }
+  .swatch.stripes {
+    background: repeating-linear-gradient(0deg, var(--c) 0 2px, #fff 2px 4px);
+    outline: 1px solid var(--c); outline-offset: -1px;
+  }
   .swatch.faint { opacity: 0.35; }
   .swatch.hatch {
     background: repeating-linear-gradient(135deg, var(--c) 0 2px, #fff 2px 4px);
@@ -51,3 +55,6 @@ export const chartStyles = css`
   .caption { margin-top: 4px; color: #57606a; font-size: 11.5px; }
   canvas { display: block; }
 `;
+
+/** Charts whose body is one canvas, centred when narrower than the card. */
+export const centredCanvasStyles = [chartStyles, css`canvas { margin: 0 auto; }`];

@@ -1,19 +1,20 @@
 /**
- * @file <unit-health-chart>: per layer, the share of units that stopped responding at the
- * latest record: dead (relu-like, output exactly 0; solid bars) or saturated (sigmoid, tanh,
- * softsign at a rail; hatched bars). One run: coloured by kind. Compared runs: grouped bars in
- * the runs' colours, the hatching still telling the kind.
+ * @file <unit-health-chart>: per layer, the share of units that stopped responding, or add
+ * nothing, at the latest record: dead (relu-like, output exactly 0; solid bars), saturated
+ * (sigmoid, tanh, softsign at a rail; hatched bars), or identical (copies of one unit, as zero
+ * initialization leaves them; striped bars). One run: coloured by kind. Compared runs: grouped
+ * bars in the runs' colours, the pattern still telling the kind.
  *
  *   <unit-health-chart .runs=${runs}></unit-health-chart>
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { RunsChartElement } from './base';
-import { axesLines, FONT, fitCanvas, hatch, type Rect, xLabel, yAxis } from './canvas';
+import { axesLines, FONT, hatch, type Rect, stripes, xLabel, yAxis } from './canvas';
 import { legend } from './legend';
 import { HEALTH_COLORS, INK, MUTED } from './palette';
 import { formatPercent, niceTicks } from './scale';
 import type { LegendItem } from './spec';
-import { type HealthModel, healthModel, healthSummary } from './unit-health-data';
+import { type HealthKind, type HealthModel, healthModel, healthSummary } from './unit-health-data';
 
 export class UnitHealthChart extends RunsChartElement {
   private model: HealthModel | null = null;
@@ -36,7 +37,7 @@ export class UnitHealthChart extends RunsChartElement {
       ? this.runs.map((r) => ({ label: r.label, color: r.color, style: 'fill' }))
       : [];
     // Compared runs take the colours, so the kind is told by the hatching alone.
-    const kindColor = (k: 'dead' | 'saturated') => (compare ? MUTED : HEALTH_COLORS[k]);
+    const kindColor = (k: HealthKind) => (compare ? MUTED : HEALTH_COLORS[k]);
     if (m?.kinds.has('dead'))
       items.push({
         label: `${compare ? 'solid: ' : ''}dead, output exactly 0 (relu-like)`,
@@ -49,23 +50,27 @@ export class UnitHealthChart extends RunsChartElement {
         color: kindColor('saturated'),
         style: 'hatch',
       });
+    if (m?.kinds.has('identical'))
+      items.push({
+        label: `${compare ? 'striped: ' : ''}identical, copies of one unit (all weights into them equal)`,
+        color: kindColor('identical'),
+        style: 'stripes',
+      });
     return this.frame(
-      'Dead and saturated units',
+      'Dead, saturated and identical units',
       empty ? 'Waiting for data…' : healthSummary(this.runs),
       nothing,
-      html`<canvas role="img" aria-label="Share of dead or saturated units per layer"></canvas>`,
+      html`<canvas role="img" aria-label="Share of dead, saturated or identical units per layer"></canvas>`,
       empty ? legend([]) : legend(items),
     );
   }
 
   protected draw(): void {
-    const canvas = this.renderRoot.querySelector('canvas');
     const m = this.model;
-    if (!canvas || !m) return;
     const W = this.bodyWidth,
       H = this.height;
-    const ctx = fitCanvas(canvas, W, H);
-    if (m.layers === 0) return;
+    const ctx = m && this.fitBodyCanvas(W, H);
+    if (!ctx || !m || m.layers === 0) return;
     const r: Rect = { x: 58, y: 14, w: W - 66, h: H - 14 - 40 };
     const ticks = niceTicks(0, m.yMax, 4);
     yAxis(ctx, r, 0, m.yMax, ticks, formatPercent, 'units failed (%)');
@@ -83,6 +88,7 @@ export class UnitHealthChart extends RunsChartElement {
         ctx.fillStyle = color;
         ctx.fillRect(x, r.y + r.h - h, bw - (R > 1 ? 1 : 0), h);
         if (b.kind === 'saturated') hatch(ctx, x, r.y + r.h - h, bw, h);
+        if (b.kind === 'identical') stripes(ctx, x, r.y + r.h - h, bw, h);
         if (R === 1 && gw >= 30 && b.frac > 0) {
           ctx.fillStyle = INK;
           ctx.textAlign = 'center';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pushSynthetic, syntheticRun } from './synthetic';
+import { pushSynthetic, syntheticRun } from '../../test/fixtures/synthetic-runs';
 import { healthAxisMax, healthModel, healthSummary, unitHealth } from './unit-health-data';
 
 describe('unitHealth', () => {
@@ -32,5 +32,19 @@ describe('unitHealth', () => {
     expect(healthAxisMax(0.12)).toBe(0.2);
     expect(healthAxisMax(0.7)).toBe(1);
     expect(healthSummary([a])).toMatch(/^a: \d+ of 3 layers over 50\s%/);
+  });
+
+  it('shows a layer of copies of one unit as all but one unit identical, whatever the activation', () => {
+    const zeros = syntheticRun('z', 'zeros', '#0072B2', 'healthy', 3);
+    pushSynthetic(zeros, 0);
+    for (const L of zeros.history.latest!.layers) L.max_unit_diff = 0;
+    const b = unitHealth(zeros);
+    // 16 hidden units that are one: 15 add nothing. The one-unit output layer cannot be a copy.
+    expect(b.map((x) => [x.kind, x.frac])).toEqual([
+      ['identical', 15 / 16],
+      ['identical', 15 / 16],
+      ['saturated', zeros.history.latest!.layers[2].saturated_frac],
+    ]);
+    expect(healthSummary([zeros])).toMatch(/worst L1 94\s% identical$/);
   });
 });

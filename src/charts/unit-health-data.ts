@@ -1,14 +1,16 @@
 /**
  * @file The model of <unit-health-chart>: per layer, the fraction of units that no longer
- * respond. Which failure applies depends on the activation: relu-like units die (output exactly
- * 0, so no gradient passes), sigmoid/tanh/softsign units saturate (output at a rail, gradient
- * near 0). The engine measures both; the layer's activation picks the one that matters.
+ * respond, or add nothing. Which failure applies depends on the activation: relu-like units die
+ * (output exactly 0, so no gradient passes), sigmoid/tanh/softsign units saturate (output at a
+ * rail, gradient near 0). Whatever the activation, units whose incoming weights are all the same
+ * (max_unit_diff exactly 0, as zero initialization leaves them) are copies of one unit: all but
+ * one add nothing, and no update can tell them apart. That failure, when present, is the one shown.
  */
 import { SATURATION_ID } from '../core/ids';
 import { saturationMode } from '../core/stats';
 import type { ChartRun } from './types';
 
-export type HealthKind = 'dead' | 'saturated';
+export type HealthKind = 'dead' | 'saturated' | 'identical';
 
 export interface HealthBar {
   layer: number;
@@ -24,6 +26,9 @@ export function unitHealth(run: ChartRun): HealthBar[] {
   if (!rec) return [];
   return rec.layers.map((L, l) => {
     const act = run.cfg.layers[l]?.activation;
+    const units = run.cfg.layers[l]?.units ?? 1;
+    if (units > 1 && L.max_unit_diff === 0)
+      return { layer: l, activation: act?.name ?? '?', kind: 'identical', frac: (units - 1) / units };
     const kind: HealthKind = act && saturationMode(act) !== SATURATION_ID.none ? 'saturated' : 'dead';
     const v = kind === 'saturated' ? L.saturated_frac : L.zero_frac;
     return { layer: l, activation: act?.name ?? '?', kind, frac: Number.isFinite(v) ? Math.min(1, Math.max(0, v)) : 0 };

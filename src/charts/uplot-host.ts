@@ -25,12 +25,23 @@ function scaleOptions(s: ScaleSpec): uPlot.Scale {
       s.range ? s.range : min == null || max == null ? [0, 1] : min === max ? [min - 1, max + 1] : [min, max];
     return { time: false, range };
   }
+  if (s.log && s.zeroAt) {
+    // Half a decade of room below the floor, so a line of zeros is not hidden in the axis.
+    const floor = s.zeroAt;
+    return {
+      distr: 3,
+      log: 10,
+      range: (_u, _min, max) => [floor / Math.sqrt(10), Math.max(logRange(floor, max)[1], floor * 100)],
+    };
+  }
   if (s.log) return { distr: 3, log: 10, range: (_u, min, max) => s.range ?? logRange(min, max) };
   return { range: (_u, min, max) => s.range ?? linRange(min, max) };
 }
 
-function axisOptions(a: AxisSpec): uPlot.Axis {
-  const fmt = a.format === 'percent' ? formatPercent : formatTick;
+function axisOptions(a: AxisSpec, zeroAt?: number): uPlot.Axis {
+  const tick = a.format === 'percent' ? formatPercent : formatTick;
+  // The zero floor's tick reads 0 (see zeroFloor in columns.ts).
+  const fmt = (v: number) => (zeroAt && Math.abs(v / zeroAt - 1) < 1e-6 ? '0' : tick(v));
   const bottom = a.side === 'bottom';
   return {
     scale: a.scale,
@@ -62,7 +73,7 @@ export function plotOptions(spec: PlotSpec, width: number, height: number): uPlo
     legend: { show: false },
     cursor: { show: false },
     scales: Object.fromEntries(spec.scales.map((s) => [s.key, scaleOptions(s)])),
-    axes: spec.axes.map(axisOptions),
+    axes: spec.axes.map((a) => axisOptions(a, spec.scales.find((s) => s.key === a.scale)?.zeroAt)),
     series: [
       {},
       ...spec.series.map(

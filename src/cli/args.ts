@@ -6,12 +6,13 @@ import { ConfigError, show } from '../core/errors';
 import { flagInt, flagOneOf, parseFlags } from '../core/flags';
 import type { BackendName } from '../train/engine';
 
-export const COMMANDS = ['train'] as const;
+const COMMANDS = ['train'] as const;
 
 export const USAGE = `Usage: mlp-playground train --config FILE [options]
        mlp-playground bench [--quick] [--max-size N] [...]   (bench --help for its options)
        mlp-playground atlas --config FILE [--backend gpu|cpu] [--out FILE] [--png FILE]   (atlas --help for its options)
        mlp-playground theory --activation NAME --weight-variance X [...] | --config FILE   (theory --help)
+       mlp-playground tune [--config FILE] [--backend gpu]   (tune --help: times the product kernels on this adapter)
 
 Trains the MLP described by a run config and prints JSON Lines to stdout: the step-0 record,
 one record per logged step, then a {"done": true, ...} summary.
@@ -43,24 +44,30 @@ export interface TrainArgs {
 }
 
 /** The bench command parses its own flags (src/bench/args.ts), so it is dispatched before COMMANDS. */
-export interface BenchCommand {
+interface BenchCommand {
   command: 'bench';
   argv: string[];
 }
 
 /** The atlas command parses its own flags (src/cli/atlas.ts), dispatched like bench. */
-export interface AtlasCommand {
+interface AtlasCommand {
   command: 'atlas';
   argv: string[];
 }
 
 /** The theory command parses its own flags (src/cli/theory.ts), dispatched like bench. */
-export interface TheoryCommand {
+interface TheoryCommand {
   command: 'theory';
   argv: string[];
 }
 
-export type Args = { command: 'help' } | TrainArgs | BenchCommand | AtlasCommand | TheoryCommand;
+/** The tune command parses its own flags (src/cli/tune.ts), dispatched like bench. */
+interface TuneCommand {
+  command: 'tune';
+  argv: string[];
+}
+
+type Args = { command: 'help' } | TrainArgs | BenchCommand | AtlasCommand | TheoryCommand | TuneCommand;
 
 const TRAIN_FLAGS = {
   values: ['--config', '--backend', '--seed', '--epochs', '--log-every', '--save', '--load'],
@@ -74,6 +81,7 @@ export function parseArgs(argv: readonly string[]): Args {
   if (argv[0] === 'bench') return { command: 'bench', argv: argv.slice(1) };
   if (argv[0] === 'atlas') return { command: 'atlas', argv: argv.slice(1) };
   if (argv[0] === 'theory') return { command: 'theory', argv: argv.slice(1) };
+  if (argv[0] === 'tune') return { command: 'tune', argv: argv.slice(1) };
   if (argv.includes('--help') || argv.includes('-h')) return { command: 'help' };
   const [command, ...rest] = argv;
   if (command === undefined) throw fail(`a command is required: ${COMMANDS.join(', ')} (--help for usage)`);

@@ -18,7 +18,7 @@ import type { BackendName } from '../train/engine';
 import { acquireCliDevice, EXIT_NO_ADAPTER } from './device';
 import { checkWritable, readJson, writeOutput } from './files';
 
-export const ATLAS_USAGE = `Usage: mlp-playground atlas --config FILE [--backend gpu|cpu] [--out FILE] [--png FILE]
+const ATLAS_USAGE = `Usage: mlp-playground atlas --config FILE [--backend gpu|cpu] [--out FILE] [--png FILE]
        mlp-playground atlas --bench [--networks N] [--epochs N] [--cpu-networks N]
 
 Trains every network of an atlas config (a basin map, an initializer table or a population,
@@ -33,7 +33,7 @@ Options:
   --networks N, --epochs N, --cpu-networks N   size of the benchmark (CPU time is scaled)
 `;
 
-export interface AtlasArgs {
+interface AtlasArgs {
   command: 'atlas';
   config?: string;
   backend: BackendName;
@@ -86,7 +86,7 @@ export function parseAtlasArgs(argv: readonly string[]): AtlasArgs {
 }
 
 /** The picture --png writes: the basin map (a few pixels per network), else the SOM. */
-export function resultImage(r: AtlasResult): Image | null {
+function resultImage(r: AtlasResult): Image | null {
   if (r.basin) return basinImage(r.basin, r.config.epochs, Math.max(1, Math.floor(512 / r.basin.resolution)));
   if (r.som) {
     const scale = Math.max(4, Math.floor(256 / Math.max(r.som.rows, r.som.cols)));

@@ -8,8 +8,8 @@ import { ConfigError } from '../core/errors';
 import { parseArgs, USAGE } from './args';
 import { train } from './train';
 
-export const EXIT_INTERNAL = 1;
-export const EXIT_INPUT = 2;
+const EXIT_INTERNAL = 1;
+const EXIT_INPUT = 2;
 
 /** Resolves once everything written so far has left the process (pipes are async off Linux). */
 function flush(stream: NodeJS.WriteStream): Promise<void> {
@@ -32,6 +32,8 @@ export async function main(argv: string[]): Promise<number> {
       code = await (await import('./atlas')).atlasMain(args.argv);
     } else if (args.command === 'theory') {
       code = await (await import('./theory')).theoryMain(args.argv);
+    } else if (args.command === 'tune') {
+      code = await (await import('./tune')).tuneMain(args.argv);
     } else {
       code = await train(args);
     }

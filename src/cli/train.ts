@@ -85,7 +85,7 @@ class Progress {
 }
 
 /** Samples the applied steps consumed: whole epochs of n rows, then full batches of the partial one. */
-export function samplesSeen(steps: number, n: number, batchSize: number): number {
+function samplesSeen(steps: number, n: number, batchSize: number): number {
   const batch = Math.min(batchSize, n);
   const perEpoch = Math.ceil(n / batch);
   return Math.floor(steps / perEpoch) * n + (steps % perEpoch) * batch;

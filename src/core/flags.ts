@@ -7,7 +7,7 @@
 import { ConfigError, show } from './errors';
 import { describeInt } from './validate';
 
-export interface FlagSpec {
+interface FlagSpec {
   /** Flags that take a value: `--name value` or `--name=value`. */
   values: readonly string[];
   /** Flags that take none. */
@@ -16,7 +16,7 @@ export interface FlagSpec {
   listName?: string;
 }
 
-export interface Flags {
+interface Flags {
   values: Map<string, string>;
   switches: Set<string>;
 }

@@ -32,7 +32,7 @@ export const LOSS_ID = {
 } as const satisfies Record<LossName, number>;
 
 /** The optimizer updates, Keras 3's (src/core/cpu/optimizers.ts): SGD split by its momentum. */
-export const OPTIMIZER_ID = { sgd: 0, momentum: 1, nesterov: 2, adam: 3, rmsprop: 4 } as const;
+const OPTIMIZER_ID = { sgd: 0, momentum: 1, nesterov: 2, adam: 3, rmsprop: 4 } as const;
 
 /** The update a configured optimizer runs (the atlas's SGD configs are OptimizerConfigs too). */
 export function optimizerId(o: OptimizerConfig): number {
@@ -50,7 +50,7 @@ export const INIT_ID = { constant: 0, uniform: 1, normal: 2, truncated_normal: 3
 export const CRITERION_ID = { loss_below: 0, all_correct: 1 } as const;
 
 /** Every table, by the prefix its WGSL names take. */
-export const SHARED_IDS = {
+const SHARED_IDS = {
   ACT: ACTIVATION_ID,
   LOSS: LOSS_ID,
   OPT: OPTIMIZER_ID,
@@ -59,7 +59,7 @@ export const SHARED_IDS = {
   CRITERION: CRITERION_ID,
 } as const;
 
-export type IdPrefix = keyof typeof SHARED_IDS;
+type IdPrefix = keyof typeof SHARED_IDS;
 
 /** The WGSL name of an entry: `wgslIdName('ACT', 'leaky_relu')` is `ACT_LEAKY_RELU`. */
 export function wgslIdName(prefix: IdPrefix, name: string): string {

@@ -27,7 +27,7 @@ const clip = (p: number) => Math.min(1 - EPSILON, Math.max(EPSILON, p));
 /** log(1 + exp(x)) without overflow. */
 const softplus = (x: number) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
 
-export interface LossResult {
+interface LossResult {
   lossSum: number;
   correct: number;
 }
@@ -117,7 +117,7 @@ export function softmaxBackward(rows: number, units: number, p: Floats, dA: Floa
 }
 
 /** Keras' `accuracy`: threshold 0.5 for a single output, argmax (first maximum) otherwise. */
-export function isCorrect(a: ArrayLike<number>, y: ArrayLike<number>, o: number, units: number): boolean {
+function isCorrect(a: ArrayLike<number>, y: ArrayLike<number>, o: number, units: number): boolean {
   if (units === 1) return a[o] > 0.5 === y[o] > 0.5;
   let pa = 0,
     py = 0;

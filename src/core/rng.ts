@@ -83,7 +83,7 @@ export function toUniform(word: number): number {
 }
 
 /** Uniform in (0, 1]: safe for a logarithm. */
-export function toUniformOpen(word: number): number {
+function toUniformOpen(word: number): number {
   return ((word >>> 8) + 1) * (1 / 16777216);
 }
 

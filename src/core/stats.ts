@@ -6,7 +6,8 @@
  * floats. The GPU writes slots with shaders/stats_*.wgsl, the CPU with `reduceSlot` (`normSlot`
  * for tensors of which only the norm is read); the layout constants below are injected into the
  * WGSL, never written there by hand. `layerStats` turns the six slots of a layer into the named
- * record the CLI prints and the charts draw.
+ * record the CLI prints and the charts draw, with one statistic that is not a slot's: the
+ * symmetry of the layer's units (`maxUnitDiff`).
  */
 import { SATURATION_ID } from './ids';
 import type { Activation } from './types';
@@ -113,8 +114,31 @@ export function normSlot(x: Float32Array, n: number, out: Float32Array | Float64
   out[off + SLOT.norm] = Math.sqrt(sumsq);
 }
 
+/**
+ * How far the layer's units are from being copies of each other: the largest difference between
+ * two units' incoming weights, max over the kernel's rows i (inputs) of max_j W[i, j] − min_j
+ * W[i, j], for W row-major (fanIn, units). Exactly 0 when every unit has the same incoming
+ * weights (zero initialization: the units stay identical, symmetry never breaks), and 0 for a
+ * single unit. Biases are not counted. Rounded to float32 like the GPU's subtraction
+ * (shaders/unit_diff.wgsl), so both give the same bits.
+ */
+export function maxUnitDiff(W: ArrayLike<number>, fanIn: number, units: number): number {
+  let most = 0;
+  for (let i = 0; i < fanIn; i++) {
+    let lo = W[i * units],
+      hi = lo;
+    for (let j = 1; j < units; j++) {
+      const v = W[i * units + j];
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    most = Math.max(most, Math.fround(hi - lo));
+  }
+  return most;
+}
+
 /** Bin of v in [min, max] with 32 equal bins; the maximum falls in the last. Same formula in WGSL. */
-export function histBin(v: number, min: number, scale: number): number {
+function histBin(v: number, min: number, scale: number): number {
   return Math.min(HIST_BINS - 1, Math.max(0, Math.floor((v - min) * scale)));
 }
 
@@ -144,6 +168,8 @@ export interface LayerStats {
   /** Histograms of the kernel and of the gradient into the layer's output, for the small multiples. */
   kernel_hist: Histogram;
   grad_hist: Histogram;
+  /** The largest difference between two units' incoming weights: 0 when the units are copies (maxUnitDiff). */
+  max_unit_diff: number;
 }
 
 function hist(raw: ArrayLike<number>, o: number): Histogram {
@@ -152,8 +178,8 @@ function hist(raw: ArrayLike<number>, o: number): Histogram {
   return { min: raw[o + SLOT.min], max: raw[o + SLOT.max], counts };
 }
 
-/** Names the six slots of layer `l` found at `raw[base ...]`. */
-export function layerStats(raw: ArrayLike<number>, base: number): LayerStats {
+/** Names the six slots of layer `l` found at `raw[base ...]`, with the layer's maxUnitDiff. */
+export function layerStats(raw: ArrayLike<number>, base: number, unitDiff: number): LayerStats {
   const s = (t: number, f: number) => raw[base + t * SLOT_SIZE + f];
   const [Z, A, G, W, DW, U] = [0, 1, 2, 3, 4, 5];
   const count = s(A, SLOT.count) || 1;
@@ -176,5 +202,6 @@ export function layerStats(raw: ArrayLike<number>, base: number): LayerStats {
     update_ratio: kn > 0 ? s(U, SLOT.norm) / kn : 0,
     kernel_hist: hist(raw, base + W * SLOT_SIZE),
     grad_hist: hist(raw, base + G * SLOT_SIZE),
+    max_unit_diff: unitDiff,
   };
 }

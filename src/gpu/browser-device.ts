@@ -7,6 +7,8 @@
 
 import { type AcquiredDevice, describeAdapter, requestFullDevice } from './adapter';
 import { lostReason } from './device-health';
+import type { TuneStore } from './tune-cache';
+import { ProductTuner } from './tuner';
 
 /** Browsers that ship WebGPU, for the banner shown when this one does not. */
 export const WEBGPU_BROWSERS = 'Chrome or Edge 113+, Safari 26+, or Firefox 141+ on Windows';
@@ -55,5 +57,16 @@ export async function deviceOn(
     return { unavailable: `the WebGPU adapter refused a device (${(e as Error).message})` };
   }
   device.lost.then((info) => onLost?.(lostReason(info)));
+  // The product tuner's choices for this device are kept in the page's localStorage.
+  ProductTuner.for(device, localStorageStore());
   return { device, adapter: describeAdapter(adapter) };
+}
+
+/** The tuner's cache in the page: one localStorage item (where storage is blocked, none: the tuner times again). */
+function localStorageStore(key = 'mlp-playground.tune'): TuneStore {
+  return {
+    where: `localStorage["${key}"]`,
+    read: async () => globalThis.localStorage?.getItem(key) ?? null,
+    write: async (text) => globalThis.localStorage?.setItem(key, text),
+  };
 }

@@ -11,7 +11,7 @@ export function lostReason(info: GPUDeviceLostInfo): string {
 }
 
 /** The one message for a lost device. */
-export function deviceLostMessage(info: GPUDeviceLostInfo): string {
+function deviceLostMessage(info: GPUDeviceLostInfo): string {
   return `the GPU device was lost (${lostReason(info)})`;
 }
 
@@ -62,6 +62,20 @@ export class DeviceWatch {
   /** `p`, or the device's failure if that comes first. */
   watch<T>(p: Promise<T>): Promise<T> {
     return Promise.race([p, this.failed]);
+  }
+
+  /**
+   * `work`'s result, or the device's failure, once `work` has ended too: its `finally` blocks
+   * (which destroy its buffers) have run before the caller hears of the failure. A lost device
+   * ends every pending WebGPU call (read-backs reject, queues drain), so the wait is short.
+   */
+  async settle<T>(work: Promise<T>): Promise<T> {
+    try {
+      return await this.watch(work);
+    } catch (e) {
+      await work.catch(() => {});
+      throw e;
+    }
   }
 
   /** From here on a loss is expected (the owner is done, or destroys the device itself). */

@@ -26,8 +26,8 @@ export const FUSED_MAX_LAYERS = 16;
 /**
  * Workgroup size of the fused kernel: one SIMD group of a software adapter (lavapipe runs a
  * workgroup on one CPU thread, 8 lanes at a time), so a barrier never switches between lane
- * groups. Measured with min-of-7 timings of 20,000 steps: XOR 2.8 µs per step at 8 against 4.2
- * at 16 and 2.9 at 4; circle 53 against 56 µs. On a GPU these networks fill one subgroup either way.
+ * groups (faster than 16 or 4 on lavapipe: bench/REPORT.md history). On a GPU these networks
+ * fill one subgroup either way.
  */
 const FUSED_WG = 8;
 

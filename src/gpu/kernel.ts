@@ -112,12 +112,16 @@ export function assemble(desc: KernelDesc): string {
   return [...enables, lines.join('\n'), COMMON, ...(desc.includes ?? []), desc.source].join('\n');
 }
 
-/** Optional features the engine uses where the adapter has them: subgroups (see matmulPlan). */
+/**
+ * Optional features the engine uses where the adapter has them: subgroups (the subgroup product
+ * variants) and timestamp queries (the tuner's clock, trial-timer.ts).
+ */
 export function wantedFeatures(adapter: GPUAdapter): GPUFeatureName[] {
-  return adapter.features.has('subgroups') ? ['subgroups' as GPUFeatureName] : [];
+  return (['subgroups', 'timestamp-query'] as GPUFeatureName[]).filter((f) => adapter.features.has(f));
 }
 
-function cacheKey(desc: KernelDesc): string {
+/** What the pipeline cache knows a kernel by: its name and constants. */
+export function cacheKey(desc: KernelDesc): string {
   return `${desc.name}|${JSON.stringify(desc.constants ?? {})}`;
 }
 

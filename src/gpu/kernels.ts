@@ -27,6 +27,7 @@ import statsOptimizerWgsl from '../../shaders/stats_optimizer.wgsl?raw';
 import statsPartialWgsl from '../../shaders/stats_partial.wgsl?raw';
 import statsReadWgsl from '../../shaders/stats_read.wgsl?raw';
 import statsReduceWgsl from '../../shaders/stats_reduce.wgsl?raw';
+import unitDiffWgsl from '../../shaders/unit_diff.wgsl?raw';
 import { optimizerId, SATURATION_ID } from '../core/ids';
 import { HIST_BINS } from '../core/stats';
 import type { OptimizerConfig } from '../core/types';
@@ -66,6 +67,16 @@ export function softmaxKernel(): KernelDesc {
 
 export function colsumKernel(): KernelDesc {
   return { name: 'colsum', source: colsumWgsl, uniforms: { rows: 'u32', cols: 'u32' }, bindings: ['read', 'rw'] };
+}
+
+/** maxUnitDiff of a (rows, cols) kernel into out[index] (an atomic u32 per layer, cleared before). */
+export function unitDiffKernel(): KernelDesc {
+  return {
+    name: 'unit_diff',
+    source: unitDiffWgsl,
+    uniforms: { rows: 'u32', cols: 'u32', index: 'u32' },
+    bindings: ['read', 'rw'],
+  };
 }
 
 export function gatherKernel(): KernelDesc {
@@ -160,8 +171,8 @@ export function optimizerKernel(opt: number): KernelDesc {
 /**
  * Workgroup size of the statistics kernels (at least HIST_BINS). A software adapter runs a
  * workgroup's lane groups as coroutines on one thread, and every barrier of the tree reductions
- * switches through all of them: at 256 a 256K-element pass took 1.2 ms on lavapipe, at 64 0.6 ms
- * (32 measured alike). 64 is also a common reduction size on GPUs.
+ * switches through all of them, so smaller workgroups reduce faster there, down to 64 (32 no
+ * faster: bench/REPORT.md history). 64 is also a common reduction size on GPUs.
  */
 const STATS_WG = 64;
 
@@ -253,21 +264,20 @@ export function statsTasks(tasks: readonly SlotTask[]): Uint32Array {
 }
 
 /**
- * Elements per workgroup above which a tensor's statistics are split over several workgroups.
- * On a software adapter large: it has a couple of threads, and per-workgroup costs (the barrier
- * tree, pass 2's serial read of every partial) dominated at 4096 (8×512 network: pass 1 of every
- * record 34 ms at 4096, 21 ms at 32768 on lavapipe). On a hardware GPU small: each invocation's
- * loads wait on memory one after another, so a pass over 256K elements in 8 workgroups took
- * ~70 µs on an H200 (7 ms of statistics per 16×1024 step, bench/nvidia-h200); 4096 gives 64.
+ * Elements per workgroup above which a tensor's statistics are split over several workgroups:
+ * the candidates the tuner times on the device (stats-chunk.ts). Few large workgroups suit an
+ * adapter with a couple of threads, where per-workgroup costs dominate (the barrier tree, pass
+ * 2's serial read of every partial); many small ones a GPU, where each invocation's loads wait
+ * on memory one after another. STATS_CHUNKS[0] serves where nothing was measured (kernel tests).
  */
-export const STATS_CHUNK = { software: 32768, hardware: 4096 } as const;
+export const STATS_CHUNKS = [32768, 16384, 8192, 4096, 2048] as const;
 /** Most workgroups one tensor's statistics use (passes 2 and 3 sum their partials serially). */
 export const STATS_MAX_GROUPS = 64;
 /** Floats per pass-1 and pass-2 partial. */
 export const STATS_PART1 = 8;
 export const STATS_PART2 = HIST_BINS;
 
-/** Workgroups for the statistics of a tensor of `maxCount` elements (`hardware`: see STATS_CHUNK). */
-export function statsGroups(maxCount: number, hardware = false): number {
-  return Math.min(STATS_MAX_GROUPS, Math.max(1, Math.ceil(maxCount / STATS_CHUNK[hardware ? 'hardware' : 'software'])));
+/** Workgroups for the statistics of a tensor of `maxCount` elements, `chunk` elements each (STATS_CHUNKS). */
+export function statsGroups(maxCount: number, chunk: number = STATS_CHUNKS[0]): number {
+  return Math.min(STATS_MAX_GROUPS, Math.max(1, Math.ceil(maxCount / chunk)));
 }

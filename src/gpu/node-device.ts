@@ -3,6 +3,8 @@
  * `navigator.gpu`'s device to the engine instead, so nothing here is ever bundled for the page.
  */
 import { type AcquiredDevice, describeAdapter, requestFullDevice } from './adapter';
+import { fileStore } from './tune-store-node';
+import { ProductTuner } from './tuner';
 
 export type { AcquiredDevice };
 
@@ -58,5 +60,7 @@ export async function acquireNodeDevice(): Promise<AcquiredDevice | null> {
   const adapter = await pinnedGpu.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) return null;
   const device = await requestFullDevice(adapter);
+  // The product tuner's choices for this device are kept in the user's cache folder.
+  ProductTuner.for(device, fileStore());
   return { device, adapter: describeAdapter(adapter) };
 }

@@ -7,7 +7,7 @@
 import { type BoundKernel, bind, type Kernel, type Slice, sliceOf, vec4Bytes, writeArray } from './kernel';
 
 /** Read at call time: in Node the GPU* globals exist only once a device has been acquired. */
-export const storageUsage = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+const storageUsage = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
 
 export class GpuScope {
   private readonly owned: GPUBuffer[] = [];

@@ -55,3 +55,66 @@ export interface LayerBuffers {
   dA: Slice;
   dZ: Slice;
 }
+
+/** The batch a step works on: its inputs and targets, and each row's (loss, correct) from the loss kernel. */
+export interface BatchBuffers {
+  Xb: Slice;
+  Yb: Slice;
+  rowOut: Slice;
+}
+
+/** Every tensor of a network for batches of `batch` rows; `arenas` when pooled (the fused kernel's). */
+export interface NetworkTensors {
+  layers: LayerBuffers[];
+  batch: BatchBuffers;
+  arenas: { state: GPUBuffer; activations: GPUBuffer } | null;
+}
+
+/**
+ * Allocates every tensor through `make`: parameters, gradients and optimizer slots in one planner
+ * ('state'), the batch and each layer's Z, A, dA, dZ in another ('activations'); `pooled` puts
+ * each planner's tensors in one arena buffer.
+ */
+export function allocateTensors(
+  make: (label: string, bytes: number) => GPUBuffer,
+  shapes: LayerShape[],
+  batch: number,
+  inputDim: number,
+  pooled: boolean,
+): NetworkTensors {
+  const state = new SlicePlanner(make, 'state', pooled);
+  const activations = new SlicePlanner(make, 'activations', pooled);
+  const f = 4;
+  const outDim = shapes[shapes.length - 1].units;
+  const io = {
+    Xb: activations.add('Xb', batch * inputDim * f),
+    Yb: activations.add('Yb', batch * outDim * f),
+    rowOut: activations.add('rowOut', batch * 8),
+  };
+  const layers = shapes.map((shape, l): LayerBuffers => {
+    const kernel = shape.fanIn * shape.units * f,
+      bias = shape.units * f,
+      rows = batch * shape.units * f;
+    const param = (name: string, bytes: number) => state.add(`layer${l}.${name}`, bytes);
+    const activation = (name: string) => activations.add(`layer${l}.${name}`, rows);
+    return {
+      shape,
+      W: param('W', kernel),
+      b: param('b', bias),
+      dW: param('dW', kernel),
+      db: param('db', bias),
+      sW1: param('sW1', kernel),
+      sW2: param('sW2', kernel),
+      sb1: param('sb1', bias),
+      sb2: param('sb2', bias),
+      Z: activation('Z'),
+      A: activation('A'),
+      dA: activation('dA'),
+      dZ: activation('dZ'),
+    };
+  });
+  const stateArena = state.finish(),
+    activationsArena = activations.finish();
+  const arenas = stateArena && activationsArena ? { state: stateArena, activations: activationsArena } : null;
+  return { layers, batch: io, arenas };
+}

@@ -25,9 +25,12 @@ describe('CpuEngine', () => {
       err = e;
     }
     expect(err).toBeInstanceOf(ConfigError);
+    // The message names what the model needs and what the backend allows, whatever that is.
+    const [needs, allows] = [...(err as Error).message.matchAll(/(\d+\.\d) MiB/g)].map((m) => Number(m[1]));
     expect((err as Error).message).toMatch(
-      /^layers need about \d+\.\d MiB in all, more than the CPU backend allows \(2048\.0 MiB\)$/,
+      /^layers need about .* MiB in all, more than the CPU backend allows \(.* MiB\)$/,
     );
-    expect(CPU_BUDGET_BYTES).toBe(2 * 1024 ** 3);
+    expect(needs).toBeGreaterThan(allows);
+    expect(allows).toBeCloseTo(CPU_BUDGET_BYTES / 2 ** 20, 1);
   });
 });

@@ -7,9 +7,17 @@ import { actDerivative } from '../core/activations';
 import { activate, matmulBias, matmulTransA, matmulTransB } from '../core/cpu/ops';
 import { applyUpdate } from '../core/cpu/optimizers';
 import { targetsFor } from '../core/datasets';
-import { ACTIVATION_ID } from '../core/ids';
+import { ACTIVATION_ID, SATURATION_ID } from '../core/ids';
 import { lossForwardBackward } from '../core/losses';
-import { layerStats, normSlot, reduceSlot, SLOT_SIZE, SLOTS_PER_LAYER, saturationMode } from '../core/stats';
+import {
+  layerStats,
+  maxUnitDiff,
+  normSlot,
+  reduceSlot,
+  SLOT_SIZE,
+  SLOTS_PER_LAYER,
+  saturationMode,
+} from '../core/stats';
 import type { Dataset, RunConfig } from '../core/types';
 import type { Engine, LayerWeights, Prediction, StepRecord } from './engine';
 import { checkFits, checkWeights, initialWeightsCpu, type LayerShape, layerShapes } from './model';
@@ -230,15 +238,15 @@ export class CpuEngine implements Engine {
     const layers = this.layers.map((L, l) => {
       const base = l * SLOTS_PER_LAYER * SLOT_SIZE;
       const n = rows * L.shape.units;
-      reduceSlot(L.Z, n, 0, this.stats, base);
+      reduceSlot(L.Z, n, SATURATION_ID.none, this.stats, base);
       reduceSlot(L.A, n, L.satMode, this.stats, base + SLOT_SIZE);
-      reduceSlot(L.dA, n, 0, this.stats, base + 2 * SLOT_SIZE);
-      reduceSlot(L.W, L.W.length, 0, this.stats, base + 3 * SLOT_SIZE);
+      reduceSlot(L.dA, n, SATURATION_ID.none, this.stats, base + 2 * SLOT_SIZE);
+      reduceSlot(L.W, L.W.length, SATURATION_ID.none, this.stats, base + 3 * SLOT_SIZE);
       // Only the norms of dW and of the update are read (layerStats).
       normSlot(L.dW, L.dW.length, this.stats, base + 4 * SLOT_SIZE);
       for (let i = 0; i < L.W.length; i++) this.delta[i] = L.W[i] - L.Wprev[i];
       normSlot(this.delta, L.W.length, this.stats, base + 5 * SLOT_SIZE);
-      return layerStats(this.stats, base);
+      return layerStats(this.stats, base, maxUnitDiff(L.W, L.shape.fanIn, L.shape.units));
     });
     const rec: StepRecord = {
       step: s,

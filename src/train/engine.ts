@@ -29,6 +29,29 @@ export interface Prediction {
   a: Float32Array;
 }
 
+/**
+ * A phase of building an engine, in order: `trials`, the GPU's product tuner timing kernel
+ * variants on a device it has not measured (src/gpu/tuner.ts); `kernels`, its pipelines
+ * compiled; `layers`, each layer's dispatches bound to its buffers (or made, on the CPU).
+ */
+type BuildPhase = 'trials' | 'kernels' | 'layers';
+
+/** How far building an engine has got: `done` of the phase's `total`, reported as each one is done. */
+export interface BuildProgress {
+  phase: BuildPhase;
+  done: number;
+  total: number;
+}
+
+/**
+ * What building an engine takes besides its config and data. An aborted `signal` makes the build
+ * reject promptly with the signal's reason (an AbortError) and leave nothing allocated.
+ */
+export interface BuildOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: BuildProgress) => void;
+}
+
 /** The backends an engine runs on (src/engines/create.ts builds one for a name). */
 export type BackendName = 'gpu' | 'cpu';
 

@@ -21,12 +21,24 @@ export const LAYER_SERIES = [
   'kernel_norm',
   'kernel_std',
   'update_ratio',
+  'max_unit_diff',
 ] as const satisfies readonly (keyof LayerStats)[];
 export type LayerSeries = (typeof LAYER_SERIES)[number];
 
-export interface TestMetrics {
+/** Loss and accuracy over every sample of a set (the training or the test set). */
+export interface SetMetrics {
   loss: number;
   accuracy: number;
+}
+
+/**
+ * The whole training set's (and test set's) loss and accuracy at one step: unlike a record's
+ * figures, which average the batches since the previous record, each taken before its update.
+ */
+export interface Evaluation {
+  step: number;
+  train: SetMetrics;
+  test: SetMetrics | null;
 }
 
 export class TrainingHistory {
@@ -41,7 +53,9 @@ export class TrainingHistory {
   /** The record at initialization and the latest one, with histograms. */
   initial: StepRecord | null = null;
   latest: StepRecord | null = null;
-  latestTest: TestMetrics | null = null;
+  latestTest: SetMetrics | null = null;
+  /** The latest evaluation on whole sets (see noteEvaluation). */
+  evaluation: Evaluation | null = null;
   /** Bumped on every change: a chart redraws when the version it drew is stale. */
   version = 0;
   private stride = 1;
@@ -59,12 +73,13 @@ export class TrainingHistory {
     this.initial = null;
     this.latest = null;
     this.latestTest = null;
+    this.evaluation = null;
     this.stride = 1;
     this.seen = 0;
     this.version++;
   }
 
-  push(r: StepRecord, test?: TestMetrics): void {
+  push(r: StepRecord, test?: SetMetrics): void {
     if (!this.initial || r.step === 0) this.initial = r;
     this.latest = r;
     if (test) this.latestTest = test;
@@ -84,6 +99,20 @@ export class TrainingHistory {
       for (const k of LAYER_SERIES) this.layers[l][k].push(L[k]);
     });
     if (this.step.length >= this.capacity) this.halve();
+  }
+
+  /** An evaluation at the latest record: its test metrics join that record's test columns. */
+  noteEvaluation(ev: Evaluation): void {
+    this.evaluation = ev;
+    if (ev.test) {
+      this.latestTest = ev.test;
+      const last = this.step.length - 1;
+      if (last >= 0 && this.step[last] === ev.step) {
+        this.testLoss[last] = ev.test.loss;
+        this.testAccuracy[last] = ev.test.accuracy;
+      }
+    }
+    this.version++;
   }
 
   private halve(): void {

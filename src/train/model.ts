@@ -5,8 +5,9 @@
  */
 import { datasetInputDim } from '../core/config';
 import { ConfigError } from '../core/errors';
-import { resolveSampler, sampleCpu } from '../core/initializers';
+import { resolveSampler } from '../core/initializers';
 import { Stream } from '../core/rng';
+import { sampleCpu } from '../core/sampling';
 import type { RunConfig } from '../core/types';
 import type { LayerWeights } from './engine';
 
@@ -29,7 +30,7 @@ export function paramCount(shapes: LayerShape[]): number {
 }
 
 /** The largest single tensors, in floats: they decide whether a device's binding limit fits. */
-export function largestTensors(shapes: LayerShape[], batch: number, n: number, inputDim: number, outDim: number) {
+function largestTensors(shapes: LayerShape[], batch: number, n: number, inputDim: number, outDim: number) {
   return {
     kernel: Math.max(...shapes.map((s) => s.fanIn * s.units)),
     activation: batch * Math.max(inputDim, ...shapes.map((s) => s.units)),
@@ -50,7 +51,7 @@ export function estimateBytes(
   return 4 * (params * 5 + acts + n * (inputDim + outDim));
 }
 
-export function mib(bytes: number): string {
+function mib(bytes: number): string {
   return `${(bytes / 1048576).toFixed(1)} MiB`;
 }
 

@@ -13,8 +13,8 @@ import { knownKeys, type Obj, obj } from '../core/validate';
 import type { LayerWeights } from './engine';
 import type { LayerShape } from './model';
 
-export const WEIGHTS_FORMAT = 'mlp-playground-weights';
-export const WEIGHTS_VERSION = 1;
+const WEIGHTS_FORMAT = 'mlp-playground-weights';
+const WEIGHTS_VERSION = 1;
 
 interface Tensor {
   shape: number[];

@@ -80,11 +80,14 @@ export class ChartBoard extends LitElement {
         ${s.runs.map((r, i) => html`<option value=${i} .selected=${i === s.primary}>${r.label}</option>`)}</select></label>`
         : nothing;
     const d = s.data;
+    const ev = run?.history.evaluation;
     if (s.boundary && d) {
       return this.cell(
         'boundary',
         'decision boundary',
-        html`<decision-boundary id="boundary" .grid=${s.boundary.grid} .gridSize=${s.boundary.gridSize}
+        html`<decision-boundary id="boundary" .grid=${s.boundary.grid} .classes=${s.boundary.classes} .gridSize=${s.boundary.gridSize}
+        .trainAccuracy=${ev?.step === s.boundary.step ? ev.train.accuracy : null}
+        .testAccuracy=${ev?.step === s.boundary.step ? (ev.test?.accuracy ?? null) : null}
         .extent=${s.boundary.extent} .points=${d.train.x} .labels=${d.train.labels}
         .testPoints=${d.test?.x ?? null} .testLabels=${d.test?.labels ?? null} caption=${caption}></decision-boundary>`,
         false,

@@ -7,6 +7,7 @@
 import { css, html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { ConfigError } from '../core/errors';
 import { INITIALIZER_NAMES, parseInitializer } from '../core/initializers';
+import type { SetMetrics } from '../train/history';
 import { LESSON_INITIALIZERS } from './defaults';
 import { formatInitList, formatInitSpec, parseInitList } from './initializer-spec';
 import { current, type InputMessage, inputMessage } from './input-message';
@@ -14,7 +15,7 @@ import type { PlaygroundStore } from './state/store';
 import type { RunState } from './state/types';
 import { StoreController } from './store-controller';
 import { uiStyles } from './styles';
-import { formatLoss } from './train-bar';
+import { formatAccuracy, formatLoss } from './train-bar';
 
 export class ComparePanel extends LitElement {
   static override styles = [
@@ -26,6 +27,8 @@ export class ComparePanel extends LitElement {
     td.best { font-weight: 700; }
     details summary { cursor: pointer; font-size: 12px; color: #0969da; margin: 4px 0; }
     .target input { width: 7em; }
+    .scroll { overflow-x: auto; }
+    th.group { text-align: center; border-bottom: 1px solid #d0d7de; }
   `,
   ];
   static override properties: PropertyDeclarations = { store: { attribute: false }, specError: { state: true } };
@@ -58,12 +61,15 @@ export class ComparePanel extends LitElement {
   private row(r: RunState, bestLoss: number): TemplateResult {
     const h = r.history;
     const last = h.latest;
-    const test = h.latestTest;
+    const ev = h.evaluation;
+    const pair = (m: SetMetrics | null | undefined) =>
+      html`<td class="num">${formatLoss(m?.loss)}</td><td class="num">${formatAccuracy(m?.accuracy)}</td>`;
     return html`<tr>
       <td><span class="swatch" style="background:${r.color}" aria-hidden="true"></span>${r.label}</td>
       <td class="num ${last && last.loss === bestLoss ? 'best' : ''}">${formatLoss(last?.loss)}</td>
-      <td class="num">${last ? last.accuracy.toFixed(3) : '–'}</td>
-      ${this.store.data?.test ? html`<td class="num">${formatLoss(test?.loss)}</td><td class="num">${test ? test.accuracy.toFixed(3) : '–'}</td>` : nothing}
+      <td class="num">${formatAccuracy(last?.accuracy)}</td>
+      ${pair(ev?.train)}
+      ${this.store.data?.test ? pair(ev?.test) : nothing}
       <td class="num">${r.stepsToTarget === null ? 'not yet' : r.stepsToTarget.toLocaleString('en-US')}</td>
     </tr>`;
   }
@@ -74,6 +80,9 @@ export class ComparePanel extends LitElement {
     const losses = s.runs.map((r) => r.history.latest?.loss ?? Infinity).filter((l) => !Number.isNaN(l));
     const best = Math.min(...losses);
     const hasTest = !!s.data?.test;
+    const steps = new Set(s.runs.map((r) => r.history.evaluation?.step));
+    const evStep = steps.size === 1 ? [...steps][0] : undefined;
+    const at = evStep !== undefined ? ` (step ${evStep.toLocaleString('en-US')})` : '';
     return html`<section class="card" aria-labelledby="cmp-h">
       <h2 id="cmp-h">Compare initializers</h2>
       <p class="muted">The same network, data and seed; only every layer's kernel initializer differs. Changing the list rebuilds the runs.</p>
@@ -100,12 +109,18 @@ export class ComparePanel extends LitElement {
             if (v > 0) void s.setState({ target: v });
           }} /></label>
       </div>
-      <table aria-label="Comparison results">
-        <thead><tr><th>Kernel initializer</th><th class="num">Loss</th><th class="num">Accuracy</th>
-          ${hasTest ? html`<th class="num">Test loss</th><th class="num">Test acc.</th>` : nothing}
-          <th class="num">Steps to loss ≤ ${s.state.target}</th></tr></thead>
+      <div class="scroll"><table aria-label="Comparison results">
+        <thead>
+          <tr><th rowspan="2">Kernel initializer</th>
+            <th class="group" colspan="2" title="Mean over the batches since the previous record, each before its update">Recent batches</th>
+            <th class="group" colspan="2" title="Every sample of the training set, with the weights at the step shown">Training set${at}</th>
+            ${hasTest ? html`<th class="group" colspan="2">Test set${at}</th>` : nothing}
+            <th class="num" rowspan="2">Steps to batch loss ≤ ${s.state.target}</th></tr>
+          <tr><th class="num">loss</th><th class="num">acc.</th><th class="num">loss</th><th class="num">acc.</th>
+            ${hasTest ? html`<th class="num">loss</th><th class="num">acc.</th>` : nothing}</tr>
+        </thead>
         <tbody>${s.runs.map((r) => this.row(r, best))}</tbody>
-      </table>
+      </table></div>
     </section>`;
   }
 }

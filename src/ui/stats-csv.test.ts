@@ -3,7 +3,7 @@ import { expect, it } from 'vitest';
 import { parseConfig } from '../core/config';
 import { loadDataset } from '../core/datasets';
 import { CpuEngine } from '../train/cpu-engine';
-import { TrainingHistory } from '../train/history';
+import { LAYER_SERIES, TrainingHistory } from '../train/history';
 import { statsToCsv } from './stats-csv';
 
 it('writes a row per run and recorded step with every layer series', async () => {
@@ -31,7 +31,8 @@ it('writes a row per run and recorded step with every layer series', async () =>
   const head = lines[0].split(',');
   expect(head.slice(0, 6)).toEqual(['run', 'step', 'loss', 'accuracy', 'test_loss', 'test_accuracy']);
   expect(head).toContain('layer1_update_ratio');
-  expect(head).toHaveLength(6 + 2 * 10);
+  expect(head).toContain('layer1_max_unit_diff');
+  expect(head).toHaveLength(6 + 2 * LAYER_SERIES.length);
   expect(lines[1].startsWith('"he, ""n""",0,')).toBe(true);
   expect(lines[5].split(',').slice(0, 6)).toEqual(['b', '2', expect.any(String), expect.any(String), '', '']);
   expect(lines[6].split(',').slice(4, 6)).toEqual(['0.5', '0.75']);

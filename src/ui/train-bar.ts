@@ -1,9 +1,12 @@
 /**
  * @file <train-bar>: play, pause, one step, reset (same seed), new seed, single or compare mode,
- * and the live status line (role="status"): backend, phase, step, epoch, loss, accuracy and
- * samples per second. Its text is what a screen reader announces and what the browser tests read.
+ * and the live status line (role="status"): backend, phase, step, epoch, the recent batches' loss
+ * and accuracy, the whole training set's (and test set's) at the latest evaluation, and samples
+ * per second. Each figure says what it was measured on, so no two numbers on the page disagree
+ * unexplained. Its text is what a screen reader announces and what the browser tests read.
  */
 import { css, html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
+import { formatPercent } from '../charts/scale';
 import type { PlaygroundStore } from './state/store';
 import { StoreController } from './store-controller';
 import { uiStyles } from './styles';
@@ -24,6 +27,11 @@ export function formatRate(v: number): string {
   if (v >= 1e6) return `${(v / 1e6).toFixed(1)}M`;
   if (v >= 1e3) return `${(v / 1e3).toFixed(1)}k`;
   return v.toFixed(0);
+}
+
+/** Accuracies read the same everywhere on the page (the charts' percentages), so equal numbers look equal. */
+export function formatAccuracy(v: number | undefined): string {
+  return v === undefined || Number.isNaN(v) ? '–' : formatPercent(v);
 }
 
 export function formatLoss(v: number | undefined): string {
@@ -66,15 +74,18 @@ export class TrainBar extends LitElement {
     const total = engine?.totalSteps ?? 0;
     const perEpoch = total > 0 && s.state.config.epochs > 0 ? total / s.state.config.epochs : 0;
     const epoch = rec?.epoch ?? 0;
-    const acc = rec ? rec.accuracy.toFixed(3) : '–';
-    const test = run?.history.latestTest;
+    const acc = formatAccuracy(rec?.accuracy);
+    const ev = run?.history.evaluation;
+    const at = ev && ev.step !== step ? ` (step ${ev.step.toLocaleString('en-US')})` : '';
     return html`<p role="status" aria-live="polite" aria-atomic="true" data-backend=${backend.toLowerCase()}
-        data-phase=${s.phase} data-step=${step} data-accuracy=${rec?.accuracy ?? ''} data-loss=${rec?.loss ?? ''}>
+        data-phase=${s.phase} data-step=${step} data-accuracy=${rec?.accuracy ?? ''} data-loss=${rec?.loss ?? ''}
+        data-train-accuracy=${ev?.train.accuracy ?? ''}>
       <span class="backend ${backend.toLowerCase()}" title=${s.backend === 'gpu' ? (s.gpu.adapter ?? '') : (engine?.adapter ?? 'CPU backend')}>${backend}</span>
       ${PHASE_TEXT[s.phase]}${s.runs.length > 1 ? ` · ${s.runs.length} runs (${run?.label} shown)` : ''}
       · step ${step.toLocaleString('en-US')} · epoch ${epoch.toLocaleString('en-US')}${perEpoch ? ` of ${s.state.config.epochs.toLocaleString('en-US')}` : ''}
-      · loss ${formatLoss(rec?.loss)} · accuracy ${acc}
-      ${test ? html` · test loss ${formatLoss(test.loss)} · test accuracy ${test.accuracy.toFixed(3)}` : nothing}
+      · <span title="Mean over the batches since the previous record, each taken before its update">recent batches: loss ${formatLoss(rec?.loss)}, accuracy ${acc}</span>
+      ${ev ? html` · <span title="Every sample of the training set, with the weights at that step">training set${at}: loss ${formatLoss(ev.train.loss)}, accuracy ${formatAccuracy(ev.train.accuracy)}</span>` : nothing}
+      ${ev?.test ? html` · test set: loss ${formatLoss(ev.test.loss)}, accuracy ${formatAccuracy(ev.test.accuracy)}` : nothing}
       · ${formatRate(s.samplesPerSec)} samples/s
     </p>`;
   }

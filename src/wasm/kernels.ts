@@ -68,7 +68,7 @@ interface KernelExports {
   GEMM_SCRATCH: WebAssembly.Global;
   softmaxRows(rows: number, units: number, z: number, out: number): void;
   activate(n: number, act: number, alpha: number, z: number, out: number): void;
-  ceiling(iters: number, seed: number): number;
+  CEILING_FLOPS_PER_ITER: WebAssembly.Global;
   SLOT_TASK: WebAssembly.Global;
   KIND_NORM: WebAssembly.Global;
   KIND_DELTA_NORM: WebAssembly.Global;
@@ -170,6 +170,15 @@ export class WasmKernels {
    */
   reduceSlots(tasks: number, count: number, layout: number, elements: number): void {
     this.dispatch('reduceSlots', count, [tasks, layout], elements >= PARALLEL_MIN_ELEMENTS);
+  }
+
+  /**
+   * The multiply-add ceiling job (assembly/ceiling.ts): `chunks` chunks of `iters` rounds, claimed
+   * by every thread at once. Returns the FLOPs it did.
+   */
+  ceiling(chunks: number, iters: number): number {
+    this.dispatch('ceilingChunk', chunks, [iters], true);
+    return chunks * iters * (this.exports.CEILING_FLOPS_PER_ITER.value as number);
   }
 
   private dispatch(op: PoolOp, chunks: number, argv: number[], parallel: boolean): void {

@@ -2,12 +2,14 @@
  * @file A record's statistics in WebAssembly: every slot of every layer (src/core/stats.ts) is
  * one chunk of one job, reduced by assembly/stats.ts with the reference's formulas, layout and
  * thresholds (written into the engine's memory here, never restated in the kernel), then named
- * by the reference's layerStats.
+ * by the reference's layerStats; the units' symmetry (maxUnitDiff) is the reference's function
+ * over the kernel in memory.
  */
 import {
   HIST_BINS,
   type LayerStats,
   layerStats,
+  maxUnitDiff,
   SAT_THRESHOLDS,
   SLOT,
   SLOT_SIZE,
@@ -85,6 +87,9 @@ export class RecordStats {
     });
     k.reduceSlots(this.tasks, this.layers * SLOTS_PER_LAYER, this.layout, elements);
     const raw = new Float64Array(k.memory.buffer, this.slots, this.layers * SLOTS_PER_LAYER * SLOT_SIZE);
-    return sources.map((_, l) => layerStats(raw, l * SLOTS_PER_LAYER * SLOT_SIZE));
+    return sources.map((s, l) => {
+      const W = new Float32Array(k.memory.buffer, s.W, s.kernel);
+      return layerStats(raw, l * SLOTS_PER_LAYER * SLOT_SIZE, maxUnitDiff(W, s.kernel / s.units, s.units));
+    });
   }
 }

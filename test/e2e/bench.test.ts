@@ -92,6 +92,9 @@ describe.skipIf(!existsSync(CHROMIUM))('benchmark view (SwiftShader)', () => {
     expect([...results.environment.tfjsBackends].sort()).toEqual(['cpu', 'wasm', 'webgpu']);
     expect(results.ceiling!.gflops).toBeGreaterThan(0);
     expect(results.ceiling!.dispatchUs).toBeGreaterThan(0);
+    // The CPU's ceiling, measured by the CPU engine's threads (the page is cross-origin isolated).
+    expect(results.cpuCeiling!.gflops).toBeGreaterThan(0);
+    expect(results.cpuCeiling!.threads).toBe(await w.page.evaluate(() => navigator.hardwareConcurrency));
     const productEngines = ['ours-gpu', 'ours-cpu', 'tfjs-webgpu', 'tfjs-wasm', 'tfjs-cpu'];
     expect(results.products).toHaveLength(3 * 2 * productEngines.length);
     for (const p of results.products) {
@@ -101,7 +104,7 @@ describe.skipIf(!existsSync(CHROMIUM))('benchmark view (SwiftShader)', () => {
       expect(p.gflops, cell).toBeCloseTo(p.flops / p.timing!.median / 1e6, 6);
       if (p.engine !== 'ours-cpu') expect(p.maxRelErrorVsCpu, cell).toBeLessThan(1e-4);
     }
-    const trainEngines = [...productEngines, 'ours-gpu-stats'];
+    const trainEngines = [...productEngines, 'ours-gpu-stats', 'ts-cpu'];
     expect(results.training).toHaveLength(2 * trainEngines.length);
     for (const t of results.training) {
       expect(t.status, `${t.rung} ${t.engine}: ${t.reason}`).toBe('ok');

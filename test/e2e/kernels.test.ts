@@ -28,9 +28,44 @@ afterAll(async () => {
 });
 
 describe.skipIf(!HAVE_CHROMIUM)('product kernels in the browser', () => {
+  it("keeps the tuner's choices in localStorage, so a reloaded page does not time them again", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${url}test/fixtures/blank.html`);
+    const tuneOnce = () =>
+      page.evaluate(async () => {
+        // biome-ignore lint/suspicious/noExplicitAny: modules imported inside the page have no types here
+        const imp = new Function('p', 'return import(p)') as (p: string) => Promise<Record<string, any>>;
+        const { acquireBrowserDevice } = await imp('/src/gpu/browser-device.ts');
+        const { ProductTuner } = await imp('/src/gpu/tuner.ts');
+        const got = await acquireBrowserDevice();
+        if (!got.device) return { error: got.unavailable ?? 'no device' };
+        let trials = 0;
+        const choices = await ProductTuner.for(got.device).choices([{ form: 'forward', m: 32, n: 16, k: 8 }], {
+          onTrials: (t: unknown[]) => {
+            trials += t.length;
+          },
+        });
+        got.device.destroy();
+        return {
+          trials,
+          variant: choices.variantFor('forward', 32, 16, 8),
+          kept: localStorage.getItem('mlp-playground.tune'),
+        };
+      });
+    await page.evaluate(() => localStorage.removeItem('mlp-playground.tune'));
+    const first = await tuneOnce();
+    expect(first.error).toBeUndefined();
+    expect(first.trials).toBeGreaterThan(1);
+    expect(first.kept).toContain(`"forward 32x16x8"`);
+    await page.goto(`${url}test/fixtures/blank.html?again`);
+    const second = await tuneOnce();
+    expect([second.trials, second.variant]).toEqual([0, first.variant]);
+    await page.close();
+  }, 300_000);
+
   it('forward (with its activation epilogue), dX (with the derivative) and dW match the CPU reference', async () => {
     const page = await browser.newPage();
-    await page.goto(url);
+    await page.goto(`${url}test/fixtures/blank.html`);
     const out = await page.evaluate(async (tanh: number) => {
       // Built from a string: the test file's own transform would rewrite a literal import().
       // biome-ignore lint/suspicious/noExplicitAny: modules imported inside the page have no types here
@@ -81,12 +116,10 @@ describe.skipIf(!HAVE_CHROMIUM)('product kernels in the browser', () => {
         device.queue.submit([enc.finish()]);
       };
       const results: { name: string; err: number }[] = [];
-      // Every variant the device can run, forced, on two shapes of ragged edges.
+      // Every variant the device can run, forced, on a shape of ragged edges: rows and k that no
+      // tile divides, and outputs wider than a 64-column block.
       for (const variant of PRODUCT_VARIANTS)
-        for (const [M, Kd, N] of [
-          [37, 20, 12],
-          [64, 64, 68],
-        ]) {
+        for (const [M, Kd, N] of [[37, 20, 68]]) {
           const X = rand(M * Kd),
             W = rand(Kd * N),
             b = rand(N),
@@ -209,12 +242,9 @@ describe.skipIf(!HAVE_CHROMIUM)('product kernels in the browser', () => {
       return { subgroupSize: sg, variants: PRODUCT_VARIANTS as string[], results, stats };
     }, ACTIVATION_ID.tanh);
     expect(out.error).toBeUndefined();
-    // Every variant ran (the subgroup ones where the adapter has a fixed subgroup size), each form
-    // on both shapes where it takes the form.
+    // Every variant ran (the subgroup ones where the adapter has a fixed subgroup size), each form it takes.
     const ran = new Set(out.results!.map((r) => r.name.split(' ')[0]));
     expect([...ran]).toEqual(out.variants!.filter((v) => out.subgroupSize || !v.startsWith('sg')));
-    for (const v of ran)
-      expect(out.results!.filter((r) => r.name.startsWith(`${v} `)).length, v).toBeGreaterThanOrEqual(2);
     for (const r of out.results!) expect(r.err, r.name).toBeLessThan(1e-4);
     if (out.subgroupSize)
       expect(out.stats!.map((r) => r.name)).toEqual([
@@ -228,5 +258,5 @@ describe.skipIf(!HAVE_CHROMIUM)('product kernels in the browser', () => {
       `browser products: subgroups of ${out.subgroupSize}, ${out.results!.map((r) => `${r.name} ${r.err.toExponential(1)}`).join(', ')}`,
     );
     await page.close();
-  }, 120_000);
+  }, 300_000);
 });

@@ -9,7 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import type { ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, launch, screenshotPath, serve, type Watched, watchedPage } from './harness';
+import { CHROMIUM, colouredPixels, launch, screenshotPath, serve, type Watched, watchedPage } from './harness';
 import { documentOverflow, scrollEverythingToEnd, truncatedSelects, unreachableControls } from './layout';
 
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -215,6 +215,113 @@ describe.skipIf(!HAVE_CHROMIUM)('small things', SLOW, () => {
     const script = readFileSync((await download.path())!, 'utf8');
     expect(script.split('\n')[0]).not.toContain('XOR');
     await expect(page.getByRole('combobox', { name: 'Load a lesson' }).inputValue()).resolves.toBe('');
+    expect(w.errors).toEqual([]);
+    await page.context().close();
+  });
+});
+
+/** The training-set accuracy the status line, the boundary's caption and (in compare mode) the table's shown run report, in %. */
+async function reportedTrainAccuracies(
+  page: Page,
+): Promise<{ status: string; boundary: string; table: string | null }> {
+  const status = await page.getByRole('status').innerText();
+  const caption = await page.locator('decision-boundary .subtitle').innerText();
+  const table = page.getByRole('table', { name: 'Comparison results' });
+  let tableText: string | null = null;
+  if (await table.count()) {
+    const shown = await page.evaluate(
+      () => (globalThis as unknown as { playground: { lead: { label: string } } }).playground.lead.label,
+    );
+    const row = table.locator('tbody tr').filter({ hasText: shown }).first();
+    tableText = (await row.locator('td').nth(4).innerText()).trim();
+  }
+  return {
+    status: /training set(?: \([^)]*\))?: loss [\d.e+-]+, accuracy ([\d.]+%)/.exec(status)?.[1] ?? 'missing',
+    boundary: /training set accuracy ([\d.]+%)/.exec(caption)?.[1] ?? 'missing',
+    table: tableText,
+  };
+}
+
+describe.skipIf(!HAVE_CHROMIUM)('numbers that agree, and the boundary of three classes', SLOW, () => {
+  it('reports the training set accuracy once, the same in the status line, the boundary and the table', async () => {
+    const w = await openPage(1280, 800);
+    const page = w.page;
+    const first = await reportedTrainAccuracies(page);
+    expect(first.boundary).toBe(first.status);
+    expect(await page.getByRole('status').innerText()).toMatch(/recent batches: loss [\d.]+, accuracy [\d.]+%/);
+
+    await page.getByRole('combobox', { name: 'Load a lesson' }).selectOption('relu30');
+    await waitPhase(page, ['ready']);
+    await page.getByRole('button', { name: 'Play' }).click();
+    await page.waitForFunction(
+      () =>
+        (globalThis as unknown as { playground: { runs: { engine: { step: number } }[] } }).playground.runs[0].engine
+          .step > 60,
+      null,
+      { timeout: 60_000 },
+    );
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await waitPhase(page, ['paused']);
+    const trained = await reportedTrainAccuracies(page);
+    expect(trained.boundary).toBe(trained.status);
+    expect(trained.table).toBe(trained.status);
+    expect(w.errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('colours three classes each in its own colour, with a legend', async () => {
+    const cfg = {
+      dataset: { name: 'random', samples: 300, dim: 2, classes: 3 },
+      layers: [
+        { units: 16, activation: 'relu' },
+        { units: 3, activation: 'softmax' },
+      ],
+      loss: 'categorical_crossentropy',
+    };
+    const w = await openPage(1280, 800, `?config=${encodeURIComponent(JSON.stringify(cfg))}`);
+    const page = w.page;
+    await page.locator('decision-boundary canvas').waitFor();
+    const legend = await page.locator('decision-boundary .legend').innerText();
+    expect(legend).toMatch(/class 0[\s\S]*class 1[\s\S]*class 2/);
+    // Class 2 is green (CLASS_COLORS[2]): its points and region, nowhere if classes merge into two.
+    const green = await page.locator('decision-boundary canvas').evaluate((c: HTMLCanvasElement) => {
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let p = 0; p < d.length; p += 4) if (d[p + 1] > d[p] + 30 && d[p + 1] > d[p + 2] + 10) n++;
+      return n;
+    });
+    expect(green).toBeGreaterThan(200);
+    await page.locator('decision-boundary').screenshot({ path: screenshotPath('boundary-three-classes') });
+    expect(w.errors).toEqual([]);
+    await page.context().close();
+  });
+});
+
+describe.skipIf(!HAVE_CHROMIUM)('the zero-initialization lesson tells its story', SLOW, () => {
+  it('draws the zeros, names the identical units, and charts their symmetry over steps', async () => {
+    const w = await openPage(1280, 800, '#lesson=zeros');
+    const page = w.page;
+    // At initialization every std in the network is exactly 0: drawn on the floor, not left out.
+    const depth = page.locator('depth-profile-chart');
+    await depth.scrollIntoViewIfNeeded();
+    await page.waitForTimeout(300);
+    expect(await colouredPixels(page, 'depth-profile-chart canvas')).toBeGreaterThan(50);
+    await expect(page.locator('depth-profile-chart .subtitle').innerText()).resolves.toContain(
+      'exactly 0 sits on the axis floor, marked 0',
+    );
+    // Four hidden units that are one: three add nothing.
+    const health = page.locator('unit-health-chart .subtitle');
+    await expect(health.innerText()).resolves.toMatch(/worst L1 75\s% identical/);
+
+    await page.getByRole('button', { name: 'Play' }).click();
+    await waitPhase(page, ['done']);
+    await page.locator('layer-series-chart select').first().selectOption('max_unit_diff');
+    await page.locator('layer-series-chart').scrollIntoViewIfNeeded();
+    await page.waitForTimeout(300);
+    // The hidden layer's line lies on the floor (0) at every step: its units never differ.
+    expect(await colouredPixels(page, 'layer-series-chart canvas')).toBeGreaterThan(50);
+    await expect(health.innerText()).resolves.toMatch(/75\s% identical/);
+    await page.screenshot({ path: screenshotPath('zeros-lesson-trained') });
     expect(w.errors).toEqual([]);
     await page.context().close();
   });

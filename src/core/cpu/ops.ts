@@ -12,7 +12,7 @@ import type { Floats } from '../types';
  * c < cols, p < inner: the one product loop behind the three below, which differ only in
  * strides. Blocks of 4 rows × 4 columns keep their 16 sums in locals (registers) across the
  * whole p loop, so each step loads 8 operands for 16 multiply-adds where a plain loop loads 2
- * and stores 1 per multiply-add: about 4× faster in V8 (1.1 → 4.4 GFLOP/s at 512³, one core).
+ * and stores 1 per multiply-add (bench/REPORT.md history).
  * A step whose 4 values of A are all zero is skipped: A is the layer's input in forward and dW,
  * and MNIST's pixels are mostly zero (so, often, are ReLU's outputs). Rows and columns past the
  * last whole block take the same sums one element at a time. Sums are kept in float64 and

@@ -23,7 +23,7 @@ export class CsvError extends Error {
   }
 }
 
-export interface CsvData {
+interface CsvData {
   /** Rows as a dataset (named `random`, see the file comment). */
   dataset: Dataset;
   /** Column names when the first line was a header, else null. */
@@ -33,7 +33,7 @@ export interface CsvData {
 }
 
 /** Rows above this are refused: the browser would run out of memory long before training helps. */
-export const CSV_MAX_ROWS = 1_000_000;
+const CSV_MAX_ROWS = 1_000_000;
 
 function detectDelimiter(line: string): ',' | ';' | '\t' {
   if (line.includes(',')) return ',';

@@ -17,7 +17,7 @@
 import { CounterRng, Stream } from '../rng';
 import type { Dataset } from '../types';
 
-export type PlaneName = 'circle' | 'xor2d' | 'gauss' | 'spiral';
+type PlaneName = 'circle' | 'xor2d' | 'gauss' | 'spiral';
 
 const RADIUS = 5;
 

@@ -4,7 +4,8 @@
  * orthogonal rows), and the same numbers seen in what the engine actually draws.
  */
 import { describe, expect, it } from 'vitest';
-import { INITIALIZER_NAMES, parseInitializer, resolveSampler, sampleCpu } from '../initializers';
+import { INITIALIZER_NAMES, parseInitializer, resolveSampler } from '../initializers';
+import { sampleCpu } from '../sampling';
 import { layerVariances, samplerMoments } from './weight-moments';
 
 const init = (v: unknown) => parseInitializer(v, 'init');

@@ -7,8 +7,8 @@
  */
 import { ConfigError } from '../../core/errors';
 import type { Dataset, RunConfig } from '../../core/types';
-import type { LayerWeights } from '../../train/engine';
-import { WasmEngine } from '../../wasm/engine';
+import type { Engine, LayerWeights } from '../../train/engine';
+import { createCpuEngine } from '../../wasm/create';
 
 export type WorkerRequest =
   | { id: number; op: 'create'; cfg: RunConfig; data: Dataset }
@@ -29,14 +29,14 @@ export type WorkerReply =
   | { id: number; ok: false; error: SerializedError }
   | { id: number; record: import('../../train/engine').StepRecord };
 
-let engine: WasmEngine | null = null;
+let engine: Engine | null = null;
 
 const post = (m: WorkerReply, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
 
 async function handle(req: WorkerRequest): Promise<{ result: unknown; transfer?: Transferable[] }> {
   if (req.op === 'create') {
     engine?.dispose();
-    engine = await WasmEngine.create(req.cfg, req.data);
+    engine = await createCpuEngine(req.cfg, req.data);
     return { result: { totalSteps: engine.totalSteps, adapter: engine.adapter } };
   }
   if (!engine) throw new Error('cpu worker: create must come first');

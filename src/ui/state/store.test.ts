@@ -11,6 +11,8 @@ import { parseInitializer } from '../../core/initializers';
 import type { Dataset, RunConfig } from '../../core/types';
 import type { EngineOptions } from '../../engines/create';
 import { CpuEngine } from '../../train/cpu-engine';
+import { evaluate } from '../../train/evaluate';
+import { argmaxRows, classProbabilities } from './predictions';
 import { PlaygroundStore } from './store';
 import type { PageState, StoreDeps } from './types';
 
@@ -151,6 +153,46 @@ describe('PlaygroundStore', () => {
     expect(s.runs[0].history.latestTest).not.toBeNull();
     await s.setState({ config: { ...s.state.config, seed: 5 } });
     expect(s.csv).not.toBeNull();
+    s.dispose();
+  });
+
+  it('evaluates every run on its whole training set at the step the page shows', async () => {
+    const compare = ['zeros', 'glorot_uniform'].map((n) => parseInitializer(n, ''));
+    const s = new PlaygroundStore(state({ ...xor, epochs: 2000 }, { mode: 'compare', compare }), deps());
+    await s.start();
+    expect(s.runs.map((r) => r.history.evaluation?.step)).toEqual([0, 0]);
+    await s.play();
+    await until(s, () => s.runs[0].engine!.step > 50);
+    await s.pause();
+    for (const r of s.runs) {
+      const ev = r.history.evaluation!;
+      expect(ev.step).toBe(r.engine!.step);
+      expect(ev.train).toEqual(await evaluate(r.engine!, r.cfg, s.data!.train));
+    }
+    expect(s.boundary!.step).toBe(s.lead!.history.evaluation!.step);
+    s.dispose();
+  });
+
+  it('draws the most probable of three classes, with probabilities that agree with the accuracy', async () => {
+    const rows = Array.from(
+      { length: 90 },
+      (_, i) => `${Math.cos(i) * (1 + (i % 3))},${Math.sin(i) * (1 + (i % 3))},${i % 3}`,
+    );
+    const csv = parseCsv(rows.join('\n'));
+    const s = new PlaygroundStore(state(xor), deps());
+    await s.start();
+    await s.useCsv({ fileName: 'rings.csv', header: false, data: csv.dataset }, 0);
+    const b = s.boundary!;
+    expect(b.classes).toBe(3);
+    expect(b.grid.length).toBe(b.gridSize * b.gridSize * 3);
+    for (let cell = 0; cell < b.gridSize * b.gridSize; cell++) {
+      expect(b.grid[3 * cell] + b.grid[3 * cell + 1] + b.grid[3 * cell + 2]).toBeCloseTo(1, 5);
+    }
+    // The probabilities keep the output's argmax, which the accuracy counts.
+    const { a } = await s.lead!.engine!.predict(s.data!.train.x, s.data!.train.n);
+    const p = classProbabilities(a, s.data!.train.n, 3);
+    for (let i = 0; i < s.data!.train.n; i++)
+      expect(argmaxRows(p.subarray(3 * i), 1, 3)[0]).toBe(argmaxRows(a.subarray(3 * i), 1, 3)[0]);
     s.dispose();
   });
 

@@ -4,14 +4,15 @@
  * initializer), their histories, and the training loop; views read its fields and call its
  * actions, and a Lit ReactiveController re-renders them when it emits.
  *
- * The loop never waits on the page: it calls `engine.run(k)` on every run, with k from a StepPacer
- * (about 45 ms a call, see pacer.ts), pushes the records into each run's TrainingHistory (the charts poll its
- * version once per frame), evaluates the test split about once a second and predicts the decision
- * boundary (or MNIST digits) at most four times a second. Actions are serialized through one
- * queue; a rebuild bumps a generation number, and every await re-checks it, so stale engines
- * and results are dropped instead of racing the new ones.
+ * The loop never waits on the page: it calls `engine.run(k)` on every run, with k from a
+ * StepPacer (about 45 ms a call, see pacer.ts), pushes the records into each run's
+ * TrainingHistory (the charts poll its version once per frame), and at most four times a second
+ * evaluates every run on the whole training and test sets and predicts the decision boundary (or
+ * MNIST digits), all at one step. Actions are serialized through one queue; a rebuild bumps a
+ * generation number, and every await re-checks it, so stale engines and results are dropped
+ * instead of racing the new ones.
  */
-import { type Extent, gridInputs, pointsExtent } from '../../charts/boundary-data';
+import { type Extent, pointsExtent } from '../../charts/boundary-data';
 import { configToJSON, parseConfig } from '../../core/config';
 import { loadDataset } from '../../core/datasets';
 import { csvDatasetConfig, splitCsv } from '../../core/datasets/csv';
@@ -19,18 +20,18 @@ import { ConfigError } from '../../core/errors';
 import type { Initializer, RunConfig, SplitDataset } from '../../core/types';
 import type { EngineOptions } from '../../engines/create';
 import type { BackendName, Engine, StepRecord } from '../../train/engine';
-import { evaluate } from '../../train/evaluate';
-import { type TestMetrics, TrainingHistory } from '../../train/history';
+import { evaluateSets } from '../../train/evaluate';
+import { TrainingHistory } from '../../train/history';
 import { layerShapes } from '../../train/model';
 import { decodeWeights, encodeWeights, type WeightsDocument } from '../../train/weights-file';
 import { isLessonConfig } from '../presets';
 import { StepPacer } from './pacer';
-import { classOneProbability, type DigitSample, predictDigits } from './predictions';
+import { type DigitSample, predictBoundary, predictDigits } from './predictions';
 import type { BoundaryView, CsvSource, GpuInfo, PageState, Phase, RunState, StoreDeps } from './types';
 
-const BOUNDARY_EVERY_MS = 250;
-const EVAL_EVERY_MS = 1000;
-/** Side work (predictions, test metrics) is spaced to take at most 1/this of the wall time. */
+/** Evaluations and predictions at most this often while training, ms. */
+const OBSERVE_EVERY_MS = 250;
+/** Side work (evaluations, predictions) is spaced to take at most 1/this of the wall time. */
 const SIDE_WORK_FACTOR = 5;
 export const GRID_SIZE = 64;
 const DIGITS_SHOWN = 40;
@@ -343,7 +344,7 @@ export class PlaygroundStore {
       this.runs.forEach((r, i) => {
         this.push(r, firsts[i]);
       });
-      await this.predict(gen);
+      await this.observe(gen);
       if (gen !== this.gen) return;
       this.phase = 'ready';
       if (playAfter) {
@@ -401,7 +402,10 @@ export class PlaygroundStore {
     this.loopAbort?.abort();
     return this.enqueue(async () => {
       await this.stopLoop();
-      if (this.phase === 'playing') this.phase = 'paused';
+      if (this.phase !== 'playing') return this.emit();
+      // Evaluated where it stopped, so the paused page reports one step everywhere.
+      await this.observe(this.gen);
+      this.phase = 'paused';
       this.emit();
     });
   }
@@ -414,7 +418,7 @@ export class PlaygroundStore {
       if (!this.canTrain()) return;
       const gen = this.gen;
       await this.runAll(1, undefined, gen);
-      await this.predict(gen);
+      await this.observe(gen);
       if (gen !== this.gen) return;
       this.phase = 'paused';
       this.emit();
@@ -440,7 +444,7 @@ export class PlaygroundStore {
       });
       this.pastEnd = false;
       this.samplesPerSec = 0;
-      await this.predict(gen);
+      await this.observe(gen);
       this.phase = 'ready';
       this.emit();
     });
@@ -471,13 +475,11 @@ export class PlaygroundStore {
   }
 
   private async loop(signal: AbortSignal, gen: number): Promise<void> {
-    let lastPredict = this.deps.now();
-    let lastEval = -Infinity;
+    let lastObserved = this.deps.now();
     let lastTick = this.deps.now();
-    // Predictions and test metrics are side work: on a slow adapter they are spaced out so that
+    // Evaluations and predictions are side work: on a slow adapter they are spaced out so that
     // they take at most 1/SIDE_WORK_FACTOR of the time.
-    let predictEvery = BOUNDARY_EVERY_MS,
-      evalEvery = EVAL_EVERY_MS;
+    let observeEvery = OBSERVE_EVERY_MS;
     while (!signal.aborted && gen === this.gen) {
       const lead = this.runs[0].engine!;
       const total = lead.totalSteps;
@@ -486,24 +488,18 @@ export class PlaygroundStore {
       const steps = limited ? Math.min(k, Math.max(0, total - lead.step)) : k;
       if (steps === 0) break;
       const t0 = this.deps.now();
-      const evalDue = this.data?.test != null && t0 - lastEval >= evalEvery;
-      const tEval = await this.runAll(steps, signal, gen, evalDue);
+      await this.runAll(steps, signal, gen);
       if (gen !== this.gen) return;
       const t1 = this.deps.now();
-      if (evalDue) {
-        lastEval = t1;
-        evalEvery = Math.max(EVAL_EVERY_MS, SIDE_WORK_FACTOR * (t1 - tEval));
-      }
-      const trainMs = (evalDue ? tEval : t1) - t0;
-      this.pacer.observe(steps, trainMs);
+      this.pacer.observe(steps, t1 - t0);
       const rate =
         (steps * Math.min(this.state.config.batch_size, this.data!.train.n) * this.runs.length) /
         Math.max(1e-3, (t1 - lastTick) / 1000);
       this.samplesPerSec = this.samplesPerSec ? 0.8 * this.samplesPerSec + 0.2 * rate : rate;
-      if (t1 - lastPredict >= predictEvery) {
-        await this.predict(gen);
-        lastPredict = this.deps.now();
-        predictEvery = Math.max(BOUNDARY_EVERY_MS, SIDE_WORK_FACTOR * (lastPredict - t1));
+      if (t1 - lastObserved >= observeEvery) {
+        await this.observe(gen);
+        lastObserved = this.deps.now();
+        observeEvery = Math.max(OBSERVE_EVERY_MS, SIDE_WORK_FACTOR * (lastObserved - t1));
       }
       if (gen !== this.gen) return;
       this.emit();
@@ -514,41 +510,25 @@ export class PlaygroundStore {
     }
     if (gen !== this.gen || signal.aborted) return;
     // The final picture first, so that "done" means the boundary shows the trained model.
-    await this.predict(gen);
+    await this.observe(gen);
     if (gen !== this.gen || signal.aborted) return;
     this.loopAbort = null;
     this.phase = 'done';
     this.emit();
   }
 
-  /**
-   * `steps` updates on every run; the records go into the histories, test metrics on the last.
-   * Returns when the training part ended (before the evaluation), for the step-size adaptation.
-   */
-  private async runAll(
-    steps: number,
-    signal: AbortSignal | undefined,
-    gen: number,
-    evaluateTest = false,
-  ): Promise<number> {
+  /** `steps` updates on every run; the records go into the histories. */
+  private async runAll(steps: number, signal: AbortSignal | undefined, gen: number): Promise<void> {
     const buffers: StepRecord[][] = this.runs.map(() => []);
     await Promise.all(this.runs.map((r, i) => r.engine!.run(steps, (rec) => buffers[i].push(rec), signal)));
-    const trained = this.deps.now();
-    if (gen !== this.gen) return trained;
-    const test = this.data?.test;
-    const tests: (TestMetrics | undefined)[] =
-      evaluateTest && test ? await Promise.all(this.runs.map((r) => evaluate(r.engine!, r.cfg, test))) : [];
-    if (gen !== this.gen) return trained;
+    if (gen !== this.gen) return;
     this.runs.forEach((r, i) => {
-      buffers[i].forEach((rec, j) => {
-        this.push(r, rec, j === buffers[i].length - 1 ? tests[i] : undefined);
-      });
+      for (const rec of buffers[i]) this.push(r, rec);
     });
-    return trained;
   }
 
-  private push(r: RunState, rec: StepRecord, test?: TestMetrics): void {
-    r.history.push(rec, test);
+  private push(r: RunState, rec: StepRecord): void {
+    r.history.push(rec);
     if (r.stepsToTarget === null && rec.loss <= this.state.target) r.stepsToTarget = rec.step;
   }
 
@@ -563,24 +543,36 @@ export class PlaygroundStore {
   /** Selects the run the boundary and digits show. */
   setPrimary(i: number): Promise<void> {
     this.primary = Math.max(0, Math.min(this.runs.length - 1, i));
-    return this.enqueue(() => this.predict(this.gen).then(() => this.emit()));
+    return this.enqueue(() => this.observe(this.gen, false).then(() => this.emit()));
   }
 
-  // ---- predictions ----
+  // ---- evaluations and predictions ----
 
-  private async predict(gen: number): Promise<void> {
-    const run = this.lead,
-      data = this.data;
-    if (!run?.engine || !data) return;
-    const units = run.cfg.layers[run.cfg.layers.length - 1].units;
-    const step = run.engine.step;
-    if (this.extent) {
-      const g = GRID_SIZE;
-      const { a } = await run.engine.predict(gridInputs(this.extent, g), g * g);
+  /**
+   * The side work of a record, at the engines' current step: every run's loss and accuracy on
+   * the whole training set (and test set), then the shown run's output (the decision boundary or
+   * predicted digits). The status line, the compare table and the boundary all read these, so
+   * they report the same numbers for the same step. `evaluate` false redraws the output only.
+   */
+  private async observe(gen: number, evaluate = true): Promise<void> {
+    const data = this.data;
+    if (!data || !this.runs.every((r) => r.engine)) return;
+    if (evaluate) {
+      const evaluations = await Promise.all(this.runs.map((r) => evaluateSets(r.engine!, r.cfg, data)));
       if (gen !== this.gen) return;
-      this.boundary = { grid: classOneProbability(a, g * g, units), gridSize: g, extent: this.extent, step };
+      this.runs.forEach((r, i) => {
+        r.history.noteEvaluation(evaluations[i]);
+      });
+    }
+    const run = this.lead!;
+    const units = run.cfg.layers[run.cfg.layers.length - 1].units;
+    const step = run.engine!.step;
+    if (this.extent) {
+      const grid = await predictBoundary(run.engine!, this.extent, GRID_SIZE, units);
+      if (gen !== this.gen) return;
+      this.boundary = { ...grid, gridSize: GRID_SIZE, extent: this.extent, step };
     } else if (data.train.inputDim === 784) {
-      const d = await predictDigits(run.engine, data.test ?? data.train, DIGITS_SHOWN, units);
+      const d = await predictDigits(run.engine!, data.test ?? data.train, DIGITS_SHOWN, units);
       if (gen !== this.gen) return;
       this.digits = { ...d, step };
     }
@@ -604,7 +596,7 @@ export class PlaygroundStore {
         r.stepsToTarget = null;
         this.push(r, firsts[i]);
       });
-      await this.predict(gen);
+      await this.observe(gen);
       this.phase = 'paused';
       this.notice = 'Weights loaded: training continues from them.';
       this.emit();

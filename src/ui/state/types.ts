@@ -46,7 +46,9 @@ export interface RunState extends ChartRun {
 
 /** The model's output over the input plane, and the update it was computed after. */
 export interface BoundaryView {
+  /** P(class 1) per cell for two classes, `classes` probabilities per cell for more (boundary-data.ts). */
   grid: Float32Array;
+  classes: number;
   gridSize: number;
   extent: Extent;
   step: number;

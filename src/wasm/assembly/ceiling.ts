@@ -24,3 +24,8 @@ export function ceiling(iters: i32, seed: f32): f32 {
 
 /** Multiply-adds one call of `ceiling` does: 12 chains of four lanes, a multiply and an add each. */
 export const CEILING_FLOPS_PER_ITER = 12 * 4 * 2;
+
+/** One chunk of the ceiling job: `iters` rounds, the result kept in scratch so the loop stays live. */
+export function ceilingChunk(chunk: i32, scratch: usize, iters: i32): void {
+  store<f32>(scratch, ceiling(iters, 0.5 + <f32>chunk * 1e-3));
+}

@@ -1,9 +1,10 @@
 // The dense layer's three products, C = A·B over strided operands, cache-blocked and
 // register-tiled (see ../README.md): a chunk is one MC × NC block of C; for every KC-deep slice
-// of the inner dimension it packs its B block into 8-column panels (contiguous, so the inner loop
-// streams them from L1 whatever B's layout), then runs a 4 × 8 micro-kernel over the panels: 8
-// accumulators of four lanes stay in registers while each step loads 2 vectors of B and splats
-// 4 scalars of A. Partial sums live in C between slices; after the last slice each tile gets
+// of the inner dimension it packs its B block into 8-column panels and its A block into 4-row
+// panels (both contiguous, so the inner loop streams them whatever the operands' layout: a
+// transposed operand read in place walks one cache line per step, 4 KiB apart at 1024 wide),
+// then runs a 4 × 8 micro-kernel over the panels: 8 accumulators of four lanes stay in
+// registers while each step loads 2 vectors of B and splats 4 scalars of A. Partial sums live in C between slices; after the last slice each tile gets
 // its epilogue while it is still in L1 (bias and activation for the forward product, the
 // activation's derivative for dX).
 import { actDerivative, actForward, ACT_SOFTMAX, isVectorAct, vectorDerivativeTimes, vectorForward } from './activations';
@@ -12,8 +13,10 @@ import { actDerivative, actForward, ACT_SOFTMAX, isVectorAct, vectorDerivativeTi
 export const MC = 64;
 export const NC = 128;
 export const KC = 256;
-/** Bytes of scratch one thread needs: a packed B slice and one spare tile. */
-export const GEMM_SCRATCH: i32 = KC * NC * 4 + 4 * 8 * 4;
+/** Bytes of scratch one thread needs: a packed B slice, a packed A slice and one spare tile. */
+export const GEMM_SCRATCH: i32 = KC * NC * 4 + MC * KC * 4 + 4 * 8 * 4;
+const A_PACK: usize = KC * NC * 4;
+const TILE: usize = A_PACK + MC * KC * 4;
 
 export const EPI_NONE = 0;
 /** C = Z: adds the bias and stores A = f(Z) into `out2` (not for softmax, a row operation). */
@@ -27,9 +30,7 @@ export function gemmChunks(rows: i32, cols: i32): i32 {
 
 // @ts-ignore: decorator
 @inline
-function kernel4x8(
-  ap: usize, o1: usize, o2: usize, o3: usize, aStep: usize, bp: usize, kc: i32, cp: usize, cRow: usize, first: bool,
-): void {
+function kernel4x8(ap: usize, bp: usize, kc: i32, cp: usize, cRow: usize, first: bool): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   if (!first) {
@@ -42,13 +43,13 @@ function kernel4x8(
     const b0 = v128.load(bp), b1 = v128.load(bp, 16);
     let a = v128.load32_splat(ap);
     c00 = f32x4.add(c00, f32x4.mul(a, b0)); c01 = f32x4.add(c01, f32x4.mul(a, b1));
-    a = v128.load32_splat(ap + o1);
+    a = v128.load32_splat(ap, 4);
     c10 = f32x4.add(c10, f32x4.mul(a, b0)); c11 = f32x4.add(c11, f32x4.mul(a, b1));
-    a = v128.load32_splat(ap + o2);
+    a = v128.load32_splat(ap, 8);
     c20 = f32x4.add(c20, f32x4.mul(a, b0)); c21 = f32x4.add(c21, f32x4.mul(a, b1));
-    a = v128.load32_splat(ap + o3);
+    a = v128.load32_splat(ap, 12);
     c30 = f32x4.add(c30, f32x4.mul(a, b0)); c31 = f32x4.add(c31, f32x4.mul(a, b1));
-    ap += aStep;
+    ap += 16;
     bp += 32;
   }
   v128.store(cp, c00); v128.store(cp, c01, 16);
@@ -93,6 +94,28 @@ function packB(b: usize, bStep: usize, bCol: usize, kc: i32, nc: i32, dst: usize
         const at = colsum + <usize>(j0 + j) * 4;
         store<f32>(at, load<f32>(at) + load<f32>(sums + <usize>j * 4));
       }
+    }
+  }
+}
+
+/**
+ * Packs A(i, p) for i < mc, p < kc (byte strides aRow, aStep) into panels of 4 rows, each kc × 4
+ * floats (the 4 rows' values of one step side by side), zero past mc.
+ */
+function packA(a: usize, aRow: usize, aStep: usize, mc: i32, kc: i32, dst: usize): void {
+  for (let i0 = 0; i0 < mc; i0 += 4) {
+    const h = min(4, mc - i0);
+    const panel = dst + <usize>(i0 * kc) * 4;
+    const src = a + <usize>i0 * aRow;
+    if (h == 4 && aRow == 4) {
+      // A stored transposed (dW's Xᵀ): a step's 4 rows are adjacent.
+      for (let p = 0; p < kc; p++) v128.store(panel + <usize>p * 16, v128.load(src + <usize>p * aStep));
+      continue;
+    }
+    for (let r = 0; r < 4; r++) {
+      const row = src + <usize>r * aRow;
+      if (r < h) for (let p = 0; p < kc; p++) store<f32>(panel + <usize>(p * 4 + r) * 4, load<f32>(row + <usize>p * aStep));
+      else for (let p = 0; p < kc; p++) store<f32>(panel + <usize>(p * 4 + r) * 4, 0);
     }
   }
 }
@@ -158,22 +181,21 @@ export function gemm(
   const mc = min(MC, rows - i0), nc = min(NC, cols - j0);
   const sums = i0 == 0 ? colsum : 0;
   if (sums) memory.fill(sums + <usize>j0 * 4, 0, <usize>nc * 4);
-  const tile = scratch + <usize>(KC * NC) * 4;
+  const tile = scratch + TILE, aPack = scratch + A_PACK;
   for (let p0 = 0; p0 < inner; p0 += KC) {
     const kc = min(KC, inner - p0);
     const first = p0 == 0, last = p0 + kc >= inner;
     packB(b + <usize>p0 * bStep + <usize>j0 * bCol, bStep, bCol, kc, nc, scratch, sums ? sums + <usize>j0 * 4 : 0);
+    packA(a + <usize>i0 * aRow + <usize>p0 * aStep, aRow, aStep, mc, kc, aPack);
     for (let q = 0; q < nc; q += 8) {
       const w = min(8, nc - q), bp = scratch + <usize>(q * kc) * 4;
       for (let i = 0; i < mc; i += 4) {
         const h = min(4, mc - i);
-        // Rows past the block's last read its last row again (their sums are not stored).
-        const o1 = <usize>min(1, h - 1) * aRow, o2 = <usize>min(2, h - 1) * aRow, o3 = <usize>min(3, h - 1) * aRow;
-        const ap = a + <usize>(i0 + i) * aRow + <usize>p0 * aStep;
+        const ap = aPack + <usize>(i * kc) * 4;
         const at = <usize>(i0 + i) * cRow + <usize>(j0 + q) * 4;
         const cp = c + at;
         if (h == 4 && w == 8) {
-          kernel4x8(ap, o1, o2, o3, aStep, bp, kc, cp, cRow, first);
+          kernel4x8(ap, bp, kc, cp, cRow, first);
         } else {
           for (let r = 0; r < 4; r++) {
             for (let j = 0; j < 8; j++) {
@@ -181,7 +203,7 @@ export function gemm(
               store<f32>(tile + <usize>(r * 8 + j) * 4, inside ? load<f32>(cp + <usize>r * cRow + <usize>j * 4) : 0);
             }
           }
-          kernel4x8(ap, o1, o2, o3, aStep, bp, kc, tile, 32, false);
+          kernel4x8(ap, bp, kc, tile, 32, false);
           for (let r = 0; r < h; r++) {
             memory.copy(cp + <usize>r * cRow, tile + <usize>r * 32, <usize>w * 4);
           }

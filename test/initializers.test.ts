@@ -4,17 +4,17 @@
  * values, hard bounds, orthogonality, and the exact draw recipe the GPU kernel reproduces.
  */
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from './errors';
+import { ConfigError } from '../src/core/errors';
 import {
   INITIALIZER_NAMES,
   initializerToKeras,
   parseInitializer,
   resolveSampler,
-  sampleCpu,
   TRUNCATION_CORRECTION,
-} from './initializers';
-import { CounterRng, Stream, toNormal, toUniform } from './rng';
-import type { Initializer, Sampler } from './types';
+} from '../src/core/initializers';
+import { CounterRng, Stream, toNormal, toUniform } from '../src/core/rng';
+import { sampleCpu } from '../src/core/sampling';
+import type { Initializer, Sampler } from '../src/core/types';
 
 const P = 'layers[0].kernel_initializer';
 
