@@ -305,7 +305,7 @@ describe('invalid input: exit 2, one error line naming the field', () => {
     [
       'negative units',
       bad([{ units: 4, activation: 'tanh' }, { units: -3 }]),
-      /^error: layers\[1\]\.units must be a positive integer, got -3$/,
+      /^error: layers\[1\]\.units must be an integer from 1 to 8192, got -3$/,
     ],
     [
       'unknown activation',

@@ -113,6 +113,8 @@ export class ChartBoard extends LitElement {
       d = s.data;
     if (s.phase === 'error' || s.phase === 'lost')
       return 'The network is not built (see the message above), so there is no model output to draw.';
+    if (s.phase === 'cancelled')
+      return 'The network is not built (building was cancelled): Play builds it, and so does any change to it.';
     if (s.phase === 'building' || s.phase === 'starting')
       return 'Building the network: its decision boundary (or predicted digits) appears when it is ready.';
     if (!d) return 'Waiting for data…';

@@ -326,3 +326,59 @@ describe.skipIf(!HAVE_CHROMIUM)('the zero-initialization lesson tells its story'
     await page.context().close();
   });
 });
+
+describe.skipIf(!HAVE_CHROMIUM)('a big network on the GPU (SwiftShader)', SLOW, () => {
+  it('shows its build progress, gives way to the CPU at once, and cancels', async () => {
+    const gpu = await launch(true);
+    try {
+      const context = await gpu.newContext({ viewport: { width: 1280, height: 800 } });
+      const w = await watchedPage(context);
+      const page = w.page;
+      const big = {
+        dataset: 'circle',
+        layers: [
+          ...Array.from({ length: 50 }, () => ({ units: 1024, activation: 'relu' })),
+          { units: 1, activation: 'sigmoid' },
+        ],
+        loss: 'binary_crossentropy',
+      };
+      await page.goto(`${url}?config=${encodeURIComponent(JSON.stringify(big))}`);
+      const progress = page.getByRole('progressbar', { name: 'Building the network' });
+      await progress.waitFor({ timeout: 60_000 });
+      await expect(outputCellText(page)).resolves.toMatch(/Building the network/);
+      // Progress by phase: kernels compiled, variants timed or layers set up, counted.
+      await page.waitForFunction(
+        () => {
+          const bar = document.querySelector('playground-app')?.shadowRoot?.querySelector('train-bar')?.shadowRoot;
+          return /(compiling kernels|timing kernel variants|setting up layers) \d+ of \d+/.test(
+            (bar?.querySelector('.building') as HTMLElement | null)?.innerText ?? '',
+          );
+        },
+        null,
+        { timeout: 120_000 },
+      );
+      await page.screenshot({ path: screenshotPath('big-network-building') });
+      // The CPU while the GPU is still building: ready within seconds, not behind the build.
+      const t0 = Date.now();
+      await page.getByLabel('Units per hidden layer').fill('32');
+      await page.getByLabel('Units per hidden layer').press('Enter');
+      await page.getByRole('combobox', { name: 'Backend' }).selectOption('cpu');
+      await waitPhase(page, ['ready'], 60_000);
+      expect(Date.now() - t0).toBeLessThan(60_000);
+      expect(await page.getByRole('status').getAttribute('data-backend')).toBe('cpu');
+      // Back to the GPU at full width, then Cancel: nothing built, said plainly, and Play builds again.
+      await page.getByLabel('Units per hidden layer').fill('1024');
+      await page.getByLabel('Units per hidden layer').press('Enter');
+      await page.getByRole('combobox', { name: 'Backend' }).selectOption('gpu');
+      await progress.waitFor({ timeout: 60_000 });
+      await page.getByRole('button', { name: 'Cancel' }).click();
+      await waitPhase(page, ['cancelled'], 5_000);
+      await expect(page.getByRole('status').innerText()).resolves.toContain('Not built (cancelled)');
+      await expect(page.getByRole('button', { name: 'Play' }).isEnabled()).resolves.toBe(true);
+      expect(w.errors).toEqual([]);
+      await context.close();
+    } finally {
+      await gpu.close();
+    }
+  });
+});

@@ -19,12 +19,13 @@ import { csvDatasetConfig, splitCsv } from '../../core/datasets/csv';
 import { ConfigError } from '../../core/errors';
 import type { Initializer, RunConfig, SplitDataset } from '../../core/types';
 import type { EngineOptions } from '../../engines/create';
-import type { BackendName, Engine, StepRecord } from '../../train/engine';
+import type { BackendName, StepRecord } from '../../train/engine';
 import { evaluateSets } from '../../train/evaluate';
 import { TrainingHistory } from '../../train/history';
 import { layerShapes } from '../../train/model';
 import { decodeWeights, encodeWeights, type WeightsDocument } from '../../train/weights-file';
 import { isLessonConfig } from '../presets';
+import { type BuildState, buildEngines, unlessAborted } from './build';
 import { StepPacer } from './pacer';
 import { type DigitSample, predictBoundary, predictDigits } from './predictions';
 import type { BoundaryView, CsvSource, GpuInfo, PageState, Phase, RunState, StoreDeps } from './types';
@@ -58,6 +59,8 @@ export class PlaygroundStore {
   boundary: BoundaryView | null = null;
   digits: (DigitSample & { step: number }) | null = null;
   samplesPerSec = 0;
+  /** The build in progress (phase building), for its progress; null otherwise. */
+  build: BuildState | null = null;
   /** Bumped when `state` changes (the page then rewrites the URL). */
   stateVersion = 0;
 
@@ -75,6 +78,8 @@ export class PlaygroundStore {
   private queue: Promise<void> = Promise.resolve();
   private gen = 0;
   private loopAbort: AbortController | null = null;
+  /** Aborts the build in progress: an edit, a backend switch or Cancel never waits for it. */
+  private buildAbort: AbortController | null = null;
   private loopDone: Promise<void> = Promise.resolve();
   private pacer = new StepPacer();
   private pastEnd = false;
@@ -165,6 +170,7 @@ export class PlaygroundStore {
       return;
     }
     this.loopAbort?.abort();
+    this.buildAbort?.abort();
     this.gen++;
     this.phase = 'lost';
     this.message = `The GPU device was lost: ${msg}. Training stopped; your settings and charts are kept.`;
@@ -181,6 +187,7 @@ export class PlaygroundStore {
    */
   restart(): Promise<void> {
     this.loopAbort?.abort();
+    this.buildAbort?.abort();
     return this.enqueue(async () => {
       await this.stopLoop();
       if (this.gpu.status === 'lost') {
@@ -196,6 +203,7 @@ export class PlaygroundStore {
 
   dispose(): void {
     this.loopAbort?.abort();
+    this.buildAbort?.abort();
     this.gen++;
     this.disposeEngines();
     this.listeners.clear();
@@ -285,6 +293,7 @@ export class PlaygroundStore {
   private rebuildSoon(): Promise<void> {
     const gen = ++this.gen;
     this.loopAbort?.abort();
+    this.buildAbort?.abort();
     return this.enqueue(() => this.rebuild(gen));
   }
 
@@ -319,27 +328,35 @@ export class PlaygroundStore {
     this.samplesPerSec = 0;
     this.pacer = new StepPacer();
     this.pastEnd = false;
+    const build = new AbortController();
+    this.buildAbort = build;
+    const signal = build.signal;
+    this.build = { stage: 'data', runs: this.runs.map(() => null) };
     this.emit();
     try {
-      const data = await this.loadData(cfg);
-      if (gen !== this.gen) return;
+      const data = await unlessAborted(this.loadData(cfg), signal);
       this.data = data;
       this.extent = data.train.inputDim === 2 ? pointsExtent(concatPoints(data)) : null;
       const opts: EngineOptions =
         backend === 'gpu'
           ? { backend, device: this.device!, adapter: this.gpu.adapter ?? undefined }
           : { backend: 'cpu' };
-      const made = await Promise.allSettled(this.runs.map((r) => this.deps.createEngine(r.cfg, data.train, opts)));
-      const failed = made.find((m): m is PromiseRejectedResult => m.status === 'rejected');
-      if (gen !== this.gen || failed) {
-        for (const m of made) if (m.status === 'fulfilled') m.value.dispose();
-        if (failed && gen === this.gen) throw failed.reason;
-        return;
-      }
+      this.setBuild({ stage: 'engines', runs: this.runs.map(() => null) }, gen);
+      const engines = await buildEngines(
+        this.runs.map((r) => r.cfg),
+        data.train,
+        this.deps.createEngine,
+        { ...opts, signal },
+        (i, progress) => {
+          if (this.build)
+            this.setBuild({ ...this.build, runs: this.build.runs.map((p, j) => (j === i ? progress : p)) }, gen);
+        },
+      );
       this.runs.forEach((r, i) => {
-        r.engine = (made[i] as PromiseFulfilledResult<Engine>).value;
+        r.engine = engines[i];
       });
-      const firsts = await Promise.all(this.runs.map((r) => r.engine!.init()));
+      this.setBuild({ stage: 'first record', runs: this.build!.runs }, gen);
+      const firsts = await unlessAborted(Promise.all(this.runs.map((r) => r.engine!.init())), signal);
       if (gen !== this.gen) return;
       this.runs.forEach((r, i) => {
         this.push(r, firsts[i]);
@@ -354,7 +371,32 @@ export class PlaygroundStore {
     } catch (e) {
       if (gen !== this.gen) return;
       this.fail(e as Error);
+    } finally {
+      if (this.buildAbort === build) this.buildAbort = null;
+      if (gen === this.gen) this.build = null;
     }
+    this.emit();
+  }
+
+  private setBuild(build: BuildState, gen: number): void {
+    if (gen !== this.gen) return;
+    this.build = build;
+    this.emit();
+  }
+
+  /**
+   * Gives up the build in progress at once (an engine still compiling is disposed when it
+   * arrives). The settings stay; nothing is built until an edit, Play, or Build again.
+   */
+  cancelBuild(): void {
+    if (this.phase !== 'building' && this.phase !== 'starting') return;
+    this.gen++;
+    this.buildAbort?.abort();
+    this.playWhenReady = false;
+    this.disposeEngines();
+    this.build = null;
+    this.phase = 'cancelled';
+    this.message = null;
     this.emit();
   }
 
@@ -387,6 +429,11 @@ export class PlaygroundStore {
     return this.enqueue(async () => {
       if (this.phase === 'building' || this.phase === 'starting') {
         this.playWhenReady = true;
+        return;
+      }
+      if (this.phase === 'cancelled') {
+        this.playWhenReady = true;
+        await this.rebuild(++this.gen);
         return;
       }
       if (this.phase === 'ready' || this.phase === 'paused' || this.phase === 'done') {
