@@ -55,7 +55,7 @@ export function perLayerFactor(values: readonly (number | null)[], direction: 'f
   return Math.exp(direction === 'forward' ? slope : -slope);
 }
 
-export type Verdict = 'vanishing' | 'exploding' | 'stable';
+type Verdict = 'vanishing' | 'exploding' | 'stable';
 
 /** Vanishing or exploding when the signal changes more than tenfold across the whole depth. */
 export function verdict(factor: number | null, layers: number): Verdict | null {

@@ -21,7 +21,7 @@ import type { PlaygroundStore } from './state/store';
 import { StoreController } from './store-controller';
 import { uiStyles } from './styles';
 
-export class ChartBoard extends LitElement {
+class ChartBoard extends LitElement {
   static override styles = [
     uiStyles,
     css`

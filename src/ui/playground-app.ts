@@ -38,7 +38,7 @@ const VIEWS: [View, string][] = [
   ['bench', 'Benchmark'],
 ];
 
-export class PlaygroundApp extends LitElement {
+class PlaygroundApp extends LitElement {
   static override styles = [
     uiStyles,
     css`
