@@ -15,7 +15,7 @@ import { initialWeightsCpu } from '../src/train/model';
 import { createCpuEngine, forwardMacs } from '../src/wasm/create';
 import { WasmEngine } from '../src/wasm/engine';
 import { expectClose } from './harness';
-import { expectSameTrajectory, trajectory } from './trajectory';
+import { expectSameTrajectory, REFERENCE_RUNS, trajectory } from './trajectory';
 
 async function compare(doc: unknown, threads: number, rtol: number) {
   const cfg = parseConfig(doc);
@@ -32,58 +32,7 @@ async function compare(doc: unknown, threads: number, rtol: number) {
 }
 
 const RUNS: [string, unknown, number][] = [
-  [
-    'XOR 2-2-1 sigmoid, mse, sgd (the Keras lesson)',
-    {
-      seed: 3,
-      dataset: { name: 'xor' },
-      layers: [
-        { units: 2, activation: 'sigmoid' },
-        { units: 1, activation: 'sigmoid' },
-      ],
-      loss: 'mse',
-      optimizer: { name: 'sgd', learning_rate: 2 },
-      batch_size: 4,
-      epochs: 300,
-      log_every: 25,
-    },
-    1e-4,
-  ],
-  [
-    'circle, short last batch, relu + sigmoid with BCE from logits, adam',
-    {
-      seed: 5,
-      dataset: { name: 'circle', samples: 500, noise: 0.1 },
-      layers: [
-        { units: 8, activation: 'relu', kernel_initializer: 'he_uniform' },
-        { units: 8, activation: 'relu' },
-        { units: 1, activation: 'sigmoid' },
-      ],
-      loss: 'binary_crossentropy',
-      optimizer: { name: 'adam', learning_rate: 0.01 },
-      batch_size: 32,
-      epochs: 12,
-      log_every: 16,
-    },
-    2e-4,
-  ],
-  [
-    'deep random net: 12 tanh layers of 32, softmax + categorical crossentropy, rmsprop',
-    {
-      seed: 7,
-      dataset: { name: 'random', samples: 256, dim: 32, classes: 4 },
-      layers: [
-        ...Array.from({ length: 12 }, () => ({ units: 32, activation: 'tanh' })),
-        { units: 4, activation: 'softmax' },
-      ],
-      loss: 'categorical_crossentropy',
-      optimizer: { name: 'rmsprop', learning_rate: 0.001 },
-      batch_size: 64,
-      epochs: 50,
-      log_every: 20,
-    },
-    3e-3,
-  ],
+  ...REFERENCE_RUNS,
   [
     'wide layers (chunks on every thread), leaky relu, sigmoid, elu, sgd with momentum',
     {
