@@ -65,8 +65,8 @@ export function parseActivation(v: unknown, path: string): Activation {
   throw new ConfigError(path, `must be one of ${ACTIVATIONS.join(', ')}, got ${show(v)}`);
 }
 
-function parseDataset(v: unknown): DatasetConfig {
-  const p = 'dataset';
+/** A run config's `dataset` (also the trainable-depth experiment's), every default filled. */
+export function parseDataset(v: unknown, p = 'dataset'): DatasetConfig {
   const d = typeof v === 'string' ? { name: v } : obj(v, p);
   knownKeys(d, p, ['name', 'samples', 'noise', 'dim', 'classes', 'test_fraction']);
   const name = oneOf(d.name, `${p}.name`, DATASETS);

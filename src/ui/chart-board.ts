@@ -16,11 +16,12 @@ import '../charts/loss-chart';
 import '../charts/unit-health-chart';
 import type { LayerSeries } from '../train/history';
 import { download, exportName } from './files';
+import { runTheories } from './run-theory';
 import type { PlaygroundStore } from './state/store';
 import { StoreController } from './store-controller';
 import { uiStyles } from './styles';
 
-export class ChartBoard extends LitElement {
+class ChartBoard extends LitElement {
   static override styles = [
     uiStyles,
     css`
@@ -126,7 +127,13 @@ export class ChartBoard extends LitElement {
     return html`<div class="grid">
       ${this.cell('loss', 'loss', html`<loss-chart id="loss" .runs=${runs}></loss-chart>`)}
       ${this.outputView()}
-      ${this.cell('depth', 'depth profile', html`<depth-profile-chart id="depth" .runs=${runs}></depth-profile-chart>`, true)}
+      ${this.cell(
+        'depth',
+        'depth profile',
+        html`<depth-profile-chart id="depth" .runs=${runs}
+          .theory=${runTheories(runs, this.store.data?.train ?? null)}></depth-profile-chart>`,
+        true,
+      )}
       ${this.cell(
         'series',
         'per-layer statistic',

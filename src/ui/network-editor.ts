@@ -34,7 +34,7 @@ const COLLAPSE_OVER = 10;
 /** Bound of the depth input (the width's is the config's); the engine refuses what the device cannot hold. */
 const MAX_HIDDEN = 200;
 
-export class NetworkEditor extends LitElement {
+class NetworkEditor extends LitElement {
   static override styles = [
     uiStyles,
     css`
