@@ -30,9 +30,10 @@ import './train-bar';
 import './training-panel';
 import { parseConfigText } from './url-state';
 
-type View = 'playground' | 'atlas' | 'bench';
+type View = 'playground' | 'phase' | 'atlas' | 'bench';
 const VIEWS: [View, string][] = [
   ['playground', 'Playground'],
+  ['phase', 'Phase diagram'],
   ['atlas', 'Weight-space atlas'],
   ['bench', 'Benchmark'],
 ];
@@ -49,7 +50,7 @@ class PlaygroundApp extends LitElement {
     header.top { display: flex; align-items: baseline; gap: 6px 16px; flex-wrap: wrap; padding: 10px 16px 6px; }
     header.top h1 { font-size: 18px; margin: 0; }
     header.top p { margin: 0; color: #57606a; font-size: 12.5px; }
-    nav.views { display: flex; gap: 4px; margin-left: auto; }
+    nav.views { display: flex; flex-wrap: wrap; gap: 4px; margin-left: auto; }
     nav.views button[aria-selected='true'] { background: #1f2328; color: #fff; border-color: #1f2328; }
     .page { flex: 1 1 auto; min-height: 0; padding: 8px 16px 16px; overflow: auto; overscroll-behavior: contain; }
     [hidden] { display: none !important; }
@@ -120,6 +121,7 @@ class PlaygroundApp extends LitElement {
   private async show(view: View): Promise<void> {
     if (view === this.view) return;
     if (view !== 'playground' && this.store.playing) await this.store.pause();
+    if (view === 'phase') await import('./phase-diagram-view');
     if (view === 'atlas') await import('../atlas/atlas-view');
     if (view === 'bench') await import('../bench/bench-view');
     this.opened.add(view);
@@ -215,6 +217,11 @@ class PlaygroundApp extends LitElement {
       </header>
       <app-banners .store=${s}></app-banners>
       ${current(this.dropError, s) ? html`<p class="error" role="alert" style="padding:0 16px">${current(this.dropError, s)}</p>` : nothing}
+      ${
+        this.opened.has('phase')
+          ? html`<div class="page" ?hidden=${this.view !== 'phase'}><phase-diagram-view .store=${s}></phase-diagram-view></div>`
+          : nothing
+      }
       ${
         this.opened.has('atlas')
           ? html`<div class="page" ?hidden=${this.view !== 'atlas'}><atlas-view .device=${s.sharedDevice?.device ?? null}
