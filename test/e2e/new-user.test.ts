@@ -57,7 +57,7 @@ async function expectSoundLayout(page: Page, what: string): Promise<void> {
 
 describe.skipIf(!HAVE_CHROMIUM)('layout: the app fits the window and covers none of its controls', SLOW, () => {
   for (const { width, height } of SIZES) {
-    it(`at ${width}×${height}: the playground, a compare lesson, the atlas and the benchmark page`, async () => {
+    it(`at ${width}×${height}: the playground, a compare lesson, and every other page`, async () => {
       const w = await openPage(width, height);
       const page = w.page;
       await expectSoundLayout(page, 'default experiment');
@@ -71,7 +71,10 @@ describe.skipIf(!HAVE_CHROMIUM)('layout: the app fits the window and covers none
       await waitPhase(page, ['ready']);
       await expectSoundLayout(page, 'the 30-layer ReLU lesson');
 
-      for (const tab of ['Weight-space atlas', 'Benchmark']) {
+      // Every other page the navigation offers, whichever pages there are.
+      const tabs = (await page.getByRole('tab').allInnerTexts()).filter((t) => t !== 'Playground');
+      expect(tabs.length).toBeGreaterThanOrEqual(2);
+      for (const tab of tabs) {
         await page.getByRole('tab', { name: tab }).click();
         await page.waitForTimeout(500);
         await expectSoundLayout(page, `the ${tab} page`);
