@@ -5,30 +5,23 @@
  * states a user reaches. These run without WebGPU (the CPU backend in its worker): layout does
  * not depend on the backend, and the CPU builds at once where SwiftShader takes seconds.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import type { ViteDevServer } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, colouredPixels, launch, screenshotPath, serve, type Watched, watchedPage } from './harness';
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import {
+  browserSession,
+  colouredPixels,
+  HAVE_CHROMIUM,
+  launch,
+  screenshotPath,
+  type Watched,
+  watchedPage,
+} from './harness';
 import { documentOverflow, scrollEverythingToEnd, truncatedSelects, unreachableControls } from './layout';
 
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const SLOW = { timeout: 300_000 };
 
-let server: ViteDevServer;
-let url: string;
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!HAVE_CHROMIUM) return;
-  ({ server, url } = await serve());
-  browser = await launch(false);
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = browserSession(false);
 
 const SIZES = [
   { width: 1280, height: 800 },
@@ -44,9 +37,9 @@ async function waitPhase(page: Page, phases: string[], timeout = 90_000): Promis
 }
 
 async function openPage(width: number, height: number, path = ''): Promise<Watched> {
-  const context = await browser.newContext({ viewport: { width, height } });
+  const context = await session.browser.newContext({ viewport: { width, height } });
   const w = await watchedPage(context);
-  await w.page.goto(url + path);
+  await w.page.goto(session.url + path);
   await waitPhase(w.page, ['ready', 'error', 'playing', 'done']);
   return w;
 }
@@ -345,7 +338,7 @@ describe.skipIf(!HAVE_CHROMIUM)('a big network on the GPU (SwiftShader)', SLOW, 
         ],
         loss: 'binary_crossentropy',
       };
-      await page.goto(`${url}?config=${encodeURIComponent(JSON.stringify(big))}`);
+      await page.goto(`${session.url}?config=${encodeURIComponent(JSON.stringify(big))}`);
       const progress = page.getByRole('progressbar', { name: 'Building the network' });
       await progress.waitFor({ timeout: 60_000 });
       await expect(outputCellText(page)).resolves.toMatch(/Building the network/);
