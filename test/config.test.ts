@@ -161,12 +161,17 @@ describe('errors name the field and what is allowed', () => {
     [
       'negative units',
       { dataset: 'xor', layers: [{ units: 4 }, { units: -3 }] },
-      'layers[1].units must be a positive integer, got -3',
+      'layers[1].units must be an integer from 1 to 8192, got -3',
     ],
     [
       'missing units',
       { dataset: 'xor', layers: [{}, { units: 1 }] },
-      'layers[0].units must be a positive integer, got nothing',
+      'layers[0].units must be an integer from 1 to 8192, got nothing',
+    ],
+    [
+      'too many units (a wider layer would only meet the device after minutes of building)',
+      { dataset: 'xor', layers: [{ units: 8193 }, { units: 1 }] },
+      'layers[0].units must be an integer from 1 to 8192, got 8193',
     ],
     [
       'unknown activation',

@@ -51,6 +51,27 @@ const spiral = parseConfig({
   log_every: 1,
 });
 
+/** The page's store on the test device, with `build` making its engines; the lesson's seven to compare. */
+function pageStore(build: typeof createEngine): PlaygroundStore {
+  const state: PageState = {
+    config: xor,
+    backend: 'gpu',
+    mode: 'single',
+    compare: LESSON_INITIALIZERS.map((n) => parseInitializer(n, 'compare')),
+    target: 0.05,
+    lesson: null,
+    run: false,
+  };
+  return new PlaygroundStore(state, {
+    acquireDevice: async () => dev!,
+    createEngine: build,
+    loadMnist: async () => new ArrayBuffer(0),
+    now: () => performance.now(),
+    label: (init) => init.name,
+    color: (i) => `c${i}`,
+  });
+}
+
 describe.skipIf(!dev)('GPU buffers are all destroyed', () => {
   let tracker: BufferTracker;
   beforeEach(() => {
@@ -75,24 +96,24 @@ describe.skipIf(!dev)('GPU buffers are all destroyed', () => {
     }
   });
 
-  it("by the page's store through resets, a new seed and a compare of seven initializers", async () => {
-    const state: PageState = {
-      config: xor,
+  it('by an engine whose build was aborted', async () => {
+    const data = (await loadDataset(spiral.dataset, spiral.seed)).train;
+    const abort = new AbortController();
+    const building = createEngine(spiral, data, {
       backend: 'gpu',
-      mode: 'single',
-      compare: LESSON_INITIALIZERS.map((n) => parseInitializer(n, 'compare')),
-      target: 0.05,
-      lesson: null,
-      run: false,
-    };
-    const store = new PlaygroundStore(state, {
-      acquireDevice: async () => dev!,
-      createEngine,
-      loadMnist: async () => new ArrayBuffer(0),
-      now: () => performance.now(),
-      label: (init) => init.name,
-      color: (i) => `c${i}`,
+      ...dev!,
+      signal: abort.signal,
+      onProgress: (p) => {
+        if (p.phase === 'kernels') abort.abort();
+      },
     });
+    await expect(building).rejects.toThrow();
+    expect(abort.signal.aborted).toBe(true);
+    expect(tracker.live()).toEqual([]);
+  });
+
+  it("by the page's store through resets, a new seed and a compare of seven initializers", async () => {
+    const store = pageStore(createEngine);
     try {
       await store.start();
       expect([store.phase, store.backend]).toEqual(['ready', 'gpu']);
@@ -117,6 +138,22 @@ describe.skipIf(!dev)('GPU buffers are all destroyed', () => {
       store.dispose();
     }
     expect(tracker.live()).toEqual([]);
+  });
+
+  it("by the page's store when one of the seven engines it compares fails to build", async () => {
+    let built = 0;
+    const store = pageStore(async (cfg, data, opts) => {
+      if (++built === 5) throw new Error('the fourth compared engine failed');
+      return createEngine(cfg, data, opts);
+    });
+    try {
+      await store.start();
+      await store.setState({ mode: 'compare' });
+      expect(store.phase).toBe('error');
+      expect(tracker.live()).toEqual([]);
+    } finally {
+      store.dispose();
+    }
   });
 
   it('by an atlas run: a basin map, and a population with its SOM', async () => {

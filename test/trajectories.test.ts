@@ -7,9 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/core/config';
 import { loadDataset } from '../src/core/datasets';
-import type { RunConfig } from '../src/core/types';
-import { XOR_LESSON } from '../src/core/xor-lesson';
-import { GpuEngine } from '../src/gpu/engine';
+import type { Dataset, RunConfig } from '../src/core/types';
+import { GpuEngine, type GpuEngineOptions } from '../src/gpu/engine';
 import { STATS_CHUNKS } from '../src/gpu/kernels';
 import { subgroupSizeOf } from '../src/gpu/products';
 import { CpuEngine } from '../src/train/cpu-engine';
@@ -17,73 +16,41 @@ import type { Engine, StepRecord } from '../src/train/engine';
 import { initialWeightsCpu } from '../src/train/model';
 import { testDevice } from './gpu-device';
 import { expectClose } from './harness';
-import { expectSameTrajectory, trajectory } from './trajectory';
+import { expectSameTrajectory, MNIST_RUN, REFERENCE_RUNS, trajectory } from './trajectory';
 
 const dev = await testDevice();
 
-async function both(
-  doc: unknown,
-): Promise<{ cfg: RunConfig; cpu: StepRecord[]; gpu: StepRecord[]; cpuE: Engine; gpuE: Engine }> {
+/** `use` of a GPU engine for `cfg`, released when it is done. */
+async function withGpu<T>(
+  cfg: RunConfig,
+  data: Dataset,
+  use: (e: GpuEngine) => Promise<T>,
+  options?: GpuEngineOptions,
+): Promise<T> {
+  const e = await GpuEngine.create(cfg, data, dev!.device, dev!.adapter, options);
+  try {
+    return await use(e);
+  } finally {
+    e.dispose();
+  }
+}
+
+/** The whole run of `doc` on the reference and on the GPU. */
+async function both(doc: unknown): Promise<{ cfg: RunConfig; cpu: StepRecord[]; gpu: StepRecord[] }> {
   const cfg = parseConfig(doc);
   const data = await loadDataset(cfg.dataset, cfg.seed);
-  const cpuE = new CpuEngine(cfg, data.train);
-  const gpuE = await GpuEngine.create(cfg, data.train, dev!.device, dev!.adapter);
-  return { cfg, cpuE, gpuE, cpu: await trajectory(cpuE), gpu: await trajectory(gpuE) };
+  const cpu = await trajectory(new CpuEngine(cfg, data.train));
+  return { cfg, cpu, gpu: await withGpu(cfg, data.train, trajectory) };
 }
 
 describe.skipIf(!dev)('GPU and CPU trajectories agree', () => {
-  it('XOR 2-2-1 sigmoid, mse, sgd (the Keras lesson), 300 epochs', async () => {
-    const { cpu, gpu } = await both({
-      ...XOR_LESSON,
-      seed: 3,
-      batch_size: 4,
-      epochs: 300,
-      log_every: 25,
+  for (const [name, doc, rtol] of REFERENCE_RUNS)
+    it(name, async () => {
+      const { cfg, cpu, gpu } = await both(doc);
+      expect(cpu.at(-1)!.epoch).toBe(cfg.epochs);
+      expect(cpu.at(-1)!.loss).toBeLessThan(cpu[0].loss);
+      expectSameTrajectory(cpu, gpu, rtol);
     });
-    expect(cpu.length).toBe(1 + 300 / 25);
-    expect(cpu.at(-1)!.loss).toBeLessThan(cpu[0].loss);
-    expectSameTrajectory(cpu, gpu, 1e-4);
-  });
-
-  it('circle, short last batch, relu + sigmoid with BCE from logits, adam', async () => {
-    const { cpu, gpu } = await both({
-      seed: 5,
-      dataset: { name: 'circle', samples: 500, noise: 0.1 },
-      layers: [
-        { units: 8, activation: 'relu', kernel_initializer: 'he_uniform' },
-        { units: 8, activation: 'relu' },
-        { units: 1, activation: 'sigmoid' },
-      ],
-      loss: 'binary_crossentropy',
-      optimizer: { name: 'adam', learning_rate: 0.01 },
-      batch_size: 32,
-      epochs: 12,
-      log_every: 16,
-    });
-    expect(cpu.at(-1)!.step).toBe(12 * 16);
-    expect(cpu.at(-1)!.accuracy).toBeGreaterThan(0.8);
-    expectSameTrajectory(cpu, gpu, 2e-4);
-  });
-
-  it('deep random net: 12 tanh layers of 32, softmax + categorical crossentropy, rmsprop', async () => {
-    const { cpu, gpu } = await both({
-      seed: 7,
-      dataset: { name: 'random', samples: 256, dim: 32, classes: 4 },
-      layers: [
-        ...Array.from({ length: 12 }, () => ({ units: 32, activation: 'tanh' })),
-        { units: 4, activation: 'softmax' },
-      ],
-      loss: 'categorical_crossentropy',
-      optimizer: { name: 'rmsprop', learning_rate: 0.001 },
-      batch_size: 64,
-      epochs: 50,
-      log_every: 20,
-    });
-    expect(cpu.at(-1)!.step).toBe(200);
-    // RMSprop divides by the root of tiny second moments, which magnifies float32 rounding differences
-    // over 200 steps through 13 layers; 3e-3 still catches any real difference (a wrong kernel is off by O(1)).
-    expectSameTrajectory(cpu, gpu, 3e-3);
-  });
 
   it('wide layers, on the product variants the tuner keeps for them on this device', async () => {
     const { cpu, gpu } = await both({
@@ -132,13 +99,18 @@ describe.skipIf(!dev)('GPU and CPU trajectories agree', () => {
       });
       const data = await loadDataset(cfg.dataset, cfg.seed);
       const products = { variantFor: () => variant, statsChunk };
-      const gpuE = await GpuEngine.create(cfg, data.train, dev!.device, dev!.adapter, { products });
-      // The variant under test runs in the step (where it can take a product), else this compares nothing new.
-      const ran = gpuE.stepKernels().filter((k) => k.startsWith('matmul'));
-      if (variant !== 'general') expect(ran.some((k) => k.split('+')[0] !== 'matmul')).toBe(true);
-      const [cpu, gpu] = [await trajectory(new CpuEngine(cfg, data.train)), await trajectory(gpuE)];
-      gpuE.dispose();
-      expectSameTrajectory(cpu, gpu, 1e-3);
+      const gpu = await withGpu(
+        cfg,
+        data.train,
+        async (gpuE) => {
+          // The variant under test runs in the step (where it can take a product), else this compares nothing new.
+          const ran = gpuE.stepKernels().filter((k) => k.startsWith('matmul'));
+          if (variant !== 'general') expect(ran.some((k) => k.split('+')[0] !== 'matmul')).toBe(true);
+          return trajectory(gpuE);
+        },
+        { products },
+      );
+      expectSameTrajectory(await trajectory(new CpuEngine(cfg, data.train)), gpu, 1e-3);
     });
 
   it('selu + lecun_normal, gelu, swish; mse on one-hot targets; nesterov momentum', async () => {
@@ -166,19 +138,7 @@ describe.skipIf(!dev)('GPU and CPU trajectories agree', () => {
   });
 
   it('MNIST subset, 784-64-10, step-0 statistics and a few hundred steps', async () => {
-    const { cpu, gpu } = await both({
-      seed: 2,
-      dataset: { name: 'mnist', samples: 1000 },
-      layers: [
-        { units: 64, activation: 'relu', kernel_initializer: 'he_normal' },
-        { units: 10, activation: 'softmax' },
-      ],
-      loss: 'categorical_crossentropy',
-      optimizer: { name: 'adam' },
-      batch_size: 100,
-      epochs: 20,
-      log_every: 50,
-    });
+    const { cpu, gpu } = await both(MNIST_RUN);
     expect(cpu.at(-1)!.accuracy).toBeGreaterThan(0.8);
     expectSameTrajectory(cpu, gpu, 1e-3);
     // Histograms of the first record: the same counts, up to values that sit on a bin edge.
@@ -224,9 +184,10 @@ describe.skipIf(!dev)('GPU and CPU trajectories agree', () => {
       epochs: 0,
     });
     const data = await loadDataset(cfg.dataset, cfg.seed);
-    const gpuE = await GpuEngine.create(cfg, data.train, dev!.device, dev!.adapter);
-    await gpuE.init();
-    const got = await gpuE.weights();
+    const got = await withGpu(cfg, data.train, async (gpuE) => {
+      await gpuE.init();
+      return gpuE.weights();
+    });
     const ref = initialWeightsCpu(cfg);
     ref.forEach((w, l) => {
       const scale = Math.max(1e-3, ...Array.from(w.kernel, Math.abs));
@@ -234,7 +195,6 @@ describe.skipIf(!dev)('GPU and CPU trajectories agree', () => {
       expectClose(got[l].bias, w.bias, 1e-7, 0, `layer ${l} bias`);
     });
     // Uniform draws are bit-identical where no scaling is involved: random_uniform's raw draws are checked in kernels.test.ts.
-    gpuE.dispose();
   });
 
   it('epochs 0 records only the initialization; records land at log_every, the end of a call and the last step', async () => {
@@ -252,17 +212,15 @@ describe.skipIf(!dev)('GPU and CPU trajectories agree', () => {
     expect(zero.gpu.map((r) => r.step)).toEqual([0]);
     const cfg = parseConfig({ ...base, epochs: 10, log_every: 7 });
     const data = await loadDataset(cfg.dataset, cfg.seed);
-    for (const e of [
-      new CpuEngine(cfg, data.train),
-      await GpuEngine.create(cfg, data.train, dev!.device, dev!.adapter),
-    ]) {
+    const recorded = async (e: Engine) => {
       const steps: number[] = [];
       await e.init();
       await e.run(5, (r) => steps.push(r.step));
       await e.run(e.totalSteps - 5, (r) => steps.push(r.step));
-      expect(steps, e.backend).toEqual([5, 7, 14, 20]);
-      e.dispose();
-    }
+      return steps;
+    };
+    expect(await recorded(new CpuEngine(cfg, data.train))).toEqual([5, 7, 14, 20]);
+    expect(await withGpu(cfg, data.train, recorded)).toEqual([5, 7, 14, 20]);
   });
 });
 
@@ -296,13 +254,13 @@ describe('zero initialization keeps hidden units identical (symmetry is never br
       ] as const) {
         const cfg = parseConfig(doc(kernel));
         const data = await loadDataset(cfg.dataset, cfg.seed);
-        const e =
-          backend === 'cpu'
-            ? new CpuEngine(cfg, data.train)
-            : await GpuEngine.create(cfg, data.train, dev!.device, dev!.adapter);
-        await e.init();
-        await e.run(e.totalSteps, () => {});
-        const w = await e.weights();
+        const trained = async (e: Engine) => {
+          await e.init();
+          await e.run(e.totalSteps, () => {});
+          return e.weights();
+        };
+        const w =
+          backend === 'cpu' ? await trained(new CpuEngine(cfg, data.train)) : await withGpu(cfg, data.train, trained);
         const moved = w[1].kernel.some((v) => v !== (kernel === 'ones' ? 1 : 0));
         if (kernel !== 'glorot_uniform') expect(moved, `${kernel} weights must train`).toBe(kernel === 'ones' || moved);
         for (const l of [0, 1]) {
@@ -310,7 +268,6 @@ describe('zero initialization keeps hidden units identical (symmetry is never br
           if (symmetric) expect(s, `${kernel} layer ${l}`).toBe(0);
           else expect(s, `${kernel} layer ${l}`).toBeGreaterThan(1e-2);
         }
-        e.dispose();
       }
     });
   }

@@ -1,18 +1,21 @@
 /**
  * @file The WebAssembly CPU engine against the TypeScript reference engine: whole training runs
  * agree step by step (losses and every statistic) on one thread and on three, initial weights
- * are the reference's draws, predictions match, records land where the schedule says.
+ * are the reference's draws, predictions match, records land where the schedule says; both
+ * refuse a network beyond the CPU's memory budget.
  */
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../src/core/config';
+import { MAX_UNITS, parseConfig } from '../src/core/config';
 import { loadDataset } from '../src/core/datasets';
 import { ConfigError } from '../src/core/errors';
+import type { Dataset, RunConfig } from '../src/core/types';
+import { CPU_BUDGET_BYTES } from '../src/train/cpu-base';
 import { CpuEngine } from '../src/train/cpu-engine';
 import { initialWeightsCpu } from '../src/train/model';
 import { createCpuEngine, forwardMacs } from '../src/wasm/create';
 import { WasmEngine } from '../src/wasm/engine';
 import { expectClose } from './harness';
-import { expectSameTrajectory, trajectory } from './trajectory';
+import { expectSameTrajectory, MNIST_RUN, REFERENCE_RUNS, trajectory } from './trajectory';
 
 async function compare(doc: unknown, threads: number, rtol: number) {
   const cfg = parseConfig(doc);
@@ -29,58 +32,7 @@ async function compare(doc: unknown, threads: number, rtol: number) {
 }
 
 const RUNS: [string, unknown, number][] = [
-  [
-    'XOR 2-2-1 sigmoid, mse, sgd (the Keras lesson)',
-    {
-      seed: 3,
-      dataset: { name: 'xor' },
-      layers: [
-        { units: 2, activation: 'sigmoid' },
-        { units: 1, activation: 'sigmoid' },
-      ],
-      loss: 'mse',
-      optimizer: { name: 'sgd', learning_rate: 2 },
-      batch_size: 4,
-      epochs: 300,
-      log_every: 25,
-    },
-    1e-4,
-  ],
-  [
-    'circle, short last batch, relu + sigmoid with BCE from logits, adam',
-    {
-      seed: 5,
-      dataset: { name: 'circle', samples: 500, noise: 0.1 },
-      layers: [
-        { units: 8, activation: 'relu', kernel_initializer: 'he_uniform' },
-        { units: 8, activation: 'relu' },
-        { units: 1, activation: 'sigmoid' },
-      ],
-      loss: 'binary_crossentropy',
-      optimizer: { name: 'adam', learning_rate: 0.01 },
-      batch_size: 32,
-      epochs: 12,
-      log_every: 16,
-    },
-    2e-4,
-  ],
-  [
-    'deep random net: 12 tanh layers of 32, softmax + categorical crossentropy, rmsprop',
-    {
-      seed: 7,
-      dataset: { name: 'random', samples: 256, dim: 32, classes: 4 },
-      layers: [
-        ...Array.from({ length: 12 }, () => ({ units: 32, activation: 'tanh' })),
-        { units: 4, activation: 'softmax' },
-      ],
-      loss: 'categorical_crossentropy',
-      optimizer: { name: 'rmsprop', learning_rate: 0.001 },
-      batch_size: 64,
-      epochs: 50,
-      log_every: 20,
-    },
-    3e-3,
-  ],
+  ...REFERENCE_RUNS,
   [
     'wide layers (chunks on every thread), leaky relu, sigmoid, elu, sgd with momentum',
     {
@@ -121,23 +73,7 @@ const RUNS: [string, unknown, number][] = [
     },
     1e-3,
   ],
-  [
-    'MNIST subset, 784-64-10, adam',
-    {
-      seed: 2,
-      dataset: { name: 'mnist', samples: 1000 },
-      layers: [
-        { units: 64, activation: 'relu', kernel_initializer: 'he_normal' },
-        { units: 10, activation: 'softmax' },
-      ],
-      loss: 'categorical_crossentropy',
-      optimizer: { name: 'adam' },
-      batch_size: 100,
-      epochs: 20,
-      log_every: 50,
-    },
-    1e-3,
-  ],
+  ['MNIST subset, 784-64-10, adam', MNIST_RUN, 1e-3],
 ];
 
 for (const threads of [1, 3]) {
@@ -204,12 +140,15 @@ describe('WebAssembly engine', () => {
     });
     const data = await loadDataset(cfg.dataset, cfg.seed);
     const e = await WasmEngine.create(cfg, data.train);
-    const steps: number[] = [];
-    await e.init();
-    await e.run(5, (r) => steps.push(r.step));
-    await e.run(e.totalSteps - 5, (r) => steps.push(r.step));
-    expect(steps).toEqual([5, 7, 14, 20]);
-    e.dispose();
+    try {
+      const steps: number[] = [];
+      await e.init();
+      await e.run(5, (r) => steps.push(r.step));
+      await e.run(e.totalSteps - 5, (r) => steps.push(r.step));
+      expect(steps).toEqual([5, 7, 14, 20]);
+    } finally {
+      e.dispose();
+    }
   });
 
   it('the CPU backend takes the WebAssembly engine, except for networks too small for it to pay', async () => {
@@ -220,25 +159,35 @@ describe('WebAssembly engine', () => {
       const cfg = parseConfig(doc);
       const data = await loadDataset(cfg.dataset, cfg.seed);
       const e = await createCpuEngine(cfg, data.train);
-      expect(e, `${forwardMacs(cfg, data.train)} forward multiply-adds per step`).toBeInstanceOf(engine);
-      e.dispose();
+      try {
+        expect(e, `${forwardMacs(cfg, data.train)} forward multiply-adds per step`).toBeInstanceOf(engine);
+      } finally {
+        e.dispose();
+      }
     }
   });
 
-  it('refuses a model beyond the CPU budget before allocating, naming the field', async () => {
-    const units = 20_000;
+  it.each([
+    ['TypeScript', async (cfg: RunConfig, data: Dataset) => new CpuEngine(cfg, data)],
+    ['WebAssembly', (cfg: RunConfig, data: Dataset) => WasmEngine.create(cfg, data)],
+  ])('%s: refuses a model beyond the CPU budget before allocating, naming the field', async (_, make) => {
+    // Two 8192² kernels (the widest layers a config may ask for), five copies each: 2.5 GiB.
+    const units = MAX_UNITS;
     const cfg = parseConfig({
       dataset: { name: 'random', dim: units, samples: 2, classes: 2 },
-      layers: [{ units }, { units: 1, activation: 'sigmoid' }],
+      layers: [{ units }, { units }, { units: 1, activation: 'sigmoid' }],
     });
-    const data = {
-      name: 'random' as const,
-      x: new Float32Array(0),
-      labels: new Uint32Array(2),
-      n: 2,
-      inputDim: units,
-      classes: 2,
-    };
-    await expect(WasmEngine.create(cfg, data)).rejects.toBeInstanceOf(ConfigError);
+    const data = { name: 'random' as const, x: new Float32Array(0), labels: new Uint32Array(2), n: 2 };
+    const err = await make(cfg, { ...data, inputDim: units, classes: 2 }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ConfigError);
+    // The message names what the model needs and what the backend allows, whatever that is.
+    const message = (err as Error).message;
+    expect(message).toMatch(/^layers need about .* MiB in all, more than the CPU backend allows \(.* MiB\)$/);
+    const [needs, allows] = [...message.matchAll(/(\d+\.\d) MiB/g)].map((m) => Number(m[1]));
+    expect(needs).toBeGreaterThan(allows);
+    expect(allows).toBeCloseTo(CPU_BUDGET_BYTES / 2 ** 20, 1);
   });
 });

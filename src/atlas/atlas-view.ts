@@ -31,6 +31,7 @@ import { histogramSvg } from './histogram-svg';
 import { ATLAS_PRESETS } from './presets';
 import { type AtlasBackend, type AtlasResult, runAtlas } from './run';
 import { atlasStyles } from './styles';
+import './trainable-depth-view';
 import type { AtlasConfig } from './types';
 
 class AtlasDoneEvent extends Event {
@@ -41,6 +42,7 @@ class AtlasDoneEvent extends Event {
 }
 
 type Status = 'idle' | 'running' | 'done' | 'error';
+type AtlasMode = 'populations' | 'depth';
 type Ranges = { x: [number, number]; y: [number, number] };
 
 /** Saves `data` as a file through a temporary link (the page's download). */
@@ -75,6 +77,7 @@ class AtlasView extends LitElement {
     progress: { state: true },
     message: { state: true },
     result: { state: true },
+    mode: { state: true },
   };
 
   declare device: GPUDevice | null;
@@ -89,6 +92,12 @@ class AtlasView extends LitElement {
   declare protected progress: number;
   declare protected message: string;
   declare protected result: AtlasResult | null;
+  /** Populations of small networks (the atlas proper), or the trainable-depth experiment. */
+  declare protected mode: AtlasMode;
+  /** The trainable-depth view stays mounted once shown, so its run survives a switch back. */
+  private get depthOpened(): boolean {
+    return this.renderRoot?.querySelector?.('trainable-depth-view') != null;
+  }
 
   private ownDevice: GPUDevice | null = null;
   private adapterName = '';
@@ -109,6 +118,7 @@ class AtlasView extends LitElement {
     this.progress = 0;
     this.message = '';
     this.result = null;
+    this.mode = 'populations';
   }
 
   override connectedCallback(): void {
@@ -299,6 +309,31 @@ class AtlasView extends LitElement {
   }
 
   override render(): TemplateResult {
+    const modes: [AtlasMode, string][] = [
+      ['populations', 'Populations of small networks'],
+      ['depth', 'Trainable depth'],
+    ];
+    return html`<div class="row" role="tablist" aria-label="Atlas mode">
+        ${modes.map(
+          ([
+            mode,
+            label,
+          ]) => html`<button type="button" role="tab" aria-selected=${this.mode === mode ? 'true' : 'false'}
+            class=${this.mode === mode ? 'primary' : ''} @click=${() => {
+              this.mode = mode;
+            }}>${label}</button>`,
+        )}
+      </div>
+      <div ?hidden=${this.mode !== 'populations'}>${this.populations()}</div>
+      ${
+        this.depthOpened || this.mode === 'depth'
+          ? html`<trainable-depth-view ?hidden=${this.mode !== 'depth'} .device=${this.device}
+              .backend=${this.backend}></trainable-depth-view>`
+          : nothing
+      }`;
+  }
+
+  private populations(): TemplateResult {
     const running = this.status === 'running';
     return html`<section class="card" aria-label="atlas config">
         <h2>Weight-space atlas</h2>

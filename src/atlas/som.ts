@@ -122,7 +122,7 @@ function somUpdate(
 }
 
 /** Mean Euclidean distance from each prototype to its 4-neighbours on the grid. */
-export function uMatrix(protos: Float32Array, rows: number, cols: number, dim: number): Float32Array {
+function uMatrix(protos: Float32Array, rows: number, cols: number, dim: number): Float32Array {
   const out = new Float32Array(rows * cols);
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
@@ -152,11 +152,7 @@ export function uMatrix(protos: Float32Array, rows: number, cols: number, dim: n
 }
 
 /** Cell statistics once the final BMUs are known: networks per cell and their success fraction. */
-export function somCells(
-  bmu: Uint32Array,
-  epoch: Int32Array,
-  units: number,
-): { count: Uint32Array; success: Float32Array } {
+function somCells(bmu: Uint32Array, epoch: Int32Array, units: number): { count: Uint32Array; success: Float32Array } {
   const count = new Uint32Array(units),
     ok = new Uint32Array(units);
   for (let i = 0; i < bmu.length; i++) {

@@ -104,6 +104,39 @@ export function xLabel(ctx: CanvasRenderingContext2D, r: Rect, y: number, label:
   ctx.restore();
 }
 
+/** One axis of a plane: its ticks (value, text), where a value lands, its title and where that goes. */
+export interface PlaneAxis {
+  ticks: [number, string][];
+  at: (v: number) => number;
+  title: string;
+  /** The x title's baseline; the turned y title's centre from the canvas' left edge. */
+  titleAt: number;
+}
+
+/** A plane's frame: its border, the ticks below and to the left, and both axes' titles. */
+export function planeFrame(ctx: CanvasRenderingContext2D, r: Rect, x: PlaneAxis, y: PlaneAxis): void {
+  ctx.save();
+  ctx.strokeStyle = '#8c959f';
+  ctx.strokeRect(r.x + 0.5, r.y + 0.5, r.w - 1, r.h - 1);
+  ctx.font = FONT;
+  ctx.fillStyle = INK;
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'top';
+  for (const [v, text] of x.ticks) ctx.fillText(text, x.at(v), r.y + r.h + 3);
+  ctx.textAlign = 'right';
+  ctx.textBaseline = 'middle';
+  for (const [v, text] of y.ticks) ctx.fillText(text, r.x - 4, y.at(v));
+  ctx.font = LABEL_FONT;
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'bottom';
+  ctx.fillText(x.title, r.x + r.w / 2, x.titleAt);
+  ctx.translate(y.titleAt, r.y + r.h / 2);
+  ctx.rotate(-Math.PI / 2);
+  ctx.textBaseline = 'middle';
+  ctx.fillText(y.title, 0, 0);
+  ctx.restore();
+}
+
 /** Diagonal white hatching over a rectangle: marks "saturated" independently of colour. */
 /** White horizontal stripes over a filled bar (the "identical units" pattern). */
 export function stripes(ctx: CanvasRenderingContext2D, x: number, y: number, w: number, h: number): void {

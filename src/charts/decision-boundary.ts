@@ -21,7 +21,7 @@ import {
   type Extent,
   heatmapPixels,
 } from './boundary-data';
-import { FONT, LABEL_FONT, putPixels, type Rect } from './canvas';
+import { planeFrame, putPixels, type Rect } from './canvas';
 import { legend } from './legend';
 import { classColor, INK, MUTED } from './palette';
 import { formatPercent, formatTick, niceTicks } from './scale';
@@ -178,26 +178,13 @@ export class DecisionBoundary extends FrameElement {
     sx: (x: number) => number,
     sy: (y: number) => number,
   ): void {
-    ctx.save();
-    ctx.strokeStyle = '#8c959f';
-    ctx.strokeRect(r.x + 0.5, r.y + 0.5, r.w - 1, r.h - 1);
-    ctx.font = FONT;
-    ctx.fillStyle = INK;
-    ctx.textAlign = 'center';
-    ctx.textBaseline = 'top';
-    for (const t of niceTicks(e.xmin, e.xmax, 5)) ctx.fillText(formatTick(t), sx(t), r.y + r.h + 3);
-    ctx.textAlign = 'right';
-    ctx.textBaseline = 'middle';
-    for (const t of niceTicks(e.ymin, e.ymax, 5)) ctx.fillText(formatTick(t), r.x - 4, sy(t));
-    ctx.font = LABEL_FONT;
-    ctx.textAlign = 'center';
-    ctx.textBaseline = 'bottom';
-    ctx.fillText('x₁ (input 1)', r.x + r.w / 2, r.y + r.h + 36);
-    ctx.translate(10, r.y + r.h / 2);
-    ctx.rotate(-Math.PI / 2);
-    ctx.textBaseline = 'middle';
-    ctx.fillText('x₂ (input 2)', 0, 0);
-    ctx.restore();
+    const ticks = (lo: number, hi: number) => niceTicks(lo, hi, 5).map((t): [number, string] => [t, formatTick(t)]);
+    planeFrame(
+      ctx,
+      r,
+      { ticks: ticks(e.xmin, e.xmax), at: sx, title: 'x₁ (input 1)', titleAt: r.y + r.h + 36 },
+      { ticks: ticks(e.ymin, e.ymax), at: sy, title: 'x₂ (input 2)', titleAt: 10 },
+    );
   }
 }
 

@@ -6,12 +6,13 @@
  *
  *   <depth-profile-chart .runs=${runs}></depth-profile-chart>
  */
-import { type CSSResultGroup, css, html, nothing, type TemplateResult } from 'lit';
+import { type CSSResultGroup, css, html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { RunsChartElement } from './base';
 import { depthProfileModel, PROFILE_INFO, type ProfileKey } from './depth-profile-data';
 import { legend } from './legend';
 import type { PlotModel } from './spec';
 import { chartStyles } from './styles';
+import type { RunTheory } from './types';
 import { uplotStyles } from './uplot-chart';
 import { PlotHost } from './uplot-host';
 
@@ -31,17 +32,22 @@ export class DepthProfileChart extends RunsChartElement {
   `,
   ];
 
+  static override properties: PropertyDeclarations = { theory: { attribute: false } };
+  /** The theory's prediction and status of each run, by run id. */
+  declare theory: ReadonlyMap<string, RunTheory>;
+
   private models: PlotModel[] = [];
   private hosts = new Map<ProfileKey, PlotHost>();
 
   constructor() {
     super();
     this.height = 250;
+    this.theory = new Map();
   }
 
   protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
     super.willUpdate(changed);
-    this.models = KEYS.map((k) => depthProfileModel(this.runs, k));
+    this.models = KEYS.map((k) => depthProfileModel(this.runs, k, this.theory));
   }
 
   override render(): TemplateResult {
@@ -50,7 +56,9 @@ export class DepthProfileChart extends RunsChartElement {
     const step = Math.max(0, ...this.runs.map((r) => r.history.latest?.step ?? 0));
     const subtitle = empty
       ? 'Waiting for data…'
-      : `Std per layer at step ${step} (solid) and at initialization (dashed). Flat is healthy; a straight fall on this log axis is a vanishing signal, a rise an exploding one.${
+      : `Std per layer at step ${step} (solid) and at initialization (dashed${
+          this.theory.size ? '; dotted: as the mean-field theory predicts it' : ''
+        }). Flat is healthy; a straight fall on this log axis is a vanishing signal, a rise an exploding one.${
           this.models.some((m) => m.spec.scales.some((s) => s.zeroAt))
             ? ' A std of exactly 0 sits on the axis floor, marked 0.'
             : ''

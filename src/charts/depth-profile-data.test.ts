@@ -62,3 +62,30 @@ describe('depthProfileModel', () => {
     expect(profile(r.history.latest, 'act_std')[1]).toBeNull();
   });
 });
+
+describe('depthProfileModel with the theory', () => {
+  it('draws each run’s predicted activation std dotted after its measurement, with its status in the caption', () => {
+    const r = run('healthy', 4);
+    const theory = new Map([[r.id, { actStd: [0.5, 0.4, 0, 0.2], status: 'χ₁ = 0.940, ordered, ξ_c = 15.8 layers' }]]);
+    const m = depthProfileModel([r], 'act_std', theory);
+    const labels = m.spec.series.map((s) => s.label);
+    expect(labels).toEqual(['std = 1', 'healthy at init', 'healthy now', 'healthy theory']);
+    const dotted = m.spec.series[3];
+    expect(dotted.dash).toBeDefined();
+    expect(dotted.color).toBe(r.color);
+    // A predicted 0 cannot go on the log axis: a gap, not a fall to the bottom.
+    expect(m.data[4]).toEqual([0.5, 0.4, null, 0.2]);
+    expect(m.legend.map((l) => l.label)).toContain('theory at initialization');
+    expect(m.subtitle).toMatch(/theory: χ₁ = 0.940, ordered, ξ_c = 15.8 layers$/);
+    // The backward panel has no prediction.
+    const grad = depthProfileModel([r], 'grad_std', theory);
+    expect(grad.spec.series.map((s) => s.label)).toEqual(['healthy at init', 'healthy now']);
+  });
+
+  it('shows the prediction before the first record arrives', () => {
+    const r = syntheticRun('e', 'e', '#000000', 'healthy', 3);
+    const m = depthProfileModel([r], 'act_std', new Map([[r.id, { actStd: [1, 1, 1], status: 's' }]]));
+    expect(m.empty).toBe(false);
+    expect(m.data[0]).toEqual([1, 2, 3]);
+  });
+});

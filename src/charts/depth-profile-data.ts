@@ -3,14 +3,15 @@
  * backward signal (gradient std) change from layer to layer, now (solid) and at initialization
  * (dashed), on log axes. A healthy network is a flat line; vanishing signals fall as a straight
  * line on a log axis (geometric decay), exploding ones rise. The per-layer factor fitted here
- * puts a number and a word on that slope.
+ * puts a number and a word on that slope. Beside the measurement, dotted, the mean-field
+ * theory's prediction of the activation std at initialization, with each run's χ₁ and phase.
  */
 import type { StepRecord } from '../train/engine';
 import { type Cell, clean, joinTables, type Table, zeroFloor } from './columns';
 import { INK, MUTED } from './palette';
 import { formatValue } from './scale';
 import type { LegendItem, PlotModel, SeriesSpec } from './spec';
-import type { ChartRun } from './types';
+import type { ChartRun, RunTheory } from './types';
 
 export type ProfileKey = 'act_std' | 'grad_std';
 
@@ -54,7 +55,7 @@ export function perLayerFactor(values: readonly (number | null)[], direction: 'f
   return Math.exp(direction === 'forward' ? slope : -slope);
 }
 
-export type Verdict = 'vanishing' | 'exploding' | 'stable';
+type Verdict = 'vanishing' | 'exploding' | 'stable';
 
 /** Vanishing or exploding when the signal changes more than tenfold across the whole depth. */
 export function verdict(factor: number | null, layers: number): Verdict | null {
@@ -78,8 +79,25 @@ export function verdictLines(runs: readonly ChartRun[], key: ProfileKey): string
   });
 }
 
-export function depthProfileModel(runs: readonly ChartRun[], key: ProfileKey): PlotModel {
-  const n = Math.max(0, ...runs.map((r) => r.history.latest?.layers.length ?? 0));
+/** "theory: χ₁ = 0.94, ordered, ξ_c = 15.8 layers", prefixed with the run when there are several. */
+function theoryLines(runs: readonly ChartRun[], theory: ReadonlyMap<string, RunTheory>): string[] {
+  return runs.flatMap((r) => {
+    const status = theory.get(r.id)?.status;
+    return status ? [`theory${runs.length > 1 ? `, ${r.label}` : ''}: ${status}`] : [];
+  });
+}
+
+export function depthProfileModel(
+  runs: readonly ChartRun[],
+  key: ProfileKey,
+  theory: ReadonlyMap<string, RunTheory> = new Map(),
+): PlotModel {
+  // Predictions exist before the first record does: the theory shows what to expect while building.
+  const n = Math.max(
+    0,
+    ...runs.map((r) => r.history.latest?.layers.length ?? 0),
+    ...(key === 'act_std' ? runs.map((r) => theory.get(r.id)?.actStd.length ?? 0) : []),
+  );
   const x = Array.from({ length: n }, (_, i) => i + 1);
   const pad = (p: (number | null)[]): Cell[] => x.map((_, i) => (i < p.length ? p[i] : undefined));
   const tables: Table[] = [];
@@ -89,10 +107,15 @@ export function depthProfileModel(runs: readonly ChartRun[], key: ProfileKey): P
   if (key === 'act_std' && n > 0) {
     // Unit std is what variance-preserving initializers aim for: a reference to read levels against.
     tables.push({ x, ys: [x.map(() => 1)] });
-    series.push({ label: 'std = 1', color: MUTED, scale: 'y', width: 1, dash: [2, 4], spanGaps: true, points: false });
+    series.push({ label: 'std = 1', color: MUTED, scale: 'y', width: 1, spanGaps: true, points: false });
   }
+  // The theory predicts the forward signal at initialization; it goes beside the dashed line.
+  const predicted = (r: ChartRun) => (key === 'act_std' ? theory.get(r.id)?.actStd : undefined);
   for (const r of runs) {
-    tables.push({ x, ys: [pad(profile(r.history.initial, key, floor)), pad(profile(r.history.latest, key, floor))] });
+    const prediction = predicted(r);
+    const ys = [pad(profile(r.history.initial, key, floor)), pad(profile(r.history.latest, key, floor))];
+    if (prediction) ys.push(pad(prediction.map((v) => (v === null ? null : clean(v, true)))));
+    tables.push({ x, ys });
     series.push(
       {
         label: `${r.label} at init`,
@@ -105,6 +128,17 @@ export function depthProfileModel(runs: readonly ChartRun[], key: ProfileKey): P
       },
       { label: `${r.label} now`, color: r.color, scale: 'y', width: 2.5, spanGaps: false, points: true },
     );
+    if (prediction) {
+      series.push({
+        label: `${r.label} theory`,
+        color: r.color,
+        scale: 'y',
+        width: 2,
+        dash: [1, 4],
+        spanGaps: false,
+        points: false,
+      });
+    }
   }
   const legend: LegendItem[] =
     runs.length > 1 ? runs.map((r) => ({ label: r.label, color: r.color, style: 'fill' as const })) : [];
@@ -113,7 +147,8 @@ export function depthProfileModel(runs: readonly ChartRun[], key: ProfileKey): P
     { label: `now (step ${Math.max(0, ...steps)})`, color: INK, style: 'line' },
     { label: 'at initialization', color: INK, style: 'dashed' },
   );
-  if (key === 'act_std') legend.push({ label: 'std = 1', color: MUTED, style: 'dotted' });
+  if (runs.some(predicted)) legend.push({ label: 'theory at initialization', color: INK, style: 'dotted' });
+  if (key === 'act_std') legend.push({ label: 'std = 1', color: MUTED, style: 'thin' });
   return {
     spec: {
       scales: [
@@ -128,7 +163,7 @@ export function depthProfileModel(runs: readonly ChartRun[], key: ProfileKey): P
     },
     data: tables.length ? joinTables(tables) : [[]],
     legend,
-    subtitle: verdictLines(runs, key).join(' · '),
+    subtitle: [...verdictLines(runs, key), ...(key === 'act_std' ? theoryLines(runs, theory) : [])].join(' · '),
     empty: n === 0,
   };
 }

@@ -19,7 +19,7 @@ export function digitPixels(images: Float32Array, i: number): Uint8ClampedArray<
   return px;
 }
 
-export interface DigitLayout {
+interface DigitLayout {
   cols: number;
   rows: number;
   cell: number;

@@ -11,7 +11,7 @@ import { layerColor } from './palette';
 import type { LegendItem, PlotModel, Ramp, SeriesSpec } from './spec';
 import type { ChartRun } from './types';
 
-export interface SeriesInfo {
+interface SeriesInfo {
   title: string;
   /** Axis label, with the quantity's unit or definition. */
   axis: string;
@@ -56,7 +56,7 @@ export function canLog(series: LayerSeries): boolean {
 export const MAX_LAYER_LEGEND = 16;
 
 /** Legend text of layer l (0-based) of a run: "L3 tanh", the output layer marked. */
-export function layerLabel(run: ChartRun, l: number, n: number): string {
+function layerLabel(run: ChartRun, l: number, n: number): string {
   const act = run.cfg.layers[l]?.activation.name;
   return `L${l + 1}${l === n - 1 ? ' (out)' : ''}${act ? ` ${act}` : ''}`;
 }

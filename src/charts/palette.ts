@@ -75,7 +75,7 @@ export function layerColor(l: number, n: number): string {
 }
 
 /** OKLCH to gamma-encoded sRGB in [0, 1], chroma reduced until in gamut (keeps lightness). */
-export function oklchToSrgb(l: number, c: number, hDeg: number): [number, number, number] {
+function oklchToSrgb(l: number, c: number, hDeg: number): [number, number, number] {
   const h = (hDeg * Math.PI) / 180;
   for (let cc = c; ; cc *= 0.9) {
     const rgb = oklabToLinear(l, cc * Math.cos(h), cc * Math.sin(h));
@@ -99,7 +99,7 @@ function oklabToLinear(L: number, a: number, b: number): [number, number, number
 const encode = (v: number) => (v <= 0.0031308 ? 12.92 * v : 1.055 * v ** (1 / 2.4) - 0.055);
 const decode = (v: number) => (v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
 
-export function rgbToHex([r, g, b]: readonly number[]): string {
+function rgbToHex([r, g, b]: readonly number[]): string {
   const h = (v: number) =>
     Math.round(Math.min(1, Math.max(0, v)) * 255)
       .toString(16)
@@ -120,7 +120,7 @@ export function withAlpha(hex: string, alpha: number): string {
 }
 
 /** Relative luminance (WCAG) of an sRGB colour. */
-export function luminance(rgb: readonly number[]): number {
+function luminance(rgb: readonly number[]): number {
   const [r, g, b] = rgb.map(decode);
   return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 }

@@ -20,7 +20,7 @@ export function logRange(min: number | null | undefined, max: number | null | un
 }
 
 /** The 1-2-5 step nearest `span / count`. */
-export function niceStep(span: number, count: number): number {
+function niceStep(span: number, count: number): number {
   if (!(span > 0) || !(count > 0)) return 1;
   const raw = span / count;
   const mag = 10 ** Math.floor(Math.log10(raw));

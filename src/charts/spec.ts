@@ -6,7 +6,7 @@
  */
 import type { Columns } from './columns';
 
-export type TickFormat = 'num' | 'percent' | 'int';
+type TickFormat = 'num' | 'percent' | 'int';
 
 export interface ScaleSpec {
   key: string;

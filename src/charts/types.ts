@@ -14,3 +14,11 @@ export interface ChartRun {
   cfg: RunConfig;
   history: TrainingHistory;
 }
+
+/** What the mean-field theory says of a run at initialization (computed by src/ui/run-theory.ts). */
+export interface RunTheory {
+  /** Predicted activation std of every layer at step 0; null where the theory says nothing. */
+  actStd: (number | null)[];
+  /** One line on its hidden layers: χ₁, the phase and ξ_c, or why there is no prediction. */
+  status: string;
+}

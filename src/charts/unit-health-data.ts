@@ -12,7 +12,7 @@ import type { ChartRun } from './types';
 
 export type HealthKind = 'dead' | 'saturated' | 'identical';
 
-export interface HealthBar {
+interface HealthBar {
   layer: number;
   activation: string;
   kind: HealthKind;

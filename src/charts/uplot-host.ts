@@ -64,7 +64,7 @@ function axisOptions(a: AxisSpec, zeroAt?: number): uPlot.Axis {
   };
 }
 
-export function plotOptions(spec: PlotSpec, width: number, height: number): uPlot.Options {
+function plotOptions(spec: PlotSpec, width: number, height: number): uPlot.Options {
   return {
     width,
     height,

@@ -35,6 +35,11 @@ export const ACTIVATIONS: readonly ActivationName[] = [
 export const DATASETS: readonly DatasetName[] = ['xor', 'circle', 'xor2d', 'gauss', 'spiral', 'random', 'mnist'];
 export const LOSSES: readonly LossName[] = ['mse', 'binary_crossentropy', 'categorical_crossentropy'];
 export const OPTIMIZERS = ['sgd', 'adam', 'rmsprop'] as const;
+/**
+ * The widest layer any link, file or flag may ask for: 8192² weights are 256 MiB, and a wider
+ * network would only meet a device's limits (or minutes of building) after the page committed to it.
+ */
+export const MAX_UNITS = 8192;
 
 /** Momentum and decay rates: [0, 1). */
 const UNIT = { min: 0, max: 1, maxOpen: true };
@@ -60,8 +65,8 @@ export function parseActivation(v: unknown, path: string): Activation {
   throw new ConfigError(path, `must be one of ${ACTIVATIONS.join(', ')}, got ${show(v)}`);
 }
 
-function parseDataset(v: unknown): DatasetConfig {
-  const p = 'dataset';
+/** A run config's `dataset` (also the trainable-depth experiment's), every default filled. */
+export function parseDataset(v: unknown, p = 'dataset'): DatasetConfig {
   const d = typeof v === 'string' ? { name: v } : obj(v, p);
   knownKeys(d, p, ['name', 'samples', 'noise', 'dim', 'classes', 'test_fraction']);
   const name = oneOf(d.name, `${p}.name`, DATASETS);
@@ -83,7 +88,7 @@ function parseLayer(v: unknown, i: number, last: boolean): LayerConfig {
   const p = `layers[${i}]`;
   const l = obj(v, p);
   knownKeys(l, p, ['units', 'activation', 'kernel_initializer', 'bias_initializer']);
-  const units = int(l.units, `${p}.units`, 1);
+  const units = int(l.units, `${p}.units`, 1, MAX_UNITS);
   // Keras Dense defaults to a linear activation.
   const activation =
     l.activation === undefined

@@ -14,7 +14,7 @@ import { ProductTuner } from './tuner';
 export const WEBGPU_BROWSERS = 'Chrome or Edge 113+, Safari 26+, or Firefox 141+ on Windows';
 
 /** Why there is no WebGPU here, or null when `navigator.gpu` exists. */
-export function webgpuMissingReason(): string | null {
+function webgpuMissingReason(): string | null {
   if (typeof navigator === 'undefined' || !('gpu' in navigator) || !navigator.gpu) {
     return typeof isSecureContext !== 'undefined' && !isSecureContext
       ? 'WebGPU needs a secure context (https or localhost), and this page is not one'

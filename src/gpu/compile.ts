@@ -34,7 +34,7 @@ export async function compileKernels(
 }
 
 /** `work`, or the signal's reason as soon as it aborts (the work itself runs on, unobserved). */
-export function untilAborted<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
+function untilAborted<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
   if (!signal) return work;
   work.catch(() => {});
   if (signal.aborted) return Promise.reject(signal.reason);

@@ -22,7 +22,7 @@ export function fusedEligible(shapes: LayerShape[], batch: number, inputDim: num
   return shapes.length <= FUSED_MAX_LAYERS && batch * widest <= 4096 && params <= 4096;
 }
 
-export const FUSED_MAX_LAYERS = 16;
+const FUSED_MAX_LAYERS = 16;
 /**
  * Workgroup size of the fused kernel: one SIMD group of a software adapter (lavapipe runs a
  * workgroup on one CPU thread, 8 lanes at a time), so a barrier never switches between lane

@@ -14,7 +14,7 @@ import { wgslIdConstants } from '../core/ids';
 import { EPSILON } from '../core/losses';
 import { HIST_BINS, SAT_THRESHOLDS, SLOT } from '../core/stats';
 
-export type Binding = 'read' | 'rw' | 'uniform';
+type Binding = 'read' | 'rw' | 'uniform';
 
 /** A range of a buffer: what a binding, a copy or a write addresses (offsets 256-byte aligned). */
 export interface Slice {
@@ -34,7 +34,7 @@ export function sliceOf(b: GPUBuffer | Slice): Slice {
 export function vec4Bytes(bytes: number): number {
   return Math.max(16, Math.ceil(bytes / 16) * 16);
 }
-export type ScalarType = 'u32' | 'f32';
+type ScalarType = 'u32' | 'f32';
 
 export interface KernelDesc {
   /** Names the kernel in errors and in the cache key. */
@@ -100,7 +100,7 @@ function literal(type: ScalarType, v: number): string {
 }
 
 /** The full WGSL of a kernel: constants, uniform struct, shared pieces, body. */
-export function assemble(desc: KernelDesc): string {
+function assemble(desc: KernelDesc): string {
   const consts = { WG: ['u32', WG] as [ScalarType, number], ...desc.constants };
   const lines = Object.entries(consts).map(([k, [t, v]]) => `const ${k}: ${t} = ${literal(t, v)};`);
   const fields = Object.entries(desc.uniforms ?? {});
@@ -203,7 +203,7 @@ export class PipelineCache {
 }
 
 /** `name:line:col: message` and the offending line, for every error. */
-export function formatCompileErrors(name: string, code: string, msgs: readonly GPUCompilationMessage[]): string {
+function formatCompileErrors(name: string, code: string, msgs: readonly GPUCompilationMessage[]): string {
   const lines = code.split('\n');
   return (
     `WGSL compile error in kernel ${name}:\n` +
@@ -212,7 +212,7 @@ export function formatCompileErrors(name: string, code: string, msgs: readonly G
 }
 
 /** Packs uniform values in the order the struct declares them; 16-byte aligned size. */
-export function packUniforms(desc: KernelDesc, values: Record<string, number>): ArrayBuffer {
+function packUniforms(desc: KernelDesc, values: Record<string, number>): ArrayBuffer {
   const fields = Object.entries(desc.uniforms ?? {});
   const buf = new ArrayBuffer(Math.max(16, Math.ceil((fields.length * 4) / 16) * 16));
   const u = new Uint32Array(buf),

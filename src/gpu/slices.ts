@@ -12,7 +12,7 @@ const SLICE_ALIGN = 256;
  * Hands out slices: each its own buffer, or (pooled) consecutive aligned ranges of one arena
  * buffer created by `finish`, so a single kernel can reach every tensor of a small network.
  */
-export class SlicePlanner {
+class SlicePlanner {
   private readonly pending: Slice[] = [];
   private end = 0;
   constructor(
@@ -57,7 +57,7 @@ export interface LayerBuffers {
 }
 
 /** The batch a step works on: its inputs and targets, and each row's (loss, correct) from the loss kernel. */
-export interface BatchBuffers {
+interface BatchBuffers {
   Xb: Slice;
   Yb: Slice;
   rowOut: Slice;

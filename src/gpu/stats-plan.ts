@@ -54,7 +54,7 @@ export interface EpilogueStats {
 }
 
 /** The network whose statistics are planned. */
-export interface StatsNetwork {
+interface StatsNetwork {
   layers: LayerBuffers[];
   activations: Activation[];
   epilogues: EpilogueStats[];

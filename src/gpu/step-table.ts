@@ -14,7 +14,7 @@ import type { GpuScope } from './scope';
 const STEP_INFO_BYTES = 16;
 
 /** One part of a chunk: a step of its own (`at`: its index in the chunk), or a fused run of steps (`at`: its range). */
-export interface ChunkPart {
+interface ChunkPart {
   fused: boolean;
   at: number;
 }

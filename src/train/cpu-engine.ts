@@ -6,10 +6,9 @@
 import { actDerivative } from '../core/activations';
 import { activate, matmulBias, matmulTransA, matmulTransB } from '../core/cpu/ops';
 import { applyUpdate } from '../core/cpu/optimizers';
-import { targetsFor } from '../core/datasets';
 import { ACTIVATION_ID, SATURATION_ID } from '../core/ids';
-import { lossForwardBackward } from '../core/losses';
 import {
+  type LayerStats,
   layerStats,
   maxUnitDiff,
   normSlot,
@@ -19,20 +18,12 @@ import {
   saturationMode,
 } from '../core/stats';
 import type { Dataset, RunConfig } from '../core/types';
-import type { Engine, LayerWeights, Prediction, StepRecord } from './engine';
-import { checkFits, checkWeights, initialWeightsCpu, type LayerShape, layerShapes } from './model';
-import { Schedule } from './schedule';
+import { CpuEngineBase, type CpuLayer, checkCpuFits } from './cpu-base';
+import type { Prediction } from './engine';
+import { layerShapes } from './model';
 
-/** Memory the CPU backend allows itself before refusing a model. */
-export const CPU_BUDGET_BYTES = 2 * 1024 ** 3;
-
-interface LayerState {
-  shape: LayerShape;
-  actId: number;
-  alpha: number;
+interface LayerState extends CpuLayer {
   satMode: number;
-  W: Float32Array;
-  b: Float32Array;
   dW: Float32Array;
   db: Float32Array;
   /** Optimizer slots for W and b. */
@@ -40,50 +31,21 @@ interface LayerState {
   vW: Float32Array;
   mb: Float32Array;
   vb: Float32Array;
-  /** W before the last recorded update, for update_ratio. */
-  Wprev: Float32Array;
-  Z: Float32Array;
-  A: Float32Array;
-  dA: Float32Array;
-  dZ: Float32Array;
 }
 
-export class CpuEngine implements Engine {
-  readonly backend = 'cpu' as const;
+export class CpuEngine extends CpuEngineBase<LayerState> {
   readonly adapter = 'CPU (TypeScript, Float32Array, one thread)';
-  step = 0;
-  private readonly sched: Schedule;
-  private readonly layers: LayerState[];
   private readonly X: Float32Array;
   private readonly Y: Float32Array;
-  private readonly targets: Float32Array;
-  private readonly inDim: number;
-  private readonly outDim: number;
   private readonly stats: Float64Array;
   /** W − Wprev of the widest layer, reused by every record. */
   private readonly delta: Float32Array;
-  private lossSum = 0;
-  private correct = 0;
-  private seen = 0;
 
-  constructor(
-    readonly cfg: RunConfig,
-    readonly data: Dataset,
-  ) {
+  constructor(cfg: RunConfig, data: Dataset) {
     const shapes = layerShapes(cfg);
-    this.sched = new Schedule(data.n, cfg.batch_size, cfg.epochs, cfg.seed, cfg.log_every);
-    const B = this.sched.batch;
-    this.inDim = data.inputDim;
-    this.outDim = shapes[shapes.length - 1].units;
-    checkFits(shapes, B, data.n, this.inDim, this.outDim, {
-      maxBinding: CPU_BUDGET_BYTES,
-      maxTotal: CPU_BUDGET_BYTES,
-      where: 'the CPU backend',
-    });
-    this.targets = targetsFor(data.labels, this.outDim);
-    this.X = new Float32Array(B * this.inDim);
-    this.Y = new Float32Array(B * this.outDim);
-    this.layers = shapes.map((shape, l) => {
+    const B = Math.min(cfg.batch_size, data.n);
+    checkCpuFits(shapes, B, data);
+    const layers = shapes.map((shape, l): LayerState => {
       const k = shape.fanIn * shape.units,
         u = shape.units,
         act = cfg.layers[l].activation;
@@ -107,51 +69,11 @@ export class CpuEngine implements Engine {
         dZ: new Float32Array(B * u),
       };
     });
+    super(cfg, data, layers);
+    this.X = new Float32Array(B * this.inDim);
+    this.Y = new Float32Array(B * this.outDim);
     this.stats = new Float64Array(shapes.length * SLOTS_PER_LAYER * SLOT_SIZE);
-    this.delta = new Float32Array(Math.max(...this.layers.map((L) => L.W.length)));
-  }
-
-  get totalSteps(): number {
-    return this.sched.totalSteps;
-  }
-
-  async init(weights?: LayerWeights[]): Promise<StepRecord> {
-    const w = weights ?? initialWeightsCpu(this.cfg);
-    checkWeights(layerShapes(this.cfg), w);
-    this.layers.forEach((L, l) => {
-      L.W.set(w[l].kernel);
-      L.b.set(w[l].bias);
-      L.Wprev.set(w[l].kernel);
-      L.mW.fill(0);
-      L.vW.fill(0);
-      L.mb.fill(0);
-      L.vb.fill(0);
-    });
-    this.step = 0;
-    this.resetAccumulators();
-    this.forwardBackward(this.sched.rowsOf(1));
-    return this.record(0);
-  }
-
-  async run(steps: number, onRecord: (r: StepRecord) => void, signal?: AbortSignal): Promise<void> {
-    const end = this.step + steps;
-    while (this.step < end) {
-      if (signal?.aborted) return;
-      const s = this.step + 1;
-      this.forwardBackward(this.sched.rowsOf(s));
-      const recorded = this.sched.isRecorded(s, end);
-      if (recorded) for (const L of this.layers) L.Wprev.set(L.W);
-      for (const L of this.layers) {
-        applyUpdate(this.cfg.optimizer, s, L.W, L.dW, L.mW, L.vW);
-        applyUpdate(this.cfg.optimizer, s, L.b, L.db, L.mb, L.vb);
-      }
-      this.step = s;
-      if (recorded) onRecord(this.record(s));
-    }
-  }
-
-  async weights(): Promise<LayerWeights[]> {
-    return this.layers.map((L) => ({ kernel: L.W.slice(), bias: L.b.slice() }));
+    this.delta = new Float32Array(Math.max(...layers.map((L) => L.W.length)));
   }
 
   async predict(x: Float32Array, n: number): Promise<Prediction> {
@@ -181,38 +103,20 @@ export class CpuEngine implements Engine {
 
   dispose(): void {}
 
-  /** Forward and backward pass over the rows `idx`; adds the batch's loss to the accumulators. */
-  private forwardBackward(idx: Uint32Array): void {
-    const rows = idx.length,
-      inD = this.inDim,
-      outD = this.outDim;
-    for (let r = 0; r < rows; r++) {
-      const i = idx[r];
-      this.X.set(this.data.x.subarray(i * inD, (i + 1) * inD), r * inD);
-      this.Y.set(this.targets.subarray(i * outD, (i + 1) * outD), r * outD);
-    }
+  protected batchBuffers(): { X: Float32Array; Y: Float32Array } {
+    return { X: this.X, Y: this.Y };
+  }
+
+  protected forward(rows: number): void {
     let input = this.X;
     for (const L of this.layers) {
       matmulBias(rows, L.shape.fanIn, L.shape.units, input, L.W, L.b, L.Z);
       activate(L.actId, L.alpha, rows, L.shape.units, L.Z, L.A);
       input = L.A;
     }
-    const last = this.layers[this.layers.length - 1];
-    const res = lossForwardBackward(
-      this.cfg.loss,
-      last.actId,
-      last.alpha,
-      rows,
-      outD,
-      last.Z,
-      last.A,
-      this.Y,
-      last.dA,
-      last.dZ,
-    );
-    this.lossSum += res.lossSum;
-    this.correct += res.correct;
-    this.seen += rows;
+  }
+
+  protected backward(rows: number): void {
     for (let l = this.layers.length - 1; l >= 0; l--) {
       const L = this.layers[l];
       const u = L.shape.units,
@@ -226,16 +130,20 @@ export class CpuEngine implements Engine {
     }
   }
 
-  private resetAccumulators(): void {
-    this.lossSum = 0;
-    this.correct = 0;
-    this.seen = 0;
+  protected update(step: number): void {
+    for (const L of this.layers) {
+      applyUpdate(this.cfg.optimizer, step, L.W, L.dW, L.mW, L.vW);
+      applyUpdate(this.cfg.optimizer, step, L.b, L.db, L.mb, L.vb);
+    }
   }
 
-  /** Reduces every layer's tensors into slots and names them, then starts a new loss window. */
-  private record(s: number): StepRecord {
-    const rows = this.sched.batchOf(Math.max(1, s)).rows;
-    const layers = this.layers.map((L, l) => {
+  protected clearOptimizer(): void {
+    for (const L of this.layers) for (const slot of [L.mW, L.vW, L.mb, L.vb]) slot.fill(0);
+  }
+
+  /** Reduces every layer's tensors into slots and names them. */
+  protected reduceLayers(rows: number): LayerStats[] {
+    return this.layers.map((L, l) => {
       const base = l * SLOTS_PER_LAYER * SLOT_SIZE;
       const n = rows * L.shape.units;
       reduceSlot(L.Z, n, SATURATION_ID.none, this.stats, base);
@@ -248,14 +156,5 @@ export class CpuEngine implements Engine {
       normSlot(this.delta, L.W.length, this.stats, base + 5 * SLOT_SIZE);
       return layerStats(this.stats, base, maxUnitDiff(L.W, L.shape.fanIn, L.shape.units));
     });
-    const rec: StepRecord = {
-      step: s,
-      epoch: this.sched.epochAfter(s),
-      loss: this.seen ? this.lossSum / this.seen : NaN,
-      accuracy: this.seen ? this.correct / this.seen : NaN,
-      layers,
-    };
-    this.resetAccumulators();
-    return rec;
   }
 }

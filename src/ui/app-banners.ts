@@ -10,7 +10,7 @@ import type { PlaygroundStore } from './state/store';
 import { StoreController } from './store-controller';
 import { uiStyles } from './styles';
 
-export class AppBanners extends LitElement {
+class AppBanners extends LitElement {
   static override styles = [
     uiStyles,
     css`

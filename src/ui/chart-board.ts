@@ -16,11 +16,12 @@ import '../charts/loss-chart';
 import '../charts/unit-health-chart';
 import type { LayerSeries } from '../train/history';
 import { download, exportName } from './files';
+import { runTheories } from './run-theory';
 import type { PlaygroundStore } from './state/store';
 import { StoreController } from './store-controller';
 import { uiStyles } from './styles';
 
-export class ChartBoard extends LitElement {
+class ChartBoard extends LitElement {
   static override styles = [
     uiStyles,
     css`
@@ -112,6 +113,8 @@ export class ChartBoard extends LitElement {
       d = s.data;
     if (s.phase === 'error' || s.phase === 'lost')
       return 'The network is not built (see the message above), so there is no model output to draw.';
+    if (s.phase === 'cancelled')
+      return 'The network is not built (building was cancelled): Play builds it, and so does any change to it.';
     if (s.phase === 'building' || s.phase === 'starting')
       return 'Building the network: its decision boundary (or predicted digits) appears when it is ready.';
     if (!d) return 'Waiting for data…';
@@ -124,7 +127,13 @@ export class ChartBoard extends LitElement {
     return html`<div class="grid">
       ${this.cell('loss', 'loss', html`<loss-chart id="loss" .runs=${runs}></loss-chart>`)}
       ${this.outputView()}
-      ${this.cell('depth', 'depth profile', html`<depth-profile-chart id="depth" .runs=${runs}></depth-profile-chart>`, true)}
+      ${this.cell(
+        'depth',
+        'depth profile',
+        html`<depth-profile-chart id="depth" .runs=${runs}
+          .theory=${runTheories(runs, this.store.data?.train ?? null)}></depth-profile-chart>`,
+        true,
+      )}
       ${this.cell(
         'series',
         'per-layer statistic',

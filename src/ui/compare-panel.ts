@@ -17,7 +17,7 @@ import { StoreController } from './store-controller';
 import { uiStyles } from './styles';
 import { formatAccuracy, formatLoss } from './train-bar';
 
-export class ComparePanel extends LitElement {
+class ComparePanel extends LitElement {
   static override styles = [
     uiStyles,
     css`

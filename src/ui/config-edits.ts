@@ -30,7 +30,7 @@ function classesOf(ds: Record<string, unknown>): number {
  * Makes the output layer and loss fit the dataset's classes: one sigmoid unit (or two) for two
  * classes, a softmax of `classes` units with categorical cross-entropy otherwise.
  */
-export function fitOutput(doc: Doc): Doc {
+function fitOutput(doc: Doc): Doc {
   const d = clone(doc);
   const out = d.layers[d.layers.length - 1];
   const k = classesOf(d.dataset);

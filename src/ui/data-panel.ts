@@ -18,7 +18,7 @@ import { uiStyles } from './styles';
 
 const CSV = '__csv';
 
-export class DataPanel extends LitElement {
+class DataPanel extends LitElement {
   static override styles = [
     uiStyles,
     css`

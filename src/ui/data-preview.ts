@@ -10,7 +10,7 @@ import type { Dataset, SplitDataset } from '../core/types';
 const SIZE = 160;
 const DIGITS = 8;
 
-export class DataPreview extends LitElement {
+class DataPreview extends LitElement {
   static override styles = css`
     :host { display: block; }
     canvas { display: block; border: 1px solid #d0d7de; border-radius: 6px; background: #fff; max-width: 100%; }

@@ -6,7 +6,7 @@ import { parseConfig } from '../core/config';
 import { parseInitializer } from '../core/initializers';
 import type { Initializer, RunConfig } from '../core/types';
 
-export const DEFAULT_CONFIG_DOC = {
+const DEFAULT_CONFIG_DOC = {
   seed: 1,
   dataset: { name: 'circle', samples: 500, noise: 0.05, test_fraction: 0.2 },
   layers: [

@@ -25,7 +25,7 @@ const PRESET_HINT: Record<string, string> = {
 
 type Params = Record<string, number | string>;
 
-export class InitializerField extends LitElement {
+class InitializerField extends LitElement {
   static override styles = [
     uiStyles,
     css`

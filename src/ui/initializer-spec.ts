@@ -12,7 +12,7 @@ import type { Initializer } from '../core/types';
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** The parameters of `init` that differ from those of its name's defaults, in Keras' terms. */
-export function changedParams(init: Initializer): [string, unknown][] {
+function changedParams(init: Initializer): [string, unknown][] {
   const k = initializerToKeras(init);
   const name = k.class_name === 'VarianceScaling' ? 'variance_scaling' : init.name;
   const dflt = initializerToKeras(parseInitializer(name, '')).config;

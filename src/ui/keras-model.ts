@@ -11,7 +11,7 @@ import { ConfigError, show } from '../core/errors';
 import { initializerToKeras, parseInitializer } from '../core/initializers';
 import type { ActivationName, DatasetConfig, RunConfig } from '../core/types';
 
-export const SUPPORTED_LAYERS = [
+const SUPPORTED_LAYERS = [
   'InputLayer',
   'Dense',
   'Activation',
@@ -33,7 +33,7 @@ export interface LayerDoc {
   bias_initializer: unknown;
 }
 
-export interface ImportedModel {
+interface ImportedModel {
   layers: LayerDoc[];
   /** Width of one input row, when the model says; null when it was never built with a shape. */
   inputDim: number | null;

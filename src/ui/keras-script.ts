@@ -9,7 +9,7 @@ import { datasetInputDim } from '../core/config';
 import { initializerToKeras } from '../core/initializers';
 import type { DatasetConfig, LayerConfig, OptimizerConfig, RunConfig } from '../core/types';
 
-export interface ScriptOptions {
+interface ScriptOptions {
   /** First comment line, e.g. the lesson's title. */
   title?: string;
   /** Set when the data came from a CSV file: the script loads it by this name. */

@@ -8,7 +8,7 @@ import type { PlaygroundStore } from './state/store';
 import { StoreController } from './store-controller';
 import { uiStyles } from './styles';
 
-export class LessonPanel extends LitElement {
+class LessonPanel extends LitElement {
   static override styles = [
     uiStyles,
     css`

@@ -10,7 +10,7 @@ import { StoreController } from './store-controller';
 import { uiStyles } from './styles';
 import { formatBytes, summaryRows } from './summary-rows';
 
-export class ModelSummary extends LitElement {
+class ModelSummary extends LitElement {
   static override styles = [
     uiStyles,
     css`

@@ -6,7 +6,7 @@
  * ConfigError's message naming the field, and the last valid network stays.
  */
 import { css, html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
-import { ACTIVATIONS } from '../core/config';
+import { ACTIVATIONS, MAX_UNITS } from '../core/config';
 import { ConfigError } from '../core/errors';
 import { initializerToKeras, parseInitializer } from '../core/initializers';
 import type { Activation, Initializer, LayerConfig } from '../core/types';
@@ -31,11 +31,10 @@ import { uiStyles } from './styles';
 
 /** Above this many layers only the first and last few rows are shown until expanded. */
 const COLLAPSE_OVER = 10;
-/** Bounds of the depth and width inputs; the engine refuses what the device cannot hold. */
-export const MAX_HIDDEN = 200;
-export const MAX_UNITS = 8192;
+/** Bound of the depth input (the width's is the config's); the engine refuses what the device cannot hold. */
+const MAX_HIDDEN = 200;
 
-export class NetworkEditor extends LitElement {
+class NetworkEditor extends LitElement {
   static override styles = [
     uiStyles,
     css`

@@ -30,14 +30,15 @@ import './train-bar';
 import './training-panel';
 import { parseConfigText } from './url-state';
 
-type View = 'playground' | 'atlas' | 'bench';
+type View = 'playground' | 'phase' | 'atlas' | 'bench';
 const VIEWS: [View, string][] = [
   ['playground', 'Playground'],
+  ['phase', 'Phase diagram'],
   ['atlas', 'Weight-space atlas'],
   ['bench', 'Benchmark'],
 ];
 
-export class PlaygroundApp extends LitElement {
+class PlaygroundApp extends LitElement {
   static override styles = [
     uiStyles,
     css`
@@ -49,7 +50,7 @@ export class PlaygroundApp extends LitElement {
     header.top { display: flex; align-items: baseline; gap: 6px 16px; flex-wrap: wrap; padding: 10px 16px 6px; }
     header.top h1 { font-size: 18px; margin: 0; }
     header.top p { margin: 0; color: #57606a; font-size: 12.5px; }
-    nav.views { display: flex; gap: 4px; margin-left: auto; }
+    nav.views { display: flex; flex-wrap: wrap; gap: 4px; margin-left: auto; }
     nav.views button[aria-selected='true'] { background: #1f2328; color: #fff; border-color: #1f2328; }
     .page { flex: 1 1 auto; min-height: 0; padding: 8px 16px 16px; overflow: auto; overscroll-behavior: contain; }
     [hidden] { display: none !important; }
@@ -120,8 +121,9 @@ export class PlaygroundApp extends LitElement {
   private async show(view: View): Promise<void> {
     if (view === this.view) return;
     if (view !== 'playground' && this.store.playing) await this.store.pause();
+    if (view === 'phase') await import('./phase-diagram-view');
     if (view === 'atlas') await import('../atlas/atlas-view');
-    if (view === 'bench') await import('../bench/bench-view');
+    if (view === 'bench') await import('./bench-page');
     this.opened.add(view);
     this.view = view;
   }
@@ -216,6 +218,11 @@ export class PlaygroundApp extends LitElement {
       <app-banners .store=${s}></app-banners>
       ${current(this.dropError, s) ? html`<p class="error" role="alert" style="padding:0 16px">${current(this.dropError, s)}</p>` : nothing}
       ${
+        this.opened.has('phase')
+          ? html`<div class="page" ?hidden=${this.view !== 'phase'}><phase-diagram-view .store=${s}></phase-diagram-view></div>`
+          : nothing
+      }
+      ${
         this.opened.has('atlas')
           ? html`<div class="page" ?hidden=${this.view !== 'atlas'}><atlas-view .device=${s.sharedDevice?.device ?? null}
         .backend=${s.sharedDevice ? 'gpu' : 'cpu'}></atlas-view></div>`
@@ -229,10 +236,10 @@ export class PlaygroundApp extends LitElement {
       }
       ${
         this.opened.has('bench')
-          ? html`<div class="page" ?hidden=${this.view !== 'bench'}><bench-view .gpu=${s.sharedDevice}
+          ? html`<div class="page" ?hidden=${this.view !== 'bench'}><bench-page .store=${s}
         @bench-running=${(e: Event) => {
           this.benchRunning = (e as BenchRunningEvent).running;
-        }}></bench-view></div>`
+        }}></bench-page></div>`
           : nothing
       }
       <div class="layout" ?hidden=${this.view !== 'playground'}>

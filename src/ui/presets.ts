@@ -9,7 +9,7 @@ import type { Initializer, RunConfig } from '../core/types';
 import { parseInitList } from './initializer-spec';
 import type { Mode } from './state/types';
 
-export interface Lesson {
+interface Lesson {
   id: string;
   title: string;
   /** What to look at, in two or three sentences. */

@@ -16,7 +16,7 @@ import { StoreController } from './store-controller';
 import { uiStyles } from './styles';
 import { parseConfigText } from './url-state';
 
-export class SharePanel extends LitElement {
+class SharePanel extends LitElement {
   static override styles = [
     uiStyles,
     css`

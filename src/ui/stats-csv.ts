@@ -6,7 +6,7 @@
  */
 import { LAYER_SERIES, type TrainingHistory } from '../train/history';
 
-export interface CsvRun {
+interface CsvRun {
   label: string;
   history: TrainingHistory;
 }

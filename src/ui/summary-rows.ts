@@ -4,7 +4,7 @@
 import type { RunConfig } from '../core/types';
 import { layerShapes } from '../train/model';
 
-export interface SummaryRow {
+interface SummaryRow {
   name: string;
   type: string;
   shape: string;

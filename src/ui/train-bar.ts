@@ -7,6 +7,7 @@
  */
 import { css, html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { formatPercent } from '../charts/scale';
+import { describeBuild } from './state/build';
 import type { PlaygroundStore } from './state/store';
 import { StoreController } from './store-controller';
 import { uiStyles } from './styles';
@@ -14,6 +15,7 @@ import { uiStyles } from './styles';
 const PHASE_TEXT: Record<string, string> = {
   starting: 'Starting',
   building: 'Building',
+  cancelled: 'Not built (cancelled)',
   ready: 'Ready',
   playing: 'Training',
   paused: 'Paused',
@@ -51,6 +53,8 @@ export class TrainBar extends LitElement {
     .mode { display: inline-flex; border: 1px solid #afb8c1; border-radius: 6px; overflow: hidden; }
     .mode button { border: none; border-radius: 0; }
     .mode button[aria-pressed='true'] { background: #1f2328; color: #fff; }
+    .building { display: flex; flex-wrap: wrap; gap: 4px 8px; align-items: center; flex: 1 1 100%; }
+    .building progress { width: 160px; }
     [role='status'] { flex: 1 1 320px; margin: 0; font-variant-numeric: tabular-nums; font-size: 12.5px; }
     .backend { font-weight: 700; padding: 1px 6px; border-radius: 4px; background: #ddf4ff; color: #0550ae; }
     .backend.cpu { background: #fff8c5; color: #7d4e00; }
@@ -90,6 +94,21 @@ export class TrainBar extends LitElement {
     </p>`;
   }
 
+  /** While a network builds: how far, and a way out (an edit cancels it too). */
+  private buildProgress(): TemplateResult {
+    const s = this.store;
+    const b = s.build ? describeBuild(s.build) : { text: 'starting', done: 0, total: 0 };
+    return html`<div class="building">
+      ${
+        b.total > 0
+          ? html`<progress aria-label="Building the network" max=${b.total} .value=${b.done}></progress>`
+          : html`<progress aria-label="Building the network"></progress>`
+      }
+      <span class="muted">Building: ${b.text}${s.runs.length > 1 ? ` (${s.runs.length} runs)` : ''}</span>
+      <button class="small" @click=${() => s.cancelBuild()}>Cancel</button>
+    </div>`;
+  }
+
   override render(): TemplateResult {
     const s = this.store;
     const busy = s.phase === 'building' || s.phase === 'starting';
@@ -102,10 +121,11 @@ export class TrainBar extends LitElement {
             ? html`<button class="primary play" @click=${() => s.pause()} aria-keyshortcuts="Space">Pause</button>`
             : html`<button class="primary play" @click=${() => s.play()} ?disabled=${broken} aria-keyshortcuts="Space">${s.phase === 'done' ? 'Continue' : 'Play'}</button>`
         }
-        <button @click=${() => s.stepOnce()} ?disabled=${busy || broken}>Step</button>
+        <button @click=${() => s.stepOnce()} ?disabled=${busy || broken || s.phase === 'cancelled'}>Step</button>
         <button @click=${() => s.reset()} ?disabled=${busy || broken} title="Re-initialize with the same seed">Reset</button>
-        <button @click=${() => s.newSeed()} ?disabled=${busy} title="Re-initialize and re-sample with a new seed">New seed</button>
+        <button @click=${() => s.newSeed()} title="Re-initialize and re-sample with a new seed">New seed</button>
       </div>
+      ${busy ? this.buildProgress() : nothing}
       <div class="mode" role="group" aria-label="Mode">
         <button aria-pressed=${String(!compare)} @click=${() => s.setState({ mode: 'single' })}>One run</button>
         <button aria-pressed=${String(compare)} @click=${() => s.setState({ mode: 'compare' })} title="Train the same network with several kernel initializers at once">Compare initializers</button>

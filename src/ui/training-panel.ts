@@ -17,7 +17,7 @@ const OPT_PARAMS: Record<OptimizerConfig['name'], string[]> = {
   rmsprop: ['learning_rate', 'rho', 'epsilon'],
 };
 
-export class TrainingPanel extends LitElement {
+class TrainingPanel extends LitElement {
   static override styles = [uiStyles];
   static override properties: PropertyDeclarations = { store: { attribute: false } };
   declare store: PlaygroundStore;

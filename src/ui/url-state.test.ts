@@ -74,7 +74,7 @@ describe('url state', () => {
     const bad = JSON.stringify({ dataset: 'xor', layers: [{ units: 0 }] });
     const r = decodeUrl(`#config=${encodeURIComponent(bad)}`);
     expect(r.state.config).toEqual(defaultState().config);
-    expect(r.errors).toEqual(['layers[0].units must be a positive integer, got 0']);
+    expect(r.errors).toEqual(['layers[0].units must be an integer from 1 to 8192, got 0']);
   });
 
   it('reports bad JSON, bad base64 and bad small properties', () => {

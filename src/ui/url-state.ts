@@ -53,7 +53,7 @@ function oneOf<T extends string>(key: string, allowed: readonly T[]) {
 }
 
 /** Every property the URL carries. Order decides the order of keys in the hash. */
-export const PROPS: { [K in keyof PageState]: Prop<K> }[keyof PageState][] = [
+const PROPS: { [K in keyof PageState]: Prop<K> }[keyof PageState][] = [
   {
     name: 'config',
     key: 'c',
@@ -119,14 +119,14 @@ export function parseConfigText(text: string): RunConfig {
   return parseConfig(doc);
 }
 
-export function toBase64Url(text: string): string {
+function toBase64Url(text: string): string {
   const bytes = new TextEncoder().encode(text);
   let bin = '';
   for (const b of bytes) bin += String.fromCharCode(b);
   return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-export function fromBase64Url(s: string): string {
+function fromBase64Url(s: string): string {
   let bin: string;
   try {
     bin = atob(s.replace(/-/g, '+').replace(/_/g, '/'));
@@ -149,7 +149,7 @@ export function encodeHash(state: PageState): string {
   return `#${parts.join('&')}`;
 }
 
-export interface DecodedUrl {
+interface DecodedUrl {
   state: PageState;
   /** One message per bad property, naming the field; empty when the URL was fine. */
   errors: string[];

@@ -11,7 +11,7 @@ import { WasmEngine } from './engine';
 import type { ThreadOptions } from './kernels';
 
 /** Forward multiply-adds per step below which the TypeScript engine is the faster one. */
-export const TINY_FORWARD_MACS = 1024;
+const TINY_FORWARD_MACS = 1024;
 
 export function forwardMacs(cfg: RunConfig, data: Dataset): number {
   const batch = Math.min(cfg.batch_size, data.n);

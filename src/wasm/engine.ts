@@ -6,15 +6,12 @@
  */
 
 import { adamAlpha } from '../core/cpu/optimizers';
-import { targetsFor } from '../core/datasets';
 import { ACTIVATION_ID } from '../core/ids';
-import { lossForwardBackward } from '../core/losses';
-import { saturationMode } from '../core/stats';
+import { type LayerStats, saturationMode } from '../core/stats';
 import type { Dataset, OptimizerConfig, RunConfig } from '../core/types';
-import { CPU_BUDGET_BYTES } from '../train/cpu-engine';
-import type { Engine, LayerWeights, Prediction, StepRecord } from '../train/engine';
-import { checkFits, checkWeights, initialWeightsCpu, type LayerShape, layerShapes } from '../train/model';
-import { Schedule } from '../train/schedule';
+import { CpuEngineBase, type CpuLayer, checkCpuFits } from '../train/cpu-base';
+import type { Prediction } from '../train/engine';
+import { layerShapes } from '../train/model';
 import { Arena, type ThreadOptions, WasmKernels } from './kernels';
 import { RecordStats, type SlotSources } from './stats';
 
@@ -39,21 +36,11 @@ interface LayerBuffers {
   dZ: number;
 }
 
-interface LayerState {
-  shape: LayerShape;
-  actId: number;
-  alpha: number;
+interface LayerState extends CpuLayer {
   satMode: number;
   at: LayerBuffers;
   /** Views of the tensors the host reads or writes (weights, statistics, loss). */
-  W: Float32Array;
-  b: Float32Array;
   dW: Float32Array;
-  Wprev: Float32Array;
-  Z: Float32Array;
-  A: Float32Array;
-  dA: Float32Array;
-  dZ: Float32Array;
 }
 
 /** The optimizer as assembly/elementwise.ts `optimize` takes it: a kind and four parameters. */
@@ -69,32 +56,19 @@ function optimizerCall(o: OptimizerConfig, t: number): [number, number[]] {
   }
 }
 
-export class WasmEngine implements Engine {
-  readonly backend = 'cpu' as const;
+export class WasmEngine extends CpuEngineBase<LayerState> {
   readonly adapter: string;
-  step = 0;
-  private readonly sched: Schedule;
-  private readonly inDim: number;
-  private readonly outDim: number;
-  private readonly targets: Float32Array;
   private readonly sources: SlotSources[];
-  private lossSum = 0;
-  private correct = 0;
-  private seen = 0;
 
   private constructor(
-    readonly cfg: RunConfig,
-    readonly data: Dataset,
+    cfg: RunConfig,
+    data: Dataset,
     private readonly k: WasmKernels,
-    private readonly layers: LayerState[],
+    layers: LayerState[],
     private readonly io: { X: number; Y: number; pX: number; pZ: number; pA: [number, number] },
     private readonly stats: RecordStats,
   ) {
-    const shapes = layers.map((L) => L.shape);
-    this.sched = new Schedule(data.n, cfg.batch_size, cfg.epochs, cfg.seed, cfg.log_every);
-    this.inDim = data.inputDim;
-    this.outDim = shapes[shapes.length - 1].units;
-    this.targets = targetsFor(data.labels, this.outDim);
+    super(cfg, data, layers);
     this.sources = layers.map(({ at, shape, satMode }) => ({
       ...{ Z: at.Z, A: at.A, dA: at.dA, W: at.W, dW: at.dW, Wprev: at.Wprev },
       ...{ units: shape.units, kernel: shape.fanIn * shape.units, satMode },
@@ -109,11 +83,7 @@ export class WasmEngine implements Engine {
     const shapes = layerShapes(cfg);
     const B = Math.min(cfg.batch_size, data.n);
     const outDim = shapes[shapes.length - 1].units;
-    checkFits(shapes, B, data.n, data.inputDim, outDim, {
-      maxBinding: CPU_BUDGET_BYTES,
-      maxTotal: CPU_BUDGET_BYTES,
-      where: 'the CPU backend',
-    });
+    checkCpuFits(shapes, B, data);
     const arena = new Arena();
     const widest = Math.max(...shapes.map((s) => s.units));
     const io = {
@@ -156,55 +126,6 @@ export class WasmEngine implements Engine {
       };
     });
     return new WasmEngine(cfg, data, k, layers, io, stats);
-  }
-
-  get totalSteps(): number {
-    return this.sched.totalSteps;
-  }
-
-  async init(weights?: LayerWeights[]): Promise<StepRecord> {
-    const w = weights ?? initialWeightsCpu(this.cfg);
-    checkWeights(layerShapes(this.cfg), w);
-    this.layers.forEach((L, l) => {
-      L.W.set(w[l].kernel);
-      L.b.set(w[l].bias);
-      L.Wprev.set(w[l].kernel);
-      const { mW, vW, mb, vb } = L.at;
-      for (const [at, n] of [
-        [mW, L.W.length],
-        [vW, L.W.length],
-        [mb, L.b.length],
-        [vb, L.b.length],
-      ])
-        this.k.f32(at, n).fill(0);
-    });
-    this.step = 0;
-    this.resetAccumulators();
-    this.forwardBackward(this.sched.rowsOf(1));
-    return this.record(0);
-  }
-
-  async run(steps: number, onRecord: (r: StepRecord) => void, signal?: AbortSignal): Promise<void> {
-    const end = this.step + steps;
-    while (this.step < end) {
-      if (signal?.aborted) return;
-      const s = this.step + 1;
-      this.forwardBackward(this.sched.rowsOf(s));
-      const recorded = this.sched.isRecorded(s, end);
-      if (recorded) for (const L of this.layers) L.Wprev.set(L.W);
-      const [kind, params] = optimizerCall(this.cfg.optimizer, s);
-      for (const L of this.layers) {
-        const p = L.at;
-        this.k.optimize(kind, L.W.length, p.W, p.dW, p.mW, p.vW, params);
-        this.k.optimize(kind, L.b.length, p.b, p.db, p.mb, p.vb, params);
-      }
-      this.step = s;
-      if (recorded) onRecord(this.record(s));
-    }
-  }
-
-  async weights(): Promise<LayerWeights[]> {
-    return this.layers.map((L) => ({ kernel: L.W.slice(), bias: L.b.slice() }));
   }
 
   async predict(x: Float32Array, n: number): Promise<Prediction> {
@@ -255,40 +176,46 @@ export class WasmEngine implements Engine {
     if (L.actId === SOFTMAX) this.k.exports.softmaxRows(rows, units, Z, A);
   }
 
-  /** Forward and backward pass over the rows `idx`; adds the batch's loss to the accumulators. */
-  private forwardBackward(idx: Uint32Array): void {
-    const rows = idx.length,
-      inD = this.inDim,
-      outD = this.outDim;
-    const X = this.k.f32(this.io.X, rows * inD),
-      Y = this.k.f32(this.io.Y, rows * outD);
-    for (let r = 0; r < rows; r++) {
-      const i = idx[r];
-      X.set(this.data.x.subarray(i * inD, (i + 1) * inD), r * inD);
-      Y.set(this.targets.subarray(i * outD, (i + 1) * outD), r * outD);
-    }
+  protected batchBuffers(rows: number): { X: Float32Array; Y: Float32Array } {
+    return { X: this.k.f32(this.io.X, rows * this.inDim), Y: this.k.f32(this.io.Y, rows * this.outDim) };
+  }
+
+  protected forward(rows: number): void {
     let input = this.io.X;
     for (const L of this.layers) {
       this.forwardLayer(L, rows, input, L.at.Z, L.at.A);
       input = L.at.A;
     }
-    const last = this.layers[this.layers.length - 1];
-    const res = lossForwardBackward(
-      this.cfg.loss,
-      last.actId,
-      last.alpha,
-      rows,
-      outD,
-      last.Z,
-      last.A,
-      Y,
-      last.dA,
-      last.dZ,
-    );
-    this.lossSum += res.lossSum;
-    this.correct += res.correct;
-    this.seen += rows;
+  }
+
+  protected backward(rows: number): void {
     for (let l = this.layers.length - 1; l >= 0; l--) this.backwardLayer(l, rows);
+  }
+
+  protected update(step: number): void {
+    const [kind, params] = optimizerCall(this.cfg.optimizer, step);
+    for (const L of this.layers) {
+      const p = L.at;
+      this.k.optimize(kind, L.W.length, p.W, p.dW, p.mW, p.vW, params);
+      this.k.optimize(kind, L.b.length, p.b, p.db, p.mb, p.vb, params);
+    }
+  }
+
+  protected clearOptimizer(): void {
+    for (const L of this.layers) {
+      const { mW, vW, mb, vb } = L.at;
+      for (const [at, n] of [
+        [mW, L.W.length],
+        [vW, L.W.length],
+        [mb, L.b.length],
+        [vb, L.b.length],
+      ])
+        this.k.f32(at, n).fill(0);
+    }
+  }
+
+  protected reduceLayers(rows: number): LayerStats[] {
+    return this.stats.reduce(this.k, this.sources, rows);
   }
 
   /** dW and db of layer l from its dZ; then dA and dZ of the layer below (dZ in dX's epilogue). */
@@ -330,26 +257,5 @@ export class WasmEngine implements Engine {
       out2: below.at.dZ,
       z: below.at.Z,
     });
-  }
-
-  private resetAccumulators(): void {
-    this.lossSum = 0;
-    this.correct = 0;
-    this.seen = 0;
-  }
-
-  /** Reduces every layer's tensors into slots and names them, then starts a new loss window. */
-  private record(s: number): StepRecord {
-    const rows = this.sched.batchOf(Math.max(1, s)).rows;
-    const layers = this.stats.reduce(this.k, this.sources, rows);
-    const rec: StepRecord = {
-      step: s,
-      epoch: this.sched.epochAfter(s),
-      loss: this.seen ? this.lossSum / this.seen : NaN,
-      accuracy: this.seen ? this.correct / this.seen : NaN,
-      layers,
-    };
-    this.resetAccumulators();
-    return rec;
   }
 }

@@ -9,7 +9,7 @@ import { canBlock, type Helper, startHelper } from './host';
 import type { HelperReply, PoolLayout } from './pool-worker';
 
 /** The ops a job may run, by the index stored in the job (exports of the kernels module). */
-export const POOL_OPS = ['gemm', 'optimize', 'reduceSlots', 'ceilingChunk'] as const;
+const POOL_OPS = ['gemm', 'optimize', 'reduceSlots', 'ceilingChunk'] as const;
 export type PoolOp = (typeof POOL_OPS)[number];
 
 const LAYOUT: PoolLayout = {

@@ -120,7 +120,11 @@ export type LayerStatus =
  * χ₁, the phase and the depth scales of each hidden layer (every layer but the output), for the
  * zero-mean theory: σ_b² is the biases' second moment, so a constant bias counts by its square.
  */
-export function hiddenLayerStatus(layers: readonly LayerConfig[], inputDim: number): LayerStatus[] {
+export function hiddenLayerStatus(
+  layers: readonly LayerConfig[],
+  inputDim: number,
+  points = DEFAULT_POINTS,
+): LayerStatus[] {
   const cache = new Map<string, LayerStatus>();
   let fanIn = inputDim;
   return layers.slice(0, -1).map((layer, l) => {
@@ -137,7 +141,7 @@ export function hiddenLayerStatus(layers: readonly LayerConfig[], inputDim: numb
         ok: true,
         weightVariance: v.weightVariance,
         biasVariance,
-        ...meanField({ act, weightVariance: v.weightVariance, biasVariance }),
+        ...meanField({ act, weightVariance: v.weightVariance, biasVariance, points }),
       };
       cache.set(key, status);
     }

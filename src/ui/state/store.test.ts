@@ -12,6 +12,7 @@ import type { Dataset, RunConfig } from '../../core/types';
 import type { EngineOptions } from '../../engines/create';
 import { CpuEngine } from '../../train/cpu-engine';
 import { evaluate } from '../../train/evaluate';
+import { describeBuild } from './build';
 import { argmaxRows, classProbabilities } from './predictions';
 import { PlaygroundStore } from './store';
 import type { PageState, StoreDeps } from './types';
@@ -121,11 +122,13 @@ describe('PlaygroundStore', () => {
     expect(s.state.config).toBe(xor);
     const huge = parseConfig({
       ...s.configDoc(),
-      layers: [{ units: 40000 }, { units: 40000 }, { units: 1, activation: 'sigmoid' }],
+      layers: [...Array.from({ length: 30 }, () => ({ units: 8192 })), { units: 1, activation: 'sigmoid' }],
     });
     await s.setState({ config: huge });
     expect(s.phase).toBe('error');
-    expect(s.message).toMatch(/^layers\[1\]\.units gives a 40000x40000 kernel/);
+    expect(s.message).toMatch(/^layers need about [\d.]+ MiB in all, more than/);
+    await s.setConfigDoc({ ...s.configDoc(), layers: [{ units: 8193 }, { units: 1, activation: 'sigmoid' }] });
+    expect(s.editError).toBe('layers[0].units must be an integer from 1 to 8192, got 8193');
     s.dispose();
   });
 
@@ -193,6 +196,62 @@ describe('PlaygroundStore', () => {
     const p = classProbabilities(a, s.data!.train.n, 3);
     for (let i = 0; i < s.data!.train.n; i++)
       expect(argmaxRows(p.subarray(3 * i), 1, 3)[0]).toBe(argmaxRows(a.subarray(3 * i), 1, 3)[0]);
+    s.dispose();
+  });
+
+  it('never waits on a build nobody wants: an edit or Cancel gives it up at once, and its engine is released', async () => {
+    // A build waits on `hang` when set (a GPU compiling for minutes); its engine, when it comes, counts its disposal.
+    let hang: Promise<void> | null = null;
+    let release = () => {};
+    const hangNext = () => {
+      hang = new Promise<void>((r) => {
+        release = r;
+      });
+    };
+    let disposedLate = 0;
+    const s = new PlaygroundStore(
+      state(xor),
+      deps({
+        createEngine: async (cfg, data, opts) => {
+          const wait = hang;
+          opts.onProgress?.({ phase: 'kernels', done: 3, total: 40 });
+          if (wait) await wait;
+          const e = new CpuEngine(cfg, data);
+          const dispose = e.dispose.bind(e);
+          e.dispose = () => {
+            if (wait) disposedLate++;
+            dispose();
+          };
+          return e;
+        },
+      }),
+    );
+    hangNext();
+    void s.start();
+    await until(s, () => s.build?.stage === 'engines' && s.build.runs[0] !== null);
+    expect(s.phase).toBe('building');
+    expect(describeBuild(s.build!).text).toBe('compiling kernels 3 of 40');
+    // An edit while the first build hangs: the second network is built and ready meanwhile.
+    hang = null;
+    await s.setState({ config: { ...xor, batch_size: 2 } });
+    expect(s.phase).toBe('ready');
+    expect(s.runs[0].cfg.batch_size).toBe(2);
+    release();
+    await until(s, () => disposedLate === 1);
+
+    // Cancel: the page says so at once and builds nothing; Play builds again and trains.
+    hangNext();
+    void s.setState({ config: { ...xor, batch_size: 3 } });
+    await until(s, () => s.build?.stage === 'engines');
+    s.cancelBuild();
+    expect(s.phase).toBe('cancelled');
+    expect(s.runs.every((r) => r.engine === null)).toBe(true);
+    hang = null;
+    await s.play();
+    await until(s, () => s.phase === 'playing' || s.phase === 'done');
+    expect(s.runs[0].cfg.batch_size).toBe(3);
+    release();
+    await until(s, () => disposedLate === 2);
     s.dispose();
   });
 

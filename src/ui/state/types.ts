@@ -26,7 +26,8 @@ export interface PageState {
   run: boolean;
 }
 
-export type Phase = 'starting' | 'building' | 'ready' | 'playing' | 'paused' | 'done' | 'error' | 'lost';
+/** `cancelled`: the user gave up a build; nothing is built until an edit, Play or Build again. */
+export type Phase = 'starting' | 'building' | 'cancelled' | 'ready' | 'playing' | 'paused' | 'done' | 'error' | 'lost';
 
 export interface GpuInfo {
   status: 'pending' | 'ready' | 'unavailable' | 'lost';

@@ -1,0 +1,210 @@
+/**
+ * @file <trainable-depth-view>: the atlas's trainable-depth mode. A preset (or the user's own
+ * JSON), Run and Cancel with progress, then the map of held-out accuracy over σ_w² and depth
+ * with the mean-field theory's 6ξ_c over it. Takes its device like <atlas-view> (`.device`, or
+ * `.backend = 'cpu'`); `data-state` is idle | running | done | error, for tests and styling.
+ */
+import { css, html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
+import { theoryActivation } from '../core/theory/activation';
+import { meanField } from '../core/theory/mean-field';
+import { type DepthConfig, parseDepthConfig } from './depth/config';
+import { DEPTH_PRESETS } from './depth/presets';
+import { type DepthResult, runTrainableDepth } from './depth/run';
+import { atlasStyles } from './styles';
+import './trainable-depth-map';
+import type { DepthScalePoint } from './trainable-depth-map';
+
+type Status = 'idle' | 'running' | 'done' | 'error';
+
+/** Wider maps only stretch the cells: the figure stays readable at a glance. */
+const MAP_MAX_WIDTH = 820;
+/** Points of the theory's curve across the grid's σ_w² range. */
+const CURVE_POINTS = 48;
+
+/** ξ_c across the σ_w² range of `cfg`, for its activation and σ_b². */
+export function depthScaleCurve(cfg: DepthConfig, points = 32): DepthScalePoint[] {
+  const act = theoryActivation(cfg.activation);
+  const lo = Math.min(...cfg.weight_variances),
+    hi = Math.max(...cfg.weight_variances);
+  return Array.from({ length: CURVE_POINTS + 1 }, (_, i) => {
+    const weightVariance = lo + ((hi - lo) * i) / CURVE_POINTS;
+    const xiC = meanField({ act, weightVariance, biasVariance: cfg.bias_variance, points }).xiC;
+    return { weightVariance, xiC };
+  });
+}
+
+export class TrainableDepthView extends LitElement {
+  static override styles = [
+    atlasStyles,
+    css`
+      :host { display: grid; grid-template-columns: minmax(0, 1fr); gap: 10px; }
+      label { display: block; max-width: 100%; }
+      select { max-width: 100%; }
+      :host([hidden]) { display: none; }
+      textarea { width: 100%; min-height: 11em; font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, monospace; box-sizing: border-box; }
+      progress { width: 180px; }
+      .status { min-height: 1.4em; }
+    `,
+  ];
+  static override properties: PropertyDeclarations = {
+    device: { attribute: false },
+    backend: { type: String },
+    text: { state: true },
+    status: { state: true },
+    progress: { state: true },
+    message: { state: true },
+    result: { state: true },
+    curve: { state: true },
+    mapWidth: { state: true },
+  };
+  declare device: GPUDevice | null;
+  declare backend: 'gpu' | 'cpu';
+  declare protected text: string;
+  declare protected status: Status;
+  declare protected progress: number;
+  declare protected message: string;
+  declare protected result: DepthResult | null;
+  declare protected curve: DepthScalePoint[];
+  declare protected mapWidth: number;
+  private controller: AbortController | null = null;
+  private runId = 0;
+  private readonly resize = new ResizeObserver((entries) => {
+    this.mapWidth = Math.max(240, Math.floor(entries[0].contentRect.width));
+  });
+
+  constructor() {
+    super();
+    this.device = null;
+    this.backend = 'gpu';
+    this.text = JSON.stringify(DEPTH_PRESETS[0].config, null, 2);
+    this.status = 'idle';
+    this.progress = 0;
+    this.message = '';
+    this.result = null;
+    this.curve = [];
+    this.mapWidth = 640;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.resize.observe(this);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.resize.disconnect();
+    this.cancel();
+  }
+
+  protected override updated(): void {
+    this.dataset.state = this.status;
+  }
+
+  cancel(): void {
+    this.controller?.abort();
+    this.controller = null;
+  }
+
+  /** Parses the editor's config and runs it; resolves when done, failed or cancelled. */
+  async run(): Promise<void> {
+    this.cancel();
+    const controller = new AbortController();
+    this.controller = controller;
+    const id = ++this.runId;
+    let cfg: DepthConfig;
+    try {
+      cfg = parseDepthConfig(JSON.parse(this.text));
+    } catch (e) {
+      this.status = 'error';
+      this.message = e instanceof SyntaxError ? `the config is not valid JSON: ${e.message}` : (e as Error).message;
+      return;
+    }
+    this.status = 'running';
+    this.progress = 0;
+    this.message = '';
+    this.result = null;
+    this.curve = depthScaleCurve(cfg);
+    const useGpu = this.backend === 'gpu' && this.device;
+    try {
+      const result = await runTrainableDepth(
+        cfg,
+        useGpu ? { backend: 'gpu', device: this.device! } : { backend: 'cpu' },
+        {
+          signal: controller.signal,
+          onProgress: (done, total) => {
+            if (id === this.runId) this.progress = done / total;
+          },
+        },
+      );
+      if (id !== this.runId) return;
+      this.result = result;
+      this.status = 'done';
+      const networks = cfg.depths.length * cfg.weight_variances.length;
+      this.message = `${networks} networks × ${cfg.steps} steps on the ${useGpu ? 'GPU' : 'CPU'} in ${result.seconds.toFixed(1)} s; accuracy on ${result.evaluationRows} ${result.evaluatedOn === 'test' ? 'held-out' : 'training'} rows`;
+    } catch (e) {
+      if (id !== this.runId) return;
+      this.status = (e as Error).name === 'AbortError' ? 'idle' : 'error';
+      this.message = (e as Error).name === 'AbortError' ? 'cancelled' : (e as Error).message;
+    } finally {
+      if (this.controller === controller) this.controller = null;
+    }
+  }
+
+  private pickPreset(id: string): void {
+    const preset = DEPTH_PRESETS.find((p) => p.id === id);
+    if (preset) this.text = JSON.stringify(preset.config, null, 2);
+  }
+
+  override render(): TemplateResult {
+    const running = this.status === 'running';
+    let shown: DepthConfig | null = this.result?.config ?? null;
+    if (!shown && running) {
+      try {
+        shown = parseDepthConfig(JSON.parse(this.text));
+      } catch {
+        shown = null;
+      }
+    }
+    return html`<section class="card" aria-label="trainable depth config">
+        <h2>How deep can a network still learn?</h2>
+        <p class="muted">A grid of deep networks, one per σ_w² and depth, all trained the same steps on the same
+          batches, coloured by held-out accuracy. The dashed line is the mean-field theory's 6ξ_c: Schoenholz et al.
+          (2017) found that networks much deeper than it do not train, and that only at the order-to-chaos
+          transition, where ξ_c diverges, can very deep networks learn.</p>
+        <div class="row">
+          <label>Preset <select aria-label="Trainable-depth preset" @change=${(e: Event) => this.pickPreset((e.target as HTMLSelectElement).value)}>
+            ${DEPTH_PRESETS.map((p) => html`<option value=${p.id}>${p.title}</option>`)}
+          </select></label>
+        </div>
+        <textarea aria-label="trainable depth config (JSON)" spellcheck="false" .value=${this.text}
+          @input=${(e: Event) => {
+            this.text = (e.target as HTMLTextAreaElement).value;
+          }}></textarea>
+        <div class="row">
+          <button class="primary" ?disabled=${running} @click=${() => this.run()}>Run</button>
+          <button ?disabled=${!running} @click=${() => this.cancel()}>Cancel</button>
+          ${running ? html`<progress max="1" .value=${this.progress} aria-label="steps trained"></progress>` : nothing}
+          <span class="status ${this.status === 'error' ? 'error' : 'muted'}" role="status">${
+            this.status === 'error' ? `error: ${this.message}` : this.message
+          }</span>
+        </div>
+      </section>
+      ${
+        shown
+          ? html`<section class="card" aria-label="trainable depth map">
+              <h2>Held-out accuracy after ${shown.steps} steps, ${shown.activation.name}, σ_b² = ${shown.bias_variance}</h2>
+              <trainable-depth-map .config=${shown} .accuracy=${this.result?.accuracy ?? null} .curve=${this.curve}
+                .width=${Math.min(MAP_MAX_WIDTH, this.mapWidth - 28)}></trainable-depth-map>
+            </section>`
+          : nothing
+      }`;
+  }
+}
+
+if (!customElements.get('trainable-depth-view')) customElements.define('trainable-depth-view', TrainableDepthView);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'trainable-depth-view': TrainableDepthView;
+  }
+}
