@@ -152,7 +152,7 @@ export class GpuEngine implements Engine {
     const products = planProducts(this.planProduct, shapes, activations, batch);
     this.stats = new StatsPlan(
       scope,
-      this.table.cur,
+      this.table.stepInfo,
       {
         layers: this.tensors.layers,
         activations,
@@ -196,7 +196,7 @@ export class GpuEngine implements Engine {
       input: tensors.batch.Xb,
       products,
       stats: this.stats,
-      cur: table.cur,
+      stepInfo: table.stepInfo,
       perm: table.perm,
       table: table.table,
       totals: this.totals,

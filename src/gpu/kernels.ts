@@ -239,7 +239,7 @@ export function statsOptimizerKernel(opt: number, apply: boolean): KernelDesc {
 
 /**
  * Pass 3 for every slot of a record in one dispatch of `tasks.length` workgroups; its buffers:
- * [cur, part1, part2, the tasks (statsTasks), the slots].
+ * [stepInfo, part1, part2, the tasks (statsTasks), the slots].
  */
 export function statsFinalKernel(): KernelDesc {
   return {

@@ -8,6 +8,7 @@
 import { css, html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import '../bench/bench-view';
 import { type RaceBackend, type RaceProgress, type RaceRow, raceCsv, raceNetwork } from '../bench/race';
+import { foldWidths } from '../bench/spec';
 import { download } from './files';
 import type { PlaygroundStore } from './state/store';
 import { StoreController } from './store-controller';
@@ -132,7 +133,7 @@ export class BenchPage extends LitElement {
     this.racing = true;
     this.rows = null;
     this.raceNote = '';
-    this.raced = { date: new Date().toISOString(), network: s.state.config.layers.map((l) => l.units).join('-') };
+    this.raced = { date: new Date().toISOString(), network: foldWidths(s.state.config.layers.map((l) => l.units)) };
     try {
       this.rows = await raceNetwork(
         s.state.config,
@@ -206,7 +207,7 @@ export class BenchPage extends LitElement {
   private renderRace(): TemplateResult {
     const p = this.progress;
     const cfg = this.store.state.config;
-    const widths = cfg.layers.map((l) => l.units).join('-');
+    const widths = foldWidths(cfg.layers.map((l) => l.units));
     return html`<section class="card" aria-labelledby="race">
       <h2 id="race">Race this network</h2>
       <p>Trains the playground's network (${cfg.dataset.name}, layers ${widths}, batch ${cfg.batch_size}) for about
@@ -231,7 +232,7 @@ export class BenchPage extends LitElement {
     return html`
       <section class="card" aria-labelledby="bench-about">
         <h2 id="bench-about">How fast is your GPU, against your CPU?</h2>
-        <p>GPU: ${env.adapter ?? html`none (${this.store.gpu.reason ?? 'no WebGPU adapter'}), so only the CPU runs`}
+        <p>GPU: ${env.adapter ?? 'none, so only the CPU runs'}
           · Browser: ${env.browser} · ${env.cpuThreads} CPU threads</p>
         <details>
           <summary>How to read the numbers</summary>

@@ -353,7 +353,13 @@ describe.skipIf(!HAVE_CHROMIUM)('a big network on the GPU (SwiftShader)', SLOW, 
         null,
         { timeout: 120_000 },
       );
-      await page.screenshot({ path: screenshotPath('big-network-building') });
+      await page.screenshot({ path: screenshotPath('big-network-building-1280') });
+      // The progress and Cancel cover nothing and fit a narrow window too.
+      await expectSoundLayout(page, 'building, 1280');
+      await page.setViewportSize({ width: 420, height: 800 });
+      await expectSoundLayout(page, 'building, 420');
+      await page.screenshot({ path: screenshotPath('big-network-building-420') });
+      await page.setViewportSize({ width: 1280, height: 800 });
       // The CPU while the GPU is still building: ready within seconds, not behind the build.
       const t0 = Date.now();
       await page.getByLabel('Units per hidden layer').fill('32');
