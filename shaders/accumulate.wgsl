@@ -1,7 +1,7 @@
 // Adds this batch's summed loss and correct count, and its rows, to the running totals that a
 // record reads and then clears. One workgroup: batches are small next to the matrix products.
 @group(0) @binding(1) var<storage, read> rowOut: array<vec2<f32>>;
-@group(0) @binding(2) var<storage, read> cur: StepInfo;
+@group(0) @binding(2) var<storage, read> step_info: StepInfo;
 @group(0) @binding(3) var<storage, read_write> totals: array<f32>;
 
 var<workgroup> part: array<vec2<f32>, WG>;
@@ -9,7 +9,7 @@ var<workgroup> part: array<vec2<f32>, WG>;
 @compute @workgroup_size(WG)
 fn main(@builtin(local_invocation_id) lid: vec3<u32>) {
   var s = vec2<f32>(0.0, 0.0);
-  for (var r = lid.x; r < cur.rows; r += WG) { s += rowOut[r]; }
+  for (var r = lid.x; r < step_info.rows; r += WG) { s += rowOut[r]; }
   part[lid.x] = s;
   workgroupBarrier();
   for (var w = WG / 2u; w > 0u; w = w / 2u) {
@@ -19,6 +19,6 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>) {
   if (lid.x == 0u) {
     totals[0] += part[0].x;
     totals[1] += part[0].y;
-    totals[2] += f32(cur.rows);
+    totals[2] += f32(step_info.rows);
   }
 }

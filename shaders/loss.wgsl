@@ -4,7 +4,7 @@
 @group(0) @binding(1) var<storage, read> Z: array<f32>;
 @group(0) @binding(2) var<storage, read> Aout: array<f32>;
 @group(0) @binding(3) var<storage, read> Y: array<f32>;
-@group(0) @binding(4) var<storage, read> cur: StepInfo;
+@group(0) @binding(4) var<storage, read> step_info: StepInfo;
 @group(0) @binding(5) var<storage, read_write> dA: array<f32>;
 @group(0) @binding(6) var<storage, read_write> dZ: array<f32>;
 @group(0) @binding(7) var<storage, read_write> rowOut: array<vec2<f32>>;
@@ -21,5 +21,5 @@ fn set_out_grads(i: u32, g: f32, dz: f32) {
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let r = flat_index(gid, nwg);
   if (r >= P.batch) { return; }
-  rowOut[r] = loss_row(LOSS, ACT, ALPHA, FUSED == 1u, r, P.units, cur.rows);
+  rowOut[r] = loss_row(LOSS, ACT, ALPHA, FUSED == 1u, r, P.units, step_info.rows);
 }

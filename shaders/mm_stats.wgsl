@@ -5,14 +5,14 @@
 // store_done merges the lanes with subgroup operations (no workgroup memory, no barriers) into
 // one partial per workgroup. The histogram and final passes then run as for any tensor, over
 // the product's P.groups partials. Rows at or past this step's batch (a short last batch) are
-// stored but not counted, as stat_count() counts them. The epilogue declares `cur` and `part1`.
+// stored but not counted, as stat_count() counts them. The epilogue declares `step_info` and `part1`.
 
 // The vec4s this lane has counted so far (the same for every tensor of the epilogue).
 var<private> counted_vec4s: u32;
 
 // Whether the vec4 at index i of the M×N output lies in this step's rows.
 fn counted(i: u32) -> bool {
-  return i < cur.rows * (P.N / 4u);
+  return i < step_info.rows * (P.N / 4u);
 }
 
 // The subgroup's statistics, each lane's `a` over its counted_vec4s vec4s, into part1[index].

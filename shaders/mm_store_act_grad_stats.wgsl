@@ -3,7 +3,7 @@
 @group(0) @binding(4) var<storage, read_write> dAout: array<vec4<f32>>;
 @group(0) @binding(5) var<storage, read> Zin: array<vec4<f32>>;
 @group(0) @binding(6) var<storage, read_write> dZout: array<vec4<f32>>;
-@group(0) @binding(7) var<storage, read> cur: StepInfo;
+@group(0) @binding(7) var<storage, read> step_info: StepInfo;
 @group(0) @binding(8) var<storage, read_write> part1: array<array<f32, 8>>;
 
 var<private> g_stats: Acc = ACC_NEW;

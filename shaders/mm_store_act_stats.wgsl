@@ -3,7 +3,7 @@
 // saturation count, mode SAT) at part1[P.part + P.groups + wg].
 @group(0) @binding(4) var<storage, read_write> Z: array<vec4<f32>>;
 @group(0) @binding(5) var<storage, read_write> Aout: array<vec4<f32>>;
-@group(0) @binding(6) var<storage, read> cur: StepInfo;
+@group(0) @binding(6) var<storage, read> step_info: StepInfo;
 @group(0) @binding(7) var<storage, read_write> part1: array<array<f32, 8>>;
 
 var<private> z_stats: Acc = ACC_NEW;

@@ -1,9 +1,9 @@
 // The optimizer update (optimizer_step.wgsl) of the four weights at vec4 index q, with their
 // slots in storage s1 and s2, the hyperparameters in the uniforms and Adam's step size of this
-// iteration in cur.alpha. Shared by the optimizer and the recording optimizer
+// iteration in step_info.alpha. Shared by the optimizer and the recording optimizer
 // (stats_optimizer.wgsl); returns the new weights, updates the slots in place.
 fn update4(q: u32, wi: vec4<f32>, gi: vec4<f32>) -> vec4<f32> {
-  let h = OptHyper(P.lr, P.decay1, P.decay2, P.eps, cur.alpha);
+  let h = OptHyper(P.lr, P.decay1, P.decay2, P.eps, step_info.alpha);
   var m = vec4<f32>(0.0);
   var v = vec4<f32>(0.0);
   if (opt_uses_s1(OPT)) { m = s1[q]; }

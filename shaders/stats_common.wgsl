@@ -3,7 +3,7 @@
 
 // Element count: fixed, or this step's rows times the layer width (a short last batch).
 fn stat_count() -> u32 {
-  if (PER_ROW == 1u) { return cur.rows * P.width; }
+  if (PER_ROW == 1u) { return step_info.rows * P.width; }
   return P.n;
 }
 

@@ -14,7 +14,7 @@ struct SlotTask {
   parts: u32,  // partials of pass 1, from `part`
 }
 
-@group(0) @binding(1) var<storage, read> cur: StepInfo;
+@group(0) @binding(1) var<storage, read> step_info: StepInfo;
 @group(0) @binding(2) var<storage, read> part1: array<array<f32, 8>>;
 @group(0) @binding(3) var<storage, read> part2: array<f32>;
 @group(0) @binding(4) var<storage, read> slots: array<SlotTask>;
@@ -25,7 +25,7 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
   let t = lid.x;
   let task = slots[wid.x];
   var n = task.n;
-  if (n == 0u) { n = cur.rows * task.width; }
+  if (n == 0u) { n = step_info.rows * task.width; }
   let o = task.slot;
   if (t < HIST_BINS) {
     var c = 0.0;

@@ -10,7 +10,7 @@
 // counters cost a few vector instructions per element. The totals of the workgroup's
 // invocations meet in workgroup memory.
 @group(0) @binding(1) var<storage, read> x: array<vec4<f32>>;
-@group(0) @binding(2) var<storage, read> cur: StepInfo;
+@group(0) @binding(2) var<storage, read> step_info: StepInfo;
 @group(0) @binding(3) var<storage, read> part1: array<array<f32, 8>>;
 @group(0) @binding(4) var<storage, read_write> part2: array<f32>;
 

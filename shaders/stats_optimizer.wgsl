@@ -8,7 +8,7 @@
 @group(0) @binding(2) var<storage, read> g: array<vec4<f32>>;
 @group(0) @binding(3) var<storage, read_write> s1: array<vec4<f32>>;
 @group(0) @binding(4) var<storage, read_write> s2: array<vec4<f32>>;
-@group(0) @binding(5) var<storage, read> cur: StepInfo;
+@group(0) @binding(5) var<storage, read> step_info: StepInfo;
 @group(0) @binding(6) var<storage, read_write> part1: array<array<f32, 8>>;
 
 // The new weights of vec4 q, stored where the step updates.

@@ -1,7 +1,7 @@
 // Statistics of a tensor, pass 1 of 3: each of P.groups workgroups reduces one contiguous
 // chunk to part1[P.part + wg] (shaders/stats_reduce.wgsl). FULL = 0: the norm only.
 @group(0) @binding(1) var<storage, read> x: array<vec4<f32>>;
-@group(0) @binding(2) var<storage, read> cur: StepInfo;
+@group(0) @binding(2) var<storage, read> step_info: StepInfo;
 @group(0) @binding(3) var<storage, read_write> part1: array<array<f32, 8>>;
 
 @compute @workgroup_size(WG)

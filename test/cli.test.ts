@@ -22,6 +22,9 @@ import { runCli as cli, type CliResult as Result } from './cli-process';
 const lines = (s: string) => s.split('\n').filter((l) => l.length > 0);
 const json = (s: string) => lines(s).map((l) => JSON.parse(l) as Record<string, unknown>);
 /** A JavaScript stack frame (`at f (file.js:12:34)`); Dawn's own native warnings have no column. */
+/** `train` on the XOR fixture with the CPU backend, and `extra` flags. */
+const trainXor = (extra: string[] = []) => cli(['train', '--config', file('xor.json'), '--backend', 'cpu', ...extra]);
+
 const JS_STACK = /^\s*at .*:\d+:\d+\)?$/m;
 
 /** The 15 statistics of LayerStats (14 numbers and the activation histogram), plus the two extra histograms. */
@@ -110,7 +113,7 @@ function expectLayerStats(layers: unknown, count: number): void {
 
 describe('train on the CPU', () => {
   it('learns XOR and prints the step records and a done record', async () => {
-    const r = await cli(['train', '--config', file('xor.json'), '--backend', 'cpu']);
+    const r = await trainXor();
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const recs = json(r.stdout);
@@ -130,7 +133,7 @@ describe('train on the CPU', () => {
   });
 
   it('--epochs 0 prints only the step-0 record and done', async () => {
-    const r = await cli(['train', '--config', file('xor.json'), '--backend', 'cpu', '--epochs', '0']);
+    const r = await trainXor(['--epochs', '0']);
     expect(r.code).toBe(0);
     const recs = json(r.stdout);
     expect(recs).toHaveLength(2);
@@ -145,7 +148,7 @@ describe('train on the CPU', () => {
     );
     expect(r.code).toBe(0);
     expect(json(r.stdout).map((x) => x.step ?? 'done')).toEqual([0, 3, 6, 7, 'done']);
-    const other = await cli(['train', '--config', file('xor.json'), '--backend', 'cpu', '--epochs', '0']);
+    const other = await trainXor(['--epochs', '0']);
     expect(json(r.stdout)[0].loss).not.toBe(json(other.stdout)[0].loss);
   });
 
@@ -204,33 +207,11 @@ describe('weights files', () => {
     // Train 300 epochs and save; separately train 301 epochs logging every step: its record at
     // step 301 is the loss of the 300-epoch weights on one full batch (xor's 4 points), which is
     // exactly the step-0 record of a run that loads those weights.
-    const a = await cli(['train', '--config', file('xor.json'), '--backend', 'cpu', '--save', file('w300.json')]);
+    const a = await trainXor(['--save', file('w300.json')]);
     expect(a.code).toBe(0);
-    const b = await cli([
-      'train',
-      '--config',
-      file('xor.json'),
-      '--backend',
-      'cpu',
-      '--epochs',
-      '0',
-      '--load',
-      file('w300.json'),
-      '--save',
-      file('w300-again.json'),
-    ]);
+    const b = await trainXor(['--epochs', '0', '--load', file('w300.json'), '--save', file('w300-again.json')]);
     expect(b.code).toBe(0);
-    const c = await cli([
-      'train',
-      '--config',
-      file('xor.json'),
-      '--backend',
-      'cpu',
-      '--epochs',
-      '301',
-      '--log-every',
-      '1',
-    ]);
+    const c = await trainXor(['--epochs', '301', '--log-every', '1']);
     const loaded = json(b.stdout)[0];
     const step301 = json(c.stdout).find((x) => x.step === 301)!;
     expect(loaded.loss as number).toBeCloseTo(step301.loss as number, 6);
@@ -249,35 +230,15 @@ describe('weights files', () => {
   });
 
   it('--save with --epochs 0 writes the initial weights', async () => {
-    const a = await cli([
-      'train',
-      '--config',
-      file('xor.json'),
-      '--backend',
-      'cpu',
-      '--epochs',
-      '0',
-      '--save',
-      file('w0.json'),
-    ]);
-    const b = await cli([
-      'train',
-      '--config',
-      file('xor.json'),
-      '--backend',
-      'cpu',
-      '--epochs',
-      '0',
-      '--load',
-      file('w0.json'),
-    ]);
+    const a = await trainXor(['--epochs', '0', '--save', file('w0.json')]);
+    const b = await trainXor(['--epochs', '0', '--load', file('w0.json')]);
     expect(a.code).toBe(0);
     expect(b.code).toBe(0);
     expect(json(b.stdout)[0]).toEqual(json(a.stdout)[0]);
   });
 
   it('refuses weights whose shapes do not match the config', async () => {
-    await cli(['train', '--config', file('xor.json'), '--backend', 'cpu', '--epochs', '0', '--save', file('w4.json')]);
+    await trainXor(['--epochs', '0', '--save', file('w4.json')]);
     const wide = await writeConfig('xor8.json', {
       ...XOR,
       layers: [
@@ -293,7 +254,7 @@ describe('weights files', () => {
 
   it('refuses a file that is not a weights file', async () => {
     expectInputError(
-      await cli(['train', '--config', file('xor.json'), '--backend', 'cpu', '--load', file('xor.json')]),
+      await trainXor(['--load', file('xor.json')]),
       /^error: weights\.seed is not a known field; allowed: format, version, config, layers$/,
     );
   });
@@ -391,7 +352,7 @@ describe('train on the GPU', () => {
     if (!adapter) ctx.skip();
     const [gpu, cpu] = await Promise.all([
       cli(['train', '--config', file('xor.json'), '--backend', 'gpu']),
-      cli(['train', '--config', file('xor.json'), '--backend', 'cpu']),
+      trainXor(),
     ]);
     expect(gpu.code).toBe(0);
     const g = json(gpu.stdout),

@@ -771,78 +771,38 @@ function minAbsZ(spec: NetSpec): number {
   return m;
 }
 
+/**
+ * A network from its architecture, e.g. '4 -> 6 relu -> 5 leaky_relu(0.2) -> 3 softmax': the
+ * input width, then each layer's units and activation (its alpha in brackets; elu's defaults to 1).
+ */
+function net(arch: string, loss: LossName, targets: NetSpec['targets'], seed: number, note?: string): NetSpec {
+  const [inDim, ...layers] = arch.split(' -> ');
+  return {
+    name: `${arch}, ${loss}${note ? ` (${note})` : ''}`,
+    inDim: Number(inDim),
+    layers: layers.map((l) => {
+      const [, units, act, alpha] = /^(\d+) (\w+)(?:\((.+)\))?$/.exec(l)!;
+      return { units: Number(units), act: act as ActivationName, alpha: Number(alpha ?? (act === 'elu' ? 1 : 0)) };
+    }),
+    loss,
+    targets,
+    seed,
+  };
+}
+
 const NETS: NetSpec[] = [
-  {
-    name: '5 -> 7 tanh -> 6 elu -> 3 softmax, categorical_crossentropy',
-    inDim: 5,
-    seed: 31,
-    loss: 'categorical_crossentropy',
-    targets: oneHot,
-    layers: [
-      { units: 7, act: 'tanh', alpha: 0 },
-      { units: 6, act: 'elu', alpha: 1 },
-      { units: 3, act: 'softmax', alpha: 0 },
-    ],
-  },
-  {
-    name: '4 -> 5 sigmoid -> 1 sigmoid, binary_crossentropy',
-    inDim: 4,
-    seed: 32,
-    loss: 'binary_crossentropy',
-    targets: binaryTargets,
-    layers: [
-      { units: 5, act: 'sigmoid', alpha: 0 },
-      { units: 1, act: 'sigmoid', alpha: 0 },
-    ],
-  },
-  {
-    name: '3 -> 6 swish -> 4 softplus -> 2 linear, mse',
-    inDim: 3,
-    seed: 33,
-    loss: 'mse',
-    targets: realTargets,
-    layers: [
-      { units: 6, act: 'swish', alpha: 0 },
-      { units: 4, act: 'softplus', alpha: 0 },
-      { units: 2, act: 'linear', alpha: 0 },
-    ],
-  },
-  {
-    name: '4 -> 6 softsign -> 5 selu -> 3 softmax, mse (softmax Jacobian)',
-    inDim: 4,
-    seed: 34,
-    loss: 'mse',
-    targets: oneHot,
-    layers: [
-      { units: 6, act: 'softsign', alpha: 0 },
-      { units: 5, act: 'selu', alpha: 0 },
-      { units: 3, act: 'softmax', alpha: 0 },
-    ],
-  },
-  {
-    name: '4 -> 6 relu -> 5 leaky_relu(0.2) -> 3 softmax, binary_crossentropy (non-fused, clipped probabilities)',
-    inDim: 4,
-    seed: 35,
-    loss: 'binary_crossentropy',
-    targets: binaryTargets,
-    layers: [
-      { units: 6, act: 'relu', alpha: 0 },
-      { units: 5, act: 'leaky_relu', alpha: 0.2 },
-      { units: 3, act: 'softmax', alpha: 0 },
-    ],
-  },
-  {
-    name: '3 -> 5 elu(0.5) -> 4 tanh -> 2 sigmoid, mse',
-    inDim: 3,
-    seed: 36,
-    loss: 'mse',
-    targets: unitTargets,
-    layers: [
-      { units: 5, act: 'elu', alpha: 0.5 },
-      { units: 4, act: 'tanh', alpha: 0 },
-      { units: 2, act: 'sigmoid', alpha: 0 },
-    ],
-  },
+  net('5 -> 7 tanh -> 6 elu -> 3 softmax', 'categorical_crossentropy', oneHot, 31),
+  net('4 -> 5 sigmoid -> 1 sigmoid', 'binary_crossentropy', binaryTargets, 32),
+  net('3 -> 6 swish -> 4 softplus -> 2 linear', 'mse', realTargets, 33),
+  net('4 -> 6 softsign -> 5 selu -> 3 softmax', 'mse', oneHot, 34, 'softmax Jacobian'),
+  net(
+    '4 -> 6 relu -> 5 leaky_relu(0.2) -> 3 softmax',
+    'binary_crossentropy',
+    binaryTargets,
+    35,
+    'non-fused, clipped probabilities',
+  ),
+  net('3 -> 5 elu(0.5) -> 4 tanh -> 2 sigmoid', 'mse', unitTargets, 36),
 ];
 
 /**
@@ -860,18 +820,7 @@ const NET_RTOL = 1e-6,
  * 1e-4 and atol 5e-6. Measured: worst excess 0.12 of that bound, max relative error 2.1e-5
  * (elements with small gradients, where the 5.3e-7 in f' weighs most).
  */
-const GELU_NET: NetSpec = {
-  name: '4 -> 6 gelu -> 5 tanh -> 3 softmax, categorical_crossentropy',
-  inDim: 4,
-  seed: 37,
-  loss: 'categorical_crossentropy',
-  targets: oneHot,
-  layers: [
-    { units: 6, act: 'gelu', alpha: 0 },
-    { units: 5, act: 'tanh', alpha: 0 },
-    { units: 3, act: 'softmax', alpha: 0 },
-  ],
-};
+const GELU_NET = net('4 -> 6 gelu -> 5 tanh -> 3 softmax', 'categorical_crossentropy', oneHot, 37);
 const GELU_NET_FD = { stencil: { kind: 'five', h: GELU_FD_H } as Stencil, rtol: 1e-4, atol: 5e-6 };
 
 describe('whole-network gradients (CpuEngine backward) vs central differences, float64', () => {

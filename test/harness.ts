@@ -117,8 +117,12 @@ export function expectClose(gpu: ArrayLike<number>, ref: ArrayLike<number>, atol
 }
 
 /** Pass 3 of the statistics for `tasks` in one dispatch, as the engine runs it for a record. */
-export async function finalPass(R: KernelRunner, [cur, p1, p2, out]: GPUBuffer[], tasks: K.SlotTask[]): Promise<void> {
-  await R.run(K.statsFinalKernel(), [cur, p1, p2, R.buffer(K.statsTasks(tasks)), out], [tasks.length, 1, 1]);
+export async function finalPass(
+  R: KernelRunner,
+  [stepInfo, p1, p2, out]: GPUBuffer[],
+  tasks: K.SlotTask[],
+): Promise<void> {
+  await R.run(K.statsFinalKernel(), [stepInfo, p1, p2, R.buffer(K.statsTasks(tasks)), out], [tasks.length, 1, 1]);
 }
 
 /** A GPU statistics slot against the float64 reference of the first n values of v. */

@@ -236,10 +236,10 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
           part = multi ? 2 : 0;
         const p1 = R.buffer((part + 3 * groups) * K.STATS_PART1),
           p2 = R.buffer((part + 3 * groups) * K.STATS_PART2);
-        const cur = R.stepInfo(1, 0, t, o.name === 'adam' ? adamAlpha(o, t) : 0);
+        const stepInfo = R.stepInfo(1, 0, t, o.name === 'adam' ? adamAlpha(o, t) : 0);
         await R.run(
           K.statsOptimizerKernel(K.optimizerKind(o).id, apply),
-          [W, R.buffer(vec4s(g)), S1, S2, cur, p1],
+          [W, R.buffer(vec4s(g)), S1, S2, stepInfo, p1],
           [groups, 1, 1],
           { n, width: 0, groups, part, ...uniformsOf(o) },
         );
@@ -252,8 +252,9 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
         const slot = async (k: number, hist: boolean) => {
           const out = R.buffer(SLOT_SIZE),
             u = { n, width: 0, groups, part: part + k * groups };
-          if (hist) await R.run(K.statsHistKernel(false), [W, cur, p1, p2], [groups, 1, 1], { ...u, parts: groups });
-          await finalPass(R, [cur, p1, p2, out], [{ ...u, slot: 0, hist, parts: groups }]);
+          if (hist)
+            await R.run(K.statsHistKernel(false), [W, stepInfo, p1, p2], [groups, 1, 1], { ...u, parts: groups });
+          await finalPass(R, [stepInfo, p1, p2, out], [{ ...u, slot: 0, hist, parts: groups }]);
           return R.read(out, SLOT_SIZE);
         };
         // The slots describe the weights the kernel wrote (Adam's may differ from the CPU's in the last bit).
@@ -319,19 +320,19 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
           const padded = new Float32Array(Math.ceil(c.n / 4) * 4).fill(NaN);
           padded.set(x);
           const xb = R.buffer(padded),
-            cur = R.stepInfo(rows);
+            stepInfo = R.stepInfo(rows);
           // One workgroup, or several at a partial offset other than 0 with an uneven last chunk.
           const groups = multi ? Math.max(2, K.statsGroups(c.n)) : 1,
             part = multi ? 3 : 0;
           const u = { n: n0, width, groups, part };
           const p1 = R.buffer((part + groups) * K.STATS_PART1),
             p2 = R.buffer((part + groups) * K.STATS_PART2);
-          await R.run(K.statsPartialKernel(c.sat, !!c.perRow), [xb, cur, p1], [groups, 1, 1], u);
-          await R.run(K.statsHistKernel(!!c.perRow), [xb, cur, p1, p2], [groups, 1, 1], { ...u, parts: groups });
+          await R.run(K.statsPartialKernel(c.sat, !!c.perRow), [xb, stepInfo, p1], [groups, 1, 1], u);
+          await R.run(K.statsHistKernel(!!c.perRow), [xb, stepInfo, p1, p2], [groups, 1, 1], { ...u, parts: groups });
           // Pass 3 for two slots in one dispatch: this one, and an empty tensor's in the first slot.
           await finalPass(
             R,
-            [cur, p1, p2, out],
+            [stepInfo, p1, p2, out],
             [
               { n: 0, width: 0, slot: 0, groups: 0, part: 0, hist: false, parts: 0 },
               { ...u, slot, hist: true, parts: groups },
@@ -354,13 +355,13 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
     const groups = K.statsGroups(n),
       u = { n, width: 0, groups, part: 0 };
     const xb = R.buffer(x),
-      cur = R.stepInfo(1);
+      stepInfo = R.stepInfo(1);
     for (const need of ['spread', 'norm'] as const) {
       const out = R.buffer(SLOT_SIZE),
         p1 = R.buffer(groups * K.STATS_PART1),
         p2 = R.buffer(groups * K.STATS_PART2);
-      await R.run(K.statsPartialKernel(0, false, need === 'spread'), [xb, cur, p1], [groups, 1, 1], u);
-      await finalPass(R, [cur, p1, p2, out], [{ ...u, slot: 0, hist: false, parts: groups }]);
+      await R.run(K.statsPartialKernel(0, false, need === 'spread'), [xb, stepInfo, p1], [groups, 1, 1], u);
+      await finalPass(R, [stepInfo, p1, p2, out], [{ ...u, slot: 0, hist: false, parts: groups }]);
       const got = await R.read(out, SLOT_SIZE);
       expect(got[SLOT.count]).toBe(n);
       expect(got[SLOT.norm]).toBeCloseTo(ref[SLOT.norm], 3);

@@ -231,7 +231,7 @@ describe.skipIf(!dev)('product epilogues', () => {
       it(`${variant}: statistics in the epilogues, batch ${M} (${rows} rows this step), fanIn ${Kd}, units ${N}`, async () => {
         const tanh = act('tanh', 0),
           sat = 1,
-          cur = R.stepInfo(rows);
+          stepInfo = R.stepInfo(rows);
         const X = R.buffer(randomArray(M * Kd, -1, 1, 6)),
           W = R.buffer(randomArray(Kd * N, -1, 1, 7)),
           b = R.buffer(randomArray(N, -1, 1, 8));
@@ -248,7 +248,7 @@ describe.skipIf(!dev)('product epilogues', () => {
         const p1 = R.buffer(new Float32Array(cap * K.STATS_PART1).fill(NaN)),
           p2 = R.buffer(cap * K.STATS_PART2);
         const [Z1, A1, Z2, A2] = [1, 2, 3, 4].map(() => R.buffer(M * N));
-        await calls({ ...fwd, uniforms: { ...fwd.uniforms, part: zAt } }, [X, W, b, Z1], [A1, cur, p1]);
+        await calls({ ...fwd, uniforms: { ...fwd.uniforms, part: zAt } }, [X, W, b, Z1], [A1, stepInfo, p1]);
         await calls(plan('forward', M, N, Kd, variant, tanh), [X, W, b, Z2], [A2]);
         const z = await R.read(Z2, M * N),
           a = await R.read(A2, M * N);
@@ -257,7 +257,11 @@ describe.skipIf(!dev)('product epilogues', () => {
         const dZ = R.buffer(randomArray(M * N, -1, 1, 9)),
           Zb = R.buffer(randomArray(M * Kd, -3, 3, 10));
         const [dA1, dZb1, dA2, dZb2] = [1, 2, 3, 4].map(() => R.buffer(M * Kd));
-        await calls({ ...dX, uniforms: { ...dX.uniforms, part: gAt } }, [dZ, W, R.buffer(4), dA1], [Zb, dZb1, cur, p1]);
+        await calls(
+          { ...dX, uniforms: { ...dX.uniforms, part: gAt } },
+          [dZ, W, R.buffer(4), dA1],
+          [Zb, dZb1, stepInfo, p1],
+        );
         await calls(
           plan('dX', M, Kd, N, variant, { ...tanh, kind: 'act_grad' }),
           [dZ, W, R.buffer(4), dA2],
@@ -270,8 +274,8 @@ describe.skipIf(!dev)('product epilogues', () => {
         const slot = async (x: GPUBuffer, width: number, part: number, parts: number, hist: boolean) => {
           const out = R.buffer(SLOT_SIZE),
             u = { n: 0, width, groups: K.statsGroups(rows * width), part };
-          if (hist) await R.run(K.statsHistKernel(true), [x, cur, p1, p2], [u.groups, 1, 1], { ...u, parts });
-          await finalPass(R, [cur, p1, p2, out], [{ ...u, slot: 0, hist, parts }]);
+          if (hist) await R.run(K.statsHistKernel(true), [x, stepInfo, p1, p2], [u.groups, 1, 1], { ...u, parts });
+          await finalPass(R, [stepInfo, p1, p2, out], [{ ...u, slot: 0, hist, parts }]);
           return R.read(out, SLOT_SIZE);
         };
         expectSlot(await slot(Z1, N, zAt, fParts, false), z, rows * N, 0, false);

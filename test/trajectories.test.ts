@@ -16,7 +16,7 @@ import type { Engine, StepRecord } from '../src/train/engine';
 import { initialWeightsCpu } from '../src/train/model';
 import { testDevice } from './gpu-device';
 import { expectClose } from './harness';
-import { expectSameTrajectory, REFERENCE_RUNS, trajectory } from './trajectory';
+import { expectSameTrajectory, MNIST_RUN, REFERENCE_RUNS, trajectory } from './trajectory';
 
 const dev = await testDevice();
 
@@ -138,19 +138,7 @@ describe.skipIf(!dev)('GPU and CPU trajectories agree', () => {
   });
 
   it('MNIST subset, 784-64-10, step-0 statistics and a few hundred steps', async () => {
-    const { cpu, gpu } = await both({
-      seed: 2,
-      dataset: { name: 'mnist', samples: 1000 },
-      layers: [
-        { units: 64, activation: 'relu', kernel_initializer: 'he_normal' },
-        { units: 10, activation: 'softmax' },
-      ],
-      loss: 'categorical_crossentropy',
-      optimizer: { name: 'adam' },
-      batch_size: 100,
-      epochs: 20,
-      log_every: 50,
-    });
+    const { cpu, gpu } = await both(MNIST_RUN);
     expect(cpu.at(-1)!.accuracy).toBeGreaterThan(0.8);
     expectSameTrajectory(cpu, gpu, 1e-3);
     // Histograms of the first record: the same counts, up to values that sit on a bin edge.

@@ -69,6 +69,21 @@ export const REFERENCE_RUNS: [string, unknown, number][] = [
   ],
 ];
 
+/** A few hundred steps of a small MNIST classifier, step-0 statistics on real images. */
+export const MNIST_RUN = {
+  seed: 2,
+  dataset: { name: 'mnist', samples: 1000 },
+  layers: [
+    { units: 64, activation: 'relu', kernel_initializer: 'he_normal' },
+    { units: 10, activation: 'softmax' },
+  ],
+  loss: 'categorical_crossentropy',
+  optimizer: { name: 'adam' },
+  batch_size: 100,
+  epochs: 20,
+  log_every: 50,
+};
+
 const STAT_KEYS: (keyof LayerStats)[] = [
   'act_mean',
   'act_std',

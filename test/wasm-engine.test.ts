@@ -15,7 +15,7 @@ import { initialWeightsCpu } from '../src/train/model';
 import { createCpuEngine, forwardMacs } from '../src/wasm/create';
 import { WasmEngine } from '../src/wasm/engine';
 import { expectClose } from './harness';
-import { expectSameTrajectory, REFERENCE_RUNS, trajectory } from './trajectory';
+import { expectSameTrajectory, MNIST_RUN, REFERENCE_RUNS, trajectory } from './trajectory';
 
 async function compare(doc: unknown, threads: number, rtol: number) {
   const cfg = parseConfig(doc);
@@ -73,23 +73,7 @@ const RUNS: [string, unknown, number][] = [
     },
     1e-3,
   ],
-  [
-    'MNIST subset, 784-64-10, adam',
-    {
-      seed: 2,
-      dataset: { name: 'mnist', samples: 1000 },
-      layers: [
-        { units: 64, activation: 'relu', kernel_initializer: 'he_normal' },
-        { units: 10, activation: 'softmax' },
-      ],
-      loss: 'categorical_crossentropy',
-      optimizer: { name: 'adam' },
-      batch_size: 100,
-      epochs: 20,
-      log_every: 50,
-    },
-    1e-3,
-  ],
+  ['MNIST subset, 784-64-10, adam', MNIST_RUN, 1e-3],
 ];
 
 for (const threads of [1, 3]) {

@@ -25,6 +25,9 @@ Options:
   --rungs LIST       comma-separated subset of ${RUNGS.map((r) => r.id).join(', ')}
   --out DIR          where results.json, REPORT.md and the charts go (default bench/)
   --no-write         print the tables only
+  --host-cost        the training ladder on Dawn's Null backend (kernels never run): host ms per
+                     step of ours (with and without statistics) and TF.js webgpu; writes
+                     DIR/host-cost.json and leaves the report alone
   --report-only      measure nothing: rewrite REPORT.md, the charts (and results.json's layout) from DIR/results.json
 `;
 
@@ -33,11 +36,12 @@ interface BenchArgs {
   out: string | null;
   write: boolean;
   reportOnly: boolean;
+  hostCost: boolean;
 }
 
 const BENCH_FLAGS = {
   values: ['--max-size', '--budget', '--repeats', '--engines', '--parts', '--rungs', '--out'],
-  switches: ['--quick', '--no-write', '--report-only'],
+  switches: ['--quick', '--no-write', '--report-only', '--host-cost'],
 };
 const PARTS = ['ceiling', 'products', 'training', 'atlas'] as const;
 
@@ -72,5 +76,6 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     out: values.get('--out') ?? null,
     write: !switches.has('--no-write'),
     reportOnly: switches.has('--report-only'),
+    hostCost: switches.has('--host-cost'),
   };
 }

@@ -1,8 +1,10 @@
 /**
- * @file `<bench-view>`: the page's Benchmark view. It runs the same ladder as
- * `npm run bench` (src/bench/ladder.ts) in the user's browser, on the user's GPU: a run button,
- * progress, a uPlot chart (ms vs size per engine, log scales), the tables, the targets, and
- * JSON/CSV export. TF.js is loaded by dynamic import only when the run includes it.
+ * @file `<bench-view>`: "Where the GPU starts to win" on the page's Benchmark view. It runs the
+ * quick ladder (crossover.ts: our GPU and CPU engines on products and networks of growing size),
+ * or the whole ladder of `npm run bench`, in the user's browser on the user's GPU: a run button,
+ * what the run will take, progress, a uPlot chart (ms vs size per engine, log scales) with the
+ * crossover marked, the tables, and JSON/CSV export. TF.js is loaded by dynamic import only when
+ * the run includes it.
  *
  * Mount: `<bench-view></bench-view>` after `import './bench/bench-view'`; optionally set
  * `.gpu = { device, adapter }` to share the page's device (otherwise it requests its own).
@@ -14,12 +16,12 @@ import uPlot from 'uplot';
 import uplotCss from 'uplot/dist/uPlot.min.css?inline';
 import { browserEnv } from './browser-env';
 import { chartColumns } from './charts';
+import { crossover, isSoftwareAdapter, quickLadderOptions, quickLadderSeconds } from './crossover';
 import { type BenchProgress, runBench } from './ladder';
 import { toCsv } from './results-file';
 import { type BenchOptions, defaultOptions, PRODUCT_SIZES, RUNGS, rungInfo } from './spec';
 import { shortNumber } from './svg';
 import { reportTables } from './tables';
-import { evaluateTargets, fastestCheck, type TargetCheck } from './targets';
 import type { BenchResults, ProductMeasurement, TrainMeasurement } from './types';
 
 type ChartView = 'forward' | 'dX' | 'dW' | 'training';
@@ -43,7 +45,7 @@ export class BenchResultsEvent extends Event {
 export class BenchView extends LitElement {
   static override properties = {
     gpu: { attribute: false },
-    quick: { type: Boolean },
+    full: { type: Boolean },
     maxSize: { type: Number, attribute: 'max-size' },
     includeTf: { type: Boolean, attribute: 'include-tf' },
     options: { attribute: false },
@@ -53,6 +55,7 @@ export class BenchView extends LitElement {
     training: { state: true },
     results: { state: true },
     error: { state: true },
+    cancelled: { state: true },
     view: { state: true },
   };
 
@@ -72,17 +75,19 @@ export class BenchView extends LitElement {
     caption { text-align: left; font-weight: 600; padding: 4px 0; }
     .scroll { overflow-x: auto; }
     #chart { min-height: 320px; }
+    #chart:empty { min-height: 0; }
     ol { padding-left: 20px; }
-    .fastest { margin: 0 0 12px; }
-    .met { color: #1a7f37; } .missed { color: #b42318; }
+    .crossover { font-weight: 600; margin: 4px 0 10px; }
   `,
   ];
 
   /** The page's device; when absent the view requests one itself. */
   gpu: { device: GPUDevice; adapter: string } | null = null;
-  quick = true;
+  /** The whole ladder of `npm run bench` (every engine and product form; minutes) instead of the quick one. */
+  full = false;
   maxSize: number = 1024;
-  includeTf = true;
+  /** TF.js's webgpu and wasm backends too (its module loads only then). */
+  includeTf = false;
   /** Overrides of the run's options (e.g. `{ rungs: ['xor', 'circle'] }`), applied over quick / max size. */
   options: Partial<BenchOptions> = {};
   protected running = false;
@@ -91,7 +96,9 @@ export class BenchView extends LitElement {
   protected training: TrainMeasurement[] = [];
   protected results: BenchResults | null = null;
   protected error = '';
-  protected view: ChartView = 'forward';
+  /** The last run was cancelled (its partial measurements stay on view, not in the exports). */
+  protected cancelled = false;
+  protected view: ChartView = 'training';
   private abort: AbortController | null = null;
   private plot: uPlot | null = null;
 
@@ -124,7 +131,10 @@ export class BenchView extends LitElement {
 
   /** Partial results while running, the final ones after. */
   private runOptions(): BenchOptions {
-    const o = { ...defaultOptions({ quick: this.quick, maxSize: this.maxSize }), ...this.options };
+    const base = this.full
+      ? defaultOptions({ quick: true, maxSize: this.maxSize })
+      : quickLadderOptions(this.maxSize, this.includeTf);
+    const o = { ...base, ...this.options };
     if (!this.includeTf) o.engines = o.engines.filter((e) => !e.startsWith('tfjs'));
     return o;
   }
@@ -161,6 +171,7 @@ export class BenchView extends LitElement {
     this.running = true;
     this.dispatchEvent(new BenchRunningEvent(true));
     this.error = '';
+    this.cancelled = false;
     this.results = null;
     this.products = [];
     this.training = [];
@@ -184,7 +195,8 @@ export class BenchView extends LitElement {
       this.results = results;
       this.dispatchEvent(new BenchResultsEvent(results));
     } catch (e) {
-      if ((e as Error).name !== 'AbortError') this.error = (e as Error).message ?? String(e);
+      if ((e as Error).name === 'AbortError') this.cancelled = true;
+      else this.error = (e as Error).message ?? String(e);
     } finally {
       this.running = false;
       this.abort = null;
@@ -209,10 +221,12 @@ export class BenchView extends LitElement {
   private drawChart(): void {
     const host = this.renderRoot.querySelector<HTMLElement>('#chart');
     if (!host) return;
-    const cols = chartColumns(this.current(), this.view);
+    const r = this.current();
+    const cols = chartColumns(r, this.view);
     this.plot?.destroy();
     this.plot = null;
     if (cols.x.length === 0 || cols.series.length === 0) return;
+    const crossAt = this.view === 'forward' || this.view === 'training' ? crossover(r, this.view)?.x : null;
     const opts: uPlot.Options = {
       width: Math.max(320, host.clientWidth || 640),
       height: 320,
@@ -227,60 +241,79 @@ export class BenchView extends LitElement {
         { label: cols.xLabel, value: (_u, v) => (v == null ? '--' : shortNumber(v)) },
         ...cols.series.map((s) => ({ label: s.label, stroke: s.color, width: 2, points: { show: true, size: 5 } })),
       ],
+      hooks: { draw: crossAt != null ? [(u: uPlot) => markCrossover(u, crossAt)] : [] },
     };
     this.plot = new uPlot(opts, [cols.x, ...cols.series.map((s) => s.y)] as uPlot.AlignedData, host);
   }
 
-  /** A check's verdict, title and details. */
-  private renderCheck(t: TargetCheck) {
-    return html`<span class=${t.status === 'missed' ? 'missed' : t.status.startsWith('met') ? 'met' : 'muted'}>[${t.status}]</span> ${t.title}
-      <ul>${t.details.map((d) => html`<li>${d}</li>`)}</ul>`;
+  /** The run's controls: what to run, Run or Cancel, progress, exports. */
+  private renderBar() {
+    const p = this.progress;
+    const stamp = () => new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
+    return html`<div class="bar">
+        <button @click=${() => (this.running ? this.abort?.abort() : this.run())}>${this.running ? 'Cancel' : 'Run benchmark'}</button>
+        <label>up to <select aria-label="Largest product size" ?disabled=${this.running} @change=${(e: Event) => {
+          this.maxSize = Number((e.target as HTMLSelectElement).value);
+        }}>
+          ${PRODUCT_SIZES.map((n) => html`<option value=${n} ?selected=${n === this.maxSize}>${n}³</option>`)}</select></label>
+        <label><input type="checkbox" .checked=${this.includeTf} ?disabled=${this.running} @change=${(e: Event) => {
+          this.includeTf = (e.target as HTMLInputElement).checked;
+        }}> compare with TF.js</label>
+        <label title="Every engine and every product form, as npm run bench runs them"><input type="checkbox" .checked=${this.full} ?disabled=${this.running} @change=${(
+          e: Event,
+        ) => {
+          this.full = (e.target as HTMLInputElement).checked;
+        }}> full ladder (minutes)</label>
+        <button ?disabled=${!this.results} @click=${() => this.download(`bench-${stamp()}.json`, JSON.stringify(this.results, null, 1), 'application/json')}>Export JSON</button>
+        <button ?disabled=${!this.results} @click=${() => this.download(`bench-${stamp()}.csv`, toCsv(this.results!), 'text/csv')}>Export CSV</button>
+      </div>
+      ${
+        p && this.running
+          ? html`<div class="bar"><progress aria-label="Benchmark progress" max=${p.total} .value=${p.done}></progress>
+            <span class="muted" role="status">${p.done} of ${p.total} · ${p.phase}: ${p.label}</span></div>`
+          : nothing
+      }`;
   }
 
-  /** The issue's numbered targets, then whether ours is the fastest in every table. */
-  private renderTargets(r: BenchResults) {
-    return html`<ol>${evaluateTargets(r).map((t) => html`<li>${this.renderCheck(t)}</li>`)}</ol>
-      <div class="fastest">${this.renderCheck(fastestCheck(r))}</div>`;
+  /** Before a run, how long it will take; after, what ran where; or that it was cancelled. */
+  private renderAbout() {
+    if (this.cancelled)
+      return html`<p role="status">Cancelled: the run stopped; what it measured so far is shown below and is not exported.</p>`;
+    if (this.results)
+      return html`<p class="muted">Adapter: ${this.results.environment.adapter ?? 'none'}.
+        ${this.results.ceiling ? html`Ceiling ${this.results.ceiling.gflops.toFixed(1)} GFLOP/s.` : nothing}
+        ${(this.results.durationS / 60).toFixed(1)} min.</p>`;
+    if (this.running) return nothing;
+    const adapter = this.gpu?.adapter ?? null;
+    const minutes = Math.ceil(quickLadderSeconds(this.runOptions(), true) / 60);
+    const about = `about ${minutes} minute${minutes === 1 ? '' : 's'}`;
+    const slow = `on a software adapter (a CPU standing in for the GPU) ${about}`;
+    return html`<p class="muted">${
+      this.full
+        ? 'The full ladder takes several minutes on a laptop GPU, and ten or more on a software adapter.'
+        : isSoftwareAdapter(adapter)
+          ? `This adapter is a software one: the quick ladder takes ${about} here (about one on a laptop GPU).`
+          : `The quick ladder takes about a minute on a laptop GPU; ${slow}.`
+    }</p>`;
   }
 
   protected override render() {
     const r = this.current();
-    const p = this.progress;
-    const stamp = () => new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
+    const forms = this.runOptions().forms;
+    const cross = this.view === 'forward' || this.view === 'training' ? crossover(r, this.view) : null;
     return html`
-      <div class="bar">
-        <button @click=${() => (this.running ? this.abort?.abort() : this.run())}>${this.running ? 'Cancel' : 'Run benchmark'}</button>
-        <label><input type="checkbox" .checked=${this.quick} ?disabled=${this.running} @change=${(e: Event) => {
-          this.quick = (e.target as HTMLInputElement).checked;
-        }}> quick</label>
-        <label>max size <select ?disabled=${this.running} @change=${(e: Event) => {
-          this.maxSize = Number((e.target as HTMLSelectElement).value);
-        }}>
-          ${PRODUCT_SIZES.map((n) => html`<option value=${n} ?selected=${n === this.maxSize}>${n}</option>`)}</select></label>
-        <label><input type="checkbox" .checked=${this.includeTf} ?disabled=${this.running} @change=${(e: Event) => {
-          this.includeTf = (e.target as HTMLInputElement).checked;
-        }}> compare with TF.js</label>
-        ${p && this.running ? html`<progress max=${p.total} .value=${p.done}></progress><span class="muted">${p.phase}: ${p.label}</span>` : nothing}
-        <button ?disabled=${!this.results} @click=${() => this.download(`bench-${stamp()}.json`, JSON.stringify(this.results, null, 1), 'application/json')}>Export JSON</button>
-        <button ?disabled=${!this.results} @click=${() => this.download(`bench-${stamp()}.csv`, toCsv(this.results!), 'text/csv')}>Export CSV</button>
-      </div>
+      ${this.renderBar()}
       ${this.error ? html`<p class="error">${this.error}</p>` : nothing}
-      ${
-        this.results
-          ? html`<p class="muted">Adapter: ${this.results.environment.adapter ?? 'none'}.
-        ${this.results.ceiling ? html`Ceiling ${this.results.ceiling.gflops.toFixed(1)} GFLOP/s.` : nothing}
-        ${(this.results.durationS / 60).toFixed(1)} min.</p>`
-          : nothing
-      }
+      ${this.renderAbout()}
       <div class="bar">
         <label>chart <select @change=${(e: Event) => {
           this.view = (e.target as HTMLSelectElement).value as ChartView;
         }}>
-          ${(['forward', 'dX', 'dW', 'training'] as const).map((v) => html`<option value=${v} ?selected=${v === this.view}>${v === 'training' ? 'training steps' : `${v} product`}</option>`)}
+          ${(['training', ...forms] as const).map((v) => html`<option value=${v} ?selected=${v === this.view}>${v === 'training' ? 'training steps' : `${v} product`}</option>`)}
         </select></label>
       </div>
       <div id="chart"></div>
-      ${this.results ? this.renderTargets(this.results) : nothing}
+      ${cross && (this.results || this.cancelled) ? html`<p class="crossover">${cross.text}</p>` : nothing}
       <div class="scroll">${reportTables(r).map(
         (t) => html`<table><caption>${t.title}</caption>
         <thead><tr>${t.head.map((h) => html`<th>${h}</th>`)}</tr></thead>
@@ -288,6 +321,31 @@ export class BenchView extends LitElement {
       )}</div>
     `;
   }
+}
+
+/** A dashed vertical line at `x` on the chart, labelled: from here on the GPU is the faster. */
+function markCrossover(u: uPlot, x: number): void {
+  const ctx = u.ctx;
+  const left = u.valToPos(x, 'x', true);
+  ctx.save();
+  ctx.strokeStyle = '#1f2328';
+  ctx.fillStyle = '#1f2328';
+  ctx.lineWidth = devicePixelRatio;
+  ctx.setLineDash([4 * devicePixelRatio, 4 * devicePixelRatio]);
+  ctx.beginPath();
+  ctx.moveTo(left, u.bbox.top);
+  ctx.lineTo(left, u.bbox.top + u.bbox.height);
+  ctx.stroke();
+  ctx.font = `${12 * devicePixelRatio}px system-ui, sans-serif`;
+  // Right of the line, or left of it where the line is near the right edge.
+  const right = left > u.bbox.left + 0.6 * u.bbox.width;
+  ctx.textAlign = right ? 'right' : 'left';
+  ctx.fillText(
+    'GPU faster from here →',
+    left + (right ? -4 : 4) * devicePixelRatio,
+    u.bbox.top + 14 * devicePixelRatio,
+  );
+  ctx.restore();
 }
 
 customElements.define('bench-view', BenchView);

@@ -18,6 +18,7 @@ import { acquireNodeDevice, throttleDawnEventPump } from '../gpu/node-device';
 import { BENCH_USAGE, parseBenchArgs } from './args';
 import { charts } from './charts';
 import { extractHistory, loadNote } from './history';
+import { hostCost, hostCostOptions, hostCostReport, NULL_BACKEND } from './host-cost';
 import { runBench } from './ladder';
 import { markdownReport } from './report';
 import { serializeResults } from './results-file';
@@ -71,6 +72,7 @@ async function machine(): Promise<Machine> {
  */
 async function loadTf(
   wanted: TfBackend[],
+  dawnFlags: readonly string[],
 ): Promise<{ handle: TfHandle; adapter: string | null; version: string } | null> {
   const require = createRequire(join(repoRoot(), 'package.json'));
   let tf: TfModule;
@@ -83,10 +85,10 @@ async function loadTf(
   let adapter: string | null = null;
   if (wanted.includes('webgpu')) {
     try {
-      const webgpu = require('webgpu') as { create(o: string[]): GPU; globals: object };
+      const webgpu = require('webgpu') as { create(o: string[]): GPU; globals: Record<string, unknown> };
       Object.assign(globalThis, webgpu.globals);
-      throttleDawnEventPump(); // TF.js waits on its own Dawn instance: the same pump, the same throttle
-      tfGpu ??= webgpu.create([]);
+      throttleDawnEventPump(webgpu.globals); // TF.js waits on its own Dawn instance: the same pump, the same throttle
+      tfGpu ??= webgpu.create([...dawnFlags]);
       Object.defineProperty(globalThis, 'navigator', { value: { gpu: tfGpu }, configurable: true, writable: true });
       // The request TF.js itself makes (tf-backend-webgpu: high-performance unless WEBGPU_USE_LOW_POWER_GPU).
       const a = await tfGpu.requestAdapter({ powerPreference: 'high-performance' });
@@ -159,6 +161,18 @@ async function atlasOnly(dir: string, writeFiles: boolean): Promise<number> {
   return 0;
 }
 
+/** Ends a host-cost run: its table, and host-cost.json (the run's results and the summary) in `dir`. */
+async function writeHostCost(dir: string, results: BenchResults, writeFiles: boolean, device?: GPUDevice) {
+  process.stdout.write(hostCostReport(results));
+  if (writeFiles) {
+    await mkdir(dir, { recursive: true });
+    const json = { ...JSON.parse(serializeResults(results)), hostCost: hostCost(results) };
+    await write(join(dir, 'host-cost.json'), `${JSON.stringify(json, null, 2)}\n`);
+  }
+  device?.destroy();
+  return 0;
+}
+
 export async function bench(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(BENCH_USAGE);
@@ -173,18 +187,19 @@ export async function bench(argv: string[]): Promise<number> {
     process.stdout.write(terminalReport(results));
     return 0;
   }
-  const o = args.options;
+  const o = args.hostCost ? hostCostOptions(args.options) : args.options;
   if (o.parts.atlas && !o.parts.ceiling && !o.parts.products && !o.parts.training) return atlasOnly(dir, args.write);
+  const dawnFlags = args.hostCost ? NULL_BACKEND : [];
   const needGpu = o.engines.some((e) => e.startsWith('ours-gpu')) || o.parts.ceiling || !!o.parts.atlas;
   const acquired = needGpu
-    ? await acquireNodeDevice().catch((e) => {
+    ? await acquireNodeDevice(dawnFlags).catch((e) => {
         process.stderr.write(`bench: no WebGPU device (${(e as Error).message})\n`);
         return null;
       })
     : null;
   if (needGpu && !acquired) process.stderr.write('bench: no WebGPU adapter; GPU engines are skipped\n');
   const wanted = (['webgpu', 'wasm', 'cpu'] as const).filter((b) => o.engines.includes(`tfjs-${b}`));
-  const tf = wanted.length ? await loadTf([...wanted]) : null;
+  const tf = wanted.length ? await loadTf([...wanted], dawnFlags) : null;
   const environment: Environment = {
     commit: commit(),
     runtime: `Node ${process.version}`,
@@ -232,6 +247,7 @@ export async function bench(argv: string[]): Promise<number> {
     });
   }
   results.environment.machine.loadEnd = os.loadavg()[0];
+  if (args.hostCost) return writeHostCost(dir, results, args.write, acquired?.device);
   process.stdout.write(terminalReport(results));
   if (args.write) {
     await mkdir(dir, { recursive: true });

@@ -5,6 +5,12 @@
  */
 import type { BenchResults } from './types';
 
+/** One CSV field: empty for a missing value, quoted where it holds a comma, quote or line break. */
+export function csvField(v: unknown): string {
+  const s = v === undefined || v === null ? '' : String(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
 /** Every measurement as one CSV row (products and training), for spreadsheets. */
 export function toCsv(r: BenchResults): string {
   const head = [
@@ -23,10 +29,6 @@ export function toCsv(r: BenchResults): string {
     'samples_per_s',
     'reason',
   ];
-  const q = (v: unknown) => {
-    const s = v === undefined || v === null ? '' : String(v);
-    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
   const rows = [
     ...r.products.map((p) => [
       'product',
@@ -61,7 +63,7 @@ export function toCsv(r: BenchResults): string {
       t.reason,
     ]),
   ];
-  return `${[head, ...rows].map((row) => row.map(q).join(',')).join('\n')}\n`;
+  return `${[head, ...rows].map((row) => row.map(csvField).join(',')).join('\n')}\n`;
 }
 
 /** Rounds to 4 significant digits: timings carry no more, and the committed file stays small. */

@@ -128,15 +128,19 @@ export function stepFlops(r: Rung): number {
 
 /** `784-8×512-10`: runs of three or more equal widths are folded. */
 export function layersLabel(r: Rung): string {
-  const parts: string[] = [String(r.inputDim)];
-  for (let i = 0; i < r.hidden.length; ) {
+  return foldWidths([r.inputDim, ...r.hidden, r.outUnits]);
+}
+
+/** Widths joined by dashes, runs of three or more equal ones folded: `2-30×64-1`. */
+export function foldWidths(widths: readonly number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < widths.length; ) {
     let j = i;
-    while (j < r.hidden.length && r.hidden[j] === r.hidden[i]) j++;
+    while (j < widths.length && widths[j] === widths[i]) j++;
     const run = j - i;
-    parts.push(run >= 3 ? `${run}×${r.hidden[i]}` : Array(run).fill(r.hidden[i]).join('-'));
+    parts.push(run >= 3 ? `${run}×${widths[i]}` : Array(run).fill(widths[i]).join('-'));
     i = j;
   }
-  parts.push(String(r.outUnits));
   return parts.join('-');
 }
 

@@ -37,7 +37,7 @@ export function productTable(r: BenchResults, form: string): Table {
     head: [
       'n',
       ...es.map((e) => ENGINE_LABELS[e]),
-      'ours GPU % ceiling',
+      ...(r.ceiling ? ['ours GPU % ceiling'] : []),
       ...(r.cpuCeiling ? ['ours CPU % CPU ceiling'] : []),
     ],
     rows: sizes.map((n) => {
@@ -49,7 +49,7 @@ export function productTable(r: BenchResults, form: string): Table {
       return [
         String(n),
         ...es.map((e) => cellProduct(get(e))),
-        fraction('ours-gpu'),
+        ...(r.ceiling ? [fraction('ours-gpu')] : []),
         ...(r.cpuCeiling ? [fraction('ours-cpu')] : []),
       ];
     }),

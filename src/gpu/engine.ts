@@ -152,7 +152,7 @@ export class GpuEngine implements Engine {
     const products = planProducts(this.planProduct, shapes, activations, batch);
     this.stats = new StatsPlan(
       scope,
-      this.table.cur,
+      this.table.stepInfo,
       {
         layers: this.tensors.layers,
         activations,
@@ -196,7 +196,7 @@ export class GpuEngine implements Engine {
       input: tensors.batch.Xb,
       products,
       stats: this.stats,
-      cur: table.cur,
+      stepInfo: table.stepInfo,
       perm: table.perm,
       table: table.table,
       totals: this.totals,
@@ -245,7 +245,10 @@ export class GpuEngine implements Engine {
     return record!;
   }
 
-  /** One training step into `enc`: forward, loss, backward, and (unless `update` is false) the optimizer; statistics when `rb` is given. */
+  /**
+   * One training step into `enc`: forward, loss, backward, and (unless `update` is false) the
+   * optimizer; statistics when `rb` is given.
+   */
   private encodeStep(enc: GPUCommandEncoder, local: number, update: boolean, rb: GPUBuffer | null): void {
     const { gather, layers, loss, statistics } = this.plan;
     const recorded = rb !== null;

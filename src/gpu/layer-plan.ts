@@ -105,7 +105,7 @@ export interface LayerPlanContext {
   products: LayerProducts[];
   stats: StatsPlan;
   /** This step's StepInfo (shaders/step.wgsl). */
-  cur: GPUBuffer;
+  stepInfo: GPUBuffer;
   /** Bound where a kernel's binding goes unused (a product without bias). */
   dummy: GPUBuffer;
   optimizer: ReturnType<typeof K.optimizerKind>;
@@ -139,7 +139,7 @@ function planForward(ctx: LayerPlanContext, l: number): Pick<LayerSteps<KernelCa
     ? ctx.productCalls(
         withPart(recorded, ctx.stats.forwardPart(l)),
         [input, L.W, L.b, L.Z],
-        [L.A, ctx.cur, ctx.stats.part1],
+        [L.A, ctx.stepInfo, ctx.stats.part1],
       )
     : forward;
   return { forward, recordForward };
@@ -172,7 +172,7 @@ function planBackward(ctx: LayerPlanContext, l: number): Pick<LayerSteps<KernelC
     backward,
     recordBackward: [
       ...gradients,
-      ...ctx.productCalls(recorded, operands, [below.Z, below.dZ, ctx.cur, ctx.stats.part1]),
+      ...ctx.productCalls(recorded, operands, [below.Z, below.dZ, ctx.stepInfo, ctx.stats.part1]),
     ],
   };
 }
@@ -187,11 +187,11 @@ function planUpdate(
     units = L.shape.units;
   // The optimizer runs four elements per invocation.
   const optimizer = (n: number, w: Slice, g: Slice, s1: Slice, s2: Slice) =>
-    call(K.optimizerKernel(id), [w, g, s1, s2, ctx.cur], [...groups1d(Math.ceil(n / 4)), 1], { n, ...u });
+    call(K.optimizerKernel(id), [w, g, s1, s2, ctx.stepInfo], [...groups1d(Math.ceil(n / 4)), 1], { n, ...u });
   const bias = optimizer(units, L.b, L.db, L.sb1, L.sb2);
   const { part, groups } = ctx.stats.optimizerPart(l);
   const recording = (apply: boolean) =>
-    call(K.statsOptimizerKernel(id, apply), [L.W, L.dW, L.sW1, L.sW2, ctx.cur, ctx.stats.part1], [groups, 1, 1], {
+    call(K.statsOptimizerKernel(id, apply), [L.W, L.dW, L.sW1, L.sW2, ctx.stepInfo, ctx.stats.part1], [groups, 1, 1], {
       n: k,
       width: 0,
       groups,

@@ -70,7 +70,7 @@ export interface MatmulPlan {
   /**
    * Whether the epilogue also writes pass 1 of the statistics of what it stores (`Epilogue.stats`):
    * one partial per workgroup and tensor from `uniforms.part` (Z's then A's, or dA's), and the
-   * buffers [cur, part1] after the epilogue's own.
+   * buffers [stepInfo, part1] after the epilogue's own.
    */
   stats?: boolean;
 }

@@ -34,8 +34,8 @@ export async function timeStatsChunks(
       x,
       Float32Array.from({ length: n }, (_, i) => Math.sin(i)),
     );
-    const cur = buffer(4);
-    writeArray(device, cur, new Uint32Array([1, 0, 1, 0]));
+    const stepInfo = buffer(4);
+    writeArray(device, stepInfo, new Uint32Array([1, 0, 1, 0]));
     const p1 = buffer(K.STATS_MAX_GROUPS * K.STATS_PART1),
       p2 = buffer(K.STATS_MAX_GROUPS * K.STATS_PART2);
     const [partial, hist] = await Promise.all([
@@ -46,8 +46,8 @@ export async function timeStatsChunks(
       const groups = K.statsGroups(n, chunk);
       const u = { n, width: 0, groups, part: 0 };
       const kernels = [
-        bind(device, partial, [x, cur, p1], [groups, 1, 1], u),
-        bind(device, hist, [x, cur, p1, p2], [groups, 1, 1], { ...u, parts: groups }),
+        bind(device, partial, [x, stepInfo, p1], [groups, 1, 1], u),
+        bind(device, hist, [x, stepInfo, p1, p2], [groups, 1, 1], { ...u, parts: groups }),
       ];
       for (const k of kernels) if (k.params) made.push(k.params);
       return kernels;

@@ -87,7 +87,7 @@ export class StatsPlan {
   /** @param onReadbackError receives a read-back that failed (a lost device). */
   constructor(
     scope: GpuScope,
-    private readonly cur: GPUBuffer,
+    private readonly stepInfo: GPUBuffer,
     network: StatsNetwork,
     onReadbackError: (e: Error) => void,
   ) {
@@ -146,11 +146,11 @@ export class StatsPlan {
         const calls: KernelCall[] = [];
         if (s.ownPass && s.tensor) {
           const desc = K.statsPartialKernel(s.sat, perRow);
-          calls.push({ desc, buffers: [s.tensor, this.cur, this.part1], groups: [s.groups, 1, 1], uniforms });
+          calls.push({ desc, buffers: [s.tensor, this.stepInfo, this.part1], groups: [s.groups, 1, 1], uniforms });
         }
         if (s.hist && s.tensor) {
           const desc = K.statsHistKernel(perRow);
-          const buffers = [s.tensor, this.cur, this.part1, this.part2];
+          const buffers = [s.tensor, this.stepInfo, this.part1, this.part2];
           calls.push({ desc, buffers, groups: [s.groups, 1, 1], uniforms: { ...uniforms, parts: s.parts } });
         }
         return calls;
@@ -160,11 +160,14 @@ export class StatsPlan {
 
   /** Pass 3 of every slot of the network, after every layer's passes. */
   finalPass(): KernelCall {
-    const buffers = [this.cur, this.part1, this.part2, this.tasks, this.slots];
+    const buffers = [this.stepInfo, this.part1, this.part2, this.tasks, this.slots];
     return { desc: K.statsFinalKernel(), buffers, groups: [this.sources.flat().length, 1, 1], uniforms: {} };
   }
 
-  /** Copies the slots, the loss totals and the units' symmetry into `rb` (then clears the totals and the symmetry for the next record). */
+  /**
+   * Copies the slots, the loss totals and the units' symmetry into `rb` (then clears the totals
+   * and the symmetry for the next record).
+   */
   encodeReadback(enc: GPUCommandEncoder, totals: GPUBuffer, rb: GPUBuffer): void {
     enc.copyBufferToBuffer(this.slots, 0, rb, 0, this.slotBytes);
     enc.copyBufferToBuffer(totals, 0, rb, this.slotBytes, 16);
@@ -173,7 +176,10 @@ export class StatsPlan {
     enc.clearBuffer(this.unitDiff);
   }
 
-  /** A record from a read-back: the layers' slots, the loss totals (summed loss, correct, rows), the layers' maxUnitDiff. */
+  /**
+   * A record from a read-back: the layers' slots, the loss totals (summed loss, correct, rows),
+   * the layers' maxUnitDiff.
+   */
   parse(raw: Float32Array): Pick<StepRecord, 'loss' | 'accuracy' | 'layers'> {
     const totals = raw.subarray(this.slotBytes / 4);
     const unitDiff = totals.subarray(4);

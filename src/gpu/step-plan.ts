@@ -46,11 +46,11 @@ export interface StepPlanContext extends LayerPlanContext {
 }
 
 export function planStep(scope: GpuScope, ctx: StepPlanContext): StepPlan<KernelCall> {
-  const { batch: B, tensors, cur } = ctx;
+  const { batch: B, tensors, stepInfo } = ctx;
   const { Xb, Yb } = tensors.batch;
   const outDim = ctx.layers[ctx.layers.length - 1].shape.units;
   const gather = (src: GPUBuffer, dst: typeof Xb, width: number) =>
-    call(K.gatherKernel(), [src, ctx.perm, cur, dst], [...groups1d(B * width), 1], { batch: B, width });
+    call(K.gatherKernel(), [src, ctx.perm, stepInfo, dst], [...groups1d(B * width), 1], { batch: B, width });
   return {
     gather: [gather(ctx.X, Xb, ctx.inputDim), gather(ctx.Y, Yb, outDim)],
     layers: ctx.layers.map((_, l) => planLayer(ctx, l)),
@@ -67,11 +67,11 @@ function planLoss(ctx: StepPlanContext): KernelCall[] {
   const { Yb, rowOut } = ctx.tensors.batch;
   const loss = K.lossKernel(LOSS_ID[ctx.cfg.loss], id, act.alpha, isFused(ctx.cfg.loss, id));
   return [
-    call(loss, [out.Z, out.A, Yb, ctx.cur, out.dA, out.dZ, rowOut], [...groups1d(ctx.batch), 1], {
+    call(loss, [out.Z, out.A, Yb, ctx.stepInfo, out.dA, out.dZ, rowOut], [...groups1d(ctx.batch), 1], {
       batch: ctx.batch,
       units: out.shape.units,
     }),
-    call(K.accumulateKernel(), [rowOut, ctx.cur, ctx.totals], [1, 1, 1]),
+    call(K.accumulateKernel(), [rowOut, ctx.stepInfo, ctx.totals], [1, 1, 1]),
   ];
 }
 
@@ -80,7 +80,17 @@ function planFused(scope: GpuScope, ctx: StepPlanContext, arenas: NonNullable<Ne
   const words = fusedLayout(ctx.cfg, ctx.inputDim, ctx.batch, ctx.layers, ctx.tensors.batch);
   const layout = scope.buffer('fused.layout', words.byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
   writeArray(scope.device, layout, words);
-  const buffers = [layout, ctx.X, ctx.Y, ctx.perm, ctx.table, ctx.cur, arenas.state, arenas.activations, ctx.totals];
+  const buffers = [
+    layout,
+    ctx.X,
+    ctx.Y,
+    ctx.perm,
+    ctx.table,
+    ctx.stepInfo,
+    arenas.state,
+    arenas.activations,
+    ctx.totals,
+  ];
   return call(fusedDesc(ctx.cfg), buffers, [1, 1, 1]);
 }
 

@@ -2,7 +2,7 @@
  * @file What changes from step to step inside one command buffer: this step's rows and where its
  * indices start in the permutation, the iteration, Adam's step size (a StepInfo, shaders/step.wgsl).
  * A chunk's StepInfos and permutation indices are uploaded together before it is encoded; the
- * encoder copies a step's StepInfo into `cur`, which every kernel of the step reads.
+ * encoder copies a step's StepInfo into `stepInfo`, which every kernel of the step reads.
  */
 import { adamAlpha } from '../core/cpu/optimizers';
 import type { OptimizerConfig } from '../core/types';
@@ -21,7 +21,7 @@ interface ChunkPart {
 
 export class StepTable {
   /** This step's StepInfo. */
-  readonly cur: GPUBuffer;
+  readonly stepInfo: GPUBuffer;
   /** The chunk's permutation indices. */
   readonly perm: GPUBuffer;
   /** `capacity` StepInfos, then (for the fused kernel) one (first, count) range per fused run. */
@@ -34,7 +34,7 @@ export class StepTable {
     /** Steps one chunk holds at most. */
     readonly capacity: number,
   ) {
-    this.cur = scope.buffer('cur', STEP_INFO_BYTES);
+    this.stepInfo = scope.buffer('step info', STEP_INFO_BYTES);
     this.table = scope.buffer('steps', 2 * capacity * STEP_INFO_BYTES);
     this.perm = scope.buffer('perm', capacity * sched.batch * 4);
   }
@@ -89,11 +89,11 @@ export class StepTable {
 
   /** Makes step `local` of the chunk the current one. */
   selectStep(enc: GPUCommandEncoder, local: number): void {
-    enc.copyBufferToBuffer(this.table, local * STEP_INFO_BYTES, this.cur, 0, STEP_INFO_BYTES);
+    enc.copyBufferToBuffer(this.table, local * STEP_INFO_BYTES, this.stepInfo, 0, STEP_INFO_BYTES);
   }
 
-  /** Makes fused run `range` of the chunk the current one (the fused kernel reads its range from `cur`). */
+  /** Makes fused run `range` of the chunk the current one (the fused kernel reads its range from `stepInfo`). */
   selectRange(enc: GPUCommandEncoder, range: number): void {
-    enc.copyBufferToBuffer(this.table, (this.capacity + range) * STEP_INFO_BYTES, this.cur, 0, STEP_INFO_BYTES);
+    enc.copyBufferToBuffer(this.table, (this.capacity + range) * STEP_INFO_BYTES, this.stepInfo, 0, STEP_INFO_BYTES);
   }
 }

@@ -123,7 +123,7 @@ class PlaygroundApp extends LitElement {
     if (view !== 'playground' && this.store.playing) await this.store.pause();
     if (view === 'phase') await import('./phase-diagram-view');
     if (view === 'atlas') await import('../atlas/atlas-view');
-    if (view === 'bench') await import('../bench/bench-view');
+    if (view === 'bench') await import('./bench-page');
     this.opened.add(view);
     this.view = view;
   }
@@ -236,10 +236,10 @@ class PlaygroundApp extends LitElement {
       }
       ${
         this.opened.has('bench')
-          ? html`<div class="page" ?hidden=${this.view !== 'bench'}><bench-view .gpu=${s.sharedDevice}
+          ? html`<div class="page" ?hidden=${this.view !== 'bench'}><bench-page .store=${s}
         @bench-running=${(e: Event) => {
           this.benchRunning = (e as BenchRunningEvent).running;
-        }}></bench-view></div>`
+        }}></bench-page></div>`
           : nothing
       }
       <div class="layout" ?hidden=${this.view !== 'playground'}>

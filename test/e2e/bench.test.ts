@@ -60,8 +60,9 @@ async function benchPage(w: Watched) {
       return { results: v.results, error: v.error, running: v.running };
     }) as Promise<ViewState>;
   const run = async (options: Partial<BenchOptions>) => {
+    // The whole ladder of npm run bench, TF.js included, narrowed by `options`.
     await view.evaluate((el, o) => {
-      (el as unknown as { options: unknown }).options = o;
+      Object.assign(el, { full: true, includeTf: true, options: o });
     }, options);
     await w.page.getByRole('button', { name: 'Run benchmark' }).click();
   };
@@ -121,11 +122,9 @@ describe.skipIf(!existsSync(CHROMIUM))('benchmark view (SwiftShader)', () => {
       .locator('select')
       .selectOption('training');
     expect(await colouredPixels(w.page, 'bench-view #chart canvas')).toBeGreaterThan(50);
-    expect(await view.locator('ol > li').count()).toBeGreaterThanOrEqual(4);
-    // Whether ours is the fastest in every table, with the cells a peer wins.
-    const fastest = await view.locator('.fastest').innerText();
-    expect(fastest).toMatch(/^\[(met|missed)\] Our engine \(GPU or CPU\) is the fastest in every table/);
-    expect(fastest).toMatch(/ours fastest in \d+ of 8 cells with a peer measured/);
+    // Where our GPU engine overtakes our CPU engine, in words; no targets or verdicts on the page.
+    expect(await view.locator('.crossover').innerText()).toMatch(/^In these training steps our (GPU|CPU) engine/);
+    expect(await view.locator('ol > li, .fastest').count()).toBe(0);
     const captions = await view.locator('table caption').allInnerTexts();
     for (const want of [/forward/, /dX/, /dW/, /[Tt]raining/])
       expect(

@@ -4,26 +4,10 @@
  * counted by wrapping the device's createBuffer and each buffer's destroy, as the Node tests do
  * (test/live-buffers.ts), inside the page.
  */
-import { existsSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
-import type { ViteDevServer } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, launch, serve, watchedPage } from './harness';
+import { describe, expect, it } from 'vitest';
+import { browserSession, HAVE_CHROMIUM, watchedPage } from './harness';
 
-let server: ViteDevServer;
-let url: string;
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) return;
-  ({ server, url } = await serve());
-  browser = await launch(true);
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = browserSession(true);
 
 interface PageStore {
   phase: string;
@@ -32,11 +16,11 @@ interface PageStore {
   newSeed(): Promise<void>;
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('GPU memory in the page', { timeout: 300_000 }, () => {
+describe.skipIf(!HAVE_CHROMIUM)('GPU memory in the page', { timeout: 300_000 }, () => {
   it('fifty resets in a row leave the live buffers where one left them', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await session.browser.newContext({ viewport: { width: 1280, height: 800 } });
     const w = await watchedPage(context);
-    await w.page.goto(url);
+    await w.page.goto(session.url);
     await w.page.waitForFunction(
       () => (globalThis as unknown as { playground?: PageStore }).playground?.phase === 'ready',
       null,

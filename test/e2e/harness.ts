@@ -5,11 +5,12 @@
  * Vulkan; without it the page has no WebGPU. Console errors and page errors are collected per
  * page so every test can assert there were none. Nothing is downloaded.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
+import { afterAll, beforeAll } from 'vitest';
 import { CROSS_ORIGIN_ISOLATION } from '../../vite.config';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -50,6 +51,28 @@ export function launch(webgpu: boolean): Promise<Browser> {
     headless: true,
     args: webgpu ? ['--enable-unsafe-webgpu', ...BASE_ARGS] : BASE_ARGS,
   });
+}
+
+export const HAVE_CHROMIUM = existsSync(CHROMIUM);
+
+/** A test file's dev server and browser: started before its tests (where Chromium exists), closed after. */
+export interface BrowserSession {
+  readonly url: string;
+  readonly browser: Browser;
+}
+
+export function browserSession(webgpu: boolean): BrowserSession {
+  const session = {} as { url: string; browser: Browser; server?: ViteDevServer };
+  beforeAll(async () => {
+    if (!HAVE_CHROMIUM) return;
+    ({ server: session.server, url: session.url } = await serve());
+    session.browser = await launch(webgpu);
+  }, 120_000);
+  afterAll(async () => {
+    await session.browser?.close();
+    await session.server?.close();
+  });
+  return session;
 }
 
 export interface Watched {

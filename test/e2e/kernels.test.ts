@@ -4,33 +4,16 @@
  * under the Node tests, has 8), so this is where the subgroup kernels meet a second subgroup
  * size. The modules are imported from the Vite dev server into the page.
  */
-import { existsSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
-import type { ViteDevServer } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ACTIVATION_ID } from '../../src/core/ids';
-import { CHROMIUM, launch, serve } from './harness';
+import { browserSession, HAVE_CHROMIUM } from './harness';
 
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-let server: ViteDevServer;
-let url: string;
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!HAVE_CHROMIUM) return;
-  ({ server, url } = await serve());
-  browser = await launch(true);
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = browserSession(true);
 
 describe.skipIf(!HAVE_CHROMIUM)('product kernels in the browser', () => {
   it("keeps the tuner's choices in localStorage, so a reloaded page does not time them again", async () => {
-    const page = await browser.newPage();
-    await page.goto(`${url}test/fixtures/blank.html`);
+    const page = await session.browser.newPage();
+    await page.goto(`${session.url}test/fixtures/blank.html`);
     const tuneOnce = () =>
       page.evaluate(async () => {
         // biome-ignore lint/suspicious/noExplicitAny: modules imported inside the page have no types here
@@ -57,15 +40,15 @@ describe.skipIf(!HAVE_CHROMIUM)('product kernels in the browser', () => {
     expect(first.error).toBeUndefined();
     expect(first.trials).toBeGreaterThan(1);
     expect(first.kept).toContain(`"forward 32x16x8"`);
-    await page.goto(`${url}test/fixtures/blank.html?again`);
+    await page.goto(`${session.url}test/fixtures/blank.html?again`);
     const second = await tuneOnce();
     expect([second.trials, second.variant]).toEqual([0, first.variant]);
     await page.close();
   }, 300_000);
 
   it('forward (with its activation epilogue), dX (with the derivative) and dW match the CPU reference', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${url}test/fixtures/blank.html`);
+    const page = await session.browser.newPage();
+    await page.goto(`${session.url}test/fixtures/blank.html`);
     const out = await page.evaluate(async (tanh: number) => {
       // Built from a string: the test file's own transform would rewrite a literal import().
       // biome-ignore lint/suspicious/noExplicitAny: modules imported inside the page have no types here

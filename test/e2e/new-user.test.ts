@@ -5,30 +5,23 @@
  * states a user reaches. These run without WebGPU (the CPU backend in its worker): layout does
  * not depend on the backend, and the CPU builds at once where SwiftShader takes seconds.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import type { ViteDevServer } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, colouredPixels, launch, screenshotPath, serve, type Watched, watchedPage } from './harness';
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import {
+  browserSession,
+  colouredPixels,
+  HAVE_CHROMIUM,
+  launch,
+  screenshotPath,
+  type Watched,
+  watchedPage,
+} from './harness';
 import { documentOverflow, scrollEverythingToEnd, truncatedSelects, unreachableControls } from './layout';
 
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const SLOW = { timeout: 300_000 };
 
-let server: ViteDevServer;
-let url: string;
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!HAVE_CHROMIUM) return;
-  ({ server, url } = await serve());
-  browser = await launch(false);
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = browserSession(false);
 
 const SIZES = [
   { width: 1280, height: 800 },
@@ -44,9 +37,9 @@ async function waitPhase(page: Page, phases: string[], timeout = 90_000): Promis
 }
 
 async function openPage(width: number, height: number, path = ''): Promise<Watched> {
-  const context = await browser.newContext({ viewport: { width, height } });
+  const context = await session.browser.newContext({ viewport: { width, height } });
   const w = await watchedPage(context);
-  await w.page.goto(url + path);
+  await w.page.goto(session.url + path);
   await waitPhase(w.page, ['ready', 'error', 'playing', 'done']);
   return w;
 }
@@ -64,7 +57,7 @@ async function expectSoundLayout(page: Page, what: string): Promise<void> {
 
 describe.skipIf(!HAVE_CHROMIUM)('layout: the app fits the window and covers none of its controls', SLOW, () => {
   for (const { width, height } of SIZES) {
-    it(`at ${width}×${height}: the playground, a compare lesson, the atlas and the benchmark page`, async () => {
+    it(`at ${width}×${height}: the playground, a compare lesson, and every other page`, async () => {
       const w = await openPage(width, height);
       const page = w.page;
       await expectSoundLayout(page, 'default experiment');
@@ -78,7 +71,10 @@ describe.skipIf(!HAVE_CHROMIUM)('layout: the app fits the window and covers none
       await waitPhase(page, ['ready']);
       await expectSoundLayout(page, 'the 30-layer ReLU lesson');
 
-      for (const tab of ['Weight-space atlas', 'Benchmark']) {
+      // Every other page the navigation offers, whichever pages there are.
+      const tabs = (await page.getByRole('tab').allInnerTexts()).filter((t) => t !== 'Playground');
+      expect(tabs.length).toBeGreaterThanOrEqual(2);
+      for (const tab of tabs) {
         await page.getByRole('tab', { name: tab }).click();
         await page.waitForTimeout(500);
         await expectSoundLayout(page, `the ${tab} page`);
@@ -342,7 +338,7 @@ describe.skipIf(!HAVE_CHROMIUM)('a big network on the GPU (SwiftShader)', SLOW, 
         ],
         loss: 'binary_crossentropy',
       };
-      await page.goto(`${url}?config=${encodeURIComponent(JSON.stringify(big))}`);
+      await page.goto(`${session.url}?config=${encodeURIComponent(JSON.stringify(big))}`);
       const progress = page.getByRole('progressbar', { name: 'Building the network' });
       await progress.waitFor({ timeout: 60_000 });
       await expect(outputCellText(page)).resolves.toMatch(/Building the network/);
@@ -357,7 +353,13 @@ describe.skipIf(!HAVE_CHROMIUM)('a big network on the GPU (SwiftShader)', SLOW, 
         null,
         { timeout: 120_000 },
       );
-      await page.screenshot({ path: screenshotPath('big-network-building') });
+      await page.screenshot({ path: screenshotPath('big-network-building-1280') });
+      // The progress and Cancel cover nothing and fit a narrow window too.
+      await expectSoundLayout(page, 'building, 1280');
+      await page.setViewportSize({ width: 420, height: 800 });
+      await expectSoundLayout(page, 'building, 420');
+      await page.screenshot({ path: screenshotPath('big-network-building-420') });
+      await page.setViewportSize({ width: 1280, height: 800 });
       // The CPU while the GPU is still building: ready within seconds, not behind the build.
       const t0 = Date.now();
       await page.getByLabel('Units per hidden layer').fill('32');

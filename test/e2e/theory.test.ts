@@ -5,38 +5,22 @@
  * trainable-depth mode (a small grid run on the GPU to the end and drawn, another cancelled).
  * Screenshots at 1280×800 and 420 px wide go to test-output/ for a person to look at.
  */
-import { existsSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import type { ViteDevServer } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, colouredPixels, launch, screenshotPath, serve, type Watched, watchedPage } from './harness';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserSession, colouredPixels, HAVE_CHROMIUM, screenshotPath, type Watched, watchedPage } from './harness';
 
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const SLOW = { timeout: 300_000 };
 
-let server: ViteDevServer;
-let url: string;
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!HAVE_CHROMIUM) return;
-  ({ server, url } = await serve());
-  browser = await launch(true);
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = browserSession(true);
 
 /**
  * A page of the app at `width` × 800 on `hash`; with `built`, once the store has built its runs
  * (and has its GPU device). The theory needs only the config and the data, not a built network.
  */
 async function openApp(width: number, hash: string, built: boolean): Promise<Watched> {
-  const context = await browser.newContext({ viewport: { width, height: 800 } });
+  const context = await session.browser.newContext({ viewport: { width, height: 800 } });
   const w = await watchedPage(context);
-  await w.page.goto(url + hash);
+  await w.page.goto(session.url + hash);
   const phases = built ? ['ready', 'error', 'done'] : ['building', 'ready', 'error', 'done', 'playing'];
   await w.page.waitForFunction(
     (wanted: string[]) =>
