@@ -146,7 +146,7 @@ describe('atlas config', () => {
       'layers[1].units',
       /must be 1 for an atlas/,
     ],
-    [{ ...basin, layers: [{ units: 0 }, { units: 1 }] }, 'layers[0].units', /must be a positive integer/],
+    [{ ...basin, layers: [{ units: 0 }, { units: 1 }] }, 'layers[0].units', /must be an integer from 1 to 8192, got 0/],
     [
       { ...basin, layers: [{ units: 2, activation: 'swoosh' }, { units: 1 }] },
       'layers[0].activation',

@@ -48,6 +48,29 @@ const CASES = [
   },
 ];
 
+describe('the trainable-depth config', () => {
+  const base = { depths: [2, 4], weight_variances: [1, 2] };
+  it('fills the defaults: tanh, the circle set with a fifth held out', () => {
+    const cfg = parseDepthConfig(base);
+    expect(cfg.activation.name).toBe('tanh');
+    expect(cfg.dataset.name).toBe('circle');
+    expect(cfg.dataset.test_fraction).toBe(0.2);
+  });
+  it('refuses bad input with a message naming the field', () => {
+    const refused: [unknown, RegExp][] = [
+      [{ ...base, depths: [] }, /^depths must be a list of 1 to \d+ values/],
+      [{ ...base, depths: [2, 0] }, /^depths\[1\]/],
+      [{ ...base, weight_variances: [1, -1] }, /^weight_variances\[1\]/],
+      [{ ...base, activation: 'softmax' }, /^activation must act on each unit/],
+      [{ ...base, dataset: 'xor' }, /^dataset\.name xor has 4 points/],
+      [{ ...base, width: 4096 }, /^width/],
+      [{ ...base, depth: 3 }, /depth/],
+      [{ ...base, weight_variances: Array(65).fill(1) }, /^weight_variances must be a list of 1 to 64 values/],
+    ];
+    for (const [doc, message] of refused) expect(() => parseDepthConfig(doc), JSON.stringify(doc)).toThrow(message);
+  });
+});
+
 describe.skipIf(!dev)('the trainable-depth population on the GPU against the CPU', () => {
   for (const { name, doc } of CASES) {
     it(name, async () => {

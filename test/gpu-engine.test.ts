@@ -38,16 +38,19 @@ describe.skipIf(!dev)('GPU engine edges', () => {
     await cpu.run(5, () => {});
     const w = await cpu.weights();
     const gpu = await GpuEngine.create(cfg, data.train, dev!.device, dev!.adapter);
-    await gpu.init(w);
-    const n = 70_001; // more than one predict chunk
-    const x = randomArray(n * 2, -6, 6, 3);
-    const [pg, pc] = [await gpu.predict(x, n), await cpu.predict(x, n)];
-    expectClose(pg.z, pc.z, 1e-5, 1e-5, 'z');
-    expectClose(pg.a, pc.a, 1e-6, 1e-5, 'a');
-    // A small request runs a small pass and gives the same rows.
-    const few = await gpu.predict(x.subarray(0, 10), 5);
-    expect(Array.from(few.a)).toEqual(Array.from(pg.a.subarray(0, 10)));
-    gpu.dispose();
+    try {
+      await gpu.init(w);
+      const n = 70_001; // more than one predict chunk
+      const x = randomArray(n * 2, -6, 6, 3);
+      const [pg, pc] = [await gpu.predict(x, n), await cpu.predict(x, n)];
+      expectClose(pg.z, pc.z, 1e-5, 1e-5, 'z');
+      expectClose(pg.a, pc.a, 1e-6, 1e-5, 'a');
+      // A small request runs a small pass and gives the same rows.
+      const few = await gpu.predict(x.subarray(0, 10), 5);
+      expect(Array.from(few.a)).toEqual(Array.from(pg.a.subarray(0, 10)));
+    } finally {
+      gpu.dispose();
+    }
   });
 
   it('runs every product on the variant the tuner chose for it on this device, or on a variant it is given', async () => {
@@ -84,9 +87,14 @@ describe.skipIf(!dev)('GPU engine edges', () => {
         return [p.transposeA, p.transposeB].flatMap((x) => (x ? [x.desc.name] : [])).concat(p.desc.name.split('+')[0]);
       });
     const productsRun = async (engine: GpuEngine) => {
-      const names = engine.stepKernels().filter((k) => /^(matmul|transpose)/.test(k));
-      engine.dispose();
-      return names.map((n) => n.split('+')[0]);
+      try {
+        return engine
+          .stepKernels()
+          .filter((k) => /^(matmul|transpose)/.test(k))
+          .map((n) => n.split('+')[0]);
+      } finally {
+        engine.dispose();
+      }
     };
     const tuned = await productsRun(await GpuEngine.create(cfg, data.train, dev!.device, dev!.adapter));
     const chosen = await ProductTuner.for(dev!.device).choices(order);
@@ -159,8 +167,12 @@ describe.skipIf(!dev)('GPU engine edges', () => {
         if (p.phase === 'trials') reports++;
       },
     });
-    const products = gpu.stepKernels().filter((k) => k.startsWith('matmul'));
-    gpu.dispose();
+    let products: string[];
+    try {
+      products = gpu.stepKernels().filter((k) => k.startsWith('matmul'));
+    } finally {
+      gpu.dispose();
+    }
     expect([reports, new Set(products.map((k) => k.split('+')[0]))]).toEqual([0, new Set(['matmul'])]);
   });
 

@@ -40,7 +40,9 @@ class AtlasBasinMap extends LitElement {
     .plot { display: grid; grid-template-columns: auto 1fr; gap: 2px 6px; align-items: stretch; width: max-content; }
     .frame { position: relative; cursor: crosshair; touch-action: none; border: 1px solid #8c959f; }
     .sel { position: absolute; border: 1.5px solid #fff; outline: 1.5px solid #1f2328; pointer-events: none; }
-    .yaxis { display: flex; flex-direction: column; justify-content: space-between; align-items: flex-end; font-size: 11px; }
+    .yaxis {
+      display: flex; flex-direction: column; justify-content: space-between; align-items: flex-end; font-size: 11px;
+    }
     .yname { writing-mode: vertical-rl; transform: rotate(180deg); color: #424a53; }
     .xaxis { display: flex; justify-content: space-between; font-size: 11px; }
     .xname { text-align: center; color: #424a53; font-size: 11px; }
@@ -133,7 +135,8 @@ class AtlasBasinMap extends LitElement {
     const n = h.j * m.resolution + h.i,
       e = m.epoch[n];
     const verdict = e >= 0 ? html`converged at epoch <b>${e}</b>` : html`<b>failed</b>`;
-    return html`${m.x.name} = ${fmt(m.x.values[h.i])}, ${m.y.name} = ${fmt(m.y.values[h.j])}: ${verdict} (final loss ${m.finalLoss[n].toPrecision(3)})`;
+    const at = `${m.x.name} = ${fmt(m.x.values[h.i])}, ${m.y.name} = ${fmt(m.y.values[h.j])}`;
+    return html`${at}: ${verdict} (final loss ${m.finalLoss[n].toPrecision(3)})`;
   }
 
   override render(): TemplateResult {
@@ -141,13 +144,19 @@ class AtlasBasinMap extends LitElement {
     if (!m) return html`<section class="card"><p class="muted">No basin map yet.</p></section>`;
     const d = this.drag,
       s = this.size;
+    const pct = (v: number) => `${v * 100}%`;
     const sel = d
-      ? html`<div class="sel" style="left:${Math.min(d.x0, d.x1) * 100}%;width:${Math.abs(d.x1 - d.x0) * 100}%;bottom:${Math.min(d.y0, d.y1) * 100}%;height:${Math.abs(d.y1 - d.y0) * 100}%"></div>`
+      ? html`<div class="sel" style=${
+          `left:${pct(Math.min(d.x0, d.x1))};width:${pct(Math.abs(d.x1 - d.x0))};` +
+          `bottom:${pct(Math.min(d.y0, d.y1))};height:${pct(Math.abs(d.y1 - d.y0))}`
+        }></div>`
       : nothing;
     return html`<section class="card" aria-label="basin map">
       <h2>Epochs to converge over ${m.x.name} × ${m.y.name}</h2>
       <div class="plot">
-        <div class="yaxis" style="height:${s}px"><span>${fmt(m.y.range[1])}</span><span class="yname">${m.y.name}</span><span>${fmt(m.y.range[0])}</span></div>
+        <div class="yaxis" style="height:${s}px"
+          ><span>${fmt(m.y.range[1])}</span><span class="yname">${m.y.name}</span
+          ><span>${fmt(m.y.range[0])}</span></div>
         <div class="frame" style="width:${s}px;height:${s}px"
           @pointerdown=${this.onDown} @pointermove=${this.onMove} @pointerup=${this.onUp}
           @pointercancel=${() => {
@@ -160,11 +169,15 @@ class AtlasBasinMap extends LitElement {
           ${sel}
         </div>
         <span></span>
-        <div><div class="xaxis"><span>${fmt(m.x.range[0])}</span><span>${fmt(m.x.range[1])}</span></div><div class="xname">${m.x.name}</div></div>
+        <div>
+          <div class="xaxis"><span>${fmt(m.x.range[0])}</span><span>${fmt(m.x.range[1])}</span></div>
+          <div class="xname">${m.x.name}</div>
+        </div>
       </div>
       <div class="readout">${this.readout()}</div>
       <div class="legend">
-        <span>epochs to converge: 0</span><span class="ramp" style="background:${epochRampCss(this.epochs)}"></span><span>${this.epochs}</span>
+        <span>epochs to converge: 0</span><span class="ramp" style="background:${epochRampCss(this.epochs)}"
+          ></span><span>${this.epochs}</span>
         <span><span class="swatch" style="background:${rgb(FAIL_RGB)}"></span> never converged</span>
       </div>
       <p class="muted">Drag a rectangle to recompute that region at full resolution.</p>

@@ -36,7 +36,10 @@ class AtlasInitTable extends LitElement {
     th, td { padding: 3px 8px; border-bottom: 1px solid #eaeef2; white-space: nowrap; }
     th { text-align: left; font-weight: 600; cursor: pointer; user-select: none; }
     th.num { text-align: right; }
-    .bar { display: inline-block; height: 8px; background: #0969da; vertical-align: middle; margin-right: 6px; border-radius: 2px; }
+    .bar {
+      display: inline-block; height: 8px; background: #0969da; vertical-align: middle;
+      margin-right: 6px; border-radius: 2px;
+    }
     .scroll { overflow-x: auto; }
   `,
   ];
@@ -92,7 +95,8 @@ class AtlasInitTable extends LitElement {
       (r) => html`<tr>
       <td>${r.initializer}</td>
       <td class="num">${r.scale}</td>
-      <td class="num"><span class="bar" style="width:${Math.round(r.success_rate * 60)}px"></span>${(r.success_rate * 100).toFixed(1)}%
+      <td class="num"><span class="bar" style="width:${Math.round(r.success_rate * 60)}px"
+        ></span>${(r.success_rate * 100).toFixed(1)}%
         <span class="muted">(${r.converged}/${r.networks})</span></td>
       <td class="num">${r.median_epoch ?? '–'}</td>
       <td class="num">${Number.isFinite(r.mean_final_loss) ? r.mean_final_loss.toPrecision(3) : '–'}</td>
@@ -101,8 +105,9 @@ class AtlasInitTable extends LitElement {
     );
     return html`<section class="card" aria-label="initializer table">
       <h2>Which initializers converge</h2>
-      <p class="muted">Each row trains ${this.rows[0]?.networks ?? 0} networks from seeds seed, seed + 1, …; the scale multiplies
-        the kernel initializer's standard deviation or limit. Histograms: epochs to converge, 0 to ${this.epochs}.</p>
+      <p class="muted">Each row trains ${this.rows[0]?.networks ?? 0} networks from seeds seed, seed + 1, …;
+        the scale multiplies the kernel initializer's standard deviation or limit. Histograms: epochs to
+        converge, 0 to ${this.epochs}.</p>
       <div class="scroll"><table>
         <thead><tr>${head}<th>Epochs to converge</th></tr></thead>
         <tbody>${body}</tbody>

@@ -72,7 +72,8 @@ class AtlasSom extends LitElement {
     return html`<div><h3>${label}</h3><div class="frame" @pointermove=${this.onMove} @pointerleave=${() => {
       this.hover = null;
     }}>
-      <canvas class="map ${kind}" width=${s.cols} height=${s.rows} style="width:${s.cols * this.cell}px;height:${s.rows * this.cell}px"
+      <canvas class="map ${kind}" width=${s.cols} height=${s.rows}
+        style="width:${s.cols * this.cell}px;height:${s.rows * this.cell}px"
         role="img" aria-label="${label}, ${s.rows} by ${s.cols} cells"></canvas></div></div>`;
   }
 
@@ -84,7 +85,8 @@ class AtlasSom extends LitElement {
       h === null
         ? nothing
         : html`cell (${Math.floor(h / s.cols)}, ${h % s.cols}): ${s.count[h]} networks,
-      ${s.count[h] ? `${(s.success[h] * 100).toFixed(1)}% converged` : 'empty'}, U-height ${s.umatrix[h].toPrecision(3)}`;
+      ${s.count[h] ? `${(s.success[h] * 100).toFixed(1)}% converged` : 'empty'},
+      U-height ${s.umatrix[h].toPrecision(3)}`;
     return html`<section class="card" aria-label="self-organizing map">
       <h2>Self-organizing map of the initial weights (${s.rows}×${s.cols}, ${s.dim} weights per network)</h2>
       <div class="grids">${this.grid('success', 'Fraction converged')}${this.grid('umatrix', 'U-matrix')}</div>

@@ -181,8 +181,10 @@ class AtlasView extends LitElement {
       this.result = result;
       this.status = 'done';
       const where = be.backend === 'gpu' ? `GPU (${be.adapter})` : 'CPU';
+      const seconds = ((performance.now() - t0) / 1000).toFixed(2);
+      const networks = result.population.networks.toLocaleString('en');
       this.message =
-        `${result.population.networks.toLocaleString('en')} networks × ${cfg.epochs} epochs on the ${where} in ${((performance.now() - t0) / 1000).toFixed(2)} s` +
+        `${networks} networks × ${cfg.epochs} epochs on the ${where} in ${seconds} s` +
         (this.message ? ` — ${this.message}` : '');
       this.dispatchEvent(new AtlasDoneEvent(result));
     } catch (e) {
@@ -335,10 +337,12 @@ class AtlasView extends LitElement {
 
   private populations(): TemplateResult {
     const running = this.status === 'running';
+    const failed = this.status === 'error';
     return html`<section class="card" aria-label="atlas config">
         <h2>Weight-space atlas</h2>
-        <p class="muted">Train thousands of small networks at once, each from its own initial weights, and map where
-          training succeeds: a basin map of two weights, a table of initializers and scales, or a population with a SOM.</p>
+        <p class="muted">Train thousands of small networks at once, each from its own initial weights, and
+          map where training succeeds: a basin map of two weights, a table of initializers and scales, or a
+          population with a SOM.</p>
         <div class="row">
           <label>Preset <select @change=${(e: Event) => this.pickPreset((e.target as HTMLSelectElement).value)}>
             <option value="">choose…</option>
@@ -356,7 +360,8 @@ class AtlasView extends LitElement {
           }}>Run</button>
           <button ?disabled=${!running} @click=${() => this.cancel()}>Cancel</button>
           ${running ? html`<progress max="1" .value=${this.progress}></progress>` : nothing}
-          <span class="status ${this.status === 'error' ? 'error' : 'muted'}" role="status">${this.status === 'error' ? `error: ${this.message}` : this.message}</span>
+          <span class="status ${failed ? 'error' : 'muted'}" role="status"
+            >${failed ? `error: ${this.message}` : this.message}</span>
         </div>
       </section>
       ${this.result ? this.results(this.result) : nothing}`;

@@ -137,7 +137,8 @@ function parseBasin(c: Obj, shape: NetShape): BasinMode {
     if (!Array.isArray(f) || f.length !== shape.params) {
       throw new ConfigError(
         'others.fixed',
-        `must be ${shape.params} numbers (every weight of the network, layer by layer: kernel row-major, then bias), got ${show(f)}`,
+        `must be ${shape.params} numbers (every weight of the network, layer by layer: kernel row-major, ` +
+          `then bias), got ${show(f)}`,
       );
     }
     others = { kind: 'fixed', values: f.map((x, i) => num(x, `others.fixed[${i}]`, { min: -1e6, max: 1e6 })) };
@@ -278,7 +279,8 @@ export function parseAtlasConfig(doc: unknown): AtlasConfig {
   if (run.loss === 'binary_crossentropy' && run.layers[k].activation.name !== 'sigmoid') {
     throw new ConfigError(
       'loss',
-      `binary_crossentropy needs a sigmoid output in an atlas (layers[${k}] is ${run.layers[k].activation.name}); use mse`,
+      `binary_crossentropy needs a sigmoid output in an atlas ` +
+        `(layers[${k}] is ${run.layers[k].activation.name}); use mse`,
     );
   }
   const shape = netShape(2, run.layers);
@@ -306,7 +308,8 @@ export function parseAtlasConfig(doc: unknown): AtlasConfig {
   if (n > LIMITS.networks || n * shape.params * slots > LIMITS.floats) {
     throw new ConfigError(
       sizeField(cfg.mode),
-      `gives ${n} networks of ${shape.params} parameters${slots === 2 ? ' (and as many velocities)' : ''}; an atlas holds at most ${LIMITS.networks} networks and ${LIMITS.floats} floats of training state in all`,
+      `gives ${n} networks of ${shape.params} parameters${slots === 2 ? ' (and as many velocities)' : ''}; ` +
+        `an atlas holds at most ${LIMITS.networks} networks and ${LIMITS.floats} floats of training state in all`,
     );
   }
   if (cfg.mode.mode !== 'basin' && cfg.seed + n > Number.MAX_SAFE_INTEGER) {

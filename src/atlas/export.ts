@@ -93,7 +93,9 @@ export function atlasResultJson(r: AtlasResult): Record<string, unknown> {
         Array.from(networkParams(p.initial, p.networks, p.params, n)),
       );
     } else {
-      pop.initial_weights_omitted = `${p.networks * p.params} weights, more than ${MAX_EXPORTED_WEIGHTS}; each network m is drawn with seed + m (see src/atlas/init.ts)`;
+      pop.initial_weights_omitted =
+        `${p.networks * p.params} weights, more than ${MAX_EXPORTED_WEIGHTS}; ` +
+        'each network m is drawn with seed + m (see src/atlas/init.ts)';
     }
     doc.population = pop;
   }

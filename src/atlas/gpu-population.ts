@@ -61,7 +61,8 @@ export class GpuPopulation {
     if (bytes > limit) {
       throw new ConfigError(
         sizeField(cfg.mode),
-        `needs ${(bytes / 2 ** 20).toFixed(1)} MiB of training state in one buffer, more than this GPU can bind (${(limit / 2 ** 20).toFixed(1)} MiB)`,
+        `needs ${(bytes / 2 ** 20).toFixed(1)} MiB of training state in one buffer, ` +
+          `more than this GPU can bind (${(limit / 2 ** 20).toFixed(1)} MiB)`,
       );
     }
     const scope = new GpuScope(device);

@@ -12,9 +12,13 @@ export function histogramSvg(hist: readonly number[], epochs: number, width = 12
   const bars = hist.map((c, b) => {
     const h = c === 0 ? 0 : Math.max(1, (c / max) * (height - 1));
     const mid = ((b + 0.5) * (epochs + 1)) / hist.length;
-    return svg`<rect x=${(b * w).toFixed(2)} y=${(height - h).toFixed(2)} width=${Math.max(0.5, w - 0.6).toFixed(2)} height=${h.toFixed(2)} fill=${rgb(epochColor(mid, epochs))}><title>${c} converged at epochs ${Math.round((b * (epochs + 1)) / hist.length)}–${Math.round(((b + 1) * (epochs + 1)) / hist.length) - 1}</title></rect>`;
+    const epochAt = (edge: number) => Math.round((edge * (epochs + 1)) / hist.length);
+    const title = `${c} converged at epochs ${epochAt(b)}–${epochAt(b + 1) - 1}`;
+    return svg`<rect x=${(b * w).toFixed(2)} y=${(height - h).toFixed(2)} width=${Math.max(0.5, w - 0.6).toFixed(2)}
+      height=${h.toFixed(2)} fill=${rgb(epochColor(mid, epochs))}><title>${title}</title></rect>`;
   });
-  return svg`<svg width=${width} height=${height} viewBox="0 0 ${width} ${height}" role="img" aria-label="histogram of epochs to converge">
+  return svg`<svg width=${width} height=${height} viewBox="0 0 ${width} ${height}" role="img"
+    aria-label="histogram of epochs to converge">
     <line x1="0" y1=${height - 0.5} x2=${width} y2=${height - 0.5} stroke="#d0d7de" />${bars}</svg>`;
 }
 

@@ -22,12 +22,17 @@ export const atlasStyles = css`
   }
   button.primary { background: #0969da; border-color: #0969da; color: #fff; }
   button:disabled { opacity: 0.5; cursor: default; }
-  button:focus-visible, select:focus-visible, textarea:focus-visible, th[tabindex]:focus-visible { outline: 2px solid #0969da; outline-offset: 1px; }
+  button:focus-visible, select:focus-visible, textarea:focus-visible, th[tabindex]:focus-visible {
+    outline: 2px solid #0969da; outline-offset: 1px;
+  }
   select, textarea { border: 1px solid #afb8c1; border-radius: 5px; padding: 3px 6px; background: #fff; }
   .num { font-variant-numeric: tabular-nums; text-align: right; }
   .error { color: #b42318; }
   .legend { display: flex; flex-wrap: wrap; gap: 4px 14px; align-items: center; font-size: 12px; margin-top: 6px; }
-  .swatch { display: inline-block; width: 14px; height: 10px; vertical-align: middle; border: 1px solid rgba(31, 35, 40, 0.25); }
-  .ramp { display: inline-block; width: 160px; height: 10px; vertical-align: middle; border: 1px solid rgba(31, 35, 40, 0.25); }
+  .swatch, .ramp {
+    display: inline-block; height: 10px; vertical-align: middle; border: 1px solid rgba(31, 35, 40, 0.25);
+  }
+  .swatch { width: 14px; }
+  .ramp { width: 160px; }
   canvas.map { image-rendering: pixelated; display: block; }
 `;

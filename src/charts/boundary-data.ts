@@ -126,6 +126,32 @@ export function classMargin(probs: ArrayLike<number>, g: number, K: number, k: n
 }
 
 /**
+ * The edges (0 bottom, 1 right, 2 top, 3 left) a cell's contour joins, by case 1 to 7 (a bit per
+ * corner above the level: 1 bottom-left, 2 bottom-right, 4 top-right, 8 top-left).
+ */
+const CROSSED: readonly (readonly [number, number][])[] = [
+  [],
+  [[3, 0]],
+  [[0, 1]],
+  [[3, 1]],
+  [[1, 2]],
+  [],
+  [[0, 2]],
+  [[3, 2]],
+];
+/** Cases 5 and 10, saddles: [0] cuts off the top-left and bottom-right corners, [1] the other two. */
+const SADDLE: readonly (readonly [number, number][])[] = [
+  [
+    [3, 2],
+    [0, 1],
+  ],
+  [
+    [3, 0],
+    [1, 2],
+  ],
+];
+
+/**
  * Line segments where the G×G grid crosses `level` (marching squares with linear
  * interpolation), in grid coordinates: column c and row r of the cell centres. Ambiguous
  * saddles are split by the cell's mean, which is enough for a drawn outline.
@@ -147,45 +173,13 @@ export function contourSegments(grid: ArrayLike<number>, g: number, level = 0.5)
         right = [c + 1, r + lerp(b, e)],
         top = [c + lerp(d, e), r + 1],
         left = [c, r + lerp(a, d)];
-      const add = (p: number[], q: number[]) => segs.push([p[0], p[1], q[0], q[1]]);
-      switch (idx) {
-        case 1:
-        case 14:
-          add(left, bottom);
-          break;
-        case 2:
-        case 13:
-          add(bottom, right);
-          break;
-        case 3:
-        case 12:
-          add(left, right);
-          break;
-        case 4:
-        case 11:
-          add(right, top);
-          break;
-        case 6:
-        case 9:
-          add(bottom, top);
-          break;
-        case 7:
-        case 8:
-          add(left, top);
-          break;
-        case 5:
-        case 10: {
-          const high = (a + b + d + e) / 4 > level;
-          if ((idx === 5) === high) {
-            add(left, top);
-            add(bottom, right);
-          } else {
-            add(left, bottom);
-            add(right, top);
-          }
-          break;
-        }
-      }
+      const edges = [bottom, right, top, left];
+      // A case and its complement (15 − idx) cross the same edges.
+      const k = idx < 8 ? idx : 15 - idx;
+      // A saddle keeps its high corners joined when the cell's mean is above the level.
+      const cutTopLeft = (idx === 5) === (a + b + d + e) / 4 > level;
+      const pairs = k === 5 ? SADDLE[cutTopLeft ? 0 : 1] : CROSSED[k];
+      for (const [p, q] of pairs) segs.push([...edges[p], ...edges[q]]);
     }
   return segs;
 }

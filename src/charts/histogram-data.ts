@@ -109,9 +109,10 @@ export function histPanels(run: ChartRun | undefined, kind: HistKind, sharedX: b
     const dInit = h.initial === h.latest ? null : normalizeHist(init, minWidth);
     const act = run!.cfg.layers[l]?.activation.name ?? '';
     const std = h.latest!.layers[l]?.[HIST_INFO[kind].std] as number | undefined;
+    const sigma = std != null && Number.isFinite(std) ? ` · σ ${fmt(std)}` : '';
     return {
       layer: l,
-      title: `L${l + 1}${l === n - 1 ? ' out' : ''} ${act}${std != null && Number.isFinite(std) ? ` · σ ${fmt(std)}` : ''}`,
+      title: `L${l + 1}${l === n - 1 ? ' out' : ''} ${act}${sigma}`,
       now: dNow,
       init: dInit,
       xMin,

@@ -58,10 +58,11 @@ export class HistogramGrid extends RunsChartElement {
     const who = run
       ? `${run.label}${this.runs.length > 1 ? ` (showing 1 of ${this.runs.length} runs)` : ''}`
       : 'No run';
+    const range = this.sharedX ? 'one range for all layers' : 'each layer its own range';
     const sub =
       this.panels.length === 0
         ? 'Waiting for data…'
-        : `${who} · step ${h?.latest?.step ?? 0} · x: ${HIST_INFO[k].axis} (${this.sharedX ? 'one range for all layers' : 'each layer its own range'}) · y: density`;
+        : `${who} · step ${h?.latest?.step ?? 0} · x: ${HIST_INFO[k].axis} (${range}) · y: density`;
     const controls = html`<label>show <select @change=${(e: Event) => {
       const v = (e.target as HTMLSelectElement).value;
       if (isHistKind(v)) this.kind = v;

@@ -16,7 +16,8 @@ export function legend(items: readonly LegendItem[], ramp?: Ramp): TemplateResul
     ${items.map((i) => html`<span class="item" role="listitem">${swatch(i.color, i.style)}${i.label}</span>`)}
     ${
       ramp
-        ? html`<span class="ramp" role="listitem">${ramp.from}<span class="stops" aria-hidden="true">${ramp.colors.map((c) => swatch(c, 'fill'))}</span>${ramp.to}</span>`
+        ? html`<span class="ramp" role="listitem">${ramp.from}<span class="stops" aria-hidden="true"
+            >${ramp.colors.map((c) => swatch(c, 'fill'))}</span>${ramp.to}</span>`
         : nothing
     }
   </div>`;

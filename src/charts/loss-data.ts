@@ -119,8 +119,8 @@ export function lossSubtitle(runs: readonly ChartRun[]): string {
   if (!last) return `${r.label} · waiting for the first record`;
   const ev = r.history.evaluation;
   const at = ev && ev.step !== last.step ? ` (step ${ev.step})` : '';
-  const sets = ev
-    ? ` · training set${at}: accuracy ${formatPercent(ev.train.accuracy)}${ev.test ? `, test set ${formatPercent(ev.test.accuracy)}` : ''}`
-    : '';
-  return `${r.label} · step ${last.step} · batches: loss ${formatValue(last.loss)}, accuracy ${formatPercent(last.accuracy)}${sets}`;
+  const test = ev?.test ? `, test set ${formatPercent(ev.test.accuracy)}` : '';
+  const sets = ev ? ` · training set${at}: accuracy ${formatPercent(ev.train.accuracy)}${test}` : '';
+  const batches = `loss ${formatValue(last.loss)}, accuracy ${formatPercent(last.accuracy)}`;
+  return `${r.label} · step ${last.step} · batches: ${batches}${sets}`;
 }

@@ -5,9 +5,10 @@
  * reordered so the highest-contrast colours come first, with its yellow swapped for a wine red
  * that stays visible on white and apart from the others under both deficiencies.
  *
- * Depth uses a viridis-like ramp built in OKLCH: lightness rises linearly with depth, so "deeper" reads as "lighter" for everyone, in print and in greyscale,
- * and hue turns purple → blue → teal → green on the way. The ramp stops before viridis' pale
- * yellow end so the deepest layer keeps a 3:1 contrast against white (WCAG for graphics).
+ * Depth uses a viridis-like ramp built in OKLCH: lightness rises linearly with depth, so
+ * "deeper" reads as "lighter" for everyone, in print and in greyscale, and hue turns purple →
+ * blue → teal → green on the way. The ramp stops before viridis' pale yellow end so the
+ * deepest layer keeps a 3:1 contrast against white (WCAG for graphics).
  */
 
 /**

@@ -36,7 +36,9 @@ export const chartStyles = css`
   .swatch.thin { border-top-width: 1.5px; }
   .swatch.dashed { border-top-style: dashed; }
   .swatch.dotted { border-top: 2px dotted var(--c); }
-  .swatch.fill, .swatch.faint, .swatch.hatch, .swatch.stripes { width: 14px; height: 10px; border: none; background: var(--c); }
+  .swatch.fill, .swatch.faint, .swatch.hatch, .swatch.stripes {
+    width: 14px; height: 10px; border: none; background: var(--c);
+  }
   .swatch.stripes {
     background: repeating-linear-gradient(0deg, var(--c) 0 2px, #fff 2px 4px);
     outline: 1px solid var(--c); outline-offset: -1px;

@@ -71,7 +71,8 @@ export function healthSummary(runs: readonly ChartRun[]): string {
     if (b.length === 0) return `${r.label}: waiting`;
     const bad = b.filter((x) => x.frac > 0.5).length;
     const worst = b.reduce((m, x) => (x.frac > m.frac ? x : m), b[0]);
-    return `${r.label}: ${bad} of ${b.length} layers over 50\u00a0%; worst L${worst.layer + 1} ${Math.round(worst.frac * 100)}\u00a0% ${worst.kind}`;
+    const worstText = `L${worst.layer + 1} ${Math.round(worst.frac * 100)}\u00a0% ${worst.kind}`;
+    return `${r.label}: ${bad} of ${b.length} layers over 50\u00a0%; worst ${worstText}`;
   });
   return parts.join(' · ');
 }

@@ -33,7 +33,8 @@ export abstract class UplotChartElement extends RunsChartElement {
 
   override render(): TemplateResult {
     const m = this.model;
-    const body = html`<div class="plot"></div>${m?.empty ? html`<div class="note">Waiting for data…</div>` : nothing}`;
+    const waiting = m?.empty ? html`<div class="note">Waiting for data…</div>` : nothing;
+    const body = html`<div class="plot"></div>${waiting}`;
     return this.frame(
       this.chartTitle(),
       m?.subtitle ?? '',

@@ -190,7 +190,8 @@ function checkCompatible(cfg: RunConfig): void {
   if (cfg.loss === 'categorical_crossentropy' && (out.units < 2 || out.activation.name !== 'softmax')) {
     throw new ConfigError(
       'loss',
-      `categorical_crossentropy needs a softmax output layer of 2 or more units (layers[${k}] has ${out.units} ${out.activation.name}); use binary_crossentropy with one sigmoid unit`,
+      `categorical_crossentropy needs a softmax output layer of 2 or more units ` +
+        `(layers[${k}] has ${out.units} ${out.activation.name}); use binary_crossentropy with one sigmoid unit`,
     );
   }
   if (cfg.dataset.name === 'xor' && cfg.dataset.test_fraction > 0) {

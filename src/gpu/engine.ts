@@ -245,7 +245,10 @@ export class GpuEngine implements Engine {
     return record!;
   }
 
-  /** One training step into `enc`: forward, loss, backward, and (unless `update` is false) the optimizer; statistics when `rb` is given. */
+  /**
+   * One training step into `enc`: forward, loss, backward, and (unless `update` is false) the
+   * optimizer; statistics when `rb` is given.
+   */
   private encodeStep(enc: GPUCommandEncoder, local: number, update: boolean, rb: GPUBuffer | null): void {
     const { gather, layers, loss, statistics } = this.plan;
     const recorded = rb !== null;

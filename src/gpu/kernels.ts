@@ -141,7 +141,10 @@ export function optimizerStepWgsl(valueType: 'f32' | 'vec4<f32>'): string {
   return `alias OptValue = ${valueType};\n${optimizerStepSource}`;
 }
 
-/** The update (`OPT`) and hyperparameter uniforms of a configured optimizer (OptHyper in shaders/optimizer_step.wgsl). */
+/**
+ * The update (`OPT`) and hyperparameter uniforms of a configured optimizer (OptHyper in
+ * shaders/optimizer_step.wgsl).
+ */
 export function optimizerKind(o: OptimizerConfig): { id: number; u: Record<keyof typeof OPTIMIZER_UNIFORMS, number> } {
   const id = optimizerId(o);
   switch (o.name) {
@@ -203,7 +206,10 @@ export function statsPartialKernel(sat: number, perRow: boolean, full = true): K
   };
 }
 
-/** `parts`: how many partials pass 1 left from `part` (its `groups`, or a product's workgroups: shaders/mm_stats.wgsl). */
+/**
+ * `parts`: how many partials pass 1 left from `part` (its `groups`, or a product's workgroups:
+ * shaders/mm_stats.wgsl).
+ */
 export function statsHistKernel(perRow: boolean): KernelDesc {
   return {
     name: 'stats_hist',

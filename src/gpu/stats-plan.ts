@@ -164,7 +164,10 @@ export class StatsPlan {
     return { desc: K.statsFinalKernel(), buffers, groups: [this.sources.flat().length, 1, 1], uniforms: {} };
   }
 
-  /** Copies the slots, the loss totals and the units' symmetry into `rb` (then clears the totals and the symmetry for the next record). */
+  /**
+   * Copies the slots, the loss totals and the units' symmetry into `rb` (then clears the totals
+   * and the symmetry for the next record).
+   */
   encodeReadback(enc: GPUCommandEncoder, totals: GPUBuffer, rb: GPUBuffer): void {
     enc.copyBufferToBuffer(this.slots, 0, rb, 0, this.slotBytes);
     enc.copyBufferToBuffer(totals, 0, rb, this.slotBytes, 16);
@@ -173,7 +176,10 @@ export class StatsPlan {
     enc.clearBuffer(this.unitDiff);
   }
 
-  /** A record from a read-back: the layers' slots, the loss totals (summed loss, correct, rows), the layers' maxUnitDiff. */
+  /**
+   * A record from a read-back: the layers' slots, the loss totals (summed loss, correct, rows),
+   * the layers' maxUnitDiff.
+   */
   parse(raw: Float32Array): Pick<StepRecord, 'loss' | 'accuracy' | 'layers'> {
     const totals = raw.subarray(this.slotBytes / 4);
     const unitDiff = totals.subarray(4);

@@ -67,24 +67,19 @@ export function checkFits(
   const t = largestTensors(shapes, batch, n, inputDim, outDim);
   const total = estimateBytes(shapes, batch, n, inputDim, outDim);
   const big = shapes.findIndex((s) => s.fanIn * s.units * 4 > limits.maxBinding);
+  const overBinding = `more than ${limits.where} can bind in one buffer (${mib(limits.maxBinding)})`;
   if (big >= 0) {
     const s = shapes[big];
     throw new ConfigError(
       `layers[${big}].units`,
-      `gives a ${s.fanIn}x${s.units} kernel of ${mib(s.fanIn * s.units * 4)}, more than ${limits.where} can bind in one buffer (${mib(limits.maxBinding)})`,
+      `gives a ${s.fanIn}x${s.units} kernel of ${mib(s.fanIn * s.units * 4)}, ${overBinding}`,
     );
   }
   if (t.activation * 4 > limits.maxBinding) {
-    throw new ConfigError(
-      'batch_size',
-      `${batch} gives activations of ${mib(t.activation * 4)}, more than ${limits.where} can bind in one buffer (${mib(limits.maxBinding)})`,
-    );
+    throw new ConfigError('batch_size', `${batch} gives activations of ${mib(t.activation * 4)}, ${overBinding}`);
   }
   if (t.data * 4 > limits.maxBinding) {
-    throw new ConfigError(
-      'dataset.samples',
-      `${n} samples need ${mib(t.data * 4)}, more than ${limits.where} can bind in one buffer (${mib(limits.maxBinding)})`,
-    );
+    throw new ConfigError('dataset.samples', `${n} samples need ${mib(t.data * 4)}, ${overBinding}`);
   }
   if (total > limits.maxTotal) {
     throw new ConfigError(

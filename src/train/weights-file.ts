@@ -37,7 +37,8 @@ export function encodeWeights(cfg: RunConfig, weights: readonly LayerWeights[]):
     const units = cfg.layers[l].units;
     if (w.kernel.length !== fanIn * units || w.bias.length !== units) {
       throw new RangeError(
-        `encodeWeights: layer ${l} has ${w.kernel.length}+${w.bias.length} values, expected [${fanIn}, ${units}] + [${units}]`,
+        `encodeWeights: layer ${l} has ${w.kernel.length}+${w.bias.length} values, ` +
+          `expected [${fanIn}, ${units}] + [${units}]`,
       );
     }
     const layer = {

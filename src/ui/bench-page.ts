@@ -124,8 +124,8 @@ export class BenchPage extends LitElement {
 
   private async race(): Promise<void> {
     const s = this.store;
-    if (!s.data) {
-      this.raceNote = 'The playground has no data yet: open it once, let the network build, and come back.';
+    if (!s.data || !s.runs.every((r) => r.engine)) {
+      this.raceNote = 'The playground has not built its network yet: race it once it is ready.';
       return;
     }
     if (s.playing) await s.pause();

@@ -23,7 +23,10 @@ const LAYOUT: PoolLayout = {
   error: 7,
   /** Chunk index of a job that is over: no claim can succeed until the next job is published. */
   exhausted: 0xffff,
-  /** Polls of the claim word before a helper sleeps: jobs of one training step follow each other within microseconds. */
+  /**
+   * Polls of the claim word before a helper sleeps: jobs of one training step follow each other
+   * within microseconds.
+   */
   spin: 2_000,
   ops: [...POOL_OPS],
 };
