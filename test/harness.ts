@@ -4,8 +4,18 @@
  */
 import { expect } from 'vitest';
 import { HIST_BINS, reduceSlot, SLOT, SLOT_SIZE } from '../src/core/stats';
+import type { OptimizerConfig } from '../src/core/types';
 import { bind, dispatch, type KernelDesc, PipelineCache, writeArray } from '../src/gpu/kernel';
 import * as K from '../src/gpu/kernels';
+
+/** Every optimizer the kernels implement: plain, momentum and Nesterov SGD, Adam, RMSprop. */
+export const OPTIMIZERS: OptimizerConfig[] = [
+  { name: 'sgd', learning_rate: 0.1, momentum: 0, nesterov: false },
+  { name: 'sgd', learning_rate: 0.1, momentum: 0.9, nesterov: false },
+  { name: 'sgd', learning_rate: 0.1, momentum: 0.9, nesterov: true },
+  { name: 'adam', learning_rate: 0.01, beta_1: 0.9, beta_2: 0.999, epsilon: 1e-7 },
+  { name: 'rmsprop', learning_rate: 0.01, rho: 0.9, epsilon: 1e-7 },
+];
 
 export type Input = Float32Array | Uint32Array | { out: number };
 

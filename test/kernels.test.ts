@@ -16,7 +16,7 @@ import type { Initializer, LossName, OptimizerConfig } from '../src/core/types';
 import { groups1d } from '../src/gpu/kernel';
 import * as K from '../src/gpu/kernels';
 import { testDevice } from './gpu-device';
-import { expectClose, expectSlot, finalPass, KernelRunner, randomArray } from './harness';
+import { expectClose, expectSlot, finalPass, KernelRunner, OPTIMIZERS, randomArray } from './harness';
 
 const dev = await testDevice();
 const R = dev ? new KernelRunner(dev.device) : (null as unknown as KernelRunner);
@@ -170,14 +170,7 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
   });
 
   describe('optimizers', () => {
-    const opts: OptimizerConfig[] = [
-      { name: 'sgd', learning_rate: 0.1, momentum: 0, nesterov: false },
-      { name: 'sgd', learning_rate: 0.1, momentum: 0.9, nesterov: false },
-      { name: 'sgd', learning_rate: 0.1, momentum: 0.9, nesterov: true },
-      { name: 'adam', learning_rate: 0.01, beta_1: 0.9, beta_2: 0.999, epsilon: 1e-7 },
-      { name: 'rmsprop', learning_rate: 0.01, rho: 0.9, epsilon: 1e-7 },
-    ];
-    const kinds = [0, 1, 2, 3, 4];
+    const opts = OPTIMIZERS;
     const uniformsOf = (o: OptimizerConfig) => K.optimizerKind(o).u;
     // Tensors of whole vec4s, as the engine sizes them; the padding holds zeros (as the engine's
     // zero-initialized buffers do) and must stay zero.
@@ -186,7 +179,7 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
       p.set(a);
       return p;
     };
-    opts.forEach((o, i) => {
+    opts.forEach((o) => {
       it(`${o.name} ${JSON.stringify(o)}: three updates`, async () => {
         const n = 1001;
         const w = randomArray(n, -1, 1, 10),
@@ -199,7 +192,7 @@ describe.skipIf(!dev)('kernels vs CPU reference', () => {
           const g = randomArray(n, -1, 1, 20 + t);
           const alpha = o.name === 'adam' ? adamAlpha(o, t) : 0;
           await R.run(
-            K.optimizerKernel(kinds[i]),
+            K.optimizerKernel(K.optimizerKind(o).id),
             [W, R.buffer(vec4s(g)), S1, S2, R.stepInfo(1, 0, t, alpha)],
             g1(Math.ceil(n / 4)),
             { n, ...uniformsOf(o) },

@@ -9,10 +9,10 @@ import { activate, matmulBias, matmulTransA, matmulTransB } from '../src/core/cp
 import { applyUpdate } from '../src/core/cpu/optimizers';
 import { ACTIVATION_ID } from '../src/core/ids';
 import { layerStats, maxUnitDiff, normSlot, reduceSlot, SLOT_SIZE, SLOTS_PER_LAYER } from '../src/core/stats';
-import type { ActivationName, OptimizerConfig } from '../src/core/types';
-import { Arena, WasmKernels } from '../src/wasm/kernels';
+import type { ActivationName } from '../src/core/types';
+import { Arena, optimizerCall, WasmKernels } from '../src/wasm/kernels';
 import { RecordStats } from '../src/wasm/stats';
-import { expectClose, randomArray } from './harness';
+import { expectClose, OPTIMIZERS, randomArray } from './harness';
 
 /** A kernels instance with room for `floats`, and a helper that places arrays in its memory. */
 async function kernelsFor(sizes: number[], threads: number) {
@@ -127,14 +127,7 @@ for (const threads of [1, 3]) {
     });
 
     it('optimizers: sgd, momentum, nesterov, adam, rmsprop over 3 steps', async () => {
-      const opts: OptimizerConfig[] = [
-        { name: 'sgd', learning_rate: 0.1, momentum: 0, nesterov: false },
-        { name: 'sgd', learning_rate: 0.1, momentum: 0.9, nesterov: false },
-        { name: 'sgd', learning_rate: 0.1, momentum: 0.9, nesterov: true },
-        { name: 'adam', learning_rate: 0.01, beta_1: 0.9, beta_2: 0.999, epsilon: 1e-7 },
-        { name: 'rmsprop', learning_rate: 0.01, rho: 0.9, epsilon: 1e-7 },
-      ];
-      const kinds = [0, 1, 2, 3, 4];
+      const opts = OPTIMIZERS;
       for (const n of [1, 3, 17, 16384 + 5, 40_001]) {
         for (const [i, o] of opts.entries()) {
           const { k, at, put, get } = await kernelsFor([n, n, n, n], threads);
@@ -147,8 +140,8 @@ for (const threads of [1, 3]) {
               const g = randomArray(n, -1, 1, n * t + i);
               put(1, g);
               applyUpdate(o, t, w, g, s1, s2);
-              const params = paramsOf(o, t);
-              k.optimize(kinds[i], n, at[0], at[1], at[2], at[3], params);
+              const [kind, params] = optimizerCall(o, t);
+              k.optimize(kind, n, at[0], at[1], at[2], at[3], params);
             }
             expectClose(get(0, n), w, 1e-6, 1e-5, `${o.name} n=${n} w`);
             expectClose(get(2, n), s1, 1e-6, 1e-5, `${o.name} n=${n} slot 1`);
@@ -160,13 +153,6 @@ for (const threads of [1, 3]) {
       }
     });
   });
-}
-
-function paramsOf(o: OptimizerConfig, t: number): number[] {
-  if (o.name === 'sgd') return [o.learning_rate, o.momentum, 0, 0];
-  if (o.name === 'adam')
-    return [(o.learning_rate * Math.sqrt(1 - o.beta_2 ** t)) / (1 - o.beta_1 ** t), o.beta_1, o.beta_2, o.epsilon];
-  return [o.learning_rate, o.rho, o.epsilon, 0];
 }
 
 describe('WebAssembly row operations', () => {

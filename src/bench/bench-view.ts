@@ -26,6 +26,8 @@ import type { BenchResults, ProductMeasurement, TrainMeasurement } from './types
 
 type ChartView = 'forward' | 'dX' | 'dW' | 'training';
 
+const FULL_LADDER_TITLE = 'Every engine and every product form, as npm run bench runs them';
+
 /** Fired when a run starts and when it ends (completed, failed or cancelled): `running`. */
 export class BenchRunningEvent extends Event {
   static readonly type = 'bench-running';
@@ -246,26 +248,38 @@ export class BenchView extends LitElement {
     this.plot = new uPlot(opts, [cols.x, ...cols.series.map((s) => s.y)] as uPlot.AlignedData, host);
   }
 
+  /** A checkbox for one of the run's switches, locked while a run goes on. */
+  private toggle(key: 'includeTf' | 'full', text: string, title = '') {
+    const change = (e: Event) => {
+      this[key] = (e.target as HTMLInputElement).checked;
+    };
+    return html`<label title=${title}><input type="checkbox" .checked=${this[key]} ?disabled=${this.running}
+      @change=${change}> ${text}</label>`;
+  }
+
+  private exportRun(ext: 'json' | 'csv'): void {
+    const name = `bench-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.${ext}`;
+    const r = this.results!;
+    if (ext === 'json') this.download(name, JSON.stringify(r, null, 1), 'application/json');
+    else this.download(name, toCsv(r), 'text/csv');
+  }
+
   /** The run's controls: what to run, Run or Cancel, progress, exports. */
   private renderBar() {
     const p = this.progress;
-    const stamp = () => new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
+    const size = (e: Event) => {
+      this.maxSize = Number((e.target as HTMLSelectElement).value);
+    };
     return html`<div class="bar">
-        <button @click=${() => (this.running ? this.abort?.abort() : this.run())}>${this.running ? 'Cancel' : 'Run benchmark'}</button>
-        <label>up to <select aria-label="Largest product size" ?disabled=${this.running} @change=${(e: Event) => {
-          this.maxSize = Number((e.target as HTMLSelectElement).value);
-        }}>
-          ${PRODUCT_SIZES.map((n) => html`<option value=${n} ?selected=${n === this.maxSize}>${n}³</option>`)}</select></label>
-        <label><input type="checkbox" .checked=${this.includeTf} ?disabled=${this.running} @change=${(e: Event) => {
-          this.includeTf = (e.target as HTMLInputElement).checked;
-        }}> compare with TF.js</label>
-        <label title="Every engine and every product form, as npm run bench runs them"><input type="checkbox" .checked=${this.full} ?disabled=${this.running} @change=${(
-          e: Event,
-        ) => {
-          this.full = (e.target as HTMLInputElement).checked;
-        }}> full ladder (minutes)</label>
-        <button ?disabled=${!this.results} @click=${() => this.download(`bench-${stamp()}.json`, JSON.stringify(this.results, null, 1), 'application/json')}>Export JSON</button>
-        <button ?disabled=${!this.results} @click=${() => this.download(`bench-${stamp()}.csv`, toCsv(this.results!), 'text/csv')}>Export CSV</button>
+        <button @click=${() => (this.running ? this.abort?.abort() : this.run())}>
+          ${this.running ? 'Cancel' : 'Run benchmark'}</button>
+        <label>up to <select aria-label="Largest product size" ?disabled=${this.running} @change=${size}>
+          ${PRODUCT_SIZES.map((n) => html`<option value=${n} ?selected=${n === this.maxSize}>${n}³</option>`)}
+        </select></label>
+        ${this.toggle('includeTf', 'compare with TF.js')}
+        ${this.toggle('full', 'full ladder (minutes)', FULL_LADDER_TITLE)}
+        <button ?disabled=${!this.results} @click=${() => this.exportRun('json')}>Export JSON</button>
+        <button ?disabled=${!this.results} @click=${() => this.exportRun('csv')}>Export CSV</button>
       </div>
       ${
         p && this.running
@@ -278,7 +292,8 @@ export class BenchView extends LitElement {
   /** Before a run, how long it will take; after, what ran where; or that it was cancelled. */
   private renderAbout() {
     if (this.cancelled)
-      return html`<p role="status">Cancelled: the run stopped; what it measured so far is shown below and is not exported.</p>`;
+      return html`<p role="status">Cancelled: the run stopped; what it measured so far is shown below and is not
+        exported.</p>`;
     if (this.results)
       return html`<p class="muted">Adapter: ${this.results.environment.adapter ?? 'none'}.
         ${this.results.ceiling ? html`Ceiling ${this.results.ceiling.gflops.toFixed(1)} GFLOP/s.` : nothing}
@@ -309,7 +324,11 @@ export class BenchView extends LitElement {
         <label>chart <select @change=${(e: Event) => {
           this.view = (e.target as HTMLSelectElement).value as ChartView;
         }}>
-          ${(['training', ...forms] as const).map((v) => html`<option value=${v} ?selected=${v === this.view}>${v === 'training' ? 'training steps' : `${v} product`}</option>`)}
+          ${(['training', ...forms] as const).map(
+            (v) =>
+              html`<option value=${v} ?selected=${v === this.view}>
+                ${v === 'training' ? 'training steps' : `${v} product`}</option>`,
+          )}
         </select></label>
       </div>
       <div id="chart"></div>

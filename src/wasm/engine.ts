@@ -5,14 +5,13 @@
  * weights, loss and statistics code as the reference, so trajectories agree to float32 rounding.
  */
 
-import { adamAlpha } from '../core/cpu/optimizers';
 import { ACTIVATION_ID } from '../core/ids';
 import { type LayerStats, saturationMode } from '../core/stats';
-import type { Dataset, OptimizerConfig, RunConfig } from '../core/types';
+import type { Dataset, RunConfig } from '../core/types';
 import { CpuEngineBase, type CpuLayer, checkCpuFits } from '../train/cpu-base';
 import type { Prediction } from '../train/engine';
 import { layerShapes } from '../train/model';
-import { Arena, type ThreadOptions, WasmKernels } from './kernels';
+import { Arena, optimizerCall, type ThreadOptions, WasmKernels } from './kernels';
 import { RecordStats, type SlotSources } from './stats';
 
 /** Rows per block of `predict` (its buffers are its own: training state is left untouched). */
@@ -41,19 +40,6 @@ interface LayerState extends CpuLayer {
   at: LayerBuffers;
   /** Views of the tensors the host reads or writes (weights, statistics, loss). */
   dW: Float32Array;
-}
-
-/** The optimizer as assembly/elementwise.ts `optimize` takes it: a kind and four parameters. */
-function optimizerCall(o: OptimizerConfig, t: number): [number, number[]] {
-  switch (o.name) {
-    case 'sgd':
-      if (o.momentum === 0) return [0, [o.learning_rate, 0, 0, 0]];
-      return [o.nesterov ? 2 : 1, [o.learning_rate, o.momentum, 0, 0]];
-    case 'adam':
-      return [3, [adamAlpha(o, t), o.beta_1, o.beta_2, o.epsilon]];
-    case 'rmsprop':
-      return [4, [o.learning_rate, o.rho, o.epsilon, 0]];
-  }
 }
 
 export class WasmEngine extends CpuEngineBase<LayerState> {

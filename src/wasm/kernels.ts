@@ -4,6 +4,8 @@
  * or an optimizer update into chunks for the threads (or run them all here, on one thread or
  * where the work is too small to be worth waking a helper).
  */
+import { adamAlpha } from '../core/cpu/optimizers';
+import type { OptimizerConfig } from '../core/types';
 import { canShareMemory, hardwareThreads, kernelsModule, whyOneThread } from './host';
 import { type PoolOp, ThreadPool } from './pool';
 
@@ -16,6 +18,19 @@ const PARALLEL_MIN_MACS = 1 << 20;
 const PARALLEL_MIN_ELEMENTS = 1 << 16;
 /** Most threads an engine uses: past this, the ladder's products have too few chunks to share. */
 const MAX_THREADS = 16;
+
+/** The optimizer as assembly/elementwise.ts `optimize` takes it: a kind and four parameters. */
+export function optimizerCall(o: OptimizerConfig, t: number): [number, number[]] {
+  switch (o.name) {
+    case 'sgd':
+      if (o.momentum === 0) return [0, [o.learning_rate, 0, 0, 0]];
+      return [o.nesterov ? 2 : 1, [o.learning_rate, o.momentum, 0, 0]];
+    case 'adam':
+      return [3, [adamAlpha(o, t), o.beta_1, o.beta_2, o.epsilon]];
+    case 'rmsprop':
+      return [4, [o.learning_rate, o.rho, o.epsilon, 0]];
+  }
+}
 
 /** Where the engine's buffers go: byte offsets handed out before the memory exists. */
 export class Arena {

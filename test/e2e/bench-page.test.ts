@@ -10,6 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BenchOptions } from '../../src/bench/spec';
+import type { BenchResults } from '../../src/bench/types';
 import { CHROMIUM, colouredPixels, launch, screenshotPath, serve, watchedPage } from './harness';
 
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -112,6 +113,24 @@ describe.skipIf(!HAVE_CHROMIUM)('the Benchmark page, for its user (SwiftShader)'
     expect(await colouredPixels(page, 'bench-view #chart canvas')).toBeGreaterThan(50);
     await view.locator('#chart').scrollIntoViewIfNeeded();
     await page.screenshot({ path: screenshotPath('bench-page-ladder-1280') });
+    // Where the GPU does win (a hardware GPU's shape, the run's numbers edited): the size is named and marked.
+    await view.evaluate((el) => {
+      const v = el as unknown as { results: BenchResults };
+      const r: BenchResults = JSON.parse(JSON.stringify(v.results));
+      for (const p of r.products)
+        if (p.engine === 'ours-gpu' && p.size === 128)
+          p.timing!.median = r.products.find((q) => q.engine === 'ours-cpu' && q.size === 128)!.timing!.median / 2;
+      v.results = r;
+    });
+    await view
+      .locator('label', { hasText: /^chart/ })
+      .locator('select')
+      .selectOption('forward');
+    await expect(view.locator('.crossover').innerText()).resolves.toBe(
+      'In these products our GPU engine is faster than our CPU engine from the 128×128×128 product on.',
+    );
+    await view.locator('#chart').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: screenshotPath('bench-page-crossover-1280') });
     // No project targets, verdicts or issue wording anywhere on the page.
     expect(await pageText(page)).not.toMatch(/target|\[met|\[missed|not measured|≥ ?\d+×|issue/i);
 
