@@ -18,6 +18,7 @@ import type { Engine } from '../src/train/engine';
 import { initialWeightsCpu, layerShapes } from '../src/train/model';
 import { decodeWeights, encodeWeights } from '../src/train/weights-file';
 import { runCli as cli, type CliResult as Result } from './cli-process';
+import { STAT_KEYS } from './trajectory';
 
 const lines = (s: string) => s.split('\n').filter((l) => l.length > 0);
 const json = (s: string) => lines(s).map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -27,24 +28,7 @@ const trainXor = (extra: string[] = []) => cli(['train', '--config', file('xor.j
 
 const JS_STACK = /^\s*at .*:\d+:\d+\)?$/m;
 
-/** The 15 statistics of LayerStats (14 numbers and the activation histogram), plus the two extra histograms. */
-const STATS = [
-  'act_mean',
-  'act_std',
-  'act_min',
-  'act_max',
-  'zero_frac',
-  'saturated_frac',
-  'preact_mean',
-  'preact_std',
-  'grad_std',
-  'kernel_grad_norm',
-  'kernel_norm',
-  'kernel_mean',
-  'kernel_std',
-  'update_ratio',
-  'max_unit_diff',
-] as const;
+/** The histograms a record carries beside every number of LayerStats (STAT_KEYS). */
 const HISTS = ['act_hist', 'kernel_hist', 'grad_hist'] as const;
 
 const XOR = {
@@ -101,8 +85,8 @@ function expectLayerStats(layers: unknown, count: number): void {
   const ls = layers as Record<string, unknown>[];
   expect(ls).toHaveLength(count);
   for (const l of ls) {
-    expect(Object.keys(l).sort()).toEqual([...STATS, ...HISTS].sort());
-    for (const k of STATS) expect(typeof l[k], k).toBe('number');
+    expect(Object.keys(l).sort()).toEqual([...STAT_KEYS, ...HISTS].sort());
+    for (const k of STAT_KEYS) expect(typeof l[k], k).toBe('number');
     for (const k of HISTS) {
       const h = l[k] as { min: number; max: number; counts: number[] };
       expect(typeof h.min).toBe('number');

@@ -84,7 +84,8 @@ export const MNIST_RUN = {
   log_every: 50,
 };
 
-const STAT_KEYS: (keyof LayerStats)[] = [
+/** Every number of LayerStats (its histograms aside). */
+export const STAT_KEYS: (keyof LayerStats)[] = [
   'act_mean',
   'act_std',
   'act_min',

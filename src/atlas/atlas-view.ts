@@ -29,6 +29,7 @@ import { parseAtlasConfig } from './config';
 import { atlasResultJson, basinCsv, tableCsv } from './export';
 import { histogramSvg } from './histogram-svg';
 import { ATLAS_PRESETS } from './presets';
+import { LatestRun } from './progress';
 import { type AtlasBackend, type AtlasResult, runAtlas } from './run';
 import { atlasStyles } from './styles';
 import './trainable-depth-view';
@@ -101,8 +102,7 @@ class AtlasView extends LitElement {
 
   private ownDevice: GPUDevice | null = null;
   private adapterName = '';
-  private controller: AbortController | null = null;
-  private runId = 0;
+  private readonly runs = new LatestRun();
   /** Zoomed basin ranges, innermost last; empty: the config's own. */
   private zooms: Ranges[] = [];
 
@@ -148,21 +148,18 @@ class AtlasView extends LitElement {
 
   /** Stops the run in progress (its result is dropped). */
   cancel(): void {
-    this.controller?.abort();
-    this.controller = null;
+    this.runs.cancel();
   }
 
   /** Parses the editor's config, applies the zoom, and runs it; resolves when done or failed. */
   async run(): Promise<void> {
-    this.cancel();
-    const ctl = new AbortController();
-    this.controller = ctl;
-    const id = ++this.runId;
+    const run = this.runs.start();
     let cfg: AtlasConfig;
     try {
       cfg = this.zoomed(parseAtlasConfig(JSON.parse(this.text)));
     } catch (e) {
       this.fail(e instanceof SyntaxError ? `the config is not valid JSON: ${e.message}` : (e as Error).message);
+      run.finish();
       return;
     }
     this.status = 'running';
@@ -172,12 +169,12 @@ class AtlasView extends LitElement {
       const be = await this.backendFor();
       const t0 = performance.now();
       const result = await runAtlas(cfg, be, {
-        signal: ctl.signal,
+        signal: run.signal,
         onProgress: (done, total) => {
-          if (id === this.runId) this.progress = total ? done / total : 0;
+          if (run.current()) this.progress = total ? done / total : 0;
         },
       });
-      if (id !== this.runId) return;
+      if (!run.current()) return;
       this.result = result;
       this.status = 'done';
       const where = be.backend === 'gpu' ? `GPU (${be.adapter})` : 'CPU';
@@ -188,7 +185,7 @@ class AtlasView extends LitElement {
         (this.message ? ` — ${this.message}` : '');
       this.dispatchEvent(new AtlasDoneEvent(result));
     } catch (e) {
-      if (id !== this.runId) return;
+      if (!run.current()) return;
       if ((e as Error).name === 'AbortError') {
         this.status = this.result ? 'done' : 'idle';
         this.message = 'cancelled';
@@ -196,7 +193,7 @@ class AtlasView extends LitElement {
         this.fail((e as Error).message);
       }
     } finally {
-      if (this.controller === ctl) this.controller = null;
+      run.finish();
     }
   }
 

@@ -24,3 +24,37 @@ export function throwIfAborted(signal?: AbortSignal): void {
 export function yieldToEventLoop(): Promise<void> {
   return new Promise((res) => setTimeout(res, 0));
 }
+
+/** A run `LatestRun.start` began: its signal, and whether it is still the view's latest. */
+export interface StartedRun {
+  signal: AbortSignal;
+  /** False once a newer run has started: this one's late progress and result are dropped. */
+  current: () => boolean;
+  /** Call when it has ended, however. */
+  finish: () => void;
+}
+
+/** The one run a view has in progress: starting another cancels it, as Cancel does. */
+export class LatestRun {
+  private controller: AbortController | null = null;
+  private id = 0;
+
+  start(): StartedRun {
+    this.cancel();
+    const controller = new AbortController();
+    this.controller = controller;
+    const id = ++this.id;
+    return {
+      signal: controller.signal,
+      current: () => id === this.id,
+      finish: () => {
+        if (this.controller === controller) this.controller = null;
+      },
+    };
+  }
+
+  cancel(): void {
+    this.controller?.abort();
+    this.controller = null;
+  }
+}

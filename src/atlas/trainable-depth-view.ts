@@ -10,6 +10,7 @@ import { meanField } from '../core/theory/mean-field';
 import { type DepthConfig, parseDepthConfig } from './depth/config';
 import { DEPTH_PRESETS } from './depth/presets';
 import { type DepthResult, runTrainableDepth } from './depth/run';
+import { LatestRun } from './progress';
 import { atlasStyles } from './styles';
 import './trainable-depth-map';
 import type { DepthScalePoint } from './trainable-depth-map';
@@ -66,8 +67,7 @@ export class TrainableDepthView extends LitElement {
   declare protected result: DepthResult | null;
   declare protected curve: DepthScalePoint[];
   declare protected mapWidth: number;
-  private controller: AbortController | null = null;
-  private runId = 0;
+  private readonly runs = new LatestRun();
   private readonly resize = new ResizeObserver((entries) => {
     this.mapWidth = Math.max(240, Math.floor(entries[0].contentRect.width));
   });
@@ -101,22 +101,19 @@ export class TrainableDepthView extends LitElement {
   }
 
   cancel(): void {
-    this.controller?.abort();
-    this.controller = null;
+    this.runs.cancel();
   }
 
   /** Parses the editor's config and runs it; resolves when done, failed or cancelled. */
   async run(): Promise<void> {
-    this.cancel();
-    const controller = new AbortController();
-    this.controller = controller;
-    const id = ++this.runId;
+    const run = this.runs.start();
     let cfg: DepthConfig;
     try {
       cfg = parseDepthConfig(JSON.parse(this.text));
     } catch (e) {
       this.status = 'error';
       this.message = e instanceof SyntaxError ? `the config is not valid JSON: ${e.message}` : (e as Error).message;
+      run.finish();
       return;
     }
     this.status = 'running';
@@ -130,23 +127,23 @@ export class TrainableDepthView extends LitElement {
         cfg,
         useGpu ? { backend: 'gpu', device: this.device! } : { backend: 'cpu' },
         {
-          signal: controller.signal,
+          signal: run.signal,
           onProgress: (done, total) => {
-            if (id === this.runId) this.progress = done / total;
+            if (run.current()) this.progress = done / total;
           },
         },
       );
-      if (id !== this.runId) return;
+      if (!run.current()) return;
       this.result = result;
       this.status = 'done';
       const networks = cfg.depths.length * cfg.weight_variances.length;
       this.message = `${networks} networks × ${cfg.steps} steps on the ${useGpu ? 'GPU' : 'CPU'} in ${result.seconds.toFixed(1)} s; accuracy on ${result.evaluationRows} ${result.evaluatedOn === 'test' ? 'held-out' : 'training'} rows`;
     } catch (e) {
-      if (id !== this.runId) return;
+      if (!run.current()) return;
       this.status = (e as Error).name === 'AbortError' ? 'idle' : 'error';
       this.message = (e as Error).name === 'AbortError' ? 'cancelled' : (e as Error).message;
     } finally {
-      if (this.controller === controller) this.controller = null;
+      run.finish();
     }
   }
 

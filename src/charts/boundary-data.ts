@@ -65,10 +65,15 @@ export function probColor(p: number): [number, number, number] {
  * so that drawing it into the plot area keeps y pointing up.
  */
 export function heatmapPixels(grid: ArrayLike<number>, g: number): Uint8ClampedArray<ArrayBuffer> {
+  return gridPixels(g, (cell) => probColor(grid[cell]));
+}
+
+/** RGBA pixels of a G×G image, each cell (row-major, row 0 at ymin) coloured by `colorOf`. */
+function gridPixels(g: number, colorOf: (cell: number) => readonly number[]): Uint8ClampedArray<ArrayBuffer> {
   const px = new Uint8ClampedArray(g * g * 4);
   for (let r = 0; r < g; r++)
     for (let c = 0; c < g; c++) {
-      const [R, G, B] = probColor(grid[r * g + c]);
+      const [R, G, B] = colorOf(r * g + c);
       const o = ((g - 1 - r) * g + c) * 4;
       px[o] = R;
       px[o + 1] = G;
@@ -90,18 +95,10 @@ export function classTint(k: number, p: number, K: number): [number, number, num
 
 /** RGBA pixels of a K-class grid (K probabilities per cell), rows as in heatmapPixels. */
 export function classHeatmapPixels(probs: ArrayLike<number>, g: number, K: number): Uint8ClampedArray<ArrayBuffer> {
-  const px = new Uint8ClampedArray(g * g * 4);
-  for (let r = 0; r < g; r++)
-    for (let c = 0; c < g; c++) {
-      const { k, p } = winner(probs, (r * g + c) * K, K);
-      const [R, G, B] = classTint(k, p, K);
-      const o = ((g - 1 - r) * g + c) * 4;
-      px[o] = R;
-      px[o + 1] = G;
-      px[o + 2] = B;
-      px[o + 3] = 255;
-    }
-  return px;
+  return gridPixels(g, (cell) => {
+    const { k, p } = winner(probs, cell * K, K);
+    return classTint(k, p, K);
+  });
 }
 
 /** The most probable class of the K probabilities at `o` (the first, on a tie, as argmax) and its probability. */

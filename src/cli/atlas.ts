@@ -8,7 +8,6 @@
 import { benchAtlas } from '../atlas/bench';
 import { LIMITS, parseAtlasConfig } from '../atlas/config';
 import { atlasResultJson } from '../atlas/export';
-import { encodePng } from '../atlas/png';
 import { basinImage, type Image, sideBySide, somImage } from '../atlas/render';
 import { type AtlasResult, runAtlas } from '../atlas/run';
 import { ConfigError } from '../core/errors';
@@ -17,6 +16,7 @@ import { DeviceWatch } from '../gpu/device-health';
 import type { BackendName } from '../train/engine';
 import { acquireCliDevice, EXIT_NO_ADAPTER } from './device';
 import { checkWritable, readJson, writeOutput } from './files';
+import { encodePng } from './png';
 
 const ATLAS_USAGE = `Usage: mlp-playground atlas --config FILE [--backend gpu|cpu] [--out FILE] [--png FILE]
        mlp-playground atlas --bench [--networks N] [--epochs N] [--cpu-networks N]

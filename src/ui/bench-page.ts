@@ -6,6 +6,7 @@
  * browser, says how to read the numbers, and exports both results as JSON and CSV.
  */
 import { css, html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
+import type { BenchRunningEvent } from '../bench/bench-view';
 import '../bench/bench-view';
 import { type RaceBackend, type RaceProgress, type RaceRow, raceCsv, raceNetwork } from '../bench/race';
 import { foldWidths } from '../bench/spec';
@@ -63,6 +64,7 @@ export class BenchPage extends LitElement {
   static override properties: PropertyDeclarations = {
     store: { attribute: false },
     racing: { state: true },
+    laddering: { state: true },
     progress: { state: true },
     rows: { state: true },
     raceNote: { state: true },
@@ -85,6 +87,8 @@ export class BenchPage extends LitElement {
 
   declare store: PlaygroundStore;
   declare racing: boolean;
+  /** The ladder below is running: a race now would share the GPU and CPU with it and skew both. */
+  declare laddering: boolean;
   declare progress: RaceProgress | null;
   declare rows: RaceRow[] | null;
   /** What the last race ended with when it has no rows: cancelled, or why it could not run. */
@@ -101,6 +105,7 @@ export class BenchPage extends LitElement {
       (s) => [s.state, s.gpu, s.data],
     );
     this.racing = false;
+    this.laddering = false;
     this.progress = null;
     this.rows = null;
     this.raceNote = '';
@@ -214,7 +219,8 @@ export class BenchPage extends LitElement {
         ${RACE_SECONDS} seconds on each backend, with its statistics recorded as the playground records them and
         without; the playground pauses meanwhile.</p>
       <div class="bar">
-        <button class="primary" @click=${() => (this.racing ? this.abort?.abort() : this.race())}>
+        <button class="primary" ?disabled=${this.laddering} title=${this.laddering ? 'Wait for the ladder below' : ''}
+          @click=${() => (this.racing ? this.abort?.abort() : this.race())}>
           ${this.racing ? 'Cancel' : 'Race GPU against CPU'}</button>
         ${
           p
@@ -244,7 +250,9 @@ export class BenchPage extends LitElement {
         <h2 id="crossover">Where the GPU starts to win</h2>
         <p>Our GPU and CPU engines on square matrix products from 64³ up, and on training networks from XOR to MNIST
           with eight layers of 512: time against size for both, and the size from which the GPU is faster.</p>
-        <bench-view .gpu=${this.store.sharedDevice}></bench-view>
+        <bench-view .gpu=${this.store.sharedDevice} @bench-running=${(e: BenchRunningEvent) => {
+          this.laddering = e.running;
+        }}></bench-view>
       </section>
     `;
   }

@@ -108,7 +108,10 @@ describe.skipIf(!HAVE_CHROMIUM)('the Benchmark page, for its user (SwiftShader)'
     }, SMALL);
     await page.getByRole('button', { name: 'Run benchmark' }).click();
     await page.getByRole('progressbar', { name: 'Benchmark progress' }).waitFor({ timeout: 30_000 });
+    // No race while the ladder runs: they would share the GPU and the CPU and skew each other.
+    expect(await page.getByRole('button', { name: 'Race GPU against CPU' }).isDisabled()).toBe(true);
     await view.locator('.crossover').waitFor({ timeout: 300_000 });
+    expect(await page.getByRole('button', { name: 'Race GPU against CPU' }).isEnabled()).toBe(true);
     expect(await view.locator('.crossover').innerText()).toMatch(/^In these training steps our (GPU|CPU) engine/);
     expect(await colouredPixels(page, 'bench-view #chart canvas')).toBeGreaterThan(50);
     await view.locator('#chart').scrollIntoViewIfNeeded();

@@ -12,7 +12,7 @@ import { TrainingHistory } from '../../train/history';
 import { type BuildState, buildEngines, unlessAborted } from './build';
 import { StepPacer } from './pacer';
 import { StoreBase } from './store-base';
-import type { GpuInfo } from './types';
+import type { GpuInfo, RunState } from './types';
 
 export abstract class BuildingStore extends StoreBase {
   /** Identifies the current device's lost callback, so a lost old device is ignored. */
@@ -111,20 +111,13 @@ export abstract class BuildingStore extends StoreBase {
 
   // ---- building ----
 
-  protected async rebuild(gen: number): Promise<void> {
-    await this.stopLoop();
-    if (gen !== this.gen) return;
-    const playAfter = this.playWhenReady;
-    this.disposeEngines();
-    this.phase = 'building';
-    this.message = null;
-    const cfg = this.state.config;
-    const backend = this.backend;
+  /** The runs of `cfg`, not built yet: one, or one per compared kernel initializer. */
+  private freshRuns(cfg: RunConfig, gen: number): RunState[] {
     const specs =
       this.state.mode === 'compare'
         ? this.state.compare.map((init, i) => ({ init, label: this.deps.label(init), color: this.deps.color(i) }))
         : [{ init: null, label: 'run', color: this.deps.color(0) }];
-    this.runs = specs.map((s, i) => ({
+    return specs.map((s, i) => ({
       id: `${gen}-${i}`,
       label: s.label,
       color: s.color,
@@ -134,6 +127,18 @@ export abstract class BuildingStore extends StoreBase {
       cfg: s.init ? withKernelInit(cfg, s.init) : cfg,
       history: new TrainingHistory(),
     }));
+  }
+
+  protected async rebuild(gen: number): Promise<void> {
+    await this.stopLoop();
+    if (gen !== this.gen) return;
+    const playAfter = this.playWhenReady;
+    this.disposeEngines();
+    this.phase = 'building';
+    this.message = null;
+    const cfg = this.state.config;
+    const backend = this.backend;
+    this.runs = this.freshRuns(cfg, gen);
     this.primary = Math.min(this.primary, this.runs.length - 1);
     this.boundary = null;
     this.digits = null;
