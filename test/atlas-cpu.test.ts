@@ -22,6 +22,7 @@ import { loadDataset } from '../src/core/datasets';
 import { CpuEngine } from '../src/train/cpu-engine';
 import type { LayerWeights } from '../src/train/engine';
 import { initialWeightsCpu as engineWeights } from '../src/train/model';
+import { basinTwiceAndNext } from './atlas-basin';
 import { expectClose } from './harness';
 
 const XOR = {
@@ -172,22 +173,18 @@ describe('CPU population', () => {
     const doc = {
       ...XOR,
       epochs: 60,
-      mode: 'basin',
       resolution: 12,
       axes: [
         { layer: 0, row: 0, col: 0 },
         { layer: 1, bias: 0 },
       ],
-      criterion: 'all_correct',
     };
-    const run = async (seed: number) =>
-      (await runAtlas(parseAtlasConfig({ ...doc, seed }), { backend: 'cpu' })).population;
-    const [a, b, c] = [await run(4), await run(4), await run(5)];
+    const [a, b, c] = await basinTwiceAndNext(doc, 4, { backend: 'cpu' });
     expect(b.epoch).toEqual(a.epoch);
     expect(b.finalLoss).toEqual(a.finalLoss);
     expect(Array.from(c.finalLoss)).not.toEqual(Array.from(a.finalLoss));
     // The axes sweep cell centres; the other weights are the seed's draw for every cell.
-    const cfg = parseAtlasConfig({ ...doc, seed: 4 });
+    const cfg = parseAtlasConfig({ ...doc, mode: 'basin', seed: 4 });
     const shape = atlasShape(cfg),
       N = 144;
     const px = paramIndex(shape, { layer: 0, row: 0, col: 0 }),

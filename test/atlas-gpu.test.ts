@@ -21,13 +21,13 @@ import { GpuPopulation } from '../src/atlas/gpu-population';
 import { trainSomGpu } from '../src/atlas/gpu-som';
 import { initialWeightsCpu } from '../src/atlas/init';
 import { networkParams } from '../src/atlas/network';
-import { runAtlas } from '../src/atlas/run';
 import { trainSomCpu } from '../src/atlas/som';
 import type { AtlasConfig, PopulationResult } from '../src/atlas/types';
 import { parseConfig } from '../src/core/config';
 import { loadDataset } from '../src/core/datasets';
 import { PipelineCache } from '../src/gpu/kernel';
 import { CpuEngine } from '../src/train/cpu-engine';
+import { basinTwiceAndNext } from './atlas-basin';
 import { isSoftwareAdapter, testDevice } from './gpu-device';
 import { expectClose } from './harness';
 
@@ -264,17 +264,13 @@ describe.skipIf(!dev)('GPU population', () => {
     const doc = {
       ...XOR,
       epochs: 150,
-      mode: 'basin',
       resolution: 32,
       axes: [
         { layer: 0, row: 0, col: 1 },
         { layer: 0, bias: 1 },
       ],
-      criterion: 'all_correct',
     };
-    const run = async (seed: number) =>
-      (await runAtlas(parseAtlasConfig({ ...doc, seed }), { backend: 'gpu', ...dev! })).population;
-    const [a, b, c] = [await run(8), await run(8), await run(9)];
+    const [a, b, c] = await basinTwiceAndNext(doc, 8, { backend: 'gpu', ...dev! });
     expect(new Uint32Array(b.finalLoss.buffer)).toEqual(new Uint32Array(a.finalLoss.buffer));
     expect(b.epoch).toEqual(a.epoch);
     expect(Array.from(c.epoch)).not.toEqual(Array.from(a.epoch));
