@@ -5,7 +5,8 @@
 //   dW       dW = Xᵀ·dZ       (TRANS_A = 1: A is stored K×M)
 // Register-blocked without workgroup memory, like the vec4 kernels but with scalar columns: each
 // invocation keeps TM rows × TN columns in registers and loads TM + TN scalars per step of k.
-// (A workgroup-memory tiled version was 5× slower on lavapipe, where barriers switch coroutines.)
+// (A workgroup-memory tiled version was slower on lavapipe, where barriers switch coroutines:
+// bench/REPORT.md history.)
 // Rows and columns past the edges read the last one (in bounds) and are never stored.
 @group(0) @binding(1) var<storage, read> A: array<f32>;
 @group(0) @binding(2) var<storage, read> B: array<f32>;

@@ -5,7 +5,7 @@
 // loads its CN vec4s of W but only TM / SG scalars of X: the TM values of X the block
 // needs are spread over the lanes and shuffled to each, instead of every lane loading all TM.
 // On a software adapter, where each lane's load is a separate scalar load and a shuffle is a
-// register move, this is 1.5-2× faster than matmul_nn_vec4 (bench/REPORT.md history).
+// register move, this is faster than matmul_nn_vec4 (bench/REPORT.md history).
 // The output goes through `store` (shaders/mm_store*.wgsl), as in matmul_nn_vec4, then
 // `store_done` (on a recorded step, the statistics of what was stored: mm_stats.wgsl).
 @group(0) @binding(1) var<storage, read> X: array<f32>;
@@ -15,7 +15,7 @@
 // Rows of X each lane loads per step of k, and lanes that load one (the block's row i is loaded
 // by lane i % LN as its load i / LN). The loops over rows are nested this way, each at most SG
 // long, because a shader compiler unrolls (and keeps the accumulators in registers) only loops
-// that short: one loop over 32 rows ran 8× slower on lavapipe.
+// that short: one loop over 32 rows ran far slower on lavapipe (bench/REPORT.md history).
 const LN: u32 = min(SG, TM);
 const RL: u32 = TM / LN;
 const_assert TM % LN == 0u;

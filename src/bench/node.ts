@@ -22,6 +22,7 @@ import { hostCost, hostCostOptions, hostCostReport, NULL_BACKEND } from './host-
 import { runBench } from './ladder';
 import { markdownReport } from './report';
 import { serializeResults } from './results-file';
+import type { BenchOptions } from './spec';
 import { keyFigures, terminalReport } from './terminal';
 import { initBackends, type TfBackend, type TfHandle, type TfModule, tfAdapterInfo } from './tf';
 import type { BenchEnv, BenchResults, Environment, Machine } from './types';
@@ -139,16 +140,15 @@ async function writeReport(dir: string, results: BenchResults): Promise<void> {
   await write(reportPath, markdownReport(results, extractHistory(previous)));
 }
 
+/** The atlas benchmark's population: XOR networks and epochs on the GPU, networks on our CPU. */
+const ATLAS_RUN = { networks: 65536, epochs: 1000, cpuNetworks: 8192 };
+
 /** Runs only the atlas benchmark and adds it to the results.json (and report) already in `dir`. */
 async function atlasOnly(dir: string, writeFiles: boolean): Promise<number> {
   const results = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as BenchResults;
   const acquired = await acquireNodeDevice();
   if (!acquired) throw new Error('bench: the atlas benchmark needs a WebGPU adapter');
-  results.atlas = await benchAtlas(acquired.device, acquired.adapter, {
-    networks: 65536,
-    epochs: 1000,
-    cpuNetworks: 8192,
-  });
+  results.atlas = await benchAtlas(acquired.device, acquired.adapter, ATLAS_RUN);
   process.stdout.write(
     `atlas: GPU ${results.atlas.gpu_ms.toFixed(0)} ms, CPU ${results.atlas.cpu_ms_full.toFixed(0)} ms (scaled), ` +
       `${results.atlas.speedup.toFixed(1)}×\n`,
@@ -173,23 +173,11 @@ async function writeHostCost(dir: string, results: BenchResults, writeFiles: boo
   return 0;
 }
 
-export async function bench(argv: string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(BENCH_USAGE);
-    return 0;
-  }
-  const args = parseBenchArgs(argv);
-  const dir = resolve(args.out ?? join(repoRoot(), 'bench'));
-  if (args.reportOnly) {
-    const results = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as BenchResults;
-    await write(join(dir, 'results.json'), serializeResults(results));
-    await writeReport(dir, results);
-    process.stdout.write(terminalReport(results));
-    return 0;
-  }
-  const o = args.hostCost ? hostCostOptions(args.options) : args.options;
-  if (o.parts.atlas && !o.parts.ceiling && !o.parts.products && !o.parts.training) return atlasOnly(dir, args.write);
-  const dawnFlags = args.hostCost ? NULL_BACKEND : [];
+/**
+ * The run's environment: our device and TF.js's backends (on Dawn's `dawnFlags`: the Null backend
+ * in host-cost mode), the machine, and a clock that settles before every timed repeat.
+ */
+async function setUp(o: BenchOptions, dawnFlags: readonly string[]): Promise<{ env: BenchEnv; gc?: () => void }> {
   const needGpu = o.engines.some((e) => e.startsWith('ours-gpu')) || o.parts.ceiling || !!o.parts.atlas;
   const acquired = needGpu
     ? await acquireNodeDevice(dawnFlags).catch((e) => {
@@ -225,6 +213,27 @@ export async function bench(argv: string[]): Promise<number> {
     tf: tf?.handle ?? null,
     environment,
   };
+  return { env, gc };
+}
+
+export async function bench(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(BENCH_USAGE);
+    return 0;
+  }
+  const args = parseBenchArgs(argv);
+  const dir = resolve(args.out ?? join(repoRoot(), 'bench'));
+  if (args.reportOnly) {
+    const results = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as BenchResults;
+    await write(join(dir, 'results.json'), serializeResults(results));
+    await writeReport(dir, results);
+    process.stdout.write(terminalReport(results));
+    return 0;
+  }
+  const o = args.hostCost ? hostCostOptions(args.options) : args.options;
+  if (o.parts.atlas && !o.parts.ceiling && !o.parts.products && !o.parts.training) return atlasOnly(dir, args.write);
+  const { env, gc } = await setUp(o, args.hostCost ? NULL_BACKEND : []);
+  const acquired = env.gpu;
   const started = Date.now();
   const results = await runBench(env, o, {
     onProgress: (p) =>
@@ -240,11 +249,7 @@ export async function bench(argv: string[]): Promise<number> {
   results.notes.push(REPORT_WORDS.fill('note-settle', settleNote));
   if (o.parts.atlas && acquired) {
     process.stderr.write('bench: atlas population (65,536 XOR networks × 1,000 epochs)\n');
-    results.atlas = await benchAtlas(acquired.device, acquired.adapter, {
-      networks: 65536,
-      epochs: 1000,
-      cpuNetworks: 8192,
-    });
+    results.atlas = await benchAtlas(acquired.device, acquired.adapter, ATLAS_RUN);
   }
   results.environment.machine.loadEnd = os.loadavg()[0];
   if (args.hostCost) return writeHostCost(dir, results, args.write, acquired?.device);

@@ -179,12 +179,11 @@ export interface BenchOptions {
 }
 
 /**
- * GPU engines run about this much untimed work before each timed repeat (`Entry.rewarmMs`). On
- * the H200 (bench/nvidia-h200) our engine without statistics, first of each round and so timed
- * after seconds of TF.js wasm on the CPU, read 27 ms per 8×512 step against 18 ms for the same
- * engine with statistics timed right after it; on the 16×1024 rung, where TF.js wasm was skipped
- * and the GPU never idled, the two read 42 and 49 ms. A GPU that idles lowers its clocks (the
- * suspected cause, not yet confirmed on hardware).
+ * GPU engines run about this much untimed work before each timed repeat (`Entry.rewarmMs`): on
+ * the H200 (bench/nvidia-h200) the GPU engine timed first in each round, right after seconds of
+ * TF.js wasm on the CPU, read slower than the same network timed right after it (bench/REPORT.md's
+ * history, 2026-11-30). A GPU that idles lowers its clocks (the suspected cause, not yet confirmed
+ * on hardware).
  */
 export const GPU_REWARM_MS = 50;
 

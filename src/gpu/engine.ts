@@ -24,6 +24,7 @@ import * as K from './kernels';
 import { epilogueStats, type LayerProducts, type PlanProduct, planProducts, productCallsWith } from './layer-plan';
 import { Predictor } from './predict';
 import * as P from './products';
+import { readWeights } from './read-weights';
 import { GpuScope } from './scope';
 import { allocateTensors, type NetworkTensors } from './slices';
 import { StatsPlan } from './stats-plan';
@@ -314,33 +315,8 @@ export class GpuEngine implements Engine {
     this.throwIfFailed();
   }
 
-  async weights(): Promise<LayerWeights[]> {
-    const { layers } = this.tensors;
-    const total = layers.reduce((sum, L) => sum + L.W.size + L.b.size, 0);
-    const rb = this.device.createBuffer({ size: total, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-    const enc = this.device.createCommandEncoder();
-    let offset = 0;
-    for (const L of layers) {
-      for (const t of [L.W, L.b]) {
-        enc.copyBufferToBuffer(t.buffer, t.offset, rb, offset, t.size);
-        offset += t.size;
-      }
-    }
-    this.device.queue.submit([enc.finish()]);
-    try {
-      await rb.mapAsync(GPUMapMode.READ);
-      const all = new Float32Array(rb.getMappedRange().slice(0));
-      offset = 0;
-      return layers.map((L) => {
-        const kernel = all.slice(offset / 4, offset / 4 + L.shape.fanIn * L.shape.units);
-        offset += L.W.size;
-        const bias = all.slice(offset / 4, offset / 4 + L.shape.units);
-        offset += L.b.size;
-        return { kernel, bias };
-      });
-    } finally {
-      rb.destroy();
-    }
+  weights(): Promise<LayerWeights[]> {
+    return readWeights(this.device, this.tensors.layers);
   }
 
   async predict(x: Float32Array, n: number): Promise<Prediction> {
