@@ -60,7 +60,7 @@ export function crossoverAt(x: readonly number[], faster: (number | null)[], slo
   return from;
 }
 
-export interface Crossover {
+interface Crossover {
   /** The x (chart units) where our GPU engine starts to win, or null. */
   x: number | null;
   /** One sentence saying so, for the page. */

@@ -34,7 +34,7 @@ export interface RaceProgress {
   label: string;
 }
 
-export interface RaceOptions {
+interface RaceOptions {
   clock: Clock;
   /** About how long each contestant is timed, in seconds (its build and warm-up come on top). */
   seconds: number;

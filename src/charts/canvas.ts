@@ -105,7 +105,7 @@ export function xLabel(ctx: CanvasRenderingContext2D, r: Rect, y: number, label:
 }
 
 /** One axis of a plane: its ticks (value, text), where a value lands, its title and where that goes. */
-export interface PlaneAxis {
+interface PlaneAxis {
   ticks: [number, string][];
   at: (v: number) => number;
   title: string;
