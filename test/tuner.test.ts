@@ -8,8 +8,11 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PipelineCache } from '../src/gpu/kernel';
 import { STATS_CHUNKS } from '../src/gpu/kernels';
-import { PRODUCT_KERNELS_VERSION, productVariants } from '../src/gpu/products';
+import { matmulPlan, PRODUCT_KERNELS_VERSION, productCapsOf, productVariants } from '../src/gpu/products';
+import type { Batch, TrialTimer } from '../src/gpu/trial-timer';
+import { timeShape } from '../src/gpu/trials';
 import { memoryStore, type TuneStore } from '../src/gpu/tune-cache';
 import { cacheDir, fileStore } from '../src/gpu/tune-store-node';
 import { type ProductShape, ProductTuner, shapeKey, type Trial, TunedChoices } from '../src/gpu/tuner';
@@ -58,6 +61,30 @@ describe.skipIf(!dev)('product tuner', () => {
     expect(progress.map(([d]) => d)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
     expect(new Set(progress.map(([, t]) => t))).toEqual(new Set([total]));
     expect(STATS_CHUNKS).toContain(choices.statsChunk);
+  });
+
+  it('keeps the fastest even when the first full run of a shape takes many times its steady time', async () => {
+    // A clock of made-up times: `vec4`'s product takes 1 ms, `general`'s 2 ms, except the first
+    // candidate of the first full runs (the timer's second call, after the probes), 100 times as
+    // long: a software adapter's warm-up, which alone must not drop the fastest candidate.
+    let calls = 0;
+    const timer: TrialTimer = {
+      clock: 'host',
+      async time(batches: readonly Batch[]) {
+        calls++;
+        return batches.map((b, j) => {
+          const ms = b.kernels[b.kernels.length - 1].kernel.desc.name.includes('vec4') ? 1 : 2;
+          return calls === 2 && j === 0 ? 100 * ms : ms;
+        });
+      },
+      dispose() {},
+    };
+    const device = dev!.device;
+    const caps = productCapsOf(device);
+    const s: ProductShape = { form: 'forward', m: 64, n: 64, k: 64 };
+    const plans = ['vec4', 'general'].map((v) => matmulPlan(s.form, s.m, s.n, s.k, v, caps)!);
+    const { ms } = await timeShape(device, PipelineCache.for(device), s, plans, timer, undefined, () => {});
+    expect(ms).toEqual([1, 2]);
   });
 
   it('times only the variants it compiled within its compile budget, the general kernel at least', async () => {
