@@ -187,8 +187,8 @@ function training(r: BenchResults, chartRef: (file: string) => string): string[]
   if (!r.training.length) return [];
   const window = (r.options as RunOptions).minGpuSteps ?? 8;
   const o = [words.fill('training', { window }), '', mdTable(trainTable(r)), '', chartRef('training.svg'), ''];
-  const st = statsTable(r);
-  if (st.rows.length) o.push(words.fill('training-statistics'), '', mdTable(st), '');
+  const statsCost = statsTable(r);
+  if (statsCost.rows.length) o.push(words.fill('training-statistics'), '', mdTable(statsCost), '');
   const tiny = TINY_RUNGS.filter((id) => r.rungs.some((x) => x.id === id));
   o.push(words.fill('training-tiny'), '', mdTable(pairTable(r, 'ours-gpu', 'ours-cpu', tiny)), '');
   const all = r.rungs.map((x) => x.id);

@@ -186,7 +186,7 @@ export function reportTables(r: BenchResults): Array<{ title: string } & Table> 
     if (r.products.some((p) => p.form === form))
       out.push({ title: `${form} product: ms (GFLOP/s)`, ...productTable(r, form) });
   if (r.training.length) out.push({ title: 'training: ms per step (samples/s)', ...trainTable(r) });
-  const st = statsTable(r);
-  if (st.rows.length) out.push({ title: 'cost of statistics (ours GPU)', ...st });
+  const statsCost = statsTable(r);
+  if (statsCost.rows.length) out.push({ title: 'cost of statistics (ours GPU)', ...statsCost });
   return out;
 }

@@ -39,8 +39,8 @@ export function terminalReport(r: BenchResults): string {
   }
   if (r.training.length) {
     parts.push(`training: ms per step (samples/s)\n${textTable(trainTable(r))}`);
-    const st = statsTable(r);
-    if (st.rows.length) parts.push(`statistics overhead (ours GPU)\n${textTable(st)}`);
+    const statsCost = statsTable(r);
+    if (statsCost.rows.length) parts.push(`statistics overhead (ours GPU)\n${textTable(statsCost)}`);
   }
   const fastest = fastestCheck(r);
   parts.push(`fastest in the table: [${fastest.status}]\n${fastest.details.map((d) => `  ${d}`).join('\n')}`);

@@ -155,12 +155,12 @@ export abstract class RunsChartElement extends FrameElement implements FrameClie
   /** A run selector, shown only in compare mode. */
   protected runPicker(): TemplateResult | typeof nothing {
     if (this.runs.length < 2) return nothing;
-    const cur = this.runs.indexOf(this.primaryRun!);
+    const selected = this.runs.indexOf(this.primaryRun!);
     return html`<label>run
       <select @change=${(e: Event) => {
         this.primary = Number((e.target as HTMLSelectElement).value);
       }}>
-        ${this.runs.map((r, i) => html`<option value=${i} ?selected=${i === cur}>${r.label}</option>`)}
+        ${this.runs.map((r, i) => html`<option value=${i} ?selected=${i === selected}>${r.label}</option>`)}
       </select></label>`;
   }
 }

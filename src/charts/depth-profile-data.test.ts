@@ -34,8 +34,8 @@ describe('depthProfileModel', () => {
     expect(init.dash).toBeDefined();
     expect(now.dash).toBeUndefined();
     expect(now.points).toBe(true);
-    const cur = m.data[3] as number[];
-    expect(cur[11] / cur[0]).toBeLessThan(0.01); // the vanishing run decays
+    const latest = m.data[3] as number[];
+    expect(latest[11] / latest[0]).toBeLessThan(0.01); // the vanishing run decays
   });
 
   it('gives each compared run its colour and pads shorter nets', () => {
