@@ -35,6 +35,23 @@ export interface Rung {
 /** MNIST rows: a whole number of batches, so every timed step is a full batch. */
 const mnistRows = (batch: number) => Math.floor(10000 / batch) * batch;
 
+/** An MNIST classifier of `depth` ReLU layers of `width` units, trained in batches of `batch`. */
+function mnistRung(depth: number, width: number, batch: number): Rung {
+  const hidden = depth === 1 ? `${width}` : `${depth}×${width}`;
+  return {
+    id: depth === 1 ? `mnist-${width}` : `mnist-${depth}x${width}`,
+    label: `MNIST 784-${hidden}-10`,
+    dataset: { name: 'mnist', samples: mnistRows(batch) },
+    inputDim: 784,
+    hidden: Array(depth).fill(width),
+    hiddenActivation: 'relu',
+    outUnits: 10,
+    outActivation: 'softmax',
+    loss: 'categorical_crossentropy',
+    batch,
+  };
+}
+
 export const RUNGS: readonly Rung[] = [
   {
     id: 'xor',
@@ -60,42 +77,9 @@ export const RUNGS: readonly Rung[] = [
     loss: 'mse',
     batch: 32,
   },
-  {
-    id: 'mnist-128',
-    label: 'MNIST 784-128-10',
-    dataset: { name: 'mnist', samples: mnistRows(128) },
-    inputDim: 784,
-    hidden: [128],
-    hiddenActivation: 'relu',
-    outUnits: 10,
-    outActivation: 'softmax',
-    loss: 'categorical_crossentropy',
-    batch: 128,
-  },
-  {
-    id: 'mnist-8x512',
-    label: 'MNIST 784-8×512-10',
-    dataset: { name: 'mnist', samples: mnistRows(512) },
-    inputDim: 784,
-    hidden: Array(8).fill(512),
-    hiddenActivation: 'relu',
-    outUnits: 10,
-    outActivation: 'softmax',
-    loss: 'categorical_crossentropy',
-    batch: 512,
-  },
-  {
-    id: 'mnist-16x1024',
-    label: 'MNIST 784-16×1024-10',
-    dataset: { name: 'mnist', samples: mnistRows(256) },
-    inputDim: 784,
-    hidden: Array(16).fill(1024),
-    hiddenActivation: 'relu',
-    outUnits: 10,
-    outActivation: 'softmax',
-    loss: 'categorical_crossentropy',
-    batch: 256,
-  },
+  mnistRung(1, 128, 128),
+  mnistRung(8, 512, 512),
+  mnistRung(16, 1024, 256),
 ];
 
 /** The tiny networks, where per-step overhead rather than arithmetic decides (target 3). */
