@@ -7,7 +7,7 @@
  */
 import type { Dataset, RunConfig } from '../core/types';
 import type { EngineOptions } from '../engines/create';
-import type { BackendName, BuildProgress, Engine } from '../train/engine';
+import { type BackendName, BUILD_PHASE_TEXT, type Engine } from '../train/engine';
 import { checkAborted, type Entry, measureInterleaved } from './measure';
 import { csvField } from './results-file';
 import type { Clock } from './types';
@@ -42,12 +42,6 @@ interface RaceOptions {
   onProgress?: (p: RaceProgress) => void;
 }
 
-/** An engine's build phases, as the race's progress names them. */
-const BUILD_PHASES: Record<BuildProgress['phase'], string> = {
-  trials: 'timing kernel variants',
-  kernels: 'compiling kernels',
-  layers: 'setting up layers',
-};
 /** A record interval no timed window reaches: only the end-of-window record is made. */
 const NO_RECORDS = 1_000_000_000;
 const REPEATS = 5;
@@ -90,7 +84,7 @@ export async function raceNetwork(
           const engine = await make(raceConfig(cfg, statistics), data, {
             ...b.opts,
             signal: o.signal,
-            onProgress: (p) => report(`${building}: ${BUILD_PHASES[p.phase]} ${p.done} of ${p.total}`),
+            onProgress: (p) => report(`${building}: ${BUILD_PHASE_TEXT[p.phase]} ${p.done} of ${p.total}`),
           });
           contestant.engine = engine;
           await engine.init();

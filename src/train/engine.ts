@@ -36,6 +36,13 @@ export interface Prediction {
  */
 type BuildPhase = 'trials' | 'kernels' | 'layers';
 
+/** Each build phase in words, in the order a build goes through them (the page and the race say these). */
+export const BUILD_PHASE_TEXT: Record<BuildPhase, string> = {
+  trials: 'timing kernel variants on this device',
+  kernels: 'compiling kernels',
+  layers: 'setting up layers',
+};
+
 /** How far building an engine has got: `done` of the phase's `total`, reported as each one is done. */
 export interface BuildProgress {
   phase: BuildPhase;

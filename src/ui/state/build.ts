@@ -7,7 +7,7 @@
  */
 import type { Dataset, RunConfig } from '../../core/types';
 import type { EngineOptions } from '../../engines/create';
-import type { BuildProgress, Engine } from '../../train/engine';
+import { BUILD_PHASE_TEXT, type BuildProgress, type Engine } from '../../train/engine';
 
 /**
  * `work`, or a rejection with the signal's reason as soon as the signal aborts; a result that
@@ -70,12 +70,7 @@ export interface BuildState {
   runs: (BuildProgress | null)[];
 }
 
-const PHASES: BuildProgress['phase'][] = ['trials', 'kernels', 'layers'];
-const PHASE_TEXT: Record<BuildProgress['phase'], string> = {
-  trials: 'timing kernel variants on this device',
-  kernels: 'compiling kernels',
-  layers: 'setting up layers',
-};
+const PHASES = Object.keys(BUILD_PHASE_TEXT) as BuildProgress['phase'][];
 
 /**
  * The build in one line and a fraction for a progress bar: the stage, or the engine phase of the
@@ -92,7 +87,7 @@ export function describeBuild(build: BuildState): { text: string; done: number; 
   const done = inPhase.reduce((s, p) => s + p.done, 0),
     total = inPhase.reduce((s, p) => s + p.total, 0);
   return {
-    text: `${PHASE_TEXT[phase]} ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`,
+    text: `${BUILD_PHASE_TEXT[phase]} ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`,
     done,
     total,
   };
