@@ -54,16 +54,8 @@ export class PlaygroundStore extends TrainingStore {
 
   /** Parses a config document; a ConfigError becomes `editError` (the field named) and changes nothing. */
   setConfigDoc(doc: unknown): Promise<void> {
-    let cfg: RunConfig;
-    try {
-      cfg = parseConfig(doc);
-    } catch (e) {
-      if (!(e instanceof ConfigError)) throw e;
-      this.editError = e.message;
-      this.emit();
-      return Promise.resolve();
-    }
-    return this.setState({ config: cfg });
+    const cfg = this.parseEdit(doc);
+    return cfg ? this.setState({ config: cfg }) : Promise.resolve();
   }
 
   /** The current config as a document of the schema (what editors start from). */
@@ -90,17 +82,22 @@ export class PlaygroundStore extends TrainingStore {
       out.activation = 'sigmoid';
       doc.loss = 'binary_crossentropy';
     }
-    let cfg: RunConfig;
+    const cfg = this.parseEdit(doc);
+    if (!cfg) return Promise.resolve();
+    this.csv = source;
+    return this.setState({ config: cfg, lesson: null });
+  }
+
+  /** `doc` parsed, or null with its ConfigError shown as `editError` (the field named). */
+  private parseEdit(doc: unknown): RunConfig | null {
     try {
-      cfg = parseConfig(doc);
+      return parseConfig(doc);
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
       this.editError = e.message;
       this.emit();
-      return Promise.resolve();
+      return null;
     }
-    this.csv = source;
-    return this.setState({ config: cfg, lesson: null });
   }
 
   private csvStillApplies(cfg: RunConfig): boolean {
