@@ -29,7 +29,7 @@ import type {
 
 const ATLAS_DATASETS: readonly AtlasDatasetName[] = ['xor', 'circle', 'xor2d', 'gauss', 'spiral'];
 const ATLAS_LOSSES = ['mse', 'binary_crossentropy'] as const;
-export const MODES = ['basin', 'initializers', 'population'] as const;
+const MODES = ['basin', 'initializers', 'population'] as const;
 
 /** Limits that keep one run within a browser tab and the default WebGPU binding size (128 MiB). */
 export const LIMITS = {
@@ -78,7 +78,7 @@ function range(v: unknown, path: string): [number, number] {
 }
 
 /** `"he_normal"`, any initializer form, or `{"kernel": ..., "bias": ..., "scale": 2}`. */
-export function parseInitSpec(v: unknown, path: string): InitSpec {
+function parseInitSpec(v: unknown, path: string): InitSpec {
   if (v === undefined) return { kernel: null, bias: null, scale: 1 };
   if (isObj(v) && !('name' in v) && !('class_name' in v)) {
     knownKeys(v, path, ['kernel', 'bias', 'scale']);

@@ -26,7 +26,7 @@ export function yieldToEventLoop(): Promise<void> {
 }
 
 /** A run `LatestRun.start` began: its signal, and whether it is still the view's latest. */
-export interface StartedRun {
+interface StartedRun {
   signal: AbortSignal;
   /** False once a newer run has started: this one's late progress and result are dropped. */
   current: () => boolean;

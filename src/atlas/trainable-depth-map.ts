@@ -23,7 +23,7 @@ export interface DepthScalePoint {
 const MARGIN = { l: 48, r: 12, t: 10, b: 40 };
 
 /** Cell edges of sorted values: halfway between neighbours, a half step beyond the ends. */
-export function cellEdges(values: readonly number[]): number[] {
+function cellEdges(values: readonly number[]): number[] {
   const v = [...values];
   if (v.length === 1) return [v[0] - 0.5, v[0] + 0.5];
   const edges = [v[0] - (v[1] - v[0]) / 2];
@@ -32,7 +32,7 @@ export function cellEdges(values: readonly number[]): number[] {
   return edges;
 }
 
-export class TrainableDepthMap extends LitElement {
+class TrainableDepthMap extends LitElement {
   static override styles = [
     atlasStyles,
     css`

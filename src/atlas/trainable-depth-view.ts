@@ -23,7 +23,7 @@ const MAP_MAX_WIDTH = 820;
 const CURVE_POINTS = 48;
 
 /** ξ_c across the σ_w² range of `cfg`, for its activation and σ_b². */
-export function depthScaleCurve(cfg: DepthConfig, points = 32): DepthScalePoint[] {
+function depthScaleCurve(cfg: DepthConfig, points = 32): DepthScalePoint[] {
   const act = theoryActivation(cfg.activation);
   const lo = Math.min(...cfg.weight_variances),
     hi = Math.max(...cfg.weight_variances);
@@ -34,7 +34,7 @@ export function depthScaleCurve(cfg: DepthConfig, points = 32): DepthScalePoint[
   });
 }
 
-export class TrainableDepthView extends LitElement {
+class TrainableDepthView extends LitElement {
   static override styles = [
     atlasStyles,
     css`

@@ -37,14 +37,14 @@ export class BenchRunningEvent extends Event {
 }
 
 /** Fired when a run completes, with its results. */
-export class BenchResultsEvent extends Event {
+class BenchResultsEvent extends Event {
   static readonly type = 'bench-results';
   constructor(readonly results: BenchResults) {
     super(BenchResultsEvent.type, { bubbles: true, composed: true });
   }
 }
 
-export class BenchView extends LitElement {
+class BenchView extends LitElement {
   static override properties = {
     gpu: { attribute: false },
     full: { type: Boolean },

@@ -9,7 +9,7 @@ import { engines } from './tables';
 import type { BenchResults, EngineName, ProductMeasurement, TrainMeasurement } from './types';
 import { PRODUCT_ENGINES, TRAIN_ENGINES } from './types';
 
-export interface Chart {
+interface Chart {
   file: string;
   title: string;
   svg: string;

@@ -14,7 +14,7 @@ import type { BenchResults, TrainEngine } from './types';
 /** Dawn's flags of a device whose kernels never run. */
 export const NULL_BACKEND = ['backend=null'];
 
-export const HOST_ENGINES: readonly TrainEngine[] = ['ours-gpu-stats', 'ours-gpu', 'tfjs-webgpu'];
+const HOST_ENGINES: readonly TrainEngine[] = ['ours-gpu-stats', 'ours-gpu', 'tfjs-webgpu'];
 
 /** The network, engine and bound of the host-cost target. */
 export const HOST_TARGET = { rung: 'mnist-8x512', engine: 'ours-gpu-stats', peer: 'tfjs-webgpu', atMost: 1 / 20 };
@@ -26,14 +26,14 @@ export function hostCostOptions(base: BenchOptions): BenchOptions {
 }
 
 /** One network's host ms per step, by engine. */
-export interface HostCostRow {
+interface HostCostRow {
   rung: string;
   ms: Partial<Record<TrainEngine, number>>;
   /** Ours with statistics over TF.js webgpu. */
   ratio?: number;
 }
 
-export interface HostCost {
+interface HostCost {
   adapter: string | null;
   rows: HostCostRow[];
   /** Whether ours with statistics stayed within HOST_TARGET.atMost of TF.js on HOST_TARGET.rung; null if not measured. */

@@ -68,7 +68,7 @@ function productInputs(form: MatmulForm, M: number, N: number, K: number, seed: 
 }
 
 /** One product to time: its form, (M×K)·(K×N) shape and operands, the same for every engine. */
-export interface ProductCase {
+interface ProductCase {
   form: MatmulForm;
   M: number;
   N: number;

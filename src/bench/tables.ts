@@ -25,7 +25,7 @@ const cellProduct = (p: ProductMeasurement | undefined) =>
 const cellTrain = (t: TrainMeasurement | undefined) =>
   !t ? '' : t.status !== 'ok' ? t.status : `${mark(t.timing)}${fmtMs(t.msPerStep!)} (${fmtRate(t.samplesPerSec!)}/s)`;
 
-export interface Table {
+interface Table {
   head: string[];
   rows: string[][];
 }

@@ -11,7 +11,7 @@
  * cannot drift apart in silence.
  */
 
-export type Values = Record<string, string | number>;
+type Values = Record<string, string | number>;
 
 /** A line that never joins the line above it. */
 const STARTS_BLOCK = /^(#|- |\||!\[|\{\{[^}]+\}\}$)/;

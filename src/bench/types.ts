@@ -29,7 +29,7 @@ export type TrainEngine = (typeof TRAIN_ENGINES)[number];
 
 export type EngineName = ProductEngine | TrainEngine;
 
-export type Status = 'ok' | 'skipped' | 'failed';
+type Status = 'ok' | 'skipped' | 'failed';
 
 export interface Timing {
   /** Median ms per iteration over the timed repeats. */

@@ -6,7 +6,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { styleMap } from 'lit/directives/style-map.js';
 import type { LegendItem, Ramp } from './spec';
 
-export function swatch(color: string, style: string): TemplateResult {
+function swatch(color: string, style: string): TemplateResult {
   return html`<span class="swatch ${style}" style=${styleMap({ '--c': color })} aria-hidden="true"></span>`;
 }
 

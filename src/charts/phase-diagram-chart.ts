@@ -45,12 +45,12 @@ const MARGIN = { l: 50, r: 14, t: 10, b: 40 };
  * sides differ (tanh's χ₁ stays under 1.6 up to σ_w² = 4 while it falls to 0 at σ_w² = 0), so
  * each gets its full ramp; the legend states both ends.
  */
-export interface ChiLimits {
+interface ChiLimits {
   ordered: number;
   chaotic: number;
 }
 
-export function chiLimits(chi: Float64Array | null): ChiLimits {
+function chiLimits(chi: Float64Array | null): ChiLimits {
   let low = 0,
     high = 0;
   for (const v of chi ?? []) {
@@ -63,7 +63,7 @@ export function chiLimits(chi: Float64Array | null): ChiLimits {
 }
 
 /** The colour of ln χ₁: white at 0, towards blue below and orange above. */
-export function chiColor(chi: number, limits: ChiLimits): [number, number, number] {
+function chiColor(chi: number, limits: ChiLimits): [number, number, number] {
   if (!Number.isFinite(chi) || chi <= 0) return chi > 0 ? CHAOTIC : ORDERED;
   const ln = Math.log(chi);
   const t = Math.max(-1, Math.min(1, ln / (ln < 0 ? limits.ordered : limits.chaotic)));
@@ -74,7 +74,7 @@ export function chiColor(chi: number, limits: ChiLimits): [number, number, numbe
 
 const toCss = (c: readonly number[]) => `rgb(${c.join(',')})`;
 
-export class PhaseDiagramChart extends FrameElement {
+class PhaseDiagramChart extends FrameElement {
   static override styles: CSSResultGroup = [
     chartStyles,
     css`

@@ -44,17 +44,7 @@ export interface PlotSpec {
 }
 
 /** How a legend entry's swatch is drawn. */
-export type SwatchStyle =
-  | 'line'
-  | 'thin'
-  | 'dashed'
-  | 'dotted'
-  | 'fill'
-  | 'faint'
-  | 'hatch'
-  | 'stripes'
-  | 'dot'
-  | 'ring';
+type SwatchStyle = 'line' | 'thin' | 'dashed' | 'dotted' | 'fill' | 'faint' | 'hatch' | 'stripes' | 'dot' | 'ring';
 
 export interface LegendItem {
   label: string;

@@ -20,7 +20,7 @@ import { hiddenLayerStatus } from '../core/theory/prediction';
 import { predictStepZero } from '../train/step-zero-theory';
 import { readJson } from './files';
 
-export const THEORY_USAGE = `Usage: mlp-playground theory --activation NAME --weight-variance X [--bias-variance X]
+const THEORY_USAGE = `Usage: mlp-playground theory --activation NAME --weight-variance X [--bias-variance X]
                              [--alpha X] [--depth N] [--q0 X]
        mlp-playground theory --config FILE
 
@@ -54,7 +54,7 @@ const fail = (message: string) => new ConfigError('', message);
 const finite = (x: number | null) => (x !== null && Number.isFinite(x) ? x : null);
 
 /** The mean-field quantities under the CLI's (and the record's) snake_case names. */
-export function meanFieldJson(m: MeanField) {
+function meanFieldJson(m: MeanField) {
   return {
     q_star: finite(m.qStar),
     c_star: m.cStar,

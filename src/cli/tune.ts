@@ -16,7 +16,7 @@ import { readJson } from './files';
 /** The network tuned without --config: the benchmark's 8×512 MNIST rung. */
 const DEFAULT_NETWORK = { widths: [784, 512, 512, 512, 512, 512, 512, 512, 512, 10], batch: 512 };
 
-export const TUNE_USAGE = `Usage: mlp-playground tune [--config FILE] [--backend gpu]
+const TUNE_USAGE = `Usage: mlp-playground tune [--config FILE] [--backend gpu]
 
 Times every product variant (src/gpu/products.ts) that can take each matrix product of one
 training step of a network (forward and dW of every layer, dX of every layer above the first)

@@ -17,7 +17,7 @@ export const HIST_BINS = 32;
 export const SLOT = { count: 0, mean: 1, std: 2, min: 3, max: 4, zeros: 5, saturated: 6, norm: 7, hist: 8 } as const;
 export const SLOT_SIZE = SLOT.hist + HIST_BINS;
 /** The tensors reduced per layer, in slot order. */
-export const TENSORS = ['preact', 'act', 'grad', 'kernel', 'kernel_grad', 'update'] as const;
+const TENSORS = ['preact', 'act', 'grad', 'kernel', 'kernel_grad', 'update'] as const;
 export const SLOTS_PER_LAYER = TENSORS.length;
 
 /** Thresholds of `saturated_frac` (injected into the WGSL as well). */
@@ -39,7 +39,7 @@ export function saturationMode(act: Activation): number {
 const SATURATION = SATURATION_ID;
 
 /** tanh |a| > 0.99, sigmoid outside [0.01, 0.99], softsign |a| > 0.9 (SAT_THRESHOLDS). */
-export function saturated(mode: number, a: number): boolean {
+function saturated(mode: number, a: number): boolean {
   switch (mode) {
     case SATURATION.tanh:
       return Math.abs(a) > SAT_THRESHOLDS.tanh;

@@ -53,7 +53,7 @@ export interface KernelDesc {
 }
 
 /** The default 1-D workgroup size, injected into every elementwise kernel as WG. */
-export const WG = 256;
+const WG = 256;
 /** Workgroups per dimension allowed by every WebGPU device (maxComputeWorkgroupsPerDimension). */
 const MAX_GROUPS = 65535;
 

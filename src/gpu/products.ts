@@ -222,7 +222,7 @@ function sgProduct(s: Shape, sg: number, transA: boolean, tile: SgTile): Draft {
  * per invocation, slices of 8 or 16 steps of k: 4 to 8 KiB of workgroup memory (a software
  * adapter's shader compiler takes seconds over a kernel with more).
  */
-export const TILED_SHAPES: readonly TiledShape[] = [
+const TILED_SHAPES: readonly TiledShape[] = [
   { WG_X: 8, WG_Y: 8, TM: 4, CN: 1, TK: 16 },
   { WG_X: 16, WG_Y: 16, TM: 4, CN: 1, TK: 16 },
   { WG_X: 8, WG_Y: 8, TM: 8, CN: 2, TK: 16 },

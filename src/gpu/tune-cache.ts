@@ -6,7 +6,7 @@
  */
 
 /** What one product shape runs, and how long it took when it was chosen. */
-export interface ProductChoice {
+interface ProductChoice {
   variant: string;
   ms: number;
 }

@@ -50,7 +50,7 @@ export interface Trial extends ProductShape {
   chosen: boolean;
 }
 
-export interface TuneOptions {
+interface TuneOptions {
   signal?: AbortSignal;
   /** Trials done of trials to do (one per shape and candidate), after each. */
   onProgress?(done: number, total: number): void;

@@ -8,7 +8,7 @@ import type { Dataset, RunConfig } from '../core/types';
 import { Schedule } from './schedule';
 
 /** The first batch's inputs, row-major, and how many rows it has. */
-export function firstBatch(cfg: RunConfig, data: Dataset): { x: Float32Array; rows: number } {
+function firstBatch(cfg: RunConfig, data: Dataset): { x: Float32Array; rows: number } {
   const rows = new Schedule(data.n, cfg.batch_size, cfg.epochs, cfg.seed, cfg.log_every).rowsOf(1);
   const d = data.inputDim;
   const x = new Float32Array(rows.length * d);

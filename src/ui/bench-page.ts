@@ -34,7 +34,7 @@ const RACE_HEAD = ['backend', 'statistics', 'steps/s', 'samples/s', 'ms per step
 const RACE_SECONDS = 3;
 
 /** "Chrome 131", "Firefox 133", "Safari 18": the browser's name and major version, from its user agent. */
-export function browserName(ua: string): string {
+function browserName(ua: string): string {
   for (const [name, re] of [
     ['Edge', /Edg\/(\d+)/],
     ['Opera', /OPR\/(\d+)/],
@@ -53,14 +53,14 @@ const fmt = (v: number | undefined) =>
   v === undefined ? '' : v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toPrecision(3);
 
 /** Which backend trains the network faster, and by how much, in words. */
-export function ratioText(statistics: boolean, gpuOverCpu: number): TemplateResult {
+function ratioText(statistics: boolean, gpuOverCpu: number): TemplateResult {
   const [fast, slow, times] = gpuOverCpu >= 1 ? ['GPU', 'CPU', gpuOverCpu] : ['CPU', 'GPU', 1 / gpuOverCpu];
   const by = times >= 10 ? times.toFixed(0) : times.toFixed(times >= 1.995 ? 1 : 2);
   return html`With statistics ${statistics ? 'on' : 'off'}, the ${fast} trains this network <b>${by}×</b> as fast as
     the ${slow} (steps per second).`;
 }
 
-export class BenchPage extends LitElement {
+class BenchPage extends LitElement {
   static override properties: PropertyDeclarations = {
     store: { attribute: false },
     racing: { state: true },

@@ -9,7 +9,7 @@ import { datasetClasses } from '../core/config';
 import type { DatasetConfig, DatasetName } from '../core/types';
 
 export type Doc = Record<string, unknown> & { layers: LayerDoc[]; dataset: Record<string, unknown> };
-export type LayerDoc = Record<string, unknown> & { units: number };
+type LayerDoc = Record<string, unknown> & { units: number };
 
 const clone = (d: Doc): Doc => structuredClone(d);
 

@@ -36,7 +36,7 @@ export function initLabel(init: Initializer): string {
 }
 
 /** Parses one text form; throws ConfigError at `path`. */
-export function parseInitSpec(text: string, path: string): Initializer {
+function parseInitSpec(text: string, path: string): Initializer {
   const [name, ...rest] = text
     .trim()
     .split(':')

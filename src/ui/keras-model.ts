@@ -26,7 +26,7 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A layer of the playground's config schema, as JSON. */
-export interface LayerDoc {
+interface LayerDoc {
   units: number;
   activation: string | { name: string; alpha: number };
   kernel_initializer: unknown;

@@ -26,7 +26,7 @@ const DEFAULT_ALPHA: Partial<Record<ActivationName, number>> = { leaky_relu: 0.2
 
 const fmt = (x: number, digits: number) => (Number.isFinite(x) ? x.toFixed(digits) : '∞');
 
-export class PhaseDiagramView extends LitElement {
+class PhaseDiagramView extends LitElement {
   static override styles = [
     uiStyles,
     css`

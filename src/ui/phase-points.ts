@@ -12,9 +12,9 @@ import { layerVariances } from '../core/theory/weight-moments';
 import type { Activation, Initializer, RunConfig } from '../core/types';
 import { initLabel } from './initializer-spec';
 
-export const PRESET_POINTS = ['lecun_normal', 'glorot_normal', 'he_normal'] as const;
+const PRESET_POINTS = ['lecun_normal', 'glorot_normal', 'he_normal'] as const;
 
-export interface InitializerPoint {
+interface InitializerPoint {
   /** A preset's name, or 'own' for the network's own initializer when it is none of them. */
   id: string;
   label: string;
@@ -41,7 +41,7 @@ const same = (a: Initializer, b: Initializer) =>
   JSON.stringify(initializerToKeras(a)) === JSON.stringify(initializerToKeras(b));
 
 /** The representative hidden layer: the second when there are two or more, else the first. */
-export function bulkLayer(cfg: RunConfig): number {
+function bulkLayer(cfg: RunConfig): number {
   return Math.max(0, Math.min(1, cfg.layers.length - 2));
 }
 

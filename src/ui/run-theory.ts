@@ -25,7 +25,7 @@ function statusLine(s: Extract<LayerStatus, { ok: true }>): string {
  * The status of a network's hidden layers: the layers past the first if they agree (the first
  * one's σ_w² often differs only because its fan-in is the input's), else a range of χ₁.
  */
-export function hiddenStatusLine(statuses: LayerStatus[]): string {
+function hiddenStatusLine(statuses: LayerStatus[]): string {
   if (statuses.length === 0) return 'no hidden layer';
   const failed = statuses.find((s) => !s.ok);
   if (failed && !failed.ok) return `no prediction: ${failed.reason}`;

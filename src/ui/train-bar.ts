@@ -24,7 +24,7 @@ const PHASE_TEXT: Record<string, string> = {
   lost: 'GPU lost',
 };
 
-export function formatRate(v: number): string {
+function formatRate(v: number): string {
   if (!(v > 0)) return '0';
   if (v >= 1e6) return `${(v / 1e6).toFixed(1)}M`;
   if (v >= 1e3) return `${(v / 1e3).toFixed(1)}k`;
@@ -41,7 +41,7 @@ export function formatLoss(v: number | undefined): string {
   return Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(2) : v.toFixed(4);
 }
 
-export class TrainBar extends LitElement {
+class TrainBar extends LitElement {
   static override styles = [
     uiStyles,
     css`

@@ -47,7 +47,7 @@ export class Arena {
   }
 }
 
-export type Epilogue = 'none' | 'forward' | 'backward';
+type Epilogue = 'none' | 'forward' | 'backward';
 const EPILOGUE: Record<Epilogue, number> = { none: 0, forward: 1, backward: 2 };
 
 /**

@@ -28,7 +28,7 @@ export interface DepthConfig {
 }
 
 /** A grid is at most 64 × 64 networks; what fits the device is checked where the buffers are made. */
-export const DEPTH_LIMITS = { width: 1024, depth: 1000, grid: 64, steps: 100_000 } as const;
+const DEPTH_LIMITS = { width: 1024, depth: 1000, grid: 64, steps: 100_000 } as const;
 
 const KEYS = [
   'seed',

@@ -16,7 +16,7 @@ import { Schedule } from '../../train/schedule';
 import { type DepthConfig, depthShape } from './config';
 import { layerSize } from './layout';
 
-export interface CpuNetwork {
+interface CpuNetwork {
   depth: number;
   /** [W; b] per layer, (fan_in + 1) × units row-major, the output layer last. */
   params: Float32Array[];

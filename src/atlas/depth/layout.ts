@@ -11,14 +11,14 @@
  */
 import { type DepthConfig, depthShape } from './config';
 
-export interface DepthNetwork {
+interface DepthNetwork {
   /** Index in the config's grid: row (σ_w²) × depths + column (depth). */
   cell: number;
   depth: number;
   weightVariance: number;
 }
 
-export interface Tables {
+interface Tables {
   /** u32 entries of every dispatch, one after another. */
   data: Uint32Array;
   /** Where each dispatch's entries start, and how many slots it has. */
@@ -104,7 +104,7 @@ export function depthLayout(cfg: DepthConfig, rows = cfg.batch_size): DepthLayou
 
 const bits = new DataView(new ArrayBuffer(4));
 /** The bits of `x` as a float32, for a u32 table entry the kernel bitcasts back. */
-export function f32Bits(x: number): number {
+function f32Bits(x: number): number {
   bits.setFloat32(0, x, true);
   return bits.getUint32(0, true);
 }

@@ -5,7 +5,7 @@
 const range = (from: number, to: number, step: number) =>
   Array.from({ length: Math.round((to - from) / step) + 1 }, (_, i) => Number((from + i * step).toFixed(6)));
 
-export interface DepthPreset {
+interface DepthPreset {
   id: string;
   title: string;
   config: Record<string, unknown>;

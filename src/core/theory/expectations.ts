@@ -19,7 +19,7 @@ export const DEFAULT_POINTS = 64;
 /** A variance of 0 is taken as this small: the limit q → 0⁺, where the slopes are still defined. */
 const MIN_VARIANCE = 1e-24;
 
-export interface UnitMoments {
+interface UnitMoments {
   /** E[φ(u)] */
   mean: number;
   /** E[φ(u)²] */
@@ -57,7 +57,7 @@ export function unitMoments(act: TheoryActivation, m: number, v: number, n = DEF
   return { mean, square, derivSquare, slope: stein / sd };
 }
 
-export interface PairMoments {
+interface PairMoments {
   /** E[φ(u₁)φ(u₂)] */
   cross: number;
   /** E[φ′(u₁)φ′(u₂)] */

@@ -14,17 +14,17 @@ import type { TheoryActivation } from './activation';
 import { DEFAULT_POINTS, pairMoments, unitMoments } from './expectations';
 import { brent } from './roots';
 
-export type Phase = 'ordered' | 'chaotic' | 'critical';
+type Phase = 'ordered' | 'chaotic' | 'critical';
 
 /** |χ₁ − 1| below this reads as critical. */
-export const CRITICAL_BAND = 1e-3;
+const CRITICAL_BAND = 1e-3;
 /** A length map still growing at this variance has no finite fixed point: q grows without bound. */
 const MAX_VARIANCE = 1e12;
 const MIN_VARIANCE = 1e-30;
 /** Networks deeper than this many ξ_c fail to train (Schoenholz et al., their figure 5). */
 export const TRAINABLE_XI = 6;
 
-export interface MeanFieldParams {
+interface MeanFieldParams {
   act: TheoryActivation;
   /** σ_w²: the weights' variance times fan_in. */
   weightVariance: number;
@@ -100,7 +100,7 @@ function correlationMap(p: MeanFieldParams, q: number, c: number): { next: numbe
  * correlations of a network that only explodes); else the stable fixed point below 1, by
  * Newton's method on c → map(c) − c (the map's slope comes with it) kept inside a bracket.
  */
-export function fixedCorrelation(p: MeanFieldParams, qStar: number, chi: number): number {
+function fixedCorrelation(p: MeanFieldParams, qStar: number, chi: number): number {
   if (qStar === 0 || !Number.isFinite(qStar) || chi <= 1 + 1e-9) return 1;
   const g = (c: number) => {
     const m = correlationMap(p, qStar, c);
@@ -127,16 +127,16 @@ export function fixedCorrelation(p: MeanFieldParams, qStar: number, chi: number)
 }
 
 /** χ_c = σ_w² E[φ′(u₁)φ′(u₂)] at c = c*: χ₁ where c* = 1, else the correlation map's slope there. */
-export function chiC(p: MeanFieldParams, qStar: number, cStar: number, chi: number): number {
+function chiC(p: MeanFieldParams, qStar: number, cStar: number, chi: number): number {
   return cStar >= 1 ? chi : correlationMap(p, qStar, cStar).slope;
 }
 
-export function phaseOf(chi: number): Phase {
+function phaseOf(chi: number): Phase {
   return Math.abs(chi - 1) < CRITICAL_BAND ? 'critical' : chi < 1 ? 'ordered' : 'chaotic';
 }
 
 /** −1/ln(x): the depth over which a deviation shrinking by x per layer falls by e; Infinity at x = 1. */
-export function depthScale(x: number): number {
+function depthScale(x: number): number {
   if (!(x > 0)) return 0;
   return x >= 1 - 1e-12 ? Infinity : -1 / Math.log(x);
 }

@@ -73,7 +73,7 @@ export function hermiteRule(n: number): NormalRule {
 }
 
 /** The n-point Gauss–Legendre rule on [−1, 1] (Numerical Recipes' gauleg). */
-export function legendreRule(n: number): { x: Float64Array; w: Float64Array } {
+function legendreRule(n: number): { x: Float64Array; w: Float64Array } {
   const cached = legendreCache.get(n);
   if (cached) return cached;
   const x = new Float64Array(n);

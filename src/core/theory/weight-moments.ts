@@ -6,7 +6,7 @@
 import { resolveSampler, TRUNCATION_CORRECTION } from '../initializers';
 import type { Initializer, Sampler } from '../types';
 
-export interface ElementMoments {
+interface ElementMoments {
   mean: number;
   variance: number;
 }

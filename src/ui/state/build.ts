@@ -34,7 +34,7 @@ export function unlessAborted<T>(work: Promise<T>, signal: AbortSignal, late: (v
   });
 }
 
-export type MakeEngine = (cfg: RunConfig, data: Dataset, opts: EngineOptions) => Promise<Engine>;
+type MakeEngine = (cfg: RunConfig, data: Dataset, opts: EngineOptions) => Promise<Engine>;
 
 /**
  * One engine per config, built side by side on `opts`' backend; `onProgress` hears which run a

@@ -9,7 +9,7 @@
 
 export const TARGET_MS = 45;
 export const MAX_MS = 200;
-export const MAX_STEPS = 20000;
+const MAX_STEPS = 20000;
 const WINDOW = 12;
 
 export class StepPacer {

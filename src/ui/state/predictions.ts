@@ -9,7 +9,7 @@ import type { Dataset } from '../../core/types';
 import type { Engine } from '../../train/engine';
 
 /** P(class 1) per row from n × units outputs. */
-export function classOneProbability(a: Float32Array, n: number, units: number): Float32Array {
+function classOneProbability(a: Float32Array, n: number, units: number): Float32Array {
   const p = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     if (units === 1) {
