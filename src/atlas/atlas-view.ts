@@ -29,7 +29,7 @@ import { parseAtlasConfig } from './config';
 import { atlasResultJson, basinCsv, tableCsv } from './export';
 import { histogramSvg } from './histogram-svg';
 import { ATLAS_PRESETS } from './presets';
-import { LatestRun } from './progress';
+import { LatestRun, parseEditorConfig } from './progress';
 import { type AtlasBackend, type AtlasResult, runAtlas } from './run';
 import { atlasStyles } from './styles';
 import './trainable-depth-view';
@@ -154,14 +154,13 @@ class AtlasView extends LitElement {
   /** Parses the editor's config, applies the zoom, and runs it; resolves when done or failed. */
   async run(): Promise<void> {
     const run = this.runs.start();
-    let cfg: AtlasConfig;
-    try {
-      cfg = this.zoomed(parseAtlasConfig(JSON.parse(this.text)));
-    } catch (e) {
-      this.fail(e instanceof SyntaxError ? `the config is not valid JSON: ${e.message}` : (e as Error).message);
+    const read = parseEditorConfig(this.text, (doc) => this.zoomed(parseAtlasConfig(doc)));
+    if ('error' in read) {
+      this.fail(read.error);
       run.finish();
       return;
     }
+    const cfg = read.config;
     this.status = 'running';
     this.progress = 0;
     this.message = '';

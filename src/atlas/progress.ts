@@ -25,6 +25,15 @@ export function yieldToEventLoop(): Promise<void> {
   return new Promise((res) => setTimeout(res, 0));
 }
 
+/** An editor's config document read by `parse`: the config, or the status line's words for why not. */
+export function parseEditorConfig<T>(text: string, parse: (doc: unknown) => T): { config: T } | { error: string } {
+  try {
+    return { config: parse(JSON.parse(text)) };
+  } catch (e) {
+    return { error: e instanceof SyntaxError ? `the config is not valid JSON: ${e.message}` : (e as Error).message };
+  }
+}
+
 /** A run `LatestRun.start` began: its signal, and whether it is still the view's latest. */
 interface StartedRun {
   signal: AbortSignal;

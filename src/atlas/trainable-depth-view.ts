@@ -10,7 +10,7 @@ import { meanField } from '../core/theory/mean-field';
 import { type DepthConfig, parseDepthConfig } from './depth/config';
 import { DEPTH_PRESETS } from './depth/presets';
 import { type DepthResult, runTrainableDepth } from './depth/run';
-import { LatestRun } from './progress';
+import { LatestRun, parseEditorConfig } from './progress';
 import { atlasStyles } from './styles';
 import './trainable-depth-map';
 import type { DepthScalePoint } from './trainable-depth-map';
@@ -107,15 +107,14 @@ class TrainableDepthView extends LitElement {
   /** Parses the editor's config and runs it; resolves when done, failed or cancelled. */
   async run(): Promise<void> {
     const run = this.runs.start();
-    let cfg: DepthConfig;
-    try {
-      cfg = parseDepthConfig(JSON.parse(this.text));
-    } catch (e) {
+    const read = parseEditorConfig(this.text, parseDepthConfig);
+    if ('error' in read) {
       this.status = 'error';
-      this.message = e instanceof SyntaxError ? `the config is not valid JSON: ${e.message}` : (e as Error).message;
+      this.message = read.error;
       run.finish();
       return;
     }
+    const cfg = read.config;
     this.status = 'running';
     this.progress = 0;
     this.message = '';
@@ -156,11 +155,8 @@ class TrainableDepthView extends LitElement {
     const running = this.status === 'running';
     let shown: DepthConfig | null = this.result?.config ?? null;
     if (!shown && running) {
-      try {
-        shown = parseDepthConfig(JSON.parse(this.text));
-      } catch {
-        shown = null;
-      }
+      const read = parseEditorConfig(this.text, parseDepthConfig);
+      shown = 'config' in read ? read.config : null;
     }
     return html`<section class="card" aria-label="trainable depth config">
         <h2>How deep can a network still learn?</h2>
