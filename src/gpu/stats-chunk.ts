@@ -6,11 +6,9 @@
  */
 import { bind, type PipelineCache, writeArray } from './kernel';
 import * as K from './kernels';
-import type { TrialTimer } from './trial-timer';
+import { fastestInRounds, type TrialTimer } from './trial-timer';
 
 const TRIAL_ELEMENTS = 512 * 512;
-const TARGET_MS = 2;
-const ROUNDS = 3;
 
 /** Each candidate chunk's time (ms for the two passes), in STATS_CHUNKS's order. */
 export async function timeStatsChunks(
@@ -53,17 +51,7 @@ export async function timeStatsChunks(
       return kernels;
     });
     const first = await timer.time(passes.map((kernels) => ({ kernels, reps: 1 })));
-    const batches = passes.map((kernels, i) => ({
-      kernels,
-      reps: Math.max(1, Math.min(64, Math.round(TARGET_MS / Math.max(first[i], 1e-4)))),
-    }));
-    const best = first.map(() => Infinity);
-    for (let r = 0; r < ROUNDS; r++) {
-      signal?.throwIfAborted();
-      (await timer.time(batches)).forEach((ms, i) => {
-        best[i] = Math.min(best[i], ms);
-      });
-    }
+    const best = await fastestInRounds(timer, passes, first, 64, signal);
     return K.STATS_CHUNKS.map((chunk, i) => ({ chunk, ms: best[i] }));
   } finally {
     for (const b of made) b.destroy();

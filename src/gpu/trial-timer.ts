@@ -21,6 +21,34 @@ export interface TrialTimer {
   dispose(): void;
 }
 
+const TARGET_MS = 2;
+const ROUNDS = 3;
+
+/**
+ * Each list of kernels' fastest ms per run over ROUNDS interleaved rounds, each list run in a
+ * batch of about TARGET_MS by `once`, its time for one run (at most `maxReps` runs a batch).
+ */
+export async function fastestInRounds(
+  timer: TrialTimer,
+  lists: readonly BoundKernel[][],
+  once: readonly number[],
+  maxReps: number,
+  signal?: AbortSignal,
+): Promise<number[]> {
+  const batches = lists.map((kernels, i) => ({
+    kernels,
+    reps: Math.min(maxReps, Math.max(1, Math.round(TARGET_MS / Math.max(once[i], 1e-4)))),
+  }));
+  const best = lists.map(() => Infinity);
+  for (let r = 0; r < ROUNDS; r++) {
+    signal?.throwIfAborted();
+    (await timer.time(batches)).forEach((ms, i) => {
+      best[i] = Math.min(best[i], ms);
+    });
+  }
+  return best;
+}
+
 function encodeBatch(pass: GPUComputePassEncoder, b: Batch): void {
   for (let r = 0; r < b.reps; r++) for (const k of b.kernels) dispatch(pass, k);
   pass.end();

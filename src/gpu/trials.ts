@@ -7,12 +7,12 @@
  * kernel shaped for another kind of device can take a second, this bounds the trial to about a
  * sixteenth of such runs. The rest run twice in full (the faster run counts), those more than
  * PRUNE times slower than the fastest of those runs are dropped, and the survivors are timed in
- * ROUNDS interleaved rounds of batches of about TARGET_MS; the fastest batch of each (or its full
+ * interleaved rounds of short batches (trial-timer.ts, fastestInRounds); the fastest batch of each (or its full
  * run, if faster) counts.
  */
 import { type BoundKernel, bind, type PipelineCache, writeArray } from './kernel';
 import { type MatmulForm, type MatmulPlan, matmulCalls } from './products';
-import type { Batch, TrialTimer } from './trial-timer';
+import { fastestInRounds, type TrialTimer } from './trial-timer';
 
 /** A product as the tuner sees it: (m×k)·(k×n) → m×n in form `form` (matmulPlan's convention). */
 export interface ProductShape {
@@ -22,9 +22,7 @@ export interface ProductShape {
   k: number;
 }
 
-const TARGET_MS = 2;
 const MAX_REPS = 256;
-const ROUNDS = 3;
 const PRUNE = 3;
 const LONG_MS = 10;
 /** A probe runs 1 / PROBE_SHARE of the product's workgroups. */
@@ -81,15 +79,14 @@ async function timeCandidates(
     if (first[j] <= slowest) timed.push(i);
     else tick();
   }
-  const batches: Batch[] = timed.map((i) => ({
-    kernels: kernels[i],
-    reps: Math.min(MAX_REPS, Math.max(1, Math.round(TARGET_MS / Math.max(ms[i], 1e-4)))),
-  }));
-  for (let r = 0; r < ROUNDS; r++) {
-    signal?.throwIfAborted();
-    const round = await timer.time(batches);
-    for (const [j, i] of timed.entries()) ms[i] = Math.min(ms[i], round[j]);
-  }
+  const fastest = await fastestInRounds(
+    timer,
+    timed.map((i) => kernels[i]),
+    timed.map((i) => ms[i]),
+    MAX_REPS,
+    signal,
+  );
+  for (const [j, i] of timed.entries()) ms[i] = Math.min(ms[i], fastest[j]);
   for (const _ of timed) tick();
   return { ms, timed };
 }
