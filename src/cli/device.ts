@@ -6,7 +6,7 @@
 
 export const EXIT_NO_ADAPTER = 3;
 
-export const NO_ADAPTER_HELP =
+const NO_ADAPTER_HELP =
   "install a Vulkan driver (e.g. Mesa's lavapipe, from the mesa-vulkan-drivers package) " +
   "or point VK_ICD_FILENAMES at a driver's ICD JSON file, or train with --backend cpu";
 

@@ -17,8 +17,6 @@ import type { TrainArgs } from './args';
 import { acquireCliDevice, EXIT_NO_ADAPTER } from './device';
 import { checkWritable, readJson, writeOutput } from './files';
 
-export { EXIT_NO_ADAPTER, NO_ADAPTER_HELP } from './device';
-
 /** Applies the flag overrides to the raw document, so parseConfig validates them like any field. */
 function withOverrides(doc: unknown, args: TrainArgs): unknown {
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return doc;

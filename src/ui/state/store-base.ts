@@ -19,7 +19,7 @@ import { StepPacer } from './pacer';
 import { type DigitSample, predictBoundary, predictDigits } from './predictions';
 import type { BoundaryView, CsvSource, GpuInfo, PageState, Phase, RunState, StoreDeps } from './types';
 
-export const GRID_SIZE = 64;
+const GRID_SIZE = 64;
 const DIGITS_SHOWN = 40;
 
 export abstract class StoreBase {

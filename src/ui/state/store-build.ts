@@ -229,7 +229,7 @@ export abstract class BuildingStore extends StoreBase {
 }
 
 /** The config with every layer's kernel initializer replaced (one compared run). */
-export function withKernelInit(cfg: RunConfig, init: Initializer): RunConfig {
+function withKernelInit(cfg: RunConfig, init: Initializer): RunConfig {
   return { ...cfg, layers: cfg.layers.map((l) => ({ ...l, kernel_initializer: init })) };
 }
 

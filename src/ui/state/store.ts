@@ -19,9 +19,6 @@ import { isLessonConfig } from '../presets';
 import { TrainingStore } from './store-training';
 import type { CsvSource, PageState } from './types';
 
-export { GRID_SIZE } from './store-base';
-export { withKernelInit } from './store-build';
-
 export class PlaygroundStore extends TrainingStore {
   /** Builds an engine the way the page builds its own (the CPU one in a worker), for the Benchmark page's race. */
   createEngine(cfg: RunConfig, data: Dataset, opts: EngineOptions): Promise<Engine> {
