@@ -10,15 +10,7 @@
  * Fires `atlas-done` (AtlasDoneEvent) with every finished result; `data-state` on the host is
  * idle | running | done | error, for tests and styling.
  */
-import {
-  css,
-  html,
-  LitElement,
-  nothing,
-  type PropertyDeclarations,
-  type PropertyValues,
-  type TemplateResult,
-} from 'lit';
+import { css, html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { describeAdapter } from '../gpu/adapter';
 import { acquireBrowserDevice, deviceOn } from '../gpu/browser-device';
 import { AtlasZoomEvent } from './atlas-basin-map';
@@ -29,8 +21,8 @@ import { parseAtlasConfig } from './config';
 import { atlasResultJson, basinCsv, tableCsv } from './export';
 import { histogramSvg } from './histogram-svg';
 import { ATLAS_PRESETS } from './presets';
-import { LatestRun, parseEditorConfig } from './progress';
 import { type AtlasBackend, type AtlasResult, runAtlas } from './run';
+import { RunView } from './run-view';
 import { atlasStyles } from './styles';
 import './trainable-depth-view';
 import type { AtlasConfig } from './types';
@@ -42,7 +34,6 @@ class AtlasDoneEvent extends Event {
   }
 }
 
-type Status = 'idle' | 'running' | 'done' | 'error';
 type AtlasMode = 'populations' | 'depth';
 type Ranges = { x: [number, number]; y: [number, number] };
 
@@ -55,7 +46,7 @@ function download(name: string, data: Blob): void {
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
-class AtlasView extends LitElement {
+class AtlasView extends RunView {
   static override styles = [
     atlasStyles,
     css`
@@ -68,30 +59,19 @@ class AtlasView extends LitElement {
   ];
 
   static override properties: PropertyDeclarations = {
-    device: { attribute: false },
     adapter: { attribute: false },
-    backend: { type: String },
     config: { attribute: false },
     autorun: { type: Boolean },
-    text: { state: true },
-    status: { state: true },
-    progress: { state: true },
-    message: { state: true },
     result: { state: true },
     mode: { state: true },
   };
 
-  declare device: GPUDevice | null;
+  /** A GPUAdapter to request a device from when no `device` is given (the view then owns it). */
   declare adapter: GPUAdapter | null;
-  declare backend: 'gpu' | 'cpu';
   /** The atlas config document shown in the editor (JSON, as parseAtlasConfig reads it). */
   declare config: Record<string, unknown>;
   /** Runs as soon as the element is connected (the fixture page and demos). */
   declare autorun: boolean;
-  declare protected text: string;
-  declare protected status: Status;
-  declare protected progress: number;
-  declare protected message: string;
   declare protected result: AtlasResult | null;
   /** Populations of small networks (the atlas proper), or the trainable-depth experiment. */
   declare protected mode: AtlasMode;
@@ -102,21 +82,14 @@ class AtlasView extends LitElement {
 
   private ownDevice: GPUDevice | null = null;
   private adapterName = '';
-  private readonly runs = new LatestRun();
   /** Zoomed basin ranges, innermost last; empty: the config's own. */
   private zooms: Ranges[] = [];
 
   constructor() {
     super();
-    this.device = null;
     this.adapter = null;
-    this.backend = 'gpu';
     this.config = ATLAS_PRESETS[0].config;
     this.autorun = false;
-    this.text = '';
-    this.status = 'idle';
-    this.progress = 0;
-    this.message = '';
     this.result = null;
     this.mode = 'populations';
   }
@@ -130,7 +103,6 @@ class AtlasView extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.removeEventListener(AtlasZoomEvent.type, this.onZoom);
-    this.cancel();
     this.ownDevice?.destroy();
     this.ownDevice = null;
   }
@@ -142,37 +114,15 @@ class AtlasView extends LitElement {
     }
   }
 
-  protected override updated(): void {
-    this.dataset.state = this.status;
-  }
-
-  /** Stops the run in progress (its result is dropped). */
-  cancel(): void {
-    this.runs.cancel();
-  }
-
   /** Parses the editor's config, applies the zoom, and runs it; resolves when done or failed. */
   async run(): Promise<void> {
-    const run = this.runs.start();
-    const read = parseEditorConfig(this.text, (doc) => this.zoomed(parseAtlasConfig(doc)));
-    if ('error' in read) {
-      this.fail(read.error);
-      run.finish();
-      return;
-    }
-    const cfg = read.config;
-    this.status = 'running';
-    this.progress = 0;
-    this.message = '';
+    const started = this.startRun((doc) => this.zoomed(parseAtlasConfig(doc)));
+    if (!started) return;
+    const { run, config: cfg } = started;
     try {
       const be = await this.backendFor();
       const t0 = performance.now();
-      const result = await runAtlas(cfg, be, {
-        signal: run.signal,
-        onProgress: (done, total) => {
-          if (run.current()) this.progress = total ? done / total : 0;
-        },
-      });
+      const result = await runAtlas(cfg, be, { signal: run.signal, onProgress: this.progressOf(run) });
       if (!run.current()) return;
       this.result = result;
       this.status = 'done';
@@ -184,21 +134,10 @@ class AtlasView extends LitElement {
         (this.message ? ` — ${this.message}` : '');
       this.dispatchEvent(new AtlasDoneEvent(result));
     } catch (e) {
-      if (!run.current()) return;
-      if ((e as Error).name === 'AbortError') {
-        this.status = this.result ? 'done' : 'idle';
-        this.message = 'cancelled';
-      } else {
-        this.fail((e as Error).message);
-      }
+      if (run.current()) this.showFailure(e as Error, this.result ? 'done' : 'idle');
     } finally {
       run.finish();
     }
-  }
-
-  private fail(message: string): void {
-    this.status = 'error';
-    this.message = message;
   }
 
   /** The device to run on, or the CPU when there is no WebGPU (said in the status line). */

@@ -35,7 +35,7 @@ export function parseEditorConfig<T>(text: string, parse: (doc: unknown) => T): 
 }
 
 /** A run `LatestRun.start` began: its signal, and whether it is still the view's latest. */
-interface StartedRun {
+export interface StartedRun {
   signal: AbortSignal;
   /** False once a newer run has started: this one's late progress and result are dropped. */
   current: () => boolean;

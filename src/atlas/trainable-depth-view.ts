@@ -4,18 +4,17 @@
  * with the mean-field theory's 6ξ_c over it. Takes its device like <atlas-view> (`.device`, or
  * `.backend = 'cpu'`); `data-state` is idle | running | done | error, for tests and styling.
  */
-import { css, html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
+import { css, html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { theoryActivation } from '../core/theory/activation';
 import { meanField } from '../core/theory/mean-field';
 import { type DepthConfig, parseDepthConfig } from './depth/config';
 import { DEPTH_PRESETS } from './depth/presets';
 import { type DepthResult, runTrainableDepth } from './depth/run';
-import { LatestRun, parseEditorConfig } from './progress';
+import { parseEditorConfig } from './progress';
+import { RunView } from './run-view';
 import { atlasStyles } from './styles';
 import './trainable-depth-map';
 import type { DepthScalePoint } from './trainable-depth-map';
-
-type Status = 'idle' | 'running' | 'done' | 'error';
 
 /** Wider maps only stretch the cells: the figure stays readable at a glance. */
 const MAP_MAX_WIDTH = 820;
@@ -34,7 +33,7 @@ function depthScaleCurve(cfg: DepthConfig, points = 32): DepthScalePoint[] {
   });
 }
 
-class TrainableDepthView extends LitElement {
+class TrainableDepthView extends RunView {
   static override styles = [
     atlasStyles,
     css`
@@ -48,38 +47,20 @@ class TrainableDepthView extends LitElement {
     `,
   ];
   static override properties: PropertyDeclarations = {
-    device: { attribute: false },
-    backend: { type: String },
-    text: { state: true },
-    status: { state: true },
-    progress: { state: true },
-    message: { state: true },
     result: { state: true },
     curve: { state: true },
     mapWidth: { state: true },
   };
-  declare device: GPUDevice | null;
-  declare backend: 'gpu' | 'cpu';
-  declare protected text: string;
-  declare protected status: Status;
-  declare protected progress: number;
-  declare protected message: string;
   declare protected result: DepthResult | null;
   declare protected curve: DepthScalePoint[];
   declare protected mapWidth: number;
-  private readonly runs = new LatestRun();
   private readonly resize = new ResizeObserver((entries) => {
     this.mapWidth = Math.max(240, Math.floor(entries[0].contentRect.width));
   });
 
   constructor() {
     super();
-    this.device = null;
-    this.backend = 'gpu';
     this.text = JSON.stringify(DEPTH_PRESETS[0].config, null, 2);
-    this.status = 'idle';
-    this.progress = 0;
-    this.message = '';
     this.result = null;
     this.curve = [];
     this.mapWidth = 640;
@@ -93,31 +74,13 @@ class TrainableDepthView extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.resize.disconnect();
-    this.cancel();
-  }
-
-  protected override updated(): void {
-    this.dataset.state = this.status;
-  }
-
-  cancel(): void {
-    this.runs.cancel();
   }
 
   /** Parses the editor's config and runs it; resolves when done, failed or cancelled. */
   async run(): Promise<void> {
-    const run = this.runs.start();
-    const read = parseEditorConfig(this.text, parseDepthConfig);
-    if ('error' in read) {
-      this.status = 'error';
-      this.message = read.error;
-      run.finish();
-      return;
-    }
-    const cfg = read.config;
-    this.status = 'running';
-    this.progress = 0;
-    this.message = '';
+    const started = this.startRun(parseDepthConfig);
+    if (!started) return;
+    const { run, config: cfg } = started;
     this.result = null;
     this.curve = depthScaleCurve(cfg);
     const useGpu = this.backend === 'gpu' && this.device;
@@ -125,12 +88,7 @@ class TrainableDepthView extends LitElement {
       const result = await runTrainableDepth(
         cfg,
         useGpu ? { backend: 'gpu', device: this.device! } : { backend: 'cpu' },
-        {
-          signal: run.signal,
-          onProgress: (done, total) => {
-            if (run.current()) this.progress = done / total;
-          },
-        },
+        { signal: run.signal, onProgress: this.progressOf(run) },
       );
       if (!run.current()) return;
       this.result = result;
@@ -138,9 +96,7 @@ class TrainableDepthView extends LitElement {
       const networks = cfg.depths.length * cfg.weight_variances.length;
       this.message = `${networks} networks × ${cfg.steps} steps on the ${useGpu ? 'GPU' : 'CPU'} in ${result.seconds.toFixed(1)} s; accuracy on ${result.evaluationRows} ${result.evaluatedOn === 'test' ? 'held-out' : 'training'} rows`;
     } catch (e) {
-      if (!run.current()) return;
-      this.status = (e as Error).name === 'AbortError' ? 'idle' : 'error';
-      this.message = (e as Error).name === 'AbortError' ? 'cancelled' : (e as Error).message;
+      if (run.current()) this.showFailure(e as Error, 'idle');
     } finally {
       run.finish();
     }
