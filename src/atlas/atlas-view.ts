@@ -11,6 +11,7 @@
  * idle | running | done | error, for tests and styling.
  */
 import { css, html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
+import { download } from '../charts/download';
 import { describeAdapter } from '../gpu/adapter';
 import { acquireBrowserDevice, deviceOn } from '../gpu/browser-device';
 import { AtlasZoomEvent } from './atlas-basin-map';
@@ -36,15 +37,6 @@ class AtlasDoneEvent extends Event {
 
 type AtlasMode = 'populations' | 'depth';
 type Ranges = { x: [number, number]; y: [number, number] };
-
-/** Saves `data` as a file through a temporary link (the page's download). */
-function download(name: string, data: Blob): void {
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(data);
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
-}
 
 class AtlasView extends RunView {
   static override styles = [
@@ -206,12 +198,12 @@ class AtlasView extends RunView {
   }
 
   private exports(r: AtlasResult): TemplateResult {
-    const json = () =>
-      download('atlas.json', new Blob([JSON.stringify(atlasResultJson(r))], { type: 'application/json' }));
+    const json = () => download('atlas.json', JSON.stringify(atlasResultJson(r)));
     const csv = () =>
       download(
         r.basin ? 'basin-map.csv' : 'initializers.csv',
-        new Blob([r.basin ? basinCsv(r.basin) : tableCsv(r.table)], { type: 'text/csv' }),
+        r.basin ? basinCsv(r.basin) : tableCsv(r.table),
+        'text/csv',
       );
     return html`<div class="row">
       <span class="muted">Export:</span>

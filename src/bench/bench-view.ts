@@ -14,6 +14,7 @@
 import { css, html, LitElement, nothing, type PropertyValues, unsafeCSS } from 'lit';
 import uPlot from 'uplot';
 import uplotCss from 'uplot/dist/uPlot.min.css?inline';
+import { download } from '../charts/download';
 import { browserEnv } from './browser-env';
 import { chartColumns } from './charts';
 import { crossover, isSoftwareAdapter, quickLadderOptions, quickLadderSeconds } from './crossover';
@@ -206,15 +207,6 @@ class BenchView extends LitElement {
     }
   }
 
-  private download(name: string, text: string, type: string): void {
-    const url = URL.createObjectURL(new Blob([text], { type }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = name;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
-  }
-
   protected override updated(changed: PropertyValues): void {
     if (changed.has('products') || changed.has('training') || changed.has('results') || changed.has('view'))
       this.drawChart();
@@ -260,8 +252,8 @@ class BenchView extends LitElement {
   private exportRun(ext: 'json' | 'csv'): void {
     const name = `bench-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.${ext}`;
     const r = this.results!;
-    if (ext === 'json') this.download(name, JSON.stringify(r, null, 1), 'application/json');
-    else this.download(name, toCsv(r), 'text/csv');
+    if (ext === 'json') download(name, JSON.stringify(r, null, 1));
+    else download(name, toCsv(r), 'text/csv');
   }
 
   /** The run's controls: what to run, Run or Cancel, progress, exports. */

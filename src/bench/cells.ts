@@ -8,7 +8,7 @@ import type { Dataset } from '../core/types';
 import type { EngineOptions } from '../engines/create';
 import type { PipelineCache } from '../gpu/kernel';
 import type { Engine } from '../train/engine';
-import { type Entry, type MeasureOptions, measureInterleaved, type Outcome } from './measure';
+import { type Entry, type MeasureOptions, measureInterleaved, NO_RECORDS, type Outcome } from './measure';
 import { maxRelError, oursCpuProduct, oursGpuProduct, type ProductWorkload, productCase, tfProduct } from './products';
 import { type BenchOptions, GPU_REWARM_MS, productShape, type Rung, rungInfo } from './spec';
 import { toTiming } from './stats';
@@ -23,9 +23,6 @@ export interface CellContext {
   measure: MeasureOptions;
   signal?: AbortSignal;
 }
-
-/** log_every of "statistics off": only the one record every `run` call ends with. */
-const NO_RECORDS = 1_000_000_000;
 
 const TF_OF: Partial<Record<EngineName, TfBackend>> = {
   'tfjs-webgpu': 'webgpu',

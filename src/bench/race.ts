@@ -8,7 +8,7 @@
 import type { Dataset, RunConfig } from '../core/types';
 import type { EngineOptions } from '../engines/create';
 import { type BackendName, BUILD_PHASE_TEXT, type Engine } from '../train/engine';
-import { checkAborted, type Entry, measureInterleaved } from './measure';
+import { checkAborted, type Entry, measureInterleaved, NO_RECORDS } from './measure';
 import { csvField } from './results-file';
 import type { Clock } from './types';
 
@@ -42,8 +42,6 @@ interface RaceOptions {
   onProgress?: (p: RaceProgress) => void;
 }
 
-/** A record interval no timed window reaches: only the end-of-window record is made. */
-const NO_RECORDS = 1_000_000_000;
 const REPEATS = 5;
 
 /** The network as raced: endless epochs, so no window runs past the end of training. */

@@ -10,7 +10,7 @@ import type { BenchRunningEvent } from '../bench/bench-view';
 import '../bench/bench-view';
 import { type RaceBackend, type RaceProgress, type RaceRow, raceCsv, raceNetwork } from '../bench/race';
 import { foldWidths } from '../bench/spec';
-import { download } from './files';
+import { download } from '../charts/download';
 import type { PlaygroundStore } from './state/store';
 import { StoreController } from './store-controller';
 import { uiStyles } from './styles';

@@ -1,20 +1,7 @@
 /**
- * @file Saving and opening files in the browser: a download from a Blob or text, and reading a
- * dropped or picked file as text. The one place the page touches object URLs.
+ * @file Opening files in the browser: a dropped or picked file read as text, and export file names.
+ * Saving is charts/download.ts (the atlas and the benchmark views save files too).
  */
-
-export function download(name: string, data: Blob | string, type = 'application/json'): void {
-  const blob = typeof data === 'string' ? new Blob([data], { type }) : data;
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.style.display = 'none';
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 /** The first file of a drop or a file input, or null. */
 export function firstFile(e: DragEvent | Event): File | null {

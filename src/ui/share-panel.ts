@@ -4,9 +4,10 @@
  * file format, and a runnable Keras script. Every refused file names the field or line at fault.
  */
 import { css, html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
+import { download } from '../charts/download';
 import { configToJSON } from '../core/config';
 import { ConfigError } from '../core/errors';
-import { download, exportName, firstFile, readText } from './files';
+import { exportName, firstFile, readText } from './files';
 import { current, type InputMessage, inputMessage } from './input-message';
 import { kerasScript } from './keras-script';
 import { findLesson } from './presets';
